@@ -1,0 +1,96 @@
+"""graphc: a define-then-run automatic-differentiation compiler.
+
+    import graphc as gc
+    x1, x2 = gc.placeholder((), gc.float64), gc.placeholder((), gc.float64)
+    y = gc.log(x1) + x1 * x2 - gc.sin(x2)
+    g1, g2 = gc.grad(y, [x1, x2])
+    gc.Session().run([y, g1, g2], feed_dict={x1: 2.0, x2: 5.0})
+"""
+
+from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
+from graphc.dtypes import bool_, float32, float64, int32, int64
+from graphc.errors import (
+    BackendError,
+    FeedError,
+    GradientCheckError,
+    GraphcError,
+    GraphFormatError,
+    MemoryBudgetError,
+    ShapeError,
+)
+from graphc.ir import Node
+from graphc.ops import (
+    abs,
+    add,
+    broadcast_to,
+    cast,
+    concatenate,
+    constant,
+    cos,
+    divide,
+    equal,
+    exp,
+    expand_dims,
+    expm1,
+    floor,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    log,
+    log1p,
+    log_softmax,
+    logical_and,
+    logical_not,
+    logical_or,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    multiply,
+    neg,
+    not_equal,
+    one_hot,
+    ones_like,
+    placeholder,
+    power,
+    relu,
+    reshape,
+    sigmoid,
+    sigmoid_cross_entropy,
+    sign,
+    sin,
+    softmax,
+    softmax_cross_entropy,
+    sqrt,
+    squeeze,
+    stack,
+    stop_gradient,
+    subtract,
+    sum,
+    tanh,
+    transpose,
+    variable,
+    where,
+    zeros_like,
+)
+from graphc.session import Function, Session, TrainOp, assign, function, group
+
+Tensor = Node
+bool = bool_  # noqa: A001 - gc.bool, like tf.bool
+__version__ = "0.1.0"
+
+__all__ = [
+    "BackendError", "FeedError", "Function", "GradientCheckError", "GraphFormatError", "GraphcError",
+    "MemoryBudgetError", "Node", "Session", "ShapeError", "Tensor", "TrainOp", "abs", "add", "assign", "bool",
+    "bool_", "broadcast_to", "cast", "check_grad", "concatenate", "constant", "cos", "divide", "equal", "exp",
+    "expand_dims", "expm1", "float32", "float64", "floor", "function", "grad", "greater", "greater_equal", "group",
+    "hessian", "int32", "int64", "jacobian", "jvp", "less", "less_equal", "log", "log1p", "log_softmax",
+    "logical_and", "logical_not", "logical_or", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum",
+    "multiply", "neg", "not_equal", "one_hot", "ones_like", "placeholder", "power", "relu", "reshape", "sigmoid",
+    "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze", "stack",
+    "stop_gradient", "subtract", "sum", "tanh", "transpose", "variable", "where", "zeros_like",
+]

@@ -1,0 +1,85 @@
+"""Reverse mode: extend the graph with adjoint nodes (seed 000/003's algorithm).
+
+Walk the nodes between the inputs and the output in reverse topological order;
+a node's adjoint is the sum of the partial adjoints its consumers sent it; its
+VJP rule turns that adjoint into partial adjoints for its own inputs.  The
+adjoints are ordinary nodes, so the gradient of a gradient is just `grad` again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graphc.errors import GraphcError, ShapeError
+from graphc.ir import Node, toposort
+from graphc.ops import as_node, broadcast_like, ones_like, zeros_like
+
+
+def influenced_by(order: Sequence[Node], sources: Sequence[Node]) -> set[int]:
+    """Ids of the nodes in `order` that depend on any of `sources` (forward reachability)."""
+    reach = {s.id for s in sources}
+    for node in order:
+        if node.id not in reach and any(i.id in reach for i in node.inputs):
+            reach.add(node.id)
+    return reach
+
+
+def adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
+    """Adjoint of every node on a path from `xs` to `y`, keyed by node id."""
+    order = toposort([y])
+    relevant = influenced_by(order, xs)
+    partials: dict[int, list[Node]] = {y.id: [grad_y]}
+    result: dict[int, Node] = {}
+    for node in reversed(order):
+        if node.id not in partials or node.id not in relevant:
+            continue
+        pieces = partials.pop(node.id)
+        adjoint = pieces[0]
+        for p in pieces[1:]:
+            adjoint = adjoint + p
+        result[node.id] = adjoint
+        if node.op.vjp is None or not node.inputs:
+            continue
+        wanted = [i.id in relevant and i.dtype.kind == "f" for i in node.inputs]
+        if not any(wanted):
+            continue
+        for inp, want, contribution in zip(node.inputs, wanted, node.op.vjp(node, adjoint)):
+            if want and contribution is not None:
+                partials.setdefault(inp.id, []).append(contribution)
+    return result
+
+
+def grad(y: Node, xs, grad_y=None):
+    """Gradients of `y` with respect to `xs` (a node or a list of nodes), as graph nodes.
+
+    A non-scalar `y` is differentiated as Σ grad_y · y, with grad_y defaulting to
+    ones (TensorFlow's tf.gradients).  An input `y` does not depend on gets zeros,
+    not None.  Any node may be an x, including intermediates and gradients.
+
+    >>> g1, g2 = grad(log(x1) + x1 * x2 - sin(x2), [x1, x2])
+    """
+    single = isinstance(xs, Node)
+    xs = [xs] if single else list(xs)
+    y = as_node(y)
+    for x in xs:
+        if not isinstance(x, Node):
+            raise GraphcError(f"grad: can only differentiate with respect to graph nodes, got {type(x).__name__}")
+    if y.dtype.kind != "f":
+        raise GraphcError(f"grad: the output must be floating point, got {y.dtype}")
+    if grad_y is None:
+        grad_y = ones_like(y)
+    else:
+        grad_y = as_node(grad_y, y)
+        if grad_y.shape != y.shape and len(grad_y.shape) == len(y.shape) and any(
+                a is not None and b is not None and a != b for a, b in zip(grad_y.shape, y.shape)):
+            raise ShapeError(f"grad: grad_y of shape {grad_y.shape} does not match the output's {y.shape}")
+        grad_y = broadcast_like(grad_y, y)
+    table = adjoints(y, xs, grad_y)
+    out = [_as_input_gradient(table.get(x.id), x) for x in xs]
+    return out[0] if single else out
+
+
+def _as_input_gradient(g: Node | None, x: Node) -> Node:
+    if g is None:
+        return zeros_like(x, x.dtype if x.dtype.kind == "f" else None)
+    return g

@@ -1,0 +1,43 @@
+"""Backends by name: each turns a Program into an executable `(inputs, variables) -> (outputs, new_values)`.
+
+A backend is registered with the name users pass to `Session(backend=...)` and
+`function(..., backend=...)`.  Importing a backend's heavy dependencies (llvmlite,
+CUDA) happens only when it is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from graphc.errors import BackendError
+from graphc.program import Program
+
+# name -> "module:function" building an executable from (program, options)
+_FACTORIES: dict[str, str] = {
+    "numpy": "graphc.backends:_build_reference",
+}
+
+
+def register_backend(name: str, factory: str) -> None:
+    _FACTORIES[name] = factory
+
+
+def available_backends() -> list[str]:
+    return sorted(_FACTORIES)
+
+
+def builder(name: str) -> Callable:
+    if name not in _FACTORIES:
+        raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(available_backends())}")
+    module, func = _FACTORIES[name].split(":")
+    try:
+        return getattr(importlib.import_module(module), func)
+    except ImportError as exc:
+        raise BackendError(f"backend {name!r} is not available here: {exc}") from None
+
+
+def _build_reference(program: Program, options: dict):
+    from runtime.reference import ReferenceExecutable
+
+    return ReferenceExecutable(program)

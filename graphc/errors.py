@@ -1,0 +1,37 @@
+"""The error types of graphc.
+
+Every mistake a user can make surfaces as a subclass of `GraphcError`, so that
+``except gc.GraphcError`` catches all of them and nothing else.  Where a
+standard exception type also fits (a shape mismatch is a kind of ValueError),
+the subclass inherits from both, so code written for numpy keeps working.
+"""
+
+from __future__ import annotations
+
+
+class GraphcError(Exception):
+    """Base class of every error graphc raises on purpose."""
+
+
+class ShapeError(GraphcError, ValueError):
+    """Operands whose shapes or dtypes do not fit the op, found while building the graph."""
+
+
+class FeedError(GraphcError, ValueError):
+    """A feed that does not match its placeholder: missing, unknown, wrong shape or dtype."""
+
+
+class GradientCheckError(GraphcError, AssertionError):
+    """Analytic and numeric derivatives disagree in `gc.check_grad`."""
+
+
+class BackendError(GraphcError, RuntimeError):
+    """A backend that cannot run here (missing compiler, driver or library) or failed to build."""
+
+
+class GraphFormatError(GraphcError, ValueError):
+    """A saved graph file that is malformed, truncated, of a wrong version or hostile."""
+
+
+class MemoryBudgetError(GraphcError):
+    """A memory budget that no rematerialization schedule can meet."""

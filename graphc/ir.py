@@ -1,0 +1,152 @@
+"""The graph IR: a `Node` is one value of the dataflow graph, and also the user's tensor handle.
+
+A graph is not a separate container: it is the set of nodes reachable from
+some outputs, the way TensorFlow 1 builds it implicitly.  Nodes are immutable
+once built (passes rebuild rather than mutate), which makes caching compiled
+executables by graph structure safe.
+
+Shapes are tuples whose entries are ints, or None for a size given at feed time
+("symbolic").  Every node's shape and dtype are inferred when it is built, so
+shape mistakes are reported at the user's line, not at run time.
+"""
+
+from __future__ import annotations
+
+import itertools
+import linecache
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from graphc.tensor import TensorOperators
+
+if TYPE_CHECKING:
+    from graphc.ops.registry import Op
+
+Shape = tuple  # tuple[int | None, ...]
+
+_ids = itertools.count()
+_PACKAGE_ROOTS = tuple(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep + sub + os.sep
+    for sub in ("graphc", "codegen", "runtime")
+)
+
+
+def user_source_line() -> str | None:
+    """`file:line: code` of the innermost frame outside graphc: the user's line that built a node."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE_ROOTS):
+            code = linecache.getline(filename, frame.f_lineno).strip()
+            where = f"{filename}:{frame.f_lineno}"
+            return f"{where}: {code}" if code else where
+        frame = frame.f_back
+    return None
+
+
+class Node(TensorOperators):
+    """One value in the graph: the result of `op` applied to `inputs` with `attrs`."""
+
+    __slots__ = ("id", "op", "inputs", "attrs", "shape", "dtype", "name", "source", "__weakref__")
+
+    def __init__(self, op: Op, inputs: Sequence[Node], attrs: dict[str, Any], shape: Shape,
+                 dtype: np.dtype, name: str | None = None, source: str | None = None):
+        self.id = next(_ids)
+        self.op = op
+        self.inputs = tuple(inputs)
+        self.attrs = attrs
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.name = name
+        self.source = source
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int | None:
+        """Number of elements, or None when a dimension is only known at feed time."""
+        if any(d is None for d in self.shape):
+            return None
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def is_static(self) -> bool:
+        return all(d is not None for d in self.shape)
+
+    @property
+    def label(self) -> str:
+        return self.name or f"{self.op.name}_{self.id}"
+
+    def __repr__(self) -> str:
+        shape = "(" + ", ".join("?" if d is None else str(d) for d in self.shape) + ")"
+        return f"<{self.op.name} {self.label} {shape} {self.dtype}>"
+
+    # Variables hold state; these are meaningful only for them (see ops/source.py).
+    @property
+    def value(self) -> np.ndarray:
+        return self.op.read_value(self)
+
+    def assign(self, value) -> None:
+        self.op.assign_value(self, value)
+
+
+def toposort(outputs: Iterable[Node]) -> list[Node]:
+    """Nodes reachable from `outputs`, each after its inputs; iterative, so deep graphs don't recurse."""
+    order: list[Node] = []
+    state: dict[int, bool] = {}  # id -> finished
+    for root in outputs:
+        if root.id in state:
+            continue
+        stack = [(root, iter(root.inputs))]
+        state[root.id] = False
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if child.id not in state:
+                    state[child.id] = False
+                    stack.append((child, iter(child.inputs)))
+                    break
+            else:
+                stack.pop()
+                state[node.id] = True
+                order.append(node)
+    return order
+
+
+def consumers(order: Sequence[Node]) -> dict[int, list[Node]]:
+    """For each node id in `order`, the nodes in `order` that use it."""
+    users: dict[int, list[Node]] = {n.id: [] for n in order}
+    for n in order:
+        for i in n.inputs:
+            if i.id in users:
+                users[i.id].append(n)
+    return users
+
+
+def rebuild(outputs: Sequence[Node], replace) -> tuple[list[Node], dict[int, Node]]:
+    """Copy the graph of `outputs`, letting `replace(node, new_inputs)` return a substitute.
+
+    `replace` returns a Node, or None to rebuild the node as it was over its new
+    inputs (reusing the original when no input changed).  Returns the new
+    outputs and the map from old node ids to new nodes.  This is the one place
+    passes and specialisation rewrite graphs.
+    """
+    from graphc.ops.registry import make_node
+
+    mapping: dict[int, Node] = {}
+    for node in toposort(outputs):
+        new_inputs = [mapping[i.id] for i in node.inputs]
+        new = replace(node, new_inputs)
+        if new is None:
+            if all(a is b for a, b in zip(new_inputs, node.inputs)):
+                new = node
+            else:
+                new = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
+        mapping[node.id] = new
+    return [mapping[o.id] for o in outputs], mapping

@@ -1,0 +1,72 @@
+"""All ops, by family; importing this package registers every op in `registry.REGISTRY`."""
+
+from graphc.ops.common import as_node
+from graphc.ops.elementwise import (
+    abs,
+    add,
+    cast,
+    cos,
+    divide,
+    equal,
+    exp,
+    expm1,
+    fill_like,
+    floor,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    maximum,
+    minimum,
+    multiply,
+    neg,
+    not_equal,
+    ones_like,
+    power,
+    relu,
+    safe_mul,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    stop_gradient,
+    subtract,
+    tanh,
+    where,
+    zeros_like,
+)
+from graphc.ops.linalg import matmul
+from graphc.ops.nn import log_softmax, logsumexp, sigmoid_cross_entropy, softmax, softmax_cross_entropy
+from graphc.ops.reduce import max, mean, min, sum
+from graphc.ops.registry import REGISTRY, Op, get_op, make_node
+from graphc.ops.shape import (
+    broadcast_like,
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    getitem,
+    one_hot,
+    reshape,
+    reshape_like,
+    squeeze,
+    stack,
+    sum_to_like,
+    transpose,
+)
+from graphc.ops.source import constant, placeholder, variable
+
+__all__ = [
+    "REGISTRY", "Op", "abs", "add", "as_node", "broadcast_like", "broadcast_to", "cast", "concatenate", "constant",
+    "cos", "divide", "equal", "exp", "expand_dims", "expm1", "fill_like", "floor", "get_op", "getitem", "greater",
+    "greater_equal", "less", "less_equal", "log", "log1p", "log_softmax", "logical_and", "logical_not",
+    "logical_or", "logsumexp", "make_node", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "neg",
+    "not_equal", "one_hot", "ones_like", "placeholder", "power", "relu", "reshape", "reshape_like", "safe_mul",
+    "sigmoid", "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze",
+    "stack", "stop_gradient", "subtract", "sum", "sum_to_like", "tanh", "transpose", "variable", "where",
+    "zeros_like",
+]

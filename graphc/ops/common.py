@@ -1,0 +1,81 @@
+"""Helpers shared by the op families: converting Python values, broadcasting, axes."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+
+from graphc import dtypes
+from graphc.errors import GraphcError, ShapeError
+from graphc.ir import Node
+
+
+def as_node(value, like: Node | None = None) -> Node:
+    """A Node for `value`; a bare Python number takes `like`'s dtype (weak typing, as in JAX).
+
+    So ``x * 0.5`` stays float32 when x is float32, instead of promoting to float64.
+    """
+    if isinstance(value, Node):
+        return value
+    from graphc.ops.source import constant
+
+    if isinstance(value, (bool, np.bool_)):
+        return constant(value, dtypes.bool_)
+    if isinstance(value, numbers.Number) and like is not None:
+        if isinstance(value, numbers.Integral) or like.dtype.kind == "f":
+            dtype = like.dtype if like.dtype.kind != "b" else None
+            return constant(value, dtype)
+        return constant(value, dtypes.float32 if like.dtype != dtypes.int64 else dtypes.float64)
+    if isinstance(value, (numbers.Number, np.ndarray, np.generic, list, tuple)):
+        return constant(value)
+    raise GraphcError(f"cannot use {type(value).__name__} as a graph value")
+
+
+def as_nodes(*values) -> list[Node]:
+    """Convert operands together, so Python numbers take the dtype of a tensor among them."""
+    like = next((v for v in values if isinstance(v, Node)), None)
+    return [as_node(v, like) for v in values]
+
+
+def broadcast_shapes(*shapes: Sequence) -> tuple:
+    """Numpy broadcasting where None is a size known only at feed time."""
+    ndim = max((len(s) for s in shapes), default=0)
+    out = []
+    for axis in range(-ndim, 0):
+        dims = [s[axis] for s in shapes if len(s) >= -axis]
+        known = {d for d in dims if d is not None and d != 1}
+        if len(known) > 1:
+            raise ShapeError(f"shapes {' and '.join(map(_fmt, shapes))} cannot be broadcast together "
+                             f"(axis {axis}: sizes {sorted(known)})")
+        if known:
+            out.append(known.pop())
+        elif None in dims:
+            out.append(None)
+        else:
+            out.append(1)
+    return tuple(out)
+
+
+def _fmt(shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def normalize_axes(axis, ndim: int) -> tuple[int, ...]:
+    """Axis argument (None, int or sequence, negatives allowed) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or not -ndim <= a < ndim:
+            raise ShapeError(f"axis {a} is out of range for a {ndim}-d operand")
+        out.append(int(a) % ndim)
+    if len(set(out)) != len(out):
+        raise ShapeError(f"repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+def same_static_shape(a: Sequence, b: Sequence) -> bool:
+    return tuple(a) == tuple(b) and all(d is not None for d in a)

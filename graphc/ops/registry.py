@@ -1,0 +1,79 @@
+"""The op registry: every op is one `Op` object that carries all graphc knows about it.
+
+An op's knowledge lives in one place (see ARCHITECTURE.md):
+  infer(inputs, attrs)        -> (shape, dtype): the shape rule, run when a node is built
+  compute(attrs, *arrays)     -> ndarray: the numpy reference semantics (the oracle)
+  vjp(node, g)                -> one cotangent Node (or None for "zero") per input
+  jvp(node, tangents)         -> the output tangent Node, or None for zero
+  scalar(attrs, *args)        -> a `graphc.scalar.Scalar` expression (elementwise ops only),
+                                 which backends compose into fused kernels
+Derivative rules build graph nodes with the public ops, so derivatives of
+derivatives come for free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from graphc.errors import ShapeError
+from graphc.ir import Node, user_source_line
+
+REGISTRY: dict[str, Op] = {}
+
+
+@dataclass(eq=False)
+class Op:
+    name: str
+    kind: str  # "source" | "elementwise" | "reduce" | "matmul" | "shape" | "index"
+    infer: Callable[[Sequence[Node], dict], tuple]
+    compute: Callable[..., np.ndarray]
+    vjp: Callable[[Node, Node], Sequence[Node | None]] | None = None
+    jvp: Callable[[Node, Sequence[Node | None]], Node | None] | None = None
+    scalar: Callable[..., Any] | None = None
+    doc: str = ""
+    extra: dict = field(default_factory=dict)  # per-kind facts (e.g. a reduction's identity)
+
+    def __post_init__(self):
+        if self.name in REGISTRY:
+            raise ValueError(f"op {self.name!r} defined twice")
+        REGISTRY[self.name] = self
+
+    def __call__(self, *inputs: Node, name: str | None = None, **attrs) -> Node:
+        return make_node(self, inputs, attrs, name=name)
+
+    def __repr__(self) -> str:
+        return f"Op({self.name})"
+
+    # Overridden by the variable op; defined here so Node.value gives a clear error elsewhere.
+    def read_value(self, node: Node):
+        from graphc.errors import GraphcError
+
+        raise GraphcError(f"{node!r} is not a variable: only variables hold a value")
+
+    assign_value = read_value
+
+
+def format_shape(shape) -> str:
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def make_node(op: Op, inputs: Sequence[Node], attrs: dict, name: str | None = None,
+              source: str | None = None) -> Node:
+    """Build a node, inferring its shape and dtype; a bad shape is a ShapeError at the user's line."""
+    if source is None:
+        source = user_source_line()
+    try:
+        shape, dtype = op.infer(inputs, attrs)
+    except ShapeError as exc:
+        shapes = ", ".join(f"{format_shape(i.shape)} {i.dtype}" for i in inputs)
+        where = f"\n  at {source}" if source else ""
+        raise ShapeError(f"{op.name}: {exc} (operands: {shapes}){where}") from None
+    return Node(op, inputs, attrs, shape, dtype, name=name, source=source)
+
+
+def get_op(name: str) -> Op:
+    return REGISTRY[name]

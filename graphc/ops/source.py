@@ -1,0 +1,116 @@
+"""Source nodes: placeholders (fed at run time), variables (state) and constants."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphc import dtypes
+from graphc.errors import FeedError, GraphcError
+from graphc.ir import Node, user_source_line
+from graphc.ops.registry import Op
+
+
+def _not_computed(attrs, *arrays):
+    raise GraphcError("source nodes are supplied by the executor, not computed")
+
+
+def _declared(inputs, attrs):
+    return attrs["shape"], attrs["dtype"]
+
+
+placeholder_op = Op("placeholder", "source", _declared, _not_computed,
+                    doc="A value fed at run time; None dimensions are sized by the feed.")
+
+constant_op = Op("constant", "source", lambda inputs, attrs: (attrs["value"].shape, attrs["value"].dtype),
+                 lambda attrs: attrs["value"], doc="A fixed array baked into the graph.")
+
+
+class VariableStore:
+    """The mutable cell behind a variable, shared by every function and session that uses it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: np.ndarray):
+        self.value = value
+
+
+class _VariableOp(Op):
+    def read_value(self, node: Node) -> np.ndarray:
+        return node.attrs["store"].value
+
+    def assign_value(self, node: Node, value) -> None:
+        node.attrs["store"].value = check_value_fits(node, value, what="variable")
+
+
+variable_op = _VariableOp("variable", "source", _declared, _not_computed,
+                          doc="State that persists across runs and is updated by `updates=`.")
+
+
+def _static_shape(shape) -> tuple:
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        shape = (shape,)
+    for d in shape:
+        if d is not None and (not isinstance(d, (int, np.integer)) or d < 0):
+            raise GraphcError(f"bad dimension {d!r} in shape {shape}: use non-negative ints or None")
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def placeholder(shape=(), dtype=dtypes.float32, name: str | None = None) -> Node:
+    """A value fed at run time; `None` dimensions take their size from the feed.
+
+    >>> x = placeholder((None, 784), float32, name="x")
+    """
+    attrs = {"shape": _static_shape(shape), "dtype": dtypes.as_dtype(dtype)}
+    return Node(placeholder_op, (), attrs, attrs["shape"], attrs["dtype"], name=name,
+                source=user_source_line())
+
+
+def variable(value, dtype=None, name: str | None = None) -> Node:
+    """State with an initial value; every function and session sees its latest value."""
+    array = np.array(value, dtype=dtypes.as_dtype(dtype) if dtype is not None else None)
+    if dtype is None:
+        array = array.astype(_default_dtype(array))
+    attrs = {"store": VariableStore(array), "shape": array.shape, "dtype": array.dtype}
+    return Node(variable_op, (), attrs, array.shape, array.dtype, name=name, source=user_source_line())
+
+
+def constant(value, dtype=None, name: str | None = None) -> Node:
+    """A fixed array.  Python floats become float32 and ints int32, as in TensorFlow."""
+    array = np.array(value, dtype=dtypes.as_dtype(dtype) if dtype is not None else None)
+    if dtype is None:
+        array = array.astype(_default_dtype(array), copy=False)
+    array.setflags(write=False)
+    return Node(constant_op, (), {"value": array}, array.shape, array.dtype, name=name,
+                source=user_source_line())
+
+
+def _default_dtype(array: np.ndarray) -> np.dtype:
+    """Python numbers arrive as float64/int64; keep explicit numpy dtypes, narrow the defaults."""
+    if array.dtype.kind == "f":
+        return array.dtype if array.dtype in dtypes.FLOATS else dtypes.float32
+    if array.dtype.kind in "iu":
+        return array.dtype if array.dtype in (dtypes.int32, dtypes.int64) else dtypes.int32
+    if array.dtype.kind == "b":
+        return dtypes.bool_
+    raise GraphcError(f"cannot make a graph value from {array.dtype} data")
+
+
+def check_value_fits(node: Node, value, what: str) -> np.ndarray:
+    """Convert a fed or assigned value to `node`'s dtype, or raise FeedError saying why not."""
+    label = f"{what} {node.label!r}"
+    try:
+        array = np.asarray(value)
+    except Exception as exc:  # noqa: BLE001 - any conversion failure is the user's input
+        raise FeedError(f"{label}: cannot convert {type(value).__name__} to an array: {exc}") from None
+    if array.dtype != node.dtype and not np.can_cast(array.dtype, node.dtype, casting="same_kind"):
+        raise FeedError(f"{label} expects dtype {node.dtype}, got {array.dtype} "
+                        f"(cast it with .astype(np.{node.dtype}) if that is what you mean)")
+    if array.dtype == object:
+        raise FeedError(f"{label} expects {node.dtype} numbers, got Python objects")
+    if len(array.shape) != len(node.shape) or any(
+            d is not None and d != a for d, a in zip(node.shape, array.shape)):
+        want = "(" + ", ".join("None" if d is None else str(d) for d in node.shape) + ")"
+        raise FeedError(f"{label} expects shape {want}, got {array.shape}")
+    return np.asarray(array, dtype=node.dtype, order="C")

@@ -1,0 +1,67 @@
+"""A `Program`: the graph of one compiled call, with every shape concrete.
+
+A function's graph may have feed-time (None) sizes; each call's feed shapes
+specialise it into a Program, which is what backends compile.  Backends see
+only Programs: placeholders in call order, variables, fetched outputs and the
+new values of updated variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphc.ir import Node, rebuild, toposort
+from graphc.ops.source import placeholder_op, variable_op
+
+
+@dataclass
+class Program:
+    inputs: list[Node]        # placeholders, in the order the executable receives their arrays
+    variables: list[Node]     # every variable read or updated, in the order their arrays are passed
+    outputs: list[Node]       # fetched values
+    updated: list[int]        # indices into `variables` of those given new values
+    new_values: list[Node]    # the new values, aligned with `updated`
+
+    @property
+    def roots(self) -> list[Node]:
+        return self.outputs + self.new_values
+
+    def nodes(self) -> list[Node]:
+        return toposort(self.roots)
+
+
+def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequence[tuple[Node, Node]],
+               feed_shapes: Sequence[tuple], substitute: dict[int, Node] | None = None) -> Program:
+    """Rebuild the graph with each input's feed-time sizes fixed to `feed_shapes`.
+
+    `inputs` may be placeholders or any nodes being fed (TensorFlow lets you feed
+    an intermediate tensor); each becomes a placeholder of the fed shape.  Nodes
+    whose shapes do not change are reused, so a fully static graph is not copied.
+    """
+    fresh: dict[int, Node] = dict(substitute or {})
+    for node, shape in zip(inputs, feed_shapes):
+        if node.id in fresh:
+            continue
+        if node.op is placeholder_op and node.shape == tuple(shape):
+            fresh[node.id] = node
+        else:
+            attrs = {"shape": tuple(shape), "dtype": node.dtype}
+            fresh[node.id] = Node(placeholder_op, (), attrs, attrs["shape"], node.dtype, name=node.label,
+                                  source=node.source)
+    roots = list(outputs) + [value for _, value in updates]
+    new_roots, mapping = rebuild(roots, lambda node, new_inputs: fresh.get(node.id))
+    new_outputs, new_values = new_roots[: len(outputs)], new_roots[len(outputs):]
+    variables = [n for n in toposort(new_roots) if n.op is variable_op]
+    for var, _ in updates:
+        if all(v is not var for v in variables):
+            variables.append(var)
+    index = {v.id: i for i, v in enumerate(variables)}
+    return Program(inputs=[fresh[n.id] for n in inputs], variables=variables, outputs=new_outputs,
+                   updated=[index[v.id] for v, _ in updates], new_values=new_values)
+
+
+def feed_signature(arrays: Sequence[np.ndarray]) -> tuple:
+    return tuple((a.shape, a.dtype.str) for a in arrays)

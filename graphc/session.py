@@ -1,0 +1,257 @@
+"""Sessions and functions: where the stages meet (specialise, compile once per feed shapes, run).
+
+    f = gc.function([x1, x2], [y, g1], updates=[(w, w - 0.1 * gw)], backend="llvm")
+    f(2.0, 5.0)
+
+    sess = gc.Session(backend="numpy")
+    sess.run([y, g1], feed_dict={x1: 2.0, x2: 5.0})
+
+Variables live outside executables, in their node's store: every function and
+session reads the latest value, and `updates` write it back after the outputs
+are computed (all updates see the old values, as in Theano).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from graphc import backends
+from graphc.errors import FeedError, GraphcError, ShapeError
+from graphc.ir import Node, toposort
+from graphc.ops.common import as_node
+from graphc.ops.source import check_value_fits, placeholder_op, variable_op
+from graphc.program import feed_signature, specialize
+
+
+class TrainOp:
+    """A group of variable updates, fetched for its effect (TensorFlow 1's train op).
+
+    Iterating gives (variable, new_value) pairs, so it also serves as `updates=`.
+    """
+
+    def __init__(self, updates: Iterable[tuple[Node, Any]]):
+        self.updates = _check_updates(updates)
+
+    def __iter__(self):
+        return iter(self.updates)
+
+    def __len__(self):
+        return len(self.updates)
+
+    def __repr__(self):
+        return f"<TrainOp of {len(self.updates)} updates>"
+
+
+def assign(variable: Node, value) -> TrainOp:
+    return TrainOp([(variable, value)])
+
+
+def group(*ops) -> TrainOp:
+    return TrainOp([pair for op in ops for pair in (op if isinstance(op, TrainOp) else [op])])
+
+
+def _check_updates(updates) -> list[tuple[Node, Node]]:
+    out = []
+    for pair in updates or ():
+        try:
+            var, value = pair
+        except (TypeError, ValueError):
+            raise GraphcError(f"an update must be a (variable, new_value) pair, got {pair!r}") from None
+        if not isinstance(var, Node) or var.op is not variable_op:
+            raise GraphcError(f"only variables can be updated, not {var!r}")
+        value = as_node(value, var)
+        if len(value.shape) != len(var.shape) or any(
+                d is not None and d != s for d, s in zip(value.shape, var.shape)):
+            raise ShapeError(f"update of variable {var.label!r}: new value has shape {value.shape}, "
+                             f"the variable {var.shape}")
+        if value.dtype != var.dtype:
+            if not np.can_cast(value.dtype, var.dtype, casting="same_kind"):
+                raise ShapeError(f"update of variable {var.label!r}: new value is {value.dtype}, "
+                                 f"the variable {var.dtype}")
+            from graphc.ops import cast
+
+            value = cast(value, var.dtype)
+        out.append((var, value))
+    if len({v.id for v, _ in out}) != len(out):
+        raise GraphcError("a variable is updated twice in one step")
+    return out
+
+
+class Function:
+    """A compiled callable: `inputs` are fed positionally, `outputs` returned, `updates` applied."""
+
+    def __init__(self, inputs: Sequence[Node], outputs, updates=None, backend: str = "numpy",
+                 remat: str | int = "none", **options):
+        self.single = isinstance(outputs, Node)
+        self.inputs = list(inputs)
+        self.outputs = [as_node(o) for o in ([outputs] if self.single else (outputs or []))]
+        self.updates = _check_updates(updates)
+        self.backend = backend
+        self.options = {"remat": remat, **options}
+        self._build = backends.builder(backend)
+        for x in self.inputs:
+            if not isinstance(x, Node):
+                raise GraphcError(f"function inputs must be graph nodes, got {type(x).__name__}")
+        roots = self.outputs + [v for _, v in self.updates]
+        order = toposort(roots)
+        self._cut_at = {x.id for x in self.inputs}
+        missing = _unfed_placeholders(roots, self._cut_at)
+        if missing:
+            names = ", ".join(repr(p.label) for p in missing)
+            raise FeedError(f"the outputs depend on placeholder(s) {names}, which are not among the inputs")
+        self._n_nodes = len(order)
+        self._cache: dict[tuple, Any] = {}
+        self._last = None
+
+    def __call__(self, *args, **kwargs):
+        arrays = self._feeds(args, kwargs)
+        executable = self._compiled(arrays)
+        program = executable.program
+        values = [v.value for v in program.variables]
+        outputs, new_values = executable(arrays, values)
+        for index, value in zip(program.updated, new_values):
+            program.variables[index].attrs["store"].value = value
+        outputs = list(outputs)
+        return outputs[0] if self.single else outputs
+
+    def _feeds(self, args, kwargs) -> list[np.ndarray]:
+        if kwargs:
+            by_name = {x.label: i for i, x in enumerate(self.inputs)}
+            args = list(args) + [None] * (len(self.inputs) - len(args))
+            for key, value in kwargs.items():
+                if key not in by_name:
+                    raise FeedError(f"unknown input {key!r}; inputs are {', '.join(by_name)}")
+                args[by_name[key]] = value
+        if len(args) != len(self.inputs) or any(a is None for a in args):
+            raise FeedError(f"expected {len(self.inputs)} inputs "
+                            f"({', '.join(x.label for x in self.inputs)}), got {len(args)}")
+        return [check_value_fits(x, a, "input") for x, a in zip(self.inputs, args)]
+
+    def _compiled(self, arrays):
+        key = feed_signature(arrays)
+        executable = self._cache.get(key)
+        if executable is None:
+            program = specialize(self.inputs, self.outputs, self.updates, [a.shape for a in arrays])
+            executable = self._build(program, self.options)
+            self._cache[key] = executable
+        self._last = executable
+        return executable
+
+    def compile(self, *example_args):
+        """Compile for these example inputs now (otherwise the first call does) and return the executable."""
+        return self._compiled(self._feeds(example_args, {}))
+
+    @property
+    def executable(self):
+        """The most recently used executable (for inspection: kernels, memory plan, generated code)."""
+        if self._last is None:
+            raise GraphcError("this function has not been compiled yet: call it, or .compile(*example_inputs)")
+        return self._last
+
+    def __getattr__(self, name):
+        # Backend-specific inspection (memory_plan, llvm_ir, kernels...) is answered by the executable.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        executable = self.__dict__.get("_last")
+        if executable is not None and hasattr(executable, name):
+            return getattr(executable, name)
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r} "
+                             f"(backend {self.__dict__.get('backend')!r}, compiled: {executable is not None})")
+
+
+def _unfed_placeholders(roots, fed_ids) -> list[Node]:
+    """Placeholders the roots need that are not fed, looking only above the fed nodes."""
+    missing, seen, stack = [], set(fed_ids), list(roots)
+    while stack:
+        node = stack.pop()
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        if node.op is placeholder_op:
+            missing.append(node)
+        stack.extend(node.inputs)
+    return sorted(missing, key=lambda n: n.id)
+
+
+def function(inputs, outputs, updates=None, backend: str = "numpy", remat="none", **options) -> Function:
+    """Compile `outputs` as a function of `inputs` (Theano's theano.function); see `Function`."""
+    return Function(inputs, outputs, updates=updates, backend=backend, remat=remat, **options)
+
+
+class Session:
+    """TensorFlow 1 style execution: `run(fetches, feed_dict)`, one cached Function per fetch/feed set."""
+
+    def __init__(self, backend: str = "numpy", remat="none", **options):
+        backends.builder(backend)  # fail now, not at the first run, for an unknown backend
+        self.backend = backend
+        self.options = {"remat": remat, **options}
+        self._functions: dict[tuple, Function] = {}
+        self.last_function: Function | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self._functions.clear()
+
+    def run(self, fetches, feed_dict: dict | None = None):
+        """Evaluate `fetches` (a node, a TrainOp, or a nested list/tuple/dict of them)."""
+        flat: list = []
+        template = _flatten(fetches, flat)
+        nodes = [f for f in flat if isinstance(f, Node)]
+        updates = [pair for f in flat if isinstance(f, TrainOp) for pair in f]
+        feed_nodes, feed_values = self._feed_items(feed_dict or {}, nodes + [v for _, v in updates])
+        key = (tuple(n.id for n in nodes), tuple((v.id, e.id) for v, e in updates), tuple(n.id for n in feed_nodes))
+        f = self._functions.get(key)
+        if f is None:
+            f = Function(feed_nodes, nodes, updates, backend=self.backend, **self.options)
+            self._functions[key] = f
+        self.last_function = f
+        values = iter(f(*feed_values) if nodes or updates else [])
+        return _unflatten(template, lambda item: next(values) if isinstance(item, Node) else None)
+
+    @staticmethod
+    def _feed_items(feed_dict: dict, roots) -> tuple[list[Node], list]:
+        order = toposort(roots)
+        in_graph = {n.id for n in order}
+        by_name = {n.name: n for n in order if n.op is placeholder_op and n.name}
+        nodes, values = [], []
+        for key, value in feed_dict.items():
+            if isinstance(key, str):
+                if key not in by_name:
+                    raise FeedError(f"feed key {key!r} names no placeholder of the fetched graph")
+                key = by_name[key]
+            if not isinstance(key, Node):
+                raise FeedError(f"feed keys must be graph nodes or placeholder names, got {type(key).__name__}")
+            if key.id not in in_graph:
+                if key.op is placeholder_op:
+                    continue  # feeding an unused placeholder is harmless, as in TensorFlow
+                raise FeedError(f"fed node {key!r} is not part of the fetched graph")
+            nodes.append(key)
+            values.append(value)
+        return nodes, values
+
+
+def _flatten(fetches, flat: list):
+    if isinstance(fetches, (Node, TrainOp)):
+        flat.append(fetches)
+        return fetches
+    if isinstance(fetches, dict):
+        return {k: _flatten(v, flat) for k, v in fetches.items()}
+    if isinstance(fetches, (list, tuple)):
+        return type(fetches)(_flatten(v, flat) for v in fetches)
+    raise GraphcError(f"cannot fetch {type(fetches).__name__}: fetch graph nodes or train ops")
+
+
+def _unflatten(template, take):
+    if isinstance(template, dict):
+        return {k: _unflatten(v, take) for k, v in template.items()}
+    if isinstance(template, (list, tuple)):
+        return type(template)(_unflatten(v, take) for v in template)
+    return take(template)
