@@ -24,13 +24,17 @@ class Program:
     outputs: list[Node]       # fetched values
     updated: list[int]        # indices into `variables` of those given new values
     new_values: list[Node]    # the new values, aligned with `updated`
+    # The order to run nodes in, when a pass chose one (rematerialisation does); None: any
+    # topological order.  Passes that rebuild the graph must carry it over.
+    schedule: list[Node] | None = None
 
     @property
     def roots(self) -> list[Node]:
         return self.outputs + self.new_values
 
     def nodes(self) -> list[Node]:
-        return toposort(self.roots)
+        """Every node to run, in execution order."""
+        return list(self.schedule) if self.schedule is not None else toposort(self.roots)
 
 
 def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequence[tuple[Node, Node]],

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from graphc.errors import GraphcError
-from graphc.ir import toposort
 from graphc.program import Program
 
 
@@ -21,7 +20,7 @@ class ReferenceExecutable:
 
     def __init__(self, program: Program):
         self.program = program
-        self.order = toposort(program.roots)
+        self.order = program.nodes()
         keep = {n.id for n in program.roots}
         keep |= {n.id for n in program.inputs} | {v.id for v in program.variables}
         last_use: dict[int, int] = {}
