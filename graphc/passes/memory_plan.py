@@ -1,0 +1,261 @@
+"""Memory planning: every intermediate buffer placed once in one arena, by liveness.
+
+The planner is generic: it sees an ordered list of steps (a node, a fused
+kernel...), each writing some buffers and reading others.  A buffer lives from
+the step that writes it to the last step that reads it; after that its bytes
+can be reused.  Buffers the caller owns (inputs, variables, constants) are not
+placed; buffers that must outlive the run (outputs, new variable values) live
+to the end.
+
+    steps = [Step(writes=["a"], reads=["x"]), Step(writes=["b"], reads=["a"]), Step(writes=["c"], reads=["b"])]
+    plan = plan_memory(steps, sizes={"a": 256, "b": 256, "c": 256}, external={"x"}, keep={"c"})
+    plan.peak_bytes        # 512: "c" reuses "a"'s bytes
+    plan.offset("c"), plan.lifetime("c")
+    print(plan.summary())
+
+Offsets are assigned by a heap simulation in step order with best fit into
+the free blocks (coalesced when freed), growing the arena only when no free
+block fits, as XLA's and TFLite's heap simulators do; it runs in
+O(n log n + n·f) for n buffers and f free blocks (f stays small in practice).
+With `in_place=True`, a step marked `in_place` (an elementwise kernel) writes an
+output over an input of the same size that dies at that step.
+
+`plan_program_memory(program)` plans a Program run node by node (each
+non-source node one buffer of prod(shape) * itemsize bytes): what the
+reference executor's `memory_plan()` reports.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graphc.errors import GraphcError
+
+ALIGNMENT = 64
+
+
+@dataclass
+class Step:
+    """One unit of execution: the buffers it writes and reads; `in_place` allows writing over a dying input."""
+
+    writes: Sequence[Hashable]
+    reads: Sequence[Hashable] = ()
+    in_place: bool = False
+    name: str = ""
+
+
+@dataclass
+class BufferPlan:
+    key: Hashable
+    name: str
+    size: int            # bytes requested
+    offset: int | None   # in the arena; None for external buffers
+    first: int           # step that writes it (-1: external, present before the run)
+    last: int            # last step that reads it (the last step for kept buffers)
+    kind: str            # "temp" | "kept" (outlives the run) | "external" (owned by the caller)
+    shares_with: Hashable | None = None  # the input it overwrites in place, if any
+
+    @property
+    def aligned_size(self) -> int:
+        return _align(self.size, ALIGNMENT)
+
+
+@dataclass
+class MemoryPlan:
+    buffers: dict[Hashable, BufferPlan]
+    arena_bytes: int
+    lower_bound_bytes: int  # max over steps of the bytes live at that step: no plan can beat it
+    n_steps: int
+    alignment: int = ALIGNMENT
+    step_names: list[str] = field(default_factory=list)
+
+    @property
+    def peak_bytes(self) -> int:
+        """The planned peak: the arena holds every intermediate, so its size is the peak."""
+        return self.arena_bytes
+
+    def offset(self, key: Hashable) -> int | None:
+        return self.buffers[key].offset
+
+    def lifetime(self, key: Hashable) -> tuple[int, int]:
+        b = self.buffers[key]
+        return b.first, b.last
+
+    def placed(self) -> list[BufferPlan]:
+        """Buffers in the arena, by offset."""
+        return sorted((b for b in self.buffers.values() if b.offset is not None), key=lambda b: (b.offset, b.first))
+
+    def as_dict(self) -> dict:
+        return {
+            "peak_bytes": self.arena_bytes, "lower_bound_bytes": self.lower_bound_bytes,
+            "alignment": self.alignment, "steps": self.n_steps,
+            "buffers": [{"name": b.name, "size": b.size, "offset": b.offset, "first": b.first, "last": b.last,
+                         "kind": b.kind} for b in self.buffers.values()],
+        }
+
+    def summary(self, limit: int = 40) -> str:
+        placed = self.placed()
+        lines = [f"arena {_human(self.arena_bytes)} ({self.arena_bytes} B) for {len(placed)} buffers over "
+                 f"{self.n_steps} steps; live-bytes lower bound {_human(self.lower_bound_bytes)}",
+                 f"{'offset':>10} {'bytes':>10} {'steps':>11}  {'kind':<5} buffer"]
+        for b in placed[:limit]:
+            lines.append(f"{b.offset:>10} {b.size:>10} {f'{b.first}-{b.last}':>11}  {b.kind:<5} {b.name}")
+        if len(placed) > limit:
+            lines.append(f"... {len(placed) - limit} more")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<MemoryPlan peak {self.arena_bytes} B, {len(self.buffers)} buffers, {self.n_steps} steps>"
+
+
+def _align(n: int, alignment: int) -> int:
+    return -(-n // alignment) * alignment
+
+
+def _human(n: int) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: Collection[Hashable] = (),
+                external: Collection[Hashable] = (), alignment: int = ALIGNMENT, in_place: bool = False,
+                names: Mapping[Hashable, str] | None = None) -> MemoryPlan:
+    """Place every buffer the steps write in one arena; see the module docstring."""
+    keep, external = set(keep), set(external)
+    names = names or {}
+    first: dict[Hashable, int] = {}
+    last: dict[Hashable, int] = {}
+    for t, step in enumerate(steps):
+        for key in step.writes:
+            if key in first or key in external:
+                raise GraphcError(f"memory plan: buffer {names.get(key, key)!r} is written twice or is external")
+            first[key] = last[key] = t
+        for key in step.reads:
+            if key in external:
+                continue
+            if key not in first:
+                raise GraphcError(f"memory plan: step {t} reads {names.get(key, key)!r} before any step writes it")
+            last[key] = t
+    end = len(steps) - 1
+    for key in keep:
+        if key in first:
+            last[key] = end
+
+    size_of = {k: _align(max(int(sizes[k]), 0), alignment) for k in first}
+    heap = _Heap()
+    offset: dict[Hashable, int] = {}
+    shares: dict[Hashable, Hashable] = {}
+    dying: list[list[Hashable]] = [[] for _ in steps]
+    for key, t in last.items():
+        if key not in keep:
+            dying[t].append(key)
+    live = lower_bound = 0
+    donated: set[Hashable] = set()  # inputs whose bytes an in-place output took over: never freed by them
+    for t, step in enumerate(steps):
+        donors = [k for k in dict.fromkeys(step.reads)
+                  if in_place and step.in_place and k in last and last[k] == t and k not in keep]
+        for key in step.writes:
+            donor = next((d for d in donors if size_of[d] == size_of[key] and size_of[key] > 0), None)
+            if donor is not None:
+                donors.remove(donor)
+                donated.add(donor)
+                offset[key] = offset[donor]
+                shares[key] = donor
+            else:
+                offset[key] = heap.allocate(size_of[key])
+                live += size_of[key]
+        lower_bound = max(lower_bound, live)
+        for key in dying[t]:
+            if key not in donated:
+                live -= size_of[key]
+                heap.free(offset[key], size_of[key])
+    buffers: dict[Hashable, BufferPlan] = {}
+    for key in external:
+        buffers[key] = BufferPlan(key, names.get(key, str(key)), int(sizes.get(key, 0)), None, -1, end, "external")
+    for key in first:
+        buffers[key] = BufferPlan(key, names.get(key, str(key)), int(sizes[key]), offset[key], first[key], last[key],
+                                  "kept" if key in keep else "temp", shares.get(key))
+    return MemoryPlan(buffers, heap.top, lower_bound, len(steps), alignment, [s.name for s in steps])
+
+
+class _Heap:
+    """Free blocks of a growing arena, for best-fit allocation with coalescing."""
+
+    def __init__(self):
+        self.top = 0
+        self.by_offset: list[tuple[int, int]] = []   # (offset, size), sorted
+        self.by_size: list[tuple[int, int]] = []     # (size, offset), sorted: best fit is a bisect
+
+    def allocate(self, size: int) -> int:
+        if size == 0:
+            return 0
+        i = bisect.bisect_left(self.by_size, (size, -1))
+        if i < len(self.by_size):
+            block_size, offset = self.by_size[i]
+            self._remove(offset, block_size)
+            if block_size > size:
+                self._insert(offset + size, block_size - size)
+            return offset
+        # nothing fits: extend a free block that ends at the top, or grow the arena
+        if self.by_offset and sum(self.by_offset[-1]) == self.top:
+            offset, block_size = self.by_offset[-1]
+            self._remove(offset, block_size)
+            self.top = offset + size
+            return offset
+        offset, self.top = self.top, self.top + size
+        return offset
+
+    def free(self, offset: int, size: int) -> None:
+        if size == 0:
+            return
+        i = bisect.bisect_left(self.by_offset, (offset, 0))
+        if i > 0:
+            prev_offset, prev_size = self.by_offset[i - 1]
+            if prev_offset + prev_size == offset:
+                self._remove(prev_offset, prev_size)
+                offset, size = prev_offset, prev_size + size
+                i -= 1
+        if i < len(self.by_offset):
+            next_offset, next_size = self.by_offset[i]
+            if offset + size == next_offset:
+                self._remove(next_offset, next_size)
+                size += next_size
+        self._insert(offset, size)
+
+    def _insert(self, offset: int, size: int) -> None:
+        bisect.insort(self.by_offset, (offset, size))
+        bisect.insort(self.by_size, (size, offset))
+
+    def _remove(self, offset: int, size: int) -> None:
+        del self.by_offset[bisect.bisect_left(self.by_offset, (offset, size))]
+        del self.by_size[bisect.bisect_left(self.by_size, (size, offset))]
+
+
+def plan_program_memory(program, in_place: bool = False, alignment: int = ALIGNMENT) -> MemoryPlan:
+    """Plan a Program executed node by node in `program.nodes()` order.
+
+    Each non-source node is one buffer of prod(shape) * itemsize bytes, keyed by
+    node id; placeholders, variables and constants are external (the caller and
+    the program own them); outputs and new values are kept to the end.
+    Elementwise nodes may overwrite a dying input of their size when `in_place`.
+    """
+    order = program.nodes()
+    sources = {n.id for n in order if n.op.kind == "source"}
+    sizes, names, steps = {}, {}, []
+    for node in order:
+        names[node.id] = node.label
+        sizes[node.id] = int(np.prod(node.shape, dtype=np.int64)) * node.dtype.itemsize
+        if node.id in sources:
+            continue
+        steps.append(Step(writes=[node.id], reads=[i.id for i in node.inputs], name=node.label,
+                          in_place=node.op.kind == "elementwise"))
+    keep = {n.id for n in program.roots} - sources
+    return plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
+                       names=names)

@@ -1,0 +1,292 @@
+"""The pass framework: small rewrites and whole-program passes, registered by name to ordered phases.
+
+A *rewrite* is a local function ``rewrite(node, new_inputs) -> Node | None``: given
+a node of the old graph and its already-rewritten inputs, it returns a
+replacement node (built over `new_inputs`) or None when it does not apply.  All
+enabled rewrites of a phase run together in one topological sweep over the
+graph (`graphc.ir.rebuild`), each node trying them in registration order, with
+common-subexpression elimination applied to every node the sweep emits.  A
+sweep is linear in the graph size; a phase repeats it until nothing changes,
+at most `MAX_SWEEPS` times, so a phase stays linear too.
+
+A *program pass* is a function ``pass(program) -> Program`` for what is not local.
+
+    @register_rewrite("canonicalize")
+    def remove_stop_gradient(node, new_inputs):
+        '''stop_gradient(x) -> x: after differentiation it is the identity.'''
+        return new_inputs[0] if node.op.name == "stop_gradient" else None
+
+    program = run_passes(program, disabled={"fold_constants"},
+                         trace=lambda name, before, after: print(name, count_nodes(after)))
+
+Every pass can be switched off by name (`disabled=`), and so can a whole phase.
+When `trace` is given, each pass runs in a sweep of its own so the trace shows
+exactly what it did.  The framework checks that a replacement has the shape and
+dtype of the node it replaces (an internal `GraphcError` otherwise), keeps
+`program.inputs`, `variables` and `updated` as they are (an executable's
+signature never changes), and carries `program.schedule` over: nodes keep their
+relative order, removed ones disappear, new ones go just before their first user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graphc.errors import GraphcError
+from graphc.ir import Node, rebuild, toposort
+from graphc.ops.registry import make_node
+from graphc.program import Program
+
+PHASES: tuple[str, ...] = ("canonicalize", "stabilize", "specialize")
+MAX_SWEEPS = 4  # per phase; every sweep is linear, so a phase is too
+
+Rewrite = Callable[[Node, list[Node]], "Node | None"]
+ProgramPass = Callable[[Program], Program]
+Trace = Callable[[str, Program, Program], None]
+
+
+@dataclass
+class Pass:
+    name: str
+    phase: str
+    kind: str  # "rewrite" | "program"
+    fn: Callable
+    doc: str = ""
+
+
+@dataclass
+class _Registry:
+    passes: dict[str, list[Pass]] = field(default_factory=lambda: {p: [] for p in PHASES})
+    by_name: dict[str, Pass] = field(default_factory=dict)
+
+
+_REGISTRY = _Registry()
+
+
+def _register(phase: str, kind: str, name: str | None, fn: Callable) -> Callable:
+    if phase not in _REGISTRY.passes:
+        raise GraphcError(f"unknown phase {phase!r}; phases are {', '.join(PHASES)}")
+    name = name or fn.__name__
+    if name in _REGISTRY.by_name:
+        raise GraphcError(f"pass {name!r} registered twice")
+    p = Pass(name, phase, kind, fn, (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "")
+    _REGISTRY.passes[phase].append(p)
+    _REGISTRY.by_name[name] = p
+    return fn
+
+
+def register_rewrite(phase: str, name: str | None = None):
+    """Decorator: register `rewrite(node, new_inputs) -> Node | None` to `phase` under its function name."""
+    return lambda fn: _register(phase, "rewrite", name, fn)
+
+
+def register_pass(phase: str, name: str | None = None):
+    """Decorator: register a whole-program pass `fn(program) -> Program` to `phase`."""
+    return lambda fn: _register(phase, "program", name, fn)
+
+
+def registered_passes(phase: str | None = None) -> list[Pass]:
+    """The registered passes, in the order they run (of one phase, or of all)."""
+    phases = PHASES if phase is None else (phase,)
+    return [p for ph in phases for p in _REGISTRY.passes[ph]]
+
+
+def run_passes(program: Program, phases: Sequence[str] = PHASES, disabled: Collection[str] = frozenset(),
+               trace: Trace | None = None, cse: bool | None = None) -> Program:
+    """Run the enabled passes of `phases` in order and return the rewritten Program.
+
+    `disabled` names passes or phases to skip ("cse" switches off common-subexpression
+    elimination).  `trace(pass_name, before, after)` is called after every pass
+    (or group of rewrites) that ran.
+    """
+    disabled = set(disabled)
+    for name in disabled:
+        if name not in _REGISTRY.by_name and name not in PHASES and name != "cse":
+            raise GraphcError(f"unknown pass {name!r}; passes are "
+                              f"{', '.join(p.name for p in registered_passes())}, and 'cse'")
+    use_cse = "cse" not in disabled if cse is None else cse
+    for phase in phases:
+        if phase not in _REGISTRY.passes:
+            raise GraphcError(f"unknown phase {phase!r}; phases are {', '.join(PHASES)}")
+        if phase in disabled:
+            continue
+        enabled = [p for p in _REGISTRY.passes[phase] if p.name not in disabled]
+        separate = trace is not None
+        # run alone, one pass cannot see what a later one makes: repeat the phase until it settles
+        for _ in range(MAX_SWEEPS if separate else 1):
+            changed = False
+            for group in _groups(enabled, separate):
+                before = program
+                if group[0].kind == "program":
+                    program = group[0].fn(program)
+                    name = group[0].name
+                else:
+                    program, changes = rewrite_to_fixed_point(program, [p.fn for p in group], use_cse)
+                    changed |= changes > 0
+                    name = group[0].name if len(group) == 1 else f"{phase}:rewrites"
+                if trace is not None:
+                    trace(name, before, program)
+            if not changed:
+                break
+    return program
+
+
+def _groups(passes: list[Pass], separate: bool) -> list[list[Pass]]:
+    """Consecutive rewrites share a sweep (unless tracing); program passes run alone."""
+    groups: list[list[Pass]] = []
+    for p in passes:
+        if not separate and p.kind == "rewrite" and groups and groups[-1][0].kind == "rewrite":
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def rewrite_to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
+                           max_sweeps: int = MAX_SWEEPS) -> tuple[Program, int]:
+    """Sweep `rewrites` (and CSE) until a sweep changes nothing, at most `max_sweeps` times.
+
+    Returns the program and the number of rewrites and merges done.
+    """
+    total = 0
+    for _ in range(max_sweeps):
+        program, changes = sweep(program, rewrites, use_cse)
+        total += changes
+        if not changes:
+            break
+    return program, total
+
+
+MAX_REWRITES_PER_NODE = 8  # a rewrite's result is offered to the rewrites again, this many times
+
+
+def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -> tuple[Program, int]:
+    """One topological sweep: returns the new program and how many rewrites or merges happened."""
+    table: dict[tuple, Node] = {}
+    changes = 0
+
+    def replace(node: Node, new_inputs: list[Node]) -> Node:
+        nonlocal changes
+        current = node
+        if not node.op.kind == "source":
+            for _ in range(MAX_REWRITES_PER_NODE):
+                for rewrite in rewrites:
+                    out = rewrite(current, new_inputs)
+                    if out is not None and out is not current:
+                        _check_replacement(node, out, rewrite)
+                        current, new_inputs = out, list(out.inputs)
+                        changes += 1
+                        break
+                else:
+                    break
+                if current.op.kind == "source":
+                    break
+        if current is node and not all(a is b for a, b in zip(new_inputs, node.inputs)):
+            current = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
+        if use_cse:
+            key = cse_key(current)
+            if key is not None:
+                known = table.setdefault(key, current)
+                if known is not current:
+                    changes += 1
+                    current = known
+        return current
+
+    new_roots, mapping = rebuild(program.roots, replace)
+    return with_roots(program, new_roots, mapping), changes
+
+
+def _check_replacement(node: Node, out: Node, rewrite: Rewrite) -> None:
+    if out.shape != node.shape or out.dtype != node.dtype:
+        raise GraphcError(f"internal error: rewrite {getattr(rewrite, '__name__', rewrite)} replaced {node!r} "
+                          f"by {out!r}, which has another shape or dtype")
+
+
+def with_roots(program: Program, new_roots: Sequence[Node], mapping: dict[int, Node]) -> Program:
+    """The program with its roots replaced (outputs then new values), schedule carried over through `mapping`."""
+    n = len(program.outputs)
+    schedule = None
+    if program.schedule is not None:
+        schedule = carry_schedule(program.schedule, new_roots, mapping)
+    return Program(inputs=list(program.inputs), variables=list(program.variables), outputs=list(new_roots[:n]),
+                   updated=list(program.updated), new_values=list(new_roots[n:]), schedule=schedule)
+
+
+def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping: dict[int, Node]) -> list[Node]:
+    """Map an execution order onto the rewritten graph.
+
+    Each scheduled node becomes its replacement (once, at its first place);
+    replacements no longer reachable from the roots are dropped; nodes the
+    rewrites created are placed just before their first user; anything still
+    missing goes last, in topological order.  Linear in the graph size.
+    """
+    reachable = toposort(new_roots)
+    wanted = {n.id for n in reachable}
+    emitted: set[int] = set()
+    order: list[Node] = []
+
+    def emit(node: Node) -> None:
+        stack = [(node, iter(node.inputs))]
+        while stack:
+            top, children = stack[-1]
+            for child in children:
+                if child.id in wanted and child.id not in emitted:
+                    emitted.add(child.id)
+                    stack.append((child, iter(child.inputs)))
+                    break
+            else:
+                stack.pop()
+                order.append(top)
+
+    for old in schedule:
+        new = mapping.get(old.id)
+        if new is not None and new.id in wanted and new.id not in emitted:
+            emitted.add(new.id)
+            emit(new)
+    for node in reachable:
+        if node.id not in emitted:
+            emitted.add(node.id)
+            emit(node)
+    return order
+
+
+# ---- common-subexpression keys -----------------------------------------------------------------
+
+_NEVER_MERGED = frozenset({"placeholder", "variable"})
+
+
+def cse_key(node: Node) -> tuple | None:
+    """A key equal for two nodes exactly when they compute the same value: op, input ids and every attr.
+
+    Placeholders and variables are never merged (None).  Attrs are compared
+    exactly, so a rematerialised copy (attrs["recompute"]) never merges with
+    the node it copies, and 1 and 1.0 stay apart.
+    """
+    if node.op.name in _NEVER_MERGED:
+        return None
+    return (node.op.name, tuple(i.id for i in node.inputs), _freeze(node.attrs))
+
+
+def _freeze(value):
+    """A hashable, exact stand-in for an attribute value."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _freeze(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_freeze(v) for v in value))
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.dtype.str, value.shape, np.ascontiguousarray(value).tobytes())
+    if isinstance(value, np.dtype):
+        return ("dtype", value.str)
+    if isinstance(value, (float, np.floating)):
+        return (type(value).__name__, float(value).hex())  # tells -0.0 from 0.0; nan equals nan
+    if isinstance(value, (bool, int, str, bytes, type(None), np.integer, np.bool_)):
+        return (type(value).__name__, value)
+    return ("object", id(value))  # unknown objects: only the same object is equal
+
+
+def count_nodes(program: Program) -> int:
+    """Number of nodes the program runs (sources included)."""
+    return len(program.nodes())
