@@ -38,6 +38,7 @@ def builder(name: str) -> Callable:
 
 
 def _build_reference(program: Program, options: dict):
+    from graphc.passes.memory_plan import plan_program_memory
     from runtime.reference import ReferenceExecutable
 
-    return ReferenceExecutable(program)
+    return ReferenceExecutable(program, memory_planner=plan_program_memory)

@@ -18,9 +18,14 @@ from graphc.program import Program
 class ReferenceExecutable:
     backend = "numpy"
 
-    def __init__(self, program: Program):
+    def __init__(self, program: Program, memory_planner=None):
         self.program = program
         self.order = program.nodes()
+        # the planner is handed in (graphc.passes.plan_program_memory): the runtime imports no passes
+        self._memory_planner = memory_planner
+        self._plan = None
+        # constants are the program's own arrays, not allocations: like inputs, not counted as live
+        self._static = {n.id for n in self.order if n.op.kind == "source"}
         keep = {n.id for n in program.roots}
         keep |= {n.id for n in program.inputs} | {v.id for v in program.variables}
         last_use: dict[int, int] = {}
@@ -44,12 +49,25 @@ class ReferenceExecutable:
                 if node.id not in env:
                     value = node.op.compute(node.attrs, *(env[i.id] for i in node.inputs))
                     env[node.id] = _checked(np.asarray(value), node)
-                    live += env[node.id].nbytes
+                    if node.id not in self._static:
+                        live += env[node.id].nbytes
                     self.peak_bytes = max(self.peak_bytes, live)
                 for node_id in self.release[step]:
-                    live -= env.pop(node_id).nbytes
+                    value = env.pop(node_id)
+                    if node_id not in self._static:
+                        live -= value.nbytes
         outputs = [env[n.id] for n in p.outputs]
         return outputs, [env[n.id] for n in p.new_values]
+
+    def memory_plan(self):
+        """The liveness-based arena plan of this node-by-node run (`peak_bytes` is what a run measured)."""
+        if self._memory_planner is None:  # built directly rather than by graphc.backends
+            from graphc.passes.memory_plan import plan_program_memory
+
+            self._memory_planner = plan_program_memory
+        if self._plan is None:
+            self._plan = self._memory_planner(self.program)
+        return self._plan
 
 
 def _checked(value: np.ndarray, node) -> np.ndarray:
