@@ -423,6 +423,21 @@ def absorb_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
 
 
 @register_rewrite("canonicalize")
+def reduce_uniform(node: Node, new_inputs: list[Node]) -> Node | None:
+    """sum of zeros -> zeros; max or min of a uniform value v over a non-empty axis -> v (broadcast)."""
+    if node.op.name not in ("sum", "max", "min") or not node.is_static:
+        return None
+    x = new_inputs[0]
+    value = uniform_value(x)
+    if value is None or x.dtype != node.dtype or (node.op.name != "sum" and x.size == 0):
+        return None
+    if node.op.name == "sum" and value != 0:
+        return None
+    scalar = scalar_constant(value, node.dtype, node)
+    return scalar if node.shape == () else _new("broadcast_to", (scalar,), {"shape": node.shape}, node)
+
+
+@register_rewrite("canonicalize")
 def where_same_branches(node: Node, new_inputs: list[Node]) -> Node | None:
     """where(c, x, x) -> x."""
     if node.op.name == "where" and new_inputs[1] is new_inputs[2]:
