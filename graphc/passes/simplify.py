@@ -69,6 +69,15 @@ def _as_shape(x: Node, node: Node) -> Node | None:
 
 _UNIFORM_THROUGH = frozenset({"broadcast_to", "broadcast_like", "reshape", "reshape_like", "expand_dims",
                               "squeeze", "transpose"})
+_MAX_LOOK_THROUGH = 16  # shape ops looked through: keeps a sweep linear on long chains of them
+
+
+def _look_through_shape_ops(node: Node) -> Node | None:
+    for _ in range(_MAX_LOOK_THROUGH):
+        if node.op.name not in _UNIFORM_THROUGH:
+            return node
+        node = node.inputs[0]
+    return None
 
 
 def uniform_value(node: Node):
@@ -77,13 +86,14 @@ def uniform_value(node: Node):
     Known for constants whose elements are all equal, `fill_like`, and shape ops
     over either.  Returns a Python number (nan never counts: it equals nothing).
     """
-    while node.op.name in _UNIFORM_THROUGH:
-        node = node.inputs[0]
+    node = _look_through_shape_ops(node)
+    if node is None:
+        return None
     if node.op.name == "fill_like":
         return node.dtype.type(node.attrs["value"]).item()
     if node.op is constant_op:
         array = node.attrs["value"]
-        if array.size == 0:
+        if array.size == 0 or array.size > FOLD_LIMIT:  # big constants are not scanned, over and over
             return None
         first = array.flat[0]
         if array.size > 1 and not np.all(array == first):
@@ -94,8 +104,9 @@ def uniform_value(node: Node):
 
 def _is_finite_everywhere(node: Node) -> bool:
     """True when every element of `node` is known to be finite (a constant or a fill)."""
-    while node.op.name in _UNIFORM_THROUGH:
-        node = node.inputs[0]
+    node = _look_through_shape_ops(node)
+    if node is None:
+        return False
     if node.op.name == "fill_like":
         return bool(np.isfinite(node.attrs["value"]))
     if node.op is constant_op:
