@@ -301,6 +301,7 @@ def getitem(x: Node, key) -> Node:
     if Ellipsis in key:
         i = key.index(Ellipsis)
         key = key[:i] + (slice(None),) * (x.ndim - used) + key[i + 1:]
+        used = x.ndim  # the ellipsis took up the remaining axes: nothing left to pad
     key = key + (slice(None),) * (x.ndim - used)
     index, squeeze_axes, new_axes, axis = [], [], [], 0
     for k in key:
