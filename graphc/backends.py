@@ -39,6 +39,10 @@ def builder(name: str) -> Callable:
 
 def _build_reference(program: Program, options: dict):
     from graphc.passes.memory_plan import plan_program_memory
+    from graphc.passes.remat import check_remat_option, rematerialize
     from runtime.reference import ReferenceExecutable
 
+    remat = check_remat_option(options.get("remat", "none"))
+    if remat != "none":
+        program = rematerialize(program, remat)
     return ReferenceExecutable(program, memory_planner=plan_program_memory)
