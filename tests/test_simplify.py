@@ -15,6 +15,7 @@ from graphc.ops.registry import make_node
 from graphc.ops.shape import broadcast_like
 from graphc.passes import count_nodes, registered_passes, run_passes, simplify
 from graphc.passes.registry import cse_key, sweep
+from graphc.passes.simplify import uniform_value
 from graphc.program import Program, specialize
 from runtime.reference import ReferenceExecutable
 
@@ -313,6 +314,22 @@ def test_passes_can_be_switched_off_and_traced():
         run_passes(program, disabled={"no_such_pass"})
 
 
+def test_deep_chains_simplify_without_recursion_and_keep_a_schedule():
+    x = gc.placeholder((4,), gc.float64)
+    y = x
+    for i in range(1500):
+        y = gc.tanh(y) * 1.0 if i % 2 else gc.reshape(gc.transpose(gc.reshape(y, (2, 2))), (4,))
+    loss = gc.sum(y)
+    program = specialize([x], [loss, gc.grad(loss, x)], [], [(4,)])
+    program.schedule = program.nodes()
+    simplified = simplify(program)
+    assert not any(n.op.name == "mul" and any(uniform_value(i) == 1 for i in n.inputs) for n in simplified.nodes())
+    assert len(simplified.schedule) == count_nodes(simplified) < count_nodes(program)
+    feed = [rng.normal(size=4)]
+    for a, b in zip(run(program, feed)[0], run(simplified, feed)[0]):
+        np.testing.assert_allclose(b, a, rtol=1e-12)
+
+
 def test_every_rewrite_has_a_docstring():
     for p in registered_passes():
         assert p.doc, p.name
@@ -328,7 +345,12 @@ def test_output_that_simplifies_to_an_input_is_fine():
 # ---- random graphs -----------------------------------------------------------------------------
 
 UNARY = [gc.tanh, gc.sin, gc.neg, gc.sigmoid, gc.stop_gradient, lambda x: x * 1.0, lambda x: x + 0.0,
-         lambda x: gc.transpose(gc.transpose(x)), lambda x: gc.reshape(gc.reshape(x, (-1,)), x.shape)]
+         lambda x: gc.transpose(gc.transpose(x)), lambda x: gc.reshape(gc.reshape(x, (-1,)), x.shape),
+         lambda x: x[..., ::-1], lambda x: gc.concatenate([x[..., :1], x[..., 1:]], -1),
+         lambda x: gc.max(x, axis=-1, keepdims=True) * x, lambda x: gc.where(x > 0, x, 0.0),
+         lambda x: gc.sqrt(gc.abs(x)), lambda x: gc.cast(gc.cast(x, gc.float32), gc.float64),
+         lambda x: x @ gc.constant(np.arange(9.0).reshape(3, 3) / 9), lambda x: gc.squeeze(gc.expand_dims(x, 0)),
+         lambda x: gc.softmax(x), lambda x: gc.mean(x, axis=-1, keepdims=True) - x * gc.zeros_like(x)]
 BINARY = [gc.add, gc.subtract, gc.multiply, lambda a, b: a / (b * b + 1.0), gc.maximum]
 
 

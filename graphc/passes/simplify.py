@@ -189,17 +189,11 @@ def uniform_shape_op(node: Node, new_inputs: list[Node]) -> Node | None:
     if x.op is constant_op and x.ndim == 0 or x.op.name == "broadcast_to" and x.inputs[0].op is constant_op \
             and x.inputs[0].ndim == 0 and node.op.name == "broadcast_to":
         return None  # already as simple as it gets
-    value = uniform_value(_with_inputs(node, new_inputs))
+    value = uniform_value(x)  # a shape op passes its input's uniform value through
     if value is None:
         return None
     scalar = scalar_constant(value, node.dtype, node)
     return scalar if node.shape == () else _new("broadcast_to", (scalar,), {"shape": node.shape}, node)
-
-
-def _with_inputs(node: Node, new_inputs: list[Node]) -> Node:
-    if all(a is b for a, b in zip(new_inputs, node.inputs)):
-        return node
-    return make_node(node.op, new_inputs, node.attrs, source=node.source)
 
 
 @register_rewrite("canonicalize")
