@@ -142,3 +142,25 @@ def test_program_plan_places_every_intermediate_and_not_the_sources():
     run([np.ones((3, 16))], [w.value])
     assert plan.lower_bound_bytes >= run.peak_bytes  # aligned sizes: never below what numpy held
     assert_no_live_overlap(plan_program_memory(program, in_place=True))
+
+
+def test_in_place_only_over_the_reads_a_step_allows():
+    steps = [Step(["a"], ["x"]), Step(["o"], ["a"], in_place=[])]
+    plan = plan_memory(steps, {"a": 64, "o": 64}, external={"x"}, keep={"o"}, in_place=True)
+    assert plan.buffers["o"].shares_with is None
+    steps = [Step(["a"], ["x"]), Step(["o"], ["a"], in_place=["a"])]
+    plan = plan_memory(steps, {"a": 64, "o": 64}, external={"x"}, keep={"o"}, in_place=True)
+    assert plan.buffers["o"].shares_with == "a" and plan.peak_bytes == 64
+
+
+def test_in_place_needs_the_exact_size_not_just_the_aligned_one():
+    steps = [Step(["a"], ["x"]), Step(["o"], ["a"], in_place=True)]
+    plan = plan_memory(steps, {"a": 16, "o": 32}, external={"x"}, keep={"o"}, in_place=True)
+    assert plan.buffers["o"].shares_with is None
+
+
+def test_program_plan_in_place_chain_uses_one_buffer():
+    x, y = _chain_program()
+    program = specialize([x], [y], [], [(4, 32)])
+    assert plan_program_memory(program, in_place=True).peak_bytes == 4 * 32 * 4
+    assert plan_program_memory(program).peak_bytes == 2 * 4 * 32 * 4

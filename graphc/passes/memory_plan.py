@@ -18,7 +18,9 @@ the free blocks (coalesced when freed), growing the arena only when no free
 block fits, as XLA's and TFLite's heap simulators do; it runs in
 O(n log n + n·f) for n buffers and f free blocks (f stays small in practice).
 With `in_place=True`, a step marked `in_place` (an elementwise kernel) writes an
-output over an input of the same size that dies at that step.
+output over an input of exactly the same byte size that dies at that step
+(`Step.in_place` may also name the only reads it may overwrite: an input of
+equal size but another shape, broadcast by the kernel, must not be overwritten).
 
 `plan_program_memory(program)` plans a Program run node by node (each
 non-source node one buffer of prod(shape) * itemsize bytes): what the
@@ -40,11 +42,15 @@ ALIGNMENT = 64
 
 @dataclass
 class Step:
-    """One unit of execution: the buffers it writes and reads; `in_place` allows writing over a dying input."""
+    """One unit of execution: the buffers it writes and reads.
+
+    `in_place`: True lets an output take over any dying read of its exact byte size;
+    a collection of keys allows only those reads.
+    """
 
     writes: Sequence[Hashable]
     reads: Sequence[Hashable] = ()
-    in_place: bool = False
+    in_place: bool | Collection[Hashable] = False
     name: str = ""
 
 
@@ -159,10 +165,12 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
     live = lower_bound = 0
     donated: set[Hashable] = set()  # inputs whose bytes an in-place output took over: never freed by them
     for t, step in enumerate(steps):
+        allowed = step.in_place if isinstance(step.in_place, Collection) else ()
         donors = [k for k in dict.fromkeys(step.reads)
-                  if in_place and step.in_place and k in last and last[k] == t and k not in keep]
+                  if in_place and step.in_place and k in last and last[k] == t and k not in keep
+                  and (step.in_place is True or k in allowed)]
         for key in step.writes:
-            donor = next((d for d in donors if size_of[d] == size_of[key] and size_of[key] > 0), None)
+            donor = next((d for d in donors if sizes[d] == sizes[key] and size_of[key] > 0), None)
             if donor is not None:
                 donors.remove(donor)
                 donated.add(donor)
@@ -244,7 +252,7 @@ def plan_program_memory(program, in_place: bool = False, alignment: int = ALIGNM
     Each non-source node is one buffer of prod(shape) * itemsize bytes, keyed by
     node id; placeholders, variables and constants are external (the caller and
     the program own them); outputs and new values are kept to the end.
-    Elementwise nodes may overwrite a dying input of their size when `in_place`.
+    Elementwise nodes may overwrite a dying input of their shape and itemsize when `in_place`.
     """
     order = program.nodes()
     sources = {n.id for n in order if n.op.kind == "source"}
@@ -254,8 +262,10 @@ def plan_program_memory(program, in_place: bool = False, alignment: int = ALIGNM
         sizes[node.id] = int(np.prod(node.shape, dtype=np.int64)) * node.dtype.itemsize
         if node.id in sources:
             continue
+        same_layout = [i.id for i in node.inputs
+                       if i.shape == node.shape and i.dtype.itemsize == node.dtype.itemsize]
         steps.append(Step(writes=[node.id], reads=[i.id for i in node.inputs], name=node.label,
-                          in_place=node.op.kind == "elementwise"))
+                          in_place=same_layout if node.op.kind == "elementwise" else False))
     keep = {n.id for n in program.roots} - sources
     return plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
                        names=names)
