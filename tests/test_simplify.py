@@ -254,6 +254,19 @@ def test_mean_with_feed_time_size_folds_its_count():
     assert "count" not in ops
 
 
+def test_stabilize_uses_log1p_and_expm1():
+    tiny = gc.placeholder((3,), gc.float64)
+    y = [gc.log(1.0 + tiny), gc.exp(tiny) - 1.0]
+    program = specialize([tiny], y, [], [(3,)])
+    simplified = simplify(program)
+    assert {"log1p", "expm1"} <= set(ops_of(simplified)) and "log" not in ops_of(simplified)
+    feed = np.array([1e-12, -3e-10, 0.5])
+    out, _ = run(simplified, [feed])
+    np.testing.assert_allclose(out[0], np.log1p(feed), rtol=1e-15)
+    np.testing.assert_allclose(out[1], np.expm1(feed), rtol=1e-15)
+    assert "log1p" not in ops_of(simplify(program, disabled={"stabilize"}))
+
+
 # ---- common subexpressions ---------------------------------------------------------------------
 
 

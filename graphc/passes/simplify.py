@@ -452,3 +452,29 @@ def where_same_branches(node: Node, new_inputs: list[Node]) -> Node | None:
 
 __all__ = ["simplify", "uniform_value", "FOLD_LIMIT", "dead_code"]
 
+
+
+# ---- stabilize: the same value, computed more accurately ----------------------------------------
+
+
+@register_rewrite("stabilize")
+def log_one_plus(node: Node, new_inputs: list[Node]) -> Node | None:
+    """log(1 + x) -> log1p(x): exact for small x, where 1 + x rounds x away."""
+    if node.op.name != "log" or new_inputs[0].op.name != "add":
+        return None
+    a, b = new_inputs[0].inputs
+    x = b if _is(a, 1) else a if _is(b, 1) else None
+    if x is None or x.dtype != node.dtype or x.shape != node.shape:
+        return None
+    return _new("log1p", (x,), {}, node)
+
+
+@register_rewrite("stabilize")
+def exp_minus_one(node: Node, new_inputs: list[Node]) -> Node | None:
+    """exp(x) - 1 -> expm1(x): exact for small x, where the subtraction cancels every digit."""
+    if node.op.name != "sub" or new_inputs[0].op.name != "exp" or not _is(new_inputs[1], 1):
+        return None
+    x = new_inputs[0].inputs[0]
+    if x.dtype != node.dtype or x.shape != node.shape:
+        return None
+    return _new("expm1", (x,), {}, node)
