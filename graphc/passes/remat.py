@@ -19,11 +19,18 @@ How the graph is read (a structural rule, no tags from autodiff needed):
     the simplifier lowers it to).  Inputs read only for their shape (the `like` of
     `fill_like`, `*_like`, `count`) do not count as value dependencies.  `count`
     itself (mean's divisor) is a constant of the forward pass, never a seed.
-  * The *backward side* B is every node that depends on a seed, which includes the
-    update expressions of variables (`w - lr * grad`).  Everything else that is not
-    a source is the *forward side* F.  A forward value that happened to be a
-    broadcast constant would count as a seed: the nodes after it would stay
-    un-rematerialised, which costs memory, never correctness.
+  * The simplifier often folds the seed away (`1 * g` is `g`), so a second sign
+    marks the backward side too: a node that reads a value made more than
+    `LONG_EDGE` levels earlier (levels: longest paths from the sources).  That is
+    what a backward node does when it reads the forward value its VJP needs; it
+    is also what makes a value costly to keep, which is the thing to fix.
+  * The *backward side* B is every node that is a seed or reads far back, and
+    everything that depends on those, which includes the update expressions of
+    variables (`w - lr * grad`).  Everything else that is not a source is the
+    *forward side* F.  A misjudged node (a forward broadcast constant taken for a
+    seed, a long skip connection taken for a backward read, the last layer's first
+    adjoints taken for forward ones) only changes what is rematerialised, never
+    the values computed.
   * F is cut into segments along its longest-path order from the sources, each
     holding about the same bytes of "stashed" values (forward values some
     backward node reads).  A forward node read by a later segment is a
@@ -64,6 +71,8 @@ STRATEGIES = ("none", "sqrt")
 SHAPE_ONLY_INPUTS = {"fill_like": (0,), "count": (0,), "reshape_like": (1,), "broadcast_like": (1,),
                      "sum_to_like": (1,), "slice_grad": (1,)}
 _NEVER_SEEDS = frozenset({"count"})
+# a read this many levels (longest paths from the sources) after the value was made marks the reader as backward
+LONG_EDGE = 8
 _EXPENSIVE_KINDS = frozenset({"matmul", "reduce"})
 
 
@@ -110,6 +119,9 @@ class RematStats:
 
 def analyse(program: Program) -> Analysis:
     order = toposort(program.roots)
+    level: dict[int, int] = {}
+    for node in order:
+        level[node.id] = 1 + max((level[i.id] for i in node.inputs), default=-1)
     value_dep: dict[int, bool] = {}
     backward: set[int] = set()
     for node in order:
@@ -119,11 +131,9 @@ def analyse(program: Program) -> Analysis:
         skip = SHAPE_ONLY_INPUTS.get(node.op.name, ())
         value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
         is_seed = not value_dep[node.id] and node.op.name not in _NEVER_SEEDS
-        if is_seed or any(i.id in backward for i in node.inputs):
+        reads_far_back = any(i.op.kind != "source" and level[node.id] - level[i.id] > LONG_EDGE for i in node.inputs)
+        if is_seed or reads_far_back or any(i.id in backward for i in node.inputs):
             backward.add(node.id)
-    level: dict[int, int] = {}
-    for node in order:
-        level[node.id] = 1 + max((level[i.id] for i in node.inputs), default=-1)
     position = {n.id: k for k, n in enumerate(order)}
     forward = sorted((n for n in order if n.op.kind != "source" and n.id not in backward),
                      key=lambda n: (level[n.id], position[n.id]))
