@@ -77,6 +77,7 @@ from graphc.ops import (
     where,
     zeros_like,
 )
+from graphc.serialize import LoadedGraph, load, save
 from graphc.session import Function, Session, TrainOp, assign, function, group
 
 Tensor = Node
@@ -94,3 +95,4 @@ __all__ = [
     "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze", "stack",
     "stop_gradient", "subtract", "sum", "tanh", "transpose", "variable", "where", "zeros_like",
 ]
+__all__ += ["LoadedGraph", "load", "save"]

@@ -1,0 +1,243 @@
+"""What a saved graph may contain: each op's arity and attribute types, and the size limits.
+
+The graph format (docs/format.md) stores op attributes as plain JSON values.
+This table says, for every op, how many inputs it takes and what each
+attribute is, so that loading can check a file completely *before* it builds
+anything: a hostile file meets a precise error, never an op's internals.
+
+    ARITY["where"]            # 3
+    ATTRS["sum"]              # {"axes": "axes", "keepdims": "bool"}
+    decode_attr("axes", [0, 1], where="node 4 (sum) attribute 'axes'")   # (0, 1)
+
+An op missing here cannot be saved (`save` says so): adding an op to
+graphc/ops means adding its line here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from graphc import dtypes
+from graphc.errors import GraphFormatError
+
+FORMAT_NAME = "graphc-graph"
+FORMAT_VERSION = 1
+
+# ---- limits: a file asking for more than this is refused before anything is allocated ----------
+MAX_FILE_BYTES = 1 << 30          # the JSON text
+MAX_NODES = 1_000_000
+MAX_NDIM = 32
+MAX_DIM = 1 << 40                 # one dimension
+MAX_ELEMENTS = 1 << 36            # one tensor (64 G elements: 256 GiB of float32)
+MAX_INLINE_BYTES = 1 << 20        # one array stored inline as base64
+MAX_ARRAY_BYTES = 1 << 34         # one array stored in the side .npz
+MAX_NAME_CHARS = 1000
+
+UNARY = ("neg", "exp", "log", "log1p", "expm1", "sin", "cos", "tanh", "sqrt", "sigmoid", "abs", "sign", "relu",
+         "floor", "logical_not", "stop_gradient", "power", "cast", "fill_like")
+BINARY = ("add", "sub", "mul", "div", "maximum", "minimum", "pow", "safe_mul", "less", "less_equal", "greater",
+          "greater_equal", "equal", "not_equal", "logical_and", "logical_or", "matmul", "reshape_like",
+          "broadcast_like", "sum_to_like", "slice_grad")
+
+# op -> number of inputs, or (minimum, None) for a variable number
+ARITY: dict[str, int | tuple[int, None]] = {
+    **{name: 1 for name in UNARY},
+    **{name: 2 for name in BINARY},
+    "where": 3,
+    "placeholder": 0, "constant": 0, "variable": 0,
+    "sum": 1, "max": 1, "min": 1, "count": 1,
+    "reshape": 1, "transpose": 1, "broadcast_to": 1, "expand_dims": 1, "squeeze": 1, "slice": 1, "one_hot": 1,
+    "concatenate": (1, None), "concat_part": (2, None),
+}
+
+# op -> {attribute: type}; the types are the keys of _DECODERS below
+ATTRS: dict[str, dict[str, str]] = {name: {} for name in ARITY}
+ATTRS.update({
+    "placeholder": {"shape": "dims", "dtype": "dtype"},
+    "variable": {"value": "array"},
+    "constant": {"value": "array"},
+    "power": {"exponent": "number"},
+    "cast": {"dtype": "dtype"},
+    "fill_like": {"value": "number", "dtype": "dtype"},
+    "sum": {"axes": "axes", "keepdims": "bool"},
+    "max": {"axes": "axes", "keepdims": "bool"},
+    "min": {"axes": "axes", "keepdims": "bool"},
+    "count": {"axes": "axes", "dtype": "dtype"},
+    "reshape": {"shape": "reshape_spec"},
+    "transpose": {"perm": "axes_any_order"},
+    "broadcast_to": {"shape": "dims_static"},
+    "expand_dims": {"axes": "axes"},
+    "squeeze": {"axes": "axes"},
+    "concatenate": {"axis": "count"},
+    "concat_part": {"axis": "count", "index": "count"},
+    "slice": {"index": "slices"},
+    "slice_grad": {"index": "slices"},
+    "one_hot": {"depth": "count", "dtype": "dtype"},
+})
+
+
+def _fail(where: str, message: str):
+    raise GraphFormatError(f"{where}: {message}")
+
+
+def is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_list(value, where: str, low: int, allow_none: bool = False) -> tuple:
+    if not isinstance(value, list):
+        _fail(where, f"expected a list of integers, got {_describe(value)}")
+    if len(value) > MAX_NDIM:
+        _fail(where, f"{len(value)} entries is more than the limit of {MAX_NDIM} axes")
+    for v in value:
+        if v is None and allow_none:
+            continue
+        if not is_int(v) or not low <= v <= MAX_DIM:
+            _fail(where, f"entry {_describe(v)} is not an integer in [{low}, {MAX_DIM}]")
+    return tuple(value)
+
+
+def decode_dims(value, where: str, allow_none: bool = True) -> tuple:
+    """A shape: non-negative ints (None for a feed-time size), within the size limits."""
+    dims = _int_list(value, where, 0, allow_none)
+    elements = math.prod(d for d in dims if d is not None)
+    if elements > MAX_ELEMENTS:
+        _fail(where, f"shape {list(dims)} has {elements} elements, more than the limit of {MAX_ELEMENTS}")
+    return dims
+
+
+def _decode_axes(value, where: str) -> tuple:
+    axes = _int_list(value, where, 0)
+    if list(axes) != sorted(set(axes)):
+        _fail(where, f"axes {list(axes)} must be increasing and distinct")
+    return axes
+
+
+def _decode_number(value, where: str):
+    if isinstance(value, str) and value in ("inf", "-inf", "nan"):
+        return float(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        _fail(where, f"expected a number, got {_describe(value)}")
+    if is_int(value) and abs(value) > 1 << 63:
+        _fail(where, f"integer {value} is out of range")
+    return value
+
+
+def encode_number(value):
+    """JSON has no inf or nan: they are written as the strings "inf", "-inf", "nan"."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def decode_dtype(value, where: str) -> np.dtype:
+    names = [str(d) for d in dtypes.SUPPORTED]
+    if not isinstance(value, str) or value not in names:
+        _fail(where, f"dtype {_describe(value)} is not one of {', '.join(names)}")
+    return np.dtype(value)
+
+
+def _decode_bool(value, where: str) -> bool:
+    if not isinstance(value, bool):
+        _fail(where, f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _decode_count(value, where: str) -> int:
+    if not is_int(value) or not 0 <= value <= MAX_DIM:
+        _fail(where, f"expected a non-negative integer, got {_describe(value)}")
+    return value
+
+
+def _decode_slices(value, where: str) -> tuple:
+    if not isinstance(value, list) or len(value) > MAX_NDIM:
+        _fail(where, f"expected a list of at most {MAX_NDIM} [start, stop, step] triples, got {_describe(value)}")
+    out = []
+    for triple in value:
+        if not isinstance(triple, list) or len(triple) != 3 or not all(
+                v is None or (is_int(v) and abs(v) <= MAX_DIM) for v in triple):
+            _fail(where, f"{_describe(triple)} is not a [start, stop, step] triple of integers or nulls")
+        if triple[2] == 0:
+            _fail(where, "slice step cannot be zero")
+        out.append(tuple(triple))
+    return tuple(out)
+
+
+def _decode_reshape_spec(value, where: str) -> tuple:
+    spec = _int_list(value, where, -1)
+    if spec.count(-1) > 1:
+        _fail(where, f"target shape {list(spec)} has more than one -1")
+    if math.prod(d for d in spec if d != -1) > MAX_ELEMENTS:
+        _fail(where, f"target shape {list(spec)} is larger than the limit of {MAX_ELEMENTS} elements")
+    return spec
+
+
+_DECODERS = {
+    "dims": decode_dims,
+    "dims_static": lambda v, where: decode_dims(v, where, allow_none=False),
+    "axes": _decode_axes,
+    "axes_any_order": lambda v, where: _int_list(v, where, 0),
+    "reshape_spec": _decode_reshape_spec,
+    "number": _decode_number,
+    "dtype": decode_dtype,
+    "bool": _decode_bool,
+    "count": _decode_count,
+    "slices": _decode_slices,
+}
+
+
+def decode_attr(kind: str, value, where: str):
+    """The attribute value graphc's ops expect, from its JSON form; GraphFormatError if it is not one."""
+    return _DECODERS[kind](value, where)
+
+
+def encode_attr(kind: str, value):
+    """The JSON form of an attribute (arrays are handled by the caller, which decides where they go)."""
+    if kind == "dtype":
+        return str(np.dtype(value))
+    if kind == "number":
+        return encode_number(value)
+    if kind == "bool":
+        return bool(value)
+    if kind == "count":
+        return int(value)
+    if kind == "slices":
+        return [[None if v is None else int(v) for v in triple] for triple in value]
+    return [None if d is None else int(d) for d in value]  # shapes and axes
+
+
+def check_arity(op: str, n_inputs: int, where: str) -> None:
+    want = ARITY[op]
+    if isinstance(want, int):
+        if n_inputs != want:
+            _fail(where, f"{op} takes {want} input{'s' if want != 1 else ''}, the file gives {n_inputs}")
+    elif n_inputs < want[0]:
+        _fail(where, f"{op} takes at least {want[0]} inputs, the file gives {n_inputs}")
+
+
+def check_attrs_fit_inputs(op: str, attrs: dict, inputs, where: str) -> None:
+    """Checks that need the inputs, which the ops' shape rules assume callers have done."""
+    ndim = len(inputs[0].shape) if inputs else 0
+    if op in ("sum", "max", "min", "count", "squeeze") and any(a >= ndim for a in attrs["axes"]):
+        _fail(where, f"axes {list(attrs['axes'])} out of range for a {ndim}-d input")
+    if op == "expand_dims" and any(a >= ndim + len(attrs["axes"]) for a in attrs["axes"]):
+        _fail(where, f"axes {list(attrs['axes'])} out of range for a {ndim}-d input")
+    if op in ("concatenate", "concat_part") and attrs["axis"] >= ndim:
+        _fail(where, f"axis {attrs['axis']} out of range for a {ndim}-d input")
+    if op == "concat_part" and attrs["index"] >= len(inputs) - 1:
+        _fail(where, f"part index {attrs['index']} out of range for {len(inputs) - 1} concatenated operands")
+    if op in ("slice", "slice_grad"):
+        like = inputs[-1]
+        if len(attrs["index"]) != len(like.shape):
+            _fail(where, f"{len(attrs['index'])} slice triples for a {len(like.shape)}-d operand")
+    if op == "where" and inputs[0].dtype != dtypes.bool_:
+        _fail(where, f"where's condition must be bool, got {inputs[0].dtype}")
+
+
+def _describe(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
