@@ -1,0 +1,184 @@
+"""Kernel IR: what one fused kernel computes, with no target syntax (LLVM and CUDA render the same IR).
+
+A kernel is a loop nest over `dims` (concrete sizes).  Parallel dims come first,
+in order; the first one is the range a runtime may split between threads (or
+map to a CUDA grid).  Reduce dims are iterated innermost, once per *phase*:
+
+    for p0 in [start, end):            # dims[0], split between threads
+      for p1 ...                       # the other parallel dims
+        phase 0: acc_i = identity_i; for r ... (reduce dims): acc_i = combine(acc_i, expr_i); stores
+        phase 1: same, may read the accumulators of phase 0
+        ...
+        final stores (outer level: may read every accumulator)
+
+A kernel without reduce dims has one phase whose loop body is the parallel
+nest itself.  Every value is a `graphc.scalar.Scalar` expression whose `arg i`
+leaves are `kernel.operands[i]`: a `Load` (buffer + element offset + one
+element stride per loop dim, 0 for a dim the operand does not vary along, i.e.
+broadcasting), an `Accumulator` (a reduction of an earlier phase), or a `LoopIndex`
+(the index of a loop dim, as int64; one_hot uses it).  Intermediate values live
+in registers; only `stores` touch memory.
+
+A "matmul" kernel first computes C = A @ B (`Matmul`: per-batch matrices given by
+offsets and strides, BLAS-compatible layouts) into a buffer, then runs its
+phase (the epilogue: bias, activation...) which reads C through ordinary Loads.
+
+    k = Kernel(name="k0", kind="loop", params=[BufferParam("x", f32, (8,), "input"),
+                                              BufferParam("y", f32, (8,), "output")],
+               dims=[LoopDim(8, "parallel")],
+               operands=[Load("x", 0, (1,))],
+               phases=[Phase(stores=[Store(Access("y", 0, (1,)), call("exp", Scalar.arg(0, f32)))])])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graphc.scalar import Scalar
+
+
+@dataclass(frozen=True)
+class BufferParam:
+    """A pointer parameter of the kernel: `shape` elements of `dtype`, C-contiguous unless accessed otherwise."""
+
+    name: str
+    dtype: np.dtype
+    shape: tuple
+    role: str  # "input" | "output" | "inout" (written and read, e.g. a matmul's C under its epilogue)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+
+@dataclass(frozen=True)
+class LoopDim:
+    size: int
+    kind: str  # "parallel" | "reduce"
+
+
+@dataclass(frozen=True)
+class Access:
+    """Element `offset + sum(index[d] * strides[d])` of `buffer`; one stride per kernel loop dim."""
+
+    buffer: str
+    offset: int
+    strides: tuple
+
+
+@dataclass(frozen=True)
+class Load:
+    access: Access
+    dtype: np.dtype
+
+
+@dataclass(frozen=True)
+class Accumulator:
+    index: int  # into kernel.reductions()
+    dtype: np.dtype
+
+
+@dataclass(frozen=True)
+class LoopIndex:
+    dim: int
+    dtype: np.dtype = np.dtype(np.int64)
+
+
+Operand = Load | Accumulator | LoopIndex
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """acc = identity; acc = combine(acc, expr) over the reduce dims; `dtype` is the accumulator's type.
+
+    The stored value is cast(acc, out_dtype) (float32 sums accumulate in float64).
+    """
+
+    combine: str  # "add" | "max" | "min"
+    identity: float
+    dtype: np.dtype
+    out_dtype: np.dtype
+    expr: Scalar
+
+
+@dataclass(frozen=True)
+class Store:
+    access: Access
+    expr: Scalar
+
+
+@dataclass
+class Phase:
+    reductions: list[Reduction] = field(default_factory=list)
+    stores: list[Store] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """One operand of a matmul: element (b, i, j) at offset + batch_strides·b + i*row_stride + j*col_stride."""
+
+    buffer: str
+    offset: int
+    batch_strides: tuple
+    row_stride: int
+    col_stride: int
+
+
+@dataclass(frozen=True)
+class Matmul:
+    a: Matrix  # m x k
+    b: Matrix  # k x n
+    c: Matrix  # m x n, contiguous rows
+    m: int
+    n: int
+    k: int
+    batch: tuple  # batch sizes (C's leading dims)
+    dtype: np.dtype
+
+
+@dataclass
+class Kernel:
+    name: str
+    kind: str  # "loop" | "matmul"
+    params: list[BufferParam]
+    dims: list[LoopDim]
+    operands: list = field(default_factory=list)
+    phases: list[Phase] = field(default_factory=list)
+    final_stores: list[Store] = field(default_factory=list)
+    matmul: Matmul | None = None
+    ops: list[str] = field(default_factory=list)  # the graph ops fused here, for inspection
+
+    def reductions(self) -> list[Reduction]:
+        """Every reduction, in phase order: `Accumulator.index` counts in this list."""
+        return [r for p in self.phases for r in p.reductions]
+
+    @property
+    def parallel_dims(self) -> list[int]:
+        return [i for i, d in enumerate(self.dims) if d.kind == "parallel"]
+
+    @property
+    def reduce_dims(self) -> list[int]:
+        return [i for i, d in enumerate(self.dims) if d.kind == "reduce"]
+
+    @property
+    def split_extent(self) -> int:
+        """Size of the range [start, end) the kernel takes: its first parallel dim, or 1."""
+        par = self.parallel_dims
+        return self.dims[par[0]].size if par else 1
+
+    @property
+    def work(self) -> int:
+        """Rough element-operations count, for deciding whether threads pay off."""
+        total = int(np.prod([d.size for d in self.dims], dtype=np.int64)) * max(1, len(self.phases))
+        if self.matmul is not None:
+            mm = self.matmul
+            total += int(np.prod(mm.batch, dtype=np.int64)) * mm.m * mm.n * mm.k
+        return total
+
+    def describe(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "ops": list(self.ops),
+                "dims": [(d.size, d.kind) for d in self.dims],
+                "params": [(p.name, str(p.dtype), p.shape, p.role) for p in self.params],
+                "phases": len(self.phases)}
