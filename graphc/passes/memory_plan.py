@@ -30,10 +30,9 @@ reference executor's `memory_plan()` reports.
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
 
 from graphc.errors import GraphcError
 
@@ -259,7 +258,7 @@ def plan_program_memory(program, in_place: bool = False, alignment: int = ALIGNM
     sizes, names, steps = {}, {}, []
     for node in order:
         names[node.id] = node.label
-        sizes[node.id] = int(np.prod(node.shape, dtype=np.int64)) * node.dtype.itemsize
+        sizes[node.id] = math.prod(node.shape) * node.dtype.itemsize
         if node.id in sources:
             continue
         same_layout = [i.id for i in node.inputs
