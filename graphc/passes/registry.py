@@ -78,9 +78,16 @@ def _register(phase: str, kind: str, name: str | None, fn: Callable) -> Callable
     return fn
 
 
-def register_rewrite(phase: str, name: str | None = None):
-    """Decorator: register `rewrite(node, new_inputs) -> Node | None` to `phase` under its function name."""
-    return lambda fn: _register(phase, "rewrite", name, fn)
+def register_rewrite(phase: str, name: str | None = None, ops: Collection[str] | None = None):
+    """Decorator: register `rewrite(node, new_inputs) -> Node | None` to `phase` under its function name.
+
+    `ops` names the ops the rewrite can apply to (None: any); sweeps offer each
+    node only the rewrites of its op, which keeps them fast.
+    """
+    def decorate(fn):
+        fn.rewrite_ops = None if ops is None else frozenset(ops)
+        return _register(phase, "rewrite", name, fn)
+    return decorate
 
 
 def register_pass(phase: str, name: str | None = None):
@@ -167,13 +174,21 @@ def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -
     """One topological sweep: returns the new program and how many rewrites or merges happened."""
     table: dict[tuple, Node] = {}
     changes = 0
+    by_op: dict[str, list[Rewrite]] = {}
+
+    def rewrites_for(op_name: str) -> list[Rewrite]:
+        found = by_op.get(op_name)
+        if found is None:
+            found = by_op[op_name] = [r for r in rewrites
+                                      if getattr(r, "rewrite_ops", None) is None or op_name in r.rewrite_ops]
+        return found
 
     def replace(node: Node, new_inputs: list[Node]) -> Node:
         nonlocal changes
         current = node
         if not node.op.kind == "source":
             for _ in range(MAX_REWRITES_PER_NODE):
-                for rewrite in rewrites:
+                for rewrite in rewrites_for(current.op.name):
                     out = rewrite(current, new_inputs)
                     if out is not None and out is not current:
                         _check_replacement(node, out, rewrite)

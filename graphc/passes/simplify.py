@@ -4,8 +4,9 @@ Gradient graphs are full of no-ops: `*_like` ops whose shapes turned out equal
 once the feed shapes are known, multiplications by the ones of the seed,
 additions of the zeros of unconnected branches, transposes of transposes.
 Each rewrite below removes one such pattern; it is a small function
-``rewrite(node, new_inputs) -> Node | None`` registered to the "canonicalize"
-phase (see `graphc.passes.registry`), and can be switched off by name:
+``rewrite(node, new_inputs) -> Node | None`` registered to a phase, "canonicalize"
+(remove no-ops) or "stabilize" (log(1 + x) -> log1p(x)...), see
+`graphc.passes.registry`, and can be switched off by name:
 
     simplify(program, disabled={"fold_constants"})
 
@@ -180,7 +181,7 @@ def fold_broadcast_constants(node: Node, new_inputs: list[Node]) -> Node | None:
     return small if small.shape == node.shape else _new("broadcast_to", (small,), {"shape": node.shape}, node)
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=_UNIFORM_THROUGH)
 def uniform_shape_op(node: Node, new_inputs: list[Node]) -> Node | None:
     """A shape op over a uniform constant (e.g. expand_dims of a broadcast scalar) is a broadcast scalar."""
     if node.op.name not in _UNIFORM_THROUGH or not node.is_static:
@@ -196,7 +197,7 @@ def uniform_shape_op(node: Node, new_inputs: list[Node]) -> Node | None:
     return scalar if node.shape == () else _new("broadcast_to", (scalar,), {"shape": node.shape}, node)
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("count",))
 def fold_count(node: Node, new_inputs: list[Node]) -> Node | None:
     """count(x) depends only on x's shape, which is concrete now: a scalar constant."""
     if node.op.name != "count":
@@ -208,7 +209,7 @@ def fold_count(node: Node, new_inputs: list[Node]) -> Node | None:
 # ---- *_like ops, once shapes are concrete ------------------------------------------------------
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("fill_like",))
 def lower_fill_like(node: Node, new_inputs: list[Node]) -> Node | None:
     """fill_like(like, v) -> broadcast_to(scalar constant v): no dependency on `like`, no memory."""
     if node.op.name != "fill_like" or not node.is_static:
@@ -217,7 +218,7 @@ def lower_fill_like(node: Node, new_inputs: list[Node]) -> Node | None:
     return value if node.shape == () else _new("broadcast_to", (value,), {"shape": node.shape}, node)
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("broadcast_like",))
 def lower_broadcast_like(node: Node, new_inputs: list[Node]) -> Node | None:
     """broadcast_like(x, like) -> x when shapes agree, else broadcast_to(x, like's shape)."""
     if node.op.name != "broadcast_like" or not node.is_static:
@@ -225,7 +226,7 @@ def lower_broadcast_like(node: Node, new_inputs: list[Node]) -> Node | None:
     return _as_shape(new_inputs[0], node)
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("reshape_like",))
 def lower_reshape_like(node: Node, new_inputs: list[Node]) -> Node | None:
     """reshape_like(x, like) -> x when shapes agree, else reshape(x, like's shape)."""
     if node.op.name != "reshape_like" or not node.is_static:
@@ -234,7 +235,7 @@ def lower_reshape_like(node: Node, new_inputs: list[Node]) -> Node | None:
     return x if x.shape == node.shape else _new("reshape", (x,), {"shape": node.shape}, node)
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("sum_to_like",))
 def lower_sum_to_like(node: Node, new_inputs: list[Node]) -> Node | None:
     """sum_to_like(x, like) -> x when shapes agree, else sum over the broadcast axes (+ reshape)."""
     if node.op.name != "sum_to_like":
@@ -253,13 +254,13 @@ def lower_sum_to_like(node: Node, new_inputs: list[Node]) -> Node | None:
 # ---- identities ---------------------------------------------------------------------------------
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("stop_gradient",))
 def remove_stop_gradient(node: Node, new_inputs: list[Node]) -> Node | None:
     """stop_gradient(x) -> x: once the graph is differentiated it is the identity."""
     return new_inputs[0] if node.op.name == "stop_gradient" else None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("cast",))
 def remove_identity_cast(node: Node, new_inputs: list[Node]) -> Node | None:
     """cast(x, x.dtype) -> x."""
     if node.op.name == "cast" and new_inputs[0].dtype == node.dtype:
@@ -267,7 +268,7 @@ def remove_identity_cast(node: Node, new_inputs: list[Node]) -> Node | None:
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("neg",))
 def remove_double_neg(node: Node, new_inputs: list[Node]) -> Node | None:
     """neg(neg(x)) -> x."""
     if node.op.name == "neg" and new_inputs[0].op.name == "neg":
@@ -275,7 +276,7 @@ def remove_double_neg(node: Node, new_inputs: list[Node]) -> Node | None:
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("power",))
 def remove_power_one(node: Node, new_inputs: list[Node]) -> Node | None:
     """power(x, 1) -> x (same dtype only)."""
     if node.op.name == "power" and node.attrs["exponent"] == 1 and new_inputs[0].dtype == node.dtype:
@@ -283,7 +284,7 @@ def remove_power_one(node: Node, new_inputs: list[Node]) -> Node | None:
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("sum",))
 def remove_empty_sum(node: Node, new_inputs: list[Node]) -> Node | None:
     """sum over no axes -> x (bool sums change dtype and are kept)."""
     if node.op.name == "sum" and not node.attrs["axes"] and new_inputs[0].dtype == node.dtype:
@@ -291,7 +292,7 @@ def remove_empty_sum(node: Node, new_inputs: list[Node]) -> Node | None:
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("mul",))
 def multiply_by_one(node: Node, new_inputs: list[Node]) -> Node | None:
     """x * 1 -> x and 1 * x -> x (broadcast to the product's shape when it is larger)."""
     if node.op.name != "mul":
@@ -304,7 +305,7 @@ def multiply_by_one(node: Node, new_inputs: list[Node]) -> Node | None:
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("div",))
 def divide_by_one(node: Node, new_inputs: list[Node]) -> Node | None:
     """x / 1 -> x."""
     if node.op.name == "div" and _is(new_inputs[1], 1):
@@ -312,7 +313,7 @@ def divide_by_one(node: Node, new_inputs: list[Node]) -> Node | None:
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("add", "sub"))
 def add_zero(node: Node, new_inputs: list[Node]) -> Node | None:
     """x + 0 -> x, 0 + x -> x, x - 0 -> x, 0 - x -> -x (the broadcast shape is kept)."""
     if node.op.name not in ("add", "sub"):
@@ -328,7 +329,7 @@ def add_zero(node: Node, new_inputs: list[Node]) -> Node | None:
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("mul",))
 def multiply_finite_constant_by_zero(node: Node, new_inputs: list[Node]) -> Node | None:
     """c * 0 -> zeros, only when c is known finite everywhere (x * 0 is nan for an infinite x)."""
     if node.op.name != "mul":
@@ -339,7 +340,7 @@ def multiply_finite_constant_by_zero(node: Node, new_inputs: list[Node]) -> Node
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("safe_mul",))
 def simplify_safe_mul(node: Node, new_inputs: list[Node]) -> Node | None:
     """safe_mul(0, x) -> zeros (0 · anything is 0 there); safe_mul(g, c) -> g * c when c is finite everywhere.
 
@@ -359,7 +360,7 @@ def simplify_safe_mul(node: Node, new_inputs: list[Node]) -> Node | None:
 # ---- shape ops ----------------------------------------------------------------------------------
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("transpose",))
 def compose_transposes(node: Node, new_inputs: list[Node]) -> Node | None:
     """transpose(transpose(x, p), q) -> transpose(x, p∘q), or x when that is the identity."""
     if node.op.name != "transpose":
@@ -380,7 +381,7 @@ def compose_transposes(node: Node, new_inputs: list[Node]) -> Node | None:
 _RESHAPES = frozenset({"reshape", "reshape_like", "expand_dims", "squeeze"})
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("reshape", "reshape_like", "expand_dims", "squeeze"))
 def collapse_reshapes(node: Node, new_inputs: list[Node]) -> Node | None:
     """A reshape (or expand_dims/squeeze) of a reshape is one reshape; a reshape to the same shape is x."""
     if node.op.name not in _RESHAPES or not node.is_static:
@@ -394,7 +395,7 @@ def collapse_reshapes(node: Node, new_inputs: list[Node]) -> Node | None:
     return None
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("broadcast_to",))
 def collapse_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
     """broadcast_to(x, x.shape) -> x; broadcast_to(broadcast_to(x, s), t) -> broadcast_to(x, t)."""
     if node.op.name != "broadcast_to":
@@ -427,7 +428,7 @@ def absorb_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
     return make_node(node.op, inputs, node.attrs, name=node.name, source=node.source)
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("sum", "max", "min"))
 def reduce_uniform(node: Node, new_inputs: list[Node]) -> Node | None:
     """sum of zeros -> zeros; max or min of a uniform value v over a non-empty axis -> v (broadcast)."""
     if node.op.name not in ("sum", "max", "min") or not node.is_static:
@@ -442,7 +443,7 @@ def reduce_uniform(node: Node, new_inputs: list[Node]) -> Node | None:
     return scalar if node.shape == () else _new("broadcast_to", (scalar,), {"shape": node.shape}, node)
 
 
-@register_rewrite("canonicalize")
+@register_rewrite("canonicalize", ops=("where",))
 def where_same_branches(node: Node, new_inputs: list[Node]) -> Node | None:
     """where(c, x, x) -> x."""
     if node.op.name == "where" and new_inputs[1] is new_inputs[2]:
@@ -457,7 +458,7 @@ __all__ = ["simplify", "uniform_value", "FOLD_LIMIT", "dead_code"]
 # ---- stabilize: the same value, computed more accurately ----------------------------------------
 
 
-@register_rewrite("stabilize")
+@register_rewrite("stabilize", ops=("log",))
 def log_one_plus(node: Node, new_inputs: list[Node]) -> Node | None:
     """log(1 + x) -> log1p(x): exact for small x, where 1 + x rounds x away."""
     if node.op.name != "log" or new_inputs[0].op.name != "add":
@@ -469,7 +470,7 @@ def log_one_plus(node: Node, new_inputs: list[Node]) -> Node | None:
     return _new("log1p", (x,), {}, node)
 
 
-@register_rewrite("stabilize")
+@register_rewrite("stabilize", ops=("sub",))
 def exp_minus_one(node: Node, new_inputs: list[Node]) -> Node | None:
     """exp(x) - 1 -> expm1(x): exact for small x, where the subtraction cancels every digit."""
     if node.op.name != "sub" or new_inputs[0].op.name != "exp" or not _is(new_inputs[1], 1):
