@@ -277,6 +277,12 @@ def test_cse_merges_equal_subexpressions():
     assert simplified_ops([x3], [y], [x3_feed], disabled={"cse"}).count("exp") == 2
 
 
+def test_cse_merges_commutative_operands_in_either_order():
+    e = gc.exp(x3)
+    assert simplified_ops([x3, m23], [(x3 * e) + (e * x3)], [x3_feed, m23_feed]).count("mul") == 1
+    assert simplified_ops([x3], [(x3 - e) + (e - x3)], [x3_feed]).count("sub") == 2
+
+
 def test_cse_never_merges_placeholders_or_variables():
     a, b = gc.placeholder((3,), gc.float64), gc.placeholder((3,), gc.float64)
     v, w = gc.variable(np.ones(3)), gc.variable(np.ones(3))

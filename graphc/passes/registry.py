@@ -271,6 +271,7 @@ def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping:
 # ---- common-subexpression keys -----------------------------------------------------------------
 
 _NEVER_MERGED = frozenset({"placeholder", "variable"})
+_COMMUTATIVE = frozenset({"add", "mul", "maximum", "minimum", "equal", "not_equal", "logical_and", "logical_or"})
 
 
 def cse_key(node: Node) -> tuple | None:
@@ -282,7 +283,10 @@ def cse_key(node: Node) -> tuple | None:
     """
     if node.op.name in _NEVER_MERGED:
         return None
-    return (node.op.name, tuple(i.id for i in node.inputs), _freeze(node.attrs))
+    ids = tuple(i.id for i in node.inputs)
+    if node.op.name in _COMMUTATIVE:
+        ids = tuple(sorted(ids))  # a + b and b + a are one value (exactly, in IEEE arithmetic too)
+    return (node.op.name, ids, _freeze(node.attrs))
 
 
 def _freeze(value):
