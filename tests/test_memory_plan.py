@@ -136,7 +136,8 @@ def test_program_plan_places_every_intermediate_and_not_the_sources():
     for node in program.nodes():
         buffer = plan.buffers[node.id]
         assert (buffer.offset is None) == (node.op.kind == "source")
-    assert plan.buffers[g.id].kind == "kept"
+    assert plan.buffers[g.id].kind == "kept" and plan.lifetime(g)[1] == plan.n_steps - 1
+    assert plan.buffer(g) is plan.buffers[g.id]
     assert_no_live_overlap(plan)
     run = ReferenceExecutable(program)
     run([np.ones((3, 16))], [w.value])

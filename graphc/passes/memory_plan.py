@@ -83,11 +83,21 @@ class MemoryPlan:
         """The planned peak: the arena holds every intermediate, so its size is the peak."""
         return self.arena_bytes
 
+    def buffer(self, key) -> BufferPlan:
+        """The plan of one buffer, by key; a graph node may stand for its id (the key `plan_program_memory` uses)."""
+        if key in self.buffers:
+            return self.buffers[key]
+        node_id = getattr(key, "id", None)
+        if node_id is not None and node_id in self.buffers:
+            return self.buffers[node_id]
+        raise KeyError(f"no buffer {key!r} in this memory plan")
+
     def offset(self, key: Hashable) -> int | None:
-        return self.buffers[key].offset
+        return self.buffer(key).offset
 
     def lifetime(self, key: Hashable) -> tuple[int, int]:
-        b = self.buffers[key]
+        """(first, last) step of a buffer: written at `first`, its bytes reusable after `last`."""
+        b = self.buffer(key)
         return b.first, b.last
 
     def placed(self) -> list[BufferPlan]:
@@ -98,8 +108,8 @@ class MemoryPlan:
         return {
             "peak_bytes": self.arena_bytes, "lower_bound_bytes": self.lower_bound_bytes,
             "alignment": self.alignment, "steps": self.n_steps,
-            "buffers": [{"name": b.name, "size": b.size, "offset": b.offset, "first": b.first, "last": b.last,
-                         "kind": b.kind} for b in self.buffers.values()],
+            "buffers": [{"key": b.key, "name": b.name, "size": b.size, "offset": b.offset, "first": b.first,
+                         "last": b.last, "kind": b.kind} for b in self.buffers.values()],
         }
 
     def summary(self, limit: int = 40) -> str:
