@@ -30,6 +30,7 @@ relative order, removed ones disappear, new ones go just before their first user
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -226,8 +227,10 @@ def with_roots(program: Program, new_roots: Sequence[Node], mapping: dict[int, N
     schedule = None
     if program.schedule is not None:
         schedule = carry_schedule(program.schedule, new_roots, mapping)
-    return Program(inputs=list(program.inputs), variables=list(program.variables), outputs=list(new_roots[:n]),
-                   updated=list(program.updated), new_values=list(new_roots[n:]), schedule=schedule)
+    # dataclasses.replace keeps any field a later stage adds to Program
+    return dataclasses.replace(program, inputs=list(program.inputs), variables=list(program.variables),
+                               outputs=list(new_roots[:n]), updated=list(program.updated),
+                               new_values=list(new_roots[n:]), schedule=schedule)
 
 
 def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping: dict[int, Node]) -> list[Node]:
