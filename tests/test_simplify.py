@@ -300,6 +300,15 @@ def test_cse_keeps_rematerialised_copies_apart():
     assert cse_key(copy2) == cse_key(copy)
 
 
+def test_rewritten_rematerialised_copies_stay_apart():
+    a = gc.placeholder((2, 3), gc.float64)
+    b = gc.placeholder((3,), gc.float64)
+    s = sum_to_like(a * 2.0, b)
+    copy = make_node(s.op, s.inputs, {**s.attrs, "recompute": 1})
+    ops = simplified_ops([a, b], [s + gc.exp(copy)], [m23_feed, x3_feed])
+    assert ops.count("sum") == 2 and "sum_to_like" not in ops
+
+
 def test_cse_compares_attrs_exactly():
     one_int, one_float = fill_like(x3, 1), fill_like(x3, 1.0)
     assert cse_key(one_int) != cse_key(one_float)

@@ -50,6 +50,9 @@ def simplify(program: Program, disabled: Collection[str] = frozenset(), trace: T
 
 
 def _new(op_name: str, inputs, attrs: dict, like: Node) -> Node:
+    """A node replacing (part of) `like`; a rematerialised copy's tag goes with it, so CSE keeps copies apart."""
+    if "recompute" in like.attrs:
+        attrs = {**attrs, "recompute": like.attrs["recompute"]}
     return make_node(_op(op_name), inputs, attrs, source=like.source)
 
 
