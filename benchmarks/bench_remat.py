@@ -1,0 +1,304 @@
+"""Rematerialisation: peak memory and time per gradient step against depth, per strategy, beside JAX and PyTorch.
+
+Deep tanh MLPs (and a residual variant) whose memory is activations, not weights:
+width 256, batch 8192 by default.  For every depth and strategy ("none",
+"reorder": an unlimited byte budget, which keeps every value and changes only
+the schedule, so the gain of the schedule alone shows; "sqrt"; and "budget":
+a byte budget equal to sqrt's planned peak) it reports the planned
+peak (`f.memory_plan()`), the measured high-water mark of the run (the
+executor's live bytes), the time per gradient step and the recompute overhead;
+then the fitted exponent of the sqrt peak against depth (expected about 0.5).
+When installed, jax.checkpoint over a scan of segments and
+torch.utils.checkpoint.checkpoint_sequential run the same network, each in a
+subprocess, their peak measured as the growth of the process's maximum RSS
+over one gradient step (graphc's row is measured the same way too, for a fair
+comparison).
+
+    python benchmarks/bench_remat.py --quick --plot remat.png
+    python benchmarks/bench_remat.py --depths 16 32 64 128 256 --batch 8192
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+STRATEGIES = ("none", "reorder", "sqrt", "budget")
+UNLIMITED = 2**62  # a budget that keeps every value: only the schedule changes
+
+
+def build(depth: int, width: int, residual: bool, seed: int = 0):
+    import graphc as gc
+
+    rng = np.random.default_rng(seed)
+    x = gc.placeholder((None, width), gc.float32, name="x")
+    ws = [gc.variable((rng.standard_normal((width, width)) / math.sqrt(width)).astype(np.float32))
+          for _ in range(depth)]
+    h = x
+    for w in ws:
+        h = h + gc.tanh(h @ w) if residual else gc.tanh(h @ w)
+    loss = gc.mean(h * h)
+    return x, [loss, *gc.grad(loss, ws)]
+
+
+def backend_name() -> str:
+    from graphc.backends import available_backends
+
+    return "llvm" if "llvm" in available_backends() else "numpy"
+
+
+def time_step(f, feed, repeats: int) -> float:
+    f(feed)  # compile and warm up
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        f(feed)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure_graphc(depth, width, batch, residual, strategy, repeats, budget=None) -> dict:
+    import graphc as gc
+
+    x, outputs = build(depth, width, residual)
+    feed = np.random.default_rng(1).standard_normal((batch, width)).astype(np.float32)
+    remat = {"budget": budget, "reorder": UNLIMITED}.get(strategy, strategy)
+    f = gc.function([x], outputs, remat=remat, backend=backend_name())
+    seconds = time_step(f, feed, repeats)
+    program = f.executable.program
+    stats = getattr(program, "remat_stats", None)
+    measured = getattr(f.executable, "peak_bytes", None)
+    return {"system": "graphc", "strategy": strategy, "depth": depth, "residual": residual,
+            "planned": f.memory_plan().peak_bytes, "measured": measured, "seconds": seconds,
+            "recompute_flops": stats.recompute_fraction if stats else 0.0}
+
+
+# ---- peers, each in a fresh process so its RSS high-water mark is its own --------------------
+
+
+PEER_SCRIPT = r"""
+import json, math, resource, sys, time
+import numpy as np
+system, depth, width, batch, residual, seg, repeats = sys.argv[1:]
+depth, width, batch, seg, repeats = int(depth), int(width), int(batch), int(seg), int(repeats)
+residual = residual == "1"
+rng = np.random.default_rng(0)
+W = (rng.standard_normal((depth, width, width)) / math.sqrt(width)).astype(np.float32)
+X = rng.standard_normal((batch, width)).astype(np.float32)
+def rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+if system == "jax":
+    import jax, jax.numpy as jnp
+    jax.config.update("jax_platforms", "cpu")
+    def layer(h, w):
+        z = jnp.tanh(h @ w)
+        return (h + z if residual else z), None
+    def segment(h, ws):
+        return jax.lax.scan(layer, h, ws)[0], None
+    def loss(ws, x, remat):
+        if remat:
+            ws = ws.reshape(depth // seg, seg, width, width)
+            h = jax.lax.scan(jax.checkpoint(segment), x, ws)[0]
+        else:
+            h = jax.lax.scan(layer, x, ws)[0]
+        return jnp.mean(h * h)
+    W, X = jnp.asarray(W), jnp.asarray(X)
+    steps = {m: jax.jit(jax.grad(lambda w, x, m=m: loss(w, x, m))) for m in (False, True)}
+    def run(remat):
+        return steps[remat](W, X).block_until_ready()
+else:
+    import torch
+    from torch.utils.checkpoint import checkpoint_sequential
+    torch.manual_seed(0)
+    class Layer(torch.nn.Module):
+        def __init__(self, w):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.from_numpy(w))
+        def forward(self, h):
+            z = torch.tanh(h @ self.w)
+            return h + z if residual else z
+    model = torch.nn.Sequential(*[Layer(W[i]) for i in range(depth)])
+    x = torch.from_numpy(X)
+    def run(remat):
+        model.zero_grad(set_to_none=False)
+        h = checkpoint_sequential(model, depth // seg, x, use_reentrant=False) if remat else model(x)
+        (h * h).mean().backward()
+    run(False)  # allocate the gradient buffers before measuring
+remat = sys.argv[8] == "1"
+base = rss()
+run(remat)
+peak = rss() - base
+best = math.inf
+for _ in range(repeats):
+    t = time.perf_counter(); run(remat); best = min(best, time.perf_counter() - t)
+print(json.dumps({"peak": peak, "seconds": best}))
+"""
+
+
+def peer_available(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict | None:
+    seg = max(1, round(math.sqrt(depth)))
+    while depth % seg:
+        seg -= 1
+    args = [sys.executable, "-c", PEER_SCRIPT, system, str(depth), str(width), str(batch), str(int(residual)),
+            str(seg), str(repeats), str(int(remat))]
+    done = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    if done.returncode != 0:
+        print(f"  {system} failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"system": system, "strategy": f"segments of {seg}" if remat else "none", "depth": depth,
+            "residual": residual, "planned": None, "measured": out["peak"], "seconds": out["seconds"],
+            "recompute_flops": None}
+
+
+def measure_graphc_rss(depth, width, batch, residual, strategy, repeats) -> int:
+    """graphc's step in a fresh process, measured like the peers: growth of max RSS over one step."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    code = "\n".join([
+        "import resource, sys, numpy as np, graphc as gc",
+        f"sys.path.insert(0, {here!r})",
+        "from bench_remat import build, backend_name",
+        f"x, outs = build({depth}, {width}, {residual})",
+        f"f = gc.function([x], outs, remat={strategy!r}, backend=backend_name())",
+        f"feed = np.random.default_rng(1).standard_normal(({batch}, {width})).astype(np.float32)",
+        "f.compile(feed)",
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024",
+        "f(feed)",
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - base)",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return int(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else -1
+
+
+# ---- report ------------------------------------------------------------------------------------
+
+
+def fitted_exponent(depths, peaks) -> float:
+    return float(np.polyfit(np.log(depths), np.log(peaks), 1)[0])
+
+
+def mib(n):
+    return "-" if n is None else f"{n / 2**20:9.1f}"
+
+
+def print_table(rows):
+    print(f"{'system':<7} {'net':<8} {'depth':>5} {'strategy':<16} {'planned MiB':>11} {'measured MiB':>12} "
+          f"{'RSS MiB':>8} {'mem/none':>8} {'s/step':>8} {'time/none':>9} {'recompute':>9}")
+    for r in rows:
+        net = "residual" if r["residual"] else "mlp"
+        rec = "-" if r["recompute_flops"] is None else f"{100 * r['recompute_flops']:8.1f}%"
+        print(f"{r['system']:<7} {net:<8} {r['depth']:>5} {r['strategy']:<16} {mib(r['planned']):>11} "
+              f"{mib(r['measured']):>12} {mib(r.get('rss')):>8} {r.get('mem_ratio', 1.0):8.2f} "
+              f"{r['seconds']:8.3f} {r.get('time_ratio', 1.0):9.2f} {rec:>9}")
+
+
+def add_ratios(rows):
+    base = {(r["system"], r["depth"], r["residual"]): r for r in rows if r["strategy"] == "none"}
+    for r in rows:
+        b = base.get((r["system"], r["depth"], r["residual"]))
+        if b is not None:
+            r["mem_ratio"] = r["measured"] / b["measured"]
+            r["time_ratio"] = r["seconds"] / b["seconds"]
+
+
+def plot(rows, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_mem, ax_time) = plt.subplots(1, 2, figsize=(12, 4.5))
+    series = sorted({(r["system"], r["strategy"], r["residual"]) for r in rows})
+    for system, strategy, residual in series:
+        pts = sorted((r["depth"], r["measured"], r["seconds"]) for r in rows
+                     if (r["system"], r["strategy"], r["residual"]) == (system, strategy, residual))
+        label = f"{system} {strategy}{' (residual)' if residual else ''}"
+        style = "-" if system == "graphc" else "--"
+        ax_mem.plot([p[0] for p in pts], [p[1] / 2**20 for p in pts], style, marker="o", label=label)
+        ax_time.plot([p[0] for p in pts], [p[2] for p in pts], style, marker="o", label=label)
+    for ax, what in ((ax_mem, "peak activation memory (MiB)"), (ax_time, "time per gradient step (s)")):
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xlabel("depth")
+        ax.set_ylabel(what)
+        ax.grid(True, which="both", alpha=0.3)
+    ax_mem.legend(fontsize=7)
+    fig.suptitle("rematerialisation: tanh MLP, memory and time against depth")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    print(f"plot written to {path}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="width 128, batch 2048, depths 16..128, one repeat")
+    parser.add_argument("--depths", type=int, nargs="+", default=[16, 32, 64, 128, 256])
+    parser.add_argument("--width", type=int, default=256)
+    parser.add_argument("--batch", type=int, default=8192)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-residual", action="store_true", help="skip the residual variant")
+    parser.add_argument("--no-peers", action="store_true", help="skip JAX and PyTorch even when installed")
+    parser.add_argument("--rss", action="store_true", help="also measure graphc's process RSS growth")
+    parser.add_argument("--plot", metavar="PNG", help="write memory and time against depth to this file")
+    parser.add_argument("--json", metavar="FILE", help="write the rows as JSON")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 1
+    print(f"graphc backend: {backend_name()}; width {args.width}, batch {args.batch}; "
+          f"times are the best of {args.repeats}")
+    rows = []
+    for residual in (False,) if args.no_residual else (False, True):
+        for depth in args.depths:
+            by = {}
+            for strategy in STRATEGIES:
+                budget = by["sqrt"]["planned"] if strategy == "budget" else None
+                by[strategy] = row = measure_graphc(depth, args.width, args.batch, residual, strategy, args.repeats,
+                                                    budget)
+                if args.rss and strategy in ("none", "sqrt"):
+                    row["rss"] = measure_graphc_rss(depth, args.width, args.batch, residual, strategy)
+                rows.append(row)
+                print(f"  graphc {'residual' if residual else 'mlp'} depth {depth} {strategy}: "
+                      f"{mib(row['planned'])} MiB planned, {row['seconds']:.3f} s", flush=True)
+            if not args.no_peers:
+                for system in ("jax", "torch"):
+                    if peer_available(system):
+                        for remat in (False, True):
+                            row = measure_peer(system, depth, args.width, args.batch, residual, remat, args.repeats)
+                            if row:
+                                rows.append(row)
+    add_ratios(rows)
+    print()
+    print_table(rows)
+    for residual in sorted({r["residual"] for r in rows}):
+        sqrt_rows = sorted((r["depth"], r["planned"]) for r in rows
+                           if r["system"] == "graphc" and r["strategy"] == "sqrt" and r["residual"] == residual)
+        if len(sqrt_rows) >= 2:
+            exponent = fitted_exponent([d for d, _ in sqrt_rows], [p for _, p in sqrt_rows])
+            none_rows = sorted((r["depth"], r["planned"]) for r in rows
+                               if r["system"] == "graphc" and r["strategy"] == "none" and r["residual"] == residual)
+            none_exp = fitted_exponent([d for d, _ in none_rows], [p for _, p in none_rows])
+            print(f"{'residual' if residual else 'mlp'}: planned peak ~ depth^{exponent:.2f} under sqrt "
+                  f"(depth^{none_exp:.2f} under none)")
+    if args.plot:
+        plot(rows, args.plot)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(rows, fh, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
