@@ -404,3 +404,15 @@ def test_random_graphs_and_their_gradients_keep_their_values(ops):
     loss = gc.sum(nodes[-1]) + gc.sum(nodes[len(nodes) // 2])
     grads = gc.grad(loss, [a, b])
     check_same([a, b], [loss, *grads], [rng.normal(size=(2, 3)), rng.normal(size=3)])
+
+
+@pytest.mark.slow
+def test_compile_time_grows_linearly_up_to_5000_ops():
+    import importlib.util
+    import pathlib
+
+    path = pathlib.Path(__file__).parent.parent / "benchmarks" / "bench_compile.py"
+    spec = importlib.util.spec_from_file_location("bench_compile", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--sizes", "1000", "5000", "--repeat", "1"]) == 0
