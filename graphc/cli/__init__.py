@@ -1,0 +1,77 @@
+"""The `graphc` command: export, inspect, draw, compile, run and benchmark saved graphs.
+
+    graphc export examples/models.py:mlp -o mlp.json --grad
+    graphc inspect mlp.json --grad --shape x=64,784 --shape labels=64
+    graphc dot mlp.json --grad -o mlp.svg
+    graphc run mlp.json --feed x=x.npy --feed labels=labels.npy -o out.npz
+    graphc compile mlp.json --target llvm --emit llvm-ir --shape x=64,784 --shape labels=64 -o mlp.ll
+
+Each subcommand is one module here with `add_parser(subparsers, common)` and
+`run(args) -> int`.  `main` turns errors into messages on stderr and exit
+codes (0 success, 1 error, 2 usage error); `--debug` shows the traceback.
+docs/cli.md is the manual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from graphc.cli.common import UsageError
+from graphc.errors import GraphcError
+
+SUBCOMMANDS = [importlib.import_module(f"graphc.cli.{name}")
+               for name in ("export", "inspect", "compile", "dot", "run", "bench")]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from graphc import __version__
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
+    parser = argparse.ArgumentParser(
+        prog="graphc", parents=[common],
+        description="Export, inspect, draw, compile, run and benchmark graphc graphs (see docs/cli.md).")
+    parser.add_argument("--version", action="version", version=f"graphc {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.add_parser(subparsers, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        if args.debug:
+            raise
+        print(f"graphc {args.command}: usage error: {exc}", file=sys.stderr)
+        return 2
+    except GraphcError as exc:
+        if args.debug:
+            raise
+        print(f"graphc {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file that cannot be read or written: the user's to fix, not a bug
+        if args.debug:
+            raise
+        print(f"graphc {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"graphc {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI's last line: a message, the traceback only with --debug
+        if args.debug:
+            raise
+        print(f"graphc {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+              f"  (run again with --debug for the traceback, and please report it)", file=sys.stderr)
+        return 1

@@ -1,0 +1,150 @@
+"""graphc dot model.json -o graph.svg|png|pdf|dot [--grad] [--fusion]: draw a graph with Graphviz.
+
+Forward nodes are blue, adjoint nodes (what the gradient outputs add to the
+graph: the extended graph of reverse mode, as in the seeds' figure) orange;
+sources are boxes, outputs have a double border.  With --fusion, the graph
+drawn is the program a backend compiles (specialised to --shape, simplified)
+with each fusion group (one kernel) as a cluster.
+
+Writing .dot needs only the `graphviz` Python package; .svg/.png/.pdf also
+need Graphviz's `dot` program.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from graphc.cli.common import NotAvailableError, UsageError, note, parse_shapes, progress
+from graphc.errors import GraphcError
+from graphc.passes.remat import SHAPE_ONLY_INPUTS
+
+FORWARD_COLOR = "#cfe2f3"     # light blue
+ADJOINT_COLOR = "#f9cb9c"     # light orange
+SOURCE_COLOR = "#d9ead3"      # light green: placeholders, variables, constants
+RENDERED = ("svg", "png", "pdf")
+INSTALL_HINT = ("install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
+                "conda: conda install graphviz), or write the source with -o GRAPH.dot and render it elsewhere")
+
+
+def add_parser(subparsers, common) -> None:
+    p = subparsers.add_parser(
+        "dot", parents=[common], help="draw the graph with Graphviz (forward and adjoint nodes, fusion groups)",
+        description="Draw a saved graph: forward nodes blue, adjoint (gradient) nodes orange, sources green. "
+                    "The output format follows the -o suffix: .dot/.gv (Graphviz source), .svg, .png, .pdf "
+                    "(these need Graphviz's dot program).")
+    p.add_argument("graph", metavar="GRAPH.json")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.svg|png|pdf|dot")
+    p.add_argument("--grad", action="store_true",
+                   help="include the gradient outputs (the saved ones, or those of the first output)")
+    p.add_argument("--fusion", action="store_true",
+                   help="draw the compiled program with its fusion groups (kernels) as clusters")
+    p.add_argument("--shape", action="append", metavar="NAME=D1,D2", help="sizes of feed-time (None) dimensions")
+    p.add_argument("--max-nodes", type=int, default=2000, help="refuse to draw larger graphs (default 2000)")
+    p.set_defaults(run=run)
+
+
+def output_format(path: str) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("dot", "gv"):
+        return "dot"
+    if suffix in RENDERED:
+        return suffix
+    raise UsageError(f"-o {path}: the suffix says the format: .dot, .gv, {', '.join('.' + r for r in RENDERED)}")
+
+
+def node_label(node, show_shape: bool = True) -> str:
+    title = f"{node.name}\\n{node.op.name}" if node.name else node.op.name
+    if node.op.name == "constant" and node.size is not None and node.size == 1:
+        title += f" {node.attrs['value'].item():.4g}"
+    if node.op.name == "power":
+        title += f" {node.attrs['exponent']:g}"
+    if not show_shape:
+        return title
+    shape = "×".join("?" if d is None else str(d) for d in node.shape) or "scalar"
+    return f"{title}\\n{shape} {node.dtype}"
+
+
+def build_digraph(nodes, outputs: dict, adjoint_ids: set[int], groups: list[list] | None = None):
+    """A graphviz.Digraph of `nodes`; `groups` (lists of nodes) become clusters."""
+    try:
+        import graphviz
+    except ImportError:
+        raise NotAvailableError("graphc dot", "the graphviz Python package is not installed (pip install graphviz)") \
+            from None
+    legend = "forward: blue, adjoint: orange, sources: green; outputs double-bordered; dashed: read for shape only"
+    g = graphviz.Digraph("graphc", graph_attr={"rankdir": "TB", "fontname": "Helvetica", "label": legend,
+                                               "fontsize": "10", "labelloc": "b"},
+                         node_attr={"fontname": "Helvetica", "fontsize": "10", "style": "filled"})
+    output_of = {}
+    for name, node in outputs.items():
+        output_of.setdefault(node.id, []).append(name)
+    grouped = {n.id: k for k, group in enumerate(groups or []) for n in group}
+
+    def add(target, node):
+        attrs = {"label": node_label(node)}
+        if node.op.kind == "source":
+            attrs.update(shape="box", fillcolor=SOURCE_COLOR)
+        else:
+            attrs.update(shape="ellipse", fillcolor=ADJOINT_COLOR if node.id in adjoint_ids else FORWARD_COLOR)
+        if node.id in output_of:
+            attrs.update(peripheries="2", xlabel=", ".join(output_of[node.id]))
+        target.node(str(node.id), **attrs)
+
+    for k, group in enumerate(groups or []):
+        with g.subgraph(name=f"cluster_{k}") as cluster:
+            cluster.attr(label=f"kernel {k}", style="rounded,dashed", color="#666666", fontsize="9")
+            for node in group:
+                add(cluster, node)
+    for node in nodes:
+        if node.id not in grouped:
+            add(g, node)
+    for node in nodes:
+        shape_only = SHAPE_ONLY_INPUTS.get(node.op.name, ())
+        for k, i in enumerate(node.inputs):
+            g.edge(str(i.id), str(node.id), **({"style": "dashed"} if k in shape_only else {}))
+    return g
+
+
+def render(digraph, path: str) -> None:
+    fmt = output_format(path)
+    if fmt == "dot":
+        Path(path).write_text(digraph.source)
+        return
+    missing = NotAvailableError(f"writing {path}", f"Graphviz's `dot` program is not installed: {INSTALL_HINT}")
+    if shutil.which("dot") is None:
+        raise missing
+    import graphviz
+
+    try:
+        data = digraph.pipe(format=fmt)
+    except graphviz.ExecutableNotFound:
+        raise missing from None
+    except graphviz.CalledProcessError as exc:
+        raise GraphcError(f"Graphviz failed to render {path}: {exc.stderr.decode(errors='replace')[:500]}") \
+            from None
+    Path(path).write_bytes(data)
+
+
+def run(args) -> int:
+    from graphc.serialize import load
+
+    output_format(args.output)  # a bad suffix is a usage error before any work
+    graph = load(args.graph)
+    if args.grad:
+        graph = graph.with_gradients()
+    if args.fusion:
+        from graphc.cli.pipeline import compiled_view
+
+        view = compiled_view(graph, args.grad, parse_shapes(args.shape))
+        nodes, outputs, adjoint, groups = view.nodes, view.outputs, view.adjoint_ids, view.fusion_groups()
+    else:
+        nodes, outputs, adjoint, groups = graph.nodes(args.grad), graph.fetches(args.grad), graph.adjoint_ids(), None
+    if len(nodes) > args.max_nodes:
+        raise GraphcError(f"the graph has {len(nodes)} nodes, more than --max-nodes {args.max_nodes}: "
+                          f"raise the limit to draw it anyway (Graphviz gets slow on large graphs)")
+    with progress(f"drawing {len(nodes)} nodes to {args.output}"):
+        render(build_digraph(nodes, outputs, adjoint, groups), args.output)
+    note(f"wrote {args.output} ({len(nodes)} nodes, {len(adjoint & {n.id for n in nodes})} adjoint"
+         + (f", {len(groups)} fusion groups)" if groups is not None else ")"))
+    return 0

@@ -1,0 +1,176 @@
+"""graphc inspect model.json [--grad] [--shape x=64,784] [--remat sqrt|none|BYTES] [--json]: look inside a graph.
+
+Reports the graph as saved (ops by kind, inputs, parameters, outputs) and,
+once every size is concrete (static, or given with --shape), what a backend
+compiles: FLOPs, the fusion groups (kernels), and the memory plan with and
+without rematerialization.  --json gives the same facts for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+from graphc.cli.common import NotAvailableError, UsageError, human_bytes, human_count, parse_remat, parse_shapes, table
+from graphc.cost import count_flops
+
+MAX_KERNEL_ROWS = 40
+
+
+def add_parser(subparsers, common) -> None:
+    p = subparsers.add_parser(
+        "inspect", parents=[common], help="ops, parameters, shapes, FLOPs, kernels and memory plan of a graph",
+        description="Describe a saved graph: ops by kind, parameter count, shapes and dtypes, FLOPs, the fusion "
+                    "groups (kernels) and the memory plan with and without rematerialization.")
+    p.add_argument("graph", metavar="GRAPH.json")
+    p.add_argument("--grad", action="store_true",
+                   help="include the gradient outputs (the saved ones, or those of the first output)")
+    p.add_argument("--shape", action="append", metavar="NAME=D1,D2",
+                   help="concrete sizes for a placeholder with feed-time (None) dimensions (repeatable)")
+    p.add_argument("--remat", default="sqrt", metavar="sqrt|none|BYTES",
+                   help="the rematerialization to compare with (default sqrt; BYTES may end in K, M, G)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    p.set_defaults(run=run)
+
+
+def _shape(shape) -> list:
+    return [d for d in shape]
+
+
+def describe(graph, grads: bool) -> dict:
+    """Facts about the graph as saved (no concrete shapes needed)."""
+    nodes = graph.nodes(grads)
+    adjoint = graph.adjoint_ids() if grads else set()
+    variables = [v for v in graph.variables.values() if v.id in {n.id for n in nodes}]
+    kinds = Counter(n.op.kind for n in nodes)
+    return {
+        "graph": graph.path,
+        "nodes": len(nodes),
+        "adjoint_nodes": len(adjoint & {n.id for n in nodes}),
+        "ops": dict(Counter(n.op.name for n in nodes).most_common()),
+        "kinds": dict(kinds.most_common()),
+        "placeholders": [{"name": p.label, "shape": _shape(p.shape), "dtype": str(p.dtype)}
+                         for p in graph.inputs_for(grads)],
+        "variables": [{"name": v.label, "shape": _shape(v.shape), "dtype": str(v.dtype), "parameters": v.size}
+                      for v in variables],
+        "parameters": sum(v.size for v in variables),
+        "parameter_bytes": sum(v.size * v.dtype.itemsize for v in variables),
+        "outputs": [{"name": k, "shape": _shape(n.shape), "dtype": str(n.dtype)} for k, n in graph.outputs.items()],
+        "gradients": [{"name": k, "shape": _shape(n.shape), "dtype": str(n.dtype)}
+                      for k, n in (graph.gradients.items() if grads else ())],
+    }
+
+
+def compiled_facts(graph, grads: bool, shapes: dict, remat) -> dict:
+    """FLOPs, kernels and memory plans of the program a backend would compile."""
+    from graphc.cli.pipeline import compiled_view
+
+    view = compiled_view(graph, grads, shapes, remat)
+    program = view.before_remat
+    flop_count = count_flops(program.nodes())
+    facts = {
+        "shapes": {p.label: list(p.shape) for p in program.inputs},
+        "flops": {"total": flop_count.total, "by_op": flop_count.by_op},
+        "program_nodes": len(program.nodes()),
+    }
+    try:
+        facts["kernels"] = [{"kind": g.kind, "ops": [n.op.name for n in g.members],
+                             "loop": list(g.dims)}
+                            for g in _fusion_groups(view)]
+    except NotAvailableError as exc:
+        facts["kernels"], facts["kernels_unavailable"] = None, str(exc)
+    plan = view.memory_plan(remat=False)
+    memory = {"planner": "node by node (graphc.passes.memory_plan.plan_program_memory)",
+              "peak_bytes": plan.peak_bytes, "lower_bound_bytes": plan.lower_bound_bytes}
+    stats = getattr(view.program, "remat_stats", None)
+    remat_plan = view.memory_plan(remat=True)
+    memory["remat"] = {
+        "strategy": remat, "peak_bytes": remat_plan.peak_bytes,
+        "saved_bytes": plan.peak_bytes - remat_plan.peak_bytes,
+        "recompute_flops": stats.recompute_flops if stats else 0,
+        "recompute_fraction": stats.recompute_fraction if stats else 0.0,
+        "segments": stats.segments if stats else 0,
+        "checkpoints": stats.checkpoints if stats else 0,
+        "recomputed_nodes": stats.recomputed_nodes if stats else 0,
+    }
+    facts["memory"] = memory
+    return facts
+
+
+def _fusion_groups(view):
+    from graphc.cli.pipeline import fuse
+
+    return fuse(view.before_remat).groups
+
+
+def run(args) -> int:
+    from graphc.serialize import load
+
+    shapes = parse_shapes(args.shape)
+    remat = parse_remat(args.remat)
+    graph = load(args.graph)
+    if args.grad:
+        graph = graph.with_gradients()
+    facts = describe(graph, args.grad)
+    try:
+        facts.update(compiled_facts(graph, args.grad, shapes, remat))
+    except UsageError as exc:
+        if shapes:  # the user gave shapes and they are wrong
+            raise
+        facts["compiled_unavailable"] = str(exc)
+    if args.json:
+        json.dump(facts, sys.stdout, indent=1)
+        print()
+    else:
+        print(render(facts))
+    return 0
+
+
+def _dims(shape) -> str:
+    return "(" + ", ".join("?" if d is None else str(d) for d in shape) + ")"
+
+
+def render(f: dict) -> str:
+    """The human-readable report."""
+    out = [f"graph {f['graph']}: {f['nodes']} nodes"
+           + (f" ({f['adjoint_nodes']} adjoint)" if f["gradients"] else "")]
+    out += ["", table([[k, v] for k, v in f["ops"].items()], ["op", "count"]),
+            "", "kinds: " + ", ".join(f"{k} {v}" for k, v in f["kinds"].items())]
+    io = [["placeholder", p["name"], _dims(p["shape"]), p["dtype"]] for p in f["placeholders"]]
+    io += [["variable", v["name"], _dims(v["shape"]), v["dtype"]] for v in f["variables"]]
+    io += [["output", o["name"], _dims(o["shape"]), o["dtype"]] for o in f["outputs"]]
+    io += [["gradient", o["name"], _dims(o["shape"]), o["dtype"]] for o in f["gradients"]]
+    out += ["", table(io, ["", "name", "shape", "dtype"]),
+            "", f"parameters: {f['parameters']:,} ({human_bytes(f['parameter_bytes'])})"]
+    if "compiled_unavailable" in f:
+        out += ["", f"FLOPs, kernels and memory plan need concrete shapes: {f['compiled_unavailable']}"]
+        return "\n".join(out)
+    shapes = ", ".join(f"{k}={_dims(v)}" for k, v in f["shapes"].items())
+    flops = f["flops"]
+    out += ["", f"compiled for {shapes or 'its static shapes'}: {f['program_nodes']} nodes after simplification",
+            f"FLOPs: {human_count(flops['total'])} ({flops['total']:,})",
+            table([[k, f"{v:,}", f"{100 * v / flops['total']:.1f}%" if flops["total"] else "-"]
+                   for k, v in sorted(flops["by_op"].items(), key=lambda kv: -kv[1])], ["op", "FLOPs", "share"])]
+    if f["kernels"] is None:
+        out += ["", f"kernels: {f['kernels_unavailable']}"]
+    else:
+        rows = [[k, g["kind"], _dims(g["loop"]), _ops_summary(g["ops"])]
+                for k, g in enumerate(f["kernels"][:MAX_KERNEL_ROWS])]
+        out += ["", f"kernels (fusion groups): {len(f['kernels'])}", table(rows, ["#", "kind", "loop", "ops"])]
+        if len(f["kernels"]) > MAX_KERNEL_ROWS:
+            out.append(f"... {len(f['kernels']) - MAX_KERNEL_ROWS} more (--json lists them all)")
+    m, r = f["memory"], f["memory"]["remat"]
+    out += ["", "memory plan (intermediates, one arena; node by node):",
+            table([["without rematerialization", human_bytes(m["peak_bytes"]), "-", "-"],
+                   [f"remat {r['strategy']}", human_bytes(r["peak_bytes"]),
+                    f"{human_count(r['recompute_flops'])} ({100 * r['recompute_fraction']:.1f}%)",
+                    f"{r['segments']} segments, {r['checkpoints']} checkpoints"]],
+                  ["", "peak", "recompute FLOPs", "schedule"]),
+            f"live-bytes lower bound without rematerialization: {human_bytes(m['lower_bound_bytes'])}"]
+    return "\n".join(out)
+
+
+def _ops_summary(ops: list[str], limit: int = 8) -> str:
+    text = " ".join(ops[:limit])
+    return text + (f" ... (+{len(ops) - limit})" if len(ops) > limit else "")
