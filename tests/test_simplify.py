@@ -224,6 +224,22 @@ def test_reshape_chains_collapse():
     assert simplified_ops([m23], [gc.reshape(gc.reshape(m23, (6,)), (2, 3))], [m23_feed]) == ["placeholder"]
 
 
+def test_broadcast_chains_collapse_and_elementwise_ops_absorb_broadcasts():
+    y = gc.broadcast_to(gc.broadcast_to(x3, (2, 3)), (4, 2, 3))
+    ops = simplified_ops([x3], [y], [x3_feed])
+    assert ops.count("broadcast_to") == 1
+    ops = simplified_ops([x3, m23], [gc.broadcast_to(x3, (2, 3)) * m23], [x3_feed, m23_feed])
+    assert ops == ["placeholder", "placeholder", "mul"]
+
+
+def test_shape_ops_of_uniform_constants_are_broadcast_scalars():
+    c = gc.constant(np.full((2, 3), 7.0))
+    y = gc.reshape(gc.transpose(c), (6,)) + gc.reshape(gc.broadcast_to(x3, (2, 3)), (6,))
+    _, simplified = check_same([x3], [y], [x3_feed])
+    constants = [n for n in simplified.nodes() if n.op.name == "constant"]
+    assert len(constants) == 1 and constants[0].shape == ()
+
+
 def test_like_ops_become_plain_ops_after_specialisation():
     a = gc.placeholder((None, 3), gc.float64)
     b = gc.placeholder((None, 1), gc.float64)

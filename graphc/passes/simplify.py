@@ -141,7 +141,7 @@ def dead_code(program: Program) -> Program:
 
 @register_rewrite("canonicalize")
 def fold_constants(node: Node, new_inputs: list[Node]) -> Node | None:
-    """An op over constants only becomes a constant.
+    """An op over constants only becomes a constant (a broadcast scalar when its elements are all equal).
 
     Only when the result has at most FOLD_LIMIT elements and is no bigger than
     the largest constant it reads: folding never turns a broadcast scalar into
@@ -160,6 +160,8 @@ def _constant_result(node: Node, arrays: list[np.ndarray], shape=None) -> Node |
     value = np.array(value, dtype=node.dtype)  # a copy: never alias an input constant
     if value.shape != (node.shape if shape is None else shape):
         return None
+    if value.size > 1 and np.all(value == value.flat[0]):  # all equal: a broadcast scalar costs no memory
+        return _new("broadcast_to", (scalar_constant(value.flat[0], node.dtype, node),), {"shape": value.shape}, node)
     value.setflags(write=False)
     return Node(constant_op, (), {"value": value}, value.shape, node.dtype, name=node.name, source=node.source)
 
