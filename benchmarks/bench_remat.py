@@ -10,9 +10,11 @@ executor's live bytes), the time per gradient step and the recompute overhead;
 then the fitted exponent of the sqrt peak against depth (expected about 0.5).
 When installed, jax.checkpoint over a scan of segments and
 torch.utils.checkpoint.checkpoint_sequential run the same network, each in a
-subprocess, their peak measured as the growth of the process's maximum RSS
-over one gradient step (graphc's row is measured the same way too, for a fair
-comparison).
+subprocess.  PyTorch's peak is the growth of the resident set over one gradient
+step, sampled by a thread (glibc's mmap threshold fixed so freed tensors leave
+the resident set); JAX's is XLA's planned temporary buffer size
+(`compiled.memory_analysis()`), since XLA pools freed memory and the resident
+set cannot see its peak.  `--rss` measures graphc's step like PyTorch's.
 
     python benchmarks/bench_remat.py --quick --plot remat.png
     python benchmarks/bench_remat.py --depths 16 32 64 128 256 --batch 8192
@@ -86,14 +88,30 @@ def measure_graphc(depth, width, batch, residual, strategy, repeats, budget=None
 PEER_SCRIPT = r"""
 import json, math, resource, sys, time
 import numpy as np
-system, depth, width, batch, residual, seg, repeats = sys.argv[1:]
+system, depth, width, batch, residual, seg, repeats = sys.argv[1:8]
 depth, width, batch, seg, repeats = int(depth), int(width), int(batch), int(seg), int(repeats)
 residual = residual == "1"
 rng = np.random.default_rng(0)
 W = (rng.standard_normal((depth, width, width)) / math.sqrt(width)).astype(np.float32)
 X = rng.standard_normal((batch, width)).astype(np.float32)
+import os, threading
+PAGE = os.sysconf("SC_PAGE_SIZE")
 def rss():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * PAGE
+def peak_growth(fn):
+    # the high-water mark of the resident set while fn runs, over what was resident before
+    base, peak, done = rss(), [0], [False]
+    def sample():
+        while not done[0]:
+            peak[0] = max(peak[0], rss())
+    t = threading.Thread(target=sample); t.start()
+    try:
+        fn()
+    finally:
+        done[0] = True; t.join()
+    return max(peak[0], rss()) - base
+planned = None
 if system == "jax":
     import jax, jax.numpy as jnp
     jax.config.update("jax_platforms", "cpu")
@@ -111,8 +129,15 @@ if system == "jax":
         return jnp.mean(h * h)
     W, X = jnp.asarray(W), jnp.asarray(X)
     steps = {m: jax.jit(jax.grad(lambda w, x, m=m: loss(w, x, m))) for m in (False, True)}
+    remat = sys.argv[8] == "1"
+    compiled = steps[remat].lower(W, X).compile()
+    try:
+        planned = int(compiled.memory_analysis().temp_size_in_bytes)
+    except Exception:
+        planned = None
     def run(remat):
         return steps[remat](W, X).block_until_ready()
+    run(remat)
 else:
     import torch
     from torch.utils.checkpoint import checkpoint_sequential
@@ -130,16 +155,19 @@ else:
         model.zero_grad(set_to_none=False)
         h = checkpoint_sequential(model, depth // seg, x, use_reentrant=False) if remat else model(x)
         (h * h).mean().backward()
-    run(False)  # allocate the gradient buffers before measuring
+    run(remat := sys.argv[8] == "1")  # allocate the gradient buffers before measuring
 remat = sys.argv[8] == "1"
-base = rss()
-run(remat)
-peak = rss() - base
+peak = peak_growth(lambda: run(remat))
 best = math.inf
 for _ in range(repeats):
     t = time.perf_counter(); run(remat); best = min(best, time.perf_counter() - t)
-print(json.dumps({"peak": peak, "seconds": best}))
+print(json.dumps({"peak": peak, "seconds": best, "planned": planned}))
 """
+
+
+# glibc serves big blocks by mmap and returns them on free, but raises that threshold as blocks are freed, after
+# which freed memory stays resident; fixing the threshold keeps the resident set equal to what is live.
+FIXED_MMAP = {"MALLOC_MMAP_THRESHOLD_": "131072"}
 
 
 def peer_available(name: str) -> bool:
@@ -154,13 +182,16 @@ def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict 
         seg -= 1
     args = [sys.executable, "-c", PEER_SCRIPT, system, str(depth), str(width), str(batch), str(int(residual)),
             str(seg), str(repeats), str(int(remat))]
-    done = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    env = {**os.environ, **FIXED_MMAP, "JAX_PLATFORMS": "cpu"}
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         print(f"  {system} failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
     out = json.loads(done.stdout.strip().splitlines()[-1])
+    if system == "jax" and out["planned"]:  # XLA keeps freed memory in its own pool: RSS cannot see its peak
+        out["peak"] = out["planned"]
     return {"system": system, "strategy": f"segments of {seg}" if remat else "none", "depth": depth,
-            "residual": residual, "planned": None, "measured": out["peak"], "seconds": out["seconds"],
+            "residual": residual, "planned": out["planned"], "measured": out["peak"], "seconds": out["seconds"],
             "recompute_flops": None}
 
 
