@@ -34,7 +34,8 @@ How the graph is read (a structural rule, no tags from autodiff needed):
   * F is cut into segments along its longest-path order from the sources, each
     holding about the same bytes of "stashed" values (forward values some
     backward node reads).  A forward node read by a later segment is a
-    *checkpoint*: kept from the forward pass to the backward one.  Every other
+    *checkpoint*: kept from the forward pass to the backward one, and so is the
+    whole last segment, which the backward pass reads first.  Every other
     forward value a backward node reads is replaced, for the backward nodes
     only, by a copy recomputed from the checkpoints, tagged
     `attrs["recompute"] = <segment>`: CSE keys on all attrs and fusion does not
@@ -172,10 +173,16 @@ def segment_forward(a: Analysis, n_segments: int) -> dict[int, int]:
 
 
 def checkpoints(a: Analysis, segment: dict[int, int], keep_expensive: bool = False) -> set[int]:
-    """Forward nodes to keep: those a later segment reads (and, if asked, stashed matmuls and reductions)."""
+    """Forward nodes to keep: those a later segment reads (and, if asked, stashed matmuls and reductions).
+
+    The last segment is kept whole: the backward pass starts with it right after
+    the forward pass made it, so recomputing it would save nothing.
+    """
     keep = set()
+    last = max(segment.values(), default=0)
     for node in a.forward:
-        if any(u.id in segment and segment[u.id] > segment[node.id] for u in a.users[node.id]):
+        if segment[node.id] == last or any(u.id in segment and segment[u.id] > segment[node.id]
+                                           for u in a.users[node.id]):
             keep.add(node.id)
         elif keep_expensive and node.id in a.stashed and node.op.kind in _EXPENSIVE_KINDS:
             keep.add(node.id)
