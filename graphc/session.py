@@ -23,6 +23,7 @@ from graphc.errors import FeedError, GraphcError, ShapeError
 from graphc.ir import Node, toposort
 from graphc.ops.common import as_node
 from graphc.ops.source import check_value_fits, placeholder_op, variable_op
+from graphc.passes.remat import check_remat_option
 from graphc.program import feed_signature, specialize
 
 
@@ -90,7 +91,7 @@ class Function:
         self.outputs = [as_node(o) for o in ([outputs] if self.single else (outputs or []))]
         self.updates = _check_updates(updates)
         self.backend = backend
-        self.options = {"remat": remat, **options}
+        self.options = {"remat": check_remat_option(remat), **options}
         self._build = backends.builder(backend)
         for x in self.inputs:
             if not isinstance(x, Node):
@@ -187,7 +188,7 @@ class Session:
     def __init__(self, backend: str = "numpy", remat="none", **options):
         backends.builder(backend)  # fail now, not at the first run, for an unknown backend
         self.backend = backend
-        self.options = {"remat": remat, **options}
+        self.options = {"remat": check_remat_option(remat), **options}
         self._functions: dict[tuple, Function] = {}
         self.last_function: Function | None = None
 

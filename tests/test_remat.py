@@ -186,7 +186,9 @@ def test_an_infeasible_budget_names_the_smallest_peak():
 def test_bad_remat_options_are_clear_errors(bad):
     x, outputs = NETS["mlp"](2)
     with pytest.raises(gc.GraphcError, match="remat must be 'none', 'sqrt' or a positive number of bytes"):
-        gc.function([x], outputs, remat=bad)(feed())
+        gc.function([x], outputs, remat=bad)  # at the user's line, not at the first call
+    with pytest.raises(gc.GraphcError, match="remat must be"):
+        gc.Session(remat=bad)
 
 
 def test_training_with_updates_and_session():
