@@ -1,0 +1,450 @@
+"""gc.save / gc.load: exact round trips on every backend, and a malformed or hostile file is a GraphFormatError.
+
+The oracle for a round trip is the graph before saving: the loaded graph must
+give bitwise the same results on the same backend.  For broken files the
+contract is that nothing but `GraphFormatError` escapes, with a message that
+says what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import graphc as gc
+from graphc import backends, serialize_schema
+from graphc.ir import toposort
+from graphc.ops.registry import REGISTRY
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+import models  # noqa: E402 - examples/ is not a package
+
+RNG = np.random.default_rng(0)
+
+
+# ---- graphs to round-trip ---------------------------------------------------------------------
+
+
+def seeds_graph():
+    return models.seeds(), {"x1": np.float64(2.0), "x2": np.float64(5.0)}
+
+
+def mlp_graph():
+    feeds = {"x": RNG.normal(size=(5, 8)).astype(np.float32), "labels": np.array([0, 3, 1, 2, 3], np.int32)}
+    return models.tiny_mlp(), feeds
+
+
+def kitchen_sink_graph():
+    """Every kind of op and attribute: reductions, shapes, slices, concatenation, casts, masks, constants."""
+    x = gc.placeholder((None, 6), gc.float64, name="x")
+    k = gc.placeholder((None,), gc.int32, name="k")
+    w = gc.variable(RNG.normal(size=(6, 4)), name="w")
+    h = gc.tanh(x @ w) + gc.constant(np.linspace(-1, 1, 4))
+    parts = gc.concatenate([h, gc.exp(-h), gc.sqrt(gc.abs(h) + 1.0)], axis=1)
+    sliced = parts[:, 1:10:2]
+    t = gc.transpose(gc.reshape(sliced, (-1, 5)))
+    masked = gc.where(t > 0.1, t ** 2, gc.power(t, 3.0) * 0.5)
+    e = gc.expand_dims(gc.max(masked, axis=0), 1)
+    s = gc.squeeze(e, 1) + gc.min(masked, axis=0)
+    onehot = gc.one_hot(k, 5, gc.float64)
+    mixed = gc.cast(gc.cast(s * 3.0, gc.int32), gc.float64) + gc.sum(onehot, axis=1)
+    stats = gc.mean(mixed) + gc.logsumexp(h, axis=1)[0] + gc.sigmoid(gc.log1p(gc.abs(gc.sin(s)))).sum()
+    stats = stats + gc.maximum(gc.cos(s), gc.expm1(s * 0.1)).sum() - gc.minimum(s, 0.0).sum()
+    stats = stats + gc.broadcast_to(gc.sum(s), (3,)).sum() + gc.sign(s).sum() + gc.relu(gc.floor(s)).sum()
+    stats = stats + gc.stop_gradient(s).sum() / gc.stack([s, s]).sum()
+    logic = gc.logical_or(gc.logical_and(s > 0, gc.logical_not(s < 1)), gc.equal(s, 2.0))
+    stats = stats + gc.where(gc.not_equal(s, 0.0) & (s >= -3) | logic, s, 0.0).sum()
+    stats = stats + (x[0, :] ** x[1, :]).sum() + gc.mean(x) + gc.where(s <= 2.0, 1.0, 0.0).sum()
+    feeds = {"x": RNG.uniform(0.5, 1.5, size=(3, 6)), "k": np.array([0, 4, 7], np.int32)}
+    return {"stats": stats, "masked": masked}, feeds
+
+
+GRAPHS = {"seeds": seeds_graph, "mlp": mlp_graph, "kitchen_sink": kitchen_sink_graph}
+
+
+def _backends():
+    return backends.available_backends()
+
+
+def _run_original(outputs: dict, grads: dict, feeds: dict, backend: str):
+    nodes = toposort(list(outputs.values()))
+    placeholders = {n.name: n for n in nodes if n.op.name == "placeholder"}
+    fetches = list(outputs.values()) + list(grads.values())
+    try:
+        sess = gc.Session(backend=backend)
+        return sess.run(fetches, {placeholders[k]: v for k, v in feeds.items()})
+    except gc.BackendError as exc:
+        pytest.skip(f"backend {backend} cannot run here: {exc}")
+
+
+@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_round_trip_gives_bitwise_equal_results_on_every_backend(tmp_path, name, backend):
+    outputs, feeds = GRAPHS[name]()
+    grads = gc.serialize.default_gradients(outputs)
+    expected = _run_original(outputs, grads, feeds, backend)
+    path = gc.save(tmp_path / "g.json", outputs, grads=grads)
+    loaded = gc.load(path)
+    got = loaded.run(feeds, backend=backend, grads=True)
+    assert list(got) == list(outputs) + list(grads)
+    for want, (key, value) in zip(expected, got.items()):
+        assert value.dtype == want.dtype and value.shape == want.shape, key
+        np.testing.assert_array_equal(value, want, err_msg=key)
+
+
+def test_kitchen_sink_covers_every_op_of_the_format(tmp_path):
+    outputs, _ = kitchen_sink_graph()
+    grads = gc.serialize.default_gradients(outputs)
+    ops = {n.op.name for n in toposort(list(outputs.values()) + list(grads.values()))}
+    missing = set(serialize_schema.ARITY) - ops
+    assert not missing, f"not exercised by the round-trip graphs: {missing}"
+
+
+def test_every_registered_op_can_be_saved():
+    assert set(REGISTRY) <= set(serialize_schema.ARITY), "add the new op to graphc/serialize_schema.py"
+    assert set(serialize_schema.ARITY) == set(serialize_schema.ATTRS)
+
+
+def test_loaded_graph_names_inputs_outputs_and_state(tmp_path):
+    outputs, _ = mlp_graph()
+    loaded = gc.load(gc.save(tmp_path / "m.json", outputs, grads=True))
+    assert list(loaded.outputs) == ["loss"]
+    assert list(loaded.gradients) == ["dloss/dW1", "dloss/db1", "dloss/dW2", "dloss/db2"]
+    assert set(loaded.placeholders) == {"x", "labels"}
+    assert list(loaded.variables) == ["W1", "b1", "W2", "b2"]
+    originals = {n.name: n for n in toposort([outputs["loss"]]) if n.op.name == "variable"}
+    for name, var in loaded.variables.items():
+        np.testing.assert_array_equal(var.value, originals[name].value)
+
+
+def test_loaded_variables_are_independent_state(tmp_path):
+    v = gc.variable(np.arange(3.0), name="v")
+    loaded = gc.load(gc.save(tmp_path / "v.json", {"y": v * 2.0}))
+    loaded.variables["v"].assign(np.zeros(3))
+    np.testing.assert_array_equal(v.value, np.arange(3.0))
+    np.testing.assert_array_equal(loaded.run({})["y"], np.zeros(3))
+
+
+def test_large_arrays_go_to_the_side_npz_and_small_ones_inline(tmp_path):
+    small, big = gc.variable(np.ones(4, np.float32), name="small"), gc.variable(np.ones(5000, np.float32), name="big")
+    path = gc.save(tmp_path / "a.json", {"y": gc.sum(small) + gc.sum(big)})
+    doc = json.loads(path.read_text())
+    arrays = {n["name"]: n["attrs"]["value"] for n in doc["nodes"] if n["op"] == "variable"}
+    assert "base64" in arrays["small"] and "npz" in arrays["big"]
+    assert doc["arrays"] == "a.npz" and (tmp_path / "a.npz").is_file()
+    assert gc.load(path).run({})["y"] == 5004
+
+
+def test_non_finite_attributes_and_constants_round_trip(tmp_path):
+    x = gc.placeholder((3,), gc.float32, name="x")
+    y = gc.maximum(x, gc.constant(np.array([-np.inf, np.nan, np.inf], np.float32))) + gc.power(x, -1.5)
+    loaded = gc.load(gc.save(tmp_path / "n.json", {"y": y}))
+    feed = np.array([1.0, 2.0, 3.0], np.float32)
+    np.testing.assert_array_equal(loaded.run({"x": feed})["y"], gc.Session().run(y, {x: feed}))
+
+
+def test_saving_names_that_cannot_be_told_apart_is_refused(tmp_path):
+    a, b = gc.placeholder((), name="x"), gc.placeholder((), name="x")
+    with pytest.raises(gc.GraphcError, match="two placeholders are named 'x'"):
+        gc.save(tmp_path / "d.json", {"y": a + b})
+    with pytest.raises(gc.GraphcError, match="two outputs are named"):
+        gc.save(tmp_path / "d.json", [a * 1.0, a * 2.0][:1] + [gc.neg(a, name="output0")])
+
+
+def test_run_reports_missing_and_unknown_feeds(tmp_path):
+    outputs, _ = seeds_graph()
+    loaded = gc.load(gc.save(tmp_path / "s.json", outputs))
+    with pytest.raises(gc.FeedError, match="missing feed for placeholder"):
+        loaded.run({"x1": 1.0})
+    with pytest.raises(gc.FeedError, match="no placeholder named 'z'"):
+        loaded.run({"x1": 1.0, "x2": 2.0, "z": 3.0})
+
+
+def test_gradients_computed_after_loading_match_saved_ones(tmp_path):
+    outputs, feeds = seeds_graph()
+    plain = gc.load(gc.save(tmp_path / "p.json", outputs)).with_gradients()
+    saved = gc.load(gc.save(tmp_path / "g.json", outputs, grads=True))
+    assert list(plain.gradients) == list(saved.gradients) == ["dy/dx1", "dy/dx2"]
+    assert plain.run(feeds, grads=True) == pytest.approx(saved.run(feeds, grads=True))
+    assert saved.adjoint_ids() and not (saved.adjoint_ids() & {n.id for n in toposort(saved.outputs.values())})
+
+
+# ---- malformed and hostile files ---------------------------------------------------------------
+
+
+@pytest.fixture
+def seeds_doc(tmp_path):
+    path = gc.save(tmp_path / "seeds.json", models.seeds(), grads=True)
+    return json.loads(path.read_text())
+
+
+def _write(tmp_path, doc, name="bad.json") -> Path:
+    path = tmp_path / name
+    path.write_text(doc if isinstance(doc, str) else json.dumps(doc))
+    return path
+
+
+def _node(doc, op):
+    return next(n for n in doc["nodes"] if n["op"] == op)
+
+
+def _mutations():
+    """name -> (change the seeds document in place, or return replacement text; expected message)."""
+    def set_in(getter, key, value):
+        def change(doc):
+            getter(doc)[key] = value
+        return change
+
+    def huge_placeholder(doc):
+        n = _node(doc, "placeholder")
+        n["shape"] = n["attrs"]["shape"] = [1 << 30, 1 << 30]
+
+    def forward_ref(doc):
+        _node(doc, "log")["inputs"] = [len(doc["nodes"]) - 1]
+
+    def self_ref(doc):
+        i = doc["nodes"].index(_node(doc, "sin"))
+        doc["nodes"][i]["inputs"] = [i]
+
+    def broadcast_mismatch(doc):
+        for n in doc["nodes"]:
+            if n["op"] == "placeholder":
+                n["shape"] = n["attrs"]["shape"] = [2] if n["name"] == "x1" else [3]
+        _node(doc, "log")["shape"] = [2]
+
+    def bad_shape_decl(doc):
+        _node(doc, "log")["shape"] = [2]
+
+    def swap_dtype(doc):
+        _node(doc, "sin")["dtype"] = "float32"
+
+    return {
+        "truncated": (lambda doc: json.dumps(doc)[:300], "truncated"),
+        "empty": (lambda doc: "", "not valid JSON"),
+        "not json": (lambda doc: "graph: {nodes: 3}", "not valid JSON"),
+        "binary": (lambda doc: "\x00\x01\x02", "not valid JSON"),
+        "a list": (lambda doc: "[1, 2, 3]", "not a graph file"),
+        "wrong format": (set_in(lambda d: d, "format", "onnx"), "not a graph file"),
+        "wrong version": (set_in(lambda d: d, "version", 2), "version 2 is not supported"),
+        "missing version": (lambda doc: doc.pop("version") and None, "version None is not supported"),
+        "unknown top field": (set_in(lambda d: d, "extra", 1), "unknown field"),
+        "unknown op": (set_in(lambda d: _node(d, "sin"), "op", "frobnicate"), "unknown op 'frobnicate'"),
+        "op not a string": (set_in(lambda d: _node(d, "sin"), "op", ["sin"]), "unknown op"),
+        "wrong arity": (set_in(lambda d: _node(d, "add"), "inputs", [0]), "add takes 2 inputs, the file gives 1"),
+        "too many inputs": (set_in(lambda d: _node(d, "sin"), "inputs", [0, 0]), "sin takes 1 input"),
+        "input not an int": (set_in(lambda d: _node(d, "sin"), "inputs", ["0"]), "not an earlier node"),
+        "forward reference": (forward_ref, "not an earlier node"),
+        "self reference (cycle)": (self_ref, "not an earlier node"),
+        "negative input": (set_in(lambda d: _node(d, "sin"), "inputs", [-1]), "not an earlier node"),
+        "huge shape": (huge_placeholder, "more than the limit"),
+        "too many axes": (set_in(lambda d: _node(d, "placeholder"), "shape", [1] * 100), "limit of 32 axes"),
+        "negative dim": (set_in(lambda d: _node(d, "placeholder"), "shape", [-3]), "not an integer in"),
+        "bool as dim": (set_in(lambda d: _node(d, "placeholder"), "shape", [True]), "not an integer in"),
+        "shapes don't broadcast": (broadcast_mismatch, "cannot be broadcast"),
+        "declared shape disagrees": (bad_shape_decl, "declares shape [2]"),
+        "declared dtype disagrees": (swap_dtype, "declares shape [] float32"),
+        "unsupported dtype": (set_in(lambda d: _node(d, "sin"), "dtype", "float16"), "dtype 'float16'"),
+        "missing attr": (set_in(lambda d: _node(d, "placeholder"), "attrs", {"shape": []}), "missing dtype"),
+        "extra attr": (set_in(lambda d: _node(d, "sin"), "attrs", {"axis": 1}), "unexpected axis"),
+        "bad attr type": (set_in(lambda d: _node(d, "fill_like")["attrs"], "value", "one"), "expected a number"),
+        "bad attr dtype": (set_in(lambda d: _node(d, "fill_like")["attrs"], "dtype", "object"), "dtype 'object'"),
+        "unknown node field": (set_in(lambda d: _node(d, "sin"), "code", "import os"), "unknown field(s) code"),
+        "node not an object": (lambda doc: doc["nodes"].append(7), "must be an object"),
+        "nodes not a list": (set_in(lambda d: d, "nodes", {"0": 1}), "nodes: missing, or not a list"),
+        "no outputs": (set_in(lambda d: d, "outputs", []), "outputs: missing"),
+        "output out of range": (set_in(lambda d: d, "outputs", [{"name": "y", "node": 999}]), "node 999 does not"),
+        "duplicate outputs": (set_in(lambda d: d, "outputs", [{"name": "y", "node": 1}] * 2), "two outputs"),
+        "output and gradient clash": (set_in(lambda d: d["gradients"][0], "name", "y"), "names both"),
+        "NaN literal": (lambda doc: json.dumps(doc).replace('"value": 1', '"value": NaN'), "not valid JSON"),
+        "deep nesting": (lambda doc: "[" * 100_000 + "]" * 100_000, "not a graph file"),
+        "huge integer": (lambda doc: json.dumps(doc).replace('"version": 1', '"version": ' + "9" * 5000),
+                         "not a graph file"),
+        "duplicate placeholder names": (lambda doc: [n.update(name="x1") for n in doc["nodes"]
+                                                     if n["op"] == "placeholder"] and None, "two placeholders"),
+    }
+
+
+MUTATIONS = _mutations()
+
+
+@pytest.mark.parametrize("case", sorted(MUTATIONS))
+def test_malformed_file_is_a_clear_format_error(tmp_path, seeds_doc, case):
+    change, message = MUTATIONS[case]
+    result = change(seeds_doc)
+    path = _write(tmp_path, result if isinstance(result, str) else seeds_doc)
+    with pytest.raises(gc.GraphFormatError, match=re.escape(message)) as info:
+        gc.load(path)
+    assert str(path) in str(info.value) or case in ("deep nesting",)
+
+
+def _attr_case(build, mutate, message, tmp_path):
+    path = gc.save(tmp_path / "a.json", build())
+    doc = json.loads(path.read_text())
+    mutate(doc)
+    with pytest.raises(gc.GraphFormatError, match=message):
+        gc.load(_write(tmp_path, doc))
+
+
+def test_out_of_range_axes_are_format_errors_not_index_errors(tmp_path):
+    def x():
+        return gc.placeholder((2, 1), gc.float32, name="x")
+
+    _attr_case(lambda: {"y": gc.squeeze(x(), 1)},
+               lambda d: _node(d, "squeeze")["attrs"].update(axes=[5]), "out of range", tmp_path)
+    _attr_case(lambda: {"y": gc.sum(x(), 0)},
+               lambda d: _node(d, "sum")["attrs"].update(axes=[1, 0]), "increasing and distinct", tmp_path)
+    _attr_case(lambda: {"y": gc.concatenate([x()] * 2, 1)},
+               lambda d: _node(d, "concatenate")["attrs"].update(axis=7), "out of range", tmp_path)
+
+
+def test_slices_reshapes_and_conditions_are_checked(tmp_path):
+    def x():
+        return gc.placeholder((4, 3), gc.float32, name="x")
+
+    def masked():
+        v = x()
+        return {"y": gc.where(v > 0, v, 0.0)}
+
+    _attr_case(lambda: {"y": x()[1:3]}, lambda d: _node(d, "slice")["attrs"].update(index=[[0, 1, 1]]),
+               "1 slice triples for a 2-d operand", tmp_path)
+    _attr_case(lambda: {"y": x()[1:3]}, lambda d: _node(d, "slice")["attrs"].update(index=[[0, 1, 0], [0, 1, 1]]),
+               "step cannot be zero", tmp_path)
+    _attr_case(lambda: {"y": gc.reshape(x(), (3, 4))}, lambda d: _node(d, "reshape")["attrs"].update(shape=[5, 5]),
+               "cannot reshape", tmp_path)
+    _attr_case(masked, lambda d: _node(d, "where").update(inputs=[_node_index(d, "placeholder")] * 3),
+               "condition must be bool", tmp_path)
+    _attr_case(lambda: {"y": gc.one_hot(gc.placeholder((2,), gc.int32, name="k"), 3)},
+               lambda d: _node(d, "one_hot").update(attrs={"depth": 1 << 40, "dtype": "float32"}, shape=[2, 1 << 40]),
+               "more than the limit", tmp_path)
+
+
+def _node_index(doc, op):
+    return next(i for i, n in enumerate(doc["nodes"]) if n["op"] == op)
+
+
+@pytest.fixture
+def npz_graph(tmp_path):
+    path = gc.save(tmp_path / "m.json", {"y": gc.sum(gc.variable(np.arange(2000.0), name="v"))})
+    return path, json.loads(path.read_text())
+
+
+def test_missing_npz_says_where_it_was_expected(npz_graph):
+    path, _ = npz_graph
+    path.with_suffix(".npz").unlink()
+    with pytest.raises(gc.GraphFormatError, match="side file .*m.npz .* is missing"):
+        gc.load(path)
+
+
+def test_npz_holding_pickles_is_refused(npz_graph):
+    path, _ = npz_graph
+    with open(path.with_suffix(".npz"), "wb") as f:
+        np.savez(f, n0=np.array([{"evil": 1}] * 2000, dtype=object))
+    with pytest.raises(gc.GraphFormatError, match="cannot read 'n0'"):
+        gc.load(path)
+
+
+def test_npz_array_of_the_wrong_shape_or_size_is_refused(npz_graph):
+    path, _ = npz_graph
+    with open(path.with_suffix(".npz"), "wb") as f:
+        np.savez(f, n0=np.arange(10.0))
+    with pytest.raises(gc.GraphFormatError, match=r"is \[10\] float64, the graph declares \[2000\] float64"):
+        gc.load(path)
+    with open(path.with_suffix(".npz"), "wb") as f:
+        np.savez(f, n0=np.zeros(100_000))
+    with pytest.raises(gc.GraphFormatError, match="more than shape"):
+        gc.load(path)
+
+
+def test_npz_outside_the_graphs_folder_is_refused(tmp_path, npz_graph):
+    path, doc = npz_graph
+    for name in ("../m.npz", "/etc/passwd", "", 3):
+        doc["arrays"] = name
+        with pytest.raises(gc.GraphFormatError, match="must name a file in the graph's own folder"):
+            gc.load(_write(tmp_path, doc))
+
+
+def test_npz_that_is_not_a_zip_is_refused(npz_graph):
+    path, _ = npz_graph
+    path.with_suffix(".npz").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(gc.GraphFormatError, match="not a readable .npz"):
+        gc.load(path)
+
+
+def test_inline_array_with_wrong_byte_count_is_refused(tmp_path):
+    path = gc.save(tmp_path / "c.json", {"y": gc.constant(np.arange(4.0)) * 2.0})
+    doc = json.loads(path.read_text())
+    _node(doc, "constant")["attrs"]["value"]["shape"] = [5]
+    with pytest.raises(gc.GraphFormatError, match="base64 data does not hold 40 bytes"):
+        gc.load(_write(tmp_path, doc))
+    _node(doc, "constant")["attrs"]["value"].update(shape=[4], base64="!" * 44)
+    with pytest.raises(gc.GraphFormatError, match="bad base64"):
+        gc.load(_write(tmp_path, doc))
+    _node(doc, "constant")["attrs"]["value"].update(shape=[1 << 30])
+    with pytest.raises(gc.GraphFormatError, match="too large to be inline"):
+        gc.load(_write(tmp_path, doc))
+
+
+def test_missing_file_is_a_format_error(tmp_path):
+    with pytest.raises(gc.GraphFormatError, match="cannot read graph file"):
+        gc.load(tmp_path / "nope.json")
+
+
+# ---- fuzzing: whatever the bytes, only GraphFormatError -----------------------------------------
+
+_SEEDS_TEXT = None
+
+
+def _seeds_text(tmp_dir: Path) -> str:
+    global _SEEDS_TEXT
+    if _SEEDS_TEXT is None:
+        _SEEDS_TEXT = gc.save(tmp_dir / "fuzz_seed.json", models.mlp(sizes=(3, 2)), grads=True).read_text()
+    return _SEEDS_TEXT
+
+
+def _load_only_format_errors(path: Path):
+    try:
+        gc.load(path)
+    except gc.GraphFormatError:
+        pass
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_byte_level_corruption_is_only_ever_a_format_error(tmp_path, data):
+    text = _seeds_text(tmp_path)
+    pos = data.draw(st.integers(0, len(text) - 1))
+    junk = data.draw(st.text(alphabet='0123456789-[]{}",:.e ntrufalsx', max_size=6))
+    cut = data.draw(st.integers(0, 6))
+    path = tmp_path / "fuzz.json"
+    path.write_text(text[:pos] + junk + text[pos + cut:])
+    _load_only_format_errors(path)
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers(-(1 << 45), 1 << 45) | st.floats(allow_nan=False)
+                           | st.text(max_size=5), lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_structural_corruption_is_only_ever_a_format_error(tmp_path, data):
+    doc = json.loads(_seeds_text(tmp_path))
+    node = data.draw(st.sampled_from(doc["nodes"]))
+    field = data.draw(st.sampled_from(["op", "inputs", "shape", "dtype", "attrs", "name"]))
+    if field == "attrs" and node.get("attrs") and data.draw(st.booleans()):
+        key = data.draw(st.sampled_from(sorted(node["attrs"])))
+        node["attrs"][key] = data.draw(JSON_VALUES)
+    elif field == "inputs" and node["inputs"]:
+        node["inputs"][data.draw(st.integers(0, len(node["inputs"]) - 1))] = data.draw(st.integers(-3, 400))
+    else:
+        node[field] = data.draw(JSON_VALUES)
+    path = tmp_path / "fuzz.json"
+    path.write_text(json.dumps(doc))
+    _load_only_format_errors(path)
