@@ -16,6 +16,7 @@ from graphc.program import Program
 # name -> "module:function" building an executable from (program, options)
 _FACTORIES: dict[str, str] = {
     "numpy": "graphc.backends:_build_reference",
+    "llvm": "graphc.compile:build_llvm",
 }
 
 

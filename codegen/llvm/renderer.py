@@ -1,0 +1,433 @@
+"""Render kernel IR (codegen.kernel_ir) as LLVM IR with llvmlite.
+
+Each kernel becomes two functions:
+
+    void @<name>.body(ptr noalias %buf0, ..., i64 %start, i64 %end)   ; the loop nest
+    void @<name>(ptr %table, i64 %start, i64 %end)                  ; loads buffer pointers, calls the body
+
+`table` is the runtime's array of buffer pointers (`slots[name]` is a buffer's
+index in it).  The body's `noalias` parameters tell LLVM that distinct buffers
+never overlap (the arena planner guarantees it), which is what lets the loop
+vectorizer work without run-time alias checks.  Loop bounds and strides are
+constants, so the optimizer sees exact trip counts.  Transcendentals come from
+`codegen.llvm.vecmath` (pure IR, vectorizable); matmuls call BLAS gemm
+(`graphc_<s|d>gemm`, symbols the JIT resolves to scipy's cython_blas) and run
+their epilogue loop after it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from llvmlite import ir
+
+from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store
+from codegen.llvm.vecmath import emit_math
+from graphc.scalar import Scalar
+
+I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
+F32, F64 = ir.FloatType(), ir.DoubleType()
+PTR = ir.PointerType()
+VOID = ir.VoidType()
+_VECMATH = {"exp", "log", "sin", "cos", "tanh", "sigmoid", "log1p", "expm1"}
+REDUCE_FLAGS = ("reassoc", "nsz")  # lets the vectorizer keep several partial sums
+
+
+def llvm_type(dtype, memory: bool = False) -> ir.Type:
+    dtype = np.dtype(dtype)
+    if dtype == np.float32:
+        return F32
+    if dtype == np.float64:
+        return F64
+    if dtype == np.int32:
+        return I32
+    if dtype == np.int64:
+        return I64
+    if dtype == np.bool_:
+        return I8 if memory else I1
+    raise TypeError(f"no LLVM type for {dtype}")
+
+
+def constant(value, dtype) -> ir.Constant:
+    dtype = np.dtype(dtype)
+    ty = llvm_type(dtype)
+    if dtype.kind == "f":
+        return ir.Constant(ty, float(value))
+    if dtype.kind == "b":
+        return ir.Constant(I1, int(bool(value)))
+    return ir.Constant(ty, int(value))
+
+
+class _Expr:
+    """Renders scalar expressions at the builder's position, memoised within one loop body."""
+
+    def __init__(self, r: KernelRenderer):
+        self.r = r
+        self.memo: dict[int, ir.Value] = {}
+
+    def __call__(self, e: Scalar) -> ir.Value:
+        key = id(e)
+        if key not in self.memo:
+            self.memo[key] = self.emit(e)
+        return self.memo[key]
+
+    def emit(self, e: Scalar) -> ir.Value:
+        b = self.r.builder
+        op, dt = e.op, np.dtype(e.dtype)
+        if op == "arg":
+            return self.r.operand_value(e.value)
+        if op == "const":
+            return constant(e.value, dt)
+        args = [self(a) for a in e.args]
+        if op == "cast":
+            return cast(b, args[0], np.dtype(e.args[0].dtype), np.dtype(e.value))
+        adt = np.dtype(e.args[0].dtype)
+        f = adt.kind == "f"
+        if op in ("add", "sub", "mul", "div"):
+            if f:
+                return {"add": b.fadd, "sub": b.fsub, "mul": b.fmul, "div": b.fdiv}[op](*args)
+            if op == "div":
+                return b.sdiv(*args)
+            return {"add": b.add, "sub": b.sub, "mul": b.mul}[op](*args)
+        if op == "neg":
+            return b.fneg(args[0]) if f else b.neg(args[0])
+        if op in ("max", "min"):
+            x, y = args
+            if f:
+                better = b.fcmp_ordered(">" if op == "max" else "<", x, y)
+                x_nan = b.fcmp_unordered("uno", x, x)
+                return b.select(b.or_(better, x_nan), x, y)
+            if dt.kind == "b":
+                return b.or_(x, y) if op == "max" else b.and_(x, y)
+            return b.select(b.icmp_signed(">" if op == "max" else "<", x, y), x, y)
+        if op == "abs":
+            if f:
+                return self.r.intrinsic("llvm.fabs", args[0].type, args)
+            if dt.kind == "b":
+                return args[0]
+            return b.select(b.icmp_signed("<", args[0], ir.Constant(args[0].type, 0)), b.neg(args[0]), args[0])
+        if op in ("floor", "sqrt"):
+            if not f:
+                return args[0]
+            return self.r.intrinsic(f"llvm.{op}", args[0].type, args)
+        if op == "pow":
+            if f:
+                return self.r.intrinsic("llvm.pow", args[0].type, args)
+            xd = [b.sitofp(a, F64) for a in args]
+            return b.fptosi(self.r.intrinsic("llvm.pow", F64, xd), args[0].type)
+        if op in _VECMATH:
+            return emit_math(b, op, args[0])
+        if op in ("lt", "le", "gt", "ge", "eq", "ne"):
+            sym = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}[op]
+            if f:
+                return b.fcmp_unordered(sym, *args) if op == "ne" else b.fcmp_ordered(sym, *args)
+            if adt.kind == "b":
+                return b.icmp_unsigned(sym, *args)
+            return b.icmp_signed(sym, *args)
+        if op == "and":
+            return b.and_(*args)
+        if op == "or":
+            return b.or_(*args)
+        if op == "not":
+            return b.not_(args[0])
+        if op == "select":
+            return b.select(*args)
+        raise NotImplementedError(f"scalar primitive {op}")
+
+
+def cast(b: ir.IRBuilder, v: ir.Value, src: np.dtype, dst: np.dtype) -> ir.Value:
+    if src == dst:
+        return v
+    to = llvm_type(dst)
+    if dst.kind == "b":
+        if src.kind == "f":
+            return b.fcmp_unordered("!=", v, ir.Constant(v.type, 0.0))
+        return b.icmp_unsigned("!=", v, ir.Constant(v.type, 0))
+    if src.kind == "b":
+        return b.uitofp(v, to) if dst.kind == "f" else b.zext(v, to)
+    if src.kind == "f" and dst.kind == "f":
+        return b.fpext(v, to) if dst.itemsize > src.itemsize else b.fptrunc(v, to)
+    if src.kind == "f":
+        return b.fptosi(v, to)
+    if dst.kind == "f":
+        return b.sitofp(v, to)
+    return b.sext(v, to) if dst.itemsize > src.itemsize else b.trunc(v, to)
+
+
+class KernelRenderer:
+    """Emits one kernel's body function into a module."""
+
+    def __init__(self, module: ir.Module, kernel: Kernel):
+        self.module = module
+        self.kernel = kernel
+        self.params = {p.name: i for i, p in enumerate(kernel.params)}
+        self.dtypes = {p.name: np.dtype(p.dtype) for p in kernel.params}
+        fnty = ir.FunctionType(VOID, [PTR] * len(kernel.params) + [I64, I64])
+        self.fn = ir.Function(module, fnty, f"{kernel.name}.body")
+        self.fn.linkage = "internal"
+        for a in self.fn.args[: len(kernel.params)]:
+            a.add_attribute("noalias")
+        self.fn.attributes.add("nounwind")
+        self.entry = self.fn.append_basic_block("entry")
+        self.builder = ir.IRBuilder(self.entry)
+        self.index: dict[int, ir.Value] = {}
+        self.acc_slots: list[ir.Value] = []
+        self.acc_values: dict[int, ir.Value] = {}
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def intrinsic(self, name: str, ty: ir.Type, args) -> ir.Value:
+        fname = f"{name}.{'f32' if ty == F32 else 'f64'}"
+        fn = self.module.globals.get(fname)
+        if fn is None:
+            fn = ir.Function(self.module, ir.FunctionType(ty, [ty] * len(args)), fname)
+        return self.builder.call(fn, args)
+
+    def pointer(self, access) -> ir.Value:
+        b = self.builder
+        idx = ir.Constant(I64, access.offset)
+        for d, s in enumerate(access.strides):
+            if s:
+                idx = b.add(idx, b.mul(self.index[d], ir.Constant(I64, s)))
+        base = self.fn.args[self.params[access.buffer]]
+        return b.gep(base, [idx], source_etype=llvm_type(self.dtypes[access.buffer], memory=True), inbounds=True)
+
+    def operand_value(self, i: int) -> ir.Value:
+        op = self.kernel.operands[i]
+        b = self.builder
+        if isinstance(op, Load):
+            dtype = np.dtype(op.dtype)
+            v = b.load(self.pointer(op.access), typ=llvm_type(dtype, memory=True))
+            return b.trunc(v, I1) if dtype.kind == "b" else v
+        if isinstance(op, Accumulator):
+            return self.acc_values[op.index]
+        if isinstance(op, LoopIndex):
+            return self.index[op.dim]
+        raise TypeError(f"unknown operand {op!r}")
+
+    def store(self, st: Store, expr: _Expr) -> None:
+        v = expr(st.expr)
+        dtype = np.dtype(st.expr.dtype)
+        if dtype.kind == "b":
+            v = self.builder.zext(v, I8)
+        self.builder.store(v, self.pointer(st.access))
+
+    def loop(self, dim: int, lo: ir.Value, hi: ir.Value, body) -> None:
+        b = self.builder
+        pre = b.block
+        head = self.fn.append_basic_block(f"d{dim}.head")
+        inner = self.fn.append_basic_block(f"d{dim}.body")
+        done = self.fn.append_basic_block(f"d{dim}.done")
+        b.branch(head)
+        b.position_at_end(head)
+        i = b.phi(I64, name=f"i{dim}")
+        i.add_incoming(lo, pre)
+        b.cbranch(b.icmp_signed("<", i, hi), inner, done)
+        b.position_at_end(inner)
+        self.index[dim] = i
+        body()
+        i.add_incoming(b.add(i, ir.Constant(I64, 1), flags=("nsw", "nuw")), b.block)
+        b.branch(head)
+        b.position_at_end(done)
+
+    def nest(self, dims: list[int], body, split: bool) -> None:
+        if not dims:
+            body()
+            return
+        d, rest = dims[0], dims[1:]
+        if split:
+            lo, hi = self.fn.args[-2], self.fn.args[-1]
+        else:
+            lo, hi = ir.Constant(I64, 0), ir.Constant(I64, self.kernel.dims[d].size)
+        self.loop(d, lo, hi, lambda: self.nest(rest, body, False))
+
+    # ---- the kernel ---------------------------------------------------------------------------
+
+    def render(self) -> ir.Function:
+        k = self.kernel
+        reductions = k.reductions()
+        b = self.builder
+        for r in reductions:
+            self.acc_slots.append(b.alloca(llvm_type(r.dtype)))
+        if k.matmul is not None:
+            self.render_matmul(k.matmul)
+        par, red = k.parallel_dims, k.reduce_dims
+        if any(p.stores or p.reductions for p in k.phases) or k.final_stores:
+            if par:
+                self.nest(par, self.render_outer, split=True)
+            else:
+                self.render_outer()
+        b.ret_void()
+        return self.fn
+
+    def render_outer(self) -> None:
+        k, b = self.kernel, self.builder
+        first = 0
+        for phase in k.phases:
+            indices = range(first, first + len(phase.reductions))
+            for i in indices:
+                r = k.reductions()[i]
+                b.store(constant(_identity(r), r.dtype), self.acc_slots[i])
+
+            def body(phase=phase, indices=indices):
+                expr = _Expr(self)
+                for i in indices:
+                    r = k.reductions()[i]
+                    acc = b.load(self.acc_slots[i], typ=llvm_type(r.dtype))
+                    b.store(self.combine(r, acc, expr(r.expr)), self.acc_slots[i])
+                for st in phase.stores:
+                    self.store(st, expr)
+
+            self.nest(k.reduce_dims, body, split=False)
+            for i in indices:
+                r = k.reductions()[i]
+                self.acc_values[i] = b.load(self.acc_slots[i], typ=llvm_type(r.dtype))
+            first += len(phase.reductions)
+        expr = _Expr(self)
+        for st in k.final_stores:
+            self.store(st, expr)
+
+    def combine(self, r, acc: ir.Value, x: ir.Value) -> ir.Value:
+        b = self.builder
+        f = np.dtype(r.dtype).kind == "f"
+        if r.combine == "add":
+            return b.fadd(acc, x, flags=REDUCE_FLAGS) if f else b.add(acc, x)
+        sym = ">" if r.combine == "max" else "<"
+        if f:
+            # NaN propagates, as numpy's max/min: keep acc once it is NaN, take x when x wins or is NaN
+            take = b.or_(b.fcmp_unordered(sym, x, acc), b.fcmp_unordered("uno", x, x))
+            keep_nan = b.fcmp_unordered("uno", acc, acc)
+            return b.select(b.and_(take, b.not_(keep_nan)), x, acc)
+        if np.dtype(r.dtype).kind == "b":
+            return b.or_(acc, x) if r.combine == "max" else b.and_(acc, x)
+        return b.select(b.icmp_signed(sym, x, acc), x, acc)
+
+    # ---- matmul -------------------------------------------------------------------------------
+
+    def render_matmul(self, mm) -> None:
+        b = self.builder
+        if mm.m == 0 or mm.n == 0:
+            return
+        batch_dims = list(range(len(mm.batch)))
+        saved = dict(self.index)
+        float_blas = np.dtype(mm.dtype).kind == "f" and mm.k > 0
+        gemm_args = self.gemm_args(mm) if float_blas else None
+        naive_acc = None if float_blas else b.alloca(llvm_type(mm.dtype))
+
+        def gemm():
+            offsets = {}
+            for name, mat in (("a", mm.a), ("b", mm.b), ("c", mm.c)):
+                idx = ir.Constant(I64, mat.offset)
+                for d, s in enumerate(mat.batch_strides):
+                    if s:
+                        idx = b.add(idx, b.mul(self.index[1000 + d], ir.Constant(I64, s)))
+                offsets[name] = b.gep(self.fn.args[self.params[mat.buffer]], [idx],
+                                      source_etype=llvm_type(mm.dtype, memory=True))
+            if float_blas:
+                self.call_gemm(mm, offsets, gemm_args)
+            else:
+                self.naive_gemm(mm, offsets, naive_acc)
+
+        def batch_nest(ds):
+            if not ds:
+                gemm()
+                return
+            d = ds[0]
+            self.loop(1000 + d, ir.Constant(I64, 0), ir.Constant(I64, mm.batch[d]), lambda: batch_nest(ds[1:]))
+
+        batch_nest(batch_dims)
+        self.index = saved
+
+    def gemm_args(self, mm) -> list:
+        """The by-reference scalar arguments of gemm, stored once in the entry block."""
+        b = self.builder
+        ty = llvm_type(mm.dtype)
+        tb, ldb = blas_layout(mm.k, mm.n, mm.b)
+        ta, lda = blas_layout(mm.m, mm.k, mm.a)
+        ldc = max(mm.c.row_stride, mm.n, 1)
+
+        def slot(ty, value):
+            p = b.alloca(ty)
+            b.store(ir.Constant(ty, value), p)
+            return p
+
+        return [slot(I8, ord(tb)), slot(I8, ord(ta)), slot(I32, mm.n), slot(I32, mm.m), slot(I32, mm.k),
+                slot(ty, 1.0), None, slot(I32, ldb), None, slot(I32, lda), slot(ty, 0.0), None, slot(I32, ldc)]
+
+    def call_gemm(self, mm, ptrs, args) -> None:
+        ty = llvm_type(mm.dtype)
+        name = "graphc_sgemm" if ty == F32 else "graphc_dgemm"
+        fn = self.module.globals.get(name)
+        if fn is None:
+            fn = ir.Function(self.module, ir.FunctionType(VOID, [PTR] * 13), name)
+        args = list(args)
+        args[6], args[8], args[11] = ptrs["b"], ptrs["a"], ptrs["c"]
+        self.builder.call(fn, args)
+
+    def naive_gemm(self, mm, ptrs, acc) -> None:
+        """C = A @ B with plain loops (integer matmuls, and k == 0)."""
+        b = self.builder
+        ty = llvm_type(mm.dtype)
+        f = np.dtype(mm.dtype).kind == "f"
+
+        def elem(ptr, mat: Matrix, i, j):
+            idx = b.add(b.mul(i, ir.Constant(I64, mat.row_stride)), b.mul(j, ir.Constant(I64, mat.col_stride)))
+            return b.gep(ptr, [idx], source_etype=ty)
+
+        def inner():
+            i, j, p = self.index[2001], self.index[2002], self.index[2003]
+            x = b.load(elem(ptrs["a"], mm.a, i, p), typ=ty)
+            y = b.load(elem(ptrs["b"], mm.b, p, j), typ=ty)
+            cur = b.load(acc, typ=ty)
+            b.store(b.fadd(cur, b.fmul(x, y)) if f else b.add(cur, b.mul(x, y)), acc)
+
+        def cell():
+            b.store(ir.Constant(ty, 0.0 if f else 0), acc)
+            self.loop(2003, ir.Constant(I64, 0), ir.Constant(I64, mm.k), inner)
+            b.store(b.load(acc, typ=ty), elem(ptrs["c"], mm.c, self.index[2001], self.index[2002]))
+
+        self.loop(2001, ir.Constant(I64, 0), ir.Constant(I64, mm.m),
+                  lambda: self.loop(2002, ir.Constant(I64, 0), ir.Constant(I64, mm.n), cell))
+
+
+def blas_layout(rows: int, cols: int, mat: Matrix) -> tuple[str, int]:
+    """(trans, ld) for BLAS reading a row-major-indexed matrix: 'N' when rows are contiguous, 'T' for columns."""
+    rs, cs = mat.row_stride, mat.col_stride
+    if (cs == 1 or cols <= 1) and (rows <= 1 or rs >= max(cols, 1)):
+        return "N", max(rs if rows > 1 else 0, cols, 1)
+    if (rs == 1 or rows <= 1) and (cols <= 1 or cs >= max(rows, 1)):
+        return "T", max(cs if cols > 1 else 0, rows, 1)
+    raise ValueError(f"matrix strides ({rs}, {cs}) of a {rows}x{cols} operand are not BLAS-compatible")
+
+
+def _identity(r):
+    if np.dtype(r.dtype).kind == "b":
+        return r.combine == "min"
+    if np.dtype(r.dtype).kind == "f":
+        return r.identity
+    v = r.identity
+    if isinstance(v, float) and math.isinf(v):
+        info = np.iinfo(r.dtype)
+        return info.min if v < 0 else info.max
+    return int(v)
+
+
+def render_wrapper(module: ir.Module, kernel: Kernel, body: ir.Function, slots: dict[str, int]) -> ir.Function:
+    """`void @<name>(ptr table, i64 start, i64 end)`: look up each buffer's pointer and call the body."""
+    fn = ir.Function(module, ir.FunctionType(VOID, [PTR, I64, I64]), kernel.name)
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
+    table, start, end = fn.args
+    ptrs = [b.load(b.gep(table, [ir.Constant(I64, slots[p.name])], source_etype=PTR), typ=PTR)
+            for p in kernel.params]
+    b.call(body, ptrs + [start, end])
+    b.ret_void()
+    return fn
+
+
+def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "graphc") -> ir.Module:
+    module = ir.Module(name=name)
+    for k in kernels:
+        body = KernelRenderer(module, k).render()
+        render_wrapper(module, k, body, slots)
+    return module

@@ -1,0 +1,301 @@
+"""Lower fused groups (graphc.passes.fusion) to kernel IR (codegen.kernel_ir).
+
+Each group becomes one kernel (a concatenation one per part, a slice gradient a
+fill and a copy).  Member values are composed into one scalar expression per
+stored value from the ops' own `scalar` rules; values read from memory become
+`Load`s whose strides follow the member's map onto the kernel's loop dims
+(stride 0 where the value is broadcast); views add their offsets and strides.
+
+    kernels = lower(fusion)      # [Kernel, ...] in execution order
+    buffer_name(node)            # "t<id>": the buffer a kernel reads or writes for node
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from codegen.kernel_ir import (
+    Access,
+    Accumulator,
+    BufferParam,
+    Kernel,
+    Load,
+    LoopDim,
+    LoopIndex,
+    Matmul,
+    Matrix,
+    Phase,
+    Reduction,
+    Store,
+)
+from graphc import scalar as S  # noqa: N812
+from graphc.errors import ShapeError
+from graphc.ir import Node
+from graphc.passes.fusion import Fusion, Group, Layout, _contiguous_strides, reduce_axes
+
+_INT_LIMITS = {"max": lambda d: np.iinfo(d).min, "min": lambda d: np.iinfo(d).max}
+
+
+def buffer_name(node: Node) -> str:
+    return f"t{node.id}"
+
+
+def accumulator_dtype(combine: str, dtype: np.dtype) -> np.dtype:
+    """float32 sums accumulate in float64: long sums stay as accurate as numpy's pairwise ones."""
+    return np.dtype(np.float64) if combine == "add" and dtype == np.float32 else dtype
+
+
+class _KernelBuilder:
+    """Collects operands, buffer params and stores of one kernel over `dims` (group dim -> kernel dim)."""
+
+    def __init__(self, fusion: Fusion, dims: list[int], kinds: list[str]):
+        self.fusion = fusion
+        self.dims = [LoopDim(int(s), k) for s, k in zip(dims, kinds)]
+        self.operands: list = []
+        self._operand_index: dict = {}
+        self.buffers: dict[str, BufferParam] = {}
+        self.reads: set[str] = set()
+        self.writes: set[str] = set()
+
+    def operand(self, op) -> int:
+        if op not in self._operand_index:
+            self._operand_index[op] = len(self.operands)
+            self.operands.append(op)
+        return self._operand_index[op]
+
+    def arg(self, op) -> S.Scalar:
+        return S.Scalar.arg(self.operand(op), op.dtype)
+
+    def param(self, node: Node, write: bool) -> str:
+        name = buffer_name(node)
+        (self.writes if write else self.reads).add(name)
+        self.buffers[name] = BufferParam(name, node.dtype, tuple(node.shape), "input")
+        return name
+
+    def strides(self, node_strides, axes_map, kpos) -> tuple:
+        out = [0] * len(self.dims)
+        for s, d in zip(node_strides, axes_map):
+            if d is not None:
+                out[kpos[d]] += s
+        return tuple(out)
+
+    def load(self, node: Node, axes_map, kpos) -> S.Scalar:
+        """Value of a node that is not computed in this kernel, at the loop position."""
+        f = self.fusion
+        if node.op.name == "constant" and node.attrs["value"].size == 1:
+            return S.const(node.attrs["value"].reshape(()).item(), node.dtype)
+        if node.op.name == "one_hot" and node.id not in f.group_of:
+            return self.one_hot(node, axes_map, kpos)
+        if node.id in f.layouts:
+            lay = f.layouts[node.id]
+        else:
+            lay = Layout(node, 0, _contiguous_strides(node.shape))
+        name = self.param(lay.base, write=False)
+        return self.arg(Load(Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos)), node.dtype))
+
+    def one_hot(self, node: Node, axes_map, kpos) -> S.Scalar:
+        indices = self.load(node.inputs[0], axes_map[:-1], kpos)
+        depth_dim = axes_map[-1]
+        j = S.const(0, np.int64) if depth_dim is None else self.arg(LoopIndex(kpos[depth_dim]))
+        return S.cast(S.call("eq", S.cast(indices, np.int64), j), node.dtype)
+
+    def store(self, node: Node, node_map, kpos, expr: S.Scalar, offset=0, strides=None) -> Store:
+        name = self.param(node, write=True)
+        strides = _contiguous_strides(node.shape) if strides is None else strides
+        return Store(Access(name, offset, self.strides(strides, node_map, kpos)), S.cast(expr, node.dtype))
+
+    def kernel(self, name: str, kind: str, phases, final=(), matmul=None, ops=()) -> Kernel:
+        params = []
+        for pname, p in self.buffers.items():
+            role = "inout" if pname in self.reads and pname in self.writes else (
+                "output" if pname in self.writes else "input")
+            params.append(BufferParam(p.name, p.dtype, p.shape, role))
+        return Kernel(name, kind, params, self.dims, self.operands, list(phases), list(final), matmul, list(ops))
+
+
+def _broadcast_map(x: Node, consumer: Node, consumer_map) -> tuple:
+    """x's axes -> loop dims, when x is broadcast into `consumer`'s shape."""
+    lead = consumer.ndim - x.ndim
+    return tuple(consumer_map[lead + i] if x.shape[i] == consumer.shape[lead + i] and x.shape[i] != 1 else None
+                 for i in range(x.ndim))
+
+
+def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
+    par = [d for d in range(len(g.dims)) if d not in g.reduce]
+    red = [d for d in range(len(g.dims)) if d in g.reduce]
+    kpos = {d: i for i, d in enumerate(par + red)}
+    kb = _KernelBuilder(fusion, [g.dims[d] for d in par + red], ["parallel"] * len(par) + ["reduce"] * len(red))
+    members = {m.id for m in g.members}
+    memo: dict[int, S.Scalar] = {}
+    n_phases = g.n_phases if g.reduce else 1
+    phase_reductions: list[list] = [[] for _ in range(n_phases)]
+    pending: list[tuple[int, int, Reduction]] = []  # (operand index, phase, reduction)
+
+    def value(x: Node, consumer: Node) -> S.Scalar:
+        if x.id in members:
+            return expr(x)
+        return kb.load(x, _broadcast_map(x, consumer, g.maps[consumer.id]), kpos)
+
+    def expr(node: Node) -> S.Scalar:
+        if node.id in memo:
+            return memo[node.id]
+        op = node.op
+        if g.copy_of is node:
+            if g.copy_layout is not None:
+                bname = kb.param(g.copy_layout.base, write=False)
+                access = Access(bname, g.copy_layout.offset, kb.strides(g.copy_layout.strides, g.maps[node.id], kpos))
+                out = kb.arg(Load(access, node.dtype))
+            else:
+                out = kb.one_hot(node, g.maps[node.id], kpos)
+        elif op.kind == "elementwise":
+            out = op.scalar(node.attrs, node.dtype, *(value(x, node) for x in node.inputs))
+        elif op.name in ("sum", "max", "min", "sum_to_like"):
+            x = node.inputs[0]
+            if x.id in members:
+                xval = expr(x)
+            else:
+                xval = kb.load(x, g.input_maps[node.id], kpos)
+            if node.id not in g.reductions:
+                out = S.cast(xval, node.dtype)
+            else:
+                combine = op.extra["combine"]
+                axes, _ = reduce_axes(node)
+                if combine != "add" and any(x.shape[a] == 0 for a in axes):
+                    raise ShapeError(f"{op.name}: reduction of an empty axis has no identity (operand {x.shape})")
+                acc_dtype = accumulator_dtype(combine, node.dtype)
+                identity = op.extra["identity"]
+                if acc_dtype.kind in "iu" and combine in _INT_LIMITS:
+                    identity = _INT_LIMITS[combine](acc_dtype)
+                red = Reduction(combine, identity, acc_dtype, node.dtype, S.cast(xval, acc_dtype))
+                phase = g.reductions[node.id]
+                index = kb.operand(("acc", node.id))
+                pending.append((index, phase, red))
+                kb.operands[index] = Accumulator(-1, acc_dtype)
+                kb._operand_index.pop(("acc", node.id))
+                out = S.cast(S.Scalar.arg(index, acc_dtype), node.dtype)
+        else:  # a register view: the map already moved the data
+            out = S.cast(expr(node.inputs[0]), node.dtype)
+        memo[node.id] = out
+        return out
+
+    phases = [Phase() for _ in range(n_phases)]
+    final: list[Store] = []
+    for m in g.members:
+        e = expr(m)
+        if m.id in fusion.stored:
+            st = kb.store(m, g.maps[m.id], kpos, e)
+            if not g.reduce:
+                phases[0].stores.append(st)
+            elif m.id in g.phase:
+                phases[g.phase[m.id]].stores.append(st)
+            else:
+                final.append(st)
+    # accumulator indices count reductions in phase order
+    order = sorted(range(len(pending)), key=lambda i: (pending[i][1], i))
+    for new_index, i in enumerate(order):
+        operand_index, phase, red = pending[i]
+        kb.operands[operand_index] = Accumulator(new_index, red.dtype)
+        phase_reductions[phase].append(red)
+    for p, reds in zip(phases, phase_reductions):
+        p.reductions.extend(reds)
+    ops = [m.op.name for m in g.members]
+    return kb.kernel(name, "loop", phases, final, ops=ops)
+
+
+def _matrix(fusion: Fusion, kb: _KernelBuilder, x: Node, out: Node, write=False) -> Matrix:
+    lay = fusion.layouts.get(x.id) or Layout(x, 0, _contiguous_strides(x.shape))
+    name = kb.param(lay.base, write=write)
+    nb = out.ndim - 2
+    lead = nb - (x.ndim - 2)
+    batch = []
+    for i in range(nb):
+        j = i - lead
+        batch.append(0 if j < 0 or x.shape[j] == 1 else lay.strides[j])
+    return Matrix(name, lay.offset, tuple(batch), lay.strides[-2], lay.strides[-1])
+
+
+def _lower_matmul(fusion: Fusion, g: Group, name: str) -> Kernel:
+    m = g.members[0]
+    a, b = m.inputs
+    kpos = {d: d for d in range(len(g.dims))}
+    kb = _KernelBuilder(fusion, g.dims, ["parallel"] * len(g.dims))
+    mm = Matmul(_matrix(fusion, kb, a, m), _matrix(fusion, kb, b, m), _matrix(fusion, kb, m, m, write=True),
+                m=m.shape[-2], n=m.shape[-1], k=a.shape[-1], batch=tuple(m.shape[:-2]), dtype=m.dtype)
+    members = {x.id for x in g.members}
+    memo: dict[int, S.Scalar] = {}
+
+    def expr(node: Node) -> S.Scalar:
+        if node.id not in memo:
+            if node is m:
+                memo[node.id] = kb.load(m, g.maps[m.id], kpos)
+            elif node.op.kind == "elementwise":
+                args = [expr(x) if x.id in members else kb.load(x, _broadcast_map(x, node, g.maps[node.id]), kpos)
+                        for x in node.inputs]
+                memo[node.id] = node.op.scalar(node.attrs, node.dtype, *args)
+            else:
+                memo[node.id] = S.cast(expr(node.inputs[0]), node.dtype)
+        return memo[node.id]
+
+    phase = Phase()
+    for x in g.members[1:]:
+        e = expr(x)
+        if x.id in fusion.stored:
+            phase.stores.append(kb.store(x, g.maps[x.id], kpos, e))
+    return kb.kernel(name, "matmul", [phase] if phase.stores else [], matmul=mm,
+                     ops=[x.op.name for x in g.members])
+
+
+def _lower_concat(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
+    c = g.members[0]
+    axis = c.attrs["axis"]
+    out_strides = _contiguous_strides(c.shape)
+    kernels, start = [], 0
+    for i, part in enumerate(c.inputs):
+        kb = _KernelBuilder(fusion, list(part.shape), ["parallel"] * part.ndim)
+        ident = tuple(range(part.ndim))
+        kpos = {d: d for d in range(part.ndim)}
+        e = kb.load(part, ident, kpos)
+        st = kb.store(c, ident, kpos, e, offset=start * out_strides[axis], strides=out_strides)
+        kernels.append(kb.kernel(f"{name}_part{i}", "loop", [Phase(stores=[st])], ops=["concatenate"]))
+        start += part.shape[axis]
+    return kernels
+
+
+def _lower_slice_grad(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
+    node = g.members[0]
+    grad, like = node.inputs
+    out_strides = _contiguous_strides(node.shape)
+    ident = tuple(range(node.ndim))
+    kb = _KernelBuilder(fusion, list(node.shape), ["parallel"] * node.ndim)
+    fill = kb.store(node, ident, {d: d for d in ident}, S.const(0, node.dtype))
+    kernels = [kb.kernel(f"{name}_zero", "loop", [Phase(stores=[fill])], ops=["slice_grad"])]
+    offset, strides = 0, []
+    for d, s, (a, b, c) in zip(like.shape, out_strides, node.attrs["index"]):
+        begin, _, step = slice(a, b, c).indices(d)
+        offset += begin * s if d else 0
+        strides.append(s * step)
+    kb = _KernelBuilder(fusion, list(grad.shape), ["parallel"] * grad.ndim)
+    gident = tuple(range(grad.ndim))
+    kpos = {d: d for d in gident}
+    e = kb.load(grad, gident, kpos)
+    st = kb.store(node, gident, kpos, e, offset=offset, strides=tuple(strides))
+    kernels.append(kb.kernel(f"{name}_scatter", "loop", [Phase(stores=[st])], ops=["slice_grad"]))
+    return kernels
+
+
+def lower_group(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
+    if g.kind == "matmul":
+        return [_lower_matmul(fusion, g, name)]
+    if g.kind == "concat":
+        return _lower_concat(fusion, g, name)
+    if g.kind == "slice_grad":
+        return _lower_slice_grad(fusion, g, name)
+    return [_lower_loop(fusion, g, name)]
+
+
+def lower(fusion: Fusion) -> list[Kernel]:
+    """Every group's kernels, in execution order."""
+    kernels: list[Kernel] = []
+    for i, g in enumerate(fusion.groups):
+        kernels.extend(lower_group(fusion, g, f"k{i}_{g.kind}"))
+    return kernels

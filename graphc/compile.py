@@ -1,0 +1,120 @@
+"""The compile pipeline shared by the native backends: program -> passes -> fused kernels -> plan.
+
+    program -> simplify (graphc.passes) -> rematerialize (options["remat"]) -> fuse -> lower to kernel IR
+            -> memory plan (arena by liveness) -> ExecutionPlan
+
+`build_llvm(program, options)` renders the kernels with LLVM, JIT-compiles them
+and returns the executable (runtime.plan.LlvmExecutable); the CUDA backend
+reuses `plan_kernels` and renders the same kernels its own way.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+from graphc.passes import run_passes
+from graphc.passes.fusion import fuse
+from graphc.passes.memory_plan import Step, plan_memory
+from graphc.program import Program
+
+
+def prepare(program: Program, options: dict) -> Program:
+    """Simplify, then rematerialize when asked (and when the remat pass exists)."""
+    from graphc.passes.remat import check_remat_option, rematerialize
+
+    remat = check_remat_option(options.get("remat", "none"))
+    program = run_passes(program)
+    if remat != "none":
+        program = rematerialize(program, remat)
+    return program
+
+
+def plan_kernels(program: Program, options: dict | None = None):
+    """(program after passes, ExecutionPlan with kernels and buffer placement)."""
+    from codegen.lower import buffer_name, lower
+    from runtime.plan import BufferSpec, ExecutionPlan
+
+    options = options or {}
+    program = prepare(program, options)
+    fusion = fuse(program)
+    kernels = lower(fusion)
+    buffers: dict[str, BufferSpec] = {}
+    for i, node in enumerate(program.inputs):
+        buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "input", index=i)
+    for i, node in enumerate(program.variables):
+        buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "variable", index=i)
+    roots = {buffer_name(n) for n in program.roots}
+    nodes = {buffer_name(n): n for n in fusion.order}
+    for n in program.roots:
+        nodes[buffer_name(n)] = n
+    for name in roots:
+        if name not in buffers:
+            node = nodes[name]
+            if node.op.name == "constant":
+                buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
+            else:
+                buffers[name] = BufferSpec(name, node.dtype, node.shape, "output")
+    steps, sizes = [], {}
+    for k in kernels:
+        writes, reads = [], []
+        for p in k.params:
+            if p.name not in buffers:
+                node = nodes[p.name]
+                if node.op.name == "constant":
+                    buffers[p.name] = BufferSpec(p.name, node.dtype, node.shape, "constant",
+                                                 value=node.attrs["value"])
+                elif node.op.kind == "source":
+                    raise AssertionError(f"unplaced source {node}")
+            spec = buffers.get(p.name)
+            if spec is not None and spec.kind != "arena":
+                continue
+            sizes[p.name] = p.size * np.dtype(p.dtype).itemsize
+            if p.role in ("output", "inout"):
+                writes.append(p.name)
+            if p.role in ("input", "inout"):
+                reads.append(p.name)
+        # a buffer written in this kernel for the first time is written before it is read
+        steps.append(Step(writes=[w for w in writes], reads=reads, name=k.name))
+    seen: set = set()
+    for s in steps:  # a kernel that writes a buffer another already wrote (concat parts) only reads it
+        s.reads = list(s.reads) + [w for w in s.writes if w in seen]
+        s.writes = [w for w in s.writes if w not in seen]
+        seen.update(s.writes)
+    memory = plan_memory(steps, sizes, names={k: _label(nodes.get(k), k) for k in sizes})
+    for name in sizes:
+        node = nodes[name]
+        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=memory.offset(name) or 0)
+    plan = ExecutionPlan(kernels, buffers, memory.arena_bytes, [buffer_name(n) for n in program.outputs],
+                         [buffer_name(n) for n in program.new_values], memory)
+    return program, plan
+
+
+def _label(node, key):
+    return node.label if node is not None else str(key)
+
+
+_JIT_CACHE: collections.OrderedDict = collections.OrderedDict()
+JIT_CACHE_SIZE = 64
+
+
+def build_llvm(program: Program, options: dict):
+    """Backend factory for "llvm": compile `program` to native code."""
+    from codegen.llvm.renderer import render_module
+    from runtime.llvm_jit import JitModule
+    from runtime.plan import LlvmExecutable
+
+    program, plan = plan_kernels(program, options)
+    slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
+    text = str(render_module(plan.kernels, slots))
+    # executables with the same structure and shapes render the same text: compile it once
+    jit = _JIT_CACHE.get(text)
+    if jit is None:
+        jit = JitModule(text)
+        _JIT_CACHE[text] = jit
+        if len(_JIT_CACHE) > JIT_CACHE_SIZE:
+            _JIT_CACHE.popitem(last=False)
+    else:
+        _JIT_CACHE.move_to_end(text)
+    return LlvmExecutable(program, plan, jit, text)

@@ -1,0 +1,168 @@
+"""The llvm backend's executable: a static plan of kernel calls over one planned arena.
+
+Everything is decided at compile time: each buffer's place (an input, a
+variable, a constant, a fresh output array, or an offset in the arena), the
+kernel order, and which kernels are split between threads.  A call validates
+the feeds (shape, dtype, contiguity, alignment) before any generated code runs,
+fills the pointer table, and calls the kernels.  ctypes releases the GIL during
+each call, so big elementwise kernels run on all cores: the first parallel
+loop's range is split between a worker thread and the calling thread.
+
+    exe(inputs, variables) -> (outputs, new_variable_values)
+    exe.memory_plan(), exe.kernels(), exe.llvm_ir()
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from codegen.kernel_ir import Kernel
+from graphc.errors import FeedError
+
+ALIGN = 64
+THREADS = max(1, min(os.cpu_count() or 1, 8))
+PARALLEL_WORK = 1 << 16  # elements: below this a thread hand-off costs more than it saves
+_KERNEL_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
+_pool: ThreadPoolExecutor | None = None
+
+
+def _workers() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=max(1, THREADS - 1), thread_name_prefix="graphc-kernel")
+    return _pool
+
+
+@dataclass
+class BufferSpec:
+    name: str
+    dtype: np.dtype
+    shape: tuple
+    kind: str            # "input" | "variable" | "constant" | "output" | "arena"
+    index: int = -1      # position among inputs / variables
+    offset: int = 0      # in the arena
+    value: np.ndarray | None = None  # a constant's array
+
+    @property
+    def nbytes(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64)) * np.dtype(self.dtype).itemsize
+
+
+@dataclass
+class ExecutionPlan:
+    kernels: list[Kernel]
+    buffers: dict[str, BufferSpec]
+    arena_bytes: int
+    outputs: list[str]       # buffer of each fetched output
+    new_values: list[str]    # buffer of each updated variable's new value
+    memory: object = None    # the MemoryPlan, for reports
+    extra: dict = field(default_factory=dict)
+
+
+class LlvmExecutable:
+    backend = "llvm"
+
+    def __init__(self, program, plan: ExecutionPlan, jit, ir_text: str):
+        self.program = program
+        self.plan = plan
+        self._jit = jit
+        self._ir_text = ir_text
+        names = sorted(plan.buffers)
+        self.slots = {n: i for i, n in enumerate(names)}
+        self._table = (ctypes.c_void_p * max(1, len(names)))()
+        self._table_address = ctypes.addressof(self._table)
+        self._arena = np.empty(plan.arena_bytes + ALIGN, np.uint8)
+        base = self._arena.ctypes.data
+        base += (-base) % ALIGN
+        self._keep = []
+        for name, spec in plan.buffers.items():
+            if spec.kind == "arena":
+                self._table[self.slots[name]] = base + spec.offset
+            elif spec.kind == "constant":
+                value = np.ascontiguousarray(spec.value, dtype=spec.dtype)
+                self._keep.append(value)
+                self._table[self.slots[name]] = value.ctypes.data
+        self._calls = []
+        for k in plan.kernels:
+            fn = _KERNEL_TYPE(jit.address(k.name))
+            split = k.kind == "loop" and k.work >= PARALLEL_WORK and k.split_extent >= 2 and THREADS > 1
+            self._calls.append((fn, k.split_extent, split))
+        self._inputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "input"]
+        self._variables = [(n, s) for n, s in plan.buffers.items() if s.kind == "variable"]
+        self._outputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "output"]
+
+    def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray]):
+        p = self.program
+        inputs = [_checked(a, node, "input") for a, node in zip(inputs, p.inputs)]
+        variables = [_checked(a, node, "variable") for a, node in zip(variables, p.variables)]
+        if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
+            raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
+                            f"got {len(inputs)} and {len(variables)}")
+        table = self._table
+        arrays: dict[str, np.ndarray] = {}
+        for name, spec in self._inputs:
+            arrays[name] = inputs[spec.index]
+            table[self.slots[name]] = inputs[spec.index].ctypes.data
+        for name, spec in self._variables:
+            arrays[name] = variables[spec.index]
+            table[self.slots[name]] = variables[spec.index].ctypes.data
+        for name, spec in self._outputs:
+            out = np.empty(spec.shape, spec.dtype)
+            arrays[name] = out
+            table[self.slots[name]] = out.ctypes.data
+        address = self._table_address
+        for fn, extent, split in self._calls:
+            if split:
+                pool = _workers()
+                bounds = np.linspace(0, extent, THREADS + 1).astype(np.int64)
+                futures = [pool.submit(fn, address, int(bounds[i]), int(bounds[i + 1])) for i in range(1, THREADS)]
+                fn(address, 0, int(bounds[1]))
+                for f in futures:
+                    f.result()
+            else:
+                fn(address, 0, extent)
+        outputs = [self._result(name, arrays) for name in self.plan.outputs]
+        new_values = [self._result(name, arrays) for name in self.plan.new_values]
+        return outputs, new_values
+
+    def _result(self, name: str, arrays: dict) -> np.ndarray:
+        spec = self.plan.buffers[name]
+        if spec.kind == "output":
+            return arrays[name]
+        if spec.kind == "constant":
+            return np.array(spec.value, dtype=spec.dtype)
+        return np.array(arrays[name])  # a fed value or variable fetched as is: a copy the caller owns
+
+    # ---- inspection ---------------------------------------------------------------------------
+
+    def memory_plan(self):
+        """The arena plan: planned peak bytes (`peak_bytes`) and each buffer's lifetime in kernel steps."""
+        return self.plan.memory
+
+    def kernels(self) -> list[dict]:
+        """One description per generated kernel: name, kind, fused ops, loop dims, buffers."""
+        return [k.describe() for k in self.plan.kernels]
+
+    def llvm_ir(self, optimized: bool = True) -> str:
+        """The generated LLVM IR: after -O3 (what runs), or as rendered when `optimized=False`."""
+        return self._jit.optimized_ir if optimized else self._ir_text
+
+
+def _checked(array, node, what: str) -> np.ndarray:
+    """The array as generated code needs it: exact dtype and shape, C-contiguous and aligned."""
+    if not isinstance(array, np.ndarray):
+        array = np.asarray(array)
+    if array.dtype != node.dtype or array.shape != tuple(node.shape):
+        raise FeedError(f"{what} {node.label!r} expects {node.dtype} of shape {tuple(node.shape)}, "
+                        f"got {array.dtype} of shape {array.shape}")
+    if not array.flags.c_contiguous or not array.flags.aligned:
+        array = np.ascontiguousarray(array)
+        if not array.flags.aligned:
+            array = array.copy()
+    return array
