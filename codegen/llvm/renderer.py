@@ -252,7 +252,7 @@ class KernelRenderer:
             self.acc_slots.append(b.alloca(llvm_type(r.dtype)))
         if k.matmul is not None:
             self.render_matmul(k.matmul)
-        par, red = k.parallel_dims, k.reduce_dims
+        par = k.parallel_dims
         if any(p.stores or p.reductions for p in k.phases) or k.final_stores:
             if par:
                 self.nest(par, self.render_outer, split=True)
