@@ -28,11 +28,13 @@ SUBCOMMANDS = [importlib.import_module(f"graphc.cli.{name}")
 def build_parser() -> argparse.ArgumentParser:
     from graphc import __version__
 
+    # --debug works before or after the subcommand; SUPPRESS keeps a subcommand from resetting it to False
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the Python traceback of an error")
     parser = argparse.ArgumentParser(
-        prog="graphc", parents=[common],
-        description="Export, inspect, draw, compile, run and benchmark graphc graphs (see docs/cli.md).")
+        prog="graphc", description="Export, inspect, draw, compile, run and benchmark graphc graphs (see docs/cli.md).")
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     parser.add_argument("--version", action="version", version=f"graphc {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in SUBCOMMANDS:

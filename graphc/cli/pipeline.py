@@ -26,20 +26,23 @@ def feed_shapes(inputs: list[Node], shapes: dict[str, tuple]) -> list[tuple]:
     if unknown:
         raise UsageError(f"--shape {', '.join(unknown)}: no such placeholder (the graph's: "
                          f"{', '.join(sorted(names)) or 'none'})")
-    out = []
+    out, missing = [], []
     for p in inputs:
         given = shapes.get(p.label)
         if given is None:
             if not p.is_static:
-                dims = ",".join("N" if d is None else str(d) for d in p.shape)
-                raise UsageError(f"placeholder {p.label!r} has shape {_fmt(p.shape)} with feed-time sizes: "
-                                 f"give concrete ones with --shape {p.label}={dims.replace('N', '64')}")
+                missing.append(p)
             out.append(p.shape)
             continue
         if len(given) != len(p.shape) or any(d is not None and d != g for d, g in zip(p.shape, given)):
             raise UsageError(f"--shape {p.label}={','.join(map(str, given))} does not fit the placeholder's "
                              f"shape {_fmt(p.shape)}")
         out.append(tuple(given))
+    if missing:
+        described = ", ".join(f"{p.label} {_fmt(p.shape)}" for p in missing)
+        example = " ".join(f"--shape {p.label}=" + ",".join("64" if d is None else str(d) for d in p.shape)
+                           for p in missing)
+        raise UsageError(f"feed-time sizes in {described}: give concrete ones, e.g. {example}")
     return out
 
 

@@ -1,0 +1,232 @@
+"""The `graphc` command through real subprocesses (`python -m graphc ...`) on the example graphs.
+
+Each subcommand runs once end to end; its results are compared with the
+library (gc.load(...).run on the numpy oracle, the loaded graph's own op
+counts).  Exit codes: 0 success, 1 error, 2 usage error; no traceback unless
+--debug.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+MODELS = REPO / "examples" / "models.py"
+
+
+def graphc(*args, env=None, check_rc: int | None = 0) -> subprocess.CompletedProcess:
+    """Run `python -m graphc ARGS` from the repository root; assert its exit code when `check_rc` is set."""
+    run_env = dict(os.environ, **(env or {}))
+    run_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), run_env.get("PYTHONPATH")]))
+    proc = subprocess.run([sys.executable, "-m", "graphc", *map(str, args)], cwd=REPO, env=run_env,
+                          capture_output=True, text=True, timeout=300)
+    if check_rc is not None:
+        assert proc.returncode == check_rc, f"rc {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    return proc
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """The example graphs, exported once by the command itself."""
+    folder = tmp_path_factory.mktemp("graphs")
+    graphc("export", f"{MODELS}:seeds", "-o", folder / "seeds.json", "--grad")
+    graphc("export", f"{MODELS}:tiny_mlp", "-o", folder / "mlp.json", "--grad", "--inline-bytes", "64")
+    return folder
+
+
+def test_version_and_help():
+    assert graphc("--version").stdout.strip() == f"graphc {gc.__version__}"
+    out = graphc("--help").stdout
+    for command in ("export", "inspect", "compile", "dot", "run", "bench"):
+        assert command in out
+
+
+@pytest.mark.parametrize("command", ["export", "inspect", "compile", "dot", "run", "bench"])
+def test_each_subcommand_has_help(command, capsys):
+    assert main([command, "--help"]) == 0
+    assert f"usage: graphc {command}" in capsys.readouterr().out
+
+
+def test_usage_errors_exit_2_with_a_message():
+    proc = graphc(check_rc=2)
+    assert "COMMAND" in proc.stderr
+    proc = graphc("frobnicate", check_rc=2)
+    assert "invalid choice" in proc.stderr
+    proc = graphc("inspect", check_rc=2)
+    assert "the following arguments are required" in proc.stderr
+
+
+def test_export_writes_a_loadable_graph_with_gradients(exported):
+    seeds = gc.load(exported / "seeds.json")
+    assert list(seeds.gradients) == ["dy/dx1", "dy/dx2"]
+    mlp = gc.load(exported / "mlp.json")
+    assert (exported / "mlp.npz").is_file()  # --inline-bytes 64 sends the weights to the side file
+    assert list(mlp.variables) == ["W1", "b1", "W2", "b2"]
+
+
+def test_export_names_the_functions_when_the_one_asked_for_is_missing(tmp_path):
+    proc = graphc("export", f"{MODELS}:nope", "-o", tmp_path / "x.json", check_rc=2)
+    assert "has no function 'nope'" in proc.stderr and "tiny_mlp" in proc.stderr
+    proc = graphc("export", tmp_path / "missing.py", "-o", tmp_path / "x.json", check_rc=2)
+    assert "no such Python file" in proc.stderr
+
+
+def test_export_reports_a_failing_function_without_traceback(tmp_path):
+    module = tmp_path / "broken.py"
+    module.write_text("import graphc as gc\n\ndef model():\n    return gc.placeholder((2,)) @ gc.placeholder((3,))\n")
+    proc = graphc("export", module, "-o", tmp_path / "x.json", check_rc=1)
+    assert "matmul" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_inspect_reports_ops_parameters_flops_kernels_and_memory(exported):
+    proc = graphc("inspect", exported / "mlp.json", "--grad", "--shape", "x=32,8", "--shape", "labels=32", "--json")
+    facts = json.loads(proc.stdout)
+    loaded = gc.load(exported / "mlp.json")
+    assert facts["ops"] == dict(Counter(n.op.name for n in loaded.nodes(grads=True)))
+    assert facts["parameters"] == 8 * 16 + 16 + 16 * 4 + 4
+    assert facts["shapes"] == {"labels": [32], "x": [32, 8]}
+    assert facts["flops"]["by_op"]["matmul"] >= 2 * 32 * 8 * 16 + 2 * 32 * 16 * 4  # forward; the backward adds more
+    assert facts["flops"]["total"] == sum(facts["flops"]["by_op"].values())
+    memory = facts["memory"]
+    assert 0 < memory["remat"]["peak_bytes"] <= memory["peak_bytes"]
+    assert memory["remat"]["strategy"] == "sqrt"
+    assert facts["kernels"] is None or len(facts["kernels"]) >= 1
+    assert len(facts["gradients"]) == 4 and facts["adjoint_nodes"] > 0
+
+
+def test_inspect_tables_and_missing_shapes(exported):
+    out = graphc("inspect", exported / "seeds.json", "--grad").stdout
+    assert "parameters: 0" in out and "FLOPs" in out and "memory plan" in out
+    out = graphc("inspect", exported / "mlp.json").stdout  # feed-time batch size and no --shape: still a report
+    assert "need concrete shapes" in out and "--shape labels=64 --shape x=64,8" in out
+    proc = graphc("inspect", exported / "mlp.json", "--shape", "y=3", check_rc=2)
+    assert "no such placeholder" in proc.stderr
+
+
+def test_dot_source_colours_adjoint_nodes_and_clusters_fusion_groups(exported, tmp_path):
+    from graphc.cli.dot import ADJOINT_COLOR, FORWARD_COLOR
+
+    graphc("dot", exported / "seeds.json", "-o", tmp_path / "fwd.dot")
+    forward = (tmp_path / "fwd.dot").read_text()
+    assert forward.startswith("digraph") and FORWARD_COLOR in forward and ADJOINT_COLOR not in forward
+    graphc("dot", exported / "seeds.json", "--grad", "-o", tmp_path / "grad.dot")
+    loaded = gc.load(exported / "seeds.json")
+    adjoint_ops = [n for n in loaded.nodes(grads=True) if n.id in loaded.adjoint_ids() and n.op.kind != "source"]
+    assert (tmp_path / "grad.dot").read_text().count(ADJOINT_COLOR) == len(adjoint_ops) > 0
+    proc = graphc("dot", exported / "mlp.json", "--grad", "--fusion", "--shape", "x=4,8", "--shape", "labels=4",
+                  "-o", tmp_path / "fused.dot", check_rc=None)
+    if proc.returncode == 1 and "not available" in proc.stderr:
+        pytest.skip(f"fusion pass not available: {proc.stderr}")
+    assert proc.returncode == 0, proc.stderr
+    assert "subgraph cluster_0" in (tmp_path / "fused.dot").read_text()
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot program is not installed")
+@pytest.mark.parametrize("suffix, magic", [("svg", b"<svg"), ("png", b"\x89PNG")])
+def test_dot_renders_svg_and_png(exported, tmp_path, suffix, magic):
+    out = tmp_path / f"graph.{suffix}"
+    graphc("dot", exported / "seeds.json", "--grad", "-o", out)
+    data = out.read_bytes()
+    assert magic in data[:400] and len(data) > 2000
+
+
+def test_dot_without_graphviz_says_how_to_install_it(exported, tmp_path):
+    empty = tmp_path / "no-bin"
+    empty.mkdir()
+    proc = graphc("dot", exported / "seeds.json", "-o", tmp_path / "g.svg", env={"PATH": str(empty)}, check_rc=1)
+    assert "apt-get install graphviz" in proc.stderr and "-o GRAPH.dot" in proc.stderr
+    assert not (tmp_path / "g.svg").exists()
+    graphc("dot", exported / "seeds.json", "-o", tmp_path / "g.dot", env={"PATH": str(empty)})
+    assert (tmp_path / "g.dot").is_file()
+
+
+def test_run_feeds_npy_files_and_literals_and_matches_the_library(exported, tmp_path):
+    x = np.random.default_rng(0).normal(size=(6, 8)).astype(np.float32)
+    labels = np.array([0, 1, 2, 3, 0, 1], np.int32)
+    np.save(tmp_path / "x.npy", x)
+    np.savez(tmp_path / "labels.npz", labels=labels)
+    graphc("run", exported / "mlp.json", "--feed", f"x={tmp_path / 'x.npy'}", "--feed",
+           f"labels={tmp_path / 'labels.npz'}", "--grad", "-o", tmp_path / "out.npz")
+    expected = gc.load(exported / "mlp.json").run({"x": x, "labels": labels}, grads=True)
+    with np.load(tmp_path / "out.npz") as got:
+        assert sorted(got.files) == sorted(expected)
+        for key, value in expected.items():
+            np.testing.assert_array_equal(got[key], value)
+    out = graphc("run", exported / "seeds.json", "--feed", "x1=2", "--feed", "x2=5.0").stdout
+    assert f"y = {np.log(2) + 10 - np.sin(5.0):.6g}"[:10] in out
+
+
+def test_run_errors(exported, tmp_path):
+    proc = graphc("run", exported / "seeds.json", "--feed", "x1=2", check_rc=1)
+    assert "missing feed for placeholder(s) 'x2'" in proc.stderr
+    proc = graphc("run", exported / "seeds.json", "--feed", "x1", check_rc=2)
+    assert "expected NAME=" in proc.stderr
+    proc = graphc("run", exported / "seeds.json", "--feed", "x1=1", "--feed", "x2=1", "--backend", "tpu", check_rc=1)
+    assert "unknown backend 'tpu'" in proc.stderr
+
+
+@pytest.mark.parametrize("backend", gc.backends.available_backends())
+def test_run_on_every_backend_matches_the_oracle(exported, backend):
+    proc = graphc("run", exported / "seeds.json", "--feed", "x1=2", "--feed", "x2=5", "--grad", "--backend", backend,
+                  check_rc=None)
+    if proc.returncode == 1 and "not available" in proc.stderr:
+        pytest.skip(proc.stderr)
+    assert proc.returncode == 0, proc.stderr
+    assert "dy/dx1 = 5.5" in proc.stdout
+
+
+def test_malformed_graph_is_one_line_on_stderr_and_a_traceback_only_with_debug(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "graphc-graph", "version": 1, "nodes": [{"op": "frobnicate"}]')
+    proc = graphc("inspect", bad, check_rc=1)
+    assert proc.stderr.startswith("graphc inspect: error:") and "truncated" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    proc = graphc("inspect", bad, "--debug", check_rc=1)
+    assert "Traceback" in proc.stderr and "GraphFormatError" in proc.stderr
+
+
+@pytest.mark.parametrize("target, emit, marker", [("llvm", "llvm-ir", "define"), ("llvm", "asm", "ret"),
+                                                  ("cuda", "cuda", "__global__"), ("cuda", "ptx", ".entry")])
+def test_compile_writes_generated_code_or_says_the_target_is_not_available(exported, tmp_path, target, emit, marker):
+    out = tmp_path / f"out.{emit}"
+    proc = graphc("compile", exported / "seeds.json", "--grad", "--target", target, "--emit", emit, "-o", out,
+                  check_rc=None)
+    if proc.returncode == 1 and "not available" in proc.stderr:
+        pytest.skip(proc.stderr.strip())
+    assert proc.returncode == 0, proc.stderr
+    assert marker in out.read_text()
+
+
+def test_compile_rejects_an_emit_the_target_cannot_make(exported, tmp_path):
+    proc = graphc("compile", exported / "seeds.json", "--target", "llvm", "--emit", "ptx", "-o", tmp_path / "x",
+                  check_rc=2)
+    assert "--target llvm emits llvm-ir or asm" in proc.stderr
+
+
+def test_bench_remat_runs_a_tiny_benchmark():
+    proc = graphc("bench", "remat", "--depths", "8", "--width", "32", "--batch", "64", "--repeats", "1",
+                  "--no-residual", "--no-peers", check_rc=None)
+    if proc.returncode == 1 and "not available" in proc.stderr:
+        pytest.skip(proc.stderr.strip())
+    assert proc.returncode == 0, proc.stderr
+    assert "depth 8 sqrt" in proc.stdout
+
+
+def test_bench_ops_runs_or_says_it_is_not_available():
+    proc = graphc("bench", "ops", "--help", check_rc=None)
+    if proc.returncode == 1:
+        assert "not available" in proc.stderr
+    else:
+        assert proc.returncode == 0 and "usage: graphc bench ops" in proc.stdout
