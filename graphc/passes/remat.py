@@ -96,6 +96,7 @@ class Analysis:
     backward: set[int]                   # ids of nodes that depend on a seed
     stashed: set[int]                    # ids of forward nodes some backward node reads
     users: dict[int, list[Node]] = field(default_factory=dict)
+    roots: set[int] = field(default_factory=set)   # ids of the outputs and new values
 
     def is_forward(self, node: Node) -> bool:
         return node.op.kind != "source" and node.id not in self.backward
@@ -140,7 +141,7 @@ def analyse(program: Program) -> Analysis:
                      key=lambda n: (level[n.id], position[n.id]))
     users = consumers(order)
     stashed = {n.id for n in forward if any(u.id in backward for u in users[n.id])}
-    return Analysis(order, forward, backward, stashed, users)
+    return Analysis(order, forward, backward, stashed, users, {r.id for r in program.roots})
 
 
 def nbytes(node: Node) -> int:
@@ -162,11 +163,26 @@ def flops(node: Node) -> int:
 
 
 def segment_forward(a: Analysis, n_segments: int) -> dict[int, int]:
-    """Segment of each forward node: cuts along `a.forward` with equal stashed bytes per segment."""
+    """Segment of each forward node: cuts along `a.forward` with equal stashed bytes per segment.
+
+    Only the spine (forward nodes that lead on to more forward work or to a
+    forward output) is cut; a helper that only feeds the backward pass (the
+    `1 - y²` of tanh's VJP) joins the segment of what it reads, so a cut never
+    falls between a value and its helpers, and one value crosses each cut.
+    """
+    roots = a.roots | {n.id for n in a.forward if not a.users[n.id]}
+    helper: dict[int, bool] = {}
+    for node in reversed(a.forward):
+        forward_users = [u for u in a.users[node.id] if u.id in helper]
+        helper[node.id] = node.id not in roots and all(helper[u.id] for u in forward_users)
     total = sum(nbytes(n) for n in a.forward if n.id in a.stashed) or 1
     segment, before = {}, 0
     for node in a.forward:
-        segment[node.id] = min(n_segments - 1, before * n_segments // total)
+        inputs = [segment[i.id] for i in node.inputs if i.id in segment]
+        if helper[node.id] and inputs:
+            segment[node.id] = max(inputs)
+        else:
+            segment[node.id] = max([min(n_segments - 1, before * n_segments // total), *inputs])
         if node.id in a.stashed:
             before += nbytes(node)
     return segment
