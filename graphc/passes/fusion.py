@@ -73,6 +73,7 @@ class Group:
     copy_layout: Layout | None = None  # the view it copies (None for a one_hot leaf)
     input_maps: dict = field(default_factory=dict)  # reduction read from memory: its operand's map
     reductions: dict = field(default_factory=dict)  # reduce node id -> phase it accumulates in
+    refs: list = field(default_factory=list)        # (shape, map) of operands read from memory at full shape
     first: int = 0                     # schedule position of its first member
 
     def is_inner(self, node: Node) -> bool:
@@ -244,9 +245,9 @@ class _Fuser:
                     covered[lead + i] = True
         if not all(covered):
             # take the map of a member with the same shape, consistent with what inputs fixed
-            for m in g.members:
-                if m.shape == node.shape:
-                    mm = g.maps[m.id]
+            refs = [(m.shape, g.maps[m.id]) for m in g.members] + g.refs
+            for shape, mm in refs:
+                if shape == node.shape:
                     if all(o is None or o == d for o, d in zip(out, mm)):
                         out = list(mm)
                         break
@@ -510,6 +511,7 @@ class _Fuser:
         g.maps[node.id] = tuple(out_map)
         g.avail[node.id] = 1 if reduced else 0
         g.input_maps[node.id] = tuple(idx.get(i) for i in range(x.ndim))
+        g.refs.append((x.shape, g.input_maps[node.id]))
         if reduced:
             g.reductions[node.id] = 0
         self.group_of[node.id] = g
