@@ -121,12 +121,13 @@ def test_sqrt_peak_grows_like_the_square_root_of_depth():
 @pytest.mark.parametrize("net", ["mlp", "residual", "multi_output"])
 @pytest.mark.parametrize("remat", ["none", "sqrt"])
 def test_planned_peak_matches_the_measured_one(net, remat):
-    # The reference executor counts the live bytes of its arrays after each node; the plan is an arena
-    # whose buffers are 64-byte aligned and may leave holes. So measured <= planned, and the gap is
-    # alignment padding (at most 63 bytes per live buffer) plus fragmentation: 3% here.
+    # The executor measures the live bytes of its arrays after each node, in the schedule's order.  The plan's
+    # live-bytes bound counts the same buffers over the same steps, each rounded up to 64 bytes: equal up to
+    # that padding (the few scalars here).  Its arena adds what best-fit placement leaves as holes: under 10%.
     f, _ = run(net, 16, remat)
-    planned, measured = f.memory_plan().peak_bytes, f.executable.peak_bytes
-    assert measured <= planned <= 1.03 * measured, (planned, measured)
+    plan, measured = f.memory_plan(), f.executable.peak_bytes
+    assert measured <= plan.lower_bound_bytes <= measured + 64 * 16, (plan.lower_bound_bytes, measured)
+    assert plan.lower_bound_bytes <= plan.peak_bytes <= 1.10 * measured, (plan.peak_bytes, measured)
 
 
 def specialized(net, depth):
