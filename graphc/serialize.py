@@ -285,7 +285,9 @@ def _read_json(path: Path) -> dict:
     try:
         doc = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        hint = " (the file looks truncated)" if exc.pos >= len(text.rstrip()) else ""
+        stripped = text.strip()
+        hint = (" (the file is empty)" if not stripped else
+                " (the file looks truncated)" if stripped[:1] == "{" and stripped[-1:] != "}" else "")
         raise GraphFormatError(f"{path}: not valid JSON{hint}: {exc.msg} at line {exc.lineno} column {exc.colno}") \
             from None
     except (RecursionError, ValueError) as exc:
