@@ -30,12 +30,52 @@ def add_parser(subparsers, common) -> None:
                    help="include the gradient outputs (the saved ones, or those of the first output)")
     p.add_argument("--shape", action="append", metavar="NAME=D1,D2", help="sizes of feed-time (None) dimensions")
     p.add_argument("--remat", default="none", metavar="sqrt|none|BYTES", help="rematerialization (default none)")
+    p.add_argument("--optimized", action="store_true",
+                   help="llvm-ir: the IR after LLVM's -O3 (what runs) instead of the IR graphc renders")
     p.set_defaults(run=run)
 
 
-def generated_code(graph, grads: bool, shapes: dict, remat, target: str, emit: str) -> str:
+def generated_code(graph, grads: bool, shapes: dict, remat, target: str, emit: str, optimized: bool = False) -> str:
     """The text `target` generates for the graph's fetches, as `emit` asks."""
-    raise NotAvailableError(f"--target {target}", f"the {target} code generator is not in this installation yet")
+    from graphc.cli.pipeline import feed_shapes
+    from graphc.program import specialize
+
+    inputs = graph.inputs_for(grads)
+    program = specialize(inputs, list(graph.fetches(grads).values()), [], feed_shapes(inputs, shapes))
+    executable = _build(target, program, remat)
+    if target == "llvm":
+        if emit == "asm":
+            return native_assembly(executable.llvm_ir(optimized=True))
+        return executable.llvm_ir(optimized=optimized)
+    source = getattr(executable, "cuda_source", None) if emit == "cuda" else getattr(executable, "ptx", None)
+    if source is None:
+        raise NotAvailableError(f"--target cuda --emit {emit}", "the cuda backend does not expose it here")
+    return source() if callable(source) else source
+
+
+def _build(target: str, program, remat):
+    from graphc import backends
+    from graphc.errors import BackendError
+
+    if target not in backends.available_backends():
+        raise NotAvailableError(f"--target {target}", f"the {target} backend is not in this installation "
+                                                      f"(backends: {', '.join(backends.available_backends())})")
+    try:
+        build = backends.builder(target)
+    except BackendError as exc:
+        raise NotAvailableError(f"--target {target}", str(exc)) from None
+    return build(program, {"remat": remat})
+
+
+def native_assembly(llvm_ir: str) -> str:
+    """Assembly for this machine's CPU from (optimized) LLVM IR."""
+    import llvmlite.binding as llvm
+
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    machine = llvm.Target.from_default_triple().create_target_machine(
+        cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(), opt=3)
+    return machine.emit_assembly(llvm.parse_assembly(llvm_ir))
 
 
 def run(args) -> int:
@@ -49,7 +89,7 @@ def run(args) -> int:
     if args.grad:
         graph = graph.with_gradients()
     with progress(f"compiling {args.graph} for {args.target}"):
-        text = generated_code(graph, args.grad, shapes, remat, args.target, emit)
+        text = generated_code(graph, args.grad, shapes, remat, args.target, emit, args.optimized)
     if args.output == "-":
         print(text, end="" if text.endswith("\n") else "\n")
     else:

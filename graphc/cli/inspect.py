@@ -12,7 +12,16 @@ import json
 import sys
 from collections import Counter
 
-from graphc.cli.common import NotAvailableError, UsageError, human_bytes, human_count, parse_remat, parse_shapes, table
+from graphc.cli.common import (
+    NotAvailableError,
+    UsageError,
+    human_bytes,
+    human_count,
+    parse_remat,
+    parse_shapes,
+    progress,
+    table,
+)
 from graphc.cost import count_flops
 
 MAX_KERNEL_ROWS = 40
@@ -94,8 +103,22 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat) -> dict:
         "checkpoints": stats.checkpoints if stats else 0,
         "recomputed_nodes": stats.recomputed_nodes if stats else 0,
     }
+    memory["kernels"] = kernel_arena(view.before_remat, remat)
     facts["memory"] = memory
     return facts
+
+
+def kernel_arena(program, remat) -> dict:
+    """The arena the compiled (fused-kernel) backends plan, without and with rematerialization."""
+    try:
+        from graphc.compile import plan_kernels
+
+        _, plain = plan_kernels(program, {"remat": "none"})
+        _, with_remat = plan_kernels(program, {"remat": remat})
+    except ImportError as exc:
+        return {"unavailable": f"not available: the compiled backends' planner (graphc/compile.py): {exc}"}
+    return {"planner": "fused kernels (graphc.compile.plan_kernels)", "kernels": len(plain.kernels),
+            "peak_bytes": plain.arena_bytes, "remat_peak_bytes": with_remat.arena_bytes}
 
 
 def _fusion_groups(view):
@@ -114,7 +137,8 @@ def run(args) -> int:
         graph = graph.with_gradients()
     facts = describe(graph, args.grad)
     try:
-        facts.update(compiled_facts(graph, args.grad, shapes, remat))
+        with progress(f"planning {args.graph} (passes, fusion, memory)"):
+            facts.update(compiled_facts(graph, args.grad, shapes, remat))
     except UsageError as exc:
         if shapes:  # the user gave shapes and they are wrong
             raise
@@ -168,6 +192,13 @@ def render(f: dict) -> str:
                     f"{r['segments']} segments, {r['checkpoints']} checkpoints"]],
                   ["", "peak", "recompute FLOPs", "schedule"]),
             f"live-bytes lower bound without rematerialization: {human_bytes(m['lower_bound_bytes'])}"]
+    k = m["kernels"]
+    if "unavailable" in k:
+        out += ["", f"memory plan of the compiled kernels: {k['unavailable']}"]
+    else:
+        out += ["", f"memory plan of the compiled kernels ({k['kernels']} kernels, one arena):",
+                table([["without rematerialization", human_bytes(k["peak_bytes"])],
+                       [f"remat {r['strategy']}", human_bytes(k["remat_peak_bytes"])]], ["", "peak"])]
     return "\n".join(out)
 
 
