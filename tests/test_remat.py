@@ -216,3 +216,25 @@ def test_a_program_without_a_backward_pass_is_left_alone():
     y = gc.tanh(gc.tanh(x) @ gc.tanh(x))
     program = specialize([x], [y], [], [(4, 4)])
     assert rematerialize(program, "sqrt") is program
+
+
+def llvm_available():
+    return "llvm" in gc.backends.available_backends() if hasattr(gc, "backends") else False
+
+
+@pytest.mark.skipif(not llvm_available(), reason="the llvm backend is not registered here")
+@pytest.mark.parametrize("net", ["mlp", "residual"])
+def test_remat_on_the_llvm_backend(net):
+    x, outputs = NETS[net](16)
+    expected = gc.function([x], outputs)(feed())  # the numpy oracle
+    plans, results = {}, {}
+    for remat in ("none", "sqrt"):
+        x, outputs = NETS[net](16)
+        f = gc.function([x], outputs, remat=remat, backend="llvm")
+        results[remat] = f(feed())
+        for a, b in zip(results[remat], expected):
+            np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+        plans[remat] = f.memory_plan().peak_bytes
+    for a, b in zip(results["none"], results["sqrt"]):  # the same kernels on the same inputs
+        np.testing.assert_array_equal(a, b)
+    assert plans["sqrt"] < 0.7 * plans["none"]
