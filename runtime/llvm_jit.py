@@ -19,15 +19,18 @@ from graphc.errors import BackendError
 
 
 @functools.cache
-def _target_machine():
+def _initialize() -> tuple[str, str]:
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
-    target = llvm.Target.from_default_triple()
-    features = llvm.get_host_cpu_features().flatten()
-    tm = target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=features, opt=3,
-                                      codemodel="jitdefault", jit=True)
     _register_blas()
-    return tm
+    return llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
+
+
+def _target_machine():
+    """A fresh target machine for the host: an execution engine takes ownership of the one it is given."""
+    cpu, features = _initialize()
+    target = llvm.Target.from_default_triple()
+    return target.create_target_machine(cpu=cpu, features=features, opt=3, codemodel="jitdefault", jit=True)
 
 
 def _register_blas() -> None:
