@@ -28,6 +28,7 @@ FORMAT_VERSION = 1
 # ---- limits: a file asking for more than this is refused before anything is allocated ----------
 MAX_FILE_BYTES = 1 << 30          # the JSON text
 MAX_NODES = 1_000_000
+MAX_INPUTS = 1 << 16              # inputs of one node (concatenate takes any number)
 MAX_NDIM = 32
 MAX_DIM = 1 << 40                 # one dimension
 MAX_ELEMENTS = 1 << 36            # one tensor (64 G elements: 256 GiB of float32)

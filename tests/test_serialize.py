@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -346,7 +347,17 @@ def test_npz_holding_pickles_is_refused(npz_graph):
     path, _ = npz_graph
     with open(path.with_suffix(".npz"), "wb") as f:
         np.savez(f, n0=np.array([{"evil": 1}] * 2000, dtype=object))
-    with pytest.raises(gc.GraphFormatError, match="cannot read 'n0'"):
+    with pytest.raises(gc.GraphFormatError, match="cannot read 'n0'.*pickles"):
+        gc.load(path)
+
+
+def test_npz_header_claiming_a_huge_array_is_refused_before_allocating(npz_graph):
+    path, _ = npz_graph
+    header = {"descr": "<f8", "fortran_order": False, "shape": (1 << 40,)}
+    with zipfile.ZipFile(path.with_suffix(".npz"), "w") as archive, archive.open("n0.npy", "w") as f:
+        np.lib.format.write_array_header_1_0(f, header)
+        f.write(b"\0" * 64)
+    with pytest.raises(gc.GraphFormatError, match=r"is \[1099511627776\] float64, the graph declares \[2000\]"):
         gc.load(path)
 
 
