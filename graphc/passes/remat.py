@@ -11,7 +11,9 @@ al. 2016, "Training deep nets with sublinear memory cost"):
 
 It is called by the backends when `gc.function(..., remat=...)` / `gc.Session(remat=...)`
 is not "none" (`graphc.backends._build_reference`, `graphc.compile`): the signature
-`rematerialize(program: Program, strategy: str | int) -> Program` is the contract.
+`rematerialize(program: Program, strategy: str | int, planner=None) -> Program` is the
+contract; `planner(program) -> MemoryPlan` is what a byte budget is checked with (default
+`plan_program_memory`; a compiled backend should pass one that fuses and plans its kernels).
 
 How the graph is read (a structural rule, no tags from autodiff needed):
   * *Seeds* are the cotangents `grad` starts from: non-source nodes whose value depends
@@ -332,16 +334,19 @@ def _apply(program: Program, a: Analysis, keep: set[int], segment: dict[int, int
     return rebuilt, stats
 
 
-def _planned_peak(program: Program) -> int:
-    from graphc.passes.memory_plan import plan_program_memory
+def _planned_peak(program: Program, planner=None) -> int:
+    if planner is None:
+        from graphc.passes.memory_plan import plan_program_memory as planner
+    return planner(program).peak_bytes
 
-    return plan_program_memory(program).peak_bytes
 
-
-def rematerialize(program: Program, strategy) -> Program:
+def rematerialize(program: Program, strategy, planner=None) -> Program:
     """Rematerialise `program` under `strategy` ("none", "sqrt" or a byte budget); see the module docstring.
 
-    The result carries `remat_stats` (a RematStats) as an attribute.
+    `planner(program) -> MemoryPlan` judges a budget (default: `plan_program_memory`, node by
+    node, what the numpy backend runs); a compiled backend passes its own (fuse, then plan the
+    kernels) so that the budget holds for what it really runs.  The result carries
+    `remat_stats` (a RematStats) as an attribute.
     """
     strategy = check_remat_option(strategy)
     if strategy == "none":
@@ -349,7 +354,7 @@ def rematerialize(program: Program, strategy) -> Program:
     a = analyse(program)
     if not a.stashed:  # no backward pass reads forward values: nothing to trade
         if isinstance(strategy, int):
-            peak = _planned_peak(program)
+            peak = _planned_peak(program, planner)
             if peak > strategy:
                 raise MemoryBudgetError(_budget_message(strategy, peak, "no forward value to rematerialise"))
         return program
@@ -357,10 +362,10 @@ def rematerialize(program: Program, strategy) -> Program:
         k = sqrt_segments(a)
         segment = segment_forward(a, k)
         rebuilt, stats = _apply(program, a, checkpoints(a, segment), segment, strategy, k)
-        stats.planned_peak_bytes = _planned_peak(rebuilt)
+        stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
         rebuilt.remat_stats = stats
         return rebuilt
-    return fit_budget(program, a, strategy)
+    return fit_budget(program, a, strategy, planner)
 
 
 def candidate_segment_counts(n_stashed: int) -> list[int]:
@@ -383,12 +388,12 @@ def candidates(program: Program, a: Analysis, strategy) -> Iterable[tuple[Progra
             yield _apply(program, a, checkpoints(a, segment, keep_expensive), segment, strategy, k)
 
 
-def fit_budget(program: Program, a: Analysis, budget: int) -> Program:
+def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Program:
     """The candidate whose planned peak fits `budget` with the least recompute (ties: the lower peak)."""
     best = None
     smallest = None
     for rebuilt, stats in candidates(program, a, budget):
-        stats.planned_peak_bytes = peak = _planned_peak(rebuilt)
+        stats.planned_peak_bytes = peak = _planned_peak(rebuilt, planner)
         if smallest is None or peak < smallest[0]:
             smallest = (peak, stats)
         if peak <= budget:
