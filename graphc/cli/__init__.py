@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from graphc.cli.common import UsageError
@@ -62,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"graphc {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `graphc inspect m.json | head`: the reader left; stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except OSError as exc:  # a file that cannot be read or written: the user's to fix, not a bug
         if args.debug:
