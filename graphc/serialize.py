@@ -180,7 +180,11 @@ def save(path, outputs, grads=None, wrt: Sequence[Node] | None = None, metadata:
     nodes = [_encode_node(n, i, index, side_arrays, inline_bytes) for i, n in enumerate(order)]
     doc = {"format": schema.FORMAT_NAME, "version": schema.FORMAT_VERSION, "graphc_version": _graphc_version()}
     if metadata:
-        doc["metadata"] = metadata
+        try:
+            json.dumps(metadata, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise GraphcError(f"save: metadata must be a dict of JSON values: {exc}") from None
+        doc["metadata"] = dict(metadata)
     if side_arrays:
         doc["arrays"] = npz_path.name
     doc["outputs"] = [{"name": k, "node": index[v.id]} for k, v in outputs.items()]

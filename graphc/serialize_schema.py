@@ -130,6 +130,8 @@ def encode_number(value):
     """JSON has no inf or nan: they are written as the strings "inf", "-inf", "nan"."""
     if isinstance(value, np.generic):
         value = value.item()
+    if isinstance(value, bool):
+        value = int(value)
     if isinstance(value, float) and not math.isfinite(value):
         return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
     return value

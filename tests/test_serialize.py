@@ -459,3 +459,11 @@ def test_structural_corruption_is_only_ever_a_format_error(tmp_path, data):
     path = tmp_path / "fuzz.json"
     path.write_text(json.dumps(doc))
     _load_only_format_errors(path)
+
+
+def test_metadata_round_trips_and_must_be_json(tmp_path):
+    x = gc.placeholder((), name="x")
+    loaded = gc.load(gc.save(tmp_path / "m.json", {"y": x * 2.0}, metadata={"dataset": "mnist", "epochs": [1, 2]}))
+    assert loaded.metadata == {"dataset": "mnist", "epochs": [1, 2]}
+    with pytest.raises(gc.GraphcError, match="metadata must be a dict of JSON values"):
+        gc.save(tmp_path / "m.json", {"y": x * 2.0}, metadata={"bad": object()})
