@@ -244,3 +244,9 @@ def test_fetching_inputs_and_constants():
     np.testing.assert_array_equal(out[0], xv)
     np.testing.assert_array_equal(out[1], np.arange(3))
     np.testing.assert_array_equal(out[2], xv.reshape(1, 3))
+
+
+def test_reduction_over_the_leading_axis_split_between_threads():
+    x, b = gc.placeholder((300, 701), gc.float32), gc.placeholder((701,), gc.float32)
+    outs = [b - 0.1 * gc.sum(x, 0), gc.max(x * 2, 0), gc.sum(x, (0,), keepdims=True) + b]
+    agree([x, b], outs, [data((300, 701)), data(701)])

@@ -32,6 +32,7 @@ PTR = ir.PointerType()
 VOID = ir.VoidType()
 _VECMATH = {"exp", "log", "sin", "cos", "tanh", "sigmoid", "log1p", "expm1"}
 REDUCE_FLAGS = ("reassoc", "nsz")  # lets the vectorizer keep several partial sums
+COLUMN_TILE = 64  # accumulators per tile when reducing over a strided axis
 
 
 def llvm_type(dtype, memory: bool = False) -> ir.Type:
@@ -253,7 +254,9 @@ class KernelRenderer:
         if k.matmul is not None:
             self.render_matmul(k.matmul)
         par = k.parallel_dims
-        if any(p.stores or p.reductions for p in k.phases) or k.final_stores:
+        if self.column_reduction():
+            self.render_column_reduction()
+        elif any(p.stores or p.reductions for p in k.phases) or k.final_stores:
             if par:
                 self.nest(par, self.render_outer, split=True)
             else:
@@ -287,6 +290,82 @@ class KernelRenderer:
         expr = _Expr(self)
         for st in k.final_stores:
             self.store(st, expr)
+
+    # ---- reductions over a leading (strided) axis ---------------------------------------------
+
+    def column_reduction(self) -> bool:
+        """A single-phase reduction whose operands are contiguous along the last parallel dim, not the reduced one.
+
+        Reducing row by row would read memory with a large stride (a bias gradient sums
+        over the batch axis); instead a tile of COLUMN_TILE accumulators runs along the
+        contiguous dim, so every load is unit-stride and vectorizes.
+        """
+        k = self.kernel
+        par, red = k.parallel_dims, k.reduce_dims
+        if len(k.phases) != 1 or k.phases[0].stores or not k.phases[0].reductions or not par or not red:
+            return False
+        q = par[-1]
+        loads = [op for op in k.operands if isinstance(op, Load)]
+        if any(op.access.strides[q] not in (0, 1) for op in loads):
+            return False
+        return any(op.access.strides[q] == 1 and any(op.access.strides[d] not in (0, 1) for d in red)
+                   for op in loads)
+
+    def render_column_reduction(self) -> None:
+        k, b = self.kernel, self.builder
+        par, tile = k.parallel_dims, COLUMN_TILE
+        q = par[-1]
+        reductions = k.reductions()
+        arrays = [b.alloca(llvm_type(r.dtype), size=tile) for r in reductions]
+
+        def tiles():
+            if q == par[0]:
+                lo, hi = self.fn.args[-2], self.fn.args[-1]
+            else:
+                lo, hi = ir.Constant(I64, 0), ir.Constant(I64, k.dims[q].size)
+            count = b.sdiv(b.add(b.sub(hi, lo), ir.Constant(I64, tile - 1)), ir.Constant(I64, tile))
+
+            def one_tile():
+                p0 = b.add(lo, b.mul(self.index[3000], ir.Constant(I64, tile)))
+                width = b.sub(hi, p0)
+                width = b.select(b.icmp_signed("<", width, ir.Constant(I64, tile)), width, ir.Constant(I64, tile))
+
+                def lanes(body):
+                    def lane():
+                        self.index[q] = b.add(p0, self.index[3001])
+                        body(self.index[3001])
+                    self.loop(3001, ir.Constant(I64, 0), width, lane)
+
+                def init(t):
+                    for r, arr in zip(reductions, arrays):
+                        b.store(constant(_identity(r), r.dtype), b.gep(arr, [t], source_etype=llvm_type(r.dtype)))
+
+                def accumulate(t):
+                    expr = _Expr(self)
+                    for r, arr in zip(reductions, arrays):
+                        slot = b.gep(arr, [t], source_etype=llvm_type(r.dtype))
+                        acc = b.load(slot, typ=llvm_type(r.dtype))
+                        b.store(self.combine(r, acc, expr(r.expr)), slot)
+
+                def finish(t):
+                    for i, (r, arr) in enumerate(zip(reductions, arrays)):
+                        self.acc_values[i] = b.load(b.gep(arr, [t], source_etype=llvm_type(r.dtype)),
+                                                    typ=llvm_type(r.dtype))
+                    expr = _Expr(self)
+                    for st in k.final_stores:
+                        self.store(st, expr)
+
+                lanes(init)
+                self.nest(k.reduce_dims, lambda: lanes(accumulate), split=False)
+                lanes(finish)
+
+            self.loop(3000, ir.Constant(I64, 0), count, one_tile)
+
+        outer = [d for d in par if d != q]
+        if outer:
+            self.nest(outer, tiles, split=True)
+        else:
+            tiles()
 
     def combine(self, r, acc: ir.Value, x: ir.Value) -> ir.Value:
         b = self.builder
