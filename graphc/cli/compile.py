@@ -64,7 +64,12 @@ def _build(target: str, program, remat):
         build = backends.builder(target)
     except BackendError as exc:
         raise NotAvailableError(f"--target {target}", str(exc)) from None
-    return build(program, {"remat": remat})
+    if target == "llvm":
+        return build(program, {"remat": remat})
+    try:  # the cuda backend needs a toolkit and a driver: their absence is a missing target, said as such
+        return build(program, {"remat": remat})
+    except BackendError as exc:
+        raise NotAvailableError(f"--target {target}", str(exc)) from None
 
 
 def native_assembly(llvm_ir: str) -> str:
