@@ -249,4 +249,5 @@ def test_fetching_inputs_and_constants():
 def test_reduction_over_the_leading_axis_split_between_threads():
     x, b = gc.placeholder((300, 701), gc.float32), gc.placeholder((701,), gc.float32)
     outs = [b - 0.1 * gc.sum(x, 0), gc.max(x * 2, 0), gc.sum(x, (0,), keepdims=True) + b]
-    agree([x, b], outs, [data((300, 701)), data(701)])
+    # numpy adds the 300 rows in float32 one after the other (|error| ~ 1e-5 on sums of ~20); graphc in float64
+    agree([x, b], outs, [data((300, 701)), data(701)], atol=3e-5)
