@@ -140,8 +140,9 @@ def _named(values, what: str, default_prefix: str) -> dict[str, Node]:
     for name, node in items:
         if not isinstance(node, Node):
             raise GraphcError(f"save: {what} {name!r} is a {type(node).__name__}, not a graph node")
-        if not isinstance(name, str) or not name:
-            raise GraphcError(f"save: {what} names must be non-empty strings, got {name!r}")
+        if not isinstance(name, str) or not name or len(name) > schema.MAX_NAME_CHARS:
+            raise GraphcError(f"save: {what} names must be non-empty strings of at most {schema.MAX_NAME_CHARS} "
+                              f"characters, got {name!r:.80}")
         if name in out:
             raise GraphcError(f"save: two {what} are named {name!r}: give them distinct names")
         out[name] = node
@@ -221,10 +222,11 @@ def _encode_node(node: Node, i: int, index: dict[int, int], side_arrays: dict, i
         raise GraphcError(f"save: op {op!r} has no entry in the graph format (graphc/serialize_schema.py)")
     out: dict = {"op": op, "inputs": [index[x.id] for x in node.inputs],
                  "shape": [None if d is None else int(d) for d in node.shape], "dtype": str(node.dtype)}
-    if node.op in (placeholder_op, variable_op):
-        out["name"] = node.label
-    elif node.name:
-        out["name"] = node.name
+    name = node.label if node.op in (placeholder_op, variable_op) else node.name
+    if name:
+        if len(name) > schema.MAX_NAME_CHARS:
+            raise GraphcError(f"save: node name {name[:80]!r}... is longer than {schema.MAX_NAME_CHARS} characters")
+        out["name"] = name
     attrs = {}
     for key, kind in schema.ATTRS[op].items():
         if kind == "array":
@@ -235,7 +237,7 @@ def _encode_node(node: Node, i: int, index: dict[int, int], side_arrays: dict, i
     if attrs:
         out["attrs"] = attrs
     if node.source:
-        out["source"] = node.source
+        out["source"] = node.source[: schema.MAX_NAME_CHARS]
     return out
 
 
