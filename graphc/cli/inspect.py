@@ -196,7 +196,8 @@ def render(f: dict) -> str:
     if "unavailable" in k:
         out += ["", f"memory plan of the compiled kernels: {k['unavailable']}"]
     else:
-        out += ["", f"memory plan of the compiled kernels ({k['kernels']} kernels, one arena):",
+        plural = "s" if k["kernels"] != 1 else ""
+        out += ["", f"memory plan of the compiled kernels ({k['kernels']} kernel{plural}, one arena):",
                 table([["without rematerialization", human_bytes(k["peak_bytes"])],
                        [f"remat {r['strategy']}", human_bytes(k["remat_peak_bytes"])]], ["", "peak"])]
     return "\n".join(out)
