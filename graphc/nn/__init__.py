@@ -1,0 +1,18 @@
+"""Thin neural-network helpers on top of graphc's ops: layers, initializers, losses, metrics, batching.
+
+    mlp = gc.nn.MLP([64, 128, 10], seed=0)
+    logits = mlp(x)
+    loss = gc.nn.losses.softmax_cross_entropy(logits, labels)
+    acc = gc.nn.accuracy(logits, labels)
+
+Everything here builds ordinary graph nodes (or numpy arrays, for initial
+values and batches); nothing has its own gradient rule or backend code.
+(Not to be confused with graphc/ops/nn.py, the stable softmax/cross-entropy compositions.)
+"""
+
+from graphc.nn import init, losses
+from graphc.nn.data import minibatches, train_test_split
+from graphc.nn.layers import MLP, Dense
+from graphc.nn.metrics import accuracy
+
+__all__ = ["MLP", "Dense", "accuracy", "init", "losses", "minibatches", "train_test_split"]

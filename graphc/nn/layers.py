@@ -1,0 +1,71 @@
+"""Dense layers and the MLP: callables that hold their variables and build graph nodes when applied.
+
+    layer = gc.nn.Dense(64, 128, activation=gc.relu, seed=0)
+    h = layer(x)                       # x @ layer.w + layer.b, then relu
+    layer.variables                    # [w, b], e.g. for opt.minimize(loss, var_list=...)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from graphc import dtypes
+from graphc.errors import ShapeError
+from graphc.ir import Node
+from graphc.nn import init
+from graphc.ops import relu
+from graphc.ops.source import variable
+
+
+class Dense:
+    """y = activation(x @ w + b); w is (n_in, n_out), initialised by `kernel_init` (He normal by default)."""
+
+    def __init__(self, n_in: int, n_out: int, activation: Callable | None = None, kernel_init="he_normal",
+                 seed=None, dtype=dtypes.float32, name: str = "dense"):
+        self.n_in, self.n_out, self.activation, self.name = int(n_in), int(n_out), activation, name
+        rng = init.as_rng(seed)
+        self.w = variable(init.get(kernel_init)((self.n_in, self.n_out), rng, dtype), name=f"{name}/w")
+        self.b = variable(init.zeros((self.n_out,), dtype=dtype), name=f"{name}/b")
+
+    @property
+    def variables(self) -> list[Node]:
+        return [self.w, self.b]
+
+    def __call__(self, x: Node) -> Node:
+        if x.ndim < 1 or x.shape[-1] not in (None, self.n_in):
+            raise ShapeError(f"{self.name}: expects inputs (..., {self.n_in}), got shape {x.shape}; built at "
+                             f"{x.source}")
+        y = x @ self.w + self.b
+        return self.activation(y) if self.activation is not None else y
+
+    def __repr__(self):
+        act = getattr(self.activation, "__name__", None)
+        return f"Dense({self.n_in} -> {self.n_out}, activation={act})"
+
+
+class MLP:
+    """A stack of Dense layers over `sizes` = [n_in, hidden..., n_out]; the last layer has no activation."""
+
+    def __init__(self, sizes: Sequence[int], activation: Callable = relu, kernel_init="he_normal", seed=None,
+                 dtype=dtypes.float32, name: str = "mlp"):
+        if len(sizes) < 2:
+            raise ShapeError(f"MLP needs at least an input and an output size, got {list(sizes)}")
+        rng = init.as_rng(seed)
+        pairs = list(zip(sizes[:-1], sizes[1:]))
+        self.layers = [Dense(n_in, n_out, activation if i < len(pairs) - 1 else None, kernel_init, rng, dtype,
+                             name=f"{name}/{i}") for i, (n_in, n_out) in enumerate(pairs)]
+
+    @property
+    def variables(self) -> list[Node]:
+        return [v for layer in self.layers for v in layer.variables]
+
+    def __call__(self, x: Node) -> Node:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def __repr__(self):
+        return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"
+
+
+__all__ = ["Dense", "MLP"]
