@@ -102,12 +102,12 @@ JIT_CACHE_SIZE = 64
 def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
     from codegen.llvm.renderer import render_module
-    from runtime.llvm_jit import JitModule
+    from runtime.llvm_jit import JitModule, blas_int_bits
     from runtime.plan import LlvmExecutable
 
     program, plan = plan_kernels(program, options)
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
-    text = str(render_module(plan.kernels, slots))
+    text = str(render_module(plan.kernels, slots, blas_int_bits=blas_int_bits()))
     # executables with the same structure and shapes render the same text: compile it once
     jit = _JIT_CACHE.get(text)
     if jit is None:

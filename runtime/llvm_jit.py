@@ -5,7 +5,8 @@
     jit.optimized_ir                      # the IR after optimization (what runs)
 
 BLAS gemm is made available to generated code as the symbols `graphc_sgemm` and
-`graphc_dgemm` (scipy's cython_blas function pointers, Fortran convention).
+`graphc_dgemm` (Fortran convention): numpy's own OpenBLAS when numpy ships one (ILP64),
+else scipy's cython_blas function pointers (32-bit integers); `blas_int_bits()` says which.
 """
 
 from __future__ import annotations
@@ -33,7 +34,39 @@ def _target_machine():
     return target.create_target_machine(cpu=cpu, features=features, opt=3, codemodel="jitdefault", jit=True)
 
 
+def _numpy_blas():
+    """numpy's own OpenBLAS (ILP64 Fortran gemm), when numpy ships one: the library `a @ b` uses.
+
+    Sharing it means one BLAS thread pool in the process (two OpenBLAS copies whose
+    threads spin after each call slow each other down several times over).
+    """
+    import glob
+    import os
+
+    import numpy as np
+
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
+    for path in libs:
+        try:
+            lib = ctypes.CDLL(path)
+            return {"sgemm": ctypes.cast(lib.scipy_sgemm_64_, ctypes.c_void_p).value,
+                    "dgemm": ctypes.cast(lib.scipy_dgemm_64_, ctypes.c_void_p).value}
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
+BLAS_INT_BITS = 32  # set by _register_blas: the width of gemm's integer arguments
+
+
 def _register_blas() -> None:
+    global BLAS_INT_BITS
+    found = _numpy_blas()
+    if found is not None:
+        BLAS_INT_BITS = 64
+        llvm.add_symbol("graphc_sgemm", found["sgemm"])
+        llvm.add_symbol("graphc_dgemm", found["dgemm"])
+        return
     try:
         from scipy.linalg import cython_blas
     except ImportError:  # generated code falls back to loops only if gemm is never referenced
@@ -47,6 +80,12 @@ def _register_blas() -> None:
     for blas, symbol in (("sgemm", "graphc_sgemm"), ("dgemm", "graphc_dgemm")):
         capsule = cython_blas.__pyx_capi__[blas]
         llvm.add_symbol(symbol, get(capsule, name(capsule)))
+
+
+def blas_int_bits() -> int:
+    """Width of the BLAS gemm integer arguments the renderer must pass (64 for numpy's ILP64 OpenBLAS)."""
+    _initialize()
+    return BLAS_INT_BITS
 
 
 def host_description() -> str:

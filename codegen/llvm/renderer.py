@@ -159,7 +159,8 @@ def cast(b: ir.IRBuilder, v: ir.Value, src: np.dtype, dst: np.dtype) -> ir.Value
 class KernelRenderer:
     """Emits one kernel's body function into a module."""
 
-    def __init__(self, module: ir.Module, kernel: Kernel):
+    def __init__(self, module: ir.Module, kernel: Kernel, blas_int_bits: int = 32):
+        self.blas_int_bits = blas_int_bits
         self.module = module
         self.kernel = kernel
         self.params = {p.name: i for i, p in enumerate(kernel.params)}
@@ -431,8 +432,9 @@ class KernelRenderer:
             b.store(ir.Constant(ty, value), p)
             return p
 
-        return [slot(I8, ord(tb)), slot(I8, ord(ta)), slot(I32, mm.n), slot(I32, mm.m), slot(I32, mm.k),
-                slot(ty, 1.0), None, slot(I32, ldb), None, slot(I32, lda), slot(ty, 0.0), None, slot(I32, ldc)]
+        bi = ir.IntType(self.blas_int_bits)
+        return [slot(I8, ord(tb)), slot(I8, ord(ta)), slot(bi, mm.n), slot(bi, mm.m), slot(bi, mm.k),
+                slot(ty, 1.0), None, slot(bi, ldb), None, slot(bi, lda), slot(ty, 0.0), None, slot(bi, ldc)]
 
     def call_gemm(self, mm, ptrs, args) -> None:
         ty = llvm_type(mm.dtype)
@@ -504,9 +506,11 @@ def render_wrapper(module: ir.Module, kernel: Kernel, body: ir.Function, slots: 
     return fn
 
 
-def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "graphc") -> ir.Module:
+def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "graphc",
+                  blas_int_bits: int = 32) -> ir.Module:
+    """All kernels in one module; `blas_int_bits` is the integer width of the gemm the JIT links (32 or 64)."""
     module = ir.Module(name=name)
     for k in kernels:
-        body = KernelRenderer(module, k).render()
+        body = KernelRenderer(module, k, blas_int_bits).render()
         render_wrapper(module, k, body, slots)
     return module
