@@ -3,15 +3,20 @@
     python benchmarks/bench_ops.py            # all benchmarks
     python benchmarks/bench_ops.py --quick    # smaller sizes, fewer repeats
     python benchmarks/bench_ops.py --only matmul chain
+    python benchmarks/bench_ops.py --same-process   # all peers in one process (thread pools compete)
 
 Figures are the best of `--repeat` runs (after a warm-up call that compiles).
 Every line prints each peer's figure and graphc / peer; the fused triad's
 bandwidth is measured in the same run as the memory-bound chain's reference.
+Each peer runs in its own process, one after the other (see main()).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -29,9 +34,16 @@ def best(fn, repeat: int) -> float:
     return min(times)
 
 
-def peers():
-    out = {"numpy": np}
+def peers(only: str | None = None):
+    """The peers importable here (`only`: just that one; "graphc" means graphc alone)."""
+    if only == "graphc":
+        return {"graphc": True}
+    out = {"numpy": np} if only in (None, "numpy") else {}
+    if only == "numpy":
+        return out
     try:
+        if only not in (None, "jax"):
+            raise ImportError
         import jax
         import jax.numpy as jnp
 
@@ -40,12 +52,16 @@ def peers():
     except Exception:  # noqa: BLE001 - any import failure means "not installed here"
         pass
     try:
+        if only not in (None, "torch"):
+            raise ImportError
         import torch
 
         out["torch"] = torch
     except Exception:  # noqa: BLE001
         pass
     try:
+        if only not in (None, "tensorflow"):
+            raise ImportError
         import tensorflow as tf
 
         out["tensorflow"] = tf
@@ -55,35 +71,41 @@ def peers():
 
 
 def report(title: str, unit: str, figures: dict, higher_is_better: bool = True) -> None:
-    g = figures["graphc"]
+    g = figures.get("graphc")
+    if g is None:
+        print(f"{title:<34} graphc failed: {figures}")
+        return
     parts = [f"graphc {g:9.2f} {unit}"]
     for name, v in figures.items():
-        if name == "graphc" or v is None:
+        if name in ("graphc", "graphc kernels") or v is None:
             continue
         ratio = g / v if higher_is_better else v / g
         parts.append(f"{name} {v:9.2f} ({ratio:5.2f}x)")
+    if "graphc kernels" in figures:
+        parts.append(f"[{figures['graphc kernels']} kernels]")
     print(f"{title:<34} " + "   ".join(parts), flush=True)
 
 
 # ---- elementwise chains -----------------------------------------------------------------------
 
 
-def bench_chains(n: int, repeat: int, available) -> None:
+def bench_chains(n: int, repeat: int, available) -> dict:
     rng = np.random.default_rng(0)
     x, y = rng.standard_normal(n, np.float32), rng.standard_normal(n, np.float32)
     bytes_moved = 3 * 4 * n
-    px, py = gc.placeholder((n,), gc.float32), gc.placeholder((n,), gc.float32)
-    triad = gc.function([px, py], px + 3.0 * py, backend="llvm")
-    triad_gbs = bytes_moved / best(lambda: triad(x, y), repeat) / 1e9
-    mem = gc.function([px, py], 2.0 * px + 3.0 * py + 1.0, backend="llvm")
-    figures = {"graphc": bytes_moved / best(lambda: mem(x, y), repeat) / 1e9, "fused triad": triad_gbs}
-    figures.update(_peer_chain(available, x, y, "mem", repeat, bytes_moved))
-    report(f"a*x+b*y+c  n=2^{n.bit_length() - 1}", "GB/s", figures)
-
-    chain = gc.function([px, py], gc.tanh(px) * py + gc.exp(-px * px) * 0.5 - gc.sigmoid(py), backend="llvm")
-    figures = {"graphc": bytes_moved / best(lambda: chain(x, y), repeat) / 1e9}
-    figures.update(_peer_chain(available, x, y, "chain", repeat, bytes_moved))
-    report(f"tanh chain n=2^{n.bit_length() - 1}", "GB/s", figures)
+    mem, chain = {}, {}
+    if "graphc" in available:
+        px, py = gc.placeholder((n,), gc.float32), gc.placeholder((n,), gc.float32)
+        triad = gc.function([px, py], px + 3.0 * py, backend="llvm")
+        mem["fused triad"] = bytes_moved / best(lambda: triad(x, y), repeat) / 1e9
+        f = gc.function([px, py], 2.0 * px + 3.0 * py + 1.0, backend="llvm")
+        mem["graphc"] = bytes_moved / best(lambda: f(x, y), repeat) / 1e9
+        f = gc.function([px, py], gc.tanh(px) * py + gc.exp(-px * px) * 0.5 - gc.sigmoid(py), backend="llvm")
+        chain["graphc"] = bytes_moved / best(lambda: f(x, y), repeat) / 1e9
+    mem.update(_peer_chain(available, x, y, "mem", repeat, bytes_moved))
+    chain.update(_peer_chain(available, x, y, "chain", repeat, bytes_moved))
+    size = f"n=2^{n.bit_length() - 1}"
+    return {f"a*x+b*y+c  {size}|GB/s|1": mem, f"tanh chain {size}|GB/s|1": chain}
 
 
 def _peer_chain(available, x, y, which, repeat, bytes_moved) -> dict:
@@ -124,14 +146,17 @@ def _peer_chain(available, x, y, which, repeat, bytes_moved) -> dict:
 # ---- matmul -------------------------------------------------------------------------------------
 
 
-def bench_matmul(n: int, repeat: int, available) -> None:
+def bench_matmul(n: int, repeat: int, available) -> dict:
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((n, n), np.float32), rng.standard_normal((n, n), np.float32)
     flops = 2.0 * n ** 3
-    pa, pb = gc.placeholder((n, n), gc.float32), gc.placeholder((n, n), gc.float32)
-    f = gc.function([pa, pb], pa @ pb, backend="llvm")
-    figures = {"graphc": flops / best(lambda: f(a, b), repeat) / 1e9,
-               "numpy": flops / best(lambda: a @ b, repeat) / 1e9}
+    figures = {}
+    if "graphc" in available:
+        pa, pb = gc.placeholder((n, n), gc.float32), gc.placeholder((n, n), gc.float32)
+        f = gc.function([pa, pb], pa @ pb, backend="llvm")
+        figures["graphc"] = flops / best(lambda: f(a, b), repeat) / 1e9
+    if "numpy" in available:
+        figures["numpy"] = flops / best(lambda: a @ b, repeat) / 1e9
     if "jax" in available:
         jax, jnp = available["jax"]
         mm = jax.jit(lambda x, y: x @ y)
@@ -141,7 +166,7 @@ def bench_matmul(n: int, repeat: int, available) -> None:
         torch = available["torch"]
         ta, tb = torch.from_numpy(a), torch.from_numpy(b)
         figures["torch"] = flops / best(lambda: ta @ tb, repeat) / 1e9
-    report(f"matmul {n}x{n} float32", "GFLOP/s", figures)
+    return {f"matmul {n}x{n} float32|GFLOP/s|1": figures}
 
 
 # ---- MLP training step --------------------------------------------------------------------------
@@ -155,30 +180,33 @@ def _mlp_weights():
     return ws, bs
 
 
-def bench_mlp(batch: int, repeat: int, available) -> None:
+def bench_mlp(batch: int, repeat: int, available) -> dict:
     rng = np.random.default_rng(1)
     xv = rng.standard_normal((batch, 784), np.float32)
     yv = rng.integers(0, 10, batch).astype(np.int32)
-    ws, bs = _mlp_weights()
-    x, y = gc.placeholder((None, 784), gc.float32), gc.placeholder((None,), gc.int32)
-    params = [gc.variable(v) for pair in zip(ws, bs) for v in pair]
-    h = x
-    for i in range(3):
-        h = h @ params[2 * i] + params[2 * i + 1]
-        if i < 2:
-            h = gc.relu(h)
-    loss = gc.mean(gc.softmax_cross_entropy(h, y))
-    grads = gc.grad(loss, params)
-    step = gc.function([x, y], loss, updates=[(p, p - 0.01 * g) for p, g in zip(params, grads)], backend="llvm")
-    figures = {"graphc": best(lambda: step(xv, yv), repeat) * 1e3}
+    figures = {}
+    if "graphc" in available:
+        ws, bs = _mlp_weights()
+        x, y = gc.placeholder((None, 784), gc.float32), gc.placeholder((None,), gc.int32)
+        params = [gc.variable(v) for pair in zip(ws, bs) for v in pair]
+        h = x
+        for i in range(3):
+            h = h @ params[2 * i] + params[2 * i + 1]
+            if i < 2:
+                h = gc.relu(h)
+        loss = gc.mean(gc.softmax_cross_entropy(h, y))
+        grads = gc.grad(loss, params)
+        step = gc.function([x, y], loss, updates=[(p, p - 0.01 * g) for p, g in zip(params, grads)],
+                           backend="llvm")
+        figures["graphc"] = best(lambda: step(xv, yv), repeat) * 1e3
+        figures["graphc kernels"] = len(step.kernels())
     if "numpy" in available:
         figures["numpy"] = best(_numpy_mlp(xv, yv), repeat) * 1e3
     if "jax" in available:
         figures["jax"] = best(_jax_mlp(available["jax"], xv, yv), repeat) * 1e3
     if "torch" in available:
         figures["torch"] = best(_torch_mlp(available["torch"], xv, yv), repeat) * 1e3
-    report(f"MLP train step batch {batch}", "ms", figures, higher_is_better=False)
-    print(f"{'':34} graphc kernels per step: {len(step.kernels())}")
+    return {f"MLP train step batch {batch}|ms|0": figures}
 
 
 def _numpy_mlp(xv, yv):
@@ -246,24 +274,57 @@ def _torch_mlp(torch, xv, yv):
     return step
 
 
+def run_benchmarks(args, available) -> dict:
+    repeat = args.repeat or (3 if args.quick else 10)
+    results: dict = {}
+    if "chain" in args.only:
+        for n in ([1 << 20] if args.quick else [1 << 20, 1 << 24]):
+            results.update(bench_chains(n, repeat, available))
+    if "matmul" in args.only:
+        for n in ([512] if args.quick else [512, 1024, 2048]):
+            results.update(bench_matmul(n, repeat, available))
+    if "mlp" in args.only:
+        for batch in ([64] if args.quick else [256, 64]):
+            results.update(bench_mlp(batch, repeat, available))
+    return results
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes and fewer repeats")
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--only", nargs="*", default=["chain", "matmul", "mlp"], help="chain, matmul, mlp")
+    parser.add_argument("--peer", default=None, help=argparse.SUPPRESS)  # internal: one peer per process
+    parser.add_argument("--same-process", action="store_true",
+                        help="run every peer in this process (their thread pools then compete)")
     args = parser.parse_args(argv)
-    repeat = args.repeat or (3 if args.quick else 10)
-    available = peers()
-    print(f"peers: {', '.join(available)}")
-    if "chain" in args.only:
-        for n in ([1 << 20] if args.quick else [1 << 20, 1 << 24]):
-            bench_chains(n, repeat, available)
-    if "matmul" in args.only:
-        for n in ([512] if args.quick else [512, 1024, 2048]):
-            bench_matmul(n, repeat, available)
-    if "mlp" in args.only:
-        for batch in ([64] if args.quick else [256, 64]):
-            bench_mlp(batch, repeat, available)
+    if args.peer is not None:
+        print(json.dumps(run_benchmarks(args, peers(args.peer))))
+        return
+    if args.same_process:
+        available = {"graphc": True, **peers()}
+        print(f"peers: {', '.join(available)}")
+        results = run_benchmarks(args, available)
+    else:
+        # each peer in its own process: BLAS and OpenMP thread pools of different libraries spin after
+        # each call and would slow each other down several times over
+        names = ["graphc"] + [p for p in ("numpy", "jax", "torch", "tensorflow") if peers(p)]
+        print(f"peers: {', '.join(names)} (one process each)", flush=True)
+        results = {}
+        for name in names:
+            cmd = [sys.executable, __file__, "--peer", name, "--only", *args.only]
+            cmd += ["--quick"] if args.quick else []
+            cmd += ["--repeat", str(args.repeat)] if args.repeat else []
+            out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+            if out.returncode != 0 or not lines:
+                print(f"{name}: failed\n{out.stderr[-2000:]}")
+                continue
+            for key, figures in json.loads(lines[-1]).items():
+                results.setdefault(key, {}).update(figures)
+    for key, figures in results.items():
+        title, unit, higher = key.split("|")
+        report(title, unit, figures, higher_is_better=higher == "1")
 
 
 if __name__ == "__main__":
