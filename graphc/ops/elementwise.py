@@ -117,7 +117,8 @@ maximum_op = elementwise("maximum", np.maximum, _prim("max"),
                          doc="Ties split the gradient equally, as in JAX.")
 minimum_op = elementwise("minimum", np.minimum, _prim("min"),
                          partials=lambda y, a, b: [_tie_share(b, a), _tie_share(a, b)])
-pow_op = elementwise("pow", lambda a, b: np.power(a, b), _prim("pow"), out_dtype=_float_out,
+pow_op = elementwise("pow", lambda a, b: np.power(*(x.astype(_float_out({}, a.dtype, b.dtype)) for x in (a, b))),
+                     _prim("pow"), out_dtype=_float_out,
                      partials=lambda y, a, b: [b * power(a, b - 1.0), log(a) * y], singular=True,
                      doc="a ** b for a float tensor exponent; a Python number exponent uses `power`.")
 
@@ -233,9 +234,17 @@ greater_op = _predicate("greater", np.greater, "gt")
 greater_equal_op = _predicate("greater_equal", np.greater_equal, "ge")
 equal_op = _predicate("equal", np.equal, "eq")
 not_equal_op = _predicate("not_equal", np.not_equal, "ne")
-logical_and_op = _predicate("logical_and", np.logical_and, "and")
-logical_or_op = _predicate("logical_or", np.logical_or, "or")
-logical_not_op = _predicate("logical_not", np.logical_not, "not")
+
+
+def _logical(name, np_fn, prim):
+    """Like numpy, a non-bool operand is true where nonzero: the scalar rule casts it to bool first."""
+    return elementwise(name, np_fn, lambda attrs, dtype, *xs: S.call(prim, *(S.cast(x, dtypes.bool_) for x in xs)),
+                       out_dtype=lambda attrs, *ds: dtypes.bool_, partials=lambda y, *xs: [None] * len(xs))
+
+
+logical_and_op = _logical("logical_and", np.logical_and, "and")
+logical_or_op = _logical("logical_or", np.logical_or, "or")
+logical_not_op = _logical("logical_not", np.logical_not, "not")
 
 # ---- selection, casts, fills --------------------------------------------------------------------
 
