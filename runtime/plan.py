@@ -27,7 +27,7 @@ from graphc.errors import FeedError
 
 ALIGN = 64
 THREADS = max(1, min(os.cpu_count() or 1, 8))
-PARALLEL_WORK = 1 << 16  # elements: below this a thread hand-off costs more than it saves
+PARALLEL_WORK = 1 << 20  # element-ops: below, a thread hand-off (tens of us; more while BLAS threads spin) costs more
 _KERNEL_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
 _pool: ThreadPoolExecutor | None = None
 

@@ -151,9 +151,14 @@ class _Fuser:
         return set()
 
     def _all_deps(self, gids: set) -> set:
-        out = set(gids)
-        for gid in gids:
-            out |= self.groups[gid].deps
+        """`gids` and every group they depend on, followed through the groups' current dependencies
+        (a group's own set can be stale: what its producers absorbed later is found here)."""
+        out, stack = set(), list(gids)
+        while stack:
+            gid = stack.pop()
+            if gid not in out:
+                out.add(gid)
+                stack.extend(self.groups[gid].deps - out)
         return out
 
     def new_group(self, kind: str, dims, node: Node, node_map, inputs) -> Group:
@@ -302,7 +307,8 @@ class _Fuser:
         """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
         if h.kind != "loop" or h.reduce or g.kind not in ("loop", "matmul") or h.tag != g.tag:
             return False
-        if h.id in g.deps or g.id in h.deps or h.copy_of is not None or g.copy_of is not None:
+        if h.id in self._all_deps(g.deps) or g.id in self._all_deps(h.deps) or h.copy_of is not None \
+                or g.copy_of is not None:
             return False
         corr: dict[int, int] = {}
         for a in node.inputs:
