@@ -1,0 +1,86 @@
+"""The training examples run (on their --quick setting, CI's) and reach the accuracy they state."""
+
+import importlib.util
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.datasets import load_digits, write_idx
+
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
+
+
+def load_example(name):
+    spec = importlib.util.spec_from_file_location(name, EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_linear_regression_reaches_the_least_squares_solution(capsys):
+    result = load_example("linear_regression").main(["--quick"])
+    assert result["max_error"] < 1e-6
+    assert result["losses"][-1] == pytest.approx(result["z_lstsq"], rel=1e-9)
+    assert "max |w - w_lstsq|" in capsys.readouterr().out
+
+
+def test_softmax_regression_reaches_95_percent():
+    result = load_example("softmax_regression").main(["--quick", "--no-progress"])
+    assert result["test_accuracy"] >= 0.95
+
+
+def test_mlp_digits_reaches_97_percent_and_reports_the_compilation(tmp_path, capsys):
+    plot = tmp_path / "loss.png"
+    result = load_example("mlp_digits").main(["--quick", "--no-progress", "--plot", str(plot)])
+    assert result["test_accuracy"] >= 0.97
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    out = capsys.readouterr().out
+    assert "test accuracy" in out and "memory plan: arena" in out
+    if result["backend"] == "llvm":
+        assert "kernels" in out
+
+
+def test_mlp_digits_runs_as_a_script_with_a_progress_bar(tmp_path):
+    done = subprocess.run([sys.executable, str(EXAMPLES / "mlp_digits.py"), "--epochs", "1", "--plot", ""],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "test accuracy" in done.stdout
+    assert "loss=" in done.stderr and "step" in done.stderr  # tqdm writes to stderr
+
+
+@pytest.mark.slow
+def test_mlp_digits_full_run_reaches_97_percent(tmp_path):
+    result = load_example("mlp_digits").main(["--no-progress", "--plot", str(tmp_path / "loss.png")])
+    assert result["test_accuracy"] >= 0.97
+
+
+def write_digits_as_idx(directory):
+    """The digits as a small MNIST look-alike: 8x8 uint8 images, gzipped test images."""
+    x, y = load_digits()
+    x_train, x_test, y_train, y_test = gc.nn.train_test_split(x, y, test_fraction=0.25, seed=0)
+    as_images = lambda a: (a * 255).round().astype(np.uint8).reshape(-1, 8, 8)
+    write_idx(directory / "train-images-idx3-ubyte", as_images(x_train))
+    write_idx(directory / "train-labels-idx1-ubyte", y_train)
+    write_idx(directory / "t10k-images-idx3-ubyte", as_images(x_test))
+    write_idx(directory / "t10k-labels-idx1-ubyte", y_test)
+    import gzip
+
+    plain = directory / "t10k-images-idx3-ubyte"
+    (directory / "t10k-images-idx3-ubyte.gz").write_bytes(gzip.compress(plain.read_bytes()))
+    plain.unlink()
+
+
+def test_mnist_idx_trains_from_local_idx_files(tmp_path):
+    write_digits_as_idx(tmp_path)
+    result = load_example("mnist_idx").main([str(tmp_path), "--quick", "--epochs", "10", "--batch-size", "32",
+                                             "--no-progress"])
+    assert result["test_accuracy"] >= 0.95
+
+
+def test_mnist_idx_says_which_files_are_missing(tmp_path):
+    with pytest.raises(gc.GraphcError, match="t10k|train"):
+        load_example("mnist_idx").main([str(tmp_path), "--no-progress"])
