@@ -43,7 +43,7 @@ from graphc.ops.elementwise import (
 from graphc.ops.linalg import matmul
 from graphc.ops.nn import log_softmax, logsumexp, sigmoid_cross_entropy, softmax, softmax_cross_entropy
 from graphc.ops.reduce import max, mean, min, sum
-from graphc.ops.registry import REGISTRY, Op, get_op, make_node
+from graphc.ops.registry import REGISTRY, Op, get_op, make_node, user_facing
 from graphc.ops.shape import (
     broadcast_like,
     broadcast_to,
@@ -59,6 +59,26 @@ from graphc.ops.shape import (
     transpose,
 )
 from graphc.ops.source import constant, placeholder, variable
+
+# public functions whose own checks (axes, indices, ranks) run before make_node: their ShapeErrors
+# get the op name, the operand shapes and the user's line too
+concatenate = user_facing(concatenate)
+expand_dims = user_facing(expand_dims)
+getitem = user_facing(getitem)
+log_softmax = user_facing(log_softmax)
+logsumexp = user_facing(logsumexp)
+max = user_facing(max)  # noqa: A001 - gc.max, as numpy
+mean = user_facing(mean)
+min = user_facing(min)  # noqa: A001 - gc.min, as numpy
+one_hot = user_facing(one_hot)
+reshape = user_facing(reshape)
+softmax = user_facing(softmax)
+softmax_cross_entropy = user_facing(softmax_cross_entropy)
+sigmoid_cross_entropy = user_facing(sigmoid_cross_entropy)
+squeeze = user_facing(squeeze)
+stack = user_facing(stack)
+sum = user_facing(sum)  # noqa: A001 - gc.sum, as numpy
+transpose = user_facing(transpose)
 
 __all__ = [
     "REGISTRY", "Op", "abs", "add", "as_node", "broadcast_like", "broadcast_to", "cast", "concatenate", "constant",

@@ -13,6 +13,7 @@ derivatives come for free.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +74,26 @@ def make_node(op: Op, inputs: Sequence[Node], attrs: dict, name: str | None = No
         where = f"\n  at {source}" if source else ""
         raise ShapeError(f"{op.name}: {exc} (operands: {shapes}){where}") from None
     return Node(op, inputs, attrs, shape, dtype, name=name, source=source)
+
+
+def user_facing(fn: Callable) -> Callable:
+    """Wrap a public op function so a ShapeError it raises before make_node (a bad axis, an index out of
+    range) names the function, the operand shapes and the user's line, as make_node's own errors do."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ShapeError as exc:
+            message = str(exc)
+            if "\n  at " in message:
+                raise
+            operands = [a for a in args if isinstance(a, Node)]
+            operands += [x for a in args if isinstance(a, (list, tuple)) for x in a if isinstance(x, Node)]
+            shapes = ", ".join(f"{format_shape(i.shape)} {i.dtype}" for i in operands)
+            source = user_source_line()
+            where = f"\n  at {source}" if source else ""
+            raise ShapeError(f"{fn.__name__}: {message} (operands: {shapes}){where}") from None
+    return wrapper
 
 
 def get_op(name: str) -> Op:

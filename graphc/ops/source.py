@@ -7,7 +7,7 @@ import numpy as np
 from graphc import dtypes
 from graphc.errors import FeedError, GraphcError
 from graphc.ir import Node, user_source_line
-from graphc.ops.registry import Op
+from graphc.ops.registry import Op, format_shape
 
 
 def _not_computed(attrs, *arrays):
@@ -111,6 +111,5 @@ def check_value_fits(node: Node, value, what: str) -> np.ndarray:
         raise FeedError(f"{label} expects {node.dtype} numbers, got Python objects")
     if len(array.shape) != len(node.shape) or any(
             d is not None and d != a for d, a in zip(node.shape, array.shape)):
-        want = "(" + ", ".join("None" if d is None else str(d) for d in node.shape) + ")"
-        raise FeedError(f"{label} expects shape {want}, got {array.shape}")
+        raise FeedError(f"{label} expects shape {format_shape(node.shape)}, got {array.shape}")
     return np.asarray(array, dtype=node.dtype, order="C")
