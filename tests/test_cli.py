@@ -215,6 +215,7 @@ def test_compile_rejects_an_emit_the_target_cannot_make(exported, tmp_path):
     assert "--target llvm emits llvm-ir or asm" in proc.stderr
 
 
+@pytest.mark.slow  # 5-20 s: it compiles the benchmark's graphs for every strategy
 def test_bench_remat_runs_a_tiny_benchmark():
     proc = graphc("bench", "remat", "--depths", "8", "--width", "32", "--batch", "64", "--repeats", "1",
                   "--no-residual", "--no-peers", check_rc=None)
@@ -224,6 +225,7 @@ def test_bench_remat_runs_a_tiny_benchmark():
     assert "depth 8 sqrt" in proc.stdout
 
 
+@pytest.mark.slow  # 5-15 s: it imports the installed peers (JAX, PyTorch)
 def test_bench_ops_runs_a_quick_benchmark():
     proc = graphc("bench", "ops", "--quick", "--only", "chain", "--repeat", "1", check_rc=None)
     if proc.returncode == 1 and "not available" in proc.stderr:
@@ -232,6 +234,12 @@ def test_bench_ops_runs_a_quick_benchmark():
     assert "tanh chain" in proc.stdout
 
 
-def test_bench_passes_help_to_the_benchmark(capsys):
-    assert main(["bench", "ops", "--help"]) == 0
-    assert "usage: graphc bench ops" in capsys.readouterr().out
+@pytest.mark.parametrize("which", ["remat", "ops"])  # not `benchmark`: pytest-benchmark owns that fixture name
+def test_bench_finds_the_benchmark_and_passes_its_arguments(which):
+    proc = graphc("bench", which, "--help", check_rc=None)
+    if proc.returncode == 1 and "not available" in proc.stderr:
+        pytest.skip(proc.stderr.strip())
+    assert proc.returncode == 0, proc.stderr
+    assert f"usage: graphc bench {which}" in proc.stdout and "--quick" in proc.stdout
+    proc = graphc("bench", which, "--no-such-option", check_rc=2)
+    assert "unrecognized arguments: --no-such-option" in proc.stderr
