@@ -203,3 +203,64 @@ def test_torch_agrees_on_a_small_network_when_installed():
     wt = torch.tensor(w_val, requires_grad=True)
     (torch.log_softmax(torch.tanh(torch.tensor(x_val) @ wt), -1) ** 2).sum().backward()
     np.testing.assert_allclose(ours, wt.grad.numpy(), rtol=1e-12)
+
+
+# ---- a zero cotangent stays zero: masked branches never poison a gradient -----------------------
+
+
+def _masked_gradient(build, at):
+    x = gc.placeholder((len(at),), gc.float64)
+    y = gc.sum(build(x))
+    return gc.function([x], [y, gc.grad(y, x), gc.jvp(y, x, gc.constant(np.ones(len(at))))])(np.array(at))
+
+
+@pytest.mark.parametrize("name,build,at,expected", [
+    ("sqrt", lambda x: gc.where(x > 0, gc.sqrt(x), 0.0), [0.0, 4.0], [0.0, 0.25]),
+    ("log", lambda x: gc.where(x > 0, gc.log(x), 0.0), [0.0, 2.0], [0.0, 0.5]),
+    ("divide", lambda x: gc.where(gc.not_equal(x, 0.0), 1.0 / x, 0.0), [0.0, 2.0], [0.0, -0.25]),
+    ("pow", lambda x: gc.where(x > 0, x ** -1.5, 0.0), [0.0, 1.0], [0.0, -1.5]),
+    ("tensor pow", lambda x: gc.where(x > 0, gc.power(x, gc.constant(np.array([0.5, 0.5]))), 0.0),
+     [0.0, 4.0], [0.0, 0.25]),
+    ("log1p", lambda x: gc.where(x > -1, gc.log1p(x), 0.0), [-1.0, 0.0], [0.0, 1.0]),
+])
+def test_masked_singular_branch_has_zero_gradient_not_nan(name, build, at, expected):
+    _, g, t = _masked_gradient(build, at)
+    np.testing.assert_array_equal(g, expected)
+    assert t == pytest.approx(sum(expected))
+
+
+def test_norm_with_a_safe_where_has_zero_gradient_at_the_origin():
+    x = gc.placeholder((3,), gc.float64)
+    sq = gc.sum(x * x)
+    norm = gc.where(sq > 0, gc.sqrt(gc.where(sq > 0, sq, 1.0)), 0.0)
+    np.testing.assert_array_equal(gc.function([x], gc.grad(norm, x))(np.zeros(3)), np.zeros(3))
+
+
+# ---- grad of things the output does not depend on ------------------------------------------------
+
+
+def test_grad_is_zeros_for_an_input_that_does_not_influence_the_output():
+    x, unused = gc.placeholder((2, 3), gc.float64), gc.placeholder((4,), gc.float32)
+    y = gc.sum(x * x)
+    gx, gu = gc.grad(y, [x, unused])
+    assert gu is not None and gu.shape == (4,) and gu.dtype == np.float32
+    _, gu_val = gc.function([x, unused], [gx, gu])(np.ones((2, 3)), np.ones(4, np.float32))
+    np.testing.assert_array_equal(gu_val, np.zeros(4, np.float32))
+
+
+def test_grad_through_stop_gradient_only_is_zeros():
+    x = gc.placeholder((3,), gc.float64)
+    g = gc.grad(gc.sum(gc.stop_gradient(x) ** 2), x)
+    np.testing.assert_array_equal(gc.function([x], g)(np.arange(3.0)), np.zeros(3))
+
+
+def test_jvp_of_an_output_independent_of_the_input_is_zeros():
+    x, other = gc.placeholder((3,), gc.float64), gc.placeholder((2,), gc.float64)
+    t = gc.jvp(other * 2, x, 1.0)
+    np.testing.assert_array_equal(gc.function([x, other], t)(np.ones(3), np.ones(2)), np.zeros(2))
+
+
+def test_integer_and_comparison_paths_carry_no_gradient():
+    x = gc.placeholder((3,), gc.float64)
+    y = gc.sum(gc.cast(x > 1, gc.float64) * x + gc.floor(x))
+    np.testing.assert_array_equal(gc.function([x], gc.grad(y, x))(np.array([0.5, 1.5, 2.5])), [0, 1, 1])
