@@ -2,6 +2,7 @@
 
     python benchmarks/bench_training.py            # MLP step (batch 256 and 64) and a full digits epoch
     python benchmarks/bench_training.py --quick    # fewer repeats
+    python benchmarks/bench_training.py --single-thread   # BLAS/OpenMP pools of one thread (small shared machines)
 
 Two workloads:
 - the MLP training step: 784-1024-1024-10, ReLU, softmax cross-entropy, plain SGD, random data;
@@ -10,13 +11,16 @@ Two workloads:
 Figures are the best of `--repeat` runs, in ms; "ratio" is peer time / graphc time (above 1: graphc is faster).
 graphc runs on the llvm backend when it is registered (numpy otherwise, said so).  Each framework runs in
 its own process, one after the other: BLAS and OpenMP thread pools of different libraries spin after each
-call and would otherwise slow each other down.
+call and would otherwise slow each other down.  On a small machine other work shares, those spinning pools
+also fight graphc's own kernel threads and each other: --single-thread gives every framework one BLAS/OpenMP
+thread, which is what makes figures repeatable there.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -244,6 +248,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--batches", type=int, nargs="+", default=[256, 64])
+    parser.add_argument("--single-thread", action="store_true", help="one BLAS/OpenMP thread per framework")
     parser.add_argument("--peer", default=None, help=argparse.SUPPRESS)  # internal: one framework per process
     args = parser.parse_args(argv)
     args.repeat = args.repeat or (3 if args.quick else 10)
@@ -253,12 +258,16 @@ def main(argv=None) -> dict:
     backend = graphc_backend()
     names = ["graphc"] + (["graphc-numpy"] if backend != "numpy" else [])
     names += [name for name in ("jax", "torch") if installed(name)]
-    print(f"frameworks: {', '.join(names)} (one process each)", flush=True)
+    env = dict(os.environ)
+    if args.single_thread:
+        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    threads = "one BLAS/OpenMP thread each" if args.single_thread else "default thread pools"
+    print(f"frameworks: {', '.join(names)} (one process each, {threads})", flush=True)
     results = {}
     for name in names:
         cmd = [sys.executable, __file__, "--peer", name, "--repeat", str(args.repeat), "--batches",
                *map(str, args.batches)]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
         lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
         if done.returncode != 0 or not lines:
             print(f"{name}: failed\n{done.stderr[-2000:]}")
