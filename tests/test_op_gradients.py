@@ -264,3 +264,19 @@ def test_integer_and_comparison_paths_carry_no_gradient():
     x = gc.placeholder((3,), gc.float64)
     y = gc.sum(gc.cast(x > 1, gc.float64) * x + gc.floor(x))
     np.testing.assert_array_equal(gc.function([x], gc.grad(y, x))(np.array([0.5, 1.5, 2.5])), [0, 1, 1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(UNARY))
+@settings(max_examples=100, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 2 ** 16))
+def test_unary_op_derivatives_exhaustive(name, shape, seed):
+    test_unary_op_derivatives_match_central_differences.hypothesis.inner_test(name, shape, seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(BINARY))
+@settings(max_examples=100, deadline=None)
+@given(pair=broadcast_pair(), seed=st.integers(0, 2 ** 16))
+def test_binary_op_derivatives_exhaustive(name, pair, seed):
+    test_binary_op_derivatives_with_broadcasting.hypothesis.inner_test(name, pair, seed)
