@@ -84,3 +84,13 @@ def test_mnist_idx_trains_from_local_idx_files(tmp_path):
 def test_mnist_idx_says_which_files_are_missing(tmp_path):
     with pytest.raises(gc.GraphcError, match="t10k|train"):
         load_example("mnist_idx").main([str(tmp_path), "--no-progress"])
+
+
+def test_examples_fall_back_to_numpy_with_a_notice_when_llvm_is_missing(monkeypatch, capsys):
+    import graphc.backends
+
+    monkeypatch.delitem(graphc.backends._FACTORIES, "llvm", raising=False)
+    result = load_example("linear_regression").main(["--quick"])
+    out = capsys.readouterr().out
+    assert "notice: the llvm backend is not available" in out and out.count("numpy:") == 1
+    assert result["max_error"] < 1e-6
