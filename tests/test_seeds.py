@@ -153,3 +153,25 @@ def test_dual_number_example_5x2_plus_4x_plus_1():
     f = 5 * x ** 2 + 4 * x + 1
     value, slope = gc.Session().run([f, gc.jvp(f, x, 1.0)], {x: 2.0})
     assert (value, slope) == (29.0, 24.0)
+
+
+def _usable_backends():
+    from graphc import backends
+
+    usable = []
+    for name in backends.available_backends():
+        try:
+            backends.builder(name)
+        except gc.BackendError:
+            continue
+        usable.append(name)
+    return usable
+
+
+@pytest.mark.parametrize("backend", _usable_backends())
+def test_seed_example_on_every_backend_matches_the_reference(backend):
+    x1, x2, y = _seed_graph()
+    g = gc.grad(y, [x1, x2])
+    t = gc.jvp(y, [x1, x2], [1.0, 0.0])
+    got = gc.Session(backend=backend).run([y, *g, t], {x1: X1, x2: X2})
+    np.testing.assert_allclose(got, [np.log(2) + 10 - np.sin(5), 5.5, X1 - np.cos(X2), 5.5], rtol=1e-12)
