@@ -63,8 +63,13 @@ class Optimizer:
         return list(zip(grad(loss, var_list), var_list))
 
     def apply_gradients(self, grads_and_vars) -> TrainOp:
-        """The TrainOp applying these gradients: parameter updates plus this optimizer's state updates."""
-        pairs = list(grads_and_vars)
+        """The TrainOp applying these gradients: parameter updates plus this optimizer's state updates.
+
+        A None gradient (TF1's "this variable does not affect the loss") leaves its variable alone.
+        """
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        if not pairs:
+            raise GraphcError("apply_gradients: no (gradient, variable) pair has a gradient")
         if self.clip_norm is not None:
             pairs = _clip_by_global_norm(pairs, self.clip_norm)
         step = self._new_state(np.zeros((), np.int64), "step")

@@ -183,3 +183,13 @@ def test_var_list_must_hold_variables():
 def test_bad_hyperparameters_are_refused(make):
     with pytest.raises(gc.GraphcError):
         make()
+
+
+def test_apply_gradients_takes_edited_gradients_and_skips_none():
+    a = gc.variable(np.ones(2), gc.float64, name="a")
+    b = gc.variable(np.ones(2), gc.float64, name="b")
+    opt = gc.optim.SGD(0.5)
+    (ga, _), (gb, _) = opt.compute_gradients(gc.sum(a * b * 3.0))
+    gc.function([], [], updates=opt.apply_gradients([(ga * 2.0, a), (None, b)]))()
+    np.testing.assert_array_equal(a.value, [-2, -2])
+    np.testing.assert_array_equal(b.value, [1, 1])
