@@ -164,7 +164,9 @@ def _squeeze_infer(inputs, attrs):
     x = inputs[0]
     for a in attrs["axes"]:
         if x.shape[a] not in (1, None):
-            raise ShapeError(f"cannot squeeze axis {a} of size {x.shape[a]}")
+            hint = (" (an integer index past the end of an axis whose size was only known at feed time "
+                    "leaves it empty)") if x.shape[a] == 0 else ""
+            raise ShapeError(f"cannot squeeze axis {a} of size {x.shape[a]}{hint}")
     return tuple(d for i, d in enumerate(x.shape) if i not in attrs["axes"]), x.dtype
 
 
