@@ -172,3 +172,10 @@ def test_jacobian_with_an_unknown_mode():
     x = gc.placeholder((3,), gc.float64)
     with pytest.raises(gc.GraphcError, match="mode must be 'forward', 'reverse' or 'auto'"):
         gc.jacobian(x * x, x, mode="sideways")
+
+
+def test_an_int_index_past_a_feed_time_size_is_reported_at_the_users_line():
+    x = _x()
+    f = gc.function([x], x[5])
+    with pytest.raises(gc.ShapeError, match=r"integer index past the end(.|\n)*x\[5\]"):
+        f(np.ones((2, 3)))
