@@ -1,0 +1,279 @@
+"""Kernel IR -> CUDA C: one `extern "C" __global__` function per kernel (two for a matmul with an epilogue).
+
+Three shapes of kernel, chosen from the IR alone:
+- no reduce dims: a grid-stride loop, one thread per element of the parallel nest;
+- reduce dims: one block per point of the parallel nest (a row); its threads
+  stride over the reduce nest, then combine their partials with warp shuffles
+  and one shared-memory exchange; every thread gets the result, so later phases
+  (softmax's sum after its max) read it, and thread 0 does the final stores.
+  Any axis works: the IR's strides say where each element lives;
+- matmul: C = A @ B by a tiled shared-memory kernel (batches on grid z), then
+  the epilogue (bias, activation...) as a second, elementwise kernel over C.
+
+`render_module(kernels)` gives a `CudaModule`: the source and, per kernel, the
+launches (function name, grid, block) a runtime makes in order.
+
+    module = render_module(plan.kernels)
+    module.source          # CUDA C, the same text for the same kernels
+    module.launches["k3"]  # [Launch("k3", (1024, 1, 1), (256, 1, 1))]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal
+from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Reduction, Store
+
+THREADS = 256          # threads per block for elementwise and reduction kernels
+MAX_BLOCKS = 1 << 16   # grid-stride loops cover the rest
+TILE = 32              # matmul tile edge: 32x32 outputs per block, TILE x 8 threads, 4 rows each
+
+REDUCE_PRELUDE = r"""
+template <typename T> __device__ __forceinline__ T gc_shfl_down(T v, int offset) {
+  return __shfl_down_sync(0xffffffffu, v, offset);
+}
+__device__ __forceinline__ bool gc_shfl_down(bool v, int offset) {
+  return __shfl_down_sync(0xffffffffu, (int)v, offset) != 0;
+}
+struct GcAdd { template <typename T> __device__ static T apply(T a, T b) { return a + b; } };
+struct GcMax { template <typename T> __device__ static T apply(T a, T b) { return gc_max(a, b); } };
+struct GcMin { template <typename T> __device__ static T apply(T a, T b) { return gc_min(a, b); } };
+__device__ __forceinline__ bool gc_max(bool a, bool b) { return a || b; }
+__device__ __forceinline__ bool gc_min(bool a, bool b) { return a && b; }
+
+// Every thread of the block passes its partial and gets the block's total.
+// `scratch` holds one value per warp (<= 32 warps) and is reused: the leading
+// __syncthreads keeps a previous call's readers ahead of this call's writers.
+template <typename Op, typename T> __device__ T gc_block_reduce(T v, T* scratch) {
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+  for (int o = 16; o > 0; o >>= 1) { v = Op::apply(v, gc_shfl_down(v, o)); }
+  __syncthreads();
+  if (lane == 0) { scratch[warp] = v; }
+  __syncthreads();
+  if (warp == 0) {
+    v = lane < warps ? scratch[lane] : scratch[0];
+    for (int o = 16; o > 0; o >>= 1) { v = Op::apply(v, gc_shfl_down(v, o)); }
+    if (lane == 0) { scratch[0] = v; }
+  }
+  __syncthreads();
+  return scratch[0];
+}
+"""
+
+
+@dataclass(frozen=True)
+class Launch:
+    function: str
+    grid: tuple
+    block: tuple
+    shared_bytes: int = 0
+
+
+@dataclass
+class CudaModule:
+    source: str
+    launches: dict[str, list[Launch]] = field(default_factory=dict)  # kernel name -> launches in order
+    params: dict[str, list[str]] = field(default_factory=dict)       # kernel name -> buffer names, in order
+
+
+def _blocks(n: int, per_block: int) -> int:
+    return max(1, min(MAX_BLOCKS, -(-n // per_block)))
+
+
+class CudaKernelRenderer:
+    """Renders one kernel of the kernel IR."""
+
+    def __init__(self, kernel: Kernel):
+        self.k = kernel
+        self.lines: list[str] = []
+        self.launches: list[Launch] = []
+        self.temps = 0
+        # buffers are named by position, not by node id: the same graph built twice renders the same text
+        self.local = {p.name: f"p{i}" for i, p in enumerate(kernel.params)}
+
+    # ---- text helpers -------------------------------------------------------------------------
+
+    def signature(self, name: str) -> str:
+        params = []
+        for p in self.k.params:
+            const = "const " if p.role == "input" else ""
+            params.append(f"{const}{c_type(p.dtype)}* __restrict__ {self.local[p.name]}")
+        return f'extern "C" __global__ void __launch_bounds__({THREADS}) {name}({", ".join(params)})'
+
+    def index(self, access) -> str:
+        terms = [str(access.offset)] if access.offset or not any(access.strides) else []
+        terms += [f"i{d} * {s}LL" if s != 1 else f"i{d}" for d, s in enumerate(access.strides) if s]
+        return " + ".join(terms)
+
+    def operand(self, i: int) -> str:
+        op = self.k.operands[i]
+        if isinstance(op, Load):
+            return f"{self.local[op.access.buffer]}[{self.index(op.access)}]"
+        if isinstance(op, Accumulator):
+            return f"acc{op.index}"
+        if isinstance(op, LoopIndex):
+            return f"(long long)i{op.dim}"
+        raise TypeError(f"unknown operand {op!r}")
+
+    def emit_values(self, exprs, indent: str) -> list[str]:
+        """Emit expressions in one scope, sharing their common subexpressions; returns their names."""
+        emitter = ScalarEmitter(self.operand, prefix=f"v{self.temps}_")
+        names = [emitter.emit(e) for e in exprs]
+        self.temps += 1
+        self.lines += [indent + line for line in emitter.lines]
+        return names
+
+    def stores(self, stores: list[Store], indent: str) -> None:
+        names = self.emit_values([s.expr for s in stores], indent)
+        for st, name in zip(stores, names, strict=True):
+            param = next(p for p in self.k.params if p.name == st.access.buffer)
+            target = f"{self.local[st.access.buffer]}[{self.index(st.access)}]"
+            self.lines.append(f"{indent}{target} = ({c_type(param.dtype)}){name};")
+
+    def unflatten(self, flat: str, dims: list[int], indent: str) -> None:
+        """Declare i<d> for each of `dims` from the flat index `flat` (row-major over dims)."""
+        if not dims:
+            return
+        self.lines.append(f"{indent}long long {flat}_rem = {flat};")
+        for d in reversed(dims[1:]):
+            size = self.k.dims[d].size
+            self.lines.append(f"{indent}const long long i{d} = {flat}_rem % {size}LL; {flat}_rem /= {size}LL;")
+        self.lines.append(f"{indent}const long long i{dims[0]} = {flat}_rem;")
+
+    def extent(self, dims: list[int]) -> int:
+        return int(np.prod([self.k.dims[d].size for d in dims], dtype=np.int64))
+
+    # ---- kernels ------------------------------------------------------------------------------
+
+    def render(self) -> str:
+        parts = []
+        if self.k.matmul is not None:
+            parts.append(self.render_matmul())
+        if any(p.stores or p.reductions for p in self.k.phases) or self.k.final_stores:
+            parts.append(self.render_reduce() if self.k.reduce_dims else self.render_elementwise())
+        return "\n".join(parts)
+
+    def body(self, name: str) -> str:
+        text = "\n".join([self.signature(name) + " {", *self.lines, "}", ""])
+        self.lines = []
+        return text
+
+    def render_elementwise(self) -> str:
+        k, par = self.k, self.k.parallel_dims
+        n = self.extent(par)
+        self.lines.append(f"  const long long n = {n}LL;")
+        self.lines.append("  for (long long flat = (long long)blockIdx.x * blockDim.x + threadIdx.x; flat < n;"
+                          " flat += (long long)gridDim.x * blockDim.x) {")
+        self.unflatten("flat", par, "    ")
+        for phase in k.phases:
+            self.stores(phase.stores, "    ")
+        self.stores(k.final_stores, "    ")
+        self.lines.append("  }")
+        self.launches.append(Launch(k.name, (_blocks(n, THREADS), 1, 1), (THREADS, 1, 1)))
+        return self.body(k.name)
+
+    def render_reduce(self) -> str:
+        k, par, red = self.k, self.k.parallel_dims, self.k.reduce_dims
+        rows, n = self.extent(par), self.extent(red)
+        threads = min(THREADS, max(32, 1 << max(0, (n - 1).bit_length())))
+        widest = max((np.dtype(r.dtype).itemsize for r in k.reductions()), default=8)
+        self.lines.append(f"  __shared__ __align__(8) unsigned char scratch[32 * {max(widest, 8)}];")
+        self.lines.append(f"  for (long long row = blockIdx.x; row < {rows}LL; row += gridDim.x) {{")
+        self.unflatten("row", par, "    ")
+        first = 0
+        for phase in k.phases:
+            accs = range(first, first + len(phase.reductions))
+            for i, r in zip(accs, phase.reductions, strict=True):
+                self.lines.append(f"    {c_type(r.dtype)} acc{i} = {literal(r.identity, r.dtype)};")
+            self.lines.append(f"    for (long long red = threadIdx.x; red < {n}LL; red += blockDim.x) {{")
+            self.unflatten("red", red, "      ")
+            values = self.emit_values([r.expr for r in phase.reductions], "      ")
+            for i, r, v in zip(accs, phase.reductions, values, strict=True):
+                self.lines.append(f"      acc{i} = {_combine(r)}::apply(acc{i}, ({c_type(r.dtype)}){v});")
+            self.stores(phase.stores, "      ")
+            self.lines.append("    }")
+            for i, r in zip(accs, phase.reductions, strict=True):
+                t = c_type(r.dtype)
+                self.lines.append(f"    acc{i} = gc_block_reduce<{_combine(r)}, {t}>(acc{i}, ({t}*)scratch);")
+            first += len(phase.reductions)
+        if k.final_stores:
+            self.lines.append("    if (threadIdx.x == 0) {")
+            self.stores(k.final_stores, "      ")
+            self.lines.append("    }")
+        self.lines.append("  }")
+        self.launches.append(Launch(k.name, (_blocks(rows, 1), 1, 1), (threads, 1, 1)))
+        return self.body(k.name)
+
+    def render_matmul(self) -> str:
+        mm, name = self.k.matmul, f"{self.k.name}_matmul"
+        t, acc_t = c_type(mm.dtype), c_type(mm.dtype)
+        batch = int(np.prod(mm.batch, dtype=np.int64))
+        lines = self.lines
+        lines.append(f"  __shared__ {t} As[{TILE}][{TILE} + 1];")
+        lines.append(f"  __shared__ {t} Bs[{TILE}][{TILE} + 1];")
+        lines.append("  const int tx = threadIdx.x, ty = threadIdx.y;  // 32 x 8 threads, 4 rows of C each")
+        lines.append(f"  const long long row0 = (long long)blockIdx.y * {TILE};")
+        lines.append(f"  const long long col = (long long)blockIdx.x * {TILE} + tx;")
+        lines.append(f"  for (long long b = blockIdx.z; b < {batch}LL; b += gridDim.z) {{")
+        lines.append("    long long b_rem = b;")
+        offs = {"a": str(mm.a.offset), "b": str(mm.b.offset), "c": str(mm.c.offset)}
+        for d in reversed(range(len(mm.batch))):
+            lines.append(f"    const long long bi{d} = b_rem % {mm.batch[d]}LL; b_rem /= {mm.batch[d]}LL;")
+            for key, mat in (("a", mm.a), ("b", mm.b), ("c", mm.c)):
+                if mat.batch_strides[d]:
+                    offs[key] += f" + bi{d} * {mat.batch_strides[d]}LL"
+        for key in offs:
+            lines.append(f"    const long long off_{key} = {offs[key]};")
+        a, b, c = mm.a, mm.b, mm.c
+        lines.append(f"    {acc_t} sum[4] = {{0, 0, 0, 0}};")
+        lines.append(f"    for (long long k0 = 0; k0 < {mm.k}LL; k0 += {TILE}) {{")
+        lines.append("      for (int r = ty; r < 32; r += 8) {")
+        lines.append("        const long long ar = row0 + r, ak = k0 + tx, bk = k0 + r, bc = col;")
+        lines.append(f"        As[r][tx] = (ar < {mm.m}LL && ak < {mm.k}LL) ? "
+                     f"{self.local[a.buffer]}[off_a + ar * {a.row_stride}LL + ak * {a.col_stride}LL] : ({t})0;")
+        lines.append(f"        Bs[r][tx] = (bk < {mm.k}LL && bc < {mm.n}LL) ? "
+                     f"{self.local[b.buffer]}[off_b + bk * {b.row_stride}LL + bc * {b.col_stride}LL] : ({t})0;")
+        lines.append("      }")
+        lines.append("      __syncthreads();")
+        lines.append("      #pragma unroll 8")
+        lines.append(f"      for (int kk = 0; kk < {TILE}; ++kk) {{")
+        lines.append(f"        const {t} bv = Bs[kk][tx];")
+        lines.append("        #pragma unroll")
+        lines.append("        for (int q = 0; q < 4; ++q) { sum[q] += As[ty + 8 * q][kk] * bv; }")
+        lines.append("      }")
+        lines.append("      __syncthreads();")
+        lines.append("    }")
+        lines.append("    for (int q = 0; q < 4; ++q) {")
+        lines.append("      const long long r = row0 + ty + 8 * q;")
+        lines.append(f"      if (r < {mm.m}LL && col < {mm.n}LL) {{ "
+                     f"{self.local[c.buffer]}[off_c + r * {c.row_stride}LL + col * {c.col_stride}LL] = sum[q]; }}")
+        lines.append("    }")
+        lines.append("  }")
+        grid = (max(1, -(-mm.n // TILE)), max(1, -(-mm.m // TILE)), max(1, min(batch, 65535)))
+        if mm.m and mm.n:
+            self.launches.append(Launch(name, grid, (TILE, 8, 1)))
+        text = "\n".join([self.signature(name).replace(f"__launch_bounds__({THREADS})", "__launch_bounds__(256)")
+                          + " {", *lines, "}", ""])
+        self.lines = []
+        return text
+
+
+def _combine(r: Reduction) -> str:
+    return {"add": "GcAdd", "max": "GcMax", "min": "GcMin"}[r.combine]
+
+
+def render_module(kernels: list[Kernel]) -> CudaModule:
+    """All kernels of a plan in one translation unit (one nvcc run compiles them all)."""
+    parts = ["// generated by graphc: CUDA backend", "#include <cuda_runtime.h>", PRELUDE, REDUCE_PRELUDE]
+    module = CudaModule("")
+    for k in kernels:
+        r = CudaKernelRenderer(k)
+        parts.append(f"// {k.name}: {', '.join(k.ops) or k.kind}")
+        parts.append(r.render())
+        module.launches[k.name] = r.launches
+        module.params[k.name] = [p.name for p in k.params]
+    module.source = "\n".join(parts)
+    return module

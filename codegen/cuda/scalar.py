@@ -1,0 +1,152 @@
+"""CUDA C for every `graphc.scalar` primitive, in float32 (the `f`-suffixed libm), float64, ints and bool.
+
+An expression tree becomes a list of `const T tN = ...;` lines (one per distinct
+subexpression, so a value used twice is computed once) and the name of its
+result; names are numbered in walk order, so the same tree gives the same text.
+
+    >>> x = Scalar.arg(0, np.dtype("float32"))
+    >>> ScalarEmitter(lambda i: "x[i]").emit(call("exp", x))
+    't1'    # lines: ['const float t0 = x[i];', 'const float t1 = expf(t0);']
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from graphc.scalar import PRIMITIVES, Scalar
+
+C_TYPES = {
+    "float32": "float", "float64": "double", "bool": "bool",
+    "int8": "signed char", "int16": "short", "int32": "int", "int64": "long long",
+    "uint8": "unsigned char", "uint16": "unsigned short", "uint32": "unsigned int", "uint64": "unsigned long long",
+}
+
+# helpers the expressions call: NaN-propagating max/min as numpy, a stable sigmoid, integer abs/pow
+PRELUDE = r"""
+template <typename T> __device__ __forceinline__ T gc_max(T a, T b) { return (a != a || a > b) ? a : b; }
+template <typename T> __device__ __forceinline__ T gc_min(T a, T b) { return (a != a || a < b) ? a : b; }
+template <typename T> __device__ __forceinline__ T gc_abs(T a) { return a < T(0) ? T(-a) : a; }
+__device__ __forceinline__ bool gc_abs(bool a) { return a; }
+__device__ __forceinline__ float gc_sigmoid(float x) {
+  if (x >= 0.0f) { return 1.0f / (1.0f + expf(-x)); }
+  const float e = expf(x); return e / (1.0f + e);
+}
+__device__ __forceinline__ double gc_sigmoid(double x) {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  const double e = exp(x); return e / (1.0 + e);
+}
+template <typename T> __device__ __forceinline__ T gc_ipow(T base, T e) {
+  T result = 1;
+  if (e < 0) { return base == 1 ? T(1) : (base == T(-1) ? ((e & 1) ? T(-1) : T(1)) : T(0)); }
+  while (e) { if (e & 1) { result *= base; } base *= base; e >>= 1; }
+  return result;
+}
+"""
+
+_FLOAT_FNS = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh", "sqrt": "sqrt",
+              "log1p": "log1p", "expm1": "expm1", "floor": "floor", "pow": "pow"}
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
+          "eq": "==", "ne": "!=", "and": "&&", "or": "||"}
+
+
+def c_type(dtype) -> str:
+    name = np.dtype(dtype).name
+    if name not in C_TYPES:
+        raise NotImplementedError(f"the CUDA backend has no type for {name}")
+    return C_TYPES[name]
+
+
+def literal(value, dtype) -> str:
+    """An exact C literal of `value` as `dtype` (inf and NaN through their bit patterns)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "b":
+        return "true" if value else "false"
+    if dtype.kind in "iu":
+        v = int(value)
+        if dtype.itemsize < 8:
+            return f"(({c_type(dtype)}){v})"
+        if dtype.kind == "u":
+            return f"{v}ULL"
+        return f"({v + 1}LL - 1)" if v == np.iinfo(np.int64).min else f"{v}LL"
+    v = float(value)
+    f32 = dtype == np.float32
+    if math.isnan(v):
+        return "__int_as_float(0x7fc00000)" if f32 else "__longlong_as_double(0x7ff8000000000000LL)"
+    if math.isinf(v):
+        bits = ("0xff800000" if v < 0 else "0x7f800000") if f32 else \
+            ("0xfff0000000000000ULL" if v < 0 else "0x7ff0000000000000ULL")
+        return f"__int_as_float({bits})" if f32 else f"__longlong_as_double((long long){bits})"
+    text = repr(v)  # shortest round-trip text of the double; as float it rounds to the same float32
+    if "e" not in text and "." not in text and "inf" not in text:
+        text += ".0"
+    return f"{text}f" if f32 else text
+
+
+def primitive(op: str, dtype: np.dtype, args: list[str], arg_dtypes: list[np.dtype], target=None) -> str:
+    """CUDA C for one primitive applied to already-named operands."""
+    dtype = np.dtype(dtype)
+    floaty = (arg_dtypes[0] if arg_dtypes else dtype).kind == "f"
+    suffix = "f" if floaty and (arg_dtypes[0] if arg_dtypes else dtype) == np.float32 else ""
+    if op in _INFIX:
+        return f"({args[0]} {_INFIX[op]} {args[1]})"
+    if op == "neg":
+        return f"(!{args[0]})" if dtype.kind == "b" else f"(-{args[0]})"
+    if op == "not":
+        return f"(!{args[0]})"
+    if op in ("max", "min"):
+        return f"gc_{op}({args[0]}, {args[1]})"
+    if op == "abs":
+        return f"fabs{suffix}({args[0]})" if floaty else f"gc_abs({args[0]})"
+    if op == "sigmoid":
+        return f"gc_sigmoid({args[0]})"
+    if op == "select":
+        return f"({args[0]} ? {args[1]} : {args[2]})"
+    if op == "cast":
+        if np.dtype(target).kind == "b":
+            return f"({args[0]} != 0)"
+        return f"(({c_type(target)}){args[0]})"
+    if op == "pow" and not floaty:
+        return f"gc_ipow({args[0]}, {args[1]})"
+    if op == "floor" and not floaty:
+        return args[0]
+    if op in _FLOAT_FNS:
+        if not floaty:
+            raise NotImplementedError(f"{op} on {dtype} (the op's scalar rule should cast to float first)")
+        return f"{_FLOAT_FNS[op]}{suffix}({', '.join(args)})"
+    raise NotImplementedError(f"CUDA renderer lacks scalar primitive {op}")
+
+
+assert set(PRIMITIVES) - {"arg", "const"} <= set(_INFIX) | set(_FLOAT_FNS) | {
+    "neg", "not", "max", "min", "abs", "sigmoid", "select", "cast"}, "a scalar primitive has no CUDA rendering"
+
+
+class ScalarEmitter:
+    """Emits an expression as named temporaries; `operand(i)` gives the C text of leaf `arg i`."""
+
+    def __init__(self, operand: Callable[[int], str], prefix: str = "t"):
+        self.operand = operand
+        self.prefix = prefix
+        self.lines: list[str] = []
+        self.memo: dict[int, tuple[Scalar, str]] = {}  # by id: hashing a shared tree is exponential
+
+    def fresh(self, dtype, text: str) -> str:
+        name = f"{self.prefix}{len(self.lines)}"
+        self.lines.append(f"const {c_type(dtype)} {name} = {text};")
+        return name
+
+    def emit(self, e: Scalar) -> str:
+        if id(e) in self.memo:
+            return self.memo[id(e)][1]
+        if e.op == "const":
+            out = literal(e.value, e.dtype)
+        elif e.op == "arg":
+            out = self.fresh(e.dtype, self.operand(e.value))
+        else:
+            args = [self.emit(a) for a in e.args]
+            text = primitive(e.op, e.dtype, args, [a.dtype for a in e.args], target=e.value)
+            out = self.fresh(e.dtype, text)
+        self.memo[id(e)] = (e, out)  # keeps e alive so its id is not reused
+        return out

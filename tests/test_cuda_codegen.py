@@ -1,0 +1,147 @@
+"""The CUDA renderer: every kernel of a set of graphs compiles with nvcc for sm_80 and sm_90, deterministically.
+
+Runs everywhere nvcc is installed (no GPU needed); skips, saying so, without nvcc.
+All kernels of one graph are one .cu file: one nvcc run per graph and arch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from codegen.cuda.nvcc import find_nvcc, nvcc_compile
+from codegen.cuda.renderer import render_module
+from codegen.cuda.scalar import PRELUDE, ScalarEmitter, literal
+from graphc import scalar as sc
+from graphc.compile import plan_kernels
+from graphc.program import specialize
+
+needs_nvcc = pytest.mark.skipif(find_nvcc() is None, reason="nvcc (CUDA toolkit) not installed")
+ARCHS = ["sm_80", "sm_90"]
+f32 = np.dtype("float32")
+
+
+def elementwise_chain():
+    x = gc.placeholder((None, 33), gc.float32)
+    y = gc.placeholder((33,), gc.float32)
+    z = gc.tanh(x * 2.0 + y) * gc.exp(-x) + gc.sigmoid(x) - gc.log1p(gc.abs(x)) + gc.sqrt(gc.abs(y))
+    return [x, y], [z, gc.maximum(z, 0.0), gc.less(x, y)], [(4, 33), (33,)]
+
+
+def reductions():
+    x = gc.placeholder((None, 5, 7), gc.float32)
+    outs = [gc.sum(x, axis=0), gc.sum(x, axis=1), gc.max(x, axis=2), gc.min(x), gc.mean(x, axis=(0, 2))]
+    return [x], outs, [(6, 5, 7)]
+
+
+def softmax_cross_entropy():
+    logits = gc.placeholder((None, 10), gc.float64)
+    labels = gc.placeholder((None,), gc.int64)
+    loss = gc.mean(gc.softmax_cross_entropy(logits, labels))
+    return [logits, labels], [loss, gc.grad(loss, [logits])[0]], [(8, 10), (8,)]
+
+
+def matmul_epilogue():
+    x = gc.placeholder((None, 24), gc.float32)
+    w = gc.variable(np.ones((24, 40), np.float32))
+    b = gc.variable(np.zeros(40, np.float32))
+    y = gc.relu(x @ w + b)
+    return [x], [y], [(16, 24)]
+
+
+def mlp_training_step():
+    x = gc.placeholder((None, 20), gc.float32)
+    t = gc.placeholder((None, 3), gc.float32)
+    rng = np.random.default_rng(0)
+    w1 = gc.variable(rng.normal(size=(20, 32)).astype(np.float32))
+    w2 = gc.variable(rng.normal(size=(32, 3)).astype(np.float32))
+    loss = gc.mean((gc.relu(x @ w1) @ w2 - t) ** 2)
+    g1, g2 = gc.grad(loss, [w1, w2])
+    return [x, t], [loss, g1, g2], [(8, 20), (8, 3)]
+
+
+GRAPHS = {f.__name__: f for f in (elementwise_chain, reductions, softmax_cross_entropy, matmul_epilogue,
+                                  mlp_training_step)}
+
+
+def cuda_source(name: str) -> str:
+    inputs, outputs, shapes = GRAPHS[name]()
+    _, plan = plan_kernels(specialize(inputs, outputs, [], shapes))
+    assert plan.kernels, name
+    return render_module(plan.kernels).source
+
+
+@needs_nvcc
+@pytest.mark.parametrize("arch", ARCHS)
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_every_kernel_compiles(name, arch):
+    ptx = nvcc_compile(cuda_source(name), arch, "ptx").decode()
+    assert ".entry" in ptx
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_source_is_deterministic(name):
+    assert cuda_source(name) == cuda_source(name)
+
+
+def every_primitive_kernel() -> str:
+    """One kernel applying every scalar primitive to float32, float64, int and bool operands."""
+    lines = []
+    for dtype in ("float32", "float64"):
+        a, b = sc.Scalar.arg(0, dtype), sc.Scalar.arg(1, dtype)
+        exprs = [sc.call(op, a, b) for op, n in sc.PRIMITIVES.items() if n == 2 and op not in ("and", "or")]
+        exprs += [sc.call(op, a) for op, n in sc.PRIMITIVES.items() if n == 1 and op not in ("not", "cast")]
+        exprs += [sc.call("select", sc.call("lt", a, b), a, b), sc.cast(a, "int32"), sc.cast(a, "bool"),
+                  sc.const(float("inf"), dtype), sc.const(float("nan"), dtype), sc.const(-1.5e-30, dtype)]
+        exprs += [sc.call(op, sc.call("lt", a, b), sc.call("gt", a, b)) for op in ("and", "or")]
+        exprs.append(sc.call("not", sc.call("lt", a, b)))
+        emitter = ScalarEmitter(lambda i, d=dtype: f"p{i}_{d}[i]", prefix=f"{dtype}_")
+        names = [emitter.emit(e) for e in exprs]
+        lines += emitter.lines + [f"out_{dtype}[i] = (double){n};" for n in names]
+    for dtype in ("int32", "int64"):
+        a, b = sc.Scalar.arg(0, dtype), sc.Scalar.arg(1, dtype)
+        exprs = [sc.call(op, a, b) for op in ("add", "sub", "mul", "max", "min", "pow", "lt")]
+        exprs += [sc.call(op, a) for op in ("neg", "abs", "floor")] + [sc.cast(a, "float32"), sc.const(-2**31, dtype)]
+        emitter = ScalarEmitter(lambda i: f"(({'int' if dtype == 'int32' else 'long long'})p{i}_float64[i])",
+                                prefix=f"{dtype}_")
+        names = [emitter.emit(e) for e in exprs]
+        lines += emitter.lines + [f"out_float64[i] += (double){n};" for n in names]
+    params = ", ".join(f"const {t}* p{i}_{d}" for d, t in (("float32", "float"), ("float64", "double"))
+                       for i in range(2))
+    body = "\n    ".join(lines)
+    return (PRELUDE + f'extern "C" __global__ void every_primitive({params}, double* out_float32, double* out_float64)'
+            f" {{\n  const long long i = blockIdx.x * blockDim.x + threadIdx.x;\n  {{\n    {body}\n  }}\n}}\n")
+
+
+@needs_nvcc
+@pytest.mark.parametrize("arch", ARCHS)
+def test_every_scalar_primitive_compiles(arch):
+    assert "every_primitive" in nvcc_compile(every_primitive_kernel(), arch, "ptx").decode()
+
+
+def test_literals_are_exact():
+    assert literal(0.1, f32) == "0.1f"
+    assert literal(float(np.float32(0.1)), f32) == f"{float(np.float32(0.1))!r}f"
+    assert literal(3, "float64") == "3.0"
+    assert literal(np.iinfo(np.int64).min, "int64") == "(-9223372036854775807LL - 1)"
+    assert literal(float("-inf"), f32) == "__int_as_float(0xff800000)"
+    assert literal(True, "bool") == "true"
+
+
+def test_shared_subexpressions_are_computed_once():
+    x = sc.Scalar.arg(0, f32)
+    e = sc.call("exp", x)
+    emitter = ScalarEmitter(lambda i: "x[i]")
+    emitter.emit(sc.call("add", e, e))
+    assert sum("expf" in line for line in emitter.lines) == 1
+
+
+def test_reduction_kernel_uses_warp_shuffles_and_shared_memory():
+    source = cuda_source("reductions")
+    assert "gc_block_reduce<" in source and "__shfl_down_sync" in source and "__shared__" in source
+
+
+def test_matmul_is_a_tiled_shared_memory_kernel_followed_by_its_epilogue():
+    source = cuda_source("matmul_epilogue")
+    assert "_matmul(" in source and "__shared__ float As" in source
