@@ -17,6 +17,7 @@ from graphc.program import Program
 _FACTORIES: dict[str, str] = {
     "numpy": "graphc.backends:_build_reference",
     "llvm": "graphc.compile:build_llvm",
+    "cuda": "runtime.cuda_backend:build_cuda",
 }
 
 

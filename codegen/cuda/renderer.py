@@ -47,14 +47,14 @@ __device__ __forceinline__ bool gc_min(bool a, bool b) { return a && b; }
 // Every thread of the block passes its partial and gets the block's total.
 // `scratch` holds one value per warp (<= 32 warps) and is reused: the leading
 // __syncthreads keeps a previous call's readers ahead of this call's writers.
-template <typename Op, typename T> __device__ T gc_block_reduce(T v, T* scratch) {
+template <typename Op, typename T> __device__ T gc_block_reduce(T v, T* scratch, T identity) {
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
   for (int o = 16; o > 0; o >>= 1) { v = Op::apply(v, gc_shfl_down(v, o)); }
   __syncthreads();
   if (lane == 0) { scratch[warp] = v; }
   __syncthreads();
   if (warp == 0) {
-    v = lane < warps ? scratch[lane] : scratch[0];
+    v = lane < warps ? scratch[lane] : identity;
     for (int o = 16; o > 0; o >>= 1) { v = Op::apply(v, gc_shfl_down(v, o)); }
     if (lane == 0) { scratch[0] = v; }
   }
@@ -197,7 +197,7 @@ class CudaKernelRenderer:
             self.lines.append("    }")
             for i, r in zip(accs, phase.reductions, strict=True):
                 t = c_type(r.dtype)
-                self.lines.append(f"    acc{i} = gc_block_reduce<{_combine(r)}, {t}>(acc{i}, ({t}*)scratch);")
+                self.lines.append(f"    acc{i} = gc_block_reduce<{_combine(r)}, {t}>(acc{i}, ({t}*)scratch, {literal(r.identity, r.dtype)});")
             first += len(phase.reductions)
         if k.final_stores:
             self.lines.append("    if (threadIdx.x == 0) {")

@@ -1,0 +1,209 @@
+"""The CUDA backend's runtime: compile the rendered source (cached by hash), place buffers, run the plan.
+
+Compilation: nvcc to a cubin for the device's arch (codegen.cuda.nvcc), else
+NVRTC through cuda-python; the binary is cached by a hash of (source, arch,
+flags) in memory and under ~/.cache/graphc/cuda, so a second process skips nvcc.
+
+Memory: the same ExecutionPlan as the LLVM backend (graphc.compile.plan_kernels):
+one device arena of the planned peak for intermediates, a device buffer per
+input (copied in each call), per output (copied out), per constant (uploaded
+once) and per variable.  Variables stay resident on the device: a variable is
+uploaded only when the host value passed in is not the array this executable
+returned for it last time (the session stores our result as is, so an
+unchanged variable is never re-uploaded; `var.assign(v)` is); updates are
+computed into the plan's buffers, copied into the resident variables after
+every kernel ran (updates are simultaneous), and fetched for the session.
+
+    exe = build_cuda(program, {})    # BackendError here when no GPU/driver/binding
+    outputs, new_values = exe(inputs, variables)
+    exe.cuda_source()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
+from codegen.cuda.renderer import CudaModule, render_module
+from graphc.errors import BackendError, FeedError
+from runtime.cuda_launch import Launcher, open_launcher
+
+ALIGN = 256
+_BINARIES: dict[str, bytes] = {}
+
+
+def cache_dir() -> str:
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(root, "graphc", "cuda")
+
+
+def compile_binary(source: str, arch: str) -> bytes:
+    """A cubin of `source` for `arch`, from the memory cache, the disk cache, nvcc or NVRTC (in that order)."""
+    key = hashlib.sha256("\0".join([source, arch, *NVCC_FLAGS]).encode()).hexdigest()
+    if key in _BINARIES:
+        return _BINARIES[key]
+    path = os.path.join(cache_dir(), f"{key}.cubin")
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            binary = f.read()
+    else:
+        binary = nvcc_compile(source, arch, "cubin") if find_nvcc() else nvrtc_compile(source, arch)
+        try:
+            os.makedirs(cache_dir(), exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as f:
+                f.write(binary)
+            os.replace(tmp, path)  # atomic: a concurrent process never reads half a cubin
+        except OSError:
+            pass  # a read-only home only costs a recompile next time
+    _BINARIES[key] = binary
+    return binary
+
+
+def nvrtc_compile(source: str, arch: str) -> bytes:
+    """A cubin through NVRTC (cuda-python's nvrtc module), for machines with the driver but no toolkit."""
+    try:
+        try:
+            from cuda.bindings import nvrtc
+        except ImportError:
+            from cuda import nvrtc
+    except ImportError:
+        raise BackendError("nvcc not found and NVRTC unavailable (install the CUDA toolkit or cuda-python)") from None
+
+    def check(result, what):
+        err, *values = result
+        if int(err) != 0:
+            raise BackendError(f"NVRTC {what} failed: {err}")
+        return values[0] if values else None
+
+    prog = check(nvrtc.nvrtcCreateProgram(source.encode(), b"graphc.cu", 0, [], []), "nvrtcCreateProgram")
+    options = [f"--gpu-architecture={arch}".encode(), b"-std=c++17", b"-default-device"]
+    err, = nvrtc.nvrtcCompileProgram(prog, len(options), options)
+    if int(err) != 0:
+        size = check(nvrtc.nvrtcGetProgramLogSize(prog), "nvrtcGetProgramLogSize")
+        log = b" " * size
+        check(nvrtc.nvrtcGetProgramLog(prog, log), "nvrtcGetProgramLog")
+        raise BackendError(f"NVRTC could not compile the generated CUDA for {arch}:\n{log.decode(errors='replace')}")
+    size = check(nvrtc.nvrtcGetCUBINSize(prog), "nvrtcGetCUBINSize")
+    binary = b" " * size
+    check(nvrtc.nvrtcGetCUBIN(prog, binary), "nvrtcGetCUBIN")
+    return binary
+
+
+class CudaExecutable:
+    backend = "cuda"
+
+    def __init__(self, program, plan, module: CudaModule, launcher: Launcher):
+        self.program, self.plan, self.module, self.launcher = program, plan, module, launcher
+        arch = launcher.arch()
+        self._cubin = launcher.load(compile_binary(module.source, arch))
+        self.pointers: dict[str, int] = {}
+        self._owned: list[int] = []
+        arena = launcher.alloc(plan.arena_bytes + ALIGN) if plan.arena_bytes else 0
+        if arena:
+            self._owned.append(arena)
+        base = arena + (-arena) % ALIGN
+        for name, spec in plan.buffers.items():
+            if spec.kind == "arena":
+                self.pointers[name] = base + spec.offset
+            else:
+                self.pointers[name] = self._alloc(spec.nbytes)
+                if spec.kind == "constant":
+                    launcher.htod(self.pointers[name], np.ascontiguousarray(spec.value, dtype=spec.dtype))
+        self.calls = []
+        for k in plan.kernels:
+            args = [self.pointers[p.name] for p in k.params]
+            for launch in module.launches[k.name]:
+                fn = launcher.function(self._cubin, launch.function)
+                self.calls.append((fn, launch, args))
+        self._resident: dict[int, np.ndarray] = {}  # variable index -> the host array the device copy equals
+        self._variables = [(n, s) for n, s in plan.buffers.items() if s.kind == "variable"]
+        self._inputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "input"]
+        updated = [program.variables[i] for i in program.updated]
+        from codegen.lower import buffer_name
+
+        self._writebacks = [(buffer_name(var), name) for var, name in zip(updated, plan.new_values, strict=True)]
+
+    def _alloc(self, nbytes: int) -> int:
+        ptr = self.launcher.alloc(nbytes)
+        self._owned.append(ptr)
+        return ptr
+
+    def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray]):
+        p, launcher = self.program, self.launcher
+        if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
+            raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
+                            f"got {len(inputs)} and {len(variables)}")
+        for name, spec in self._inputs:
+            launcher.htod(self.pointers[name], _checked(inputs[spec.index], p.inputs[spec.index], "input"))
+        for name, spec in self._variables:
+            value = variables[spec.index]
+            if self._resident.get(spec.index) is not value:
+                launcher.htod(self.pointers[name], _checked(value, p.variables[spec.index], "variable"))
+                self._resident[spec.index] = value
+        for fn, launch, args in self.calls:
+            launcher.launch(fn, launch.grid, launch.block, launch.shared_bytes, args)
+        outputs = [self._fetch(name) for name in self.plan.outputs]
+        new_values = [self._fetch(name) for name in self.plan.new_values]
+        for (var_name, new_name), value in zip(self._writebacks, new_values, strict=True):
+            if var_name != new_name:
+                launcher.dtod(self.pointers[var_name], self.pointers[new_name], value.nbytes)
+        for index, value in zip(p.updated, new_values, strict=True):
+            self._resident[index] = value  # the session stores this very array: no upload next call
+        launcher.synchronize()
+        return outputs, new_values
+
+    def _fetch(self, name: str) -> np.ndarray:
+        spec = self.plan.buffers[name]
+        if spec.kind == "constant":
+            return np.array(spec.value, dtype=spec.dtype)
+        out = np.empty(spec.shape, spec.dtype)
+        self.launcher.dtoh(out, self.pointers[name])  # synchronous: waits for the kernels before it
+        return out
+
+    def __del__(self):
+        launcher = getattr(self, "launcher", None)
+        for ptr in getattr(self, "_owned", []):
+            try:
+                launcher.free(ptr)
+            except Exception:  # interpreter shutdown: the context may be gone already
+                pass
+
+    # ---- inspection ---------------------------------------------------------------------------
+
+    def cuda_source(self) -> str:
+        """The generated CUDA C of every kernel (what `graphc compile --target cuda --emit cuda` prints)."""
+        return self.module.source
+
+    def memory_plan(self):
+        return self.plan.memory
+
+    def kernels(self) -> list[dict]:
+        return [k.describe() for k in self.plan.kernels]
+
+
+def _checked(array, node, what: str) -> np.ndarray:
+    array = np.asarray(array)
+    if array.dtype != node.dtype or array.shape != tuple(node.shape):
+        raise FeedError(f"{what} {node.label!r} expects {node.dtype} of shape {tuple(node.shape)}, "
+                        f"got {array.dtype} of shape {array.shape}")
+    return np.ascontiguousarray(array)
+
+
+def render_program(program, options: dict | None = None) -> tuple:
+    """(program after passes, plan, CudaModule): everything short of a device, for `graphc compile --target cuda`."""
+    from graphc.compile import plan_kernels
+
+    program, plan = plan_kernels(program, options or {})
+    return program, plan, render_module(plan.kernels)
+
+
+def build_cuda(program, options: dict) -> CudaExecutable:
+    """Backend factory for "cuda".  Checks for the GPU first: no device means a BackendError saying what is missing."""
+    launcher = open_launcher(options.get("cuda_launcher"))
+    program, plan, module = render_program(program, options)
+    return CudaExecutable(program, plan, module, launcher)

@@ -1,0 +1,243 @@
+"""One small launcher interface over NVIDIA's driver API, with two implementations: pycuda and cuda-python.
+
+The CUDA executable needs only: load a cubin, find a function, allocate, copy,
+launch with pointer arguments, synchronize.  `open_launcher()` checks what is
+present, in the order a user can fix it, and raises BackendError naming the
+missing piece: the driver (libcuda.so.1), a Python binding (pycuda, the `cuda`
+extra, else NVIDIA's cuda-python), a device.
+
+    launcher = open_launcher()
+    fn = launcher.function(launcher.load(cubin), "k0")
+    ptr = launcher.alloc(1024); launcher.htod(ptr, array); launcher.launch(fn, (4, 1, 1), (256, 1, 1), 0, [ptr])
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import importlib.util
+
+import numpy as np
+
+from graphc.errors import BackendError
+
+
+class Launcher:
+    """The driver operations the CUDA runtime uses; pointers are ints (device addresses)."""
+
+    name = "abstract"
+
+    def arch(self) -> str:
+        """The device's architecture for nvcc, e.g. "sm_90"."""
+        raise NotImplementedError
+
+    def load(self, image: bytes):
+        raise NotImplementedError
+
+    def function(self, module, name: str):
+        raise NotImplementedError
+
+    def alloc(self, nbytes: int) -> int:
+        raise NotImplementedError
+
+    def free(self, ptr: int) -> None:
+        raise NotImplementedError
+
+    def htod(self, ptr: int, array: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def dtoh(self, array: np.ndarray, ptr: int) -> None:
+        raise NotImplementedError
+
+    def dtod(self, dst: int, src: int, nbytes: int) -> None:
+        raise NotImplementedError
+
+    def launch(self, fn, grid: tuple, block: tuple, shared: int, pointers: list[int]) -> None:
+        raise NotImplementedError
+
+    def synchronize(self) -> None:
+        raise NotImplementedError
+
+
+class PycudaLauncher(Launcher):
+    name = "pycuda"
+
+    def __init__(self):
+        import pycuda.driver as drv
+
+        self.drv = drv
+        drv.init()
+        if drv.Device.count() == 0:
+            raise BackendError("no CUDA device (the driver is loaded but reports 0 devices)")
+        self.device = drv.Device(0)
+        self.context = self.device.retain_primary_context()
+        self.context.push()
+        self._allocations: dict[int, object] = {}
+
+    def arch(self) -> str:
+        major, minor = self.device.compute_capability()
+        return f"sm_{major}{minor}"
+
+    def load(self, image: bytes):
+        return self.drv.module_from_buffer(image)
+
+    def function(self, module, name: str):
+        return module.get_function(name)
+
+    def alloc(self, nbytes: int) -> int:
+        allocation = self.drv.mem_alloc(max(1, nbytes))
+        self._allocations[int(allocation)] = allocation
+        return int(allocation)
+
+    def free(self, ptr: int) -> None:
+        allocation = self._allocations.pop(ptr, None)
+        if allocation is not None:
+            allocation.free()
+
+    def htod(self, ptr: int, array: np.ndarray) -> None:
+        if array.nbytes:
+            self.drv.memcpy_htod(ptr, np.ascontiguousarray(array))
+
+    def dtoh(self, array: np.ndarray, ptr: int) -> None:
+        if array.nbytes:
+            self.drv.memcpy_dtoh(array, ptr)
+
+    def dtod(self, dst: int, src: int, nbytes: int) -> None:
+        if nbytes:
+            self.drv.memcpy_dtod(dst, src, nbytes)
+
+    def launch(self, fn, grid, block, shared, pointers) -> None:
+        fn(*[np.uintp(p) for p in pointers], grid=tuple(grid), block=tuple(block), shared=shared)
+
+    def synchronize(self) -> None:
+        self.drv.Context.synchronize()
+
+
+def _cuda_python_driver():
+    try:
+        from cuda.bindings import driver  # cuda-python >= 12.6
+    except ImportError:
+        from cuda import cuda as driver  # older cuda-python
+    return driver
+
+
+class CudaPythonLauncher(Launcher):
+    name = "cuda-python"
+
+    def __init__(self):
+        self.cu = cu = _cuda_python_driver()
+        self.check(cu.cuInit(0), "cuInit")
+        count = self.check(cu.cuDeviceGetCount(), "cuDeviceGetCount")
+        if count == 0:
+            raise BackendError("no CUDA device (the driver is loaded but reports 0 devices)")
+        self.device = self.check(cu.cuDeviceGet(0), "cuDeviceGet")
+        self.context = self.check(cu.cuDevicePrimaryCtxRetain(self.device), "cuDevicePrimaryCtxRetain")
+        self.check(cu.cuCtxSetCurrent(self.context), "cuCtxSetCurrent")
+        self._modules: list = []
+
+    def check(self, result, what: str):
+        """cuda-python returns (CUresult, values...): raise on an error, return the value(s)."""
+        err, *values = result if isinstance(result, tuple) else (result,)
+        if int(err) != 0:
+            _, text = self.cu.cuGetErrorString(err)
+            message = text.decode() if isinstance(text, bytes) else str(err)
+            raise BackendError(f"CUDA driver call {what} failed: {message}")
+        return values[0] if len(values) == 1 else (values or None)
+
+    def arch(self) -> str:
+        attr = self.cu.CUdevice_attribute
+        major = self.check(self.cu.cuDeviceGetAttribute(
+            attr.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, self.device), "cuDeviceGetAttribute")
+        minor = self.check(self.cu.cuDeviceGetAttribute(
+            attr.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, self.device), "cuDeviceGetAttribute")
+        return f"sm_{major}{minor}"
+
+    def load(self, image: bytes):
+        buffer = np.frombuffer(image + b"\0", np.uint8)  # PTX must be NUL-terminated; a cubin ignores it
+        module = self.check(self.cu.cuModuleLoadData(buffer.ctypes.data), "cuModuleLoadData")
+        self._modules.append((module, buffer))
+        return module
+
+    def function(self, module, name: str):
+        return self.check(self.cu.cuModuleGetFunction(module, name.encode()), f"cuModuleGetFunction({name})")
+
+    def alloc(self, nbytes: int) -> int:
+        return int(self.check(self.cu.cuMemAlloc(max(1, nbytes)), "cuMemAlloc"))
+
+    def free(self, ptr: int) -> None:
+        self.check(self.cu.cuMemFree(self.cu.CUdeviceptr(ptr)), "cuMemFree")
+
+    def htod(self, ptr: int, array: np.ndarray) -> None:
+        if array.nbytes:
+            array = np.ascontiguousarray(array)
+            self.check(self.cu.cuMemcpyHtoD(self.cu.CUdeviceptr(ptr), array.ctypes.data, array.nbytes), "cuMemcpyHtoD")
+
+    def dtoh(self, array: np.ndarray, ptr: int) -> None:
+        if array.nbytes:
+            self.check(self.cu.cuMemcpyDtoH(array.ctypes.data, self.cu.CUdeviceptr(ptr), array.nbytes), "cuMemcpyDtoH")
+
+    def dtod(self, dst: int, src: int, nbytes: int) -> None:
+        if nbytes:
+            self.check(self.cu.cuMemcpyDtoD(self.cu.CUdeviceptr(dst), self.cu.CUdeviceptr(src), nbytes),
+                       "cuMemcpyDtoD")
+
+    def launch(self, fn, grid, block, shared, pointers) -> None:
+        # kernelParams is a void** : an array of addresses, each of one argument's value
+        values = (ctypes.c_void_p * max(1, len(pointers)))(*pointers)
+        args = (ctypes.c_void_p * max(1, len(pointers)))(
+            *[ctypes.addressof(values) + i * ctypes.sizeof(ctypes.c_void_p) for i in range(len(pointers))])
+        self.check(self.cu.cuLaunchKernel(fn, *grid, *block, shared, 0, ctypes.addressof(args), 0), "cuLaunchKernel")
+
+    def synchronize(self) -> None:
+        self.check(self.cu.cuCtxSynchronize(), "cuCtxSynchronize")
+
+
+def driver_library() -> str | None:
+    """The loadable name of the NVIDIA driver library, or None when no driver is installed."""
+    for name in ("libcuda.so.1", "libcuda.so", ctypes.util.find_library("cuda")):
+        if not name:
+            continue
+        try:
+            ctypes.CDLL(name)
+            return name
+        except OSError:
+            continue
+    return None
+
+
+def available_bindings() -> list[str]:
+    found = []
+    if importlib.util.find_spec("pycuda") is not None:
+        found.append("pycuda")
+    try:
+        if importlib.util.find_spec("cuda") is not None:
+            found.append("cuda-python")
+    except (ImportError, ValueError):
+        pass
+    return found
+
+
+_launcher: Launcher | None = None
+
+
+def open_launcher(prefer: str | None = None) -> Launcher:
+    """The process's launcher (one CUDA context per process), opened on first use."""
+    global _launcher
+    if _launcher is not None and prefer in (None, _launcher.name):
+        return _launcher
+    if driver_library() is None:
+        raise BackendError("backend 'cuda' needs a GPU: no NVIDIA driver (libcuda.so.1 not found)")
+    bindings = available_bindings()
+    if not bindings:
+        raise BackendError("backend 'cuda': neither pycuda nor cuda-python is installed "
+                           "(pip install 'graphc[cuda]' for pycuda, or pip install cuda-python)")
+    name = prefer or bindings[0]
+    if name not in bindings:
+        raise BackendError(f"launcher {name!r} is not installed; found {', '.join(bindings)}")
+    try:
+        _launcher = PycudaLauncher() if name == "pycuda" else CudaPythonLauncher()
+    except BackendError:
+        raise
+    except Exception as exc:  # the binding's own error type (pycuda.driver.Error, ...): say which step failed
+        raise BackendError(f"backend 'cuda': could not open the device through {name}: {exc}") from None
+    return _launcher
