@@ -197,7 +197,9 @@ class CudaKernelRenderer:
             self.lines.append("    }")
             for i, r in zip(accs, phase.reductions, strict=True):
                 t = c_type(r.dtype)
-                self.lines.append(f"    acc{i} = gc_block_reduce<{_combine(r)}, {t}>(acc{i}, ({t}*)scratch, {literal(r.identity, r.dtype)});")
+                identity = literal(r.identity, r.dtype)
+                call = f"gc_block_reduce<{_combine(r)}, {t}>(acc{i}, ({t}*)scratch, {identity})"
+                self.lines.append(f"    acc{i} = {call};")
             first += len(phase.reductions)
         if k.final_stores:
             self.lines.append("    if (threadIdx.x == 0) {")

@@ -1,0 +1,211 @@
+"""The CUDA runtime.
+
+Without a GPU: the backend refuses with a BackendError naming what is missing,
+nvcc builds a cached cubin, and the executable's bookkeeping (arena placement,
+resident variables, write-back of updates) is checked through a recording
+launcher that runs no kernels.  On a GPU (marked `gpu`, skipped cleanly
+elsewhere): every op, fusion pattern and gradient equals the numpy reference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from codegen.cuda.nvcc import find_nvcc
+from runtime import cuda as cuda_runtime
+from runtime.cuda_launch import Launcher, available_bindings, driver_library
+
+HAVE_GPU = driver_library() is not None and bool(available_bindings())
+gpu = pytest.mark.skipif(not HAVE_GPU, reason="no NVIDIA driver (libcuda.so.1) or no pycuda/cuda-python: no GPU here")
+needs_nvcc = pytest.mark.skipif(find_nvcc() is None, reason="nvcc not installed")
+
+
+@pytest.mark.skipif(HAVE_GPU, reason="a GPU is present")
+def test_backend_without_gpu_is_a_clear_backend_error():
+    x = gc.placeholder((3,))
+    with pytest.raises(gc.BackendError, match="backend 'cuda' is not available here: (no NVIDIA driver|neither)"):
+        gc.function([x], [gc.exp(x)], backend="cuda")(np.ones(3, np.float32))
+
+
+@needs_nvcc
+def test_binary_is_compiled_once_and_cached_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(cuda_runtime, "_BINARIES", {})
+    source = 'extern "C" __global__ void k(float* x) { x[threadIdx.x] *= 2.0f; }\n'
+    first = cuda_runtime.compile_binary(source, "sm_80")
+    assert first[:4] == b"\x7fELF"  # a cubin is an ELF image
+    assert len(list((tmp_path / "graphc" / "cuda").glob("*.cubin"))) == 1
+    monkeypatch.setattr(cuda_runtime, "_BINARIES", {})
+    monkeypatch.setattr(cuda_runtime, "nvcc_compile", lambda *a: pytest.fail("recompiled despite the disk cache"))
+    assert cuda_runtime.compile_binary(source, "sm_80") == first
+
+
+@needs_nvcc
+def test_compile_error_carries_nvccs_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with pytest.raises(gc.BackendError, match="(?s)nvcc failed for sm_80.*undefined_name"):
+        cuda_runtime.compile_binary('extern "C" __global__ void k() { undefined_name(); }\n', "sm_80")
+
+
+class RecordingLauncher(Launcher):
+    """Device memory as host bytearrays; launches are recorded, not run."""
+
+    name = "recording"
+
+    def __init__(self):
+        self.memory: dict[int, bytearray] = {}
+        self.uploads: list[int] = []
+        self.launches: list[str] = []
+        self.copies: list[tuple] = []
+        self.next = 1 << 20
+
+    def arch(self):
+        return "sm_80"
+
+    def load(self, image):
+        return image
+
+    def function(self, module, name):
+        return name
+
+    def alloc(self, nbytes):
+        ptr, self.next = self.next, self.next + nbytes + 4096
+        self.memory[ptr] = bytearray(nbytes)
+        return ptr
+
+    def free(self, ptr):
+        self.memory.pop(ptr, None)
+
+    def _block(self, ptr):
+        base = max(p for p in self.memory if p <= ptr)
+        return self.memory[base], ptr - base
+
+    def htod(self, ptr, array):
+        self.uploads.append(ptr)
+        block, at = self._block(ptr)
+        block[at:at + array.nbytes] = np.ascontiguousarray(array).tobytes()
+
+    def dtoh(self, array, ptr):
+        block, at = self._block(ptr)
+        array.reshape(-1).view(np.uint8)[:] = np.frombuffer(bytes(block[at:at + array.nbytes]), np.uint8)
+
+    def dtod(self, dst, src, nbytes):
+        self.copies.append((dst, src, nbytes))
+
+    def launch(self, fn, grid, block, shared, pointers):
+        self.launches.append(fn)
+
+    def synchronize(self):
+        pass
+
+
+@needs_nvcc
+def test_variables_stay_resident_and_updates_are_written_back(tmp_path, monkeypatch):
+    from codegen.lower import buffer_name
+    from graphc.program import specialize
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    x = gc.placeholder((None, 4))
+    w = gc.variable(np.ones((4, 3), np.float32))
+    loss = gc.sum((x @ w) ** 2)
+    new_w = w - 0.1 * gc.grad(loss, [w])[0]
+    program = specialize([x], [loss], [(w, new_w)], [(2, 4)])
+    launcher = RecordingLauncher()
+    program, plan, module = cuda_runtime.render_program(program)
+    exe = cuda_runtime.CudaExecutable(program, plan, module, launcher)
+    w_ptr = exe.pointers[buffer_name(w)]
+    feed = np.ones((2, 4), np.float32)
+    _, (new_value,) = exe([feed], [w.value])
+    assert launcher.uploads.count(w_ptr) == 1
+    assert launcher.launches == [launch.function for _, launch, _ in exe.calls]
+    assert any(dst == w_ptr for dst, _, _ in launcher.copies)  # the update lands in the resident copy
+    exe([feed], [new_value])  # what the session stores after the call: no upload
+    assert launcher.uploads.count(w_ptr) == 1
+    exe([feed], [np.zeros((4, 3), np.float32)])  # assigned on the host: uploaded again
+    assert launcher.uploads.count(w_ptr) == 2
+    arena = [s for s in plan.buffers.values() if s.kind == "arena"]
+    assert arena and all(s.offset + s.nbytes <= plan.arena_bytes for s in arena)
+
+
+# ---- on a GPU: every op, fusion pattern and gradient against the numpy reference -----------------
+
+def _compare(inputs, outputs, feeds, rtol=1e-5, atol=1e-6):
+    ref = gc.function(inputs, outputs, backend="numpy")(*feeds)
+    got = gc.function(inputs, outputs, backend="cuda")(*feeds)
+    for r, g in zip(ref, got, strict=True):
+        np.testing.assert_allclose(g, r, rtol=rtol, atol=atol)
+
+
+UNARY = ["exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "log1p", "expm1", "abs", "floor", "neg", "relu"]
+
+
+@gpu
+@pytest.mark.gpu
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_op_matches_numpy(name, dtype):
+    x = gc.placeholder((None, 37), dtype)
+    feed = np.random.default_rng(0).uniform(0.1, 3, (129, 37)).astype(dtype)
+    _compare([x], [getattr(gc, name)(x)], [feed], rtol=2e-6 if dtype == "float32" else 1e-12)
+
+
+@gpu
+@pytest.mark.gpu
+@pytest.mark.parametrize("axis", [None, 0, 1, 2, (0, 2)])
+@pytest.mark.parametrize("reduce", ["sum", "max", "min", "mean"])
+def test_reductions_on_every_axis_match_numpy(reduce, axis):
+    x = gc.placeholder((None, 33, 65), "float32")
+    feed = np.random.default_rng(1).normal(size=(17, 33, 65)).astype(np.float32)
+    _compare([x], [getattr(gc, reduce)(x, axis=axis)], [feed], rtol=1e-5, atol=1e-5)
+
+
+@gpu
+@pytest.mark.gpu
+def test_fused_chain_with_broadcasting_matches_numpy():
+    x, b = gc.placeholder((None, 64)), gc.placeholder((64,))
+    y = gc.where(gc.greater(x, 0.0), gc.tanh(x * b + 1.0), gc.exp(x) - 1.0)
+    rng = np.random.default_rng(2)
+    _compare([x, b], [y, gc.sum(y, axis=0)], [rng.normal(size=(1000, 64)).astype(np.float32),
+                                              rng.normal(size=64).astype(np.float32)], atol=1e-5)
+
+
+@gpu
+@pytest.mark.gpu
+@pytest.mark.parametrize("shape", [(1, 1, 1), (33, 65, 17), (128, 256, 64), (300, 7, 500)])
+def test_matmul_with_epilogue_matches_numpy(shape):
+    m, k, n = shape
+    a, w, bias = gc.placeholder((m, k)), gc.placeholder((k, n)), gc.placeholder((n,))
+    rng = np.random.default_rng(3)
+    feeds = [rng.normal(size=s).astype(np.float32) for s in ((m, k), (k, n), (n,))]
+    _compare([a, w, bias], [gc.relu(a @ w + bias)], feeds, rtol=1e-4, atol=1e-4)
+
+
+@gpu
+@pytest.mark.gpu
+def test_softmax_cross_entropy_and_its_gradient_match_numpy():
+    logits, labels = gc.placeholder((None, 10), "float64"), gc.placeholder((None,), "int64")
+    loss = gc.mean(gc.softmax_cross_entropy(logits, labels))
+    rng = np.random.default_rng(4)
+    feeds = [rng.normal(size=(64, 10)), rng.integers(0, 10, 64)]
+    _compare([logits, labels], [loss, gc.grad(loss, [logits])[0]], feeds, rtol=1e-10, atol=1e-12)
+
+
+@gpu
+@pytest.mark.gpu
+def test_mlp_training_steps_match_numpy():
+    def run(backend):
+        rng = np.random.default_rng(5)
+        x, t = gc.placeholder((None, 20)), gc.placeholder((None, 3))
+        w1 = gc.variable(rng.normal(size=(20, 32)).astype(np.float32) * 0.3)
+        w2 = gc.variable(rng.normal(size=(32, 3)).astype(np.float32) * 0.3)
+        loss = gc.mean((gc.relu(x @ w1) @ w2 - t) ** 2)
+        g1, g2 = gc.grad(loss, [w1, w2])
+        step = gc.function([x, t], [loss], updates=[(w1, w1 - 0.1 * g1), (w2, w2 - 0.1 * g2)], backend=backend)
+        feeds = rng.normal(size=(16, 20)).astype(np.float32), rng.normal(size=(16, 3)).astype(np.float32)
+        losses = [step(*feeds) for _ in range(5)]
+        return np.array(losses, dtype=np.float64).ravel(), w1.value, w2.value
+
+    for r, g in zip(run("numpy"), run("cuda"), strict=True):
+        np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-5)
