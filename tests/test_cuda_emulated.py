@@ -1,11 +1,18 @@
-"""The generated CUDA, compiled as host C++ and run one thread per block, computes numpy's results.
+"""The generated CUDA, compiled as host C++ and run on emulated blocks, computes numpy's results.
 
 No GPU here, so this is the numerical check of what the CUDA renderer writes:
 index arithmetic, broadcasting strides, multi-phase reductions, scalar
-semantics.  A tiny header maps CUDA's keywords and intrinsics to C++; with one
-thread per block `gc_block_reduce` is the identity (a block's total is its only
-partial), so warp shuffles and the tiled matmul are *not* exercised here (the
-gpu tests in test_cuda_runtime.py do that).  Skips without g++.
+semantics, and (threaded mode) the block reduction and the tiled matmul.  A
+small header maps CUDA's keywords and intrinsics to C++:
+- serial: one thread per block, `gc_block_reduce` the identity (a block's total
+  is its only partial);
+- threaded: each block's threads are std::threads, `__syncthreads` a barrier,
+  `__shfl_down_sync` an exchange through a per-warp slot array between two warp
+  barriers, blocks run one after another (a few of them: the grid-stride loops
+  cover the rest).
+It shows the generated code's logic right; it cannot show it fast, nor catch
+what only real hardware does (memory model, warp scheduling): the gpu tests in
+test_cuda_runtime.py do that.  Skips without g++.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import pytest
 
 import graphc as gc
 from codegen.cuda.renderer import REDUCE_PRELUDE, render_module
+from codegen.cuda.scalar import c_type
 from graphc.compile import plan_kernels
 from graphc.program import specialize
 
@@ -49,17 +57,92 @@ template <typename Op, typename T> T gc_block_reduce(T v, T*, T) { return v; }  
 """
 
 
-def run_emulated(inputs, outputs, feeds, tmp_path):
+THREADED_HEADER = r"""
+#include <barrier>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <thread>
+#include <vector>
+using std::exp; using std::log; using std::sin; using std::cos; using std::tanh; using std::sqrt;
+using std::log1p; using std::expm1; using std::floor; using std::pow; using std::fabs;
+#define __global__
+#define __device__
+#define __forceinline__ inline
+#define __launch_bounds__(n)
+#define __restrict__
+#define __shared__ static
+#define __align__(n) __attribute__((aligned(n)))
+struct Dim3 { unsigned x, y, z; };
+static thread_local Dim3 blockIdx, threadIdx;
+static Dim3 blockDim, gridDim;
+static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
+static inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, 8); return d; }
+static std::barrier<>* gc_block_barrier;
+static std::vector<std::barrier<>*> gc_warp_barriers;
+alignas(8) static unsigned char gc_slots[1024][8];
+static inline void __syncthreads() { gc_block_barrier->arrive_and_wait(); }
+template <typename T> T __shfl_down_sync(unsigned, T v, int offset) {
+  const unsigned t = threadIdx.x, warp = t >> 5;
+  std::memcpy(gc_slots[t], &v, sizeof(T));
+  gc_warp_barriers[warp]->arrive_and_wait();
+  T out = v;
+  if ((t & 31) + offset < 32 && t + offset < blockDim.x) { std::memcpy(&out, gc_slots[t + offset], sizeof(T)); }
+  gc_warp_barriers[warp]->arrive_and_wait();
+  return out;
+}
+static void gc_launch(Dim3 grid, Dim3 block, const std::function<void()>& body) {
+  blockDim = block; gridDim = grid;
+  const unsigned n = block.x * block.y * block.z;
+  for (unsigned bz = 0; bz < grid.z; ++bz)
+  for (unsigned by = 0; by < grid.y; ++by)
+  for (unsigned bx = 0; bx < grid.x; ++bx) {
+    std::barrier<> bar(n); gc_block_barrier = &bar;
+    std::vector<std::barrier<>*> warps;
+    for (unsigned w = 0; w * 32 < n; ++w) { warps.push_back(new std::barrier<>(std::min(32u, n - w * 32))); }
+    gc_warp_barriers = warps;
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < n; ++t) {
+      threads.emplace_back([=, &body] {
+        threadIdx = {t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
+        blockIdx = {bx, by, bz};
+        body();
+      });
+    }
+    for (auto& th : threads) { th.join(); }
+    for (auto* w : warps) { delete w; }
+  }
+}
+"""
+EMULATED_BLOCKS = 3  # blocks per grid dimension that grid-stride loops may shrink to
+
+
+def emulated_source(plan, module, threaded: bool) -> str:
+    if not threaded:
+        assert not any(k.matmul for k in plan.kernels), "the serial emulation has no matmul (it needs 32x8 threads)"
+        return module.source.replace("#include <cuda_runtime.h>", HOST_HEADER).replace(REDUCE_PRELUDE, "")
+    wrappers = []
+    for k in plan.kernels:
+        types = [("const " if p.role == "input" else "") + c_type(p.dtype) + "*" for p in k.params]
+        args = ", ".join(f"({t})a[{i}]" for i, t in enumerate(types))
+        for launch in module.launches[k.name]:
+            grid = list(launch.grid)
+            if not launch.function.endswith("_matmul"):  # grid-stride / row loops: any grid is correct
+                grid = [min(g, EMULATED_BLOCKS) for g in grid]
+            dims = "{{{}, {}, {}}}, {{{}, {}, {}}}".format(*grid, *launch.block)
+            wrappers.append(f'extern "C" void run_{launch.function}(void** a) '
+                            f"{{ gc_launch({dims}, [=] {{ {launch.function}({args}); }}); }}")
+    return module.source.replace("#include <cuda_runtime.h>", THREADED_HEADER) + "\n".join(wrappers) + "\n"
+
+
+def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False):
     program = specialize(inputs, outputs, [], [f.shape for f in feeds])
     program, plan = plan_kernels(program)
     module = render_module(plan.kernels)
-    assert not any(k.matmul for k in plan.kernels), "the emulation has no matmul (it needs 32x8 threads)"
-    source = module.source.replace("#include <cuda_runtime.h>", HOST_HEADER).replace(REDUCE_PRELUDE, "")
-    source = source.replace('extern "C"  void', 'extern "C" void')
-    (tmp_path / "k.cpp").write_text(source)
+    (tmp_path / "k.cpp").write_text(emulated_source(plan, module, threaded))
     lib = tmp_path / "k.so"
-    proc = subprocess.run(["g++", "-std=c++17", "-O1", "-shared", "-fPIC", "-o", str(lib), str(tmp_path / "k.cpp")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(["g++", "-std=c++20", "-O1", "-shared", "-fPIC", "-pthread", "-o", str(lib),
+                           str(tmp_path / "k.cpp")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     so = ctypes.CDLL(str(lib))
     arrays = {}
@@ -75,16 +158,17 @@ def run_emulated(inputs, outputs, feeds, tmp_path):
             arrays[name] = arena[spec.offset:spec.offset + spec.nbytes].view(spec.dtype).reshape(spec.shape)
     for k in plan.kernels:
         for launch in module.launches[k.name]:
-            fn = getattr(so, launch.function)
-            fn.restype = None
-            ptrs = [ctypes.c_void_p(arrays[p.name].ctypes.data) for p in k.params]
-            fn(*ptrs)  # blockIdx 0 of 1, one thread: grid-stride and row loops cover everything
+            ptrs = [arrays[p.name].ctypes.data for p in k.params]
+            if threaded:
+                getattr(so, f"run_{launch.function}")((ctypes.c_void_p * max(1, len(ptrs)))(*ptrs))
+            else:  # blockIdx 0 of 1, one thread: grid-stride and row loops cover everything
+                getattr(so, launch.function)(*[ctypes.c_void_p(p) for p in ptrs])
     return [np.array(arrays[name]) for name in plan.outputs]
 
 
-def compare(inputs, outputs, feeds, tmp_path, rtol=1e-6, atol=1e-7):
+def compare(inputs, outputs, feeds, tmp_path, rtol=1e-6, atol=1e-7, threaded=False):
     want = gc.function(inputs, outputs, backend="numpy")(*feeds)
-    got = run_emulated(inputs, outputs, feeds, tmp_path)
+    got = run_emulated(inputs, outputs, feeds, tmp_path, threaded)
     for w, g in zip(want, got, strict=True):
         np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
 
@@ -117,3 +201,40 @@ def test_special_values_follow_numpy(tmp_path):
     x = gc.placeholder((6,), gc.float32)
     feed = np.array([np.nan, np.inf, -np.inf, 0.0, -80.0, 80.0], np.float32)
     compare([x], [gc.sigmoid(x), gc.maximum(x, 1.0), gc.max(x), gc.exp(x), gc.tanh(x)], [feed], tmp_path)
+
+
+# ---- threaded: real block reductions (shuffles, shared memory) and the tiled matmul -------------
+
+@pytest.mark.parametrize("axis, shape", [(None, (37, 2, 300)), (0, (70, 2, 3)), (2, (3, 2, 300))])
+def test_block_reductions_with_many_threads(axis, shape, tmp_path):
+    # few rows (each is a block of emulated threads: slow on a small machine), long reduced extents
+    x = gc.placeholder((None, *shape[1:]), gc.float64)
+    feed = np.random.default_rng(3).normal(size=shape)
+    compare([x], [gc.sum(x, axis=axis), gc.max(x, axis=axis), gc.min(x, axis=axis)], [feed], tmp_path,
+            rtol=1e-12, threaded=True)
+
+
+def test_softmax_cross_entropy_with_many_threads(tmp_path):
+    logits, labels = gc.placeholder((None, 100), gc.float32), gc.placeholder((None,), gc.int32)
+    loss = gc.mean(gc.softmax_cross_entropy(logits, labels))
+    rng = np.random.default_rng(4)
+    feeds = [rng.normal(size=(5, 100)).astype(np.float32) * 4, rng.integers(0, 100, 5).astype(np.int32)]
+    compare([logits, labels], [loss, gc.grad(loss, [logits])[0]], feeds, tmp_path, rtol=1e-5, atol=1e-7,
+            threaded=True)
+
+
+@pytest.mark.parametrize("shape", [(1, 1, 1), (33, 65, 17), (40, 3, 70)])
+def test_tiled_matmul_with_epilogue(shape, tmp_path):
+    m, k, n = shape
+    a, w, bias = gc.placeholder((m, k)), gc.placeholder((k, n)), gc.placeholder((n,))
+    rng = np.random.default_rng(5)
+    feeds = [rng.normal(size=s).astype(np.float32) for s in ((m, k), (k, n), (n,))]
+    compare([a, w, bias], [gc.relu(a @ w + bias), gc.transpose(a) @ a], feeds, tmp_path, rtol=1e-5, atol=1e-5,
+            threaded=True)
+
+
+def test_batched_matmul(tmp_path):
+    a, b = gc.placeholder((3, 2, 9, 5), gc.float64), gc.placeholder((3, 2, 5, 34), gc.float64)
+    rng = np.random.default_rng(6)
+    compare([a, b], [gc.matmul(a, b)], [rng.normal(size=(3, 2, 9, 5)), rng.normal(size=(3, 2, 5, 34))], tmp_path,
+            rtol=1e-12, threaded=True)
