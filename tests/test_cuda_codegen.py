@@ -61,8 +61,17 @@ def mlp_training_step():
     return [x, t], [loss, g1, g2], [(8, 20), (8, 3)]
 
 
+def integer_and_bool_reductions():
+    x = gc.placeholder((None, 9), "int32")
+    y = gc.placeholder((None, 9), "int64")
+    flags = gc.greater(y, 0)
+    outs = [gc.max(x, axis=1), gc.min(x, axis=0), gc.sum(x, axis=1), gc.max(y), gc.sum(flags, axis=1),
+            gc.max(flags, axis=0)]
+    return [x, y], outs, [(5, 9), (5, 9)]
+
+
 GRAPHS = {f.__name__: f for f in (elementwise_chain, reductions, softmax_cross_entropy, matmul_epilogue,
-                                  mlp_training_step)}
+                                  mlp_training_step, integer_and_bool_reductions)}
 
 
 def cuda_source(name: str) -> str:

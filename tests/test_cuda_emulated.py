@@ -238,3 +238,11 @@ def test_batched_matmul(tmp_path):
     rng = np.random.default_rng(6)
     compare([a, b], [gc.matmul(a, b)], [rng.normal(size=(3, 2, 9, 5)), rng.normal(size=(3, 2, 5, 34))], tmp_path,
             rtol=1e-12, threaded=True)
+
+
+def test_integer_and_bool_block_reductions(tmp_path):
+    x = gc.placeholder((None, 300), gc.int32)
+    flags = gc.greater(x, 40)
+    feed = np.random.default_rng(7).integers(-50, 50, (3, 300)).astype(np.int32)
+    compare([x], [gc.max(x, axis=1), gc.sum(x, axis=1), gc.max(flags, axis=1), gc.min(flags, axis=1)], [feed],
+            tmp_path, threaded=True)

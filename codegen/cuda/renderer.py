@@ -33,10 +33,11 @@ TILE = 32              # matmul tile edge: 32x32 outputs per block, TILE x 8 thr
 
 REDUCE_PRELUDE = r"""
 template <typename T> __device__ __forceinline__ T gc_shfl_down(T v, int offset) {
-  return __shfl_down_sync(0xffffffffu, v, offset);
-}
-__device__ __forceinline__ bool gc_shfl_down(bool v, int offset) {
-  return __shfl_down_sync(0xffffffffu, (int)v, offset) != 0;
+  if constexpr (sizeof(T) < 4) {  // bool, 8- and 16-bit ints: shuffles move 32-bit words
+    return (T)__shfl_down_sync(0xffffffffu, (int)v, offset);
+  } else {
+    return __shfl_down_sync(0xffffffffu, v, offset);
+  }
 }
 struct GcAdd { template <typename T> __device__ static T apply(T a, T b) { return a + b; } };
 struct GcMax { template <typename T> __device__ static T apply(T a, T b) { return gc_max(a, b); } };
