@@ -197,8 +197,7 @@ def test_malformed_graph_is_one_line_on_stderr_and_a_traceback_only_with_debug(t
     assert "Traceback" in proc.stderr and "GraphFormatError" in proc.stderr
 
 
-@pytest.mark.parametrize("target, emit, marker", [("llvm", "llvm-ir", "define"), ("llvm", "asm", "ret"),
-                                                  ("cuda", "cuda", "__global__"), ("cuda", "ptx", ".entry")])
+@pytest.mark.parametrize("target, emit, marker", [("llvm", "llvm-ir", "define"), ("llvm", "asm", "ret")])
 def test_compile_writes_generated_code_or_says_the_target_is_not_available(exported, tmp_path, target, emit, marker):
     out = tmp_path / f"out.{emit}"
     proc = graphc("compile", exported / "seeds.json", "--grad", "--target", target, "--emit", emit, "-o", out,
@@ -207,6 +206,38 @@ def test_compile_writes_generated_code_or_says_the_target_is_not_available(expor
         pytest.skip(proc.stderr.strip())
     assert proc.returncode == 0, proc.stderr
     assert marker in out.read_text()
+
+
+def test_compile_cuda_writes_cuda_c_without_a_gpu_and_the_same_text_twice(exported, tmp_path):
+    """Rendering CUDA C needs neither a GPU, a driver nor nvcc; the text depends only on the graph."""
+    first, second = tmp_path / "a.cu", tmp_path / "b.cu"
+    for out in (first, second):
+        graphc("compile", exported / "mlp.json", "--grad", "--target", "cuda", "--shape", "x=4,8", "--shape",
+               "labels=4", "-o", out)
+    source = first.read_text()
+    assert 'extern "C" __global__' in source and "_matmul(" in source and "gc_block_reduce" in source
+    assert source == second.read_text()
+
+
+@pytest.mark.skipif(shutil.which("nvcc") is None and not os.path.exists("/usr/local/cuda/bin/nvcc"),
+                    reason="nvcc (the CUDA toolkit) is not installed: PTX cannot be compiled here")
+@pytest.mark.parametrize("arch", ["sm_80", "sm_90"])
+def test_compile_cuda_writes_ptx_for_the_asked_arch(exported, tmp_path, arch):
+    out = tmp_path / "seeds.ptx"
+    graphc("compile", exported / "seeds.json", "--grad", "--target", "cuda", "--emit", "ptx", "--arch", arch, "-o", out)
+    ptx = out.read_text()
+    assert f".target {arch}" in ptx and ".entry k0_" in ptx
+
+
+def test_compile_cuda_ptx_without_nvcc_is_one_line_and_exit_code_1(exported, tmp_path):
+    out = tmp_path / "seeds.ptx"
+    proc = graphc("compile", exported / "seeds.json", "--target", "cuda", "--emit", "ptx", "-o", out,
+                  env={"GRAPHC_NVCC": str(tmp_path / "no-nvcc")}, check_rc=1)
+    assert "not available: --target cuda --emit ptx: nvcc not found" in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+    proc = graphc("compile", exported / "seeds.json", "--target", "cuda", "--emit", "ptx", "--arch", "90", "-o", out,
+                  check_rc=2)
+    assert "--arch '90': expected sm_XY" in proc.stderr
 
 
 def test_compile_rejects_an_emit_the_target_cannot_make(exported, tmp_path):

@@ -20,7 +20,11 @@ NVCC_FLAGS = ["-std=c++17", "-O3"]  # no fast math: results must match numpy
 
 
 def find_nvcc() -> str | None:
-    """nvcc on PATH, else under $CUDA_HOME / $CUDA_PATH / /usr/local/cuda."""
+    """$GRAPHC_NVCC when set (None if that is no executable), else nvcc on PATH, else under $CUDA_HOME / $CUDA_PATH /
+    /usr/local/cuda.  GRAPHC_NVCC picks one toolkit among several, or (pointing nowhere) acts as if none were there."""
+    chosen = os.environ.get("GRAPHC_NVCC")
+    if chosen is not None:
+        return chosen if os.path.isfile(chosen) and os.access(chosen, os.X_OK) else None
     found = shutil.which("nvcc")
     if found:
         return found
@@ -30,11 +34,19 @@ def find_nvcc() -> str | None:
     return None
 
 
+def nvcc_missing() -> str:
+    """Why find_nvcc() found nothing, said so that the user knows what to change."""
+    chosen = os.environ.get("GRAPHC_NVCC")
+    if chosen is not None:
+        return f"nvcc not found: GRAPHC_NVCC={chosen!r} is not an executable file"
+    return "nvcc not found (put the CUDA toolkit's bin on PATH or set CUDA_HOME)"
+
+
 def nvcc_compile(source: str, arch: str = "sm_80", output: str = "ptx") -> bytes:
     """Run nvcc on `source`; `output` is "ptx" or "cubin".  Raises BackendError with nvcc's message."""
     nvcc = find_nvcc()
     if nvcc is None:
-        raise BackendError("nvcc not found (put the CUDA toolkit's bin on PATH or set CUDA_HOME)")
+        raise BackendError(nvcc_missing())
     if output not in ("ptx", "cubin"):
         raise ValueError(f"output must be 'ptx' or 'cubin', not {output!r}")
     with tempfile.TemporaryDirectory(prefix="graphc-cuda-") as tmp:

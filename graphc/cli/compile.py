@@ -9,6 +9,7 @@ into this installation (or needs a tool that is missing) says so, exit code 1.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from graphc.cli.common import NotAvailableError, UsageError, note, parse_remat, parse_shapes, progress
@@ -20,7 +21,8 @@ def add_parser(subparsers, common) -> None:
     p = subparsers.add_parser(
         "compile", parents=[common], help="generate LLVM IR, assembly, CUDA C or PTX for a graph",
         description="Compile a saved graph for a target and write the generated code. "
-                    "Targets and what they emit: " + "; ".join(f"{t}: {', '.join(e)}" for t, e in TARGETS.items()))
+                    "Targets and what they emit: " + "; ".join(f"{t}: {', '.join(e)}" for t, e in TARGETS.items())
+                    + ". CUDA needs no GPU here: CUDA C is rendered by graphc, PTX compiled by nvcc.")
     p.add_argument("graph", metavar="GRAPH.json")
     p.add_argument("--target", required=True, choices=sorted(TARGETS))
     p.add_argument("--emit", choices=sorted(e for es in TARGETS.values() for e in es),
@@ -30,46 +32,54 @@ def add_parser(subparsers, common) -> None:
                    help="include the gradient outputs (the saved ones, or those of the first output)")
     p.add_argument("--shape", action="append", metavar="NAME=D1,D2", help="sizes of feed-time (None) dimensions")
     p.add_argument("--remat", default="none", metavar="sqrt|none|BYTES", help="rematerialization (default none)")
+    p.add_argument("--arch", default="sm_80", metavar="sm_XY",
+                   help="ptx: the GPU architecture nvcc compiles for (default sm_80)")
     p.add_argument("--optimized", action="store_true",
                    help="llvm-ir: the IR after LLVM's -O3 (what runs) instead of the IR graphc renders")
     p.set_defaults(run=run)
 
 
-def generated_code(graph, grads: bool, shapes: dict, remat, target: str, emit: str, optimized: bool = False) -> str:
+def generated_code(graph, grads: bool, shapes: dict, remat, target: str, emit: str, optimized: bool = False,
+                   arch: str = "sm_80") -> str:
     """The text `target` generates for the graph's fetches, as `emit` asks."""
     from graphc.cli.pipeline import feed_shapes
     from graphc.program import specialize
 
     inputs = graph.inputs_for(grads)
     program = specialize(inputs, list(graph.fetches(grads).values()), [], feed_shapes(inputs, shapes))
-    executable = _build(target, program, remat)
-    if target == "llvm":
-        if emit == "asm":
-            return native_assembly(executable.llvm_ir(optimized=True))
-        return executable.llvm_ir(optimized=optimized)
-    source = getattr(executable, "cuda_source", None) if emit == "cuda" else getattr(executable, "ptx", None)
-    if source is None:
-        raise NotAvailableError(f"--target cuda --emit {emit}", "the cuda backend does not expose it here")
-    return source() if callable(source) else source
+    if target == "cuda":
+        return cuda_code(program, remat, emit, arch)
+    executable = _build_llvm(program, remat)
+    if emit == "asm":
+        return native_assembly(executable.llvm_ir(optimized=True))
+    return executable.llvm_ir(optimized=optimized)
 
 
-def _build(target: str, program, remat):
+def cuda_code(program, remat, emit: str, arch: str) -> str:
+    """CUDA C or PTX of the program: rendering needs no GPU and no driver, PTX needs nvcc (not a device)."""
+    from codegen.cuda.nvcc import compile_to_ptx, find_nvcc, nvcc_missing
+    from runtime.cuda import render_program
+
+    source = render_program(program, {"remat": remat})[2].source
+    if emit == "cuda":
+        return source
+    if find_nvcc() is None:
+        raise NotAvailableError("--target cuda --emit ptx", f"{nvcc_missing()}; --emit cuda needs no toolkit")
+    return compile_to_ptx(source, arch)
+
+
+def _build_llvm(program, remat):
     from graphc import backends
     from graphc.errors import BackendError
 
-    if target not in backends.available_backends():
-        raise NotAvailableError(f"--target {target}", f"the {target} backend is not in this installation "
-                                                      f"(backends: {', '.join(backends.available_backends())})")
+    if "llvm" not in backends.available_backends():
+        raise NotAvailableError("--target llvm", "the llvm backend is not in this installation "
+                                                 f"(backends: {', '.join(backends.available_backends())})")
     try:
-        build = backends.builder(target)
+        build = backends.builder("llvm")
     except BackendError as exc:
-        raise NotAvailableError(f"--target {target}", str(exc)) from None
-    if target == "llvm":
-        return build(program, {"remat": remat})
-    try:  # the cuda backend needs a toolkit and a driver: their absence is a missing target, said as such
-        return build(program, {"remat": remat})
-    except BackendError as exc:
-        raise NotAvailableError(f"--target {target}", str(exc)) from None
+        raise NotAvailableError("--target llvm", str(exc)) from None
+    return build(program, {"remat": remat})
 
 
 def native_assembly(llvm_ir: str) -> str:
@@ -89,12 +99,14 @@ def run(args) -> int:
     emit = args.emit or TARGETS[args.target][0]
     if emit not in TARGETS[args.target]:
         raise UsageError(f"--target {args.target} emits {' or '.join(TARGETS[args.target])}, not {emit}")
+    if not re.fullmatch(r"sm_\d+[a-z]?", args.arch):
+        raise UsageError(f"--arch {args.arch!r}: expected sm_XY, e.g. sm_80 or sm_90")
     shapes, remat = parse_shapes(args.shape), parse_remat(args.remat)
     graph = load(args.graph)
     if args.grad:
         graph = graph.with_gradients()
     with progress(f"compiling {args.graph} for {args.target}"):
-        text = generated_code(graph, args.grad, shapes, remat, args.target, emit, args.optimized)
+        text = generated_code(graph, args.grad, shapes, remat, args.target, emit, args.optimized, args.arch)
     if args.output == "-":
         print(text, end="" if text.endswith("\n") else "\n")
     else:
