@@ -206,3 +206,19 @@ def test_matmul_operator_and_feed_time_batch():
     assert y.shape == (None, 2)
     x_val, w_val = np.ones((4, 3)), np.arange(6.0).reshape(3, 2)
     np.testing.assert_array_equal(run(y, {x: x_val, w: w_val}), x_val @ w_val)
+
+
+def test_python_numbers_default_to_32_bits_and_numpy_data_keeps_its_dtype():
+    assert gc.constant(3.0).dtype == gc.float32
+    assert gc.constant([1, 2]).dtype == gc.int32
+    assert gc.variable([0.5, 1.5]).dtype == gc.float32
+    assert gc.constant(np.float64(3.0)).dtype == gc.float64
+    assert gc.variable(np.zeros(3)).dtype == gc.float64
+    assert gc.constant(2**40).dtype == gc.int64  # too big for int32: widened, never wrapped
+
+
+def test_a_python_number_beside_a_tensor_takes_the_tensor_dtype():
+    x = gc.placeholder((2,), gc.float64)
+    assert (x * 0.5).dtype == gc.float64
+    assert gc.where(x > 0, x, 0.0).dtype == gc.float64
+    assert gc.where(x > 0, 1.0, 0.5).dtype == gc.float32

@@ -71,7 +71,7 @@ def variable(value, dtype=None, name: str | None = None) -> Node:
     """State with an initial value; every function and session sees its latest value."""
     array = np.array(value, dtype=dtypes.as_dtype(dtype) if dtype is not None else None)
     if dtype is None:
-        array = array.astype(_default_dtype(array))
+        array = array.astype(_default_dtype(value, array))
     attrs = {"store": VariableStore(array), "shape": array.shape, "dtype": array.dtype}
     return Node(variable_op, (), attrs, array.shape, array.dtype, name=name, source=user_source_line())
 
@@ -80,18 +80,27 @@ def constant(value, dtype=None, name: str | None = None) -> Node:
     """A fixed array.  Python floats become float32 and ints int32, as in TensorFlow."""
     array = np.array(value, dtype=dtypes.as_dtype(dtype) if dtype is not None else None)
     if dtype is None:
-        array = array.astype(_default_dtype(array), copy=False)
+        array = array.astype(_default_dtype(value, array), copy=False)
     array.setflags(write=False)
     return Node(constant_op, (), {"value": array}, array.shape, array.dtype, name=name,
                 source=user_source_line())
 
 
-def _default_dtype(array: np.ndarray) -> np.dtype:
-    """Python numbers arrive as float64/int64; keep explicit numpy dtypes, narrow the defaults."""
+def _default_dtype(value, array: np.ndarray) -> np.dtype:
+    """Keep the dtype of numpy data; narrow Python numbers (which numpy reads as float64/int64).
+
+    A user who writes `constant(0.5)` next to float32 tensors means a float32 0.5, as in
+    TensorFlow; a user who passes a float64 numpy array means float64.
+    """
+    from_python = not isinstance(value, (np.ndarray, np.generic))
     if array.dtype.kind == "f":
-        return array.dtype if array.dtype in dtypes.FLOATS else dtypes.float32
+        return array.dtype if array.dtype in dtypes.FLOATS and not from_python else dtypes.float32
     if array.dtype.kind in "iu":
-        return array.dtype if array.dtype in (dtypes.int32, dtypes.int64) else dtypes.int32
+        if array.dtype in (dtypes.int32, dtypes.int64) and not from_python:
+            return array.dtype
+        limits = np.iinfo(dtypes.int32)
+        fits = array.size == 0 or (limits.min <= array.min() and array.max() <= limits.max)
+        return dtypes.int32 if fits else dtypes.int64
     if array.dtype.kind == "b":
         return dtypes.bool_
     raise GraphcError(f"cannot make a graph value from {array.dtype} data")
