@@ -13,7 +13,7 @@ import argparse
 import numpy as np
 
 import graphc as gc
-from graphc.backends import available_backends
+from graphc.backends import backend_or_reference
 
 
 def main(argv=None):
@@ -24,10 +24,7 @@ def main(argv=None):
     parser.add_argument("--momentum", type=float, default=0.0, help="heavy-ball momentum of gc.optim.SGD")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    backend = args.backend
-    if backend == "llvm" and "llvm" not in available_backends():
-        print("notice: the llvm backend is not available here; using the numpy reference backend")
-        backend = "numpy"
+    backend = backend_or_reference(args.backend)
     n, d = (200, 8) if args.quick else (5000, 50)
     steps = args.steps or (300 if args.quick else 1000)
 

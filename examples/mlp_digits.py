@@ -13,16 +13,8 @@ import argparse
 import time
 
 import graphc as gc
-from graphc.backends import available_backends
+from graphc.backends import backend_or_reference
 from graphc.datasets import load_digits
-
-
-def pick_backend(requested: str) -> str:
-    """The requested backend, or numpy (with a notice) when the llvm backend is not registered."""
-    if requested == "llvm" and "llvm" not in available_backends():
-        print("notice: the llvm backend is not available here; using the numpy reference backend")
-        return "numpy"
-    return requested
 
 
 def main(argv=None):
@@ -37,7 +29,7 @@ def main(argv=None):
     parser.add_argument("--plot", default="loss_curve.png", help="where to save the loss curve ('' for none)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    backend = pick_backend(args.backend)
+    backend = backend_or_reference(args.backend)
     epochs = args.epochs or (12 if args.quick else 15)
 
     x, y = load_digits()

@@ -10,7 +10,7 @@ train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-l
 import argparse
 
 import graphc as gc
-from graphc.backends import available_backends
+from graphc.backends import backend_or_reference
 from graphc.datasets import load_mnist
 
 
@@ -27,10 +27,7 @@ def main(argv=None):
     parser.add_argument("--plot", default="", help="save the loss curve as this PNG")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    backend = args.backend
-    if backend == "llvm" and "llvm" not in available_backends():
-        print("notice: the llvm backend is not available here; using the numpy reference backend")
-        backend = "numpy"
+    backend = backend_or_reference(args.backend)
     epochs = args.epochs or (1 if args.quick else 5)
 
     data = load_mnist(args.path)

@@ -10,7 +10,7 @@ derives it from the graph, and gc.optim.SGD builds the update into the step.
 import argparse
 
 import graphc as gc
-from graphc.backends import available_backends
+from graphc.backends import backend_or_reference
 from graphc.datasets import load_digits
 
 
@@ -24,10 +24,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    backend = args.backend
-    if backend == "llvm" and "llvm" not in available_backends():
-        print("notice: the llvm backend is not available here; using the numpy reference backend")
-        backend = "numpy"
+    backend = backend_or_reference(args.backend)
     epochs = args.epochs or (10 if args.quick else 30)
 
     x, y = load_digits()

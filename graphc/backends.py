@@ -29,6 +29,18 @@ def available_backends() -> list[str]:
     return sorted(_FACTORIES)
 
 
+def backend_or_reference(requested: str) -> str:
+    """`requested` when it is registered, else the numpy reference, saying so on stdout.
+
+    For scripts and examples that prefer a compiled backend but must still run where
+    it cannot be built (no llvmlite); an unknown name is still an error later.
+    """
+    if requested in ("llvm", "cuda") and requested not in _FACTORIES:
+        print(f"notice: the {requested} backend is not available here; using the numpy reference backend")
+        return "numpy"
+    return requested
+
+
 def builder(name: str) -> Callable:
     if name not in _FACTORIES:
         raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(available_backends())}")
