@@ -21,23 +21,26 @@ from graphc.program import Program
 
 
 def prepare(program: Program, options: dict) -> Program:
-    """Simplify, then rematerialize when asked (and when the remat pass exists)."""
+    """Simplify, then rematerialize when asked, judging candidates by the kernels' arena plan."""
     from graphc.passes.remat import check_remat_option, rematerialize
 
     remat = check_remat_option(options.get("remat", "none"))
     program = run_passes(program)
     if remat != "none":
-        program = rematerialize(program, remat)
+        program = rematerialize(program, remat, planner=lambda p: plan_prepared(p)[1].memory)
     return program
 
 
 def plan_kernels(program: Program, options: dict | None = None):
     """(program after passes, ExecutionPlan with kernels and buffer placement)."""
+    return plan_prepared(prepare(program, options or {}))
+
+
+def plan_prepared(program: Program):
+    """(program, ExecutionPlan) for a program already through `prepare`: fuse, lower, place the buffers."""
     from codegen.lower import buffer_name, lower
     from runtime.plan import BufferSpec, ExecutionPlan
 
-    options = options or {}
-    program = prepare(program, options)
     fusion = fuse(program)
     kernels = lower(fusion)
     buffers: dict[str, BufferSpec] = {}
