@@ -70,8 +70,31 @@ def integer_and_bool_reductions():
     return [x, y], outs, [(5, 9), (5, 9)]
 
 
+def wide_matmul_epilogue():
+    # 8 x 8 register tiles (m, n >= 128), a fused epilogue, odd sizes
+    a, w, bias = gc.placeholder((None, 70), gc.float32), gc.placeholder((70, 131)), gc.placeholder((131,))
+    return [a, w, bias], [gc.tanh(a @ w + bias)], [(129, 70), (70, 131), (131,)]
+
+
+def batched_transposed_matmul():
+    a, b = gc.placeholder((2, 5, 19), gc.float64), gc.placeholder((2, 21, 5), gc.float64)
+    out = gc.exp(gc.matmul(gc.transpose(a, (0, 2, 1)), gc.transpose(b, (0, 2, 1))))
+    return [a, b], [out], [(2, 5, 19), (2, 21, 5)]
+
+
+def vectorized_elementwise():
+    # every kind of group access: runs (aligned and not), per-row values, a loop index; bool, int32 and float64 stores
+    x, bias, v = gc.placeholder((None, 33)), gc.placeholder((32,)), gc.placeholder((None,))
+    labels, d = gc.placeholder((None,), gc.int32), gc.placeholder((None, 32), gc.float64)
+    inner = x[:, 1:]
+    outs = [inner + bias, inner * gc.reshape(v, (-1, 1)), gc.one_hot(labels, 32) * bias, gc.less(inner, bias),
+            gc.cast(inner, "int32"), d * 2.0]
+    return [x, bias, v, labels, d], outs, [(6, 33), (32,), (6,), (6,), (6, 32)]
+
+
 GRAPHS = {f.__name__: f for f in (elementwise_chain, reductions, softmax_cross_entropy, matmul_epilogue,
-                                  mlp_training_step, integer_and_bool_reductions)}
+                                  mlp_training_step, integer_and_bool_reductions, wide_matmul_epilogue,
+                                  batched_transposed_matmul, vectorized_elementwise)}
 
 
 def cuda_source(name: str) -> str:
@@ -151,6 +174,35 @@ def test_reduction_kernel_uses_warp_shuffles_and_shared_memory():
     assert "gc_block_reduce<" in source and "__shfl_down_sync" in source and "__shared__" in source
 
 
-def test_matmul_is_a_tiled_shared_memory_kernel_followed_by_its_epilogue():
-    source = cuda_source("matmul_epilogue")
-    assert "_matmul(" in source and "__shared__ float As" in source
+def test_matmul_is_one_register_tiled_kernel_with_the_epilogue_in_its_store():
+    inputs, outputs, shapes = matmul_epilogue()
+    _, plan = plan_kernels(specialize(inputs, outputs, [], shapes))
+    module = render_module(plan.kernels)
+    assert [launch.function for launches in module.launches.values() for launch in launches] == ["k0_matmul_matmul"]
+    source = module.source
+    assert "__shared__ float As" in source and "acc[i][j] += av[i] * bv[j]" in source
+    assert "const float c_val = acc[i][j];" in source and "gc_max(" in source.split("k0_matmul_matmul")[1]
+
+
+def test_wide_matmul_uses_8x8_register_tiles():
+    source = cuda_source("wide_matmul_epilogue")
+    assert "float acc[8][8];" in source and "__shared__ float As[8][128 + 4]" in source
+
+
+@needs_nvcc
+@pytest.mark.parametrize("arch", ARCHS)
+def test_aligned_elementwise_accesses_become_128_bit_loads_and_stores(arch):
+    source = cuda_source("vectorized_elementwise")
+    kernels = source.split("// k0_")[1]
+    assert "gc_load4(" in kernels and "gc_store4(" in kernels
+    ptx = nvcc_compile(source, arch, "ptx").decode()
+    for instruction in ("ld.global.nc.v4.f32", "st.global.v4.f32", "st.global.v4.u8", "st.global.v4.u32",
+                        "st.global.v2.f64", "ld.global.nc.v2.f64"):
+        assert instruction in ptx
+
+
+def test_accesses_that_do_not_fit_groups_of_four_render_scalar_only():
+    x = gc.placeholder((None, 7))
+    _, plan = plan_kernels(specialize([x], [gc.transpose(x) * 2.0, x + gc.reshape(x[:, 0], (-1, 1))], [], [(9, 7)]))
+    kernels = render_module(plan.kernels).source.split("// k0_")[1]  # the kernels, after the preludes
+    assert "extern" in kernels and "gc_load4(" not in kernels and "GC_VECTORIZE" not in kernels

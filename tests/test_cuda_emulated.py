@@ -32,7 +32,11 @@ from graphc.program import specialize
 
 pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="g++ not installed")
 
-HOST_HEADER = r"""
+HOST_HEADER = r"""#include <atomic>
+static std::atomic<long> gc_paths[2];  // [0]: scalar-only runs of a vectorizable kernel, [1]: vector runs
+static inline bool gc_count_path(bool aligned) { gc_paths[aligned ? 1 : 0] += 1; return aligned; }
+extern "C" long gc_path_count(int vector) { return gc_paths[vector].load(); }
+#define GC_VECTORIZE(aligned) gc_count_path(aligned)
 #include <cmath>
 #include <cstring>
 using std::exp; using std::log; using std::sin; using std::cos; using std::tanh; using std::sqrt;
@@ -57,7 +61,11 @@ template <typename Op, typename T> T gc_block_reduce(T v, T*, T) { return v; }  
 """
 
 
-THREADED_HEADER = r"""
+THREADED_HEADER = r"""#include <atomic>
+static std::atomic<long> gc_paths[2];  // [0]: scalar-only runs of a vectorizable kernel, [1]: vector runs
+static inline bool gc_count_path(bool aligned) { gc_paths[aligned ? 1 : 0] += 1; return aligned; }
+extern "C" long gc_path_count(int vector) { return gc_paths[vector].load(); }
+#define GC_VECTORIZE(aligned) gc_count_path(aligned)
 #include <barrier>
 #include <cmath>
 #include <cstring>
@@ -135,7 +143,20 @@ def emulated_source(plan, module, threaded: bool) -> str:
     return module.source.replace("#include <cuda_runtime.h>", THREADED_HEADER) + "\n".join(wrappers) + "\n"
 
 
-def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False):
+def aligned_copy(array: np.ndarray, shift: int = 0) -> np.ndarray:
+    """A copy of `array` whose data starts `shift` bytes past a 64-byte boundary (the CUDA runtime's is 256)."""
+    raw = np.zeros(array.nbytes + 64 + shift, np.uint8)
+    start = (-raw.ctypes.data) % 64 + shift
+    out = raw[start:start + array.nbytes].view(array.dtype).reshape(array.shape)
+    out[...] = array
+    return out
+
+
+def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False, misalign=()):
+    """Outputs of the emulated kernels and how often vectorizable kernels took the (scalar, vector) path.
+
+    `misalign`: indices of feeds placed 4 bytes past an aligned address (the kernels must fall back to scalar).
+    """
     program = specialize(inputs, outputs, [], [f.shape for f in feeds])
     program, plan = plan_kernels(program)
     module = render_module(plan.kernels)
@@ -146,14 +167,15 @@ def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False):
     assert proc.returncode == 0, proc.stderr
     so = ctypes.CDLL(str(lib))
     arrays = {}
-    arena = np.zeros(plan.arena_bytes + 64, np.uint8)
+    arena = aligned_copy(np.zeros(plan.arena_bytes, np.uint8))
     for name, spec in plan.buffers.items():
         if spec.kind == "input":
-            arrays[name] = np.ascontiguousarray(feeds[spec.index], dtype=spec.dtype)
+            feed = np.asarray(feeds[spec.index], dtype=spec.dtype)
+            arrays[name] = aligned_copy(feed, 4 if spec.index in misalign else 0)
         elif spec.kind == "constant":
-            arrays[name] = np.ascontiguousarray(spec.value, dtype=spec.dtype)
+            arrays[name] = aligned_copy(np.asarray(spec.value, dtype=spec.dtype))
         elif spec.kind == "output":
-            arrays[name] = np.zeros(spec.shape, spec.dtype)
+            arrays[name] = aligned_copy(np.zeros(spec.shape, spec.dtype))
         elif spec.kind == "arena":
             arrays[name] = arena[spec.offset:spec.offset + spec.nbytes].view(spec.dtype).reshape(spec.shape)
     for k in plan.kernels:
@@ -163,14 +185,18 @@ def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False):
                 getattr(so, f"run_{launch.function}")((ctypes.c_void_p * max(1, len(ptrs)))(*ptrs))
             else:  # blockIdx 0 of 1, one thread: grid-stride and row loops cover everything
                 getattr(so, launch.function)(*[ctypes.c_void_p(p) for p in ptrs])
-    return [np.array(arrays[name]) for name in plan.outputs]
+    so.gc_path_count.restype = ctypes.c_long
+    paths = (so.gc_path_count(0), so.gc_path_count(1))
+    return [np.array(arrays[name]) for name in plan.outputs], paths
 
 
-def compare(inputs, outputs, feeds, tmp_path, rtol=1e-6, atol=1e-7, threaded=False):
+def compare(inputs, outputs, feeds, tmp_path, rtol=1e-6, atol=1e-7, threaded=False, misalign=()):
+    """Assert the emulated kernels match numpy; returns the (scalar, vector) path counts."""
     want = gc.function(inputs, outputs, backend="numpy")(*feeds)
-    got = run_emulated(inputs, outputs, feeds, tmp_path, threaded)
+    got, paths = run_emulated(inputs, outputs, feeds, tmp_path, threaded, misalign)
     for w, g in zip(want, got, strict=True):
         np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+    return paths
 
 
 def test_elementwise_chain_with_broadcasting(tmp_path):
@@ -246,3 +272,75 @@ def test_integer_and_bool_block_reductions(tmp_path):
     feed = np.random.default_rng(7).integers(-50, 50, (3, 300)).astype(np.int32)
     compare([x], [gc.max(x, axis=1), gc.sum(x, axis=1), gc.max(flags, axis=1), gc.min(flags, axis=1)], [feed],
             tmp_path, threaded=True)
+
+
+# ---- vectorized elementwise kernels: 4 elements per thread, 16-byte accesses, scalar tail and fallback ----------
+
+@pytest.mark.parametrize("dtype, rows, cols", [("float32", 7, 33), ("float64", 5, 13), ("float32", 3, 3)])
+def test_vectorized_elementwise_with_a_scalar_tail(dtype, rows, cols, tmp_path):
+    # rows * cols is not a multiple of 4: the last elements go through the scalar loop
+    x, y = gc.placeholder((None, cols), dtype), gc.placeholder((None, cols), dtype)
+    rng = np.random.default_rng(8)
+    feeds = [rng.normal(size=(rows, cols)).astype(dtype), rng.normal(size=(rows, cols)).astype(dtype)]
+    scalar, vector = compare([x, y], [gc.tanh(x) * y + 1.0, gc.less(x, y)], feeds, tmp_path, rtol=1e-6)
+    assert vector > 0 and scalar == 0
+
+
+def test_vectorized_row_broadcasts_loop_indices_and_unaligned_runs(tmp_path):
+    # inner size 32 (a multiple of 4): a bias row (vector loads), a per-row value (one load per group of 4),
+    # one_hot's loop index, and a slice starting at element 1 (4 scalar loads per group)
+    x, bias, v = gc.placeholder((None, 33)), gc.placeholder((32,)), gc.placeholder((None,))
+    labels = gc.placeholder((None,), gc.int32)
+    inner = x[:, 1:]
+    outs = [inner + bias, inner * gc.reshape(v, (-1, 1)), gc.one_hot(labels, 32) * bias, gc.exp(x[:, :32]) - bias]
+    rng = np.random.default_rng(9)
+    feeds = [rng.normal(size=(6, 33)).astype(np.float32), rng.normal(size=32).astype(np.float32),
+             rng.normal(size=6).astype(np.float32), rng.integers(0, 32, 6).astype(np.int32)]
+    scalar, vector = compare([x, bias, v, labels], outs, feeds, tmp_path, rtol=1e-6)
+    assert vector >= len(outs) and scalar == 0
+
+
+def test_misaligned_base_pointer_falls_back_to_the_scalar_loop(tmp_path):
+    x, y = gc.placeholder((None, 16)), gc.placeholder((None, 16))
+    rng = np.random.default_rng(10)
+    feeds = [rng.normal(size=(9, 16)).astype(np.float32), rng.normal(size=(9, 16)).astype(np.float32)]
+    scalar, vector = compare([x, y], [x * y - x], feeds, tmp_path, misalign={1})
+    assert scalar == 1 and vector == 0
+
+
+def test_vectorized_elementwise_with_many_threads_and_blocks(tmp_path):
+    x = gc.placeholder((None, 40), gc.float64)
+    feed = np.random.default_rng(11).normal(size=(50, 40))  # 500 groups of 4 over 3 blocks of 256 threads
+    scalar, vector = compare([x], [gc.sigmoid(x) * 2.0], [feed], tmp_path, rtol=1e-12, threaded=True)
+    assert vector > 0 and scalar == 0
+
+
+# ---- the register-tiled matmul with its fused epilogue -------------------------------------------------------
+
+def matmul_launches(inputs, outputs, shapes):
+    _, plan = plan_kernels(specialize(inputs, outputs, [], shapes))
+    return [launch for k in plan.kernels for launch in render_module([k]).launches[k.name]]
+
+
+@pytest.mark.parametrize("shape", [(130, 7, 135), (129, 33, 200)])
+def test_wide_register_tiles_with_epilogue_at_odd_sizes(shape, tmp_path):
+    # m, n >= 128: 128 x 128 tiles, 8 x 8 outputs per thread; sizes are not multiples of the tile
+    m, k, n = shape
+    a, w, bias = gc.placeholder((m, k)), gc.placeholder((k, n)), gc.placeholder((n,))
+    launches = matmul_launches([a, w, bias], [gc.tanh(a @ w + bias)], [(m, k), (k, n), (n,)])
+    assert [launch.block for launch in launches] == [(16, 16, 1)], "the epilogue is not fused into the matmul"
+    assert launches[0].grid[:2] == (-(-n // 128), -(-m // 128))
+    rng = np.random.default_rng(12)
+    feeds = [rng.normal(size=s).astype(np.float32) for s in ((m, k), (k, n), (n,))]
+    compare([a, w, bias], [gc.tanh(a @ w + bias), a @ w], feeds, tmp_path, rtol=1e-5, atol=1e-5, threaded=True)
+
+
+def test_batched_float64_matmul_with_transposed_operands_and_epilogue(tmp_path):
+    a, b = gc.placeholder((2, 5, 19), gc.float64), gc.placeholder((2, 21, 5), gc.float64)
+    scale = gc.placeholder((2, 1, 21), gc.float64)
+    out = gc.exp(gc.matmul(gc.transpose(a, (0, 2, 1)), gc.transpose(b, (0, 2, 1))) * scale)
+    launches = matmul_launches([a, b, scale], [out], [(2, 5, 19), (2, 21, 5), (2, 1, 21)])
+    assert len(launches) == 1
+    rng = np.random.default_rng(13)
+    feeds = [rng.normal(size=(2, 5, 19)), rng.normal(size=(2, 21, 5)), rng.normal(size=(2, 1, 21))]
+    compare([a, b, scale], [out], feeds, tmp_path, rtol=1e-12, threaded=True)

@@ -1,14 +1,16 @@
-"""Kernel IR -> CUDA C: one `extern "C" __global__` function per kernel (two for a matmul with an epilogue).
+"""Kernel IR -> CUDA C: one `extern "C" __global__` function per kernel (a matmul and its epilogue are one).
 
 Three shapes of kernel, chosen from the IR alone:
-- no reduce dims: a grid-stride loop, one thread per element of the parallel nest;
+- no reduce dims: a grid-stride loop, one thread per element of the parallel nest,
+  or per 4 consecutive elements with 16-byte loads and stores where the
+  accesses allow (codegen/cuda/vector.py), the remainder one by one;
 - reduce dims: one block per point of the parallel nest (a row); its threads
   stride over the reduce nest, then combine their partials with warp shuffles
   and one shared-memory exchange; every thread gets the result, so later phases
   (softmax's sum after its max) read it, and thread 0 does the final stores.
   Any axis works: the IR's strides say where each element lives;
-- matmul: C = A @ B by a tiled shared-memory kernel (batches on grid z), then
-  the epilogue (bias, activation...) as a second, elementwise kernel over C.
+- matmul: C = A @ B by a register-tiled shared-memory kernel (batches on grid
+  z) whose stores apply the epilogue (bias, activation...): codegen/cuda/matmul.py.
 
 `render_module(kernels)` gives a `CudaModule`: the source and, per kernel, the
 launches (function name, grid, block) a runtime makes in order.
@@ -24,12 +26,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from codegen.cuda.matmul import c_load_operands, render_matmul
 from codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal
+from codegen.cuda.vector import LANES, VECTOR_PRELUDE, plan_vectors, render_vector_loop
 from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Reduction, Store
 
 THREADS = 256          # threads per block for elementwise and reduction kernels
 MAX_BLOCKS = 1 << 16   # grid-stride loops cover the rest
-TILE = 32              # matmul tile edge: 32x32 outputs per block, TILE x 8 threads, 4 rows each
 
 REDUCE_PRELUDE = r"""
 template <typename T> __device__ __forceinline__ T gc_shfl_down(T v, int offset) {
@@ -92,6 +95,7 @@ class CudaKernelRenderer:
         self.lines: list[str] = []
         self.launches: list[Launch] = []
         self.temps = 0
+        self.overrides: dict[int, str] = {}  # operand index -> C text replacing its load (a register it is in)
         # buffers are named by position, not by node id: the same graph built twice renders the same text
         self.local = {p.name: f"p{i}" for i, p in enumerate(kernel.params)}
 
@@ -110,6 +114,8 @@ class CudaKernelRenderer:
         return " + ".join(terms)
 
     def operand(self, i: int) -> str:
+        if i in self.overrides:
+            return self.overrides[i]
         op = self.k.operands[i]
         if isinstance(op, Load):
             return f"{self.local[op.access.buffer]}[{self.index(op.access)}]"
@@ -151,9 +157,12 @@ class CudaKernelRenderer:
 
     def render(self) -> str:
         parts = []
+        rest = any(p.stores or p.reductions for p in self.k.phases) or self.k.final_stores
         if self.k.matmul is not None:
-            parts.append(self.render_matmul())
-        if any(p.stores or p.reductions for p in self.k.phases) or self.k.final_stores:
+            fuse = bool(rest) and c_load_operands(self.k) is not None
+            parts.append(render_matmul(self, fuse))
+            rest = rest and not fuse
+        if rest:
             parts.append(self.render_reduce() if self.k.reduce_dims else self.render_elementwise())
         return "\n".join(parts)
 
@@ -166,14 +175,19 @@ class CudaKernelRenderer:
         k, par = self.k, self.k.parallel_dims
         n = self.extent(par)
         self.lines.append(f"  const long long n = {n}LL;")
-        self.lines.append("  for (long long flat = (long long)blockIdx.x * blockDim.x + threadIdx.x; flat < n;"
+        vectors = plan_vectors(k)
+        if vectors is not None:
+            render_vector_loop(self, vectors)  # groups of 4 elements, then this loop does the rest
+        start = "done + " if vectors is not None else ""
+        self.lines.append(f"  for (long long flat = {start}(long long)blockIdx.x * blockDim.x + threadIdx.x; flat < n;"
                           " flat += (long long)gridDim.x * blockDim.x) {")
         self.unflatten("flat", par, "    ")
         for phase in k.phases:
             self.stores(phase.stores, "    ")
         self.stores(k.final_stores, "    ")
         self.lines.append("  }")
-        self.launches.append(Launch(k.name, (_blocks(n, THREADS), 1, 1), (THREADS, 1, 1)))
+        per_thread = LANES if vectors is not None else 1
+        self.launches.append(Launch(k.name, (_blocks(-(-n // per_thread), THREADS), 1, 1), (THREADS, 1, 1)))
         return self.body(k.name)
 
     def render_reduce(self) -> str:
@@ -210,59 +224,6 @@ class CudaKernelRenderer:
         self.launches.append(Launch(k.name, (_blocks(rows, 1), 1, 1), (threads, 1, 1)))
         return self.body(k.name)
 
-    def render_matmul(self) -> str:
-        mm, name = self.k.matmul, f"{self.k.name}_matmul"
-        t, acc_t = c_type(mm.dtype), c_type(mm.dtype)
-        batch = int(np.prod(mm.batch, dtype=np.int64))
-        lines = self.lines
-        lines.append(f"  __shared__ {t} As[{TILE}][{TILE} + 1];")
-        lines.append(f"  __shared__ {t} Bs[{TILE}][{TILE} + 1];")
-        lines.append("  const int tx = threadIdx.x, ty = threadIdx.y;  // 32 x 8 threads, 4 rows of C each")
-        lines.append(f"  const long long row0 = (long long)blockIdx.y * {TILE};")
-        lines.append(f"  const long long col = (long long)blockIdx.x * {TILE} + tx;")
-        lines.append(f"  for (long long b = blockIdx.z; b < {batch}LL; b += gridDim.z) {{")
-        lines.append("    long long b_rem = b;")
-        offs = {"a": str(mm.a.offset), "b": str(mm.b.offset), "c": str(mm.c.offset)}
-        for d in reversed(range(len(mm.batch))):
-            lines.append(f"    const long long bi{d} = b_rem % {mm.batch[d]}LL; b_rem /= {mm.batch[d]}LL;")
-            for key, mat in (("a", mm.a), ("b", mm.b), ("c", mm.c)):
-                if mat.batch_strides[d]:
-                    offs[key] += f" + bi{d} * {mat.batch_strides[d]}LL"
-        for key in offs:
-            lines.append(f"    const long long off_{key} = {offs[key]};")
-        a, b, c = mm.a, mm.b, mm.c
-        lines.append(f"    {acc_t} sum[4] = {{0, 0, 0, 0}};")
-        lines.append(f"    for (long long k0 = 0; k0 < {mm.k}LL; k0 += {TILE}) {{")
-        lines.append("      for (int r = ty; r < 32; r += 8) {")
-        lines.append("        const long long ar = row0 + r, ak = k0 + tx, bk = k0 + r, bc = col;")
-        lines.append(f"        As[r][tx] = (ar < {mm.m}LL && ak < {mm.k}LL) ? "
-                     f"{self.local[a.buffer]}[off_a + ar * {a.row_stride}LL + ak * {a.col_stride}LL] : ({t})0;")
-        lines.append(f"        Bs[r][tx] = (bk < {mm.k}LL && bc < {mm.n}LL) ? "
-                     f"{self.local[b.buffer]}[off_b + bk * {b.row_stride}LL + bc * {b.col_stride}LL] : ({t})0;")
-        lines.append("      }")
-        lines.append("      __syncthreads();")
-        lines.append("      #pragma unroll 8")
-        lines.append(f"      for (int kk = 0; kk < {TILE}; ++kk) {{")
-        lines.append(f"        const {t} bv = Bs[kk][tx];")
-        lines.append("        #pragma unroll")
-        lines.append("        for (int q = 0; q < 4; ++q) { sum[q] += As[ty + 8 * q][kk] * bv; }")
-        lines.append("      }")
-        lines.append("      __syncthreads();")
-        lines.append("    }")
-        lines.append("    for (int q = 0; q < 4; ++q) {")
-        lines.append("      const long long r = row0 + ty + 8 * q;")
-        lines.append(f"      if (r < {mm.m}LL && col < {mm.n}LL) {{ "
-                     f"{self.local[c.buffer]}[off_c + r * {c.row_stride}LL + col * {c.col_stride}LL] = sum[q]; }}")
-        lines.append("    }")
-        lines.append("  }")
-        grid = (max(1, -(-mm.n // TILE)), max(1, -(-mm.m // TILE)), max(1, min(batch, 65535)))
-        if mm.m and mm.n:
-            self.launches.append(Launch(name, grid, (TILE, 8, 1)))
-        text = "\n".join([self.signature(name).replace(f"__launch_bounds__({THREADS})", "__launch_bounds__(256)")
-                          + " {", *lines, "}", ""])
-        self.lines = []
-        return text
-
 
 def _combine(r: Reduction) -> str:
     return {"add": "GcAdd", "max": "GcMax", "min": "GcMin"}[r.combine]
@@ -270,7 +231,8 @@ def _combine(r: Reduction) -> str:
 
 def render_module(kernels: list[Kernel]) -> CudaModule:
     """All kernels of a plan in one translation unit (one nvcc run compiles them all)."""
-    parts = ["// generated by graphc: CUDA backend", "#include <cuda_runtime.h>", PRELUDE, REDUCE_PRELUDE]
+    parts = ["// generated by graphc: CUDA backend", "#include <cuda_runtime.h>", PRELUDE, REDUCE_PRELUDE,
+             VECTOR_PRELUDE]
     module = CudaModule("")
     for k in kernels:
         r = CudaKernelRenderer(k)
