@@ -6,11 +6,13 @@ All kernels of one graph are one .cu file: one nvcc run per graph and arch.
 
 from __future__ import annotations
 
+import subprocess
+
 import numpy as np
 import pytest
 
 import graphc as gc
-from codegen.cuda.nvcc import find_nvcc, nvcc_compile
+from codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
 from codegen.cuda.renderer import render_module
 from codegen.cuda.scalar import PRELUDE, ScalarEmitter, literal
 from graphc import scalar as sc
@@ -180,13 +182,13 @@ def test_matmul_is_one_register_tiled_kernel_with_the_epilogue_in_its_store():
     module = render_module(plan.kernels)
     assert [launch.function for launches in module.launches.values() for launch in launches] == ["k0_matmul_matmul"]
     source = module.source
-    assert "__shared__ float As" in source and "acc[i][j] += av[i] * bv[j]" in source
+    assert "__shared__ __align__(16) float As" in source and "acc[i][j] += av[i] * bv[j]" in source
     assert "const float c_val = acc[i][j];" in source and "gc_max(" in source.split("k0_matmul_matmul")[1]
 
 
 def test_wide_matmul_uses_8x8_register_tiles():
     source = cuda_source("wide_matmul_epilogue")
-    assert "float acc[8][8];" in source and "__shared__ float As[8][128 + 4]" in source
+    assert "float acc[8][8];" in source and "__shared__ __align__(16) float As[8][128 + 4]" in source
 
 
 @needs_nvcc
@@ -206,3 +208,17 @@ def test_accesses_that_do_not_fit_groups_of_four_render_scalar_only():
     _, plan = plan_kernels(specialize([x], [gc.transpose(x) * 2.0, x + gc.reshape(x[:, 0], (-1, 1))], [], [(9, 7)]))
     kernels = render_module(plan.kernels).source.split("// k0_")[1]  # the kernels, after the preludes
     assert "extern" in kernels and "gc_load4(" not in kernels and "GC_VECTORIZE" not in kernels
+
+
+@needs_nvcc
+@pytest.mark.parametrize("epilogue", [False, True])
+def test_large_matmul_kernels_do_not_spill_registers(epilogue, tmp_path):
+    a, w, bias = gc.placeholder((4096, 4096)), gc.placeholder((4096, 4096)), gc.placeholder((4096,))
+    out = gc.relu(a @ w + bias) if epilogue else a @ w
+    _, plan = plan_kernels(specialize([a, w, bias], [out], [], [(4096, 4096), (4096, 4096), (4096,)]))
+    (tmp_path / "mm.cu").write_text(render_module(plan.kernels).source)
+    proc = subprocess.run([find_nvcc(), "-arch=sm_90", "-cubin", *NVCC_FLAGS, "-Xptxas", "-v", "-o",
+                           str(tmp_path / "mm.cubin"), str(tmp_path / "mm.cu")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    report = proc.stderr.split("Function properties for k0_matmul_matmul")[1]
+    assert "0 bytes spill stores, 0 bytes spill loads" in report.splitlines()[1], report

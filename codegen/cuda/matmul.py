@@ -1,19 +1,25 @@
 """The matmul kernel: C = A @ B register-tiled through shared memory, with the fused epilogue applied at the store.
 
 A block of 16 x 16 threads computes a BM x BN tile of C; each thread owns a
-TM x TN sub-grid of it (rows ty + 16 i, columns tx + 16 j: neighbouring
-threads hold neighbouring columns, so the final stores are coalesced and the
-shared-memory reads of B are conflict-free while those of A are broadcasts).
-Per BK-slice of the k axis every thread copies 4 elements of A and 4 of B into
-shared memory (A stored k-major), then does TM x TN multiply-adds per k from
-registers: the register tile is what gives each shared load TM (or TN) uses.
+TM x TN sub-grid of it, in 4 x 4 pieces 64 rows / columns apart (rows
+64 c + 4 ty + q, columns 64 c + 4 tx + q): per k a thread reads its TM values
+of A and TN of B from shared memory as 16-byte loads (A is stored k-major so
+its rows are contiguous there; the 16 threads of a half-warp read 16
+consecutive 4-wide pieces of B, those of A are broadcasts), then does TM x TN
+multiply-adds from registers: the register tile is what gives each shared
+load TM (or TN) uses.  Per BK-slice of the k axis every thread first copies 4
+elements of A and 4 of B into shared memory.
 
 - TM = TN = 8, a 128 x 128 tile, BK = 8, for 4-byte types when C is at least
-  128 x 128 (enough blocks to fill the device); TM = TN = 4, 64 x 64, BK = 16
-  otherwise (and for float64, where 64 accumulators would spill).
+  128 x 128 (enough blocks to fill the device), capped at 128 registers (two
+  blocks per SM) unless an epilogue is fused (ptxas would then spill: one
+  block of 8 warps per SM); TM = TN = 4, 64 x 64, BK = 16 otherwise (and for float64,
+  where 64 accumulators would spill).
 - Global -> shared copies read along A's and B's contiguous axis (their
   strides say which), so both a row-major and a transposed operand coalesce.
 - Batches (C's leading dims, broadcast through zero strides) run on grid z.
+- Index arithmetic is 32-bit when every buffer has fewer than 2**31 elements
+  (fewer registers), 64-bit otherwise.
 - The epilogue (the kernel's elementwise phase: bias, activation, ...) is
   rendered into the store: its loads of C become the accumulator register, the
   other loads index with i<d> = the output element's coordinates.  C itself is
@@ -33,6 +39,7 @@ from codegen.kernel_ir import Kernel, Load
 
 THREADS_X = THREADS_Y = 16  # 256 threads per block
 COPIES = 4                  # elements of A (and of B) each thread copies per k-slice: BM * BK = 1024
+PIECE = 4 * THREADS_X       # a thread's 4 x 4 pieces of C are this many rows / columns apart
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ def c_load_operands(kernel: Kernel) -> set[int] | None:
 
 
 def _copy_loop(lines: list[str], buffer: str, off: str, rows: str, cols: str, row_stride: int,
-               col_stride: int, tile_rows: int, tile_cols: int, dest: str, t: str) -> None:
+               col_stride: int, tile_rows: int, tile_cols: int, dest: str, t: str, idx: str, sfx: str) -> None:
     """Copy a tile_rows x tile_cols tile of a matrix into shared `dest`, consecutive threads along its contiguous axis.
 
     `dest` is indexed [k][m-or-n]: for A the tile's columns are k, for B its rows are.
@@ -92,11 +99,21 @@ def _copy_loop(lines: list[str], buffer: str, off: str, rows: str, cols: str, ro
         lines.append(f"        const int tr = e / {tile_cols}, tc = e % {tile_cols};")
     else:
         lines.append(f"        const int tr = e % {tile_rows}, tc = e / {tile_rows};")
-    lines.append(f"        const long long gr = {rows}0 + tr, gc = {cols}0 + tc;")
-    value = (f"(gr < {rows}_n && gc < {cols}_n) ? {buffer}[{off} + gr * {row_stride}LL + gc * {col_stride}LL]"
+    lines.append(f"        const {idx} gr = {rows}0 + tr, gc = {cols}0 + tc;")
+    value = (f"(gr < {rows}_n && gc < {cols}_n) ? {buffer}[{off} + gr * {row_stride}{sfx} + gc * {col_stride}{sfx}]"
              f" : ({t})0")
     lines.append(f"        {dest} = {value};")
     lines.append("      }")
+
+
+def _fragment(t: str, name: str, first: str, count: int) -> list[str]:
+    """Lines loading `count` values (pieces of 4, PIECE apart, c counting them) from shared memory into name[]."""
+    return ["        #pragma unroll",
+            f"        for (int c = 0; c < {count // 4}; ++c) {{",
+            f"          const GcVec4<{t}> piece = *reinterpret_cast<const GcVec4<{t}>*>(&{first});",
+            "          #pragma unroll",
+            f"          for (int q = 0; q < 4; ++q) {{ {name}[4 * c + q] = piece.v[q]; }}",
+            "        }"]
 
 
 def render_matmul(r, fuse: bool) -> str:
@@ -112,39 +129,41 @@ def render_matmul(r, fuse: bool) -> str:
     a, b, c = mm.a, mm.b, mm.c
     pa, pb, pc = r.local[a.buffer], r.local[b.buffer], r.local[c.buffer]
     lines = r.lines
-    lines.append(f"  __shared__ {t} As[{tile.bk}][{tile.bm} + 4];  // k-major: a thread's rows are one k apart")
-    lines.append(f"  __shared__ {t} Bs[{tile.bk}][{tile.bn} + 4];")
+    # rows of (BM + 4) elements: a multiple of 16 bytes, so every 4-wide piece is one aligned 16-byte load
+    lines.append(f"  __shared__ __align__(16) {t} As[{tile.bk}][{tile.bm} + 4];  // k-major: a thread's rows adjoin")
+    lines.append(f"  __shared__ __align__(16) {t} Bs[{tile.bk}][{tile.bn} + 4];")
     lines.append(f"  const int tx = threadIdx.x, ty = threadIdx.y, t = ty * {THREADS_X} + tx;")
-    lines.append(f"  const long long m_n = {mm.m}LL, n_n = {mm.n}LL, k_n = {mm.k}LL;")
-    lines.append(f"  const long long m0 = (long long)blockIdx.y * {tile.bm}, n0 = (long long)blockIdx.x * {tile.bn};")
-    lines.append(f"  for (long long b = blockIdx.z; b < {batch}LL; b += gridDim.z) {{")
-    lines.append("    long long b_rem = b;")
+    # 32-bit index arithmetic (fewer registers) when every buffer has fewer than 2**31 elements
+    idx, sfx = ("int", "") if max(p.size for p in k.params) < 2**31 and batch < 2**31 else ("long long", "LL")
+    lines.append(f"  const {idx} m_n = {mm.m}{sfx}, n_n = {mm.n}{sfx}, k_n = {mm.k}{sfx};")
+    lines.append(f"  const {idx} m0 = ({idx})blockIdx.y * {tile.bm}, n0 = ({idx})blockIdx.x * {tile.bn};")
+    lines.append(f"  for ({idx} b = blockIdx.z; b < {batch}{sfx}; b += gridDim.z) {{")
+    if nb:
+        lines.append(f"    {idx} b_rem = b;")
     offs = {"a": str(a.offset), "b": str(b.offset), "c": str(c.offset)}
     for d in reversed(range(nb)):
-        lines.append(f"    const long long i{d} = b_rem % {mm.batch[d]}LL; b_rem /= {mm.batch[d]}LL;")
+        lines.append(f"    const {idx} i{d} = b_rem % {mm.batch[d]}{sfx}; b_rem /= {mm.batch[d]}{sfx};")
         for key, mat in (("a", a), ("b", b), ("c", c)):
             if mat.batch_strides[d]:
-                offs[key] += f" + i{d} * {mat.batch_strides[d]}LL"
+                offs[key] += f" + i{d} * {mat.batch_strides[d]}{sfx}"
     for key in offs:
-        lines.append(f"    const long long off_{key} = {offs[key]};")
+        lines.append(f"    const {idx} off_{key} = {offs[key]};")
     lines.append(f"    {t} acc[{tile.tm}][{tile.tn}];")
     lines.append("    #pragma unroll")
     lines.append(f"    for (int i = 0; i < {tile.tm}; ++i) {{")
     lines.append("      #pragma unroll")
     lines.append(f"      for (int j = 0; j < {tile.tn}; ++j) {{ acc[i][j] = ({t})0; }}")
     lines.append("    }")
-    lines.append(f"    for (long long k0 = 0; k0 < k_n; k0 += {tile.bk}) {{")
+    lines.append(f"    for ({idx} k0 = 0; k0 < k_n; k0 += {tile.bk}) {{")
     # A tile: bm rows (m) x bk columns (k), stored As[k][m]; B tile: bk rows (k) x bn columns (n), stored Bs[k][n]
-    _copy_loop(lines, pa, "off_a", "m", "k", a.row_stride, a.col_stride, tile.bm, tile.bk, "As[tc][tr]", t)
-    _copy_loop(lines, pb, "off_b", "k", "n", b.row_stride, b.col_stride, tile.bk, tile.bn, "Bs[tr][tc]", t)
+    _copy_loop(lines, pa, "off_a", "m", "k", a.row_stride, a.col_stride, tile.bm, tile.bk, "As[tc][tr]", t, idx, sfx)
+    _copy_loop(lines, pb, "off_b", "k", "n", b.row_stride, b.col_stride, tile.bk, tile.bn, "Bs[tr][tc]", t, idx, sfx)
     lines.append("      __syncthreads();")
     lines.append("      #pragma unroll")
     lines.append(f"      for (int kk = 0; kk < {tile.bk}; ++kk) {{")
     lines.append(f"        {t} av[{tile.tm}], bv[{tile.tn}];")
-    lines.append("        #pragma unroll")
-    lines.append(f"        for (int i = 0; i < {tile.tm}; ++i) {{ av[i] = As[kk][ty + {THREADS_Y} * i]; }}")
-    lines.append("        #pragma unroll")
-    lines.append(f"        for (int j = 0; j < {tile.tn}; ++j) {{ bv[j] = Bs[kk][tx + {THREADS_X} * j]; }}")
+    lines += _fragment(t, "av", f"As[kk][c * {PIECE} + ty * 4]", tile.tm)
+    lines += _fragment(t, "bv", f"Bs[kk][c * {PIECE} + tx * 4]", tile.tn)
     lines.append("        #pragma unroll")
     lines.append(f"        for (int i = 0; i < {tile.tm}; ++i) {{")
     lines.append("          #pragma unroll")
@@ -157,10 +176,11 @@ def render_matmul(r, fuse: bool) -> str:
     lines.append(f"    for (int i = 0; i < {tile.tm}; ++i) {{")
     lines.append("      #pragma unroll")
     lines.append(f"      for (int j = 0; j < {tile.tn}; ++j) {{")
-    lines.append(f"        const long long i{nb} = m0 + ty + {THREADS_Y} * i, i{nb + 1} = n0 + tx + {THREADS_X} * j;")
+    lines.append(f"        const {idx} i{nb} = m0 + (i / 4) * {PIECE} + ty * 4 + i % 4, "
+                 f"i{nb + 1} = n0 + (j / 4) * {PIECE} + tx * 4 + j % 4;")
     lines.append(f"        if (i{nb} < m_n && i{nb + 1} < n_n) {{")
     lines.append(f"          const {t} c_val = acc[i][j];")
-    lines.append(f"          {pc}[off_c + i{nb} * {c.row_stride}LL + i{nb + 1} * {c.col_stride}LL] = c_val;")
+    lines.append(f"          {pc}[off_c + i{nb} * {c.row_stride}{sfx} + i{nb + 1} * {c.col_stride}{sfx}] = c_val;")
     if fuse:
         r.overrides = {i: "c_val" for i in c_load_operands(k)}
         for phase in k.phases:
@@ -173,4 +193,8 @@ def render_matmul(r, fuse: bool) -> str:
     grid = (max(1, -(-mm.n // tile.bn)), max(1, -(-mm.m // tile.bm)), max(1, min(batch, 65535)))
     if mm.m and mm.n:
         r.launches.append(Launch(name, grid, (THREADS_X, THREADS_Y, 1)))
-    return r.body(name)
+    text = r.body(name)
+    if tile.tm == 8 and not fuse:  # <= 128 registers: two blocks per SM (with an epilogue, ptxas would spill)
+        threads = THREADS_X * THREADS_Y
+        text = text.replace(f"__launch_bounds__({threads})", f"__launch_bounds__({threads}, 2)", 1)
+    return text
