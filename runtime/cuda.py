@@ -41,9 +41,13 @@ def cache_dir() -> str:
     return os.path.join(root, "graphc", "cuda")
 
 
-def compile_binary(source: str, arch: str) -> bytes:
-    """A cubin of `source` for `arch`, from the memory cache, the disk cache, nvcc or NVRTC (in that order)."""
-    key = hashlib.sha256("\0".join([source, arch, *NVCC_FLAGS]).encode()).hexdigest()
+def compile_binary(source: str, arch: str, compiler: str | None = None) -> bytes:
+    """A cubin of `source` for `arch`, from the memory cache, the disk cache, nvcc or NVRTC (in that order).
+
+    `compiler` ("nvcc" or "nvrtc") forces one; the caches are per compiler.
+    """
+    compiler = compiler or ("nvcc" if find_nvcc() else "nvrtc")
+    key = hashlib.sha256("\0".join([source, arch, compiler, *NVCC_FLAGS]).encode()).hexdigest()
     if key in _BINARIES:
         return _BINARIES[key]
     path = os.path.join(cache_dir(), f"{key}.cubin")
@@ -51,7 +55,7 @@ def compile_binary(source: str, arch: str) -> bytes:
         with open(path, "rb") as f:
             binary = f.read()
     else:
-        binary = nvcc_compile(source, arch, "cubin") if find_nvcc() else nvrtc_compile(source, arch)
+        binary = nvcc_compile(source, arch, "cubin") if compiler == "nvcc" else nvrtc_compile(source, arch)
         try:
             os.makedirs(cache_dir(), exist_ok=True)
             tmp = f"{path}.{os.getpid()}.tmp"
@@ -99,8 +103,8 @@ class CudaExecutable:
 
     def __init__(self, program, plan, module: CudaModule, launcher: Launcher):
         self.program, self.plan, self.module, self.launcher = program, plan, module, launcher
-        arch = launcher.arch()
-        self._cubin = launcher.load(compile_binary(module.source, arch))
+        launcher.activate()
+        self._cubin = _load(launcher, module.source)
         self.pointers: dict[str, int] = {}
         self._owned: list[int] = []
         arena = launcher.alloc(plan.arena_bytes + ALIGN) if plan.arena_bytes else 0
@@ -116,7 +120,7 @@ class CudaExecutable:
                     launcher.htod(self.pointers[name], np.ascontiguousarray(spec.value, dtype=spec.dtype))
         self.calls = []
         for k in plan.kernels:
-            args = [self.pointers[p.name] for p in k.params]
+            args = launcher.pack([self.pointers[p.name] for p in k.params])
             for launch in module.launches[k.name]:
                 fn = launcher.function(self._cubin, launch.function)
                 self.calls.append((fn, launch, args))
@@ -138,6 +142,7 @@ class CudaExecutable:
         if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
                             f"got {len(inputs)} and {len(variables)}")
+        launcher.activate()
         for name, spec in self._inputs:
             launcher.htod(self.pointers[name], _checked(inputs[spec.index], p.inputs[spec.index], "input"))
         for name, spec in self._variables:
@@ -188,6 +193,32 @@ class CudaExecutable:
 
     def kernels(self) -> list[dict]:
         return [k.describe() for k in self.plan.kernels]
+
+
+def _load(launcher: Launcher, source: str):
+    """The loaded module of `source`: the launcher's binary, or, when the driver refuses an nvcc cubin (a toolkit
+    newer than the driver), one from NVRTC (cuda-python's, usually matching the driver) where that is installed."""
+    arch = launcher.arch()
+    try:
+        return launcher.load(launcher.compile(source, arch))
+    except BackendError as first:
+        if type(launcher).compile is not Launcher.compile or not find_nvcc() or not nvrtc_available():
+            raise
+        try:
+            return launcher.load(compile_binary(source, arch, "nvrtc"))
+        except BackendError as second:
+            raise BackendError(f"{first}\nretried with NVRTC: {second}") from None
+
+
+def nvrtc_available() -> bool:
+    try:
+        try:
+            from cuda.bindings import nvrtc  # noqa: F401
+        except ImportError:
+            from cuda import nvrtc  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _checked(array, node, what: str) -> np.ndarray:

@@ -1,14 +1,16 @@
 """One small launcher interface over NVIDIA's driver API, with two implementations: pycuda and cuda-python.
 
-The CUDA executable needs only: load a cubin, find a function, allocate, copy,
-launch with pointer arguments, synchronize.  `open_launcher()` checks what is
+The CUDA executable needs only: compile (a cubin, by default through
+runtime.cuda.compile_binary), load it, find a function, allocate, copy, pack
+pointer arguments once, launch, synchronize.  `open_launcher()` checks what is
 present, in the order a user can fix it, and raises BackendError naming the
 missing piece: the driver (libcuda.so.1), a Python binding (pycuda, the `cuda`
 extra, else NVIDIA's cuda-python), a device.
 
     launcher = open_launcher()
     fn = launcher.function(launcher.load(cubin), "k0")
-    ptr = launcher.alloc(1024); launcher.htod(ptr, array); launcher.launch(fn, (4, 1, 1), (256, 1, 1), 0, [ptr])
+    ptr = launcher.alloc(1024); launcher.htod(ptr, array)
+    launcher.launch(fn, (4, 1, 1), (256, 1, 1), 0, launcher.pack([ptr]))
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ class Launcher:
         """The device's architecture for nvcc, e.g. "sm_90"."""
         raise NotImplementedError
 
+    def compile(self, source: str, arch: str) -> bytes:
+        """The image `load` takes for `source`: a cubin (nvcc, else NVRTC; cached by source hash)."""
+        from runtime.cuda import compile_binary
+
+        return compile_binary(source, arch)
+
+    def activate(self) -> None:
+        """Make this launcher's context current in the calling thread (the executable calls it on every run)."""
+
     def load(self, image: bytes):
         raise NotImplementedError
 
@@ -52,7 +63,11 @@ class Launcher:
     def dtod(self, dst: int, src: int, nbytes: int) -> None:
         raise NotImplementedError
 
-    def launch(self, fn, grid: tuple, block: tuple, shared: int, pointers: list[int]) -> None:
+    def pack(self, pointers: list[int]):
+        """The kernel arguments (device pointers) in the form `launch` takes, built once per kernel."""
+        return list(pointers)
+
+    def launch(self, fn, grid: tuple, block: tuple, shared: int, packed) -> None:
         raise NotImplementedError
 
     def synchronize(self) -> None:
@@ -106,8 +121,11 @@ class PycudaLauncher(Launcher):
         if nbytes:
             self.drv.memcpy_dtod(dst, src, nbytes)
 
-    def launch(self, fn, grid, block, shared, pointers) -> None:
-        fn(*[np.uintp(p) for p in pointers], grid=tuple(grid), block=tuple(block), shared=shared)
+    def pack(self, pointers: list[int]):
+        return [np.uintp(p) for p in pointers]
+
+    def launch(self, fn, grid, block, shared, packed) -> None:
+        fn(*packed, grid=tuple(grid), block=tuple(block), shared=shared)
 
     def synchronize(self) -> None:
         self.drv.Context.synchronize()
@@ -115,10 +133,21 @@ class PycudaLauncher(Launcher):
 
 def _cuda_python_driver():
     try:
-        from cuda.bindings import driver  # cuda-python >= 12.6
+        from cuda.bindings import driver  # cuda-python >= 12.6 (and 13)
     except ImportError:
         from cuda import cuda as driver  # older cuda-python
     return driver
+
+
+class _PackedArgs:
+    """kernelParams for cuLaunchKernel: a void*[n] whose entries point at the n pointer values (kept alive here)."""
+
+    def __init__(self, pointers: list[int]):
+        n = max(1, len(pointers))
+        self.values = (ctypes.c_void_p * n)(*pointers)
+        size = ctypes.sizeof(ctypes.c_void_p)
+        self.params = (ctypes.c_void_p * n)(*[ctypes.addressof(self.values) + i * size for i in range(len(pointers))])
+        self.address = ctypes.addressof(self.params)  # cuda-python takes an int kernelParams as the void** itself
 
 
 class CudaPythonLauncher(Launcher):
@@ -134,6 +163,13 @@ class CudaPythonLauncher(Launcher):
         self.context = self.check(cu.cuDevicePrimaryCtxRetain(self.device), "cuDevicePrimaryCtxRetain")
         self.check(cu.cuCtxSetCurrent(self.context), "cuCtxSetCurrent")
         self._modules: list = []
+
+    def activate(self) -> None:
+        self.check(self.cu.cuCtxSetCurrent(self.context), "cuCtxSetCurrent")  # per thread; cheap
+
+    def driver_version(self) -> str:
+        version = self.check(self.cu.cuDriverGetVersion(), "cuDriverGetVersion")
+        return f"{version // 1000}.{version % 1000 // 10}"
 
     def check(self, result, what: str):
         """cuda-python returns (CUresult, values...): raise on an error, return the value(s)."""
@@ -154,7 +190,11 @@ class CudaPythonLauncher(Launcher):
 
     def load(self, image: bytes):
         buffer = np.frombuffer(image + b"\0", np.uint8)  # PTX must be NUL-terminated; a cubin ignores it
-        module = self.check(self.cu.cuModuleLoadData(buffer.ctypes.data), "cuModuleLoadData")
+        try:
+            module = self.check(self.cu.cuModuleLoadData(buffer.ctypes.data), "cuModuleLoadData")
+        except BackendError as exc:
+            raise BackendError(f"{exc} (the driver supports CUDA {self.driver_version()}: a cubin from a newer "
+                               "toolkit does not load; point GRAPHC_NVCC at a matching nvcc)") from None
         self._modules.append((module, buffer))
         return module
 
@@ -181,12 +221,13 @@ class CudaPythonLauncher(Launcher):
             self.check(self.cu.cuMemcpyDtoD(self.cu.CUdeviceptr(dst), self.cu.CUdeviceptr(src), nbytes),
                        "cuMemcpyDtoD")
 
-    def launch(self, fn, grid, block, shared, pointers) -> None:
-        # kernelParams is a void** : an array of addresses, each of one argument's value
-        values = (ctypes.c_void_p * max(1, len(pointers)))(*pointers)
-        args = (ctypes.c_void_p * max(1, len(pointers)))(
-            *[ctypes.addressof(values) + i * ctypes.sizeof(ctypes.c_void_p) for i in range(len(pointers))])
-        self.check(self.cu.cuLaunchKernel(fn, *grid, *block, shared, 0, ctypes.addressof(args), 0), "cuLaunchKernel")
+    def pack(self, pointers: list[int]) -> _PackedArgs:
+        return _PackedArgs(pointers)
+
+    def launch(self, fn, grid, block, shared, packed: _PackedArgs) -> None:
+        # stream 0 (the legacy default stream: ordered with the synchronous copies), no `extra`
+        self.check(self.cu.cuLaunchKernel(fn, *map(int, grid), *map(int, block), int(shared), 0, packed.address, 0),
+                   "cuLaunchKernel")
 
     def synchronize(self) -> None:
         self.check(self.cu.cuCtxSynchronize(), "cuCtxSynchronize")
@@ -205,15 +246,21 @@ def driver_library() -> str | None:
     return None
 
 
-def available_bindings() -> list[str]:
-    found = []
-    if importlib.util.find_spec("pycuda") is not None:
-        found.append("pycuda")
+def _module_exists(name: str) -> bool:
     try:
-        if importlib.util.find_spec("cuda") is not None:
-            found.append("cuda-python")
-    except (ImportError, ValueError):
-        pass
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a parent package is missing or broken
+        return False
+
+
+def available_bindings() -> list[str]:
+    """The Python bindings of the driver API present, in the order open_launcher prefers them."""
+    found = []
+    if _module_exists("pycuda.driver"):
+        found.append("pycuda")
+    # `cuda` alone may be only a namespace (cuda-pathfinder, cuda-core): the driver module must be there
+    if _module_exists("cuda.bindings.driver") or _module_exists("cuda.cuda"):
+        found.append("cuda-python")
     return found
 
 

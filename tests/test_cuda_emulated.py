@@ -3,7 +3,7 @@
 No GPU here, so this is the numerical check of what the CUDA renderer writes:
 index arithmetic, broadcasting strides, multi-phase reductions, scalar
 semantics, and (threaded mode) the block reduction and the tiled matmul.  A
-small header maps CUDA's keywords and intrinsics to C++:
+small header (tests/cuda_emulation.py) maps CUDA's keywords and intrinsics to C++:
 - serial: one thread per block, `gc_block_reduce` the identity (a block's total
   is its only partial);
 - threaded: each block's threads are std::threads, `__syncthreads` a barrier,
@@ -12,7 +12,8 @@ small header maps CUDA's keywords and intrinsics to C++:
   cover the rest).
 It shows the generated code's logic right; it cannot show it fast, nor catch
 what only real hardware does (memory model, warp scheduling): the gpu tests in
-test_cuda_runtime.py do that.  Skips without g++.
+test_cuda_runtime.py do that (which also run the whole CUDA runtime on this
+emulation).  Skips without g++.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from cuda_emulation import EMULATED_BLOCKS, HOST_HEADER, THREADED_HEADER
 
 import graphc as gc
 from codegen.cuda.renderer import REDUCE_PRELUDE, render_module
@@ -32,103 +34,11 @@ from graphc.program import specialize
 
 pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="g++ not installed")
 
-HOST_HEADER = r"""#include <atomic>
-static std::atomic<long> gc_paths[2];  // [0]: scalar-only runs of a vectorizable kernel, [1]: vector runs
-static inline bool gc_count_path(bool aligned) { gc_paths[aligned ? 1 : 0] += 1; return aligned; }
-extern "C" long gc_path_count(int vector) { return gc_paths[vector].load(); }
-#define GC_VECTORIZE(aligned) gc_count_path(aligned)
-#include <cmath>
-#include <cstring>
-using std::exp; using std::log; using std::sin; using std::cos; using std::tanh; using std::sqrt;
-using std::log1p; using std::expm1; using std::floor; using std::pow; using std::fabs;
-#define __global__
-#define __device__
-#define __forceinline__ inline
-#define __launch_bounds__(...)
-#define __restrict__
-#define __shared__ static
-#define __align__(n) __attribute__((aligned(n)))
-struct Dim3 { unsigned x, y, z; };
-static Dim3 blockIdx = {0, 0, 0}, threadIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
-static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
-static inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, 8); return d; }
-struct GcAdd { template <typename T> static T apply(T a, T b) { return a + b; } };
-template <typename T> T gc_max(T a, T b);
-template <typename T> T gc_min(T a, T b);
-struct GcMax { template <typename T> static T apply(T a, T b) { return gc_max(a, b); } };
-struct GcMin { template <typename T> static T apply(T a, T b) { return gc_min(a, b); } };
-template <typename Op, typename T> T gc_block_reduce(T v, T*, T) { return v; }  // one thread per block
-"""
-
-
-THREADED_HEADER = r"""#include <atomic>
-static std::atomic<long> gc_paths[2];  // [0]: scalar-only runs of a vectorizable kernel, [1]: vector runs
-static inline bool gc_count_path(bool aligned) { gc_paths[aligned ? 1 : 0] += 1; return aligned; }
-extern "C" long gc_path_count(int vector) { return gc_paths[vector].load(); }
-#define GC_VECTORIZE(aligned) gc_count_path(aligned)
-#include <barrier>
-#include <cmath>
-#include <cstring>
-#include <functional>
-#include <thread>
-#include <vector>
-using std::exp; using std::log; using std::sin; using std::cos; using std::tanh; using std::sqrt;
-using std::log1p; using std::expm1; using std::floor; using std::pow; using std::fabs;
-#define __global__
-#define __device__
-#define __forceinline__ inline
-#define __launch_bounds__(...)
-#define __restrict__
-#define __shared__ static
-#define __align__(n) __attribute__((aligned(n)))
-struct Dim3 { unsigned x, y, z; };
-static thread_local Dim3 blockIdx, threadIdx;
-static Dim3 blockDim, gridDim;
-static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
-static inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, 8); return d; }
-static std::barrier<>* gc_block_barrier;
-static std::vector<std::barrier<>*> gc_warp_barriers;
-alignas(8) static unsigned char gc_slots[1024][8];
-static inline void __syncthreads() { gc_block_barrier->arrive_and_wait(); }
-template <typename T> T __shfl_down_sync(unsigned, T v, int offset) {
-  const unsigned t = threadIdx.x, warp = t >> 5;
-  std::memcpy(gc_slots[t], &v, sizeof(T));
-  gc_warp_barriers[warp]->arrive_and_wait();
-  T out = v;
-  if ((t & 31) + offset < 32 && t + offset < blockDim.x) { std::memcpy(&out, gc_slots[t + offset], sizeof(T)); }
-  gc_warp_barriers[warp]->arrive_and_wait();
-  return out;
-}
-static void gc_launch(Dim3 grid, Dim3 block, const std::function<void()>& body) {
-  blockDim = block; gridDim = grid;
-  const unsigned n = block.x * block.y * block.z;
-  for (unsigned bz = 0; bz < grid.z; ++bz)
-  for (unsigned by = 0; by < grid.y; ++by)
-  for (unsigned bx = 0; bx < grid.x; ++bx) {
-    std::barrier<> bar(n); gc_block_barrier = &bar;
-    std::vector<std::barrier<>*> warps;
-    for (unsigned w = 0; w * 32 < n; ++w) { warps.push_back(new std::barrier<>(std::min(32u, n - w * 32))); }
-    gc_warp_barriers = warps;
-    std::vector<std::thread> threads;
-    for (unsigned t = 0; t < n; ++t) {
-      threads.emplace_back([=, &body] {
-        threadIdx = {t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
-        blockIdx = {bx, by, bz};
-        body();
-      });
-    }
-    for (auto& th : threads) { th.join(); }
-    for (auto* w : warps) { delete w; }
-  }
-}
-"""
-EMULATED_BLOCKS = 3  # blocks per grid dimension that grid-stride loops may shrink to
-
 
 def emulated_source(plan, module, threaded: bool) -> str:
     if not threaded:
         assert not any(k.matmul for k in plan.kernels), "the serial emulation has no matmul (it needs 32x8 threads)"
-        return module.source.replace("#include <cuda_runtime.h>", HOST_HEADER).replace(REDUCE_PRELUDE, "")
+        return HOST_HEADER + module.source.replace(REDUCE_PRELUDE, "")
     wrappers = []
     for k in plan.kernels:
         types = [("const " if p.role == "input" else "") + c_type(p.dtype) + "*" for p in k.params]
@@ -140,7 +50,7 @@ def emulated_source(plan, module, threaded: bool) -> str:
             dims = "{{{}, {}, {}}}, {{{}, {}, {}}}".format(*grid, *launch.block)
             wrappers.append(f'extern "C" void run_{launch.function}(void** a) '
                             f"{{ gc_launch({dims}, [=] {{ {launch.function}({args}); }}); }}")
-    return module.source.replace("#include <cuda_runtime.h>", THREADED_HEADER) + "\n".join(wrappers) + "\n"
+    return THREADED_HEADER + module.source + "\n".join(wrappers) + "\n"
 
 
 def aligned_copy(array: np.ndarray, shift: int = 0) -> np.ndarray:

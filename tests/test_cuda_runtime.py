@@ -3,17 +3,22 @@
 Without a GPU: the backend refuses with a BackendError naming what is missing,
 nvcc builds a cached cubin, and the executable's bookkeeping (arena placement,
 resident variables, write-back of updates) is checked through a recording
-launcher that runs no kernels.  On a GPU (marked `gpu`, skipped cleanly
-elsewhere): every op, fusion pattern and gradient equals the numpy reference.
+launcher that runs no kernels.  Every op, fusion pattern and gradient equals
+the numpy reference: on a GPU (marked `gpu`, skipped cleanly elsewhere), and
+everywhere through the same runtime on a launcher that runs the generated code
+as host threads (tests/cuda_emulation.py).
 """
 
 from __future__ import annotations
+
+import shutil
 
 import numpy as np
 import pytest
 
 import graphc as gc
 from codegen.cuda.nvcc import find_nvcc
+from graphc import backends
 from runtime import cuda as cuda_runtime
 from runtime.cuda_launch import Launcher, available_bindings, driver_library
 
@@ -129,11 +134,25 @@ def test_variables_stay_resident_and_updates_are_written_back(tmp_path, monkeypa
     assert arena and all(s.offset + s.nbytes <= plan.arena_bytes for s in arena)
 
 
-# ---- on a GPU: every op, fusion pattern and gradient against the numpy reference -----------------
+# ---- every op, fusion pattern and gradient against the numpy reference --------------------------------------
+# on a GPU ("cuda", marked gpu, skipped cleanly elsewhere), and everywhere on the host emulation of the same
+# generated code through the same runtime ("cuda-emulated": tests/cuda_emulation.py); ops are grouped into few
+# graphs because each emulated executable is one g++ build.
 
-def _compare(inputs, outputs, feeds, rtol=1e-5, atol=1e-6):
+BACKENDS = [pytest.param("cuda", marks=[gpu, pytest.mark.gpu]),
+            pytest.param("cuda-emulated", marks=pytest.mark.skipif(shutil.which("g++") is None,
+                                                                   reason="g++ not installed"))]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, monkeypatch):
+    monkeypatch.setitem(backends._FACTORIES, "cuda-emulated", "cuda_emulation:build_emulated")
+    return request.param
+
+
+def _compare(backend, inputs, outputs, feeds, rtol=1e-5, atol=1e-6):
     ref = gc.function(inputs, outputs, backend="numpy")(*feeds)
-    got = gc.function(inputs, outputs, backend="cuda")(*feeds)
+    got = gc.function(inputs, outputs, backend=backend)(*feeds)
     for r, g in zip(ref, got, strict=True):
         np.testing.assert_allclose(g, r, rtol=rtol, atol=atol)
 
@@ -141,60 +160,49 @@ def _compare(inputs, outputs, feeds, rtol=1e-5, atol=1e-6):
 UNARY = ["exp", "log", "sin", "cos", "tanh", "sigmoid", "sqrt", "log1p", "expm1", "abs", "floor", "neg", "relu"]
 
 
-@gpu
-@pytest.mark.gpu
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("name", UNARY)
-def test_unary_op_matches_numpy(name, dtype):
+def test_every_unary_op_matches_numpy(backend, dtype):
     x = gc.placeholder((None, 37), dtype)
     feed = np.random.default_rng(0).uniform(0.1, 3, (129, 37)).astype(dtype)
-    _compare([x], [getattr(gc, name)(x)], [feed], rtol=2e-6 if dtype == "float32" else 1e-12)
+    _compare(backend, [x], [getattr(gc, name)(x) for name in UNARY], [feed],
+             rtol=2e-6 if dtype == "float32" else 1e-12)
 
 
-@gpu
-@pytest.mark.gpu
-@pytest.mark.parametrize("axis", [None, 0, 1, 2, (0, 2)])
-@pytest.mark.parametrize("reduce", ["sum", "max", "min", "mean"])
-def test_reductions_on_every_axis_match_numpy(reduce, axis):
-    x = gc.placeholder((None, 33, 65), "float32")
-    feed = np.random.default_rng(1).normal(size=(17, 33, 65)).astype(np.float32)
-    _compare([x], [getattr(gc, reduce)(x, axis=axis)], [feed], rtol=1e-5, atol=1e-5)
+def test_reductions_on_every_axis_match_numpy(backend):
+    shape = (17, 33, 65) if backend == "cuda" else (5, 7, 65)  # every row a block of emulated threads: keep few
+    x = gc.placeholder((None, *shape[1:]), "float32")
+    feed = np.random.default_rng(1).normal(size=shape).astype(np.float32)
+    outs = [getattr(gc, reduce)(x, axis=axis) for reduce in ("sum", "max", "min", "mean")
+            for axis in (None, 0, 1, 2, (0, 2))]
+    _compare(backend, [x], outs, [feed], rtol=1e-5, atol=1e-5)
 
 
-@gpu
-@pytest.mark.gpu
-def test_fused_chain_with_broadcasting_matches_numpy():
+def test_fused_chain_with_broadcasting_matches_numpy(backend):
     x, b = gc.placeholder((None, 64)), gc.placeholder((64,))
     y = gc.where(gc.greater(x, 0.0), gc.tanh(x * b + 1.0), gc.exp(x) - 1.0)
     rng = np.random.default_rng(2)
-    _compare([x, b], [y, gc.sum(y, axis=0)], [rng.normal(size=(1000, 64)).astype(np.float32),
-                                              rng.normal(size=64).astype(np.float32)], atol=1e-5)
+    _compare(backend, [x, b], [y, gc.sum(y, axis=0), x[:, 1:] * 2.0],
+             [rng.normal(size=(1000, 64)).astype(np.float32), rng.normal(size=64).astype(np.float32)], atol=1e-5)
 
 
-@gpu
-@pytest.mark.gpu
 @pytest.mark.parametrize("shape", [(1, 1, 1), (33, 65, 17), (128, 256, 64), (300, 7, 500)])
-def test_matmul_with_epilogue_matches_numpy(shape):
+def test_matmul_with_epilogue_matches_numpy(backend, shape):
     m, k, n = shape
     a, w, bias = gc.placeholder((m, k)), gc.placeholder((k, n)), gc.placeholder((n,))
     rng = np.random.default_rng(3)
     feeds = [rng.normal(size=s).astype(np.float32) for s in ((m, k), (k, n), (n,))]
-    _compare([a, w, bias], [gc.relu(a @ w + bias)], feeds, rtol=1e-4, atol=1e-4)
+    _compare(backend, [a, w, bias], [gc.relu(a @ w + bias), gc.transpose(a) @ a], feeds, rtol=1e-4, atol=1e-4)
 
 
-@gpu
-@pytest.mark.gpu
-def test_softmax_cross_entropy_and_its_gradient_match_numpy():
+def test_softmax_cross_entropy_and_its_gradient_match_numpy(backend):
     logits, labels = gc.placeholder((None, 10), "float64"), gc.placeholder((None,), "int64")
     loss = gc.mean(gc.softmax_cross_entropy(logits, labels))
     rng = np.random.default_rng(4)
     feeds = [rng.normal(size=(64, 10)), rng.integers(0, 10, 64)]
-    _compare([logits, labels], [loss, gc.grad(loss, [logits])[0]], feeds, rtol=1e-10, atol=1e-12)
+    _compare(backend, [logits, labels], [loss, gc.grad(loss, [logits])[0]], feeds, rtol=1e-10, atol=1e-12)
 
 
-@gpu
-@pytest.mark.gpu
-def test_mlp_training_steps_match_numpy():
+def test_mlp_training_steps_match_numpy(backend):
     def run(backend):
         rng = np.random.default_rng(5)
         x, t = gc.placeholder((None, 20)), gc.placeholder((None, 3))
@@ -207,5 +215,5 @@ def test_mlp_training_steps_match_numpy():
         losses = [step(*feeds) for _ in range(5)]
         return np.array(losses, dtype=np.float64).ravel(), w1.value, w2.value
 
-    for r, g in zip(run("numpy"), run("cuda"), strict=True):
+    for r, g in zip(run("numpy"), run(backend), strict=True):
         np.testing.assert_allclose(g, r, rtol=1e-4, atol=1e-5)

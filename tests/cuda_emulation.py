@@ -1,0 +1,210 @@
+"""Generated CUDA run as host C++: the headers that emulate CUDA, and a Launcher that runs kernels that way.
+
+Two headers map CUDA's keywords and intrinsics to C++ (g++ -std=c++20):
+- HOST_HEADER, serial: one thread per block, `gc_block_reduce` the identity
+  (a block's total is its only partial);
+- THREADED_HEADER: each block's threads are std::threads, `__syncthreads` a
+  barrier, `__shfl_down_sync` an exchange through a per-warp slot array between
+  two warp barriers, blocks run one after another.
+Both count which path vectorized kernels took (GC_VECTORIZE).
+
+`EmulatedLauncher` implements runtime.cuda_launch.Launcher on top of the
+threaded header: "device" memory is aligned host memory, the "binary" is the
+source compiled by g++ into a shared library, each launch runs its grid (a few
+blocks for grid-stride kernels, every block of a matmul).  With it the whole
+CUDA runtime (runtime/cuda.py: arena placement, copies, resident variables,
+write-backs) runs without a GPU: `build_emulated` is a backend factory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from graphc.errors import BackendError
+from runtime.cuda_launch import Launcher
+
+HOST_HEADER = r"""#include <atomic>
+static std::atomic<long> gc_paths[2];  // [0]: scalar-only runs of a vectorizable kernel, [1]: vector runs
+static inline bool gc_count_path(bool aligned) { gc_paths[aligned ? 1 : 0] += 1; return aligned; }
+extern "C" long gc_path_count(int vector) { return gc_paths[vector].load(); }
+#define GC_VECTORIZE(aligned) gc_count_path(aligned)
+#include <cmath>
+#include <cstring>
+using std::exp; using std::log; using std::sin; using std::cos; using std::tanh; using std::sqrt;
+using std::log1p; using std::expm1; using std::floor; using std::pow; using std::fabs;
+#define __global__
+#define __device__
+#define __forceinline__ inline
+#define __launch_bounds__(...)
+#define __restrict__
+#define __shared__ static
+#define __align__(n) __attribute__((aligned(n)))
+struct Dim3 { unsigned x, y, z; };
+static Dim3 blockIdx = {0, 0, 0}, threadIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
+static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
+static inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, 8); return d; }
+struct GcAdd { template <typename T> static T apply(T a, T b) { return a + b; } };
+template <typename T> T gc_max(T a, T b);
+template <typename T> T gc_min(T a, T b);
+struct GcMax { template <typename T> static T apply(T a, T b) { return gc_max(a, b); } };
+struct GcMin { template <typename T> static T apply(T a, T b) { return gc_min(a, b); } };
+template <typename Op, typename T> T gc_block_reduce(T v, T*, T) { return v; }  // one thread per block
+"""
+
+
+THREADED_HEADER = r"""#include <atomic>
+static std::atomic<long> gc_paths[2];  // [0]: scalar-only runs of a vectorizable kernel, [1]: vector runs
+static inline bool gc_count_path(bool aligned) { gc_paths[aligned ? 1 : 0] += 1; return aligned; }
+extern "C" long gc_path_count(int vector) { return gc_paths[vector].load(); }
+#define GC_VECTORIZE(aligned) gc_count_path(aligned)
+#include <barrier>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <thread>
+#include <vector>
+using std::exp; using std::log; using std::sin; using std::cos; using std::tanh; using std::sqrt;
+using std::log1p; using std::expm1; using std::floor; using std::pow; using std::fabs;
+#define __global__
+#define __device__
+#define __forceinline__ inline
+#define __launch_bounds__(...)
+#define __restrict__
+#define __shared__ static
+#define __align__(n) __attribute__((aligned(n)))
+struct Dim3 { unsigned x, y, z; };
+static thread_local Dim3 blockIdx, threadIdx;
+static Dim3 blockDim, gridDim;
+static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
+static inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, 8); return d; }
+static std::barrier<>* gc_block_barrier;
+static std::vector<std::barrier<>*> gc_warp_barriers;
+alignas(8) static unsigned char gc_slots[1024][8];
+static inline void __syncthreads() { gc_block_barrier->arrive_and_wait(); }
+template <typename T> T __shfl_down_sync(unsigned, T v, int offset) {
+  const unsigned t = threadIdx.x, warp = t >> 5;
+  std::memcpy(gc_slots[t], &v, sizeof(T));
+  gc_warp_barriers[warp]->arrive_and_wait();
+  T out = v;
+  if ((t & 31) + offset < 32 && t + offset < blockDim.x) { std::memcpy(&out, gc_slots[t + offset], sizeof(T)); }
+  gc_warp_barriers[warp]->arrive_and_wait();
+  return out;
+}
+static void gc_launch(Dim3 grid, Dim3 block, const std::function<void()>& body) {
+  blockDim = block; gridDim = grid;
+  const unsigned n = block.x * block.y * block.z;
+  for (unsigned bz = 0; bz < grid.z; ++bz)
+  for (unsigned by = 0; by < grid.y; ++by)
+  for (unsigned bx = 0; bx < grid.x; ++bx) {
+    std::barrier<> bar(n); gc_block_barrier = &bar;
+    std::vector<std::barrier<>*> warps;
+    for (unsigned w = 0; w * 32 < n; ++w) { warps.push_back(new std::barrier<>(std::min(32u, n - w * 32))); }
+    gc_warp_barriers = warps;
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < n; ++t) {
+      threads.emplace_back([=, &body] {
+        threadIdx = {t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
+        blockIdx = {bx, by, bz};
+        body();
+      });
+    }
+    for (auto& th : threads) { th.join(); }
+    for (auto* w : warps) { delete w; }
+  }
+}
+"""
+EMULATED_BLOCKS = 3  # blocks per grid dimension that grid-stride loops may shrink to
+
+_KERNEL = re.compile(r'extern "C" __global__ void __launch_bounds__\([^)]*\) (\w+)\(([^)]*)\)')
+_WORKDIR = tempfile.TemporaryDirectory(prefix="graphc-cuda-emulation-")
+
+
+def compile_host_library(source: str) -> ctypes.CDLL:
+    """g++ the (header + generated + wrapper) C++ into a shared library, cached by its hash for this process."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    cpp, lib = Path(_WORKDIR.name) / f"{digest}.cpp", Path(_WORKDIR.name) / f"{digest}.so"
+    if not lib.exists():
+        cpp.write_text(source)
+        proc = subprocess.run(["g++", "-std=c++20", "-O1", "-shared", "-fPIC", "-pthread", "-o", str(lib), str(cpp)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise BackendError(f"g++ could not compile the emulated CUDA:\n{proc.stderr[-4000:]}")
+    return ctypes.CDLL(str(lib))
+
+
+class EmulatedLauncher(Launcher):
+    """The CUDA runtime's launcher interface on host threads (see the module docstring)."""
+
+    name = "emulated"
+
+    def __init__(self):
+        self.buffers: dict[int, np.ndarray] = {}
+        self.launched: list[str] = []
+
+    def arch(self) -> str:
+        return "sm_80"
+
+    def compile(self, source: str, arch: str) -> bytes:
+        return source.encode()  # the "binary" is the source: load() builds it for the host
+
+    def load(self, image: bytes):
+        source = image.decode()
+        wrappers = []
+        for name, params in _KERNEL.findall(source):
+            types = [p.rsplit(" __restrict__ ", 1)[0] for p in params.split(", ")]
+            args = ", ".join(f"({t})a[{i}]" for i, t in enumerate(types))
+            wrappers.append(f'extern "C" void gc_run_{name}(unsigned gx, unsigned gy, unsigned gz, unsigned bx, '
+                            f"unsigned by, unsigned bz, void** a) "
+                            f"{{ gc_launch({{gx, gy, gz}}, {{bx, by, bz}}, [=] {{ {name}({args}); }}); }}")
+        return compile_host_library(THREADED_HEADER + source + "\n".join(wrappers) + "\n")
+
+    def function(self, module, name: str):
+        return name, getattr(module, f"gc_run_{name}")
+
+    def alloc(self, nbytes: int) -> int:
+        raw = np.zeros(max(1, nbytes) + 256, np.uint8)
+        start = (-raw.ctypes.data) % 256  # cuMemAlloc's alignment
+        ptr = raw.ctypes.data + start
+        self.buffers[ptr] = raw
+        return ptr
+
+    def free(self, ptr: int) -> None:
+        self.buffers.pop(ptr, None)
+
+    def htod(self, ptr: int, array: np.ndarray) -> None:
+        array = np.ascontiguousarray(array)
+        ctypes.memmove(ptr, array.ctypes.data, array.nbytes)
+
+    def dtoh(self, array: np.ndarray, ptr: int) -> None:
+        ctypes.memmove(array.ctypes.data, ptr, array.nbytes)
+
+    def dtod(self, dst: int, src: int, nbytes: int) -> None:
+        ctypes.memmove(dst, src, nbytes)
+
+    def pack(self, pointers: list[int]):
+        return (ctypes.c_void_p * max(1, len(pointers)))(*pointers)
+
+    def launch(self, fn, grid, block, shared, packed) -> None:
+        name, run = fn
+        self.launched.append(name)
+        if not name.endswith("_matmul"):  # grid-stride and row loops: any grid is correct
+            grid = [min(g, EMULATED_BLOCKS) for g in grid]
+        run(*(ctypes.c_uint(int(v)) for v in (*grid, *block)), packed)
+
+    def synchronize(self) -> None:
+        pass
+
+
+def build_emulated(program, options: dict):
+    """Backend factory ("cuda-emulated" in the tests): the CUDA runtime on an EmulatedLauncher."""
+    from runtime.cuda import CudaExecutable, render_program
+
+    program, plan, module = render_program(program, options)
+    return CudaExecutable(program, plan, module, EmulatedLauncher())
