@@ -63,7 +63,22 @@ def multi_output_net(depth, seed=3):
     return x, [loss_a, loss_b, *gc.grad(loss_a, ws), *gc.grad(loss_b, ws[: depth // 2 + 1]), h]
 
 
-NETS = {"mlp": tanh_mlp, "residual": residual_net, "shared": shared_weights_net, "multi_output": multi_output_net}
+def elementwise_chain_net(depth, seed=4):
+    """Three stashed elementwise values per matmul: keeping the matmul and recomputing them is cheap."""
+    rng = np.random.default_rng(seed)
+    x = gc.placeholder((None, WIDTH), gc.float32, name="x")
+    ws = weights(rng, depth)
+    h = x
+    for w in ws:
+        u = gc.tanh(h @ w)
+        v = gc.sin(u)
+        h = v * v
+    loss = gc.mean(h)
+    return x, [loss, *gc.grad(loss, ws)]
+
+
+NETS = {"mlp": tanh_mlp, "chain": elementwise_chain_net, "residual": residual_net, "shared": shared_weights_net,
+        "multi_output": multi_output_net}
 
 
 def feed(seed=9):
@@ -112,10 +127,15 @@ def test_sqrt_cuts_the_planned_peak_at_depth_32(net):
 
 
 def test_sqrt_peak_grows_like_the_square_root_of_depth():
+    # a batch of 512 so that activations, not the weight gradients (outputs, kept to the end), dominate the peak
     depths = [16, 64]
-    peaks = [sqrt_peak("mlp", d) for d in depths]
+    peaks = []
+    for depth in depths:
+        x, outputs = NETS["mlp"](depth)
+        program = simplify(specialize([x], outputs, [], [(512, WIDTH)]))
+        peaks.append(plan_program_memory(rematerialize(program, "sqrt")).peak_bytes)
     exponent = np.log(peaks[1] / peaks[0]) / np.log(depths[1] / depths[0])
-    assert 0.3 < exponent < 0.75, exponent
+    assert 0.3 < exponent < 0.7, exponent
 
 
 @pytest.mark.parametrize("net", ["mlp", "residual", "multi_output"])
@@ -164,6 +184,32 @@ def test_budget_is_met_with_no_more_recompute_than_sqrt():
     fitted = rematerialize(program, budget)
     assert plan_program_memory(fitted).peak_bytes <= budget
     assert fitted.remat_stats.recompute_flops <= sqrt.remat_stats.recompute_flops
+
+
+def test_a_budget_prefers_recomputing_elementwise_work_over_matmuls():
+    program = simplify(specialized("chain", 24))
+    everything = rematerialize(program, 2**40).remat_stats.planned_peak_bytes
+    sqrt = rematerialize(program, "sqrt")
+    assert sqrt.remat_stats.recomputed_ops.get("matmul", 0) > 0  # sqrt recomputes whole segments
+    budget = everything // 2
+    fitted = rematerialize(program, budget)
+    assert plan_program_memory(fitted).peak_bytes <= budget
+    assert fitted.remat_stats.recomputed_ops and "matmul" not in fitted.remat_stats.recomputed_ops
+    assert fitted.remat_stats.recompute_flops < sqrt.remat_stats.recompute_flops
+
+
+def test_helpers_are_recomputed_by_the_backward_pass_not_stashed():
+    # tanh's VJP reads 1 - y*y and the weight gradient reads transpose(h): both are computed from the stashed
+    # value by the backward pass itself, whatever the strategy, so only the layer outputs are stashed
+    from graphc.passes.remat import analyse as analyse_program
+
+    a = analyse_program(simplify(specialized("mlp", 16)))
+    helpers = [n for n in a.order if n.id in a.helpers]
+    assert {n.op.name for n in helpers} >= {"transpose", "sub"}
+    assert {n.op.name for n in a.order if n.id in a.stashed} <= {"tanh", "add", "mul", "matmul", "sum", "div"}
+    fitted = rematerialize(simplify(specialized("mlp", 16)), 2**40)  # keep everything: only helpers move
+    assert fitted.remat_stats.recompute_flops == 0
+    assert all(n.attrs.get("recompute") in (None, "forward") for n in fitted.nodes())
 
 
 def test_a_generous_budget_recomputes_nothing():
@@ -238,3 +284,71 @@ def test_remat_on_the_llvm_backend(net):
     for a, b in zip(results["none"], results["sqrt"]):  # the same kernels on the same inputs
         np.testing.assert_array_equal(a, b)
     assert plans["sqrt"] < 0.7 * plans["none"]
+
+
+@pytest.mark.skipif(not llvm_available(), reason="the llvm backend is not registered here")
+@pytest.mark.parametrize("net", ["mlp", "residual", "chain"])
+def test_every_strategy_on_the_llvm_backend_gives_the_same_values(net):
+    results, plans, stats = {}, {}, {}
+    for remat in ("none", "sqrt", "budget", 2**40):
+        if remat == "budget":
+            remat = plans["sqrt"]
+        x, outputs = NETS[net](24)
+        f = gc.function([x], outputs, remat=remat, backend="llvm")
+        results[remat] = f(feed())
+        plans[remat] = f.memory_plan().peak_bytes
+        stats[remat] = getattr(f.executable.program, "remat_stats", None)
+    for remat, got in results.items():
+        for a, b in zip(results["none"], got):
+            np.testing.assert_array_equal(a, b, err_msg=f"remat={remat}")
+    budget = plans["sqrt"]
+    assert plans[budget] <= budget and stats[budget].recompute_flops <= stats["sqrt"].recompute_flops
+    assert stats["sqrt"].planned_peak_bytes == plans["sqrt"]  # candidates are judged by the kernels' own plan
+    assert plans[2**40] < plans["none"] and stats[2**40].recompute_flops == 0
+
+
+@pytest.mark.skipif(not llvm_available(), reason="the llvm backend is not registered here")
+def test_fusion_and_cse_on_the_llvm_backend_do_not_undo_remat():
+    from graphc.compile import plan_prepared
+    from graphc.passes import run_passes
+    from graphc.passes.fusion import fuse
+
+    x, outputs = NETS["mlp"](32)
+    f = gc.function([x], outputs, remat="sqrt", backend="llvm")
+    f.compile(feed())
+    program, plan = f.executable.program, f.executable.plan
+    fusion = fuse(program)
+    holding_helpers = 0
+    for group in fusion.groups:  # no kernel mixes a copy with its forward twin or with the backward pass
+        assert len({m.attrs.get("recompute") for m in group.members}) <= 1
+        if group.members and group.members[0].attrs.get("recompute") == "forward":
+            holding_helpers += bool({m.op.name for m in group.members} & {"sub", "transpose"})
+    # helpers (tanh's 1 - y*y, transpose(h)) stay out of the forward kernels, nothing stashes them; the one
+    # exception is the last layer, whose first adjoints read nothing far back and count as forward work
+    assert holding_helpers <= 1
+    # each matmul of the program (forward, recomputed, backward) is one kernel: fusion neither drops nor repeats work
+    matmuls = [n for n in program.nodes() if n.op.kind == "matmul"]
+    assert sum(k.kind == "matmul" for k in plan.kernels) == len(matmuls)
+    assert len([n for n in matmuls if isinstance(n.attrs.get("recompute"), int)]) == \
+        program.remat_stats.recomputed_ops["matmul"] > 0
+    # the simplifier (CSE included) run again after remat changes neither the kernels nor the peak
+    again, plan_again = plan_prepared(run_passes(program))
+    assert len(plan_again.kernels) == len(plan.kernels)
+    assert plan_again.memory.peak_bytes == plan.memory.peak_bytes
+    # the control: without the tags CSE merges the copies back and the peak returns
+    untagged = run_passes(program)
+    for node in untagged.nodes():
+        node.attrs.pop("recompute", None)
+    assert plan_prepared(run_passes(untagged))[1].memory.peak_bytes > 1.5 * plan.memory.peak_bytes
+
+
+@pytest.mark.skipif(not llvm_available(), reason="the llvm backend is not registered here")
+def test_an_infeasible_budget_on_the_llvm_backend_names_the_smallest_peak():
+    x, outputs = NETS["residual"](16)
+    with pytest.raises(gc.MemoryBudgetError, match=r"smallest planned peak found is \d+ bytes") as info:
+        gc.function([x], outputs, remat=4096, backend="llvm")(feed())
+    smallest = int(str(info.value).split("smallest planned peak found is ")[1].split()[0])
+    x, outputs = NETS["residual"](16)
+    g = gc.function([x], outputs, remat=smallest, backend="llvm")
+    g(feed())
+    assert g.memory_plan().peak_bytes <= smallest

@@ -1,19 +1,19 @@
 """Rematerialisation: keep only some forward values for the backward pass, recompute the rest.
 
-Reverse mode reads forward intermediates in reverse order, so a plain schedule
-keeps every one of them alive until the backward pass reaches it: memory grows
+Reverse mode reads forward intermediates in reverse order, so a plain
+schedule keeps every one of them alive until the backward pass reaches it: memory grows
 linearly with depth.  This pass trades compute for memory (seed 002; Chen et
 al. 2016, "Training deep nets with sublinear memory cost"):
 
-    rematerialize(program, "sqrt")        # ~sqrt(n) segments: O(sqrt n) memory, one extra forward pass
+    rematerialize(program, "sqrt")        # O(sqrt n) memory for about one extra forward pass
     rematerialize(program, 512 * 2**20)   # the least recompute whose planned peak fits 512 MiB
     rematerialize(program, "none")        # the program unchanged
 
 It is called by the backends when `gc.function(..., remat=...)` / `gc.Session(remat=...)`
 is not "none" (`graphc.backends._build_reference`, `graphc.compile`): the signature
 `rematerialize(program: Program, strategy: str | int, planner=None) -> Program` is the
-contract; `planner(program) -> MemoryPlan` is what a byte budget is checked with (default
-`plan_program_memory`; a compiled backend should pass one that fuses and plans its kernels).
+contract; `planner(program) -> MemoryPlan` is what every candidate is planned with (default
+`plan_program_memory`, node by node; the llvm pipeline passes one that fuses and plans its kernels).
 
 How the graph is read (a structural rule, no tags from autodiff needed):
   * *Seeds* are the cotangents `grad` starts from: non-source nodes whose value depends
@@ -25,29 +25,48 @@ How the graph is read (a structural rule, no tags from autodiff needed):
     marks the backward side too: a node that reads a value made more than
     `LONG_EDGE` levels earlier (levels: longest paths from the sources).  That is
     what a backward node does when it reads the forward value its VJP needs; it
-    is also what makes a value costly to keep, which is the thing to fix.
+    is also what makes a value costly to keep.
   * The *backward side* B is every node that is a seed or reads far back, and
-    everything that depends on those, which includes the update expressions of
-    variables (`w - lr * grad`).  Everything else that is not a source is the
-    *forward side* F.  A misjudged node (a forward broadcast constant taken for a
-    seed, a long skip connection taken for a backward read, the last layer's first
-    adjoints taken for forward ones) only changes what is rematerialised, never
-    the values computed.
-  * F is cut into segments along its longest-path order from the sources, each
-    holding about the same bytes of "stashed" values (forward values some
-    backward node reads).  A forward node read by a later segment is a
-    *checkpoint*: kept from the forward pass to the backward one, and so is the
-    whole last segment, which the backward pass reads first.  Every other
-    forward value a backward node reads is replaced, for the backward nodes
-    only, by a copy recomputed from the checkpoints, tagged
-    `attrs["recompute"] = <segment>`: CSE keys on all attrs and fusion does not
-    cross tags, so later passes cannot merge a copy back into its twin.
-  * The schedule runs the forward values the fetched forward outputs need, then
-    the backward nodes by list scheduling (the most recently produced input
-    first; among equals, the node nearest an output, so weight gradients are
-    taken as soon as their adjoint exists); each copy, and each seed, is
-    emitted just before its first user, so a segment is recomputed just before
-    its backward part runs.
+    everything that depends on those (variable updates `w - lr * grad` included).
+    Everything else that is not a source is the *forward side* F.  A misjudged node
+    (a forward broadcast constant taken for a seed, a long skip connection taken for
+    a backward read, the last layer's first adjoints taken for forward ones) only
+    changes what is rematerialised, never the values computed.
+
+What is kept (see `choose`):
+  * *Helpers* are cheap forward nodes (elementwise ops and views) that only the
+    backward pass reads, directly or through other helpers: tanh's `1 - y*y`, the
+    `transpose(h)` of a weight gradient.  Kept, each would be one more stashed
+    buffer per layer beside the value it is computed from; so the backward pass
+    always computes them itself, from that value, right where it needs them (the
+    llvm backend fuses them into the backward kernels, and a transpose becomes a
+    strided read).  This alone halves a tanh MLP's stash.
+  * The other forward nodes, the *spine*, in longest-path order, are cut into
+    segments.  A spine node read by a later segment is a *checkpoint*, kept from
+    the forward pass to the backward one, and so is the whole last segment, which
+    the backward pass reads first.  Every other spine value the backward pass
+    needs is recomputed from the checkpoints, just before its segment's backward
+    part runs: about one extra forward pass in all.
+  * While the backward pass works on segment j, the checkpoints of segments 1..j
+    and segment j's recomputed values are alive.  Cuts are therefore placed
+    greedily for a target peak P: a segment ends where its checkpoints plus its
+    stashed bytes would pass P, so later segments are shorter (the checkpoints
+    before them are more).  Every target P from the whole stash down gives a
+    segmentation; "sqrt" plans the few with the lowest modelled peak and keeps the
+    lowest planned one (O(sqrt n) checkpoints and O(sqrt n) values per segment).
+    A byte budget takes, of keep-everything and of every segmentation (each also
+    with matmul and reduction outputs kept, so that only cheap elementwise work is
+    recomputed), the one with the least estimated recompute whose planned peak fits.
+
+Later passes cannot undo it: copies carry `attrs["recompute"] = <segment>` and the
+forward pass's own nodes `attrs["recompute"] = "forward"`; CSE keys on all attrs and
+fusion never fuses across tags, so a copy is never merged back into its twin and a
+helper is never fused back into the forward kernel that would store it.
+
+The schedule runs the forward values the fetched forward outputs need, then the
+backward nodes by list scheduling (the most recently produced input first; among
+equals, the node nearest an output, so weight gradients are taken as soon as their
+adjoint exists); copies, helpers and seeds are emitted just before their first user.
 
 Values are identical with and without rematerialisation: copies run the same
 ops on the same inputs, and no sum is reordered.
@@ -56,8 +75,6 @@ ops on the same inputs, and no sum is reordered.
 from __future__ import annotations
 
 import heapq
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -69,6 +86,7 @@ from graphc.ops.source import placeholder_op, variable_op
 from graphc.program import Program
 
 STRATEGIES = ("none", "sqrt")
+FORWARD_TAG = "forward"
 
 # op name -> indices of inputs read only for their shape (values unused)
 SHAPE_ONLY_INPUTS = {"fill_like": (0,), "count": (0,), "reshape_like": (1,), "broadcast_like": (1,),
@@ -77,6 +95,13 @@ _NEVER_SEEDS = frozenset({"count"})
 # a read this many levels (longest paths from the sources) after the value was made marks the reader as backward
 LONG_EDGE = 8
 _EXPENSIVE_KINDS = frozenset({"matmul", "reduce"})
+# ops that move no data or cost one operation per element: recomputed in the backward pass rather than stored
+_CHEAP_VIEWS = frozenset({"transpose", "reshape", "expand_dims", "squeeze", "broadcast_to", "broadcast_like",
+                          "reshape_like"})
+# segmentations modelled for "sqrt" and planned: the ones with the lowest modelled peaks
+SQRT_CANDIDATES = 4
+# targets tried: the whole stash, then each this much smaller
+TARGET_STEP = 0.9
 
 
 def check_remat_option(remat) -> str | int:
@@ -96,7 +121,9 @@ class Analysis:
     order: list[Node]                    # every node, topological
     forward: list[Node]                  # non-source nodes independent of the seeds, by longest path
     backward: set[int]                   # ids of nodes that depend on a seed
-    stashed: set[int]                    # ids of forward nodes some backward node reads
+    helpers: set[int]                    # ids of cheap forward nodes only the backward pass reads
+    spine: list[Node]                    # forward nodes that are not helpers, by longest path
+    stashed: set[int]                    # ids of spine nodes a backward node or a helper reads
     users: dict[int, list[Node]] = field(default_factory=dict)
     roots: set[int] = field(default_factory=set)   # ids of the outputs and new values
 
@@ -115,10 +142,16 @@ class RematStats:
     recompute_flops: int     # estimated: work done twice
     total_flops: int         # estimated: work of the program without rematerialisation
     planned_peak_bytes: int | None = None
+    modelled_peak_bytes: int | None = None  # checkpoints + stash of the worst segment, what the cuts aim at
+    recomputed_ops: dict = field(default_factory=dict)  # op name -> count of nodes computed twice
 
     @property
     def recompute_fraction(self) -> float:
         return self.recompute_flops / self.total_flops if self.total_flops else 0.0
+
+
+def is_cheap(node: Node) -> bool:
+    return node.op.kind == "elementwise" or node.op.name in _CHEAP_VIEWS
 
 
 def analyse(program: Program) -> Analysis:
@@ -142,8 +175,21 @@ def analyse(program: Program) -> Analysis:
     forward = sorted((n for n in order if n.op.kind != "source" and n.id not in backward),
                      key=lambda n: (level[n.id], position[n.id]))
     users = consumers(order)
-    stashed = {n.id for n in forward if any(u.id in backward for u in users[n.id])}
-    return Analysis(order, forward, backward, stashed, users, {r.id for r in program.roots})
+    roots = {r.id for r in program.roots}
+    helpers: set[int] = set()
+    for node in reversed(forward):
+        if (is_cheap(node) and node.id not in roots and users[node.id]
+                and all(u.id in backward or u.id in helpers for u in users[node.id])):
+            helpers.add(node.id)
+    spine = [n for n in forward if n.id not in helpers]
+    value_readers: dict[int, set[int]] = {n.id: set() for n in order}
+    for node in order:
+        skip = SHAPE_ONLY_INPUTS.get(node.op.name, ())
+        for k, i in enumerate(node.inputs):
+            if k not in skip:
+                value_readers[i.id].add(node.id)
+    stashed = {n.id for n in spine if any(u in backward or u in helpers for u in value_readers[n.id])}
+    return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
 
 
 def nbytes(node: Node) -> int:
@@ -164,63 +210,107 @@ def flops(node: Node) -> int:
 # ---- choosing what to keep ---------------------------------------------------------------------
 
 
-def segment_forward(a: Analysis, n_segments: int) -> dict[int, int]:
-    """Segment of each forward node: cuts along `a.forward` with equal stashed bytes per segment.
+@dataclass
+class Segmentation:
+    segment: dict[int, int]   # spine node id -> segment
+    count: int
+    modelled_peak: int        # max over segments of (checkpoints up to its start + its stashed bytes)
 
-    Only the spine (forward nodes that lead on to more forward work or to a
-    forward output) is cut; a helper that only feeds the backward pass (the
-    `1 - y²` of tanh's VJP) joins the segment of what it reads, so a cut never
-    falls between a value and its helpers, and one value crosses each cut.
+
+def crossing_bytes(a: Analysis) -> list[int]:
+    """Bytes of spine values that a cut right before each spine position would have to keep."""
+    pos = {n.id: k for k, n in enumerate(a.spine)}
+    delta = [0] * (len(a.spine) + 1)
+    for k, node in enumerate(a.spine):
+        last = max((pos[u.id] for u in a.users[node.id] if u.id in pos), default=k)
+        if last > k:
+            delta[k + 1] += nbytes(node)
+            delta[last + 1] -= nbytes(node)
+    out, running = [], 0
+    for k in range(len(a.spine)):
+        running += delta[k]
+        out.append(running)
+    return out
+
+
+def allowed_cuts(crossing: list[int]) -> list[bool]:
+    """Cut only where few bytes cross: at most 1.5 times the lower quartile of the cuts' bytes.
+
+    In a residual net that is between layers (one value crosses), not inside one (two do);
+    the quartile, not the minimum, because the scalar tail of a loss crosses almost nothing.
     """
-    roots = a.roots | {n.id for n in a.forward if not a.users[n.id]}
-    helper: dict[int, bool] = {}
-    for node in reversed(a.forward):
-        forward_users = [u for u in a.users[node.id] if u.id in helper]
-        helper[node.id] = node.id not in roots and all(helper[u.id] for u in forward_users)
-    total = sum(nbytes(n) for n in a.forward if n.id in a.stashed) or 1
-    segment, before = {}, 0
-    for node in a.forward:
-        inputs = [segment[i.id] for i in node.inputs if i.id in segment]
-        if helper[node.id] and inputs:
-            segment[node.id] = max(inputs)
-        else:
-            segment[node.id] = max([min(n_segments - 1, before * n_segments // total), *inputs])
-        if node.id in a.stashed:
-            before += nbytes(node)
-    return segment
+    inner = sorted(c for c in crossing[1:] if c > 0)
+    cheap = inner[len(inner) // 4] if inner else 0
+    return [k > 0 and c <= 1.5 * cheap for k, c in enumerate(crossing)]
+
+
+def segment_for_target(a: Analysis, target: int, crossing: list[int], allowed: list[bool]) -> Segmentation:
+    """Greedy cuts: a segment ends where its checkpoints so far plus its stashed bytes would pass `target`."""
+    segment: dict[int, int] = {}
+    seg, kept, stash, worst = 0, 0, 0, 0
+    for k, node in enumerate(a.spine):
+        b = nbytes(node) if node.id in a.stashed else 0
+        if stash > 0 and allowed[k] and kept + stash + b > target:
+            worst = max(worst, kept + stash)
+            seg, kept, stash = seg + 1, kept + crossing[k], 0
+        segment[node.id] = seg
+        stash += b
+    worst = max(worst, kept + stash)
+    return Segmentation(segment, seg + 1, worst)
+
+
+def segmentations(a: Analysis) -> list[Segmentation]:
+    """One segmentation per target, from the whole stash down in TARGET_STEP steps; distinct ones only."""
+    crossing = crossing_bytes(a)
+    allowed = allowed_cuts(crossing)
+    total = sum(nbytes(n) for n in a.spine if n.id in a.stashed)
+    smallest = max((nbytes(n) for n in a.spine if n.id in a.stashed), default=1)
+    out, seen, target = [], set(), float(total)
+    while target >= smallest:
+        s = segment_for_target(a, int(target), crossing, allowed)
+        key = tuple(sorted(s.segment.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+        target *= TARGET_STEP
+    return out
 
 
 def checkpoints(a: Analysis, segment: dict[int, int], keep_expensive: bool = False) -> set[int]:
-    """Forward nodes to keep: those a later segment reads (and, if asked, stashed matmuls and reductions).
-
-    The last segment is kept whole: the backward pass starts with it right after
-    the forward pass made it, so recomputing it would save nothing.
-    """
+    """Spine nodes to keep: those a later segment reads, the whole last segment, and (if asked) every
+    matmul and reduction, so that only elementwise work is recomputed."""
     keep = set()
     last = max(segment.values(), default=0)
-    for node in a.forward:
+    for node in a.spine:
         if segment[node.id] == last or any(u.id in segment and segment[u.id] > segment[node.id]
                                            for u in a.users[node.id]):
             keep.add(node.id)
-        elif keep_expensive and node.id in a.stashed and node.op.kind in _EXPENSIVE_KINDS:
+        elif keep_expensive and node.op.kind in _EXPENSIVE_KINDS:
             keep.add(node.id)
     return keep
-
-
-def sqrt_segments(a: Analysis) -> int:
-    return max(1, round(math.sqrt(len(a.stashed))))
 
 
 # ---- rewriting and scheduling ------------------------------------------------------------------
 
 
 def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: dict[int, int]):
-    """Backward nodes read recomputed copies of the forward values not kept; returns (program, copies)."""
-    copies: dict[int, Node] = {}
-    new: dict[int, Node] = {}
+    """Backward nodes read helpers computed afresh and copies of the spine values not kept.
 
-    def recomputed(node: Node) -> bool:
-        return a.is_forward(node) and node.id not in keep
+    Returns (program, copies, new): `copies` maps an original node id to its recomputed
+    copy (spine copies, tagged with their segment, and helpers, untagged so that
+    they fuse with the backward nodes that read them); `new` maps every other original
+    id to its node in the result.  The forward pass's own nodes are tagged FORWARD_TAG.
+    """
+    new: dict[int, Node] = {}
+    copies: dict[int, Node] = {}
+
+    def replacement(node: Node) -> Node:
+        """What a backward node (or a copy) reads in place of forward/source `node`."""
+        if node.op.kind == "source":
+            return new[node.id]
+        if node.id in a.helpers or node.id not in keep:
+            return copy_of(node)
+        return new[node.id]
 
     def copy_of(node: Node) -> Node:
         stack = [node]
@@ -229,32 +319,54 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
             if top.id in copies:
                 stack.pop()
                 continue
-            missing = [i for i in top.inputs if recomputed(i) and i.id not in copies]
+            missing = [i for i in top.inputs if a.is_forward(i) and (i.id in a.helpers or i.id not in keep)
+                       and i.id not in copies]
             if missing:
                 stack.extend(missing)
                 continue
             stack.pop()
-            inputs = [copies[i.id] if recomputed(i) else i for i in top.inputs]
-            attrs = {**top.attrs, "recompute": segment[top.id]}
+            inputs = [replacement(i) for i in top.inputs]
+            attrs = dict(top.attrs)
+            attrs.pop("recompute", None)
+            if top.id not in a.helpers:
+                attrs["recompute"] = segment[top.id]
             copies[top.id] = make_node(top.op, inputs, attrs, name=top.name, source=top.source)
         return copies[node.id]
 
     for node in a.order:
-        if node.id not in a.backward:
+        if node.op.kind == "source":
             new[node.id] = node
-            continue
-        inputs = [copy_of(i) if recomputed(i) else new[i.id] for i in node.inputs]
-        if all(x is y for x, y in zip(inputs, node.inputs)):
-            new[node.id] = node
+        elif node.id in a.helpers:
+            continue  # only the backward pass reads it: through its copy
+        elif node.id in a.backward:
+            inputs = [new[i.id] if i.id in a.backward else replacement(i) for i in node.inputs]
+            for k in SHAPE_ONLY_INPUTS.get(node.op.name, ()):
+                inputs[k] = shape_stand_in(node, k, inputs)
+            if all(x is y for x, y in zip(inputs, node.inputs)):
+                new[node.id] = node
+            else:
+                new[node.id] = make_node(node.op, inputs, node.attrs, name=node.name, source=node.source)
         else:
-            new[node.id] = make_node(node.op, inputs, node.attrs, name=node.name, source=node.source)
+            inputs = [new[i.id] for i in node.inputs]
+            new[node.id] = make_node(node.op, inputs, {**node.attrs, "recompute": FORWARD_TAG}, name=node.name,
+                                     source=node.source)
     n = len(program.outputs)
     roots = [new[r.id] for r in program.roots]
     rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
                       updated=list(program.updated), new_values=roots[n:])
     backward_ids = {new[i].id for i in a.backward}
     rebuilt.schedule = schedule_backward(rebuilt, backward_ids)
-    return rebuilt, copies
+    return rebuilt, copies, new
+
+
+def shape_stand_in(node: Node, k: int, inputs: list[Node]) -> Node:
+    """For input k, read only for its shape: a value input of the same shape and dtype if there is one
+    (`sum_to_like(g, like)` with `g` shaped like `like`), so that nothing is kept or recomputed for it."""
+    for j, x in enumerate(inputs):
+        if j != k and j not in SHAPE_ONLY_INPUTS.get(node.op.name, ()) and x.shape == inputs[k].shape \
+                and x.dtype == inputs[k].dtype:
+            return x
+    return inputs[k]
 
 
 def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
@@ -321,16 +433,22 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
     return schedule
 
 
+
 # ---- strategies --------------------------------------------------------------------------------
 
 
-def _apply(program: Program, a: Analysis, keep: set[int], segment: dict[int, int], strategy, n_segments: int):
-    rebuilt, copies = rebuild_with_copies(program, a, keep, segment)
+def _apply(program: Program, a: Analysis, keep: set[int], seg: Segmentation, strategy):
+    rebuilt, copies, new = rebuild_with_copies(program, a, keep, seg.segment)
     reachable = {n.id for n in rebuilt.schedule}
-    twice = [n for nid, n in copies.items() if nid in reachable]  # originals that still run: work done twice
-    stats = RematStats(strategy=strategy, segments=n_segments, checkpoints=len(keep & a.stashed),
+    # work done twice: spine copies whose forward twin still runs (a helper's original no longer runs at all)
+    twice = [copy for nid, copy in copies.items() if nid in new and new[nid].id in reachable]
+    ops: dict[str, int] = {}
+    for node in twice:
+        ops[node.op.name] = ops.get(node.op.name, 0) + 1
+    stats = RematStats(strategy=strategy, segments=seg.count, checkpoints=len(keep & a.stashed),
                        recomputed_nodes=len(twice), recompute_flops=sum(flops(n) for n in twice),
-                       total_flops=sum(flops(n) for n in a.order))
+                       total_flops=sum(flops(n) for n in a.order), modelled_peak_bytes=seg.modelled_peak,
+                       recomputed_ops=ops)
     return rebuilt, stats
 
 
@@ -343,9 +461,9 @@ def _planned_peak(program: Program, planner=None) -> int:
 def rematerialize(program: Program, strategy, planner=None) -> Program:
     """Rematerialise `program` under `strategy` ("none", "sqrt" or a byte budget); see the module docstring.
 
-    `planner(program) -> MemoryPlan` judges a budget (default: `plan_program_memory`, node by
+    `planner(program) -> MemoryPlan` plans each candidate (default: `plan_program_memory`, node by
     node, what the numpy backend runs); a compiled backend passes its own (fuse, then plan the
-    kernels) so that the budget holds for what it really runs.  The result carries
+    kernels) so that the choice and the budget hold for what it really runs.  The result carries
     `remat_stats` (a RematStats) as an attribute.
     """
     strategy = check_remat_option(strategy)
@@ -359,52 +477,59 @@ def rematerialize(program: Program, strategy, planner=None) -> Program:
                 raise MemoryBudgetError(_budget_message(strategy, peak, "no forward value to rematerialise"))
         return program
     if strategy == "sqrt":
-        k = sqrt_segments(a)
-        segment = segment_forward(a, k)
-        rebuilt, stats = _apply(program, a, checkpoints(a, segment), segment, strategy, k)
-        stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
+        best = None
+        for rebuilt, stats in sqrt_candidates(program, a, strategy):
+            stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
+            key = (stats.planned_peak_bytes, stats.recompute_flops)
+            if best is None or key < best[0]:
+                best = (key, rebuilt, stats)
+        _, rebuilt, stats = best
         rebuilt.remat_stats = stats
         return rebuilt
     return fit_budget(program, a, strategy, planner)
 
 
-def candidate_segment_counts(n_stashed: int) -> list[int]:
-    """Segment counts worth trying: every count up to 16, then geometric steps up to one per stashed value."""
-    counts = set(range(1, min(n_stashed, 16) + 1))
-    k = 16.0
-    while k < n_stashed:
-        k *= 1.25
-        counts.add(min(n_stashed, round(k)))
-    return sorted(counts)
+def sqrt_candidates(program: Program, a: Analysis, strategy):
+    """The SQRT_CANDIDATES segmentations with the lowest modelled peaks (ties: fewer segments)."""
+    best = sorted(segmentations(a), key=lambda s: (s.modelled_peak, s.count))[:SQRT_CANDIDATES]
+    for seg in best:
+        yield _apply(program, a, checkpoints(a, seg.segment), seg, strategy)
 
 
-def candidates(program: Program, a: Analysis, strategy) -> Iterable[tuple[Program, RematStats]]:
-    """Keep everything (no recompute), then each segmentation with and without keeping matmuls and reductions."""
-    everything = {n.id for n in a.forward}
-    yield _apply(program, a, everything, {n.id: 0 for n in a.forward}, strategy, 0)
-    for k in candidate_segment_counts(len(a.stashed)):
-        segment = segment_forward(a, k)
-        for keep_expensive in (True, False):
-            yield _apply(program, a, checkpoints(a, segment, keep_expensive), segment, strategy, k)
+def candidates(program: Program, a: Analysis, strategy) -> list[tuple[Program, RematStats]]:
+    """Keep everything (helpers aside), then each segmentation with and without keeping matmuls and
+    reductions; sqrt's own candidates are among them, so a budget at sqrt's peak recomputes no more."""
+    crossing = crossing_bytes(a)
+    whole = segment_for_target(a, 2**62, crossing, allowed_cuts(crossing))
+    out = [_apply(program, a, {n.id for n in a.spine}, whole, strategy)]
+    for seg in segmentations(a):
+        plain = checkpoints(a, seg.segment)
+        for keep in (plain, checkpoints(a, seg.segment, keep_expensive=True)):
+            rebuilt, stats = _apply(program, a, keep, seg, strategy)
+            stats.modelled_peak_bytes += sum(nbytes(n) for n in a.spine if n.id in keep and n.id not in plain)
+            out.append((rebuilt, stats))
+    return out
 
 
 def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Program:
-    """The candidate whose planned peak fits `budget` with the least recompute (ties: the lower peak)."""
-    best = None
-    smallest = None
-    for rebuilt, stats in candidates(program, a, budget):
-        stats.planned_peak_bytes = peak = _planned_peak(rebuilt, planner)
-        if smallest is None or peak < smallest[0]:
-            smallest = (peak, stats)
-        if peak <= budget:
-            key = (stats.recompute_flops, peak)
-            if best is None or key < best[0]:
-                best = (key, rebuilt, stats)
-    if best is None:
-        raise MemoryBudgetError(_budget_message(budget, smallest[0], f"{smallest[1].segments} segments"))
-    _, rebuilt, stats = best
-    rebuilt.remat_stats = stats
-    return rebuilt
+    """The candidate whose planned peak fits `budget` with the least recompute (ties: the lower peak).
+
+    Candidates are planned in order of increasing recompute and the first that fits wins;
+    one whose modelled peak (a lower estimate: checkpoints and stash, no temporaries)
+    already passes the budget is not planned.  When none fits, the error names the
+    smallest planned peak among the candidates with the lowest modelled peaks.
+    """
+    every = candidates(program, a, budget)
+    for rebuilt, stats in sorted(every, key=lambda c: (c[1].recompute_flops, c[1].modelled_peak_bytes)):
+        if stats.modelled_peak_bytes > budget:
+            continue
+        stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
+        if stats.planned_peak_bytes <= budget:
+            rebuilt.remat_stats = stats
+            return rebuilt
+    lowest = sorted(every, key=lambda c: c[1].modelled_peak_bytes)[:SQRT_CANDIDATES]
+    smallest = min((_planned_peak(rebuilt, planner), stats.segments) for rebuilt, stats in lowest)
+    raise MemoryBudgetError(_budget_message(budget, smallest[0], f"{smallest[1]} segments"))
 
 
 def _budget_message(budget: int, smallest: int, how: str) -> str:
