@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -93,29 +94,32 @@ class LlvmExecutable:
             fn = _KERNEL_TYPE(jit.address(k.name))
             split = k.kind == "loop" and k.work >= PARALLEL_WORK and k.split_extent >= 2 and THREADS > 1
             self._calls.append((fn, k.split_extent, split))
-        self._inputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "input"]
-        self._variables = [(n, s) for n, s in plan.buffers.items() if s.kind == "variable"]
-        self._outputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "output"]
+        slot = self.slots
+        self._inputs = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "input"]
+        self._variables = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "variable"]
+        self._outputs = [(n, slot[n], s) for n, s in plan.buffers.items() if s.kind == "output"]
+        # arrays this executable returned, per output buffer: reused once nobody else holds them (see _fresh)
+        self._returned: dict[str, list[np.ndarray]] = {n: [] for n, _, _ in self._outputs}
+        self._results = [self._result_getter(name) for name in plan.outputs + plan.new_values]
+        self._n_outputs = len(plan.outputs)
 
     def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray]):
         p = self.program
-        inputs = [_checked(a, node, "input") for a, node in zip(inputs, p.inputs)]
-        variables = [_checked(a, node, "variable") for a, node in zip(variables, p.variables)]
         if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
                             f"got {len(inputs)} and {len(variables)}")
+        inputs = [_checked(a, node, "input") for a, node in zip(inputs, p.inputs)]
+        variables = [_checked(a, node, "variable") for a, node in zip(variables, p.variables)]
         table = self._table
+        for slot, index in self._inputs:
+            table[slot] = inputs[index].ctypes.data
+        for slot, index in self._variables:
+            table[slot] = variables[index].ctypes.data
         arrays: dict[str, np.ndarray] = {}
-        for name, spec in self._inputs:
-            arrays[name] = inputs[spec.index]
-            table[self.slots[name]] = inputs[spec.index].ctypes.data
-        for name, spec in self._variables:
-            arrays[name] = variables[spec.index]
-            table[self.slots[name]] = variables[spec.index].ctypes.data
-        for name, spec in self._outputs:
-            out = np.empty(spec.shape, spec.dtype)
+        for name, slot, spec in self._outputs:
+            out = self._fresh(name, spec)
             arrays[name] = out
-            table[self.slots[name]] = out.ctypes.data
+            table[slot] = out.ctypes.data
         address = self._table_address
         for fn, extent, split in self._calls:
             if split:
@@ -127,17 +131,40 @@ class LlvmExecutable:
                     f.result()
             else:
                 fn(address, 0, extent)
-        outputs = [self._result(name, arrays) for name in self.plan.outputs]
-        new_values = [self._result(name, arrays) for name in self.plan.new_values]
-        return outputs, new_values
+        results = [get(arrays, inputs, variables) for get in self._results]
+        return results[:self._n_outputs], results[self._n_outputs:]
 
-    def _result(self, name: str, arrays: dict) -> np.ndarray:
+    def _fresh(self, name: str, spec: BufferSpec) -> np.ndarray:
+        """An array to write output `name` into that nothing outside this executable can see.
+
+        An array returned by an earlier call (a variable's previous value, a fetched output)
+        is reused once its only references are ours: a caller that kept it (or a view of it)
+        holds a reference, and it is never overwritten.  Reusing saves the page faults of a
+        fresh multi-megabyte allocation on every training step.
+        """
+        pool = self._returned[name]
+        for i in range(len(pool)):
+            if sys.getrefcount(pool[i]) == 2:  # the pool's own reference and getrefcount's argument
+                old = pool.pop(i)
+                pool.append(old)
+                return old
+        out = np.empty(spec.shape, spec.dtype)
+        pool.append(out)
+        if len(pool) > 2:
+            pool.pop(0)
+        return out
+
+    def _result_getter(self, name: str):
+        """How to produce the returned array of buffer `name` (fixed at compile time)."""
         spec = self.plan.buffers[name]
         if spec.kind == "output":
-            return arrays[name]
+            return lambda arrays, inputs, variables: arrays[name]
         if spec.kind == "constant":
-            return np.array(spec.value, dtype=spec.dtype)
-        return np.array(arrays[name])  # a fed value or variable fetched as is: a copy the caller owns
+            return lambda arrays, inputs, variables: np.array(spec.value, dtype=spec.dtype)
+        # a fed value or variable fetched as is: a copy the caller owns
+        if spec.kind == "input":
+            return lambda arrays, inputs, variables: np.array(inputs[spec.index])
+        return lambda arrays, inputs, variables: np.array(variables[spec.index])
 
     # ---- inspection ---------------------------------------------------------------------------
 

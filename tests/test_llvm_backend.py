@@ -124,6 +124,14 @@ def test_matmul_of_transposed_and_sliced_operands():
     agree([a, b], outs, [data((12, 8)), data((12, 6))])
 
 
+def test_a_computed_value_transposed_for_a_matmul_is_read_transposed_not_copied():
+    h, y = gc.placeholder((12, 8), gc.float32), gc.placeholder((12, 6), gc.float32)
+    t = gc.tanh(h)
+    f = agree([h, y], [gc.transpose(t) @ y, t @ gc.transpose(t)], [data((12, 8)), data((12, 6))])
+    # tanh stores only itself; both matmuls read its buffer through BLAS's transpose flag
+    assert [k["ops"] for k in f.kernels()] == [["tanh"], ["matmul"], ["matmul"]]
+
+
 def test_matmul_epilogue_is_one_kernel():
     x, w, bias = gc.placeholder((32, 64), gc.float32), gc.placeholder((64, 48), gc.float32), \
         gc.placeholder((48,), gc.float32)
@@ -233,6 +241,24 @@ def test_session_and_variables():
     sess.run(step)
     np.testing.assert_array_equal(v.value, np.arange(4) * 2 + 1)
     assert sess.run(gc.sum(v)) == (np.arange(4) * 2 + 1).sum()
+
+
+def test_returned_arrays_are_never_overwritten_by_later_calls():
+    x = gc.placeholder((1000,), gc.float32)
+    f = gc.function([x], [gc.exp(x)], backend="llvm")
+    kept = f(np.zeros(1000, np.float32))[0]
+    view = f(np.ones(1000, np.float32))[0][:10]   # only a view of the second result survives
+    for _ in range(3):
+        f(np.full(1000, 2.0, np.float32))
+    np.testing.assert_array_equal(kept, 1.0)
+    np.testing.assert_allclose(view, np.e, rtol=1e-6)
+
+
+def test_an_output_array_the_caller_dropped_is_reused():
+    x = gc.placeholder((1000,), gc.float32)
+    f = gc.function([x], [gc.exp(x)], backend="llvm")
+    address = f(np.zeros(1000, np.float32))[0].ctypes.data   # dropped at once
+    assert f(np.zeros(1000, np.float32))[0].ctypes.data == address
 
 
 def test_fetching_inputs_and_constants():

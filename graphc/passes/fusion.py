@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphc.errors import BackendError
-from graphc.ir import Node
+from graphc.ir import Node, consumers
 from graphc.program import Program
 
 VIEW_OPS = frozenset({"transpose", "reshape", "expand_dims", "squeeze", "broadcast_to", "slice", "concat_part",
@@ -136,6 +136,7 @@ class _Fuser:
         self.layouts: dict[int, Layout] = {}
         self.leaf: set[int] = set()     # one_hot nodes computed inline by their consumers
         self.roots = {n.id for n in program.roots}
+        self.users = consumers(self.order)
 
     # ---- dependencies -------------------------------------------------------------------------
 
@@ -409,6 +410,8 @@ class _Fuser:
         if g is None or g.kind not in ("loop", "matmul") or not self.legal(g, node, [x]):
             return False
         xmap, name = g.maps[x.id], node.op.name
+        if name == "transpose" and self.feeds_only_matmuls(node):
+            return False  # BLAS reads the stored value transposed (a 'T' flag): storing a transposed copy is waste
         if name == "transpose":
             out = tuple(xmap[p] for p in node.attrs["perm"])
         elif name in ("reshape", "reshape_like", "expand_dims", "squeeze"):
@@ -426,6 +429,11 @@ class _Fuser:
         phase, avail = self.phase_of(g, node, out, [x])
         self.add(g, node, out, phase, avail)
         return True
+
+    def feeds_only_matmuls(self, node: Node) -> bool:
+        """True when every use of `node` is a matmul operand (and it is not fetched): its memory layout is free."""
+        users = self.users.get(node.id, [])
+        return bool(users) and node.id not in self.roots and all(u.op.kind == "matmul" for u in users)
 
     # ---- materialisation ----------------------------------------------------------------------
 
