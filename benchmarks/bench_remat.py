@@ -58,12 +58,12 @@ def backend_name() -> str:
 
 def time_step(f, feed, repeats: int) -> float:
     f(feed)  # compile and warm up
-    best = math.inf
+    times = []
     for _ in range(repeats):
         start = time.perf_counter()
         f(feed)
-        best = min(best, time.perf_counter() - start)
-    return best
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
 
 
 def measure_graphc(depth, width, batch, residual, strategy, repeats, budget=None) -> dict:
@@ -161,10 +161,10 @@ else:
     run(remat := sys.argv[8] == "1")  # allocate the gradient buffers before measuring
 remat = sys.argv[8] == "1"
 peak = peak_growth(lambda: run(remat))
-best = math.inf
+times = []
 for _ in range(repeats):
-    t = time.perf_counter(); run(remat); best = min(best, time.perf_counter() - t)
-print(json.dumps({"peak": peak, "seconds": best, "planned": planned}))
+    t = time.perf_counter(); run(remat); times.append(time.perf_counter() - t)
+print(json.dumps({"peak": peak, "seconds": float(np.median(times)), "planned": planned}))
 """
 
 
@@ -199,7 +199,9 @@ def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict 
 
 
 def measure_graphc_rss(depth, width, batch, residual, strategy) -> int | None:
-    """graphc's step in a fresh process, measured like PyTorch's: growth of the sampled resident set over one step."""
+    """graphc's step in a fresh process, measured like PyTorch's: growth of the sampled resident set over one step,
+    less the arrays the step returns (the weight gradients: the caller's, as PyTorch's .grad buffers are, which
+    exist before its measured step)."""
     here = os.path.dirname(os.path.abspath(__file__))
     sampler = PEER_SCRIPT[PEER_SCRIPT.index("import os, threading"):PEER_SCRIPT.index("planned = None")]
     code = "\n".join([
@@ -211,7 +213,9 @@ def measure_graphc_rss(depth, width, batch, residual, strategy) -> int | None:
         f"f = gc.function([x], outs, remat={strategy!r}, backend=backend_name())",
         f"feed = np.random.default_rng(1).standard_normal(({batch}, {width})).astype(np.float32)",
         "f.compile(feed)",  # the first run touches the arena's pages: its growth is the arena's high-water mark
-        "print(peak_growth(lambda: f(feed)))",
+        "returned = []",
+        "growth = peak_growth(lambda: returned.extend(f(feed)))",
+        "print(growth - sum(a.nbytes for a in returned))",
     ])
     env = {**os.environ, **FIXED_MMAP}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
@@ -282,7 +286,7 @@ def plot(rows, path):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="width 128, batch 2048, depths 16..128, one repeat")
+    parser.add_argument("--quick", action="store_true", help="width 128, batch 2048, depths 16..128, three repeats")
     parser.add_argument("--depths", type=int, nargs="+", default=[16, 32, 64, 128, 256])
     parser.add_argument("--width", type=int, default=256)
     parser.add_argument("--batch", type=int, default=8192)
@@ -294,9 +298,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", metavar="FILE", help="write the rows as JSON")
     args = parser.parse_args(argv)
     if args.quick:
-        args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 1
+        args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 3
     print(f"graphc backend: {backend_name()}; width {args.width}, batch {args.batch}; "
-          f"times are the best of {args.repeats}")
+          f"times are the median of {args.repeats}")
     rows = []
     for residual in (False,) if args.no_residual else (False, True):
         for depth in args.depths:
