@@ -30,7 +30,8 @@ import numpy as np
 from graphc.errors import BackendError
 from runtime.cuda_launch import Launcher
 
-HOST_HEADER = r"""#include <atomic>
+# what both headers share: CUDA's keywords as C++, the path counters of vectorized kernels, bit casts
+COMMON_HEADER = r"""#include <atomic>
 static std::atomic<long> gc_paths[2];  // [0]: scalar-only runs of a vectorizable kernel, [1]: vector runs
 static inline bool gc_count_path(bool aligned) { gc_paths[aligned ? 1 : 0] += 1; return aligned; }
 extern "C" long gc_path_count(int vector) { return gc_paths[vector].load(); }
@@ -47,9 +48,12 @@ using std::log1p; using std::expm1; using std::floor; using std::pow; using std:
 #define __shared__ static
 #define __align__(n) __attribute__((aligned(n)))
 struct Dim3 { unsigned x, y, z; };
-static Dim3 blockIdx = {0, 0, 0}, threadIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
 static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
 static inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, 8); return d; }
+"""
+
+HOST_HEADER = COMMON_HEADER + r"""
+static Dim3 blockIdx = {0, 0, 0}, threadIdx = {0, 0, 0}, blockDim = {1, 1, 1}, gridDim = {1, 1, 1};
 struct GcAdd { template <typename T> static T apply(T a, T b) { return a + b; } };
 template <typename T> T gc_max(T a, T b);
 template <typename T> T gc_min(T a, T b);
@@ -59,31 +63,12 @@ template <typename Op, typename T> T gc_block_reduce(T v, T*, T) { return v; }  
 """
 
 
-THREADED_HEADER = r"""#include <atomic>
-static std::atomic<long> gc_paths[2];  // [0]: scalar-only runs of a vectorizable kernel, [1]: vector runs
-static inline bool gc_count_path(bool aligned) { gc_paths[aligned ? 1 : 0] += 1; return aligned; }
-extern "C" long gc_path_count(int vector) { return gc_paths[vector].load(); }
-#define GC_VECTORIZE(aligned) gc_count_path(aligned)
-#include <barrier>
-#include <cmath>
-#include <cstring>
+THREADED_HEADER = COMMON_HEADER + r"""#include <barrier>
 #include <functional>
 #include <thread>
 #include <vector>
-using std::exp; using std::log; using std::sin; using std::cos; using std::tanh; using std::sqrt;
-using std::log1p; using std::expm1; using std::floor; using std::pow; using std::fabs;
-#define __global__
-#define __device__
-#define __forceinline__ inline
-#define __launch_bounds__(...)
-#define __restrict__
-#define __shared__ static
-#define __align__(n) __attribute__((aligned(n)))
-struct Dim3 { unsigned x, y, z; };
 static thread_local Dim3 blockIdx, threadIdx;
 static Dim3 blockDim, gridDim;
-static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
-static inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, 8); return d; }
 static std::barrier<>* gc_block_barrier;
 static std::vector<std::barrier<>*> gc_warp_barriers;
 alignas(8) static unsigned char gc_slots[1024][8];
