@@ -32,6 +32,12 @@ PTR = ir.PointerType()
 VOID = ir.VoidType()
 _VECMATH = {"exp", "log", "sin", "cos", "tanh", "sigmoid", "log1p", "expm1"}
 REDUCE_FLAGS = ("reassoc", "nsz")  # lets the vectorizer keep several partial sums
+# Innermost loops that evaluate a vecmath function are vectorized with this many vectors in
+# flight per iteration.  Each function is a long dependent chain (~100 cycles for exp + a
+# division), and the out-of-order window only holds about two iterations of such a body, so
+# with one vector per iteration the loop runs at the chain's latency, not the FP ports'
+# throughput.  The vectorizer's cost model does not interleave bodies this large by itself.
+MATH_INTERLEAVE = 4
 COLUMN_TILE = 64  # accumulators per tile when reducing over a strided axis
 
 
@@ -118,6 +124,7 @@ class _Expr:
             xd = [b.sitofp(a, F64) for a in args]
             return b.fptosi(self.r.intrinsic("llvm.pow", F64, xd), args[0].type)
         if op in _VECMATH:
+            self.r.math_calls += 1
             return emit_math(b, op, args[0])
         if op in ("lt", "le", "gt", "ge", "eq", "ne"):
             sym = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}[op]
@@ -176,6 +183,8 @@ class KernelRenderer:
         self.index: dict[int, ir.Value] = {}
         self.acc_slots: list[ir.Value] = []
         self.acc_values: dict[int, ir.Value] = {}
+        self.math_calls = 0   # vecmath functions emitted so far (see MATH_INTERLEAVE)
+        self.loops = 0        # loops emitted so far (an inner loop shows as a change)
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -228,10 +237,22 @@ class KernelRenderer:
         b.cbranch(b.icmp_signed("<", i, hi), inner, done)
         b.position_at_end(inner)
         self.index[dim] = i
+        self.loops += 1
+        loops, math_calls = self.loops, self.math_calls
         body()
         i.add_incoming(b.add(i, ir.Constant(I64, 1), flags=("nsw", "nuw")), b.block)
-        b.branch(head)
+        backedge = b.branch(head)
+        if self.loops == loops and self.math_calls > math_calls:
+            backedge.set_metadata("llvm.loop", self.loop_id(("llvm.loop.interleave.count", MATH_INTERLEAVE)))
         b.position_at_end(done)
+
+    def loop_id(self, *hints) -> ir.MDValue:
+        """A distinct `!llvm.loop` node (its first operand is itself, as LLVM requires) carrying `hints`."""
+        m = self.module
+        props = [m.add_metadata([ir.MetaDataString(m, key), ir.Constant(I32, value)]) for key, value in hints]
+        node = ir.values.MDValue(m, props, name=str(len(m.metadata)))
+        node.operands = (node, *props)
+        return node
 
     def nest(self, dims: list[int], body, split: bool) -> None:
         if not dims:

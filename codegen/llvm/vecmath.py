@@ -33,8 +33,9 @@ integer arithmetic on the exponent bits, and rounding to the nearest integer wit
 ``sitofp``, which have no AVX2 form for 64-bit lanes).
 
 * exp: ``n = round(x / ln2)``, ``r = x - n*ln2_hi - n*ln2_lo`` (``|r| <= ln2/2``),
-  ``e^r = 1 + r + r^2 Q(r)``, result ``= e^r * 2^(n//2) * 2^(n - n//2)`` so that results near
-  overflow and gradual underflow (denormals, rounded once) come out right.  Inputs are clamped
+  ``p = expm1(r) = r + r^2 Q(r)``, result ``= fma(2^(n//2), p, 2^(n//2)) * 2^(n - n//2)``: both
+  factors are normal, ``1 + p`` is rounded once inside the fma, and the multiply rounds only
+  where the result overflows or is denormal (gradual underflow is rounded once).  Inputs are clamped
   to a range whose ends overflow to ``inf``/underflow to ``0``; NaN propagates.
 * expm1: same reduction; ``2^n (p + 1 - 2^-n)`` for small ``n`` (keeps relative accuracy near
   0, where ``n == 0`` and the result is the polynomial ``p = expm1(r)`` itself), else ``exp - 1``.
@@ -53,7 +54,8 @@ integer arithmetic on the exponent bits, and rounding to the nearest integer wit
   result is still a finite value in ``[-1, 1]`` (meaningless, not NaN).  ``+-inf`` -> NaN.
 * tanh: for ``|x| < atanh(1/2)`` an odd minimax polynomial ``x + x^3 P(x^2)`` (relative
   accuracy near 0); above, ``1 - 2e/(1+e)`` with ``e = exp(-2|x|)``, a small correction to 1 that
-  cannot overflow and saturates to exactly 1 by itself.  The sign is copied back with bit
+  cannot overflow and saturates to exactly 1 by itself.  ``-2|x|`` is clamped where tanh has
+  rounded to 1, so ``e = fma(2^n, p, 2^n)`` needs no two-step scaling.  The sign is copied back with bit
   operations, so ``tanh(-0) = -0``.
 * sigmoid: ``e = exp(-|x|)``; ``1/(1+e)`` for ``x >= 0`` and ``e/(1+e)`` for ``x < 0``: never
   ``inf/inf``, and the tiny results for very negative x are as accurate as exp (denormals too).
@@ -417,17 +419,25 @@ def _expm1_poly(e: _Emitter, r):
     return e.fma(e.mul(r, r), e.horner(r, e.fmt.expm1_q), r)
 
 
-def _scale(e: _Emitter, v, n):
-    """v * 2^n in two steps, so 2^n may be outside the normal range (v*2^n denormal/overflowing)
-    and the result is still rounded only once."""
-    n1 = e.ashr(n, 1)
-    return e.mul(e.mul(v, e.pow2(n1)), e.pow2(e.isub(n, n1)))
+def _exp_from(e: _Emitter, p, n):
+    """(1 + p) 2^n for p = expm1(r): fma(t1, p, t1) * 2^(n - n1) with t1 = 2^n1, n1 = n//2.
+
+    Both factors are normal for every n the clamped exp argument gives, so (1 + p) is rounded
+    once (inside the fma) and the last multiply only rounds where the result is denormal or
+    overflows.
+    """
+    t1 = e.pow2(e.ashr(n, 1))
+    return e.mul(e.fma(t1, p, t1), e.pow2(e.isub(n, e.ashr(n, 1))))
 
 
-def _exp(e: _Emitter, x):
-    x = e.clamp(x, e.fmt.min_exp_arg, e.fmt.max_exp_arg)
+def _exp(e: _Emitter, x, nonpositive: bool = False):
+    """e^x; `nonpositive`: the caller knows x <= 0 (or NaN), so the overflow clamp is left out."""
+    if nonpositive:
+        x = e.sel(e.lt(x, e.f(e.fmt.min_exp_arg)), e.f(e.fmt.min_exp_arg), x)
+    else:
+        x = e.clamp(x, e.fmt.min_exp_arg, e.fmt.max_exp_arg)
     n, r = _reduce_ln2(e, x)
-    return _scale(e, e.add(_expm1_poly(e, r), e.f(1.0)), n)
+    return _exp_from(e, _expm1_poly(e, r), n)
 
 
 def _expm1(e: _Emitter, x):
@@ -441,7 +451,7 @@ def _expm1(e: _Emitter, x):
     t = e.pow2(n_small)
     inv_t = e.pow2(e.isub(e.i(0), n_small))
     near = e.mul(t, e.add(p, e.sub(e.f(1.0), inv_t)))
-    far = e.sub(_scale(e, e.add(p, e.f(1.0)), n), e.f(1.0))
+    far = e.sub(_exp_from(e, p, n), e.f(1.0))
     res = e.sel(small, near, far)
     return e.sel(e.eq(x, e.f(0.0)), x, res)   # expm1(-0) = -0
 
@@ -504,14 +514,20 @@ def _tanh(e: _Emitter, x):
     # saturates to exactly 1 by itself, and exp's relative error is scaled down by e.
     z = e.mul(ax, ax)
     near0 = e.fma(e.mul(ax, z), e.horner(z, e.fmt.tanh_p), ax)
-    ex = _exp(e, e.mul(ax, e.f(-2.0)))
+    # -2|x| is clamped where tanh has long rounded to 1; that keeps 2^n normal, so
+    # e = (1 + p) 2^n is one fma.
+    u = e.sub(e.neg(ax), ax)                  # -2|x| exactly, on the adders rather than the multipliers
+    u_min = -(e.fmt.mant + 6) * 0.6931471805599453
+    n, r = _reduce_ln2(e, e.sel(e.lt(u, e.f(u_min)), e.f(u_min), u))
+    t = e.pow2(n)
+    ex = e.fma(t, _expm1_poly(e, r), t)
     far = e.sub(e.f(1.0), e.div(e.add(ex, ex), e.add(ex, e.f(1.0))))
     mag = e.sel(e.lt(ax, e.f(_TANH_SPLIT)), near0, far)
     return e.copysign_of_positive(mag, x)
 
 
 def _sigmoid(e: _Emitter, x):
-    ex = _exp(e, e.neg(e.abs(x)))            # in (0, 1]
+    ex = _exp(e, e.neg(e.abs(x)), nonpositive=True)   # in (0, 1]
     num = e.sel(e.lt(x, e.f(0.0)), ex, e.f(1.0))
     return e.div(num, e.add(e.f(1.0), ex))
 
