@@ -352,3 +352,20 @@ def test_an_infeasible_budget_on_the_llvm_backend_names_the_smallest_peak():
     g = gc.function([x], outputs, remat=smallest, backend="llvm")
     g(feed())
     assert g.memory_plan().peak_bytes <= smallest
+
+
+@pytest.mark.skipif(not llvm_available(), reason="the llvm backend is not registered here")
+@pytest.mark.parametrize("net", ["mlp", "residual"])
+def test_sqrt_on_the_llvm_backend_adds_no_elementwise_kernels_of_its_own(net):
+    # helpers and adjoint products join the backward matmuls' epilogues, a recomputed tanh joins its matmul:
+    # the only extra kernels are recomputed copies (tagged with their segment), no backward loop kernel
+    from graphc.passes.fusion import fuse
+
+    loops = {}
+    for remat in ("none", "sqrt"):
+        x, outputs = NETS[net](32)
+        f = gc.function([x], outputs, remat=remat, backend="llvm")
+        f.compile(feed())
+        groups = fuse(f.executable.program).groups
+        loops[remat] = sum(g.kind == "loop" and not isinstance(g.tag, int) for g in groups)
+    assert loops["sqrt"] == loops["none"]

@@ -14,7 +14,8 @@ position.  What joins:
     the full shape (x - max): each use of an accumulator in the full loop starts a new
     *phase*, a new pass over the reduce dims (softmax: max | exp, sum | divide, 3 phases);
   * a matmul starts a group whose elementwise consumers (bias, activation, SGD update)
-    form its epilogue;
+    form its epilogue; a consumer of a matmul and of a loop group folds the loop group
+    into the epilogue (`dh * (1 - y*y)`: the helper is computed there, nothing is stored);
   * transpose / reshape / expand_dims / squeeze / broadcast_to of an in-group value, when
     the map can follow (they move no data).
 
@@ -347,7 +348,9 @@ class _Fuser:
             g = self.group_of.get(x.id)
             if g is not None and g not in cands and g.kind in ("loop", "matmul"):
                 cands.append(g)
-        cands.sort(key=lambda g: -len(g.members))
+        # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
+        # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
+        cands.sort(key=lambda g: (g.kind != "matmul", -len(g.members)))
         if len(cands) > 1 and node.attrs.get("recompute") == cands[0].tag:
             for h in cands[1:]:
                 if self.merge(cands[0], h, node):

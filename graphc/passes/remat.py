@@ -51,17 +51,23 @@ What is kept (see `choose`):
     and segment j's recomputed values are alive.  Cuts are therefore placed
     greedily for a target peak P: a segment ends where its checkpoints plus its
     stashed bytes would pass P, so later segments are shorter (the checkpoints
-    before them are more).  Every target P from the whole stash down gives a
+    before them are more).  The cut goes right after the segment's last stashed
+    value (before `h @ w`, not between it and its `tanh`): the checkpoint is then a
+    value the backward pass reads anyway, and no recomputed matmul loses its
+    epilogue to a kernel of its own.  Every target P from the whole stash down gives a
     segmentation; "sqrt" plans the few with the lowest modelled peak and keeps the
     lowest planned one (O(sqrt n) checkpoints and O(sqrt n) values per segment).
     A byte budget takes, of keep-everything and of every segmentation (each also
     with matmul and reduction outputs kept, so that only cheap elementwise work is
-    recomputed), the one with the least estimated recompute whose planned peak fits.
+    recomputed), the one with the least estimated recompute whose planned peak fits
+    (there also with cuts right at the value that overflows, after `h @ w`: free
+    checkpoints when matmul outputs are kept anyway).
 
 Later passes cannot undo it: copies carry `attrs["recompute"] = <segment>` and the
 forward pass's own nodes `attrs["recompute"] = "forward"`; CSE keys on all attrs and
 fusion never fuses across tags, so a copy is never merged back into its twin and a
-helper is never fused back into the forward kernel that would store it.
+helper is never fused back into the forward kernel that would store it (it joins the
+backward kernel that reads it: the epilogue of the matmul that makes `dh`, see fusion).
 
 The schedule runs the forward values the fetched forward outputs need, then the
 backward nodes by list scheduling (the most recently produced input first; among
@@ -244,22 +250,35 @@ def allowed_cuts(crossing: list[int]) -> list[bool]:
     return [k > 0 and c <= 1.5 * cheap for k, c in enumerate(crossing)]
 
 
-def segment_for_target(a: Analysis, target: int, crossing: list[int], allowed: list[bool]) -> Segmentation:
-    """Greedy cuts: a segment ends where its checkpoints so far plus its stashed bytes would pass `target`."""
+def segment_for_target(a: Analysis, target: int, crossing: list[int], allowed: list[bool],
+                       after_stashed: bool = True) -> Segmentation:
+    """Greedy cuts: a segment ends where its checkpoints so far plus its stashed bytes would pass `target`.
+
+    With `after_stashed`, the cut goes right after the last stashed value when it may (before
+    `h @ w`, not between it and its `tanh`): the checkpoint is then a value the backward pass
+    reads anyway, and a recomputed matmul keeps its epilogue.  Without, it goes right before the
+    value that overflows (after `h @ w`): best when matmul outputs are kept anyway.
+    """
     segment: dict[int, int] = {}
     seg, kept, stash, worst = 0, 0, 0, 0
+    since_stashed = 0  # spine position right after the last stashed node of the current segment
     for k, node in enumerate(a.spine):
         b = nbytes(node) if node.id in a.stashed else 0
         if stash > 0 and allowed[k] and kept + stash + b > target:
+            cut = since_stashed if after_stashed and b and allowed[since_stashed] else k
             worst = max(worst, kept + stash)
-            seg, kept, stash = seg + 1, kept + crossing[k], 0
+            seg, kept, stash = seg + 1, kept + crossing[cut], 0
+            for moved in a.spine[cut:k]:  # stash nothing: the old segment's stash stays as counted
+                segment[moved.id] = seg
         segment[node.id] = seg
         stash += b
+        if b:
+            since_stashed = k + 1
     worst = max(worst, kept + stash)
     return Segmentation(segment, seg + 1, worst)
 
 
-def segmentations(a: Analysis) -> list[Segmentation]:
+def segmentations(a: Analysis, after_stashed: bool = True) -> list[Segmentation]:
     """One segmentation per target, from the whole stash down in TARGET_STEP steps; distinct ones only."""
     crossing = crossing_bytes(a)
     allowed = allowed_cuts(crossing)
@@ -267,7 +286,7 @@ def segmentations(a: Analysis) -> list[Segmentation]:
     smallest = max((nbytes(n) for n in a.spine if n.id in a.stashed), default=1)
     out, seen, target = [], set(), float(total)
     while target >= smallest:
-        s = segment_for_target(a, int(target), crossing, allowed)
+        s = segment_for_target(a, int(target), crossing, allowed, after_stashed)
         key = tuple(sorted(s.segment.items()))
         if key not in seen:
             seen.add(key)
@@ -502,12 +521,13 @@ def candidates(program: Program, a: Analysis, strategy) -> list[tuple[Program, R
     crossing = crossing_bytes(a)
     whole = segment_for_target(a, 2**62, crossing, allowed_cuts(crossing))
     out = [_apply(program, a, {n.id for n in a.spine}, whole, strategy)]
-    for seg in segmentations(a):
-        plain = checkpoints(a, seg.segment)
-        for keep in (plain, checkpoints(a, seg.segment, keep_expensive=True)):
-            rebuilt, stats = _apply(program, a, keep, seg, strategy)
-            stats.modelled_peak_bytes += sum(nbytes(n) for n in a.spine if n.id in keep and n.id not in plain)
-            out.append((rebuilt, stats))
+    for after_stashed in (True, False):  # cuts after stashed values (sqrt's), or at kept matmul outputs
+        for seg in segmentations(a, after_stashed):
+            plain = checkpoints(a, seg.segment)
+            for keep in (plain, checkpoints(a, seg.segment, keep_expensive=True)):
+                rebuilt, stats = _apply(program, a, keep, seg, strategy)
+                stats.modelled_peak_bytes += sum(nbytes(n) for n in a.spine if n.id in keep and n.id not in plain)
+                out.append((rebuilt, stats))
     return out
 
 
