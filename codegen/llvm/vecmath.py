@@ -426,8 +426,9 @@ def _exp_from(e: _Emitter, p, n):
     once (inside the fma) and the last multiply only rounds where the result is denormal or
     overflows.
     """
-    t1 = e.pow2(e.ashr(n, 1))
-    return e.mul(e.fma(t1, p, t1), e.pow2(e.isub(n, e.ashr(n, 1))))
+    n1 = e.ashr(n, 1)
+    t1 = e.pow2(n1)
+    return e.mul(e.fma(t1, p, t1), e.pow2(e.isub(n, n1)))
 
 
 def _exp(e: _Emitter, x, nonpositive: bool = False):
@@ -517,7 +518,7 @@ def _tanh(e: _Emitter, x):
     # -2|x| is clamped where tanh has long rounded to 1; that keeps 2^n normal, so
     # e = (1 + p) 2^n is one fma.
     u = e.sub(e.neg(ax), ax)                  # -2|x| exactly, on the adders rather than the multipliers
-    u_min = -(e.fmt.mant + 6) * 0.6931471805599453
+    u_min = -(e.fmt.mant + 6) / _LOG2E       # e^u_min is far below one ulp of 1
     n, r = _reduce_ln2(e, e.sel(e.lt(u, e.f(u_min)), e.f(u_min), u))
     t = e.pow2(n)
     ex = e.fma(t, _expm1_poly(e, r), t)

@@ -33,7 +33,7 @@ How the graph is read (a structural rule, no tags from autodiff needed):
     a backward read, the last layer's first adjoints taken for forward ones) only
     changes what is rematerialised, never the values computed.
 
-What is kept (see `choose`):
+What is kept (see `sqrt_candidates` and `candidates`):
   * *Helpers* are cheap forward nodes (elementwise ops and views) that only the
     backward pass reads, directly or through other helpers: tanh's `1 - y*y`, the
     `transpose(h)` of a weight gradient.  Kept, each would be one more stashed
