@@ -232,8 +232,10 @@ def _lower_matmul(fusion: Fusion, g: Group, name: str) -> Kernel:
                 args = [expr(x) if x.id in members else kb.load(x, _broadcast_map(x, node, g.maps[node.id]), kpos)
                         for x in node.inputs]
                 memo[node.id] = node.op.scalar(node.attrs, node.dtype, *args)
-            else:
-                memo[node.id] = S.cast(expr(node.inputs[0]), node.dtype)
+            else:  # a size-1 reduction: its operand's value, in the group or read from memory
+                x = node.inputs[0]
+                xval = expr(x) if x.id in members else kb.load(x, g.input_maps[node.id], kpos)
+                memo[node.id] = S.cast(xval, node.dtype)
         return memo[node.id]
 
     phase = Phase()

@@ -67,6 +67,25 @@ def test_a_consumer_that_would_close_a_cycle_starts_a_new_kernel():
     assert order[id(owner[a.id])] < order[id(owner[b.id])] <= order[id(owner[c.id])]
 
 
+def _size_one_reduction_of_a_reduction_consumer(x):
+    """max over a size-1 axis of a value computed after a reduction: read from memory, not recomputed."""
+    total = gc.broadcast_to(gc.sum(gc.sum(x, 1, keepdims=True), 0, keepdims=True), (x.shape[0], 1))
+    return gc.max(total, 1, keepdims=True)
+
+
+def test_a_size_one_reduction_merged_into_a_sibling_keeps_reading_its_operand():
+    # found by the randomized graphs: the merged group lost the operand's map and lowering failed
+    x, w = gc.placeholder((4, 5), gc.float32), gc.placeholder((5, 5), gc.float32)
+    m = _size_one_reduction_of_a_reduction_consumer(x)
+    outputs = [gc.exp(x) + m, x @ w + m]
+    xv = np.random.default_rng(0).standard_normal((4, 5)).astype(np.float32)
+    wv = np.random.default_rng(1).standard_normal((5, 5)).astype(np.float32)
+    got = gc.function([x, w], outputs, backend="llvm")(xv, wv)
+    want = gc.function([x, w], outputs)(xv, wv)
+    for g, r in zip(got, want):
+        np.testing.assert_allclose(g, r, rtol=1e-5, atol=1e-5)
+
+
 def test_mlp_training_step_is_a_handful_of_kernels():
     x, y = gc.placeholder((64, 784), gc.float32), gc.placeholder((64,), gc.int32)
     rng = np.random.default_rng(0)

@@ -69,7 +69,7 @@ class Group:
     phase: dict = field(default_factory=dict)       # node id -> phase it is computed in (inner-level nodes)
     avail: dict = field(default_factory=dict)       # node id -> first phase its value is usable at outer level
     tag: object = None                 # the recompute tag shared by all members
-    deps: set = field(default_factory=set)          # ids of groups this one (transitively) depends on
+    deps: int = 0                      # bitmask of every group id this one depends on (closed)
     copy_of: Node | None = None        # a copy kernel materialising this view / leaf
     copy_layout: Layout | None = None  # the view it copies (None for a one_hot leaf)
     input_maps: dict = field(default_factory=dict)  # reduction read from memory: its operand's map
@@ -138,6 +138,8 @@ class _Fuser:
         self.leaf: set[int] = set()     # one_hot nodes computed inline by their consumers
         self.roots = {n.id for n in program.roots}
         self.users = consumers(self.order)
+        self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
+        self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
 
     # ---- dependencies -------------------------------------------------------------------------
 
@@ -152,22 +154,46 @@ class _Fuser:
             return set().union(*(self.dep_groups(i) for i in node.inputs))
         return set()
 
-    def _all_deps(self, gids: set) -> set:
-        """`gids` and every group they depend on, followed through the groups' current dependencies
-        (a group's own set can be stale: what its producers absorbed later is found here)."""
-        out, stack = set(), list(gids)
+    def _all_deps(self, gids: set) -> int:
+        """`gids` and every group they depend on, as a bitmask of group ids."""
+        mask = 0
+        for gid in gids:
+            mask |= (1 << gid) | self.groups[gid].deps
+        return mask
+
+    def _depend(self, g: Group, inputs) -> None:
+        """g reads `inputs` (values outside g): it runs after their groups and all they depend on."""
+        mask = 0
+        for x in inputs:
+            for src in self.dep_groups(x):
+                self.readers.setdefault(src, set()).add(g.id)
+                self.sources.setdefault(g.id, set()).add(src)
+                mask |= (1 << src) | self.groups[src].deps
+        self._raise(g, mask)
+
+    def _raise(self, g: Group, mask: int) -> None:
+        """Add `mask` (a closed set) to the dependencies of g and of every group that reads g, directly or not.
+
+        Keeping every group's set closed makes each legality question a few bit operations; a walk
+        over the dependency graph per question made fusing deep networks cubic.  Readers of g are
+        found through the direct-reader index, and usually there are none: g is the group being built.
+        """
+        new = mask & ~g.deps & ~(1 << g.id)
+        if not new:
+            return
+        stack, seen = [g.id], {g.id}
         while stack:
-            gid = stack.pop()
-            if gid not in out:
-                out.add(gid)
-                stack.extend(self.groups[gid].deps - out)
-        return out
+            d = self.groups[stack.pop()]
+            d.deps |= new
+            for r in self.readers.get(d.id, ()):
+                if r not in seen:
+                    seen.add(r)
+                    stack.append(r)
 
     def new_group(self, kind: str, dims, node: Node, node_map, inputs) -> Group:
         g = Group(len(self.groups), kind, list(dims), tag=node.attrs.get("recompute"), first=self.pos[node.id])
-        for i in inputs:
-            g.deps |= self._all_deps(self.dep_groups(i))
         self.groups.append(g)
+        self._depend(g, inputs)
         self.add(g, node, node_map, phase=0, avail=0)
         return g
 
@@ -295,21 +321,18 @@ class _Fuser:
         for x in inputs:
             if self.group_of.get(x.id) is g:
                 continue
-            deps = self._all_deps(self.dep_groups(x))
-            if g.id in deps:
+            if self._all_deps(self.dep_groups(x)) >> g.id & 1:
                 return False
         return True
 
     def absorb_deps(self, g: Group, inputs) -> None:
-        for x in inputs:
-            if self.group_of.get(x.id) is not g:
-                g.deps |= self._all_deps(self.dep_groups(x))
+        self._depend(g, [x for x in inputs if self.group_of.get(x.id) is not g])
 
     def merge(self, g: Group, h: Group, node: Node) -> bool:
         """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
         if h.kind != "loop" or h.reduce or g.kind not in ("loop", "matmul") or h.tag != g.tag:
             return False
-        if h.id in self._all_deps(g.deps) or g.id in self._all_deps(h.deps) or h.copy_of is not None \
+        if g.deps >> h.id & 1 or h.deps >> g.id & 1 or h.copy_of is not None \
                 or g.copy_of is not None:
             return False
         corr: dict[int, int] = {}
@@ -330,14 +353,25 @@ class _Fuser:
             return False
         if any(h.dims[dh] != g.dims[dg] for dh, dg in corr.items()):
             return False
+        def moved(loop_map):
+            return tuple(None if d is None else corr[d] for d in loop_map)
+
         for m in h.members:
-            new_map = tuple(None if d is None else corr[d] for d in h.maps[m.id])
-            self.add(g, m, new_map, 0, 0)
-        g.deps |= h.deps
+            self.add(g, m, moved(h.maps[m.id]), 0, 0)
+        # a size-1 reduction in h reads its operand from memory: its map moves along with it
+        for node_id, loop_map in h.input_maps.items():
+            g.input_maps[node_id] = moved(loop_map)
+        g.refs.extend((shape, moved(loop_map)) for shape, loop_map in h.refs)
+        # g now reads what h read, and what read h's members reads g
+        for src in self.sources.get(h.id, ()):
+            self.readers[src].add(g.id)
+        self.sources.setdefault(g.id, set()).update(self.sources.get(h.id, ()))
+        h_readers = self.readers.get(h.id, set())
+        self.readers.setdefault(g.id, set()).update(h_readers)
+        self._raise(g, h.deps)
+        for r in h_readers:
+            self._raise(self.groups[r], (1 << g.id) | g.deps)
         g.first = min(g.first, h.first)
-        for other in self.groups:
-            if h.id in other.deps:
-                other.deps |= {g.id} | g.deps
         h.kind, h.members = "dead", []
         return True
 
@@ -521,8 +555,8 @@ class _Fuser:
         reduced = {idx[a] for a in axes if a in idx}
         g = Group(len(self.groups), "loop", dims, reduce=reduced, tag=node.attrs.get("recompute"),
                   first=self.pos[node.id])
-        g.deps |= self._all_deps(self.dep_groups(x))
         self.groups.append(g)
+        self._depend(g, [x])
         # the reduced operand is read from memory; a pseudo-member is not needed: lowering loads it
         g.members.append(node)
         g.maps[node.id] = tuple(out_map)
