@@ -32,7 +32,7 @@ phase (the epilogue: bias, activation...) which reads C through ordinary Loads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -182,3 +182,34 @@ class Kernel:
                 "dims": [(d.size, d.kind) for d in self.dims],
                 "params": [(p.name, str(p.dtype), p.shape, p.role) for p in self.params],
                 "phases": len(self.phases)}
+
+
+def structure_key(kernel: Kernel) -> tuple:
+    """What `kernel` computes, with its buffers numbered by parameter position instead of named.
+
+    Kernels with equal keys differ only in which buffers they are given, so a backend can
+    compile one body for all of them: a deep network repeats the same layer kernels hundreds
+    of times, and compiling each copy separately dominated its compile time.
+    """
+    number = {p.name: i for i, p in enumerate(kernel.params)}
+
+    def access(a: Access) -> Access:
+        return replace(a, buffer=number[a.buffer])
+
+    def operand(o):
+        return replace(o, access=access(o.access)) if isinstance(o, Load) else o
+
+    def stores(ss) -> tuple:
+        return tuple(replace(st, access=access(st.access)) for st in ss)
+
+    def matrix(m: Matrix) -> Matrix:
+        return replace(m, buffer=number[m.buffer])
+
+    mm = kernel.matmul
+    return (kernel.kind,
+            tuple((np.dtype(p.dtype).str, tuple(p.shape), p.role) for p in kernel.params),
+            tuple(kernel.dims),
+            tuple(operand(o) for o in kernel.operands),
+            tuple((tuple(ph.reductions), stores(ph.stores)) for ph in kernel.phases),
+            stores(kernel.final_stores),
+            None if mm is None else replace(mm, a=matrix(mm.a), b=matrix(mm.b), c=matrix(mm.c)))

@@ -222,6 +222,19 @@ def test_memory_plan_and_generated_code_are_exposed():
     assert {"matmul", "loop"} <= {k["kind"] for k in f.kernels()}
 
 
+def test_repeated_layers_share_one_compiled_body():
+    # a deep network's layers are the same kernel on different buffers: compiled once, called per layer
+    x = gc.placeholder((6, 16), gc.float64)
+    ws = [gc.variable(data((16, 16), np.float64) * 0.3) for _ in range(12)]
+    h = x
+    for w in ws:
+        h = gc.tanh(h @ w)
+    loss = gc.sum(h * h)
+    f = agree([x], [loss, *gc.grad(loss, ws)], [data((6, 16), np.float64)])
+    bodies = f.llvm_ir(optimized=False).count("define internal void")
+    assert len(f.kernels()) >= 36 and bodies <= 8
+
+
 def test_bad_feeds_are_feed_errors():
     x = gc.placeholder((3,), gc.float32)
     f = gc.function([x], x * 2, backend="llvm")

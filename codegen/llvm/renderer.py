@@ -6,10 +6,12 @@ Each kernel becomes two functions:
     void @<name>(ptr %table, i64 %start, i64 %end)                  ; loads buffer pointers, calls the body
 
 `table` is the runtime's array of buffer pointers (`slots[name]` is a buffer's
-index in it).  The body's `noalias` parameters tell LLVM that distinct buffers
-never overlap (the arena planner guarantees it), which is what lets the loop
-vectorizer work without run-time alias checks.  Loop bounds and strides are
-constants, so the optimizer sees exact trip counts.  Transcendentals come from
+index in it).  Kernels that compute the same thing on different buffers
+(`kernel_ir.structure_key`: the layers of a deep network) share one body.  The
+body's `noalias` parameters tell LLVM that distinct buffers never overlap (the
+arena planner guarantees it), which is what lets the loop vectorizer work
+without run-time alias checks.  Loop bounds and strides are constants, so the
+optimizer sees exact trip counts.  Transcendentals come from
 `codegen.llvm.vecmath` (pure IR, vectorizable); matmuls call BLAS gemm
 (`graphc_<s|d>gemm`, symbols the JIT resolves to scipy's cython_blas) and run
 their epilogue loop after it.
@@ -22,7 +24,7 @@ import math
 import numpy as np
 from llvmlite import ir
 
-from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store
+from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store, structure_key
 from codegen.llvm.vecmath import emit_math
 from graphc.scalar import Scalar
 
@@ -531,7 +533,13 @@ def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "gra
                   blas_int_bits: int = 32) -> ir.Module:
     """All kernels in one module; `blas_int_bits` is the integer width of the gemm the JIT links (32 or 64)."""
     module = ir.Module(name=name)
+    bodies: dict[tuple, ir.Function] = {}
     for k in kernels:
-        body = KernelRenderer(module, k, blas_int_bits).render()
+        key = structure_key(k)
+        body = bodies.get(key)
+        if body is None:
+            body = bodies[key] = KernelRenderer(module, k, blas_int_bits).render()
+        elif "noinline" not in body.attributes:
+            body.attributes.add("noinline")  # one compiled copy, however many kernels call it
         render_wrapper(module, k, body, slots)
     return module
