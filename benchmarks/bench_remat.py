@@ -6,7 +6,9 @@ width 256, batch 8192 by default.  For every depth and strategy ("none",
 the schedule, so the gain of the schedule alone shows; "sqrt"; and "budget":
 a byte budget equal to sqrt's planned peak) it reports the planned
 peak (`f.memory_plan()`), the measured high-water mark of the run (the
-executor's live bytes), the time per gradient step and the recompute overhead;
+executor's live bytes), the time per gradient step (the strategies' steps are
+called in turn, so a drift of the machine's speed falls on all of them alike) and
+the recompute overhead;
 then the fitted exponent of the sqrt peak against depth (expected about 0.5).
 When installed, jax.checkpoint over a scan of segments and
 torch.utils.checkpoint.checkpoint_sequential run the same network, each in a
@@ -56,33 +58,55 @@ def backend_name() -> str:
     return "llvm" if "llvm" in available_backends() else "numpy"
 
 
-def time_step(f, feed, repeats: int) -> float:
-    f(feed)  # compile and warm up
-    times = []
+def time_interleaved(steps: dict, repeats: int) -> dict:
+    """Median seconds of each step, called in turn `repeats` times after one warm-up call each.
+
+    This machine's speed drifts by 10-30% over seconds; timing the strategies one after the
+    other puts that drift into their ratios, calling them in turn spreads it over all of them.
+    """
+    for step in steps.values():
+        step()
+    times = {name: [] for name in steps}
     for _ in range(repeats):
-        start = time.perf_counter()
-        f(feed)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+        for name, step in steps.items():
+            start = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(t)) for name, t in times.items()}
 
 
-def measure_graphc(depth, width, batch, residual, strategy, repeats, budget=None) -> dict:
+def compile_graphc(depth, width, batch, residual, strategy, budget=None) -> tuple:
+    """(one gradient step as a callable, its row without times) for one strategy."""
     import graphc as gc
 
     x, outputs = build(depth, width, residual)
     feed = np.random.default_rng(1).standard_normal((batch, width)).astype(np.float32)
     remat = {"budget": budget, "reorder": UNLIMITED}.get(strategy, strategy)
     f = gc.function([x], outputs, remat=remat, backend=backend_name())
-    seconds = time_step(f, feed, repeats)
+    f.compile(feed)
     program = f.executable.program
     stats = getattr(program, "remat_stats", None)
     measured = getattr(f.executable, "peak_bytes", None)  # the numpy executor's live-bytes high-water mark
     if measured is None:  # a compiled backend's arena is its plan: measure the process instead
         measured = measure_graphc_rss(depth, width, batch, residual, remat)
-    return {"system": "graphc", "strategy": strategy, "depth": depth, "residual": residual,
-            "planned": f.memory_plan().peak_bytes, "measured": measured, "seconds": seconds,
-            "recompute_flops": stats.recompute_fraction if stats else 0.0,
-            "node_peak": stats.planned_peak_bytes if stats else None}
+    row = {"system": "graphc", "strategy": strategy, "depth": depth, "residual": residual,
+           "planned": f.memory_plan().peak_bytes, "measured": measured,
+           "recompute_flops": stats.recompute_fraction if stats else 0.0,
+           "node_peak": stats.planned_peak_bytes if stats else None}
+    return (lambda: f(feed)), row
+
+
+def measure_graphc(depth, width, batch, residual, repeats) -> list:
+    """Every strategy's row for one network, their steps timed in turn in this process."""
+    rows, steps = {}, {}
+    for strategy in STRATEGIES:
+        # the budget is sqrt's node-level planned peak: what rematerialize judges budgets by
+        budget = rows["sqrt"]["node_peak"] if strategy == "budget" else None
+        steps[strategy], rows[strategy] = compile_graphc(depth, width, batch, residual, strategy, budget)
+    seconds = time_interleaved(steps, repeats)
+    for strategy, row in rows.items():
+        row["seconds"], row["seconds_none"] = seconds[strategy], seconds["none"]
+    return list(rows.values())
 
 
 # ---- peers, each in a fresh process so its RSS high-water mark is its own --------------------
@@ -160,11 +184,16 @@ else:
         (h * h).mean().backward()
     run(remat := sys.argv[8] == "1")  # allocate the gradient buffers before measuring
 remat = sys.argv[8] == "1"
-peak = peak_growth(lambda: run(remat))
-times = []
-for _ in range(repeats):
-    t = time.perf_counter(); run(remat); times.append(time.perf_counter() - t)
-print(json.dumps({"peak": peak, "seconds": float(np.median(times)), "planned": planned}))
+peak = peak_growth(lambda: run(remat))  # before the baseline ever runs in this process
+modes = [remat, False] if remat else [False]
+for m in modes:
+    run(m)
+times = {m: [] for m in modes}
+for _ in range(repeats):  # in turn with the baseline, as graphc's strategies are timed
+    for m in modes:
+        t = time.perf_counter(); run(m); times[m].append(time.perf_counter() - t)
+print(json.dumps({"peak": peak, "seconds": float(np.median(times[remat])),
+                  "seconds_none": float(np.median(times[False])), "planned": planned}))
 """
 
 
@@ -195,7 +224,7 @@ def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict 
         out["peak"] = out["planned"]
     return {"system": system, "strategy": f"segments of {seg}" if remat else "none", "depth": depth,
             "residual": residual, "planned": out["planned"], "measured": out["peak"], "seconds": out["seconds"],
-            "recompute_flops": None}
+            "seconds_none": out["seconds_none"], "recompute_flops": None}
 
 
 def measure_graphc_rss(depth, width, batch, residual, strategy) -> int | None:
@@ -253,7 +282,7 @@ def add_ratios(rows):
         b = base.get((r["system"], r["depth"], r["residual"]))
         if b is not None and r["measured"] and b["measured"]:
             r["mem_ratio"] = r["measured"] / b["measured"]
-            r["time_ratio"] = r["seconds"] / b["seconds"]
+            r["time_ratio"] = r["seconds"] / r.get("seconds_none", b["seconds"])  # the baseline timed alongside
 
 
 def plot(rows, path):
@@ -300,20 +329,16 @@ def main(argv=None) -> int:
     if args.quick:
         args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 3
     print(f"graphc backend: {backend_name()}; width {args.width}, batch {args.batch}; "
-          f"times are the median of {args.repeats}")
+          f"times are the median of {args.repeats}, each strategy timed in turn with the others (peers: with their "
+          f"own baseline) so that the machine's drift does not enter the ratios")
     rows = []
     for residual in (False,) if args.no_residual else (False, True):
         for depth in args.depths:
-            by = {}
-            for strategy in STRATEGIES:
-                # the budget is sqrt's node-level planned peak: what rematerialize judges budgets by
-                budget = by["sqrt"]["node_peak"] if strategy == "budget" else None
-                by[strategy] = row = measure_graphc(depth, args.width, args.batch, residual, strategy, args.repeats,
-                                                    budget)
-                if args.rss and strategy in ("none", "sqrt"):
-                    row["rss"] = measure_graphc_rss(depth, args.width, args.batch, residual, strategy)
+            for row in measure_graphc(depth, args.width, args.batch, residual, args.repeats):
+                if args.rss and row["strategy"] in ("none", "sqrt"):
+                    row["rss"] = measure_graphc_rss(depth, args.width, args.batch, residual, row["strategy"])
                 rows.append(row)
-                print(f"  graphc {'residual' if residual else 'mlp'} depth {depth} {strategy}: "
+                print(f"  graphc {'residual' if residual else 'mlp'} depth {depth} {row['strategy']}: "
                       f"{mib(row['planned'])} MiB planned, {row['seconds']:.3f} s", flush=True)
             if not args.no_peers:
                 for system in ("jax", "torch"):
