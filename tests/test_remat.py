@@ -5,7 +5,7 @@ import pytest
 
 import graphc as gc
 from graphc.passes import plan_program_memory, simplify
-from graphc.passes.remat import analyse, rematerialize
+from graphc.passes.remat import analyse, candidates, rematerialize
 from graphc.program import specialize
 
 WIDTH, BATCH = 32, 64
@@ -184,6 +184,25 @@ def test_budget_is_met_with_no_more_recompute_than_sqrt():
     fitted = rematerialize(program, budget)
     assert plan_program_memory(fitted).peak_bytes <= budget
     assert fitted.remat_stats.recompute_flops <= sqrt.remat_stats.recompute_flops
+
+
+@pytest.mark.parametrize("net", ["mlp", "residual", "shared", "multi_output", "chain"])
+def test_budget_candidates_are_ranked_by_the_recompute_their_programs_really_have(net):
+    # candidates are ranked before any is built: the ranking must be what the rebuilt program recomputes
+    program = simplify(specialized(net, 12))
+    a = analyse(program)
+    for cand in candidates(a):
+        _, stats = cand.build(program, a, 1)
+        assert stats.recompute_flops == cand.recompute_flops
+
+
+def test_a_budget_between_sqrt_peaks_recomputes_less_than_the_lower_one():
+    program = simplify(specialized("mlp", 48))
+    sqrt = rematerialize(program, "sqrt")
+    low = plan_program_memory(sqrt).peak_bytes
+    fitted = rematerialize(program, int(1.5 * low))
+    assert plan_program_memory(fitted).peak_bytes <= 1.5 * low
+    assert fitted.remat_stats.recompute_flops < sqrt.remat_stats.recompute_flops
 
 
 def test_a_budget_prefers_recomputing_elementwise_work_over_matmuls():

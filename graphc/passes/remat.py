@@ -106,8 +106,9 @@ _CHEAP_VIEWS = frozenset({"transpose", "reshape", "expand_dims", "squeeze", "bro
                           "reshape_like"})
 # segmentations modelled for "sqrt" and planned: the ones with the lowest modelled peaks
 SQRT_CANDIDATES = 4
-# targets tried: the whole stash, then each this much smaller
+# targets tried: the whole stash, then each this much smaller (sqrt's), and the finer steps budgets add
 TARGET_STEP = 0.9
+BUDGET_STEP = 0.97
 
 
 def check_remat_option(remat) -> str | int:
@@ -278,8 +279,8 @@ def segment_for_target(a: Analysis, target: int, crossing: list[int], allowed: l
     return Segmentation(segment, seg + 1, worst)
 
 
-def segmentations(a: Analysis, after_stashed: bool = True) -> list[Segmentation]:
-    """One segmentation per target, from the whole stash down in TARGET_STEP steps; distinct ones only."""
+def segmentations(a: Analysis, after_stashed: bool = True, step: float = TARGET_STEP) -> list[Segmentation]:
+    """One segmentation per target, from the whole stash down in steps of `step`; distinct ones only."""
     crossing = crossing_bytes(a)
     allowed = allowed_cuts(crossing)
     total = sum(nbytes(n) for n in a.spine if n.id in a.stashed)
@@ -291,7 +292,7 @@ def segmentations(a: Analysis, after_stashed: bool = True) -> list[Segmentation]
         if key not in seen:
             seen.add(key)
             out.append(s)
-        target *= TARGET_STEP
+        target *= step
     return out
 
 
@@ -307,6 +308,35 @@ def checkpoints(a: Analysis, segment: dict[int, int], keep_expensive: bool = Fal
         elif keep_expensive and node.op.kind in _EXPENSIVE_KINDS:
             keep.add(node.id)
     return keep
+
+
+def computed_twice(a: Analysis, keep: set[int]) -> list[Node]:
+    """The spine nodes `rebuild_with_copies` will copy and whose forward originals still run.
+
+    Mirrors that rewrite without building it, so that budget candidates can be ranked by
+    recompute before any is built: a backward node (or a helper's copy) reads a copy of each
+    forward value that is a helper or not kept, and a copy reads copies of its own such inputs.
+    """
+    def replaced(node: Node) -> bool:
+        return a.is_forward(node) and (node.id in a.helpers or node.id not in keep)
+
+    copied: set[int] = set()
+    stack = [i for n in a.order if n.id in a.backward for i in n.inputs if replaced(i)]
+    while stack:
+        node = stack.pop()
+        if node.id not in copied:
+            copied.add(node.id)
+            stack.extend(i for i in node.inputs if replaced(i))
+    # originals that still run: what the outputs need, and the kept values the backward pass reads
+    runs: set[int] = set()
+    stack = [n for n in a.forward if n.id in a.roots
+             or (n.id not in a.helpers and n.id in keep and n.id in a.stashed)]
+    while stack:
+        node = stack.pop()
+        if node.id not in runs and a.is_forward(node) and node.id not in a.helpers:
+            runs.add(node.id)
+            stack.extend(node.inputs)
+    return [n for n in a.spine if n.id in copied and n.id in runs]
 
 
 # ---- rewriting and scheduling ------------------------------------------------------------------
@@ -515,40 +545,67 @@ def sqrt_candidates(program: Program, a: Analysis, strategy):
         yield _apply(program, a, checkpoints(a, seg.segment), seg, strategy)
 
 
-def candidates(program: Program, a: Analysis, strategy) -> list[tuple[Program, RematStats]]:
+@dataclass
+class Candidate:
+    """A way to rematerialise, ranked before it is built: what it keeps and how it is segmented."""
+
+    keep: set
+    segmentation: Segmentation
+    recompute_flops: int     # computed_twice's work: exactly what _apply will count
+    modelled_peak: int       # the segmentation's model, plus matmul/reduction outputs kept beside it
+
+    def build(self, program: Program, a: Analysis, strategy):
+        rebuilt, stats = _apply(program, a, self.keep, self.segmentation, strategy)
+        stats.modelled_peak_bytes = self.modelled_peak
+        return rebuilt, stats
+
+
+def candidates(a: Analysis) -> list[Candidate]:
     """Keep everything (helpers aside), then each segmentation with and without keeping matmuls and
-    reductions; sqrt's own candidates are among them, so a budget at sqrt's peak recomputes no more."""
+    reductions; sqrt's own candidates are among them, so a budget at sqrt's peak recomputes no more.
+
+    Targets are tried in finer steps than sqrt's (BUDGET_STEP): a budget between two of sqrt's
+    targets should get the segmentation that fits it, and ranking a candidate costs no rebuild.
+    """
     crossing = crossing_bytes(a)
     whole = segment_for_target(a, 2**62, crossing, allowed_cuts(crossing))
-    out = [_apply(program, a, {n.id for n in a.spine}, whole, strategy)]
+    spine = {n.id for n in a.spine}
+    out = [Candidate(spine, whole, 0, whole.modelled_peak)]
+    seen = set()
     for after_stashed in (True, False):  # cuts after stashed values (sqrt's), or at kept matmul outputs
-        for seg in segmentations(a, after_stashed):
-            plain = checkpoints(a, seg.segment)
-            for keep in (plain, checkpoints(a, seg.segment, keep_expensive=True)):
-                rebuilt, stats = _apply(program, a, keep, seg, strategy)
-                stats.modelled_peak_bytes += sum(nbytes(n) for n in a.spine if n.id in keep and n.id not in plain)
-                out.append((rebuilt, stats))
+        for step in (TARGET_STEP, BUDGET_STEP):
+            for seg in segmentations(a, after_stashed, step):
+                plain = checkpoints(a, seg.segment)
+                for keep in (plain, checkpoints(a, seg.segment, keep_expensive=True)):
+                    key = (frozenset(keep), tuple(sorted(seg.segment.items())))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    extra = sum(nbytes(n) for n in a.spine if n.id in keep and n.id not in plain)
+                    out.append(Candidate(keep, seg, sum(flops(n) for n in computed_twice(a, keep)),
+                                         seg.modelled_peak + extra))
     return out
 
 
 def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Program:
     """The candidate whose planned peak fits `budget` with the least recompute (ties: the lower peak).
 
-    Candidates are planned in order of increasing recompute and the first that fits wins;
-    one whose modelled peak (a lower estimate: checkpoints and stash, no temporaries)
-    already passes the budget is not planned.  When none fits, the error names the
-    smallest planned peak among the candidates with the lowest modelled peaks.
+    Candidates are ranked by recompute without being built, then built and planned in that
+    order; the first that fits wins.  One whose modelled peak (a lower estimate: checkpoints
+    and stash, no temporaries) already passes the budget is skipped.  When none fits, the
+    error names the smallest planned peak among the candidates with the lowest modelled peaks.
     """
-    every = candidates(program, a, budget)
-    for rebuilt, stats in sorted(every, key=lambda c: (c[1].recompute_flops, c[1].modelled_peak_bytes)):
-        if stats.modelled_peak_bytes > budget:
+    every = candidates(a)
+    for cand in sorted(every, key=lambda c: (c.recompute_flops, c.modelled_peak)):
+        if cand.modelled_peak > budget:
             continue
+        rebuilt, stats = cand.build(program, a, budget)
         stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
         if stats.planned_peak_bytes <= budget:
             rebuilt.remat_stats = stats
             return rebuilt
-    lowest = sorted(every, key=lambda c: c[1].modelled_peak_bytes)[:SQRT_CANDIDATES]
-    smallest = min((_planned_peak(rebuilt, planner), stats.segments) for rebuilt, stats in lowest)
+    lowest = sorted(every, key=lambda c: c.modelled_peak)[:SQRT_CANDIDATES]
+    smallest = min((_planned_peak(c.build(program, a, budget)[0], planner), c.segmentation.count) for c in lowest)
     raise MemoryBudgetError(_budget_message(budget, smallest[0], f"{smallest[1]} segments"))
 
 
