@@ -100,6 +100,9 @@ class LlvmExecutable:
         self._outputs = [(n, slot[n], s) for n, s in plan.buffers.items() if s.kind == "output"]
         # arrays this executable returned, per output buffer: reused once nobody else holds them (see _fresh)
         self._returned: dict[str, list[np.ndarray]] = {n: [] for n, _, _ in self._outputs}
+        # id -> data address of each array in those pools (no reference: the pool's keeps it alive, and
+        # an id leaves this map when its array leaves the pool, so an id found here is that array's)
+        self._owned: dict[int, int] = {}
         self._results = [self._result_getter(name) for name in plan.outputs + plan.new_values]
         self._n_outputs = len(plan.outputs)
 
@@ -109,17 +112,17 @@ class LlvmExecutable:
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
                             f"got {len(inputs)} and {len(variables)}")
         inputs = [_checked(a, node, "input") for a, node in zip(inputs, p.inputs)]
-        variables = [_checked(a, node, "variable") for a, node in zip(variables, p.variables)]
+        variables = [self._checked_variable(a, node) for a, node in zip(variables, p.variables)]
         table = self._table
         for slot, index in self._inputs:
-            table[slot] = inputs[index].ctypes.data
+            table[slot] = self._address_of(inputs[index])
         for slot, index in self._variables:
-            table[slot] = variables[index].ctypes.data
+            table[slot] = self._address_of(variables[index])
         arrays: dict[str, np.ndarray] = {}
         for name, slot, spec in self._outputs:
             out = self._fresh(name, spec)
             arrays[name] = out
-            table[slot] = out.ctypes.data
+            table[slot] = self._address_of(out)
         address = self._table_address
         for fn, extent, split in self._calls:
             if split:
@@ -150,9 +153,24 @@ class LlvmExecutable:
                 return old
         out = np.empty(spec.shape, spec.dtype)
         pool.append(out)
+        self._owned[id(out)] = out.ctypes.data
         if len(pool) > 2:
-            pool.pop(0)
+            del self._owned[id(pool.pop(0))]
         return out
+
+    def _address_of(self, array: np.ndarray) -> int:
+        """The array's data pointer: remembered for the arrays this executable made (`.ctypes.data`
+        costs microseconds, and a small model's step passes dozens of them: its variables' values
+        are the previous step's outputs)."""
+        address = self._owned.get(id(array))  # an id in there is a live array of a pool: this one
+        return array.ctypes.data if address is None else address
+
+    def _checked_variable(self, array, node) -> np.ndarray:
+        """A variable's value as `_checked` would give it; an array of ours (the previous step's
+        new value) is contiguous and aligned by construction, so only its dtype and shape are checked."""
+        if id(array) in self._owned and array.dtype == node.dtype and array.shape == node.shape:
+            return array
+        return _checked(array, node, "variable")
 
     def _result_getter(self, name: str):
         """How to produce the returned array of buffer `name` (fixed at compile time)."""

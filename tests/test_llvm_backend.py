@@ -274,6 +274,24 @@ def test_an_output_array_the_caller_dropped_is_reused():
     assert f(np.zeros(1000, np.float32))[0].ctypes.data == address
 
 
+def test_a_training_loop_alternates_between_two_buffers_per_variable():
+    # each step's new value is written into the value before last, which nothing holds any more
+    w = gc.variable(np.ones(64, np.float32))
+    x = gc.placeholder((64,), gc.float32)
+    step = gc.function([x], gc.sum(w * x), updates=[(w, w * 0.5 + x)], backend="llvm")
+    seen = set()
+    for i in range(6):
+        step(np.full(64, i, np.float32))
+        seen.add(w.value.ctypes.data)
+    kept = w.value                    # held by the caller: the next steps must leave it alone
+    before = kept.copy()
+    for _ in range(3):
+        step(np.full(64, 1.0, np.float32))
+    assert len(seen) == 2
+    np.testing.assert_array_equal(kept, before)
+    np.testing.assert_allclose(w.value, ((before * 0.5 + 1) * 0.5 + 1) * 0.5 + 1)
+
+
 def test_fetching_inputs_and_constants():
     x = gc.placeholder((3,), gc.float32)
     c = gc.constant(np.arange(3, dtype=np.float32))
