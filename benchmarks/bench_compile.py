@@ -5,7 +5,9 @@ running every simplification pass and planning its memory, for two families:
 a deep chain (an MLP-like stack of elementwise ops, matmuls and broadcasts)
 and a random DAG.  No pass may be quadratic: the script checks that the time
 per node at the largest size is at most `--max-ratio` times that at 1000 ops,
-and that (b) stays under 1 s at 1000 ops and 5 s at 5000.
+and that (b) stays under 1 s at 1000 ops and 5 s at 5000.  "llvm s" is the llvm
+backend's whole build of the same program (passes, fusion, kernel IR, LLVM -O3,
+JIT), reported but not checked: LLVM's own time per kernel dominates it.
 
     python benchmarks/bench_compile.py            # table, exit status 1 if a check fails
     python benchmarks/bench_compile.py --sizes 100 1000 --repeat 1
@@ -77,7 +79,7 @@ def random_graph(n_ops: int, rng):
 FAMILIES = {"chain": chain_graph, "random": random_graph}
 
 
-def measure(family: str, n_ops: int, seed: int = 0) -> dict:
+def measure(family: str, n_ops: int, seed: int = 0, with_llvm: bool = False) -> dict:
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
     inputs, loss, params = FAMILIES[family](n_ops, rng)
@@ -88,9 +90,15 @@ def measure(family: str, n_ops: int, seed: int = 0) -> dict:
     t2 = time.perf_counter()
     plan = plan_program_memory(simplified)
     t3 = time.perf_counter()
+    llvm = None
+    if with_llvm:  # the whole llvm build: passes again, fusion, kernel IR, LLVM -O3 and the JIT
+        from graphc.compile import build_llvm
+
+        build_llvm(program, {})
+        llvm = time.perf_counter() - t3
     return {"family": family, "ops": n_ops, "nodes": len(toposort([loss, *grads])),
             "after": count_nodes(simplified), "build": t1 - t0, "passes": t2 - t1, "plan": t3 - t2,
-            "peak": plan.peak_bytes, "bound": plan.lower_bound_bytes}
+            "peak": plan.peak_bytes, "bound": plan.lower_bound_bytes, "llvm": llvm}
 
 
 def main(argv=None) -> int:
@@ -99,20 +107,26 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=2, help="best of this many runs")
     parser.add_argument("--max-ratio", type=float, default=2.0,
                         help="allowed growth of time per node from 1000 ops to the largest size")
+    parser.add_argument("--no-llvm", action="store_true", help="skip the llvm backend's whole build (llvm s)")
     args = parser.parse_args(argv)
     sys.setrecursionlimit(10000)
+    from graphc.backends import available_backends
+
+    with_llvm = not args.no_llvm and "llvm" in available_backends()
     rows = []
     print(f"{'graph':<7} {'ops':>5} {'nodes':>6} {'simpl.':>6} {'build+grad s':>12} {'passes s':>9} "
-          f"{'plan s':>7} {'compile s':>9} {'us/node':>8} {'peak KiB':>9} {'bound KiB':>9}")
+          f"{'plan s':>7} {'compile s':>9} {'us/node':>8} {'peak KiB':>9} {'bound KiB':>9} {'llvm s':>7}")
     for family in FAMILIES:
         for n in args.sizes:
-            best = min((measure(family, n) for _ in range(args.repeat)), key=lambda r: r["passes"] + r["plan"])
+            best = min((measure(family, n, with_llvm=with_llvm) for _ in range(args.repeat)),
+                       key=lambda r: r["passes"] + r["plan"])
+            llvm = "-" if best["llvm"] is None else f"{best['llvm']:.2f}"
             best["compile"] = best["passes"] + best["plan"]
             best["per_node"] = best["compile"] / best["nodes"]
             rows.append(best)
             print(f"{family:<7} {n:>5} {best['nodes']:>6} {best['after']:>6} {best['build']:>12.3f} "
                   f"{best['passes']:>9.3f} {best['plan']:>7.3f} {best['compile']:>9.3f} "
-                  f"{1e6 * best['per_node']:>8.1f} {best['peak'] / 1024:>9.1f} {best['bound'] / 1024:>9.1f}")
+                  f"{1e6 * best['per_node']:>8.1f} {best['peak'] / 1024:>9.1f} {best['bound'] / 1024:>9.1f} {llvm:>7}")
     failures = []
     for r in rows:
         limit = LIMITS.get(r["ops"])
