@@ -110,7 +110,8 @@ def build_llvm(program: Program, options: dict):
 
     program, plan = plan_kernels(program, options)
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
-    text = str(render_module(plan.kernels, slots, blas_int_bits=blas_int_bits()))
+    rendered = render_module(plan.kernels, slots, blas_int_bits=blas_int_bits())
+    text = str(rendered.module)
     # executables with the same structure and shapes render the same text: compile it once
     jit = _JIT_CACHE.get(text)
     if jit is None:
@@ -120,4 +121,4 @@ def build_llvm(program: Program, options: dict):
             _JIT_CACHE.popitem(last=False)
     else:
         _JIT_CACHE.move_to_end(text)
-    return LlvmExecutable(program, plan, jit, text)
+    return LlvmExecutable(program, plan, jit, text, rendered.entries, slots)

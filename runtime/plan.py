@@ -29,7 +29,7 @@ from graphc.errors import FeedError
 ALIGN = 64
 THREADS = max(1, min(os.cpu_count() or 1, 8))
 PARALLEL_WORK = 1 << 20  # element-ops: below, a thread hand-off (tens of us; more while BLAS threads spin) costs more
-_KERNEL_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
+_KERNEL_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -69,14 +69,13 @@ class ExecutionPlan:
 class LlvmExecutable:
     backend = "llvm"
 
-    def __init__(self, program, plan: ExecutionPlan, jit, ir_text: str):
+    def __init__(self, program, plan: ExecutionPlan, jit, ir_text: str, entries: dict, slots: dict[str, int]):
         self.program = program
         self.plan = plan
         self._jit = jit
         self._ir_text = ir_text
-        names = sorted(plan.buffers)
-        self.slots = {n: i for i, n in enumerate(names)}
-        self._table = (ctypes.c_void_p * max(1, len(names)))()
+        self.slots = slots
+        self._table = (ctypes.c_void_p * max(1, len(slots)))()
         self._table_address = ctypes.addressof(self._table)
         self._arena = np.empty(plan.arena_bytes + ALIGN, np.uint8)
         base = self._arena.ctypes.data
@@ -91,9 +90,12 @@ class LlvmExecutable:
                 self._table[self.slots[name]] = value.ctypes.data
         self._calls = []
         for k in plan.kernels:
-            fn = _KERNEL_TYPE(jit.address(k.name))
+            entry = entries[k.name]
+            fn = _KERNEL_TYPE(jit.address(entry.function))
+            kernel_slots = (ctypes.c_int64 * max(1, len(entry.slots)))(*entry.slots)
+            self._keep.append(kernel_slots)
             split = k.kind == "loop" and k.work >= PARALLEL_WORK and k.split_extent >= 2 and THREADS > 1
-            self._calls.append((fn, k.split_extent, split))
+            self._calls.append((fn, ctypes.addressof(kernel_slots), k.split_extent, split))
         slot = self.slots
         self._inputs = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "input"]
         self._variables = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "variable"]
@@ -124,16 +126,17 @@ class LlvmExecutable:
             arrays[name] = out
             table[slot] = self._address_of(out)
         address = self._table_address
-        for fn, extent, split in self._calls:
+        for fn, kernel_slots, extent, split in self._calls:
             if split:
                 pool = _workers()
                 bounds = np.linspace(0, extent, THREADS + 1).astype(np.int64)
-                futures = [pool.submit(fn, address, int(bounds[i]), int(bounds[i + 1])) for i in range(1, THREADS)]
-                fn(address, 0, int(bounds[1]))
+                futures = [pool.submit(fn, address, kernel_slots, int(bounds[i]), int(bounds[i + 1]))
+                           for i in range(1, THREADS)]
+                fn(address, kernel_slots, 0, int(bounds[1]))
                 for f in futures:
                     f.result()
             else:
-                fn(address, 0, extent)
+                fn(address, kernel_slots, 0, extent)
         results = [get(arrays, inputs, variables) for get in self._results]
         return results[:self._n_outputs], results[self._n_outputs:]
 

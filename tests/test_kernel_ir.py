@@ -14,10 +14,14 @@ F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
 
 def run(kernel: Kernel, arrays: dict[str, np.ndarray]) -> None:
     slots = {p.name: i for i, p in enumerate(kernel.params)}
-    jit = JitModule(str(render_module([kernel], slots)))
+    rendered = render_module([kernel], slots)
+    jit = JitModule(str(rendered.module))
     table = (ctypes.c_void_p * len(slots))(*[arrays[p.name].ctypes.data for p in kernel.params])
-    fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)(jit.address(kernel.name))
-    fn(ctypes.addressof(table), 0, kernel.split_extent)
+    entry = rendered.entries[kernel.name]
+    kernel_slots = (ctypes.c_int64 * len(entry.slots))(*entry.slots)
+    fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)(
+        jit.address(entry.function))
+    fn(ctypes.addressof(table), ctypes.addressof(kernel_slots), 0, kernel.split_extent)
 
 
 def test_broadcast_load_has_stride_zero():

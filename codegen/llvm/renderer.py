@@ -1,13 +1,15 @@
 """Render kernel IR (codegen.kernel_ir) as LLVM IR with llvmlite.
 
-Each kernel becomes two functions:
+Each distinct kernel becomes two functions:
 
     void @<name>.body(ptr noalias %buf0, ..., i64 %start, i64 %end)   ; the loop nest
-    void @<name>(ptr %table, i64 %start, i64 %end)                  ; loads buffer pointers, calls the body
+    void @<name>(ptr %table, ptr %slots, i64 %start, i64 %end)       ; loads buffer pointers, calls the body
 
-`table` is the runtime's array of buffer pointers (`slots[name]` is a buffer's
-index in it).  Kernels that compute the same thing on different buffers
-(`kernel_ir.structure_key`: the layers of a deep network) share one body.  The
+`table` is the runtime's array of buffer pointers and `slots` the table index of
+each of the kernel's buffers (`render_module(...).entries[kernel.name]` says which
+function and which slots).  Kernels that compute the same thing on different
+buffers (`kernel_ir.structure_key`: the layers of a deep network) share one body
+and one entry, called with their own slots.  The
 body's `noalias` parameters tell LLVM that distinct buffers never overlap (the
 arena planner guarantees it), which is what lets the loop vectorizer work
 without run-time alias checks.  Loop bounds and strides are constants, so the
@@ -20,6 +22,7 @@ their epilogue loop after it.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from llvmlite import ir
@@ -517,29 +520,54 @@ def _identity(r):
     return int(v)
 
 
-def render_wrapper(module: ir.Module, kernel: Kernel, body: ir.Function, slots: dict[str, int]) -> ir.Function:
-    """`void @<name>(ptr table, i64 start, i64 end)`: look up each buffer's pointer and call the body."""
-    fn = ir.Function(module, ir.FunctionType(VOID, [PTR, I64, I64]), kernel.name)
+@dataclass(frozen=True)
+class Entry:
+    """How the runtime calls one kernel: `function(table, slots, start, end)`, where `slots`
+    holds the table index of each of the kernel's buffers, in parameter order."""
+
+    function: str
+    slots: tuple
+
+
+@dataclass
+class RenderedModule:
+    module: ir.Module
+    entries: dict  # kernel name -> Entry
+
+
+def render_entry(module: ir.Module, name: str, body: ir.Function, n_params: int) -> ir.Function:
+    """`void @<name>(ptr table, ptr slots, i64 start, i64 end)`: buffer i is `table[slots[i]]`.
+
+    The slots are an argument, not constants, so one entry serves every kernel with the same
+    body: a deep network has hundreds of kernels but a handful of bodies, and the JIT's cost
+    is per function.
+    """
+    fn = ir.Function(module, ir.FunctionType(VOID, [PTR, PTR, I64, I64]), name)
     b = ir.IRBuilder(fn.append_basic_block("entry"))
-    table, start, end = fn.args
-    ptrs = [b.load(b.gep(table, [ir.Constant(I64, slots[p.name])], source_etype=PTR), typ=PTR)
-            for p in kernel.params]
+    table, slots, start, end = fn.args
+    ptrs = []
+    for i in range(n_params):
+        slot = b.load(b.gep(slots, [ir.Constant(I64, i)], source_etype=I64), typ=I64)
+        ptrs.append(b.load(b.gep(table, [slot], source_etype=PTR), typ=PTR))
     b.call(body, ptrs + [start, end])
     b.ret_void()
     return fn
 
 
 def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "graphc",
-                  blas_int_bits: int = 32) -> ir.Module:
-    """All kernels in one module; `blas_int_bits` is the integer width of the gemm the JIT links (32 or 64)."""
+                  blas_int_bits: int = 32) -> RenderedModule:
+    """All kernels in one module, one body and entry per distinct kernel structure.
+
+    `slots[buffer]` is the buffer's index in the runtime's pointer table; `blas_int_bits` is
+    the integer width of the gemm the JIT links (32 or 64).
+    """
     module = ir.Module(name=name)
-    bodies: dict[tuple, ir.Function] = {}
+    entry_of: dict[tuple, str] = {}
+    entries: dict[str, Entry] = {}
     for k in kernels:
         key = structure_key(k)
-        body = bodies.get(key)
-        if body is None:
-            body = bodies[key] = KernelRenderer(module, k, blas_int_bits).render()
-        elif "noinline" not in body.attributes:
-            body.attributes.add("noinline")  # one compiled copy, however many kernels call it
-        render_wrapper(module, k, body, slots)
-    return module
+        if key not in entry_of:
+            body = KernelRenderer(module, k, blas_int_bits).render()
+            entry_of[key] = render_entry(module, k.name, body, len(k.params)).name
+        entries[k.name] = Entry(entry_of[key], tuple(slots[p.name] for p in k.params))
+    return RenderedModule(module, entries)
