@@ -95,7 +95,10 @@ class LlvmExecutable:
             kernel_slots = (ctypes.c_int64 * max(1, len(entry.slots)))(*entry.slots)
             self._keep.append(kernel_slots)
             split = k.kind == "loop" and k.work >= PARALLEL_WORK and k.split_extent >= 2 and THREADS > 1
-            self._calls.append((fn, ctypes.addressof(kernel_slots), k.split_extent, split))
+            # a split kernel's ranges, one per thread, the calling thread's first
+            bounds = [int(b) for b in np.linspace(0, k.split_extent, THREADS + 1).astype(np.int64)]
+            ranges = list(zip(bounds[:-1], bounds[1:])) if split else None
+            self._calls.append((fn, ctypes.addressof(kernel_slots), k.split_extent, ranges))
         slot = self.slots
         self._inputs = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "input"]
         self._variables = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "variable"]
@@ -126,13 +129,11 @@ class LlvmExecutable:
             arrays[name] = out
             table[slot] = self._address_of(out)
         address = self._table_address
-        for fn, kernel_slots, extent, split in self._calls:
-            if split:
+        for fn, kernel_slots, extent, ranges in self._calls:
+            if ranges:
                 pool = _workers()
-                bounds = np.linspace(0, extent, THREADS + 1).astype(np.int64)
-                futures = [pool.submit(fn, address, kernel_slots, int(bounds[i]), int(bounds[i + 1]))
-                           for i in range(1, THREADS)]
-                fn(address, kernel_slots, 0, int(bounds[1]))
+                futures = [pool.submit(fn, address, kernel_slots, lo, hi) for lo, hi in ranges[1:]]
+                fn(address, kernel_slots, *ranges[0])
                 for f in futures:
                     f.result()
             else:
