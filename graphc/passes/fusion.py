@@ -353,6 +353,7 @@ class _Fuser:
             return False
         if any(h.dims[dh] != g.dims[dg] for dh, dg in corr.items()):
             return False
+
         def moved(loop_map):
             return tuple(None if d is None else corr[d] for d in loop_map)
 
