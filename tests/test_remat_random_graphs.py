@@ -57,7 +57,7 @@ def run_all(layers, backend):
         results[remat] = f(feed)
         if remat == "sqrt":
             sqrt_peak = f.memory_plan().peak_bytes
-    budget = int(1.5 * sqrt_peak)
+    budget = int(1.5 * sqrt_peak) + 4096  # room above sqrt's peak (which is 0 when nothing needs the arena)
     results["budget"] = gc.function([x], outputs, remat=budget, backend=backend)(feed)
     return results
 
