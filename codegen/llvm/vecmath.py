@@ -310,7 +310,10 @@ class _Emitter:
 
     def clamp(self, x, lo: float, hi: float):
         """min(max(x, lo), hi) that keeps NaN (selects on ordered compares)."""
-        x = self.sel(self.gt(x, self.f(hi)), self.f(hi), x)
+        return self.at_least(self.sel(self.gt(x, self.f(hi)), self.f(hi), x), lo)
+
+    def at_least(self, x, lo: float):
+        """max(x, lo) that keeps NaN."""
         return self.sel(self.lt(x, self.f(lo)), self.f(lo), x)
 
     # bit-level views ------------------------------------------------------------------------
@@ -434,7 +437,7 @@ def _exp_from(e: _Emitter, p, n):
 def _exp(e: _Emitter, x, nonpositive: bool = False):
     """e^x; `nonpositive`: the caller knows x <= 0 (or NaN), so the overflow clamp is left out."""
     if nonpositive:
-        x = e.sel(e.lt(x, e.f(e.fmt.min_exp_arg)), e.f(e.fmt.min_exp_arg), x)
+        x = e.at_least(x, e.fmt.min_exp_arg)
     else:
         x = e.clamp(x, e.fmt.min_exp_arg, e.fmt.max_exp_arg)
     n, r = _reduce_ln2(e, x)
@@ -519,7 +522,7 @@ def _tanh(e: _Emitter, x):
     # e = (1 + p) 2^n is one fma.
     u = e.sub(e.neg(ax), ax)                  # -2|x| exactly, on the adders rather than the multipliers
     u_min = -(e.fmt.mant + 6) / _LOG2E       # e^u_min is far below one ulp of 1
-    n, r = _reduce_ln2(e, e.sel(e.lt(u, e.f(u_min)), e.f(u_min), u))
+    n, r = _reduce_ln2(e, e.at_least(u, u_min))
     t = e.pow2(n)
     ex = e.fma(t, _expm1_poly(e, r), t)
     far = e.sub(e.f(1.0), e.div(e.add(ex, ex), e.add(ex, e.f(1.0))))
