@@ -94,11 +94,7 @@ class LlvmExecutable:
             fn = _KERNEL_TYPE(jit.address(entry.function))
             kernel_slots = (ctypes.c_int64 * max(1, len(entry.slots)))(*entry.slots)
             self._keep.append(kernel_slots)
-            split = k.kind == "loop" and k.work >= PARALLEL_WORK and k.split_extent >= 2 and THREADS > 1
-            # a split kernel's ranges, one per thread, the calling thread's first
-            bounds = [int(b) for b in np.linspace(0, k.split_extent, THREADS + 1).astype(np.int64)]
-            ranges = list(zip(bounds[:-1], bounds[1:])) if split else None
-            self._calls.append((fn, ctypes.addressof(kernel_slots), k.split_extent, ranges))
+            self._calls.append((fn, ctypes.addressof(kernel_slots), k.split_extent, _thread_ranges(k)))
         slot = self.slots
         self._inputs = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "input"]
         self._variables = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "variable"]
@@ -201,6 +197,15 @@ class LlvmExecutable:
     def llvm_ir(self, optimized: bool = True) -> str:
         """The generated LLVM IR: after -O3 (what runs), or as rendered when `optimized=False`."""
         return self._jit.optimized_ir if optimized else self._ir_text
+
+
+def _thread_ranges(k: Kernel) -> list[tuple[int, int]] | None:
+    """The [start, end) range of each thread, the calling thread's first, for a kernel worth
+    splitting (a big loop kernel); None for one that runs on the calling thread alone."""
+    if k.kind != "loop" or k.work < PARALLEL_WORK or k.split_extent < 2 or THREADS < 2:
+        return None
+    bounds = [int(b) for b in np.linspace(0, k.split_extent, THREADS + 1).astype(np.int64)]
+    return list(zip(bounds[:-1], bounds[1:]))
 
 
 def _checked(array, node, what: str) -> np.ndarray:
