@@ -11,7 +11,7 @@ each backend renders only the primitives below (LLVM IR, CUDA C), never ops.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,28 +33,103 @@ PRIMITIVES: dict[str, int] = {
     # leaves: "arg" (value = input index), "const" (value = python number)
     "arg": 0, "const": 0,
 }
+# Expanded by the backends into a polynomial of a few dozen instructions (sqrt is one instruction).
+VECTOR_MATH = frozenset({"exp", "log", "sin", "cos", "tanh", "sigmoid", "log1p", "expm1"})
+VECTOR_MATH_SIZE = 40
+REPR_LIMIT = 2000  # characters of one subexpression's text (a shared DAG printed as a tree is huge)
 COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scalar:
+    """One node of an expression; an expression is a DAG (fusion shares subexpressions).
+
+    Hashing and equality are by structure (kernels that compute the same thing compile
+    once), but never recursive: a fused chain can be thousands of nodes deep, and a
+    shared DAG walked as a tree is exponentially large.  The hash is computed once, from
+    the children's, and equality walks each pair of nodes once.
+    """
+
     op: str
     args: tuple[Scalar, ...]
     dtype: np.dtype
     value: Any = None
+    _hash: int = field(init=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_hash", hash((self.op, tuple(a._hash for a in self.args), self.dtype,
+                                                _hashable(self.value))))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Scalar):
+            return NotImplemented
+        pending, seen = [(self, other)], set()
+        while pending:
+            a, b = pending.pop()
+            if a is b or (id(a), id(b)) in seen:
+                continue
+            if (a._hash != b._hash or a.op != b.op or a.dtype != b.dtype or len(a.args) != len(b.args)
+                    or not _same_value(a.value, b.value)):
+                return False
+            seen.add((id(a), id(b)))
+            pending.extend(zip(a.args, b.args))
+        return True
 
     @staticmethod
     def arg(index: int, dtype) -> Scalar:
         return Scalar("arg", (), np.dtype(dtype), index)
 
     def __repr__(self) -> str:
-        if self.op == "arg":
-            return f"arg{self.value}"
-        if self.op == "const":
-            return repr(self.value)
-        inner = ", ".join(map(repr, self.args))
-        extra = f", {self.value}" if self.op == "cast" else ""
-        return f"{self.op}({inner}{extra})"
+        text: dict[int, str] = {}
+        for e in postorder(self):
+            if e.op == "arg":
+                t = f"arg{e.value}"
+            elif e.op == "const":
+                t = repr(e.value)
+            else:
+                extra = f", {e.value}" if e.op == "cast" else ""
+                t = f"{e.op}({', '.join(text[id(a)] for a in e.args)}{extra})"
+            text[id(e)] = t if len(t) <= REPR_LIMIT else t[:REPR_LIMIT] + "..."
+        return text[id(self)]
+
+
+def _hashable(value):
+    return "nan" if isinstance(value, float) and value != value else value
+
+
+def _same_value(a, b) -> bool:
+    return _hashable(a) == _hashable(b)
+
+
+def postorder(expr: Scalar, known=()) -> list[Scalar]:
+    """The distinct nodes of `expr`, each after its arguments, without descending into `known` ids.
+
+    Iterative, so that walkers over deep expressions (a fused chain of thousands of ops)
+    never meet Python's recursion limit, and each shared node is listed once.
+    """
+    order: list[Scalar] = []
+    visited = set(known)
+    stack = [(expr, False)]
+    while stack:
+        e, expanded = stack.pop()
+        if expanded:
+            order.append(e)
+            continue
+        if id(e) in visited:
+            continue
+        visited.add(id(e))
+        stack.append((e, True))
+        stack.extend((a, False) for a in reversed(e.args) if id(a) not in visited)
+    return order
+
+
+def body_size(expr: Scalar) -> int:
+    """About how many instructions `expr` becomes: what a kernel's size is judged by."""
+    return sum(VECTOR_MATH_SIZE if e.op in VECTOR_MATH else 1
+               for e in postorder(expr) if e.op not in ("arg", "const"))
 
 
 def const(value, dtype) -> Scalar:
@@ -83,18 +158,13 @@ def call(op: str, *args: Scalar) -> Scalar:
 
 def substitute(expr: Scalar, args: list[Scalar]) -> Scalar:
     """Replace `arg i` leaves by `args[i]`: how fusion composes one op's expression into the next."""
-    memo: dict[int, Scalar] = {}
-
-    def walk(e: Scalar) -> Scalar:
-        key = id(e)
-        if key not in memo:
-            if e.op == "arg":
-                memo[key] = cast(args[e.value], e.dtype)
-            else:
-                memo[key] = Scalar(e.op, tuple(walk(a) for a in e.args), e.dtype, e.value)
-        return memo[key]
-
-    return walk(expr)
+    new: dict[int, Scalar] = {}
+    for e in postorder(expr):
+        if e.op == "arg":
+            new[id(e)] = cast(args[e.value], e.dtype)
+        else:
+            new[id(e)] = Scalar(e.op, tuple(new[id(a)] for a in e.args), e.dtype, e.value)
+    return new[id(expr)]
 
 
 def evaluate(expr: Scalar, args: list[np.ndarray]) -> np.ndarray:
@@ -109,15 +179,16 @@ def evaluate(expr: Scalar, args: list[np.ndarray]) -> np.ndarray:
         "or": np.logical_or, "not": np.logical_not, "select": np.where,
     }
 
-    def walk(e: Scalar):
+    value: dict[int, Any] = {}
+    for e in postorder(expr):
         if e.op == "arg":
-            return np.asarray(args[e.value]).astype(e.dtype, copy=False)
-        if e.op == "const":
-            return e.dtype.type(e.value)
-        vals = [walk(a) for a in e.args]
-        if e.op == "cast":
-            return np.asarray(vals[0]).astype(e.value)
-        with np.errstate(all="ignore"):
-            return np.asarray(fns[e.op](*vals)).astype(e.dtype, copy=False)
-
-    return walk(expr)
+            out = np.asarray(args[e.value]).astype(e.dtype, copy=False)
+        elif e.op == "const":
+            out = e.dtype.type(e.value)
+        elif e.op == "cast":
+            out = np.asarray(value[id(e.args[0])]).astype(e.value)
+        else:
+            with np.errstate(all="ignore"):
+                out = np.asarray(fns[e.op](*(value[id(a)] for a in e.args))).astype(e.dtype, copy=False)
+        value[id(e)] = out
+    return value[id(expr)]

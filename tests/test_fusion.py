@@ -4,7 +4,7 @@ import numpy as np
 
 import graphc as gc
 from graphc.passes import run_passes
-from graphc.passes.fusion import fuse
+from graphc.passes.fusion import MAX_KERNEL_SIZE, fuse
 from graphc.program import specialize
 
 
@@ -99,3 +99,28 @@ def test_mlp_training_step_is_a_handful_of_kernels():
     kinds = [g.kind for g in groups]
     assert kinds.count("matmul") == 8   # 3 forward, 3 weight gradients (+ update), 2 input gradients
     assert len(groups) <= 15
+
+
+def test_a_deep_elementwise_chain_is_split_into_kernels_of_bounded_size():
+    # one kernel of 300 tanh took LLVM minutes (its vectorizer's cost grows with the body's square)
+    x = gc.placeholder((4, 8), gc.float64)
+    y = x
+    for _ in range(300):
+        y = gc.tanh(y) * 0.9 + 0.01
+    groups = groups_of([x], [y], [(4, 8)])
+    assert len(groups) > 1
+    assert all(g.size <= MAX_KERNEL_SIZE for g in groups)
+    assert sum(len(g.members) for g in groups) == 900
+
+
+def test_a_chain_thousands_of_ops_deep_compiles_and_agrees_with_the_reference():
+    x = gc.placeholder((3, 5), gc.float64)
+    y = x
+    for _ in range(1500):
+        y = gc.tanh(y) * 0.9 + 0.01
+    outputs = [y, gc.grad(gc.sum(y), [x])[0]]
+    xv = np.random.default_rng(0).standard_normal((3, 5))
+    got = gc.function([x], outputs, backend="llvm")(xv)
+    want = gc.function([x], outputs)(xv)
+    for g, r in zip(got, want):
+        np.testing.assert_allclose(g, r, rtol=1e-12, atol=1e-300)

@@ -205,6 +205,17 @@ def test_compute_bound_chain_is_one_kernel():
     assert len(f.kernels()) == 1
 
 
+def test_only_long_loops_evaluating_vector_math_ask_for_interleaving():
+    # interleaving hides the latency of exp's long dependent chain, in loops that run long enough
+    # to reach the interleaved body; a row of 10 never does, and LLVM would compile it for nothing
+    x = gc.placeholder((None,), gc.float32)
+    long_loop = agree([x], gc.exp(x) * 2, [data(4097)])
+    assert "llvm.loop.interleave.count" in long_loop.llvm_ir(optimized=False)
+    rows = gc.placeholder((None, 10), gc.float32)
+    short_loops = agree([rows], gc.softmax(rows), [data((7, 10))])
+    assert "llvm.loop.interleave.count" not in short_loops.llvm_ir(optimized=False)
+
+
 def test_softmax_is_one_kernel():
     x = gc.placeholder((None, 10), gc.float32)
     f = agree([x], gc.softmax(x), [data((7, 10))])

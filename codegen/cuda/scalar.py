@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from graphc.scalar import PRIMITIVES, Scalar
+from graphc.scalar import PRIMITIVES, Scalar, postorder
 
 C_TYPES = {
     "float32": "float", "float64": "double", "bool": "bool",
@@ -130,7 +130,7 @@ class ScalarEmitter:
         self.operand = operand
         self.prefix = prefix
         self.lines: list[str] = []
-        self.memo: dict[int, tuple[Scalar, str]] = {}  # by id: hashing a shared tree is exponential
+        self.memo: dict[int, tuple[Scalar, str]] = {}  # id -> (node, its C name)
 
     def fresh(self, dtype, text: str) -> str:
         name = f"{self.prefix}{len(self.lines)}"
@@ -138,15 +138,14 @@ class ScalarEmitter:
         return name
 
     def emit(self, e: Scalar) -> str:
-        if id(e) in self.memo:
-            return self.memo[id(e)][1]
-        if e.op == "const":
-            out = literal(e.value, e.dtype)
-        elif e.op == "arg":
-            out = self.fresh(e.dtype, self.operand(e.value))
-        else:
-            args = [self.emit(a) for a in e.args]
-            text = primitive(e.op, e.dtype, args, [a.dtype for a in e.args], target=e.value)
-            out = self.fresh(e.dtype, text)
-        self.memo[id(e)] = (e, out)  # keeps e alive so its id is not reused
-        return out
+        for node in postorder(e, known=self.memo):
+            if node.op == "const":
+                out = literal(node.value, node.dtype)
+            elif node.op == "arg":
+                out = self.fresh(node.dtype, self.operand(node.value))
+            else:
+                args = [self.memo[id(a)][1] for a in node.args]
+                text = primitive(node.op, node.dtype, args, [a.dtype for a in node.args], target=node.value)
+                out = self.fresh(node.dtype, text)
+            self.memo[id(node)] = (node, out)  # keeps node alive so its id is not reused
+        return self.memo[id(e)][1]

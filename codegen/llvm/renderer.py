@@ -28,13 +28,12 @@ from llvmlite import ir
 
 from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store, structure_key
 from codegen.llvm.vecmath import emit_math
-from graphc.scalar import Scalar
+from graphc.scalar import VECTOR_MATH, Scalar, postorder
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
 F32, F64 = ir.FloatType(), ir.DoubleType()
 PTR = ir.PointerType()
 VOID = ir.VoidType()
-_VECMATH = {"exp", "log", "sin", "cos", "tanh", "sigmoid", "log1p", "expm1"}
 REDUCE_FLAGS = ("reassoc", "nsz")  # lets the vectorizer keep several partial sums
 # Innermost loops that evaluate a vecmath function are vectorized with this many vectors in
 # flight per iteration.  Each function is a long dependent chain (~100 cycles for exp + a
@@ -42,6 +41,10 @@ REDUCE_FLAGS = ("reassoc", "nsz")  # lets the vectorizer keep several partial su
 # with one vector per iteration the loop runs at the chain's latency, not the FP ports'
 # throughput.  The vectorizer's cost model does not interleave bodies this large by itself.
 MATH_INTERLEAVE = 4
+# ... but only in loops that run at least this many iterations: a shorter loop (a row of 16)
+# never reaches the interleaved body, which LLVM would still build, optimize and emit (in a
+# fused kernel with many short reductions, most of its compile time).
+MATH_INTERLEAVE_MIN_TRIP = 8 * MATH_INTERLEAVE * 2
 COLUMN_TILE = 64  # accumulators per tile when reducing over a strided axis
 
 
@@ -78,19 +81,19 @@ class _Expr:
         self.memo: dict[int, ir.Value] = {}
 
     def __call__(self, e: Scalar) -> ir.Value:
-        key = id(e)
-        if key not in self.memo:
-            self.memo[key] = self.emit(e)
-        return self.memo[key]
+        for node in postorder(e, known=self.memo):
+            self.memo[id(node)] = self.emit(node)
+        return self.memo[id(e)]
 
     def emit(self, e: Scalar) -> ir.Value:
+        """One node, its arguments already emitted."""
         b = self.r.builder
         op, dt = e.op, np.dtype(e.dtype)
         if op == "arg":
             return self.r.operand_value(e.value)
         if op == "const":
             return constant(e.value, dt)
-        args = [self(a) for a in e.args]
+        args = [self.memo[id(a)] for a in e.args]
         if op == "cast":
             return cast(b, args[0], np.dtype(e.args[0].dtype), np.dtype(e.value))
         adt = np.dtype(e.args[0].dtype)
@@ -127,7 +130,7 @@ class _Expr:
                 return self.r.intrinsic("llvm.pow", args[0].type, args)
             xd = [b.sitofp(a, F64) for a in args]
             return b.fptosi(self.r.intrinsic("llvm.pow", F64, xd), args[0].type)
-        if op in _VECMATH:
+        if op in VECTOR_MATH:
             self.r.math_calls += 1
             return emit_math(b, op, args[0])
         if op in ("lt", "le", "gt", "ge", "eq", "ne"):
@@ -182,6 +185,10 @@ class KernelRenderer:
         for a in self.fn.args[: len(kernel.params)]:
             a.add_attribute("noalias")
         self.fn.attributes.add("nounwind")
+        # Inlined into its entry, the body's noalias parameters would become alias-scope metadata,
+        # one scope per buffer on every access, and LLVM's memory analyses slow down with the
+        # number of buffers: a fused kernel of a few hundred ops compiled 3-4x slower.
+        self.fn.attributes.add("noinline")
         self.entry = self.fn.append_basic_block("entry")
         self.builder = ir.IRBuilder(self.entry)
         self.index: dict[int, ir.Value] = {}
@@ -228,8 +235,11 @@ class KernelRenderer:
             v = self.builder.zext(v, I8)
         self.builder.store(v, self.pointer(st.access))
 
-    def loop(self, dim: int, lo: ir.Value, hi: ir.Value, body) -> None:
+    def loop(self, dim: int, lo: ir.Value, hi: ir.Value, body, most: int | None = None) -> None:
+        """`for i_dim in [lo, hi): body()`; `most` bounds the trip count when `hi` is not a constant."""
         b = self.builder
+        if isinstance(hi, ir.Constant):
+            most = hi.constant
         pre = b.block
         head = self.fn.append_basic_block(f"d{dim}.head")
         inner = self.fn.append_basic_block(f"d{dim}.body")
@@ -246,7 +256,8 @@ class KernelRenderer:
         body()
         i.add_incoming(b.add(i, ir.Constant(I64, 1), flags=("nsw", "nuw")), b.block)
         backedge = b.branch(head)
-        if self.loops == loops and self.math_calls > math_calls:
+        runs_long = most is None or most >= MATH_INTERLEAVE_MIN_TRIP
+        if self.loops == loops and self.math_calls > math_calls and runs_long:
             backedge.set_metadata("llvm.loop", self.loop_id(("llvm.loop.interleave.count", MATH_INTERLEAVE)))
         b.position_at_end(done)
 
@@ -267,7 +278,7 @@ class KernelRenderer:
             lo, hi = self.fn.args[-2], self.fn.args[-1]
         else:
             lo, hi = ir.Constant(I64, 0), ir.Constant(I64, self.kernel.dims[d].size)
-        self.loop(d, lo, hi, lambda: self.nest(rest, body, False))
+        self.loop(d, lo, hi, lambda: self.nest(rest, body, False), most=self.kernel.dims[d].size)
 
     # ---- the kernel ---------------------------------------------------------------------------
 
@@ -360,7 +371,7 @@ class KernelRenderer:
                     def lane():
                         self.index[q] = b.add(p0, self.index[3001])
                         body(self.index[3001])
-                    self.loop(3001, ir.Constant(I64, 0), width, lane)
+                    self.loop(3001, ir.Constant(I64, 0), width, lane, most=tile)
 
                 def init(t):
                     for r, arr in zip(reductions, arrays):

@@ -25,7 +25,8 @@ that must exist in memory (a fetched output, a matmul operand BLAS cannot read,
 a reshape of non-contiguous strides) gets a copy kernel.
 
 Never fused: nodes with different `attrs["recompute"]` tags (rematerialised copies stay
-apart from the forward pass), a consumer whose other inputs depend on the group (a cycle).
+apart from the forward pass), a consumer whose other inputs depend on the group (a cycle),
+a consumer that would make the kernel's body larger than MAX_KERNEL_SIZE instructions.
 Kernels are ordered by dependencies, ties broken by `program.schedule` when a pass set one.
 
     fusion = fuse(program)
@@ -42,11 +43,17 @@ import numpy as np
 from graphc.errors import BackendError
 from graphc.ir import Node, consumers
 from graphc.program import Program
+from graphc.scalar import Scalar, body_size
 
 VIEW_OPS = frozenset({"transpose", "reshape", "expand_dims", "squeeze", "broadcast_to", "slice", "concat_part",
                       "broadcast_like", "reshape_like"})
 REDUCE_OPS = frozenset({"sum", "max", "min", "sum_to_like"})
 MAX_PHASES = 4
+# A kernel's loop body stays below about this many instructions (scalar.body_size): LLVM's loop
+# vectorizer estimates register pressure over the whole body, which grows with its square, so
+# a fused chain of a few hundred transcendentals took minutes to compile; a few kernels of
+# bounded size take seconds, and the extra store and load between them cost little.
+MAX_KERNEL_SIZE = 2000
 
 
 @dataclass
@@ -76,6 +83,7 @@ class Group:
     reductions: dict = field(default_factory=dict)  # reduce node id -> phase it accumulates in
     refs: list = field(default_factory=list)        # (shape, map) of operands read from memory at full shape
     first: int = 0                     # schedule position of its first member
+    size: int = 0                      # instructions its members' scalar expressions become, about
 
     def is_inner(self, node: Node) -> bool:
         return any(d in self.reduce for d in self.maps[node.id] if d is not None)
@@ -140,6 +148,7 @@ class _Fuser:
         self.users = consumers(self.order)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
+        self.sizes: dict[int, int] = {}     # node id -> its scalar body_size
 
     # ---- dependencies -------------------------------------------------------------------------
 
@@ -199,6 +208,7 @@ class _Fuser:
 
     def add(self, g: Group, node: Node, node_map, phase: int, avail: int) -> None:
         g.members.append(node)
+        g.size += self.size(node)
         g.maps[node.id] = tuple(node_map)
         if any(d in g.reduce for d in node_map if d is not None):
             g.phase[node.id] = phase
@@ -315,7 +325,18 @@ class _Fuser:
 
     # ---- joining ------------------------------------------------------------------------------
 
+    def size(self, node: Node) -> int:
+        if node.id not in self.sizes:
+            if node.op.kind == "elementwise" and node.op.scalar is not None:
+                args = [Scalar.arg(i, x.dtype) for i, x in enumerate(node.inputs)]
+                self.sizes[node.id] = body_size(node.op.scalar(node.attrs, node.dtype, *args))
+            else:
+                self.sizes[node.id] = 1
+        return self.sizes[node.id]
+
     def legal(self, g: Group, node: Node, inputs) -> bool:
+        if g.size + self.size(node) > MAX_KERNEL_SIZE:
+            return False
         if node.attrs.get("recompute") != g.tag:
             return False
         for x in inputs:
@@ -331,6 +352,8 @@ class _Fuser:
     def merge(self, g: Group, h: Group, node: Node) -> bool:
         """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
         if h.kind != "loop" or h.reduce or g.kind not in ("loop", "matmul") or h.tag != g.tag:
+            return False
+        if g.size + h.size > MAX_KERNEL_SIZE:
             return False
         if g.deps >> h.id & 1 or h.deps >> g.id & 1 or h.copy_of is not None \
                 or g.copy_of is not None:
