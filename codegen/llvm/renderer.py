@@ -79,6 +79,7 @@ class _Expr:
     def __init__(self, r: KernelRenderer):
         self.r = r
         self.memo: dict[int, ir.Value] = {}
+        r.offsets = {}  # a new loop body: offsets computed in the previous one do not dominate it
 
     def __call__(self, e: Scalar) -> ir.Value:
         for node in postorder(e, known=self.memo):
@@ -194,6 +195,7 @@ class KernelRenderer:
         self.index: dict[int, ir.Value] = {}
         self.acc_slots: list[ir.Value] = []
         self.acc_values: dict[int, ir.Value] = {}
+        self.offsets: dict[tuple, ir.Value] = {}  # element offset by (offset, strides), in this loop body
         self.math_calls = 0   # vecmath functions emitted so far (see MATH_INTERLEAVE)
         self.loops = 0        # loops emitted so far (an inner loop shows as a change)
 
@@ -208,10 +210,14 @@ class KernelRenderer:
 
     def pointer(self, access) -> ir.Value:
         b = self.builder
-        idx = ir.Constant(I64, access.offset)
-        for d, s in enumerate(access.strides):
-            if s:
-                idx = b.add(idx, b.mul(self.index[d], ir.Constant(I64, s)))
+        key = (access.offset, access.strides)
+        idx = self.offsets.get(key)
+        if idx is None:  # buffers of one shape share their element offset: less IR for LLVM to clean up
+            idx = ir.Constant(I64, access.offset)
+            for d, s in enumerate(access.strides):
+                if s:
+                    idx = b.add(idx, b.mul(self.index[d], ir.Constant(I64, s)))
+            self.offsets[key] = idx
         base = self.fn.args[self.params[access.buffer]]
         return b.gep(base, [idx], source_etype=llvm_type(self.dtypes[access.buffer], memory=True), inbounds=True)
 
