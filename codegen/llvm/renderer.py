@@ -34,7 +34,13 @@ I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
 F32, F64 = ir.FloatType(), ir.DoubleType()
 PTR = ir.PointerType()
 VOID = ir.VoidType()
-REDUCE_FLAGS = ("reassoc", "nsz")  # lets the vectorizer keep several partial sums
+# A float sum keeps this many partial sums, lane j adding the elements whose index along the
+# innermost reduced dim is j mod SUM_LANES, and adds them up pairwise at the end.  The order of
+# additions is then fixed by the reduction's shape alone.  LLVM, given `reassoc`, would choose
+# the partial sums itself, by the whole loop body's cost: the same sum fused beside other ops (a
+# rematerialised layer's) came out in another order, and gradients differed in the last bits.
+# The lane loop is a vector add, so the sum still vectorizes.
+SUM_LANES = 8
 # Innermost loops that evaluate a vecmath function are vectorized with this many vectors in
 # flight per iteration.  Each function is a long dependent chain (~100 cycles for exp + a
 # division), and the out-of-order window only holds about two iterations of such a body, so
@@ -46,6 +52,8 @@ MATH_INTERLEAVE = 4
 # fused kernel with many short reductions, most of its compile time).
 MATH_INTERLEAVE_MIN_TRIP = 8 * MATH_INTERLEAVE * 2
 COLUMN_TILE = 64  # accumulators per tile when reducing over a strided axis
+LANE_LOOP_HINTS = (("llvm.loop.vectorize.width", SUM_LANES), ("llvm.loop.unroll.disable", 1))
+CHUNK_DIM, LANE_DIM = 4000, 5000  # loop ids of a laned reduce dim's chunks and lanes (dim ids are smaller)
 
 
 def llvm_type(dtype, memory: bool = False) -> ir.Type:
@@ -241,8 +249,9 @@ class KernelRenderer:
             v = self.builder.zext(v, I8)
         self.builder.store(v, self.pointer(st.access))
 
-    def loop(self, dim: int, lo: ir.Value, hi: ir.Value, body, most: int | None = None) -> None:
-        """`for i_dim in [lo, hi): body()`; `most` bounds the trip count when `hi` is not a constant."""
+    def loop(self, dim: int, lo: ir.Value, hi: ir.Value, body, most: int | None = None, hints=()) -> None:
+        """`for i_dim in [lo, hi): body()`; `most` bounds the trip count when `hi` is not a constant;
+        `hints` are `llvm.loop` (key, value) pairs."""
         b = self.builder
         if isinstance(hi, ir.Constant):
             most = hi.constant
@@ -264,7 +273,9 @@ class KernelRenderer:
         backedge = b.branch(head)
         runs_long = most is None or most >= MATH_INTERLEAVE_MIN_TRIP
         if self.loops == loops and self.math_calls > math_calls and runs_long:
-            backedge.set_metadata("llvm.loop", self.loop_id(("llvm.loop.interleave.count", MATH_INTERLEAVE)))
+            hints = (*hints, ("llvm.loop.interleave.count", MATH_INTERLEAVE))
+        if hints:
+            backedge.set_metadata("llvm.loop", self.loop_id(*hints))
         b.position_at_end(done)
 
     def loop_id(self, *hints) -> ir.MDValue:
@@ -293,7 +304,7 @@ class KernelRenderer:
         reductions = k.reductions()
         b = self.builder
         for r in reductions:
-            self.acc_slots.append(b.alloca(llvm_type(r.dtype)))
+            self.acc_slots.append(b.alloca(llvm_type(r.dtype), size=SUM_LANES if _laned(r) else None))
         if k.matmul is not None:
             self.render_matmul(k.matmul)
         par = k.parallel_dims
@@ -314,25 +325,79 @@ class KernelRenderer:
             indices = range(first, first + len(phase.reductions))
             for i in indices:
                 r = k.reductions()[i]
-                b.store(constant(_identity(r), r.dtype), self.acc_slots[i])
+                for lane in range(SUM_LANES if _laned(r) else 1):
+                    b.store(constant(_identity(r), r.dtype), self.slot(self.acc_slots[i], r, lane))
 
-            def body(phase=phase, indices=indices):
+            def body(lane, phase=phase, indices=indices):
                 expr = _Expr(self)
                 for i in indices:
                     r = k.reductions()[i]
-                    acc = b.load(self.acc_slots[i], typ=llvm_type(r.dtype))
-                    b.store(self.combine(r, acc, expr(r.expr)), self.acc_slots[i])
+                    slot = self.slot(self.acc_slots[i], r, lane)
+                    b.store(self.combine(r, b.load(slot, typ=llvm_type(r.dtype)), expr(r.expr)), slot)
                 for st in phase.stores:
                     self.store(st, expr)
 
-            self.nest(k.reduce_dims, body, split=False)
+            self.reduce_nest(body, laned=any(_laned(k.reductions()[i]) for i in indices))
             for i in indices:
                 r = k.reductions()[i]
-                self.acc_values[i] = b.load(self.acc_slots[i], typ=llvm_type(r.dtype))
+                self.acc_values[i] = self.total(r, lambda lane, i=i, r=r: self.slot(self.acc_slots[i], r, lane))
             first += len(phase.reductions)
         expr = _Expr(self)
         for st in k.final_stores:
             self.store(st, expr)
+
+    # ---- float sums in fixed lanes (SUM_LANES) ------------------------------------------------
+
+    def slot(self, storage: ir.Value, r, lane, stride: int = 1, column=None) -> ir.Value:
+        """Where reduction r keeps its value: lane `lane` of a float sum, its only slot otherwise.
+        Column reductions keep `stride` columns per lane; `column` picks one."""
+        index = ir.Constant(I64, 0) if column is None else column
+        if _laned(r):
+            lane = ir.Constant(I64, lane) if isinstance(lane, int) else lane
+            index = self.builder.add(self.builder.mul(lane, ir.Constant(I64, stride)), index)
+        return self.builder.gep(storage, [index], source_etype=llvm_type(r.dtype))
+
+    def total(self, r, slot_of) -> ir.Value:
+        """Reduction r's value: a float sum's lanes added pairwise (halves, as a vector register folds)."""
+        b, ty = self.builder, llvm_type(r.dtype)
+        values = [b.load(slot_of(lane), typ=ty) for lane in range(SUM_LANES if _laned(r) else 1)]
+        while len(values) > 1:
+            half = len(values) // 2
+            values = [b.fadd(values[j], values[j + half]) for j in range(half)]
+        return values[0]
+
+    def reduce_nest(self, body, laned: bool) -> None:
+        """Loops over the reduce dims, calling body(lane).  With `laned`, the innermost dim runs in
+        chunks of SUM_LANES (an inner loop over the lanes), then its remainder, lane = index mod SUM_LANES."""
+        k, b = self.kernel, self.builder
+        zero = ir.Constant(I64, 0)
+        if not laned or not k.reduce_dims:
+            self.nest(k.reduce_dims, lambda: body(zero), split=False)
+            return
+        *outer, d = k.reduce_dims
+        size = k.dims[d].size
+        chunks, rest = divmod(size, SUM_LANES)
+        chunk_dim, lane_dim = CHUNK_DIM + d, LANE_DIM + d
+
+        def lanes_of_a_chunk():
+            start = b.mul(self.index[chunk_dim], ir.Constant(I64, SUM_LANES))
+
+            def lane():
+                self.index[d] = b.add(start, self.index[lane_dim])
+                body(self.index[lane_dim])
+
+            # one vector of lanes: unrolled into scalars first, it would be left to the SLP
+            # vectorizer, which packs a fused body's math functions only two at a time
+            self.loop(lane_dim, zero, ir.Constant(I64, SUM_LANES), lane, hints=LANE_LOOP_HINTS)
+
+        def innermost():
+            if chunks:
+                self.loop(chunk_dim, zero, ir.Constant(I64, chunks), lanes_of_a_chunk)
+            if rest:
+                self.loop(d, ir.Constant(I64, size - rest), ir.Constant(I64, size),
+                          lambda: body(b.sub(self.index[d], ir.Constant(I64, size - rest))))
+
+        self.nest(outer, innermost, split=False)
 
     # ---- reductions over a leading (strided) axis ---------------------------------------------
 
@@ -359,7 +424,7 @@ class KernelRenderer:
         par, tile = k.parallel_dims, COLUMN_TILE
         q = par[-1]
         reductions = k.reductions()
-        arrays = [b.alloca(llvm_type(r.dtype), size=tile) for r in reductions]
+        arrays = [b.alloca(llvm_type(r.dtype), size=tile * (SUM_LANES if _laned(r) else 1)) for r in reductions]
 
         def tiles():
             if q == par[0]:
@@ -373,34 +438,34 @@ class KernelRenderer:
                 width = b.sub(hi, p0)
                 width = b.select(b.icmp_signed("<", width, ir.Constant(I64, tile)), width, ir.Constant(I64, tile))
 
-                def lanes(body):
-                    def lane():
+                def columns(body):
+                    def column():
                         self.index[q] = b.add(p0, self.index[3001])
                         body(self.index[3001])
-                    self.loop(3001, ir.Constant(I64, 0), width, lane, most=tile)
+                    self.loop(3001, ir.Constant(I64, 0), width, column, most=tile)
 
                 def init(t):
                     for r, arr in zip(reductions, arrays):
-                        b.store(constant(_identity(r), r.dtype), b.gep(arr, [t], source_etype=llvm_type(r.dtype)))
+                        for lane in range(SUM_LANES if _laned(r) else 1):
+                            b.store(constant(_identity(r), r.dtype), self.slot(arr, r, lane, tile, t))
 
-                def accumulate(t):
+                def accumulate(t, lane):
                     expr = _Expr(self)
                     for r, arr in zip(reductions, arrays):
-                        slot = b.gep(arr, [t], source_etype=llvm_type(r.dtype))
-                        acc = b.load(slot, typ=llvm_type(r.dtype))
-                        b.store(self.combine(r, acc, expr(r.expr)), slot)
+                        slot = self.slot(arr, r, lane, tile, t)
+                        b.store(self.combine(r, b.load(slot, typ=llvm_type(r.dtype)), expr(r.expr)), slot)
 
                 def finish(t):
                     for i, (r, arr) in enumerate(zip(reductions, arrays)):
-                        self.acc_values[i] = b.load(b.gep(arr, [t], source_etype=llvm_type(r.dtype)),
-                                                    typ=llvm_type(r.dtype))
+                        self.acc_values[i] = self.total(r, lambda lane, r=r, arr=arr: self.slot(arr, r, lane, tile, t))
                     expr = _Expr(self)
                     for st in k.final_stores:
                         self.store(st, expr)
 
-                lanes(init)
-                self.nest(k.reduce_dims, lambda: lanes(accumulate), split=False)
-                lanes(finish)
+                columns(init)
+                self.reduce_nest(lambda lane: columns(lambda t: accumulate(t, lane)),
+                                 laned=any(_laned(r) for r in reductions))
+                columns(finish)
 
             self.loop(3000, ir.Constant(I64, 0), count, one_tile)
 
@@ -414,7 +479,7 @@ class KernelRenderer:
         b = self.builder
         f = np.dtype(r.dtype).kind == "f"
         if r.combine == "add":
-            return b.fadd(acc, x, flags=REDUCE_FLAGS) if f else b.add(acc, x)
+            return b.fadd(acc, x) if f else b.add(acc, x)
         sym = ">" if r.combine == "max" else "<"
         if f:
             # NaN propagates, as numpy's max/min: keep acc once it is NaN, take x when x wins or is NaN
@@ -522,6 +587,12 @@ def blas_layout(rows: int, cols: int, mat: Matrix) -> tuple[str, int]:
     if (rs == 1 or rows <= 1) and (cols <= 1 or cs >= max(rows, 1)):
         return "T", max(cs if cols > 1 else 0, rows, 1)
     raise ValueError(f"matrix strides ({rs}, {cs}) of a {rows}x{cols} operand are not BLAS-compatible")
+
+
+def _laned(r) -> bool:
+    """Whether reduction r keeps SUM_LANES partial sums: float sums (max, min and integer sums are
+    exact in any order)."""
+    return r.combine == "add" and np.dtype(r.dtype).kind == "f"
 
 
 def _identity(r):
