@@ -148,7 +148,7 @@ class _Fuser:
         self.users = consumers(self.order)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
-        self.sizes: dict[int, int] = {}     # node id -> its scalar body_size
+        self.sizes: dict[tuple, int] = {}   # (op, dtypes, attrs) -> body_size of its scalar rule
 
     # ---- dependencies -------------------------------------------------------------------------
 
@@ -326,13 +326,15 @@ class _Fuser:
     # ---- joining ------------------------------------------------------------------------------
 
     def size(self, node: Node) -> int:
-        if node.id not in self.sizes:
-            if node.op.kind == "elementwise" and node.op.scalar is not None:
-                args = [Scalar.arg(i, x.dtype) for i, x in enumerate(node.inputs)]
-                self.sizes[node.id] = body_size(node.op.scalar(node.attrs, node.dtype, *args))
-            else:
-                self.sizes[node.id] = 1
-        return self.sizes[node.id]
+        """About how many instructions `node` adds to a kernel's body (by its scalar rule)."""
+        if node.op.kind != "elementwise" or node.op.scalar is None:
+            return 1
+        dtypes = tuple(x.dtype for x in node.inputs)
+        key = (node.op.name, dtypes, node.dtype, repr(sorted(node.attrs.items())))
+        if key not in self.sizes:
+            args = [Scalar.arg(i, dtype) for i, dtype in enumerate(dtypes)]
+            self.sizes[key] = body_size(node.op.scalar(node.attrs, node.dtype, *args))
+        return self.sizes[key]
 
     def legal(self, g: Group, node: Node, inputs) -> bool:
         if g.size + self.size(node) > MAX_KERNEL_SIZE:
