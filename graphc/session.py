@@ -135,8 +135,9 @@ class Function:
         key = feed_signature(arrays)
         executable = self._cache.get(key)
         if executable is None:
-            program = specialize(self.inputs, self.outputs, self.updates, [a.shape for a in arrays])
-            executable = self._build(program, self.options)
+            with backends.collector_paused():
+                program = specialize(self.inputs, self.outputs, self.updates, [a.shape for a in arrays])
+                executable = self._build(program, self.options)
             self._cache[key] = executable
         self._last = executable
         return executable

@@ -289,7 +289,7 @@ def cse_key(node: Node) -> tuple | None:
     ids = tuple(i.id for i in node.inputs)
     if node.op.name in _COMMUTATIVE:
         ids = tuple(sorted(ids))  # a + b and b + a are one value (exactly, in IEEE arithmetic too)
-    return (node.op.name, ids, _freeze(node.attrs))
+    return (node.op.name, ids, _freeze(node.attrs) if node.attrs else None)  # most ops have no attrs
 
 
 def _freeze(value):
