@@ -23,6 +23,7 @@ import numpy as np
 
 import graphc as gc
 from graphc.backends import builder, collector_paused
+from graphc.compile import clear_jit_cache
 from graphc.ir import toposort
 from graphc.passes import count_nodes, plan_program_memory, run_passes
 from graphc.program import specialize
@@ -94,6 +95,7 @@ def measure(family: str, n_ops: int, seed: int = 0, with_llvm: bool = False) -> 
     t3 = time.perf_counter()
     llvm = None
     if with_llvm:  # the whole llvm build: passes again, fusion, kernel IR, LLVM -O3 and the JIT
+        clear_jit_cache()  # a repeat would find the module compiled and skip LLVM
         builder("llvm")(program, {})
         llvm = time.perf_counter() - t3
     return {"family": family, "ops": n_ops, "nodes": len(toposort([loss, *grads])),

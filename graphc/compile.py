@@ -102,6 +102,11 @@ _JIT_CACHE: collections.OrderedDict = collections.OrderedDict()
 JIT_CACHE_SIZE = 64
 
 
+def clear_jit_cache() -> None:
+    """Forget every compiled module: the next build of any program runs LLVM (cold-build timings)."""
+    _JIT_CACHE.clear()
+
+
 def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
     from codegen.llvm.renderer import render_module

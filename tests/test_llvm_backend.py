@@ -98,6 +98,36 @@ def test_long_float32_sum_is_accurate():
     agree([x], [gc.sum(x), gc.mean(x * x)], [data(1 << 20)])
 
 
+def lane_order_sum(values):
+    """A float sum in the renderer's documented order: SUM_LANES partial sums by index mod SUM_LANES, added pairwise."""
+    from codegen.llvm.renderer import SUM_LANES
+
+    lanes = [0.0] * SUM_LANES
+    for j, v in enumerate(values):
+        lanes[j % SUM_LANES] += v
+    while len(lanes) > 1:
+        half = len(lanes) // 2
+        lanes = [lanes[j] + lanes[j + half] for j in range(half)]
+    return lanes[0]
+
+
+@pytest.mark.parametrize("n", [3, 8, 29, 1000])
+def test_a_float_sum_adds_in_an_order_fixed_by_its_shape_alone(n):
+    # rows reduced along contiguous memory and columns reduced across rows are rendered
+    # differently, and a sum is fused with different neighbours in different kernels (a
+    # rematerialised network): every one of them must add in the same order, bit for bit
+    values = np.random.default_rng(n).standard_normal((n, 3)) * 10.0 ** np.arange(-6, 6, 4)
+    x = gc.placeholder((n, 3), gc.float64)
+    xt = gc.placeholder((3, n), gc.float64)
+    columns = gc.function([x], gc.sum(x, axis=0), backend="llvm")(values)
+    rows = gc.function([xt], gc.sum(xt, axis=1), backend="llvm")(np.ascontiguousarray(values.T))
+    fused = gc.function([x], gc.sum(gc.exp(x) * 0 + x, axis=0) + gc.max(x, axis=0) * 0, backend="llvm")(values)
+    want = [lane_order_sum(values[:, j]) for j in range(3)]
+    np.testing.assert_array_equal(columns, want)
+    np.testing.assert_array_equal(rows, want)
+    np.testing.assert_array_equal(fused, want)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_softmax_family(dtype):
     x = gc.placeholder((None, 11), dtype)

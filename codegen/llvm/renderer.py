@@ -462,9 +462,13 @@ class KernelRenderer:
                     for st in k.final_stores:
                         self.store(st, expr)
 
+                def accumulate_row():
+                    # the lane a row's value goes to, as reduce_nest's (here the columns are the vector)
+                    lane = b.urem(self.index[k.reduce_dims[-1]], ir.Constant(I64, SUM_LANES))
+                    columns(lambda t: accumulate(t, lane))
+
                 columns(init)
-                self.reduce_nest(lambda lane: columns(lambda t: accumulate(t, lane)),
-                                 laned=any(_laned(r) for r in reductions))
+                self.nest(k.reduce_dims, accumulate_row, split=False)
                 columns(finish)
 
             self.loop(3000, ir.Constant(I64, 0), count, one_tile)
