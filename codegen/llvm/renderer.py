@@ -87,7 +87,9 @@ class _Expr:
     def __init__(self, r: KernelRenderer):
         self.r = r
         self.memo: dict[int, ir.Value] = {}
-        r.offsets = {}  # a new loop body: offsets computed in the previous one do not dominate it
+        # element offsets by (offset, strides), shared by the buffers of one shape; per loop body,
+        # since an offset computed in one body does not dominate the next
+        self.offsets: dict[tuple, ir.Value] = {}
 
     def __call__(self, e: Scalar) -> ir.Value:
         for node in postorder(e, known=self.memo):
@@ -99,7 +101,7 @@ class _Expr:
         b = self.r.builder
         op, dt = e.op, np.dtype(e.dtype)
         if op == "arg":
-            return self.r.operand_value(e.value)
+            return self.r.operand_value(e.value, self.offsets)
         if op == "const":
             return constant(e.value, dt)
         args = [self.memo[id(a)] for a in e.args]
@@ -203,7 +205,6 @@ class KernelRenderer:
         self.index: dict[int, ir.Value] = {}
         self.acc_slots: list[ir.Value] = []
         self.acc_values: dict[int, ir.Value] = {}
-        self.offsets: dict[tuple, ir.Value] = {}  # element offset by (offset, strides), in this loop body
         self.math_calls = 0   # vecmath functions emitted so far (see MATH_INTERLEAVE)
         self.loops = 0        # loops emitted so far (an inner loop shows as a change)
 
@@ -216,25 +217,27 @@ class KernelRenderer:
             fn = ir.Function(self.module, ir.FunctionType(ty, [ty] * len(args)), fname)
         return self.builder.call(fn, args)
 
-    def pointer(self, access) -> ir.Value:
+    def pointer(self, access, offsets: dict) -> ir.Value:
+        """The element `access` reaches at the loop position; `offsets` caches the offset arithmetic
+        for the current loop body (less IR for LLVM to clean up)."""
         b = self.builder
         key = (access.offset, access.strides)
-        idx = self.offsets.get(key)
-        if idx is None:  # buffers of one shape share their element offset: less IR for LLVM to clean up
+        idx = offsets.get(key)
+        if idx is None:
             idx = ir.Constant(I64, access.offset)
             for d, s in enumerate(access.strides):
                 if s:
                     idx = b.add(idx, b.mul(self.index[d], ir.Constant(I64, s)))
-            self.offsets[key] = idx
+            offsets[key] = idx
         base = self.fn.args[self.params[access.buffer]]
         return b.gep(base, [idx], source_etype=llvm_type(self.dtypes[access.buffer], memory=True), inbounds=True)
 
-    def operand_value(self, i: int) -> ir.Value:
+    def operand_value(self, i: int, offsets: dict) -> ir.Value:
         op = self.kernel.operands[i]
         b = self.builder
         if isinstance(op, Load):
             dtype = np.dtype(op.dtype)
-            v = b.load(self.pointer(op.access), typ=llvm_type(dtype, memory=True))
+            v = b.load(self.pointer(op.access, offsets), typ=llvm_type(dtype, memory=True))
             return b.trunc(v, I1) if dtype.kind == "b" else v
         if isinstance(op, Accumulator):
             return self.acc_values[op.index]
@@ -247,7 +250,7 @@ class KernelRenderer:
         dtype = np.dtype(st.expr.dtype)
         if dtype.kind == "b":
             v = self.builder.zext(v, I8)
-        self.builder.store(v, self.pointer(st.access))
+        self.builder.store(v, self.pointer(st.access, expr.offsets))
 
     def loop(self, dim: int, lo: ir.Value, hi: ir.Value, body, most: int | None = None, hints=()) -> None:
         """`for i_dim in [lo, hi): body()`; `most` bounds the trip count when `hi` is not a constant;
@@ -304,7 +307,7 @@ class KernelRenderer:
         reductions = k.reductions()
         b = self.builder
         for r in reductions:
-            self.acc_slots.append(b.alloca(llvm_type(r.dtype), size=SUM_LANES if _laned(r) else None))
+            self.acc_slots.append(b.alloca(llvm_type(r.dtype), size=_lanes(r)))
         if k.matmul is not None:
             self.render_matmul(k.matmul)
         par = k.parallel_dims
@@ -325,7 +328,7 @@ class KernelRenderer:
             indices = range(first, first + len(phase.reductions))
             for i in indices:
                 r = k.reductions()[i]
-                for lane in range(SUM_LANES if _laned(r) else 1):
+                for lane in range(_lanes(r)):
                     b.store(constant(_identity(r), r.dtype), self.slot(self.acc_slots[i], r, lane))
 
             def body(lane, phase=phase, indices=indices):
@@ -337,7 +340,7 @@ class KernelRenderer:
                 for st in phase.stores:
                     self.store(st, expr)
 
-            self.reduce_nest(body, laned=any(_laned(k.reductions()[i]) for i in indices))
+            self.reduce_nest(body, laned=any(_lanes(k.reductions()[i]) > 1 for i in indices))
             for i in indices:
                 r = k.reductions()[i]
                 self.acc_values[i] = self.total(r, lambda lane, i=i, r=r: self.slot(self.acc_slots[i], r, lane))
@@ -352,7 +355,7 @@ class KernelRenderer:
         """Where reduction r keeps its value: lane `lane` of a float sum, its only slot otherwise.
         Column reductions keep `stride` columns per lane; `column` picks one."""
         index = ir.Constant(I64, 0) if column is None else column
-        if _laned(r):
+        if _lanes(r) > 1:
             lane = ir.Constant(I64, lane) if isinstance(lane, int) else lane
             index = self.builder.add(self.builder.mul(lane, ir.Constant(I64, stride)), index)
         return self.builder.gep(storage, [index], source_etype=llvm_type(r.dtype))
@@ -360,7 +363,7 @@ class KernelRenderer:
     def total(self, r, slot_of) -> ir.Value:
         """Reduction r's value: a float sum's lanes added pairwise (halves, as a vector register folds)."""
         b, ty = self.builder, llvm_type(r.dtype)
-        values = [b.load(slot_of(lane), typ=ty) for lane in range(SUM_LANES if _laned(r) else 1)]
+        values = [b.load(slot_of(lane), typ=ty) for lane in range(_lanes(r))]
         while len(values) > 1:
             half = len(values) // 2
             values = [b.fadd(values[j], values[j + half]) for j in range(half)]
@@ -424,7 +427,7 @@ class KernelRenderer:
         par, tile = k.parallel_dims, COLUMN_TILE
         q = par[-1]
         reductions = k.reductions()
-        arrays = [b.alloca(llvm_type(r.dtype), size=tile * (SUM_LANES if _laned(r) else 1)) for r in reductions]
+        arrays = [b.alloca(llvm_type(r.dtype), size=tile * _lanes(r)) for r in reductions]
 
         def tiles():
             if q == par[0]:
@@ -446,7 +449,7 @@ class KernelRenderer:
 
                 def init(t):
                     for r, arr in zip(reductions, arrays):
-                        for lane in range(SUM_LANES if _laned(r) else 1):
+                        for lane in range(_lanes(r)):
                             b.store(constant(_identity(r), r.dtype), self.slot(arr, r, lane, tile, t))
 
                 def accumulate(t, lane):
@@ -593,10 +596,10 @@ def blas_layout(rows: int, cols: int, mat: Matrix) -> tuple[str, int]:
     raise ValueError(f"matrix strides ({rs}, {cs}) of a {rows}x{cols} operand are not BLAS-compatible")
 
 
-def _laned(r) -> bool:
-    """Whether reduction r keeps SUM_LANES partial sums: float sums (max, min and integer sums are
-    exact in any order)."""
-    return r.combine == "add" and np.dtype(r.dtype).kind == "f"
+def _lanes(r) -> int:
+    """How many partial values reduction r keeps: SUM_LANES for a float sum, 1 otherwise (max, min
+    and integer sums are exact in any order)."""
+    return SUM_LANES if r.combine == "add" and np.dtype(r.dtype).kind == "f" else 1
 
 
 def _identity(r):
