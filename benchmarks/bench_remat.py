@@ -87,10 +87,11 @@ def compile_graphc(depth, width, batch, residual, strategy, budget=None) -> tupl
     program = f.executable.program
     stats = getattr(program, "remat_stats", None)
     measured = getattr(f.executable, "peak_bytes", None)  # the numpy executor's live-bytes high-water mark
-    if measured is None:  # a compiled backend's arena is its plan: measure the process instead
+    measured_is_rss = measured is None
+    if measured_is_rss:  # a compiled backend's arena is its plan: measure the process instead
         measured = measure_graphc_rss(depth, width, batch, residual, remat)
     row = {"system": "graphc", "strategy": strategy, "depth": depth, "residual": residual,
-           "planned": f.memory_plan().peak_bytes, "measured": measured,
+           "planned": f.memory_plan().peak_bytes, "measured": measured, "measured_is_rss": measured_is_rss,
            "recompute_flops": stats.recompute_fraction if stats else 0.0,
            "node_peak": stats.planned_peak_bytes if stats else None}
     return (lambda: f(feed)), row
@@ -335,8 +336,9 @@ def main(argv=None) -> int:
     for residual in (False,) if args.no_residual else (False, True):
         for depth in args.depths:
             for row in measure_graphc(depth, args.width, args.batch, residual, args.repeats):
-                if args.rss and row["strategy"] in ("none", "sqrt"):
-                    row["rss"] = measure_graphc_rss(depth, args.width, args.batch, residual, row["strategy"])
+                if args.rss and row["strategy"] in ("none", "sqrt"):  # a compiled backend measured it already
+                    row["rss"] = row["measured"] if row["measured_is_rss"] else \
+                        measure_graphc_rss(depth, args.width, args.batch, residual, row["strategy"])
                 rows.append(row)
                 print(f"  graphc {'residual' if residual else 'mlp'} depth {depth} {row['strategy']}: "
                       f"{mib(row['planned'])} MiB planned, {row['seconds']:.3f} s", flush=True)
