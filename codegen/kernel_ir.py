@@ -22,6 +22,7 @@ in registers; only `stores` touch memory.
 A "matmul" kernel first computes C = A @ B (`Matmul`: per-batch matrices given by
 offsets and strides, BLAS-compatible layouts) into a buffer, then runs its
 phase (the epilogue: bias, activation...) which reads C through ordinary Loads.
+With `accumulate`, C += alpha * A @ B instead (an SGD update inside gemm: codegen.accumulate).
 
     k = Kernel(name="k0", kind="loop", params=[BufferParam("x", f32, (8,), "input"),
                                               BufferParam("y", f32, (8,), "output")],
@@ -136,6 +137,8 @@ class Matmul:
     k: int
     batch: tuple  # batch sizes (C's leading dims)
     dtype: np.dtype
+    alpha: float = 1.0        # C = alpha * A @ B (+ C's previous contents when `accumulate`: gemm's beta = 1)
+    accumulate: bool = False
 
 
 @dataclass
@@ -181,7 +184,8 @@ class Kernel:
         return {"name": self.name, "kind": self.kind, "ops": list(self.ops),
                 "dims": [(d.size, d.kind) for d in self.dims],
                 "params": [(p.name, str(p.dtype), p.shape, p.role) for p in self.params],
-                "phases": len(self.phases)}
+                "phases": len(self.phases),
+                "accumulates": self.matmul is not None and self.matmul.accumulate}
 
 
 def structure_key(kernel: Kernel) -> tuple:

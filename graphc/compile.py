@@ -31,18 +31,29 @@ def prepare(program: Program, options: dict) -> Program:
     return program
 
 
-def plan_kernels(program: Program, options: dict | None = None):
-    """(program after passes, ExecutionPlan with kernels and buffer placement)."""
-    return plan_prepared(prepare(program, options or {}))
+def plan_kernels(program: Program, options: dict | None = None, accumulate: bool = False):
+    """(program after passes, ExecutionPlan with kernels and buffer placement).
+
+    `accumulate`: SGD-style weight updates become gemm accumulating into the variable's
+    array (codegen.accumulate); the backend's runtime must place "update" buffers.
+    """
+    return plan_prepared(prepare(program, options or {}), accumulate)
 
 
-def plan_prepared(program: Program):
+def plan_prepared(program: Program, accumulate: bool = False):
     """(program, ExecutionPlan) for a program already through `prepare`: fuse, lower, place the buffers."""
+    from codegen.accumulate import accumulate_updates
     from codegen.lower import buffer_name, lower
     from runtime.plan import BufferSpec, ExecutionPlan
 
     fusion = fuse(program)
     kernels = lower(fusion)
+    accumulated = []
+    if accumulate:
+        variable_of = collections.Counter(buffer_name(n) for n in program.new_values)
+        updates = {buffer_name(n): buffer_name(program.variables[i])
+                   for i, n in zip(program.updated, program.new_values) if variable_of[buffer_name(n)] == 1}
+        kernels, accumulated = accumulate_updates(kernels, updates, {buffer_name(n) for n in program.outputs})
     buffers: dict[str, BufferSpec] = {}
     for i, node in enumerate(program.inputs):
         buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "input", index=i)
@@ -59,6 +70,9 @@ def plan_prepared(program: Program):
                 buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
             else:
                 buffers[name] = BufferSpec(name, node.dtype, node.shape, "output")
+    for acc in accumulated:  # written over its variable's value (runtime.plan decides which array that is)
+        spec = buffers[acc.variable]
+        buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
     steps, sizes = [], {}
     for k in kernels:
         writes, reads = [], []
@@ -113,7 +127,7 @@ def build_llvm(program: Program, options: dict):
     from runtime.llvm_jit import JitModule, blas_int_bits
     from runtime.plan import LlvmExecutable
 
-    program, plan = plan_kernels(program, options)
+    program, plan = plan_kernels(program, options, accumulate=True)
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
     rendered = render_module(plan.kernels, slots, blas_int_bits=blas_int_bits())
     text = str(rendered.module)

@@ -111,10 +111,11 @@ class Function:
         arrays = self._feeds(args, kwargs)
         executable = self._compiled(arrays)
         program = executable.program
-        values = [v.value for v in program.variables]
-        outputs, new_values = executable(arrays, values)
+        values = [v.attrs["store"].value for v in program.variables]
+        # a variable's array is private to its store (see VariableStore): the backend may update it in place
+        outputs, new_values = executable(arrays, values, donate=True)
         for index, value in zip(program.updated, new_values):
-            program.variables[index].attrs["store"].value = value
+            program.variables[index].attrs["store"].write(value)
         outputs = list(outputs)
         return outputs[0] if self.single else outputs
 

@@ -10,7 +10,8 @@ input (copied in each call), per output (copied out), per constant (uploaded
 once) and per variable.  Variables stay resident on the device: a variable is
 uploaded only when the host value passed in is not the array this executable
 returned for it last time (the session stores our result as is, so an
-unchanged variable is never re-uploaded; `var.assign(v)` is); updates are
+unchanged variable is never re-uploaded; `var.assign(v)` is, and so is an array
+the llvm backend updated in place, by its store's version); updates are
 computed into the plan's buffers, copied into the resident variables after
 every kernel ran (updates are simultaneous), and fetched for the session.
 
@@ -124,7 +125,9 @@ class CudaExecutable:
             for launch in module.launches[k.name]:
                 fn = launcher.function(self._cubin, launch.function)
                 self.calls.append((fn, launch, args))
-        self._resident: dict[int, np.ndarray] = {}  # variable index -> the host array the device copy equals
+        # variable index -> (host array, its store's version then) the device copy equals; version None:
+        # an array this executable returned, which nothing writes in place
+        self._resident: dict[int, tuple[np.ndarray, int | None]] = {}
         self._variables = [(n, s) for n, s in plan.buffers.items() if s.kind == "variable"]
         self._inputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "input"]
         updated = [program.variables[i] for i in program.updated]
@@ -137,7 +140,7 @@ class CudaExecutable:
         self._owned.append(ptr)
         return ptr
 
-    def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray]):
+    def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
         p, launcher = self.program, self.launcher
         if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
@@ -147,9 +150,11 @@ class CudaExecutable:
             launcher.htod(self.pointers[name], _checked(inputs[spec.index], p.inputs[spec.index], "input"))
         for name, spec in self._variables:
             value = variables[spec.index]
-            if self._resident.get(spec.index) is not value:
+            version = p.variables[spec.index].attrs["store"].version
+            seen, seen_version = self._resident.get(spec.index, (None, None))
+            if seen is not value or seen_version not in (None, version):  # the llvm backend updates in place
                 launcher.htod(self.pointers[name], _checked(value, p.variables[spec.index], "variable"))
-                self._resident[spec.index] = value
+                self._resident[spec.index] = (value, version)
         self.launch_kernels()
         outputs = [self._fetch(name) for name in self.plan.outputs]
         new_values = [self._fetch(name) for name in self.plan.new_values]
@@ -157,7 +162,7 @@ class CudaExecutable:
             if var_name != new_name:
                 launcher.dtod(self.pointers[var_name], self.pointers[new_name], value.nbytes)
         for index, value in zip(p.updated, new_values, strict=True):
-            self._resident[index] = value  # the session stores this very array: no upload next call
+            self._resident[index] = (value, None)  # the session stores this very array: no upload next call
         launcher.synchronize()
         return outputs, new_values
 

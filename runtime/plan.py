@@ -9,6 +9,13 @@ each call, so big elementwise kernels run on all cores: the first parallel
 loop's range is split between a worker thread and the calling thread.
 
     exe(inputs, variables) -> (outputs, new_variable_values)
+    exe(inputs, variables, donate=True)   # the variables' arrays may be updated in place
+
+An "update" buffer (codegen.accumulate: gemm accumulating an SGD step) is
+written over its variable's value.  With `donate=True` (what gc.function and
+Session pass: a variable's array is private to its store) and an array this
+executable made for that buffer, that is the array itself; otherwise the value
+is first copied into a fresh array, and the caller's arrays are never written.
     exe.memory_plan(), exe.kernels(), exe.llvm_ir()
 """
 
@@ -45,8 +52,8 @@ class BufferSpec:
     name: str
     dtype: np.dtype
     shape: tuple
-    kind: str            # "input" | "variable" | "constant" | "output" | "arena"
-    index: int = -1      # position among inputs / variables
+    kind: str            # "input" | "variable" | "constant" | "output" | "update" | "arena"
+    index: int = -1      # position among inputs / variables (an update's: its variable's)
     offset: int = 0      # in the arena
     value: np.ndarray | None = None  # a constant's array
 
@@ -99,15 +106,16 @@ class LlvmExecutable:
         self._inputs = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "input"]
         self._variables = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "variable"]
         self._outputs = [(n, slot[n], s) for n, s in plan.buffers.items() if s.kind == "output"]
+        self._updates = [(n, slot[n], s) for n, s in plan.buffers.items() if s.kind == "update"]
         # arrays this executable returned, per output buffer: reused once nobody else holds them (see _fresh)
-        self._returned: dict[str, list[np.ndarray]] = {n: [] for n, _, _ in self._outputs}
+        self._returned: dict[str, list[np.ndarray]] = {n: [] for n, _, _ in self._outputs + self._updates}
         # id -> data address of each array in those pools (no reference: the pool's keeps it alive, and
         # an id leaves this map when its array leaves the pool, so an id found here is that array's)
         self._owned: dict[int, int] = {}
         self._results = [self._result_getter(name) for name in plan.outputs + plan.new_values]
         self._n_outputs = len(plan.outputs)
 
-    def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray]):
+    def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
         p = self.program
         if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
@@ -122,6 +130,15 @@ class LlvmExecutable:
         arrays: dict[str, np.ndarray] = {}
         for name, slot, spec in self._outputs:
             out = self._fresh(name, spec)
+            arrays[name] = out
+            table[slot] = self._address_of(out)
+        for name, slot, spec in self._updates:
+            current = variables[spec.index]
+            if donate and any(current is ours for ours in self._returned[name]):
+                out = current
+            else:
+                out = self._fresh(name, spec)
+                np.copyto(out, current)
             arrays[name] = out
             table[slot] = self._address_of(out)
         address = self._table_address
@@ -175,7 +192,7 @@ class LlvmExecutable:
     def _result_getter(self, name: str):
         """How to produce the returned array of buffer `name` (fixed at compile time)."""
         spec = self.plan.buffers[name]
-        if spec.kind == "output":
+        if spec.kind in ("output", "update"):
             return lambda arrays, inputs, variables: arrays[name]
         if spec.kind == "constant":
             return lambda arrays, inputs, variables: np.array(spec.value, dtype=spec.dtype)

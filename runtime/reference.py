@@ -39,7 +39,7 @@ class ReferenceExecutable:
                 self.release[step].append(node_id)
         self.peak_bytes = 0
 
-    def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray]):
+    def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
         p = self.program
         env: dict[int, np.ndarray] = {n.id: a for n, a in zip(p.inputs, inputs)}
         env.update((v.id, a) for v, a in zip(p.variables, variables))
@@ -56,8 +56,9 @@ class ReferenceExecutable:
                     value = env.pop(node_id)
                     if node_id not in self._static:
                         live -= value.nbytes
-        outputs = [env[n.id] for n in p.outputs]
-        return outputs, [env[n.id] for n in p.new_values]
+        sources = [env[n.id] for n in p.inputs] + [env[v.id] for v in p.variables]
+        outputs = [_unshared(env[n.id], sources) for n in p.outputs]
+        return outputs, [_unshared(env[n.id], sources) for n in p.new_values]
 
     def memory_plan(self):
         """The liveness-based arena plan of this node-by-node run (`peak_bytes` is what a run measured)."""
@@ -68,6 +69,14 @@ class ReferenceExecutable:
         if self._plan is None:
             self._plan = self._memory_planner(self.program)
         return self._plan
+
+
+def _unshared(value: np.ndarray, sources: list[np.ndarray]) -> np.ndarray:
+    """`value`, or a copy when it is (a view of) a fed or variable array: an op such as reshape
+    may return a view, and a variable's array may later be updated in place by another backend."""
+    if any(np.may_share_memory(value, s) for s in sources):
+        return value.copy()
+    return value
 
 
 def _checked(value: np.ndarray, node) -> np.ndarray:

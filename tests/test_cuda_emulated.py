@@ -62,13 +62,15 @@ def aligned_copy(array: np.ndarray, shift: int = 0) -> np.ndarray:
     return out
 
 
-def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False, misalign=()):
-    """Outputs of the emulated kernels and how often vectorizable kernels took the (scalar, vector) path.
+def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False, misalign=(), updates=(), accumulate=False):
+    """Outputs (then new values) of the emulated kernels and how often vectorizable kernels took the
+    (scalar, vector) path.
 
     `misalign`: indices of feeds placed 4 bytes past an aligned address (the kernels must fall back to scalar).
+    `accumulate`: SGD updates as gemm accumulating into a copy of the variable (as the llvm runtime runs them).
     """
-    program = specialize(inputs, outputs, [], [f.shape for f in feeds])
-    program, plan = plan_kernels(program)
+    program = specialize(inputs, outputs, updates, [f.shape for f in feeds])
+    program, plan = plan_kernels(program, accumulate=accumulate)
     module = render_module(plan.kernels)
     (tmp_path / "k.cpp").write_text(emulated_source(plan, module, threaded))
     lib = tmp_path / "k.so"
@@ -86,6 +88,8 @@ def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False, misalign=()):
             arrays[name] = aligned_copy(np.asarray(spec.value, dtype=spec.dtype))
         elif spec.kind == "output":
             arrays[name] = aligned_copy(np.zeros(spec.shape, spec.dtype))
+        elif spec.kind in ("variable", "update"):
+            arrays[name] = aligned_copy(program.variables[spec.index].value)
         elif spec.kind == "arena":
             arrays[name] = arena[spec.offset:spec.offset + spec.nbytes].view(spec.dtype).reshape(spec.shape)
     for k in plan.kernels:
@@ -97,7 +101,7 @@ def run_emulated(inputs, outputs, feeds, tmp_path, threaded=False, misalign=()):
                 getattr(so, launch.function)(*[ctypes.c_void_p(p) for p in ptrs])
     so.gc_path_count.restype = ctypes.c_long
     paths = (so.gc_path_count(0), so.gc_path_count(1))
-    return [np.array(arrays[name]) for name in plan.outputs], paths
+    return [np.array(arrays[name]) for name in plan.outputs + plan.new_values], paths
 
 
 def compare(inputs, outputs, feeds, tmp_path, rtol=1e-6, atol=1e-7, threaded=False, misalign=()):
@@ -167,6 +171,18 @@ def test_tiled_matmul_with_epilogue(shape, tmp_path):
     feeds = [rng.normal(size=s).astype(np.float32) for s in ((m, k), (k, n), (n,))]
     compare([a, w, bias], [gc.relu(a @ w + bias), gc.transpose(a) @ a], feeds, tmp_path, rtol=1e-5, atol=1e-5,
             threaded=True)
+
+
+def test_sgd_update_accumulated_by_the_tiled_matmul(tmp_path):
+    x, g = gc.placeholder((40, 33)), gc.placeholder((40, 70))
+    w = gc.variable(np.random.default_rng(8).normal(size=(33, 70)).astype(np.float32))
+    feeds = [np.random.default_rng(9).normal(size=s).astype(np.float32) for s in ((40, 33), (40, 70))]
+    update = [(w, w - 0.1 * (gc.transpose(x) @ g))]
+    _, plan = plan_kernels(specialize([x, g], [], update, [f.shape for f in feeds]), accumulate=True)
+    assert [k.matmul.alpha for k in plan.kernels if k.matmul is not None and k.matmul.accumulate] \
+        == [-np.float32(0.1)]
+    (new,), _ = run_emulated([x, g], [], feeds, tmp_path, threaded=True, updates=update, accumulate=True)
+    np.testing.assert_allclose(new, w.value - np.float32(0.1) * (feeds[0].T @ feeds[1]), rtol=1e-5, atol=1e-5)
 
 
 def test_batched_matmul(tmp_path):

@@ -323,7 +323,7 @@ def test_a_training_loop_alternates_between_two_buffers_per_variable():
     seen = set()
     for i in range(6):
         step(np.full(64, i, np.float32))
-        seen.add(w.value.ctypes.data)
+        seen.add(w.attrs["store"].value.ctypes.data)   # the array itself (w.value is a copy)
     kept = w.value                    # held by the caller: the next steps must leave it alone
     before = kept.copy()
     for _ in range(3):

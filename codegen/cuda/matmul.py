@@ -179,8 +179,10 @@ def render_matmul(r, fuse: bool) -> str:
     lines.append(f"        const {idx} i{nb} = m0 + (i / 4) * {PIECE} + ty * 4 + i % 4, "
                  f"i{nb + 1} = n0 + (j / 4) * {PIECE} + tx * 4 + j % 4;")
     lines.append(f"        if (i{nb} < m_n && i{nb + 1} < n_n) {{")
-    lines.append(f"          const {t} c_val = acc[i][j];")
-    lines.append(f"          {pc}[off_c + i{nb} * {c.row_stride}{sfx} + i{nb + 1} * {c.col_stride}{sfx}] = c_val;")
+    c_at = f"{pc}[off_c + i{nb} * {c.row_stride}{sfx} + i{nb + 1} * {c.col_stride}{sfx}]"
+    scaled = "acc[i][j]" if mm.alpha == 1.0 else f"({t}){mm.alpha!r} * acc[i][j]"
+    lines.append(f"          const {t} c_val = {f'{c_at} + ' if mm.accumulate else ''}{scaled};")
+    lines.append(f"          {c_at} = c_val;")
     if fuse:
         r.overrides = {i: "c_val" for i in c_load_operands(k)}
         for phase in k.phases:

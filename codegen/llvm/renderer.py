@@ -547,8 +547,9 @@ class KernelRenderer:
             return p
 
         bi = ir.IntType(self.blas_int_bits)
+        beta = 1.0 if mm.accumulate else 0.0
         return [slot(I8, ord(tb)), slot(I8, ord(ta)), slot(bi, mm.n), slot(bi, mm.m), slot(bi, mm.k),
-                slot(ty, 1.0), None, slot(bi, ldb), None, slot(bi, lda), slot(ty, 0.0), None, slot(bi, ldc)]
+                slot(ty, mm.alpha), None, slot(bi, ldb), None, slot(bi, lda), slot(ty, beta), None, slot(bi, ldc)]
 
     def call_gemm(self, mm, ptrs, args) -> None:
         ty = llvm_type(mm.dtype)
@@ -561,7 +562,7 @@ class KernelRenderer:
         self.builder.call(fn, args)
 
     def naive_gemm(self, mm, ptrs, acc) -> None:
-        """C = A @ B with plain loops (integer matmuls, and k == 0)."""
+        """C = alpha * A @ B (+ C) with plain loops (integer matmuls, and k == 0)."""
         b = self.builder
         ty = llvm_type(mm.dtype)
         f = np.dtype(mm.dtype).kind == "f"
@@ -580,7 +581,13 @@ class KernelRenderer:
         def cell():
             b.store(ir.Constant(ty, 0.0 if f else 0), acc)
             self.loop(2003, ir.Constant(I64, 0), ir.Constant(I64, mm.k), inner)
-            b.store(b.load(acc, typ=ty), elem(ptrs["c"], mm.c, self.index[2001], self.index[2002]))
+            at = elem(ptrs["c"], mm.c, self.index[2001], self.index[2002])
+            value = b.load(acc, typ=ty)
+            if mm.alpha != 1.0:
+                value = b.fmul(ir.Constant(ty, mm.alpha), value) if f else b.mul(ir.Constant(ty, int(mm.alpha)), value)
+            if mm.accumulate:
+                value = b.fadd(b.load(at, typ=ty), value) if f else b.add(b.load(at, typ=ty), value)
+            b.store(value, at)
 
         self.loop(2001, ir.Constant(I64, 0), ir.Constant(I64, mm.m),
                   lambda: self.loop(2002, ir.Constant(I64, 0), ir.Constant(I64, mm.n), cell))

@@ -26,20 +26,32 @@ constant_op = Op("constant", "source", lambda inputs, attrs: (attrs["value"].sha
 
 
 class VariableStore:
-    """The mutable cell behind a variable, shared by every function and session that uses it."""
+    """The mutable cell behind a variable, shared by every function and session that uses it.
 
-    __slots__ = ("value",)
+    Its array is private: `var.value` gives a copy and `var.assign` takes one, so the llvm
+    backend may write a training step's update into the array itself (runtime.plan, donate).
+    `version` counts writes, for a backend that keeps its own copy of the value (the CUDA
+    backend's device buffer): the array may be the same object with new contents.
+    """
+
+    __slots__ = ("value", "version")
 
     def __init__(self, value: np.ndarray):
         self.value = value
+        self.version = 0
+
+    def write(self, value: np.ndarray) -> None:
+        self.value = value
+        self.version += 1
 
 
 class _VariableOp(Op):
     def read_value(self, node: Node) -> np.ndarray:
-        return node.attrs["store"].value
+        return node.attrs["store"].value.copy()
 
     def assign_value(self, node: Node, value) -> None:
-        node.attrs["store"].value = check_value_fits(node, value, what="variable")
+        value = check_value_fits(node, value, what="variable")
+        node.attrs["store"].write(np.array(value, copy=True))
 
 
 variable_op = _VariableOp("variable", "source", _declared, _not_computed,
