@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from graphc.scalar import Scalar
+from graphc.scalar import VECTOR_MATH, VECTOR_MATH_SIZE, Scalar, postorder
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,19 @@ class Kernel:
             mm = self.matmul
             total += int(np.prod(mm.batch, dtype=np.int64)) * mm.m * mm.n * mm.k
         return total
+
+    @property
+    def code_size(self) -> int:
+        """About how many instructions the kernel's body is (what compiling it costs), counting each
+        buffer access and each node of its expressions once, a vectorized math function as dozens."""
+        seen: set = set()
+        size = len(self.params)
+        for expr in [st.expr for p in self.phases for st in p.stores] + [r.expr for r in self.reductions()] \
+                + [st.expr for st in self.final_stores]:
+            nodes = postorder(expr, seen)
+            seen.update(id(e) for e in nodes)
+            size += sum(VECTOR_MATH_SIZE if e.op in VECTOR_MATH else 1 for e in nodes if e.op != "const")
+        return size
 
     def describe(self) -> dict:
         return {"name": self.name, "kind": self.kind, "ops": list(self.ops),

@@ -123,21 +123,24 @@ def clear_jit_cache() -> None:
 
 def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
-    from codegen.llvm.renderer import render_module
-    from runtime.llvm_jit import JitModule, blas_int_bits
+    from codegen.kernel_ir import structure_key
+    from codegen.llvm.renderer import render_modules
+    from runtime.llvm_jit import JitModule, blas_int_bits, compile_parts
     from runtime.plan import LlvmExecutable
 
     program, plan = plan_kernels(program, options, accumulate=True)
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
-    rendered = render_module(plan.kernels, slots, blas_int_bits=blas_int_bits())
-    text = str(rendered.module)
+    size = sum(k.code_size for k in {structure_key(k): k for k in plan.kernels}.values())
+    modules = render_modules(plan.kernels, slots, compile_parts(size), blas_int_bits=blas_int_bits())
+    texts = tuple(str(m.module) for m in modules)
     # executables with the same structure and shapes render the same text: compile it once
-    jit = _JIT_CACHE.get(text)
+    jit = _JIT_CACHE.get(texts)
     if jit is None:
-        jit = JitModule(text)
-        _JIT_CACHE[text] = jit
+        jit = JitModule(texts)
+        _JIT_CACHE[texts] = jit
         if len(_JIT_CACHE) > JIT_CACHE_SIZE:
             _JIT_CACHE.popitem(last=False)
     else:
-        _JIT_CACHE.move_to_end(text)
-    return LlvmExecutable(program, plan, jit, text, rendered.entries, slots)
+        _JIT_CACHE.move_to_end(texts)
+    entries = {name: entry for m in modules for name, entry in m.entries.items()}
+    return LlvmExecutable(program, plan, jit, "\n".join(texts), entries, slots)

@@ -655,6 +655,26 @@ def render_entry(module: ir.Module, name: str, body: ir.Function, n_params: int)
     return fn
 
 
+def render_modules(kernels: list[Kernel], slots: dict[str, int], parts: int,
+                   blas_int_bits: int = 32) -> list[RenderedModule]:
+    """The kernels split into at most `parts` modules of about equal code size, to compile side by side.
+
+    Kernels with the same structure stay in one module (they share a body); the biggest
+    structures are placed first, each in the smallest part so far.
+    """
+    by_structure: dict[tuple, list[Kernel]] = {}
+    for k in kernels:
+        by_structure.setdefault(structure_key(k), []).append(k)
+    sizes = [0] * max(1, parts)
+    members: list[set[str]] = [set() for _ in sizes]
+    for group in sorted(by_structure.values(), key=lambda g: -g[0].code_size):
+        smallest = sizes.index(min(sizes))
+        sizes[smallest] += group[0].code_size
+        members[smallest].update(k.name for k in group)
+    return [render_module([k for k in kernels if k.name in names], slots, f"graphc.part{i}", blas_int_bits)
+            for i, names in enumerate(members) if names]
+
+
 def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "graphc",
                   blas_int_bits: int = 32) -> RenderedModule:
     """All kernels in one module, one body and entry per distinct kernel structure.

@@ -1,0 +1,96 @@
+"""A big program compiles in parts, side by side in worker processes, to the same code as in one module.
+
+The workers are `python -m runtime.llvm_compile` processes: they run no user code, so
+a script needs no `if __name__ == "__main__"` guard; a worker that dies or is busy
+only means its part is compiled in the calling process.
+"""
+
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import graphc as gc
+import runtime.llvm_jit as llvm_jit
+from graphc.compile import clear_jit_cache
+from graphc.errors import BackendError
+
+
+@pytest.fixture
+def split_everything(monkeypatch):
+    """Every program is compiled as two parts, one of them by a worker."""
+    monkeypatch.setattr(llvm_jit, "COMPILE_WORKERS", 1)
+    monkeypatch.setattr(llvm_jit, "PARALLEL_COMPILE_SIZE", 1)
+    clear_jit_cache()
+    yield
+    clear_jit_cache()
+
+
+def network():
+    x = gc.placeholder((32, 16), gc.float32)
+    w = gc.variable(np.random.default_rng(0).normal(size=(16, 16)).astype(np.float32))
+    h = gc.tanh(x @ w) * gc.sigmoid(x) - gc.mean(gc.sin(x), axis=1, keepdims=True)
+    loss = gc.sum(h * h)
+    return [x], [loss, *gc.grad(loss, [x, w])]
+
+
+def run(backend="llvm"):
+    inputs, outputs = network()
+    f = gc.function(inputs, outputs, backend=backend)
+    return f, f(np.random.default_rng(1).normal(size=(32, 16)).astype(np.float32))
+
+
+def test_a_program_compiled_in_parts_computes_what_one_module_computes(split_everything):
+    f, parts = run()
+    assert f.llvm_ir(optimized=False).count('ModuleID = "graphc.part') == 2
+    assert f.llvm_ir().count("target triple") == 2
+    assert len([w for w in llvm_jit._workers if w.process.poll() is None]) == 1
+    llvm_jit.COMPILE_WORKERS = 0  # restored by the fixture
+    clear_jit_cache()
+    _, whole = run()
+    _, reference = run("numpy")
+    for a, b, r in zip(parts, whole, reference):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_allclose(a, r, rtol=1e-5, atol=1e-5)
+
+
+def test_a_dead_worker_is_replaced_and_its_part_still_compiles(split_everything):
+    run()
+    for w in llvm_jit._workers:
+        w.process.kill()
+        w.process.wait()
+    clear_jit_cache()
+    _, after = run()
+    _, reference = run("numpy")
+    for a, r in zip(after, reference):
+        np.testing.assert_allclose(a, r, rtol=1e-5, atol=1e-5)
+
+
+def test_invalid_ir_from_a_worker_is_a_backend_error_and_later_builds_work(split_everything):
+    valid = "define void @f() {\n  ret void\n}\n"
+    with pytest.raises(BackendError, match="does not verify"):
+        llvm_jit.JitModule([valid, "this is not LLVM IR"])
+    clear_jit_cache()
+    _, outputs = run()
+    assert np.isfinite(outputs[0])
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        import graphc as gc
+        import runtime.llvm_jit as llvm_jit
+        llvm_jit.COMPILE_WORKERS, llvm_jit.PARALLEL_COMPILE_SIZE = 1, 1
+        print("script ran", flush=True)
+        x = gc.placeholder((8, 8), gc.float32)
+        f = gc.function([x], [gc.tanh(x), gc.grad(gc.sum(gc.sin(x)), x)], backend="llvm")
+        f(np.ones((8, 8), np.float32))
+        print("parts:", f.llvm_ir(optimized=False).count('ModuleID = "graphc.part'))
+    """))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("script ran") == 1
+    assert "parts: 2" in done.stdout
