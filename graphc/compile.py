@@ -125,7 +125,8 @@ def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
     from codegen.kernel_ir import structure_key
     from codegen.llvm.renderer import render_modules
-    from runtime.llvm_jit import JitModule, blas_int_bits, compile_parts
+    from runtime.llvm_jit import JitModule, blas_int_bits
+    from runtime.llvm_workers import compile_parts
     from runtime.plan import LlvmExecutable
 
     program, plan = plan_kernels(program, options, accumulate=True)

@@ -10,13 +10,13 @@ loop's range is split between a worker thread and the calling thread.
 
     exe(inputs, variables) -> (outputs, new_variable_values)
     exe(inputs, variables, donate=True)   # the variables' arrays may be updated in place
+    exe.memory_plan(), exe.kernels(), exe.llvm_ir()
 
 An "update" buffer (codegen.accumulate: gemm accumulating an SGD step) is
 written over its variable's value.  With `donate=True` (what gc.function and
 Session pass: a variable's array is private to its store) and an array this
 executable made for that buffer, that is the array itself; otherwise the value
 is first copied into a fresh array, and the caller's arrays are never written.
-    exe.memory_plan(), exe.kernels(), exe.llvm_ir()
 """
 
 from __future__ import annotations

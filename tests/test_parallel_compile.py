@@ -5,15 +5,18 @@ a script needs no `if __name__ == "__main__"` guard; a worker that dies or is bu
 only means its part is compiled in the calling process.
 """
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import graphc as gc
 import runtime.llvm_jit as llvm_jit
+import runtime.llvm_workers as llvm_workers
 from graphc.compile import clear_jit_cache
 from graphc.errors import BackendError
 
@@ -21,8 +24,8 @@ from graphc.errors import BackendError
 @pytest.fixture
 def split_everything(monkeypatch):
     """Every program is compiled as two parts, one of them by a worker."""
-    monkeypatch.setattr(llvm_jit, "COMPILE_WORKERS", 1)
-    monkeypatch.setattr(llvm_jit, "PARALLEL_COMPILE_SIZE", 1)
+    monkeypatch.setattr(llvm_workers, "COMPILE_WORKERS", 1)
+    monkeypatch.setattr(llvm_workers, "PARALLEL_COMPILE_SIZE", 1)
     clear_jit_cache()
     yield
     clear_jit_cache()
@@ -46,8 +49,8 @@ def test_a_program_compiled_in_parts_computes_what_one_module_computes(split_eve
     f, parts = run()
     assert f.llvm_ir(optimized=False).count('ModuleID = "graphc.part') == 2
     assert f.llvm_ir().count("target triple") == 2
-    assert len([w for w in llvm_jit._workers if w.process.poll() is None]) == 1
-    llvm_jit.COMPILE_WORKERS = 0  # restored by the fixture
+    assert len([w for w in llvm_workers._workers if w.process.poll() is None]) == 1
+    llvm_workers.COMPILE_WORKERS = 0  # restored by the fixture
     clear_jit_cache()
     _, whole = run()
     _, reference = run("numpy")
@@ -58,7 +61,7 @@ def test_a_program_compiled_in_parts_computes_what_one_module_computes(split_eve
 
 def test_a_dead_worker_is_replaced_and_its_part_still_compiles(split_everything):
     run()
-    for w in llvm_jit._workers:
+    for w in llvm_workers._workers:
         w.process.kill()
         w.process.wait()
     clear_jit_cache()
@@ -82,15 +85,17 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
     script.write_text(textwrap.dedent("""
         import numpy as np
         import graphc as gc
-        import runtime.llvm_jit as llvm_jit
-        llvm_jit.COMPILE_WORKERS, llvm_jit.PARALLEL_COMPILE_SIZE = 1, 1
+        import runtime.llvm_workers as llvm_workers
+        llvm_workers.COMPILE_WORKERS, llvm_workers.PARALLEL_COMPILE_SIZE = 1, 1
         print("script ran", flush=True)
         x = gc.placeholder((8, 8), gc.float32)
         f = gc.function([x], [gc.tanh(x), gc.grad(gc.sum(gc.sin(x)), x)], backend="llvm")
         f(np.ones((8, 8), np.float32))
         print("parts:", f.llvm_ir(optimized=False).count('ModuleID = "graphc.part'))
     """))
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    root = Path(__file__).resolve().parent.parent  # this checkout's graphc, whatever is installed
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(root)))
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("script ran") == 1
     assert "parts: 2" in done.stdout
