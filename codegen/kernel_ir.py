@@ -230,3 +230,13 @@ def structure_key(kernel: Kernel) -> tuple:
             tuple((tuple(ph.reductions), stores(ph.stores)) for ph in kernel.phases),
             stores(kernel.final_stores),
             None if mm is None else replace(mm, a=matrix(mm.a), b=matrix(mm.b), c=matrix(mm.c)))
+
+
+def structure_ids(kernels: list[Kernel]) -> list[int]:
+    """For each kernel, an id shared by exactly the kernels with its `structure_key` (the first one's index).
+
+    Computed once per build: comparing two equal keys walks their whole expressions, and a deep
+    network's thousands of kernels share a handful of structures.
+    """
+    first: dict[tuple, int] = {}
+    return [first.setdefault(structure_key(k), i) for i, k in enumerate(kernels)]

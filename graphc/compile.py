@@ -123,7 +123,7 @@ def clear_jit_cache() -> None:
 
 def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
-    from codegen.kernel_ir import structure_key
+    from codegen.kernel_ir import structure_ids
     from codegen.llvm.renderer import render_modules
     from runtime.llvm_jit import JitModule, blas_int_bits
     from runtime.llvm_workers import compile_parts
@@ -131,8 +131,10 @@ def build_llvm(program: Program, options: dict):
 
     program, plan = plan_kernels(program, options, accumulate=True)
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
-    size = sum(k.code_size for k in {structure_key(k): k for k in plan.kernels}.values())
-    modules = render_modules(plan.kernels, slots, compile_parts(size), blas_int_bits=blas_int_bits())
+    structures = structure_ids(plan.kernels)
+    size = sum(plan.kernels[i].code_size for i in set(structures))
+    modules = render_modules(plan.kernels, slots, compile_parts(size), blas_int_bits=blas_int_bits(),
+                             structures=structures)
     texts = tuple(str(m.module) for m in modules)
     # executables with the same structure and shapes render the same text: compile it once
     jit = _JIT_CACHE.get(texts)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from llvmlite import ir
 
-from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store, structure_key
+from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store, structure_ids
 from codegen.llvm.vecmath import emit_math
 from graphc.scalar import VECTOR_MATH, Scalar, postorder
 
@@ -656,39 +656,42 @@ def render_entry(module: ir.Module, name: str, body: ir.Function, n_params: int)
 
 
 def render_modules(kernels: list[Kernel], slots: dict[str, int], parts: int,
-                   blas_int_bits: int = 32) -> list[RenderedModule]:
+                   blas_int_bits: int = 32, structures: list[int] | None = None) -> list[RenderedModule]:
     """The kernels split into at most `parts` modules of about equal code size, to compile side by side.
 
     Kernels with the same structure stay in one module (they share a body); the biggest
-    structures are placed first, each in the smallest part so far.
+    structures are placed first, each in the smallest part so far.  `structures`: the kernels'
+    `structure_ids`, when the caller has them (comparing structures is not free).
     """
-    by_structure: dict[tuple, list[Kernel]] = {}
-    for k in kernels:
-        by_structure.setdefault(structure_key(k), []).append(k)
+    structures = structure_ids(kernels) if structures is None else structures
+    groups: dict[int, list[int]] = {}
+    for i, structure in enumerate(structures):
+        groups.setdefault(structure, []).append(i)
     sizes = [0] * max(1, parts)
-    members: list[set[str]] = [set() for _ in sizes]
-    for group in sorted(by_structure.values(), key=lambda g: -g[0].code_size):
+    members: list[list[int]] = [[] for _ in sizes]
+    for structure in sorted(groups, key=lambda s: -kernels[s].code_size):
         smallest = sizes.index(min(sizes))
-        sizes[smallest] += group[0].code_size
-        members[smallest].update(k.name for k in group)
-    return [render_module([k for k in kernels if k.name in names], slots, f"graphc.part{i}", blas_int_bits)
-            for i, names in enumerate(members) if names]
+        sizes[smallest] += kernels[structure].code_size
+        members[smallest].extend(groups[structure])
+    return [render_module([kernels[i] for i in sorted(part)], slots, f"graphc.part{n}", blas_int_bits,
+                          [structures[i] for i in sorted(part)])
+            for n, part in enumerate(members) if part]
 
 
 def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "graphc",
-                  blas_int_bits: int = 32) -> RenderedModule:
+                  blas_int_bits: int = 32, structures: list[int] | None = None) -> RenderedModule:
     """All kernels in one module, one body and entry per distinct kernel structure.
 
     `slots[buffer]` is the buffer's index in the runtime's pointer table; `blas_int_bits` is
-    the integer width of the gemm the JIT links (32 or 64).
+    the integer width of the gemm the JIT links (32 or 64); `structures` as for `render_modules`.
     """
     module = ir.Module(name=name)
-    entry_of: dict[tuple, str] = {}
+    structures = structure_ids(kernels) if structures is None else structures
+    entry_of: dict[int, str] = {}
     entries: dict[str, Entry] = {}
-    for k in kernels:
-        key = structure_key(k)
-        if key not in entry_of:
+    for k, structure in zip(kernels, structures, strict=True):
+        if structure not in entry_of:
             body = KernelRenderer(module, k, blas_int_bits).render()
-            entry_of[key] = render_entry(module, k.name, body, len(k.params)).name
-        entries[k.name] = Entry(entry_of[key], tuple(slots[p.name] for p in k.params))
+            entry_of[structure] = render_entry(module, k.name, body, len(k.params)).name
+        entries[k.name] = Entry(entry_of[structure], tuple(slots[p.name] for p in k.params))
     return RenderedModule(module, entries)
