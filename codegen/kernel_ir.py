@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from graphc.scalar import VECTOR_MATH, VECTOR_MATH_SIZE, Scalar, postorder
+from graphc.scalar import Scalar, node_size, postorder
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class Kernel:
                 + [st.expr for st in self.final_stores]:
             nodes = postorder(expr, seen)
             seen.update(id(e) for e in nodes)
-            size += sum(VECTOR_MATH_SIZE if e.op in VECTOR_MATH else 1 for e in nodes if e.op != "const")
+            size += sum(node_size(e) for e in nodes if e.op != "const")  # an arg is a load
         return size
 
     def describe(self) -> dict:

@@ -50,9 +50,10 @@ def plan_prepared(program: Program, accumulate: bool = False):
     kernels = lower(fusion)
     accumulated = []
     if accumulate:
-        variable_of = collections.Counter(buffer_name(n) for n in program.new_values)
+        # a value given to two variables is stored once and copied: it cannot be written over either
+        given = collections.Counter(buffer_name(n) for n in program.new_values)
         updates = {buffer_name(n): buffer_name(program.variables[i])
-                   for i, n in zip(program.updated, program.new_values) if variable_of[buffer_name(n)] == 1}
+                   for i, n in zip(program.updated, program.new_values) if given[buffer_name(n)] == 1}
         kernels, accumulated = accumulate_updates(kernels, updates, {buffer_name(n) for n in program.outputs})
     buffers: dict[str, BufferSpec] = {}
     for i, node in enumerate(program.inputs):

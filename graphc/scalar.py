@@ -121,10 +121,14 @@ def postorder(expr: Scalar, known=()) -> list[Scalar]:
     return order
 
 
+def node_size(e: Scalar) -> int:
+    """About how many instructions one node becomes (a vectorized math function: dozens)."""
+    return VECTOR_MATH_SIZE if e.op in VECTOR_MATH else 1
+
+
 def body_size(expr: Scalar) -> int:
     """About how many instructions `expr` becomes: what a kernel's size is judged by."""
-    return sum(VECTOR_MATH_SIZE if e.op in VECTOR_MATH else 1
-               for e in postorder(expr) if e.op not in ("arg", "const"))
+    return sum(node_size(e) for e in postorder(expr) if e.op not in ("arg", "const"))
 
 
 def const(value, dtype) -> Scalar:

@@ -11,6 +11,10 @@ help, but other processes can.  The first part is compiled here while up to `COM
 worker processes (runtime.llvm_compile, started on first need and kept) optimize the others
 and emit object code, which the execution engine links in (runtime.llvm_workers).  A part
 whose worker fails is compiled here instead.
+
+BLAS gemm is made available to generated code as the symbols `graphc_sgemm` and
+`graphc_dgemm` (Fortran convention): numpy's own OpenBLAS when numpy ships one (ILP64),
+else scipy's cython_blas function pointers (32-bit integers); `blas_int_bits()` says which.
 """
 
 from __future__ import annotations
@@ -110,8 +114,9 @@ class JitModule:
             for worker, part in zip(workers, remote):
                 worker.submit(part)
             _initialize()
-            mod = _optimized(texts[0], target_machine(), optimize)
-            self.engine = llvm.create_mcjit_compiler(mod, target_machine())
+            tm = target_machine()  # the engine takes ownership of it
+            mod = _optimized(texts[0], tm, optimize)
+            self.engine = llvm.create_mcjit_compiler(mod, tm)
             self.engine.finalize_object()  # this part's machine code, while the workers make theirs
             irs = [str(mod)]
             for i, part in enumerate(texts[1:]):
@@ -128,4 +133,3 @@ class JitModule:
 
     def address(self, name: str) -> int:
         return self.engine.get_function_address(name)
-

@@ -667,11 +667,12 @@ def render_modules(kernels: list[Kernel], slots: dict[str, int], parts: int,
     groups: dict[int, list[int]] = {}
     for i, structure in enumerate(structures):
         groups.setdefault(structure, []).append(i)
+    code_size = {structure: kernels[structure].code_size for structure in groups}
     sizes = [0] * max(1, parts)
     members: list[list[int]] = [[] for _ in sizes]
-    for structure in sorted(groups, key=lambda s: -kernels[s].code_size):
+    for structure in sorted(groups, key=lambda s: -code_size[s]):
         smallest = sizes.index(min(sizes))
-        sizes[smallest] += kernels[structure].code_size
+        sizes[smallest] += code_size[structure]
         members[smallest].extend(groups[structure])
     return [render_module([kernels[i] for i in sorted(part)], slots, f"graphc.part{n}", blas_int_bits,
                           [structures[i] for i in sorted(part)])
