@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from graphc.scalar import Scalar, node_size, postorder
+from graphc.scalar import VECTOR_MATH_SIZE, Scalar, node_size, postorder
 
 
 @dataclass(frozen=True)
@@ -180,17 +180,20 @@ class Kernel:
             total += int(np.prod(mm.batch, dtype=np.int64)) * mm.m * mm.n * mm.k
         return total
 
-    @property
-    def code_size(self) -> int:
-        """About how many instructions the kernel's body is (what compiling it costs), counting each
-        buffer access and each node of its expressions once, a vectorized math function as dozens."""
-        seen: set = set()
-        size = len(self.params)
-        for expr in [st.expr for p in self.phases for st in p.stores] + [r.expr for r in self.reductions()] \
-                + [st.expr for st in self.final_stores]:
-            nodes = postorder(expr, seen)
-            seen.update(id(e) for e in nodes)
-            size += sum(node_size(e) for e in nodes if e.op != "const")  # an arg is a load
+    def code_size(self, math_size: int = VECTOR_MATH_SIZE) -> int:
+        """About how many instructions the kernel's body is (what compiling it costs): each loop body
+        (a phase, then the final stores) evaluates what it needs afresh, each node once, a buffer
+        access as its address arithmetic and the access, a math function as `math_size` (dozens
+        where its body is inlined, one for a call); a parameter and a store cost a few more."""
+        size = 4 * len(self.params)
+        bodies = [[st.expr for st in p.stores] + [r.expr for r in p.reductions] for p in self.phases]
+        for exprs in [*bodies, [st.expr for st in self.final_stores]]:
+            seen: set = set()
+            for expr in exprs:
+                nodes = postorder(expr, seen)
+                seen.update(id(e) for e in nodes)
+                size += sum(4 if e.op == "arg" else node_size(e, math_size) for e in nodes if e.op != "const")
+            size += 4 * len(exprs)
         return size
 
     def describe(self) -> dict:

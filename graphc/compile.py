@@ -125,7 +125,8 @@ def clear_jit_cache() -> None:
 def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
     from codegen.kernel_ir import structure_ids
-    from codegen.llvm.renderer import render_modules
+    from codegen.llvm.renderer import code_size, render_modules
+    from runtime.llvm_compile import vector_bits
     from runtime.llvm_jit import JitModule, blas_int_bits
     from runtime.llvm_workers import compile_parts
     from runtime.plan import LlvmExecutable
@@ -133,9 +134,10 @@ def build_llvm(program: Program, options: dict):
     program, plan = plan_kernels(program, options, accumulate=True)
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
     structures = structure_ids(plan.kernels)
-    size = sum(plan.kernels[i].code_size for i in set(structures))
+    widths = vector_bits()
+    size = sum(code_size(plan.kernels[i], widths) for i in set(structures))
     modules = render_modules(plan.kernels, slots, compile_parts(size), blas_int_bits=blas_int_bits(),
-                             structures=structures)
+                             structures=structures, vector_bits=widths)
     texts = tuple(str(m.module) for m in modules)
     # executables with the same structure and shapes render the same text: compile it once
     jit = _JIT_CACHE.get(texts)

@@ -121,9 +121,10 @@ def postorder(expr: Scalar, known=()) -> list[Scalar]:
     return order
 
 
-def node_size(e: Scalar) -> int:
-    """About how many instructions one node becomes (a vectorized math function: dozens)."""
-    return VECTOR_MATH_SIZE if e.op in VECTOR_MATH else 1
+def node_size(e: Scalar, math_size: int = VECTOR_MATH_SIZE) -> int:
+    """About how many instructions one node becomes (a vectorized math function: dozens inlined,
+    `math_size`)."""
+    return math_size if e.op in VECTOR_MATH else 1
 
 
 def body_size(expr: Scalar) -> int:

@@ -35,6 +35,16 @@ def native_target() -> tuple[str, str]:
     return llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
 
 
+def vector_bits() -> tuple[int, ...]:
+    """The vector register widths (bits) the loop vectorizer may choose on this host."""
+    features = set(native_target()[1].split(","))
+    if "+avx512f" in features:
+        return 256, 512  # LLVM often prefers 256-bit vectors even here
+    if "+avx" in features:
+        return (256,)
+    return (128,)
+
+
 def target_machine():
     """A fresh target machine for the host: an execution engine takes ownership of the one it is given."""
     cpu, features = native_target()

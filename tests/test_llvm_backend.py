@@ -239,11 +239,26 @@ def test_only_long_loops_evaluating_vector_math_ask_for_interleaving():
     # interleaving hides the latency of exp's long dependent chain, in loops that run long enough
     # to reach the interleaved body; a row of 10 never does, and LLVM would compile it for nothing
     x = gc.placeholder((None,), gc.float32)
-    long_loop = agree([x], gc.exp(x) * 2, [data(4097)])
+    long_loop = agree([x], gc.exp(x) * 2, [data(40001)])
     assert "llvm.loop.interleave.count" in long_loop.llvm_ir(optimized=False)
     rows = gc.placeholder((None, 10), gc.float32)
     short_loops = agree([rows], gc.softmax(rows), [data((7, 10))])
     assert "llvm.loop.interleave.count" not in short_loops.llvm_ir(optimized=False)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_kernels_call_their_math_out_of_line_and_still_vectorized(dtype):
+    # under INLINE_MATH_MIN_ELEMENTS the math functions are one copy per module, which the loop
+    # vectorizer calls in vector form: far less code to compile, the same values
+    x = gc.placeholder((None, 16), dtype)
+    out = gc.tanh(x) * gc.sin(x) + gc.mean(gc.sigmoid(x) * gc.cos(x), axis=1, keepdims=True)
+    f = agree([x], [out, *gc.grad(gc.sum(out), [x])], [data((64, 16), dtype)])
+    optimized = f.llvm_ir()
+    assert "alwaysinline" not in f.llvm_ir(optimized=False)
+    vector_calls = [line for line in optimized.splitlines() if "call <" in line and ".call(" in line]
+    assert vector_calls, "the math calls were not vectorized"
+    big = agree([x], gc.tanh(x), [data((1 << 15, 16), dtype)])
+    assert ".call(" not in big.llvm_ir()  # big kernels inline it (speed over compile time)
 
 
 def test_softmax_is_one_kernel():

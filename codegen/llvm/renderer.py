@@ -27,7 +27,7 @@ import numpy as np
 from llvmlite import ir
 
 from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store, structure_ids
-from codegen.llvm.vecmath import emit_math
+from codegen.llvm.vecmath import emit_math, keep_variants
 from graphc.scalar import VECTOR_MATH, Scalar, postorder
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
@@ -51,6 +51,11 @@ MATH_INTERLEAVE = 4
 # never reaches the interleaved body, which LLVM would still build, optimize and emit (in a
 # fused kernel with many short reductions, most of its compile time).
 MATH_INTERLEAVE_MIN_TRIP = 8 * MATH_INTERLEAVE * 2
+# A kernel over fewer elements than this calls its math functions out of line (one vectorized
+# copy of each per module) rather than inlining dozens of instructions at every use: it runs in
+# microseconds, and the inlined copies were most of what LLVM had to compile (a 1000-op random
+# graph's kernels over 64x16 elements: 2.5 s of LLVM with inlined math, 1.4 s without).
+INLINE_MATH_MIN_ELEMENTS = 1 << 15
 COLUMN_TILE = 64  # accumulators per tile when reducing over a strided axis
 LANE_LOOP_HINTS = (("llvm.loop.vectorize.width", SUM_LANES), ("llvm.loop.unroll.disable", 1))
 CHUNK_DIM, LANE_DIM = 4000, 5000  # loop ids of a laned reduce dim's chunks and lanes (dim ids are smaller)
@@ -143,7 +148,7 @@ class _Expr:
             return b.fptosi(self.r.intrinsic("llvm.pow", F64, xd), args[0].type)
         if op in VECTOR_MATH:
             self.r.math_calls += 1
-            return emit_math(b, op, args[0])
+            return emit_math(b, op, args[0], self.r.inline_math, self.r.math_lanes(args[0].type))
         if op in ("lt", "le", "gt", "ge", "eq", "ne"):
             sym = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}[op]
             if f:
@@ -181,11 +186,25 @@ def cast(b: ir.IRBuilder, v: ir.Value, src: np.dtype, dst: np.dtype) -> ir.Value
     return b.sext(v, to) if dst.itemsize > src.itemsize else b.trunc(v, to)
 
 
+def inlines_math(kernel: Kernel, vector_bits: tuple[int, ...] | None) -> bool:
+    """Whether `kernel`'s math functions are inlined (INLINE_MATH_MIN_ELEMENTS); without the host's
+    `vector_bits` they must be (an out-of-line call would not vectorize)."""
+    return vector_bits is None or math.prod(d.size for d in kernel.dims) >= INLINE_MATH_MIN_ELEMENTS
+
+
+def code_size(kernel: Kernel, vector_bits: tuple[int, ...] | None = None) -> int:
+    """About how many instructions LLVM compiles for `kernel` (a math call counts one)."""
+    return kernel.code_size() if inlines_math(kernel, vector_bits) else kernel.code_size(math_size=1)
+
+
 class KernelRenderer:
     """Emits one kernel's body function into a module."""
 
-    def __init__(self, module: ir.Module, kernel: Kernel, blas_int_bits: int = 32):
+    def __init__(self, module: ir.Module, kernel: Kernel, blas_int_bits: int = 32,
+                 vector_bits: tuple[int, ...] | None = None):
         self.blas_int_bits = blas_int_bits
+        self.vector_bits = vector_bits
+        self.inline_math = inlines_math(kernel, vector_bits)
         self.module = module
         self.kernel = kernel
         self.params = {p.name: i for i, p in enumerate(kernel.params)}
@@ -209,6 +228,12 @@ class KernelRenderer:
         self.loops = 0        # loops emitted so far (an inner loop shows as a change)
 
     # ---- helpers ------------------------------------------------------------------------------
+
+    def math_lanes(self, ty: ir.Type) -> tuple[int, ...]:
+        """The vector widths an out-of-line math function on `ty` is called at: the host's
+        registers, and the fixed lanes of a sum (LANE_LOOP_HINTS)."""
+        bits = 64 if ty == F64 else 32
+        return (*(width // bits for width in self.vector_bits or ()), SUM_LANES)
 
     def intrinsic(self, name: str, ty: ir.Type, args) -> ir.Value:
         fname = f"{name}.{'f32' if ty == F32 else 'f64'}"
@@ -275,7 +300,7 @@ class KernelRenderer:
         i.add_incoming(b.add(i, ir.Constant(I64, 1), flags=("nsw", "nuw")), b.block)
         backedge = b.branch(head)
         runs_long = most is None or most >= MATH_INTERLEAVE_MIN_TRIP
-        if self.loops == loops and self.math_calls > math_calls and runs_long:
+        if self.loops == loops and self.math_calls > math_calls and runs_long and self.inline_math:
             hints = (*hints, ("llvm.loop.interleave.count", MATH_INTERLEAVE))
         if hints:
             backedge.set_metadata("llvm.loop", self.loop_id(*hints))
@@ -656,7 +681,8 @@ def render_entry(module: ir.Module, name: str, body: ir.Function, n_params: int)
 
 
 def render_modules(kernels: list[Kernel], slots: dict[str, int], parts: int,
-                   blas_int_bits: int = 32, structures: list[int] | None = None) -> list[RenderedModule]:
+                   blas_int_bits: int = 32, structures: list[int] | None = None,
+                   vector_bits: tuple[int, ...] | None = None) -> list[RenderedModule]:
     """The kernels split into at most `parts` modules of about equal code size, to compile side by side.
 
     Kernels with the same structure stay in one module (they share a body); the biggest
@@ -667,24 +693,27 @@ def render_modules(kernels: list[Kernel], slots: dict[str, int], parts: int,
     groups: dict[int, list[int]] = {}
     for i, structure in enumerate(structures):
         groups.setdefault(structure, []).append(i)
-    code_size = {structure: kernels[structure].code_size for structure in groups}
+    size = {structure: code_size(kernels[structure], vector_bits) for structure in groups}
     sizes = [0] * max(1, parts)
     members: list[list[int]] = [[] for _ in sizes]
-    for structure in sorted(groups, key=lambda s: -code_size[s]):
+    for structure in sorted(groups, key=lambda s: -size[s]):
         smallest = sizes.index(min(sizes))
-        sizes[smallest] += code_size[structure]
+        sizes[smallest] += size[structure]
         members[smallest].extend(groups[structure])
     return [render_module([kernels[i] for i in sorted(part)], slots, f"graphc.part{n}", blas_int_bits,
-                          [structures[i] for i in sorted(part)])
+                          [structures[i] for i in sorted(part)], vector_bits)
             for n, part in enumerate(members) if part]
 
 
 def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "graphc",
-                  blas_int_bits: int = 32, structures: list[int] | None = None) -> RenderedModule:
+                  blas_int_bits: int = 32, structures: list[int] | None = None,
+                  vector_bits: tuple[int, ...] | None = None) -> RenderedModule:
     """All kernels in one module, one body and entry per distinct kernel structure.
 
     `slots[buffer]` is the buffer's index in the runtime's pointer table; `blas_int_bits` is
-    the integer width of the gemm the JIT links (32 or 64); `structures` as for `render_modules`.
+    the integer width of the gemm the JIT links (32 or 64); `structures` as for `render_modules`;
+    `vector_bits` the host's vector register widths: given, small kernels call their math
+    functions out of line (INLINE_MATH_MIN_ELEMENTS), vectorized at those widths.
     """
     module = ir.Module(name=name)
     structures = structure_ids(kernels) if structures is None else structures
@@ -692,7 +721,8 @@ def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "gra
     entries: dict[str, Entry] = {}
     for k, structure in zip(kernels, structures, strict=True):
         if structure not in entry_of:
-            body = KernelRenderer(module, k, blas_int_bits).render()
+            body = KernelRenderer(module, k, blas_int_bits, vector_bits).render()
             entry_of[structure] = render_entry(module, k.name, body, len(k.params)).name
         entries[k.name] = Entry(entry_of[structure], tuple(slots[p.name] for p in k.params))
+    keep_variants(module)
     return RenderedModule(module, entries)

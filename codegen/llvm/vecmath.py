@@ -106,8 +106,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from llvmlite import ir
+from llvmlite.ir.values import FunctionAttributes
 
-__all__ = ["MATH_FUNCTIONS", "emit_math"]
+__all__ = ["MATH_FUNCTIONS", "emit_math", "keep_variants"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -647,30 +648,91 @@ def _check_type(ty: ir.Type) -> None:
         raise TypeError(f"vecmath: expected float, double or a vector of them, got {ty}")
 
 
-def _helper(module: ir.Module, name: str, ty: ir.Type) -> ir.Function:
-    """The module's internal alwaysinline definition of `name` for `ty`, created on first use."""
-    fname = f"graphc.vecmath.{name}.{_type_suffix(ty)}"
-    fn = module.globals.get(fname)
-    if fn is not None:
-        return fn
+def _define(module: ir.Module, fname: str, name: str, ty: ir.Type, inline: bool) -> ir.Function:
     fn = ir.Function(module, ir.FunctionType(ty, [ty]), fname)
     fn.linkage = "internal"
-    fn.attributes.add("alwaysinline")
+    if inline:
+        fn.attributes.add("alwaysinline")
+    else:
+        fn.attributes = _CallableAttributes()
+        fn.attributes.add("noinline")
+        fn.attributes.add("readnone")  # no memory access: a loop calling it can still vectorize
     fn.attributes.add("nounwind")
     builder = ir.IRBuilder(fn.append_basic_block("entry"))
     builder.ret(_KERNELS[name](_Emitter(builder, ty), fn.args[0]))
     return fn
 
 
-def emit_math(builder: ir.IRBuilder, name: str, x: ir.Value) -> ir.Value:
+def _helper(module: ir.Module, name: str, ty: ir.Type) -> ir.Function:
+    """The module's internal alwaysinline definition of `name` for `ty`, created on first use."""
+    fname = f"graphc.vecmath.{name}.{_type_suffix(ty)}"
+    return module.globals.get(fname) or _define(module, fname, name, ty, inline=True)
+
+
+class _CallableAttributes(FunctionAttributes):
+    """Function attributes that also take LLVM string attributes (`"key"="value"`)."""
+
+    def add(self, name):
+        if name.startswith('"'):
+            return set.add(self, name)
+        return super().add(name)
+
+
+def _callable(module: ir.Module, name: str, ty: ir.Type, lanes: tuple[int, ...]) -> ir.Function:
+    """The module's out-of-line definition of `name` for `ty`, with a vector variant for each width
+    in `lanes` (scalar `ty` only), created on first use.
+
+    The variants are announced by the `vector-function-abi-variant` attribute, so the loop
+    vectorizer replaces a scalar call by a call of the variant of its width; `keep_variants`
+    keeps them alive until it has run (nothing calls them before).
+    """
+    fname = f"graphc.vecmath.{name}.{_type_suffix(ty)}.call"
+    fn = module.globals.get(fname)
+    if fn is not None:
+        return fn
+    fn = _define(module, fname, name, ty, inline=False)
+    if not isinstance(ty, ir.VectorType) and lanes:
+        mangled = []
+        for n in sorted(set(lanes)):
+            vector = ir.VectorType(ty, n)
+            variant = _callable(module, name, vector, ())
+            mangled.append(f"_ZGV_LLVM_N{n}v_{fname}({variant.name})")
+        fn.attributes.add(f'"vector-function-abi-variant"="{",".join(mangled)}"')
+    return fn
+
+
+def keep_variants(module: ir.Module) -> None:
+    """List the module's out-of-line vector functions in `llvm.compiler.used`: until the loop vectorizer
+    calls them, nothing does, and the optimizer would delete them first.  Call once, after the last
+    `emit_math` into the module."""
+    variants = [f for f in module.functions
+                if f.name.startswith("graphc.vecmath.") and f.name.endswith(".call")
+                and isinstance(f.ftype.return_type, ir.VectorType)]
+    if not variants:
+        return
+    ptr = ir.PointerType()
+    used = ir.GlobalVariable(module, ir.ArrayType(ptr, len(variants)), "llvm.compiler.used")
+    used.linkage = "appending"
+    used.section = "llvm.metadata"
+    used.initializer = ir.Constant(ir.ArrayType(ptr, len(variants)),
+                                   [ir.FormattedConstant(ptr, f.get_reference()) for f in variants])
+
+
+def emit_math(builder: ir.IRBuilder, name: str, x: ir.Value, inline: bool = True,
+              lanes: tuple[int, ...] = ()) -> ir.Value:
     """Emit ``name(x)`` at the builder's position; x is float/double or a vector of them.
 
-    The result has x's type.  Raises KeyError for an unknown name, TypeError for other types.
+    The result has x's type.  With `inline`, the function's body is inlined at every call: the
+    fastest code, and the most for LLVM to compile (dozens of instructions each).  Otherwise it
+    is one out-of-line function per module, which the loop vectorizer calls in its vector form
+    of `lanes` elements (for scalar x); the module then needs `keep_variants`.
+    Raises KeyError for an unknown name, TypeError for other types.
     """
     if name not in _KERNELS:
         raise KeyError(f"vecmath: unknown function {name!r}; known: {sorted(_KERNELS)}")
     _check_type(x.type)
-    return builder.call(_helper(builder.module, name, x.type), [x])
+    fn = _helper(builder.module, name, x.type) if inline else _callable(builder.module, name, x.type, lanes)
+    return builder.call(fn, [x])
 
 
 def _emitter_for(name: str) -> Callable[[ir.IRBuilder, ir.Value], ir.Value]:
