@@ -236,10 +236,16 @@ def structure_key(kernel: Kernel) -> tuple:
 
 
 def structure_ids(kernels: list[Kernel]) -> list[int]:
-    """For each kernel, an id shared by exactly the kernels with its `structure_key` (the first one's index).
+    """For each kernel, an id shared by exactly the kernels with its `structure_key` (the first one's index)."""
+    return distinct_structures(kernels)[0]
+
+
+def distinct_structures(kernels: list[Kernel]) -> tuple[list[int], list[tuple]]:
+    """(`structure_ids`, the distinct `structure_key`s in order of first use).
 
     Computed once per build: comparing two equal keys walks their whole expressions, and a deep
     network's thousands of kernels share a handful of structures.
     """
     first: dict[tuple, int] = {}
-    return [first.setdefault(structure_key(k), i) for i, k in enumerate(kernels)]
+    ids = [first.setdefault(structure_key(k), i) for i, k in enumerate(kernels)]
+    return ids, list(first)

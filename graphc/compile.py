@@ -11,6 +11,7 @@ reuses `plan_kernels` and renders the same kernels its own way.
 from __future__ import annotations
 
 import collections
+import functools
 
 import numpy as np
 
@@ -124,29 +125,34 @@ def clear_jit_cache() -> None:
 
 def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
-    from codegen.kernel_ir import structure_ids
-    from codegen.llvm.renderer import code_size, render_modules
+    from codegen.kernel_ir import distinct_structures
+    from codegen.llvm.renderer import code_size, entries, render_module, split_parts
     from runtime.llvm_compile import vector_bits
     from runtime.llvm_jit import JitModule, blas_int_bits
     from runtime.llvm_workers import compile_parts
     from runtime.plan import LlvmExecutable
 
     program, plan = plan_kernels(program, options, accumulate=True)
+    kernels = plan.kernels
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
-    structures = structure_ids(plan.kernels)
-    widths = vector_bits()
-    size = sum(code_size(plan.kernels[i], widths) for i in set(structures))
-    modules = render_modules(plan.kernels, slots, compile_parts(size), blas_int_bits=blas_int_bits(),
-                             structures=structures, vector_bits=widths)
-    texts = tuple(str(m.module) for m in modules)
-    # executables with the same structure and shapes render the same text: compile it once
-    jit = _JIT_CACHE.get(texts)
+    structures, keys = distinct_structures(kernels)
+    widths, int_bits = vector_bits(), blas_int_bits()
+    sizes = {s: code_size(kernels[s], widths) for s in set(structures)}
+    parts = split_parts(kernels, compile_parts(sum(sizes.values())), structures, sizes)
+    # what the module's text is made of: executables with the same kernels compile it once
+    key = (tuple(keys), tuple(structures), tuple(k.name for k in kernels), tuple(map(tuple, parts)),
+           widths, int_bits)
+    jit = _JIT_CACHE.get(key)
     if jit is None:
-        jit = JitModule(texts)
-        _JIT_CACHE[texts] = jit
+        def render(n: int) -> str:
+            part = parts[n]
+            return str(render_module([kernels[i] for i in part], slots, f"graphc.part{n}", int_bits,
+                                     [structures[i] for i in part], widths).module)
+
+        jit = JitModule([functools.partial(render, n) for n in range(len(parts))])
+        _JIT_CACHE[key] = jit
         if len(_JIT_CACHE) > JIT_CACHE_SIZE:
             _JIT_CACHE.popitem(last=False)
     else:
-        _JIT_CACHE.move_to_end(texts)
-    entries = {name: entry for m in modules for name, entry in m.entries.items()}
-    return LlvmExecutable(program, plan, jit, "\n".join(texts), entries, slots)
+        _JIT_CACHE.move_to_end(key)
+    return LlvmExecutable(program, plan, jit, jit.text, entries(kernels, slots, structures), slots)

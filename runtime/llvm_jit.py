@@ -2,10 +2,11 @@
 
     jit = JitModule(module_text)          # parse, verify, optimize (-O3, vectorizers on), JIT
     jit = JitModule([text_0, text_1])     # parts compiled at once: text_1 in a worker process
+    jit = JitModule([render_0, render_1]) # the same, rendered when needed (render_1 first)
     address = jit.address("k0_loop")     # a callable's address, for ctypes
     jit.optimized_ir                      # the IR after optimization (what runs)
 
-A big program's kernels can be rendered as several modules (codegen.llvm.renderer.render_modules)
+A big program's kernels can be rendered as several modules (codegen.llvm.renderer.split_parts)
 and compiled side by side: llvmlite holds one lock around every LLVM call, so threads cannot
 help, but other processes can.  The first part is compiled here while up to `COMPILE_WORKERS`
 worker processes (runtime.llvm_compile, started on first need and kept) optimize the others
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import llvmlite.binding as llvm
 
@@ -105,31 +106,50 @@ def host_description() -> str:
 
 class JitModule:
     """One optimized, JIT-compiled module (of one or more parts); keeps the engine alive as long as
-    its functions are used."""
+    its functions are used.
 
-    def __init__(self, text: str | Sequence[str], optimize: bool = True):
-        texts = [text] if isinstance(text, str) else list(text)
-        remote = texts[1:] if optimize else []
+    A part is its text, or a function that renders it: the parts for workers are rendered
+    first and sent off, so they compile while this process renders the first part.
+    """
+
+    def __init__(self, parts: str | Sequence[str | Callable[[], str]], optimize: bool = True):
+        parts = [parts] if isinstance(parts, str) else list(parts)
+        self.texts: list[str] = [""] * len(parts)  # what was compiled, part by part
+
+        def text(i: int) -> str:
+            self.texts[i] = parts[i]() if callable(parts[i]) else parts[i]
+            return self.texts[i]
+
+        remote = range(1, len(parts)) if optimize else range(0)
         with BorrowedWorkers(len(remote)) as workers:
-            for worker, part in zip(workers, remote):
-                worker.submit(part)
+            for worker, i in zip(workers, remote):
+                worker.submit(text(i))
             _initialize()
             tm = target_machine()  # the engine takes ownership of it
-            mod = _optimized(texts[0], tm, optimize)
+            mod = _optimized(text(0), tm, optimize)
             self.engine = llvm.create_mcjit_compiler(mod, tm)
             self.engine.finalize_object()  # this part's machine code, while the workers make theirs
-            irs = [str(mod)]
-            for i, part in enumerate(texts[1:]):
-                compiled = workers[i].result() if i < len(workers) else None
+            self._optimized: list = [mod]  # modules (printed on demand) or the workers' optimized IR
+            for i in range(1, len(parts)):
+                compiled = workers[i - 1].result() if i - 1 < len(workers) else None
                 if compiled is None:  # no worker, or it died: compile the part here
-                    part_mod = _optimized(part, target_machine(), optimize)
+                    part_mod = _optimized(self.texts[i] or text(i), target_machine(), optimize)
                     self.engine.add_module(part_mod)
-                    irs.append(str(part_mod))
+                    self._optimized.append(part_mod)
                 else:
                     self.engine.add_object_file(llvm.ObjectFileRef.from_data(compiled[0]))
-                    irs.append(compiled[1])
+                    self._optimized.append(compiled[1])
         self.engine.finalize_object()
-        self.optimized_ir = "\n".join(irs)
+
+    @property
+    def text(self) -> str:
+        """The IR as generated (every part)."""
+        return "\n".join(self.texts)
+
+    @property
+    def optimized_ir(self) -> str:
+        """The IR after optimization (every part): what runs."""
+        return "\n".join(str(part) for part in self._optimized)
 
     def address(self, name: str) -> int:
         return self.engine.get_function_address(name)

@@ -86,6 +86,26 @@ def constant(value, dtype) -> ir.Constant:
     return ir.Constant(ty, int(value))
 
 
+def index_mul(b: ir.IRBuilder, x: ir.Value, c: int) -> ir.Value:
+    """`x * c` for i64 index arithmetic, folded here when it is a constant or `x` itself: a big
+    kernel has thousands of such terms, which LLVM would otherwise parse and fold one by one."""
+    if isinstance(x, ir.Constant):
+        return ir.Constant(I64, x.constant * c)
+    return x if c == 1 else ir.Constant(I64, 0) if c == 0 else b.mul(x, ir.Constant(I64, c))
+
+
+def index_add(b: ir.IRBuilder, x: ir.Value, y: ir.Value) -> ir.Value:
+    """`x + y` for i64 index arithmetic, folded as `index_mul`."""
+    x_const, y_const = isinstance(x, ir.Constant), isinstance(y, ir.Constant)
+    if x_const and y_const:
+        return ir.Constant(I64, x.constant + y.constant)
+    if x_const and x.constant == 0:
+        return y
+    if y_const and y.constant == 0:
+        return x
+    return b.add(x, y)
+
+
 class _Expr:
     """Renders scalar expressions at the builder's position, memoised within one loop body."""
 
@@ -252,7 +272,7 @@ class KernelRenderer:
             idx = ir.Constant(I64, access.offset)
             for d, s in enumerate(access.strides):
                 if s:
-                    idx = b.add(idx, b.mul(self.index[d], ir.Constant(I64, s)))
+                    idx = index_add(b, idx, index_mul(b, self.index[d], s))
             offsets[key] = idx
         base = self.fn.args[self.params[access.buffer]]
         return b.gep(base, [idx], source_etype=llvm_type(self.dtypes[access.buffer], memory=True), inbounds=True)
@@ -382,7 +402,7 @@ class KernelRenderer:
         index = ir.Constant(I64, 0) if column is None else column
         if _lanes(r) > 1:
             lane = ir.Constant(I64, lane) if isinstance(lane, int) else lane
-            index = self.builder.add(self.builder.mul(lane, ir.Constant(I64, stride)), index)
+            index = index_add(self.builder, index_mul(self.builder, lane, stride), index)
         return self.builder.gep(storage, [index], source_etype=llvm_type(r.dtype))
 
     def total(self, r, slot_of) -> ir.Value:
@@ -408,10 +428,10 @@ class KernelRenderer:
         chunk_dim, lane_dim = CHUNK_DIM + d, LANE_DIM + d
 
         def lanes_of_a_chunk():
-            start = b.mul(self.index[chunk_dim], ir.Constant(I64, SUM_LANES))
+            start = index_mul(b, self.index[chunk_dim], SUM_LANES)
 
             def lane():
-                self.index[d] = b.add(start, self.index[lane_dim])
+                self.index[d] = index_add(b, start, self.index[lane_dim])
                 body(self.index[lane_dim])
 
             # one vector of lanes: unrolled into scalars first, it would be left to the SLP
@@ -462,13 +482,13 @@ class KernelRenderer:
             count = b.sdiv(b.add(b.sub(hi, lo), ir.Constant(I64, tile - 1)), ir.Constant(I64, tile))
 
             def one_tile():
-                p0 = b.add(lo, b.mul(self.index[3000], ir.Constant(I64, tile)))
+                p0 = index_add(b, lo, index_mul(b, self.index[3000], tile))
                 width = b.sub(hi, p0)
                 width = b.select(b.icmp_signed("<", width, ir.Constant(I64, tile)), width, ir.Constant(I64, tile))
 
                 def columns(body):
                     def column():
-                        self.index[q] = b.add(p0, self.index[3001])
+                        self.index[q] = index_add(b, p0, self.index[3001])
                         body(self.index[3001])
                     self.loop(3001, ir.Constant(I64, 0), width, column, most=tile)
 
@@ -540,7 +560,7 @@ class KernelRenderer:
                 idx = ir.Constant(I64, mat.offset)
                 for d, s in enumerate(mat.batch_strides):
                     if s:
-                        idx = b.add(idx, b.mul(self.index[1000 + d], ir.Constant(I64, s)))
+                        idx = index_add(b, idx, index_mul(b, self.index[1000 + d], s))
                 offsets[name] = b.gep(self.fn.args[self.params[mat.buffer]], [idx],
                                       source_etype=llvm_type(mm.dtype, memory=True))
             if float_blas:
@@ -593,7 +613,7 @@ class KernelRenderer:
         f = np.dtype(mm.dtype).kind == "f"
 
         def elem(ptr, mat: Matrix, i, j):
-            idx = b.add(b.mul(i, ir.Constant(I64, mat.row_stride)), b.mul(j, ir.Constant(I64, mat.col_stride)))
+            idx = index_add(b, index_mul(b, i, mat.row_stride), index_mul(b, j, mat.col_stride))
             return b.gep(ptr, [idx], source_etype=ty)
 
         def inner():
@@ -669,6 +689,10 @@ def render_entry(module: ir.Module, name: str, body: ir.Function, n_params: int)
     is per function.
     """
     fn = ir.Function(module, ir.FunctionType(VOID, [PTR, PTR, I64, I64]), name)
+    # Nothing in an entry is worth optimizing, and optimizing it was a fifth of a big build's
+    # LLVM time: GVN compares every pair of its loads (a kernel has up to a few hundred buffers).
+    fn.attributes.add("noinline")
+    fn.attributes.add("optnone")
     b = ir.IRBuilder(fn.append_basic_block("entry"))
     table, slots, start, end = fn.args
     ptrs = []
@@ -680,29 +704,31 @@ def render_entry(module: ir.Module, name: str, body: ir.Function, n_params: int)
     return fn
 
 
-def render_modules(kernels: list[Kernel], slots: dict[str, int], parts: int,
-                   blas_int_bits: int = 32, structures: list[int] | None = None,
-                   vector_bits: tuple[int, ...] | None = None) -> list[RenderedModule]:
-    """The kernels split into at most `parts` modules of about equal code size, to compile side by side.
+def split_parts(kernels: list[Kernel], parts: int, structures: list[int],
+                sizes: dict[int, int]) -> list[list[int]]:
+    """The kernels' indices in at most `parts` groups of about equal code size, to compile side by side.
 
-    Kernels with the same structure stay in one module (they share a body); the biggest
-    structures are placed first, each in the smallest part so far.  `structures`: the kernels'
-    `structure_ids`, when the caller has them (comparing structures is not free).
+    Kernels with the same structure (`structures`: their `structure_ids`) stay in one group,
+    as they share a body; the biggest structures (`sizes`: each structure's `code_size`) are
+    placed first, each in the smallest group so far.
     """
-    structures = structure_ids(kernels) if structures is None else structures
     groups: dict[int, list[int]] = {}
     for i, structure in enumerate(structures):
         groups.setdefault(structure, []).append(i)
-    size = {structure: code_size(kernels[structure], vector_bits) for structure in groups}
-    sizes = [0] * max(1, parts)
-    members: list[list[int]] = [[] for _ in sizes]
-    for structure in sorted(groups, key=lambda s: -size[s]):
-        smallest = sizes.index(min(sizes))
-        sizes[smallest] += size[structure]
+    totals = [0] * max(1, parts)
+    members: list[list[int]] = [[] for _ in totals]
+    for structure in sorted(groups, key=lambda s: -sizes[s]):
+        smallest = totals.index(min(totals))
+        totals[smallest] += sizes[structure]
         members[smallest].extend(groups[structure])
-    return [render_module([kernels[i] for i in sorted(part)], slots, f"graphc.part{n}", blas_int_bits,
-                          [structures[i] for i in sorted(part)], vector_bits)
-            for n, part in enumerate(members) if part]
+    return [sorted(part) for part in members if part]
+
+
+def entries(kernels: list[Kernel], slots: dict[str, int], structures: list[int]) -> dict[str, Entry]:
+    """How the runtime calls each kernel (what `render_module` returns), without rendering: the
+    entry of a structure is named after its first kernel."""
+    return {k.name: Entry(kernels[s].name, tuple(slots[p.name] for p in k.params))
+            for k, s in zip(kernels, structures, strict=True)}
 
 
 def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "graphc",
@@ -711,18 +737,19 @@ def render_module(kernels: list[Kernel], slots: dict[str, int], name: str = "gra
     """All kernels in one module, one body and entry per distinct kernel structure.
 
     `slots[buffer]` is the buffer's index in the runtime's pointer table; `blas_int_bits` is
-    the integer width of the gemm the JIT links (32 or 64); `structures` as for `render_modules`;
-    `vector_bits` the host's vector register widths: given, small kernels call their math
-    functions out of line (INLINE_MATH_MIN_ELEMENTS), vectorized at those widths.
+    the integer width of the gemm the JIT links (32 or 64); `structures` the kernels'
+    `structure_ids`, when the caller has them; `vector_bits` the host's vector register widths:
+    given, small kernels call their math functions out of line (INLINE_MATH_MIN_ELEMENTS),
+    vectorized at those widths.
     """
     module = ir.Module(name=name)
     structures = structure_ids(kernels) if structures is None else structures
     entry_of: dict[int, str] = {}
-    entries: dict[str, Entry] = {}
+    calls: dict[str, Entry] = {}
     for k, structure in zip(kernels, structures, strict=True):
         if structure not in entry_of:
             body = KernelRenderer(module, k, blas_int_bits, vector_bits).render()
             entry_of[structure] = render_entry(module, k.name, body, len(k.params)).name
-        entries[k.name] = Entry(entry_of[structure], tuple(slots[p.name] for p in k.params))
+        calls[k.name] = Entry(entry_of[structure], tuple(slots[p.name] for p in k.params))
     keep_variants(module)
-    return RenderedModule(module, entries)
+    return RenderedModule(module, calls)
