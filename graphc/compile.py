@@ -115,6 +115,8 @@ def _label(node, key):
 
 
 _JIT_CACHE: collections.OrderedDict = collections.OrderedDict()
+# Rendering a module's text takes about this fraction of the time LLVM then takes to compile it.
+RENDER_COST = 0.17
 JIT_CACHE_SIZE = 64
 
 
@@ -126,7 +128,7 @@ def clear_jit_cache() -> None:
 def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
     from codegen.kernel_ir import distinct_structures
-    from codegen.llvm.renderer import code_size, entries, render_module, split_parts
+    from codegen.llvm.renderer import code_size, entries, module_text, render_module, split_parts
     from runtime.llvm_compile import vector_bits
     from runtime.llvm_jit import JitModule, blas_int_bits
     from runtime.llvm_workers import compile_parts
@@ -138,7 +140,7 @@ def build_llvm(program: Program, options: dict):
     structures, keys = distinct_structures(kernels)
     widths, int_bits = vector_bits(), blas_int_bits()
     sizes = {s: code_size(kernels[s], widths) for s in set(structures)}
-    parts = split_parts(kernels, compile_parts(sum(sizes.values())), structures, sizes)
+    parts = split_parts(kernels, compile_parts(sum(sizes.values())), structures, sizes, head_start=RENDER_COST)
     # what the module's text is made of: executables with the same kernels compile it once
     key = (tuple(keys), tuple(structures), tuple(k.name for k in kernels), tuple(map(tuple, parts)),
            widths, int_bits)
@@ -146,8 +148,8 @@ def build_llvm(program: Program, options: dict):
     if jit is None:
         def render(n: int) -> str:
             part = parts[n]
-            return str(render_module([kernels[i] for i in part], slots, f"graphc.part{n}", int_bits,
-                                     [structures[i] for i in part], widths).module)
+            return module_text(render_module([kernels[i] for i in part], slots, f"graphc.part{n}", int_bits,
+                                             [structures[i] for i in part], widths))
 
         jit = JitModule([functools.partial(render, n) for n in range(len(parts))])
         _JIT_CACHE[key] = jit
