@@ -377,8 +377,7 @@ class KernelRenderer:
             indices = range(first, first + len(phase.reductions))
             for i in indices:
                 r = k.reductions()[i]
-                for lane in range(_lanes(r)):
-                    b.store(constant(_identity(r), r.dtype), self.slot(self.acc_slots[i], r, lane))
+                self.start_lanes(self.acc_slots[i], r)
 
             def body(lane, phase=phase, indices=indices):
                 expr = _Expr(self)
@@ -392,7 +391,7 @@ class KernelRenderer:
             self.reduce_nest(body, laned=any(_lanes(k.reductions()[i]) > 1 for i in indices))
             for i in indices:
                 r = k.reductions()[i]
-                self.acc_values[i] = self.total(r, lambda lane, i=i, r=r: self.slot(self.acc_slots[i], r, lane))
+                self.acc_values[i] = self.total_of_lanes(self.acc_slots[i], r)
             first += len(phase.reductions)
         expr = _Expr(self)
         for st in k.final_stores:
@@ -408,6 +407,30 @@ class KernelRenderer:
             lane = ir.Constant(I64, lane) if isinstance(lane, int) else lane
             index = index_add(self.builder, index_mul(self.builder, lane, stride), index)
         return self.builder.gep(storage, [index], source_etype=llvm_type(r.dtype))
+
+    def start_lanes(self, storage: ir.Value, r) -> None:
+        """Every lane of reduction r set to its identity, with one (vector) store."""
+        b, lanes = self.builder, _lanes(r)
+        value = constant(_identity(r), r.dtype)
+        if lanes > 1:
+            value = ir.Constant(ir.VectorType(value.type, lanes), [value.constant] * lanes)
+            storage = b.bitcast(storage, value.type.as_pointer())
+        b.store(value, storage, align=np.dtype(r.dtype).itemsize)
+
+    def total_of_lanes(self, storage: ir.Value, r) -> ir.Value:
+        """`total` of lanes stored side by side: one vector load, halves added as vectors (the same
+        additions in the same order, in a fifth of the instructions for LLVM to compile)."""
+        b, lanes, ty = self.builder, _lanes(r), llvm_type(r.dtype)
+        if lanes == 1:
+            return b.load(storage, typ=ty)
+        vty = ir.VectorType(ty, lanes)
+        v = b.load(b.bitcast(storage, vty.as_pointer()), typ=vty, align=np.dtype(r.dtype).itemsize)
+        while lanes > 1:
+            half = lanes // 2
+            lo, hi = (b.shuffle_vector(v, v, ir.Constant(ir.VectorType(I32, half), list(range(k, k + half))))
+                      for k in (0, half))
+            v, lanes = b.fadd(lo, hi), half
+        return b.extract_element(v, ir.Constant(I32, 0))
 
     def total(self, r, slot_of) -> ir.Value:
         """Reduction r's value: a float sum's lanes added pairwise (halves, as a vector register folds)."""
