@@ -99,3 +99,32 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("script ran") == 1
     assert "parts: 2" in done.stdout
+
+
+def test_parts_given_as_renderers_are_rendered_workers_first(split_everything):
+    # a worker's part is rendered and sent first, so it compiles while this process renders its own
+    rendered = []
+
+    def part(n):
+        def render():
+            rendered.append(n)
+            return f"define void @f{n}() {{\n  ret void\n}}\n"
+        return render
+
+    jit = llvm_jit.JitModule([part(0), part(1)])
+    assert rendered == [1, 0]
+    assert jit.text == part(0)() + "\n" + part(1)()
+    assert jit.address("f0") and jit.address("f1")
+
+
+def test_the_jit_cache_knows_a_program_by_its_kernels(split_everything, monkeypatch):
+    # the same program built twice compiles once, without rendering its text again
+    import codegen.llvm.renderer as renderer
+
+    run()
+    renders = []
+    original = renderer.render_module
+    monkeypatch.setattr(renderer, "render_module", lambda *a, **k: renders.append(1) or original(*a, **k))
+    f, outputs = run()
+    assert renders == [] and np.isfinite(outputs[0])
+    assert f.llvm_ir(optimized=False).count('ModuleID = "graphc.part') == 2

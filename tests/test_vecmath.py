@@ -22,7 +22,7 @@ import pytest
 import scipy.special
 from llvmlite import ir
 
-from codegen.llvm.vecmath import MATH_FUNCTIONS, emit_math
+from codegen.llvm.vecmath import MATH_FUNCTIONS, emit_math, keep_variants
 
 FUNCS = sorted(MATH_FUNCTIONS)
 DTYPES = (np.float32, np.float64)
@@ -117,9 +117,11 @@ def _ir_type(dtype) -> ir.Type:
     return ir.FloatType() if dtype == np.float32 else ir.DoubleType()
 
 
-def build_map_loop(module: ir.Module, fname: str, name: str, dtype, lanes: int | None = None) -> None:
+def build_map_loop(module: ir.Module, fname: str, name: str, dtype, lanes: int | None = None,
+                   call_lanes: tuple[int, ...] | None = None) -> None:
     """void fname(T* noalias in, T* noalias out, i64 n).  With `lanes`, the body works on
-    <lanes x T> (n must be a multiple of lanes); without, it is a plain scalar loop."""
+    <lanes x T> (n must be a multiple of lanes); without, it is a plain scalar loop.  With
+    `call_lanes`, f is called out of line, with vector variants of those widths."""
     i64 = ir.IntType(64)
     fty = _ir_type(dtype)
     ptr = ir.PointerType(fty)
@@ -141,7 +143,9 @@ def build_map_loop(module: ir.Module, fname: str, name: str, dtype, lanes: int |
         vptr = ir.PointerType(ir.VectorType(fty, lanes))
         src, dst = b.bitcast(src, vptr), b.bitcast(dst, vptr)
     align = np.dtype(dtype).itemsize
-    b.store(emit_math(b, name, b.load(src, align=align)), dst, align=align)
+    x = b.load(src, align=align)
+    fx = emit_math(b, name, x) if call_lanes is None else emit_math(b, name, x, inline=False, lanes=call_lanes)
+    b.store(fx, dst, align=align)
     nxt = b.add(i, i64(1))
     i.add_incoming(nxt, loop)
     b.cbranch(b.icmp_signed("<", nxt, trips), loop, done)
@@ -474,6 +478,30 @@ def test_api_types_and_caching():
     assert len(helpers) == len(FUNCS) * len(types)   # one definition per (name, type)
     assert all(f.linkage == "internal" and "alwaysinline" in f.attributes for f in helpers)
     llvm.parse_assembly(str(module)).verify()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_out_of_line_functions_are_vectorized_and_compute_what_the_inlined_ones_do(dtype):
+    # one copy per module, with a vector variant the loop vectorizer calls (LLVM's vector-function ABI)
+    module = ir.Module(name="out_of_line")
+    for name in FUNCS:
+        build_map_loop(module, f"inline_{name}", name, dtype)
+        build_map_loop(module, f"call_{name}", name, dtype, call_lanes=(LANES[dtype],))
+    keep_variants(module)
+    compiled = compile_for_host(module, host_target_machine())
+    cptr = ctypes.POINTER(ctypes.c_float if dtype == np.float32 else ctypes.c_double)
+    proto = ctypes.CFUNCTYPE(None, cptr, cptr, ctypes.c_int64)
+    x = np.random.default_rng(0).uniform(-20, 20, 1003).astype(dtype)
+    x[:4] = [0.0, np.inf, -np.inf, np.nan]
+    for name in FUNCS:
+        body = compiled.function_ir(f"call_{name}")
+        assert f"call <{LANES[dtype]} x" in body, f"{name}: the out-of-line call was not vectorized"
+        results = []
+        for fname in (f"inline_{name}", f"call_{name}"):
+            out = np.empty_like(x)
+            proto(compiled.address(fname))(x.ctypes.data_as(cptr), out.ctypes.data_as(cptr), x.size)
+            results.append(out)
+        np.testing.assert_array_equal(results[0], results[1])
 
 
 def test_api_errors():
