@@ -126,21 +126,42 @@ def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
     kpos = {d: i for i, d in enumerate(par + red)}
     kb = _KernelBuilder(fusion, [g.dims[d] for d in par + red], ["parallel"] * len(par) + ["reduce"] * len(red))
     members = {m.id for m in g.members}
-    memo: dict[int, S.Scalar] = {}
+    memo: dict[tuple, S.Scalar] = {}          # (node id, phase evaluated in) -> value
+    accumulators: dict[int, S.Scalar] = {}   # reduce node id -> its accumulator's value
     n_phases = g.n_phases if g.reduce else 1
     phase_reductions: list[list] = [[] for _ in range(n_phases)]
     pending: list[tuple[int, int, Reduction]] = []  # (operand index, phase, reduction)
+    stores: dict[int, Store] = {}  # member id -> its store, for the members written to memory
 
-    def value(x: Node, consumer: Node) -> S.Scalar:
+    def store_of(m: Node) -> Store:
+        if m.id not in stores:
+            stores[m.id] = kb.store(m, g.maps[m.id], kpos, expr(m, g.phase.get(m.id)))
+        return stores[m.id]
+
+    def stored_earlier(node: Node, phase) -> bool:
+        """Whether a later phase can read `node` back from memory rather than compute it again: it
+        is stored in an earlier phase, at a different address for every point of the reduce dims
+        (so each reads back what it wrote itself; on a GPU, the thread that wrote it)."""
+        if phase is None or node.id not in fusion.stored or g.phase.get(node.id, phase) >= phase:
+            return False
+        strides = store_of(node).access.strides
+        return all(strides[kpos[d]] != 0 for d in g.reduce if g.dims[d] > 1)
+
+    def value(x: Node, consumer: Node, phase) -> S.Scalar:
         if x.id in members:
-            return expr(x)
+            return expr(x, phase)
         return kb.load(x, _broadcast_map(x, consumer, g.maps[consumer.id]), kpos)
 
-    def expr(node: Node) -> S.Scalar:
-        if node.id in memo:
-            return memo[node.id]
+    def expr(node: Node, phase) -> S.Scalar:
+        """`node`'s value in a loop body of `phase` (None: after the reduce loops, the final stores)."""
+        key = (node.id, phase)
+        if key in memo:
+            return memo[key]
         op = node.op
-        if g.copy_of is node:
+        if stored_earlier(node, phase):
+            kb.param(node, write=False)
+            out = kb.arg(Load(stores[node.id].access, node.dtype))
+        elif g.copy_of is node:
             if g.copy_layout is not None:
                 bname = kb.param(g.copy_layout.base, write=False)
                 access = Access(bname, g.copy_layout.offset, kb.strides(g.copy_layout.strides, g.maps[node.id], kpos))
@@ -148,48 +169,55 @@ def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
             else:
                 out = kb.one_hot(node, g.maps[node.id], kpos)
         elif op.kind == "elementwise":
-            out = op.scalar(node.attrs, node.dtype, *(value(x, node) for x in node.inputs))
+            out = op.scalar(node.attrs, node.dtype, *(value(x, node, phase) for x in node.inputs))
         elif op.name in ("sum", "max", "min", "sum_to_like"):
             x = node.inputs[0]
-            if x.id in members:
-                xval = expr(x)
-            else:
-                xval = kb.load(x, g.input_maps[node.id], kpos)
             if node.id not in g.reductions:
+                xval = expr(x, phase) if x.id in members else kb.load(x, g.input_maps[node.id], kpos)
                 out = S.cast(xval, node.dtype)
             else:
-                combine = op.extra["combine"]
-                axes, _ = reduce_axes(node)
-                if combine != "add" and any(x.shape[a] == 0 for a in axes):
-                    raise ShapeError(f"{op.name}: reduction of an empty axis has no identity (operand {x.shape})")
-                acc_dtype = accumulator_dtype(combine, node.dtype)
-                identity = op.extra["identity"]
-                if acc_dtype.kind in "iu" and combine in _INT_LIMITS:
-                    identity = _INT_LIMITS[combine](acc_dtype)
-                red = Reduction(combine, identity, acc_dtype, node.dtype, S.cast(xval, acc_dtype))
-                phase = g.reductions[node.id]
-                index = kb.operand(("acc", node.id))
-                pending.append((index, phase, red))
-                kb.operands[index] = Accumulator(-1, acc_dtype)
-                kb._operand_index.pop(("acc", node.id))
-                out = S.cast(S.Scalar.arg(index, acc_dtype), node.dtype)
+                out = accumulator(node)
         else:  # a register view: the map already moved the data
-            out = S.cast(expr(node.inputs[0]), node.dtype)
-        memo[node.id] = out
+            out = S.cast(expr(node.inputs[0], phase), node.dtype)
+        memo[key] = out
         return out
+
+    def accumulator(node: Node) -> S.Scalar:
+        """A reduction's value (its operand evaluated in the phase it accumulates in), made once."""
+        if node.id in accumulators:
+            return accumulators[node.id]
+        op, x = node.op, node.inputs[0]
+        phase = g.reductions[node.id]
+        xval = expr(x, phase) if x.id in members else kb.load(x, g.input_maps[node.id], kpos)
+        combine = op.extra["combine"]
+        axes, _ = reduce_axes(node)
+        if combine != "add" and any(x.shape[a] == 0 for a in axes):
+            raise ShapeError(f"{op.name}: reduction of an empty axis has no identity (operand {x.shape})")
+        acc_dtype = accumulator_dtype(combine, node.dtype)
+        identity = op.extra["identity"]
+        if acc_dtype.kind in "iu" and combine in _INT_LIMITS:
+            identity = _INT_LIMITS[combine](acc_dtype)
+        red = Reduction(combine, identity, acc_dtype, node.dtype, S.cast(xval, acc_dtype))
+        index = kb.operand(("acc", node.id))
+        pending.append((index, phase, red))
+        kb.operands[index] = Accumulator(-1, acc_dtype)
+        kb._operand_index.pop(("acc", node.id))
+        accumulators[node.id] = S.cast(S.Scalar.arg(index, acc_dtype), node.dtype)
+        return accumulators[node.id]
 
     phases = [Phase() for _ in range(n_phases)]
     final: list[Store] = []
     for m in g.members:
-        e = expr(m)
         if m.id in fusion.stored:
-            st = kb.store(m, g.maps[m.id], kpos, e)
+            st = store_of(m)
             if not g.reduce:
                 phases[0].stores.append(st)
             elif m.id in g.phase:
                 phases[g.phase[m.id]].stores.append(st)
             else:
                 final.append(st)
+        else:
+            expr(m, g.phase.get(m.id))  # its reductions
     # accumulator indices count reductions in phase order
     order = sorted(range(len(pending)), key=lambda i: (pending[i][1], i))
     for new_index, i in enumerate(order):

@@ -48,3 +48,26 @@ def test_row_sum_accumulates_in_a_reduction_loop():
                final_stores=[Store(Access("y", 0, (1, 0)), cast(Scalar.arg(1, F64), F64))])
     run(k, {"x": x, "y": y})
     np.testing.assert_allclose(y, x.sum(1), rtol=1e-14)
+
+
+def test_a_value_stored_in_an_earlier_phase_is_read_back_not_computed_again():
+    # softmax with its exponentials fetched: phase 1 computes and stores e = exp(x - max) while it
+    # sums them; phase 2 divides e by the sum, reading e back instead of calling exp again
+    import graphc as gc
+    from graphc.compile import plan_kernels
+    from graphc.program import specialize
+    from graphc.scalar import postorder
+
+    x = gc.placeholder((6, 20), gc.float32)
+    e = gc.exp(x - gc.max(x, axis=1, keepdims=True))
+    probs = e / gc.sum(e, axis=1, keepdims=True)
+    _, plan = plan_kernels(specialize([x], [e, probs], [], [(6, 20)]))
+    (kernel,) = plan.kernels
+    *_, last = kernel.phases
+    ops = {node.op for st in last.stores for node in postorder(st.expr)}
+    assert "exp" not in ops and "arg" in ops
+    xv = np.random.default_rng(0).standard_normal((6, 20)).astype(np.float32)
+    got = gc.function([x], [e, probs], backend="llvm")(xv)
+    want = gc.function([x], [e, probs])(xv)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6)
