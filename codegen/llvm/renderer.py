@@ -326,6 +326,10 @@ class KernelRenderer:
         runs_long = most is None or most >= MATH_INTERLEAVE_MIN_TRIP
         if self.loops == loops and self.math_calls > math_calls and runs_long and self.inline_math:
             hints = (*hints, ("llvm.loop.interleave.count", MATH_INTERLEAVE))
+        if not self.inline_math and ("llvm.loop.unroll.disable", 1) not in hints:
+            # a small kernel's loops run a few iterations: unrolled copies were a sixth of the
+            # code LLVM compiled for a graph of small tensors, and ran no faster
+            hints = (*hints, ("llvm.loop.unroll.disable", 1))
         if hints:
             backedge.set_metadata("llvm.loop", self.loop_id(*hints))
         b.position_at_end(done)
