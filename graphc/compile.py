@@ -115,9 +115,9 @@ def _label(node, key):
 
 
 _JIT_CACHE: collections.OrderedDict = collections.OrderedDict()
+JIT_CACHE_SIZE = 64
 # Rendering a module's text takes about this fraction of the time LLVM then takes to compile it.
 RENDER_COST = 0.17
-JIT_CACHE_SIZE = 64
 
 
 def clear_jit_cache() -> None:

@@ -13,7 +13,8 @@ and one entry, called with their own slots.  The body's `noalias` parameters
 tell LLVM that distinct buffers never overlap (the arena planner guarantees it),
 which is what lets the loop vectorizer work without run-time alias checks.  Loop
 bounds and strides are constants, so the optimizer sees exact trip counts.
-Transcendentals come from `codegen.llvm.vecmath` (pure IR, vectorizable);
+Transcendentals come from `codegen.llvm.vecmath` (pure IR, vectorizable; inlined in big
+kernels, called out of line in small ones: INLINE_MATH_MIN_ELEMENTS);
 matmuls call BLAS gemm (`graphc_<s|d>gemm`, symbols the JIT resolves to scipy's
 cython_blas) and run their epilogue loop after it.
 """

@@ -22,6 +22,13 @@ same ``(builder, x)`` signature.  Each (function, type) pair is defined once per
 ``internal alwaysinline`` function ``graphc.vecmath.<name>.<type>``, so the IR stays readable and
 the inliner flattens it into the caller before vectorization.
 
+``emit_math(builder, name, x, inline=False, lanes=(8,))`` calls an out-of-line ``noinline
+readnone`` definition instead (``graphc.vecmath.<name>.<type>.call``), whose
+``vector-function-abi-variant`` attribute names a ``<8 x T>`` variant: the loop vectorizer
+calls that variant on vectors, as it would a vector math library's.  Less code to compile
+(one copy per module), a call's cost per vector; ``keep_variants(module)`` keeps the
+variants alive until the vectorizer has run.
+
 Algorithms
 ----------
 Polynomial coefficients are weighted minimax fits (linear Remez exchange in 60-digit mpmath,
