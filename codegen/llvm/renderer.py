@@ -211,6 +211,13 @@ def cast(b: ir.IRBuilder, v: ir.Value, src: np.dtype, dst: np.dtype) -> ir.Value
     return b.sext(v, to) if dst.itemsize > src.itemsize else b.trunc(v, to)
 
 
+class _AccessGroup(ir.values.MDValue):
+    """A distinct empty metadata node, which is what an access group is (llvmlite prints no `distinct`)."""
+
+    def descr(self, buf):
+        buf += ("distinct !{}", "\n")
+
+
 def inlines_math(kernel: Kernel, vector_bits: tuple[int, ...] | None) -> bool:
     """Whether `kernel`'s math functions are inlined (INLINE_MATH_MIN_ELEMENTS); without the host's
     `vector_bits` they must be (an out-of-line call would not vectorize)."""
@@ -250,6 +257,7 @@ class KernelRenderer:
         self.acc_slots: list[ir.Value] = []
         self.acc_values: dict[int, ir.Value] = {}
         self.math_calls = 0   # vecmath functions emitted so far (see MATH_INTERLEAVE)
+        self.accesses: list | None = None  # (instruction, kind, access) of the loop body being emitted
         self.loops = 0        # loops emitted so far (an inner loop shows as a change)
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -288,6 +296,7 @@ class KernelRenderer:
         if isinstance(op, Load):
             dtype = np.dtype(op.dtype)
             v = b.load(self.pointer(op.access, offsets), typ=llvm_type(dtype, memory=True))
+            self.record(v, "load", op.access)
             return b.trunc(v, I1) if dtype.kind == "b" else v
         if isinstance(op, Accumulator):
             return self.acc_values[op.index]
@@ -300,7 +309,7 @@ class KernelRenderer:
         dtype = np.dtype(st.expr.dtype)
         if dtype.kind == "b":
             v = self.builder.zext(v, I8)
-        self.builder.store(v, self.pointer(st.access, expr.offsets))
+        self.record(self.builder.store(v, self.pointer(st.access, expr.offsets)), "store", st.access)
 
     def loop(self, dim: int, lo: ir.Value, hi: ir.Value, body, most: int | None = None, hints=()) -> None:
         """`for i_dim in [lo, hi): body()`; `most` bounds the trip count when `hi` is not a constant;
@@ -321,9 +330,16 @@ class KernelRenderer:
         self.index[dim] = i
         self.loops += 1
         loops, math_calls = self.loops, self.math_calls
+        enclosing, self.accesses = self.accesses, []
         body()
+        accesses, self.accesses = self.accesses, enclosing
         i.add_incoming(b.add(i, ir.Constant(I64, 1), flags=("nsw", "nuw")), b.block)
         backedge = b.branch(head)
+        if self.loops == loops and self.independent_iterations(dim, accesses):
+            group = self.access_group()
+            for instruction, _, _ in accesses:
+                instruction.set_metadata("llvm.access.group", group)
+            hints = (*hints, ("llvm.loop.parallel_accesses", group))
         runs_long = most is None or most >= MATH_INTERLEAVE_MIN_TRIP
         if self.loops == loops and self.math_calls > math_calls and runs_long and self.inline_math:
             hints = (*hints, ("llvm.loop.interleave.count", MATH_INTERLEAVE))
@@ -335,10 +351,47 @@ class KernelRenderer:
             backedge.set_metadata("llvm.loop", self.loop_id(*hints))
         b.position_at_end(done)
 
+    def record(self, instruction, kind: str, access=None) -> None:
+        """Note a memory access of the loop body being emitted (see `independent_iterations`)."""
+        if self.accesses is not None:
+            self.accesses.append((instruction, kind, access))
+
+    def independent_iterations(self, dim: int, accesses: list) -> bool:
+        """Whether the iterations of an innermost loop over `dim` touch no memory another one does
+        (but for reads), so it may be marked `llvm.loop.parallel_accesses`.
+
+        The loop vectorizer then skips its dependence analysis, which compares the loop's
+        accesses pairwise: fused kernels have a few hundred, and it was a sixth of their LLVM
+        time.  Conservative: every access was recorded (`record`), each store moves with the
+        loop's dim, a buffer stored is read at most at the stored element, and a reduction
+        updates a lane of its own in each iteration (not one slot in all of them).
+        """
+        d = dim - LANE_DIM if LANE_DIM <= dim < LANE_DIM + 1000 else dim
+        if not accesses or d >= len(self.kernel.dims) or self.kernel.dims[d].size < 2:
+            return False
+        stored: dict[str, object] = {}
+        for _, kind, access in accesses:
+            if kind == "slot":
+                return False
+            if kind == "store":
+                if access.strides[d] == 0 or stored.setdefault(access.buffer, access) != access:
+                    return False
+        return all(access == stored.get(access.buffer, access) for _, kind, access in accesses if kind == "load")
+
+    def access_group(self) -> ir.MDValue:
+        """The module's access group (a distinct empty metadata node), made on first use."""
+        for md in self.module.metadata:
+            if isinstance(md, _AccessGroup):
+                return md
+        return _AccessGroup(self.module, [], name=str(len(self.module.metadata)))
+
     def loop_id(self, *hints) -> ir.MDValue:
-        """A distinct `!llvm.loop` node (its first operand is itself, as LLVM requires) carrying `hints`."""
+        """A distinct `!llvm.loop` node (its first operand is itself, as LLVM requires) carrying `hints`
+        (an integer value, or a metadata node)."""
         m = self.module
-        props = [m.add_metadata([ir.MetaDataString(m, key), ir.Constant(I32, value)]) for key, value in hints]
+        props = [m.add_metadata([ir.MetaDataString(m, key),
+                                 value if isinstance(value, ir.MDValue) else ir.Constant(I32, value)])
+                 for key, value in hints]
         node = ir.values.MDValue(m, props, name=str(len(m.metadata)))
         node.operands = (node, *props)
         return node
@@ -389,7 +442,11 @@ class KernelRenderer:
                 for i in indices:
                     r = k.reductions()[i]
                     slot = self.slot(self.acc_slots[i], r, lane)
-                    b.store(self.combine(r, b.load(slot, typ=llvm_type(r.dtype)), expr(r.expr)), slot)
+                    # a lane of its own per iteration, or one slot every iteration updates
+                    kind = "lane" if _lanes(r) > 1 and not isinstance(lane, ir.Constant) else "slot"
+                    acc = b.load(slot, typ=llvm_type(r.dtype))
+                    self.record(acc, kind)
+                    self.record(b.store(self.combine(r, acc, expr(r.expr)), slot), kind)
                 for st in phase.stores:
                     self.store(st, expr)
 
