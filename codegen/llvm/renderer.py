@@ -21,7 +21,9 @@ cython_blas) and run their epilogue loop after it.
 
 from __future__ import annotations
 
+import functools
 import math
+import struct
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,29 +79,46 @@ def llvm_type(dtype, memory: bool = False) -> ir.Type:
     raise TypeError(f"no LLVM type for {dtype}")
 
 
+@functools.lru_cache(maxsize=4096)
+def i64(value: int) -> ir.Constant:
+    """An i64 constant, one object per value: llvmlite formats a constant's text once per object,
+    and a big module refers to a few thousand index constants a few hundred thousand times."""
+    return ir.Constant(I64, value)
+
+
 def constant(value, dtype) -> ir.Constant:
     dtype = np.dtype(dtype)
-    ty = llvm_type(dtype)
     if dtype.kind == "f":
-        return ir.Constant(ty, float(value))
+        value = float(value)  # by its bits: 0.0 == -0.0 and nan != nan as keys
+        return _float_constant(dtype, struct.pack("<d", value), value)
     if dtype.kind == "b":
-        return ir.Constant(I1, int(bool(value)))
-    return ir.Constant(ty, int(value))
+        return _scalar_constant(I1, int(bool(value)))
+    return _scalar_constant(llvm_type(dtype), int(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _float_constant(dtype: np.dtype, bits: bytes, value: float) -> ir.Constant:
+    return ir.Constant(llvm_type(dtype), value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scalar_constant(ty: ir.Type, value: int) -> ir.Constant:
+    return ir.Constant(ty, value)
 
 
 def index_mul(b: ir.IRBuilder, x: ir.Value, c: int) -> ir.Value:
     """`x * c` for i64 index arithmetic, folded here when it is a constant or `x` itself: a big
     kernel has thousands of such terms, which LLVM would otherwise parse and fold one by one."""
     if isinstance(x, ir.Constant):
-        return ir.Constant(I64, x.constant * c)
-    return x if c == 1 else ir.Constant(I64, 0) if c == 0 else b.mul(x, ir.Constant(I64, c))
+        return i64(x.constant * c)
+    return x if c == 1 else i64(0) if c == 0 else b.mul(x, i64(c))
 
 
 def index_add(b: ir.IRBuilder, x: ir.Value, y: ir.Value) -> ir.Value:
     """`x + y` for i64 index arithmetic, folded as `index_mul`."""
     x_const, y_const = isinstance(x, ir.Constant), isinstance(y, ir.Constant)
     if x_const and y_const:
-        return ir.Constant(I64, x.constant + y.constant)
+        return i64(x.constant + y.constant)
     if x_const and x.constant == 0:
         return y
     if y_const and y.constant == 0:
@@ -282,7 +301,7 @@ class KernelRenderer:
         key = (access.offset, access.strides)
         idx = offsets.get(key)
         if idx is None:
-            idx = ir.Constant(I64, access.offset)
+            idx = i64(access.offset)
             for d, s in enumerate(access.strides):
                 if s:
                     idx = index_add(b, idx, index_mul(b, self.index[d], s))
@@ -333,7 +352,7 @@ class KernelRenderer:
         enclosing, self.accesses = self.accesses, []
         body()
         accesses, self.accesses = self.accesses, enclosing
-        i.add_incoming(b.add(i, ir.Constant(I64, 1), flags=("nsw", "nuw")), b.block)
+        i.add_incoming(b.add(i, i64(1), flags=("nsw", "nuw")), b.block)
         backedge = b.branch(head)
         if self.loops == loops and self.independent_iterations(dim, accesses):
             group = self.access_group()
@@ -404,7 +423,7 @@ class KernelRenderer:
         if split:
             lo, hi = self.fn.args[-2], self.fn.args[-1]
         else:
-            lo, hi = ir.Constant(I64, 0), ir.Constant(I64, self.kernel.dims[d].size)
+            lo, hi = i64(0), i64(self.kernel.dims[d].size)
         self.loop(d, lo, hi, lambda: self.nest(rest, body, False), most=self.kernel.dims[d].size)
 
     # ---- the kernel ---------------------------------------------------------------------------
@@ -464,9 +483,9 @@ class KernelRenderer:
     def slot(self, storage: ir.Value, r, lane, stride: int = 1, column=None) -> ir.Value:
         """Where reduction r keeps its value: lane `lane` of a float sum, its only slot otherwise.
         Column reductions keep `stride` columns per lane; `column` picks one."""
-        index = ir.Constant(I64, 0) if column is None else column
+        index = i64(0) if column is None else column
         if _lanes(r) > 1:
-            lane = ir.Constant(I64, lane) if isinstance(lane, int) else lane
+            lane = i64(lane) if isinstance(lane, int) else lane
             index = index_add(self.builder, index_mul(self.builder, lane, stride), index)
         return self.builder.gep(storage, [index], source_etype=llvm_type(r.dtype))
 
@@ -507,7 +526,7 @@ class KernelRenderer:
         """Loops over the reduce dims, calling body(lane).  With `laned`, the innermost dim runs in
         chunks of SUM_LANES (an inner loop over the lanes), then its remainder, lane = index mod SUM_LANES."""
         k, b = self.kernel, self.builder
-        zero = ir.Constant(I64, 0)
+        zero = i64(0)
         if not laned or not k.reduce_dims:
             self.nest(k.reduce_dims, lambda: body(zero), split=False)
             return
@@ -525,14 +544,14 @@ class KernelRenderer:
 
             # one vector of lanes: unrolled into scalars first, it would be left to the SLP
             # vectorizer, which packs a fused body's math functions only two at a time
-            self.loop(lane_dim, zero, ir.Constant(I64, SUM_LANES), lane, hints=LANE_LOOP_HINTS)
+            self.loop(lane_dim, zero, i64(SUM_LANES), lane, hints=LANE_LOOP_HINTS)
 
         def innermost():
             if chunks:
-                self.loop(chunk_dim, zero, ir.Constant(I64, chunks), lanes_of_a_chunk)
+                self.loop(chunk_dim, zero, i64(chunks), lanes_of_a_chunk)
             if rest:
-                self.loop(d, ir.Constant(I64, size - rest), ir.Constant(I64, size),
-                          lambda: body(b.sub(self.index[d], ir.Constant(I64, size - rest))))
+                self.loop(d, i64(size - rest), i64(size),
+                          lambda: body(b.sub(self.index[d], i64(size - rest))))
 
         self.nest(outer, innermost, split=False)
 
@@ -567,19 +586,19 @@ class KernelRenderer:
             if q == par[0]:
                 lo, hi = self.fn.args[-2], self.fn.args[-1]
             else:
-                lo, hi = ir.Constant(I64, 0), ir.Constant(I64, k.dims[q].size)
-            count = b.sdiv(b.add(b.sub(hi, lo), ir.Constant(I64, tile - 1)), ir.Constant(I64, tile))
+                lo, hi = i64(0), i64(k.dims[q].size)
+            count = b.sdiv(b.add(b.sub(hi, lo), i64(tile - 1)), i64(tile))
 
             def one_tile():
                 p0 = index_add(b, lo, index_mul(b, self.index[3000], tile))
                 width = b.sub(hi, p0)
-                width = b.select(b.icmp_signed("<", width, ir.Constant(I64, tile)), width, ir.Constant(I64, tile))
+                width = b.select(b.icmp_signed("<", width, i64(tile)), width, i64(tile))
 
                 def columns(body):
                     def column():
                         self.index[q] = index_add(b, p0, self.index[3001])
                         body(self.index[3001])
-                    self.loop(3001, ir.Constant(I64, 0), width, column, most=tile)
+                    self.loop(3001, i64(0), width, column, most=tile)
 
                 def init(t):
                     for r, arr in zip(reductions, arrays):
@@ -601,14 +620,14 @@ class KernelRenderer:
 
                 def accumulate_row():
                     # the lane a row's value goes to, as reduce_nest's (here the columns are the vector)
-                    lane = b.urem(self.index[k.reduce_dims[-1]], ir.Constant(I64, SUM_LANES))
+                    lane = b.urem(self.index[k.reduce_dims[-1]], i64(SUM_LANES))
                     columns(lambda t: accumulate(t, lane))
 
                 columns(init)
                 self.nest(k.reduce_dims, accumulate_row, split=False)
                 columns(finish)
 
-            self.loop(3000, ir.Constant(I64, 0), count, one_tile)
+            self.loop(3000, i64(0), count, one_tile)
 
         outer = [d for d in par if d != q]
         if outer:
@@ -646,7 +665,7 @@ class KernelRenderer:
         def gemm():
             offsets = {}
             for name, mat in (("a", mm.a), ("b", mm.b), ("c", mm.c)):
-                idx = ir.Constant(I64, mat.offset)
+                idx = i64(mat.offset)
                 for d, s in enumerate(mat.batch_strides):
                     if s:
                         idx = index_add(b, idx, index_mul(b, self.index[1000 + d], s))
@@ -662,7 +681,7 @@ class KernelRenderer:
                 gemm()
                 return
             d = ds[0]
-            self.loop(1000 + d, ir.Constant(I64, 0), ir.Constant(I64, mm.batch[d]), lambda: batch_nest(ds[1:]))
+            self.loop(1000 + d, i64(0), i64(mm.batch[d]), lambda: batch_nest(ds[1:]))
 
         batch_nest(batch_dims)
         self.index = saved
@@ -714,7 +733,7 @@ class KernelRenderer:
 
         def cell():
             b.store(ir.Constant(ty, 0.0 if f else 0), acc)
-            self.loop(2003, ir.Constant(I64, 0), ir.Constant(I64, mm.k), inner)
+            self.loop(2003, i64(0), i64(mm.k), inner)
             at = elem(ptrs["c"], mm.c, self.index[2001], self.index[2002])
             value = b.load(acc, typ=ty)
             if mm.alpha != 1.0:
@@ -723,8 +742,8 @@ class KernelRenderer:
                 value = b.fadd(b.load(at, typ=ty), value) if f else b.add(b.load(at, typ=ty), value)
             b.store(value, at)
 
-        self.loop(2001, ir.Constant(I64, 0), ir.Constant(I64, mm.m),
-                  lambda: self.loop(2002, ir.Constant(I64, 0), ir.Constant(I64, mm.n), cell))
+        self.loop(2001, i64(0), i64(mm.m),
+                  lambda: self.loop(2002, i64(0), i64(mm.n), cell))
 
 
 def blas_layout(rows: int, cols: int, mat: Matrix) -> tuple[str, int]:
@@ -786,7 +805,7 @@ def render_entry(module: ir.Module, name: str, body: ir.Function, n_params: int)
     table, slots, start, end = fn.args
     ptrs = []
     for i in range(n_params):
-        slot = b.load(b.gep(slots, [ir.Constant(I64, i)], source_etype=I64), typ=I64)
+        slot = b.load(b.gep(slots, [i64(i)], source_etype=I64), typ=I64)
         ptrs.append(b.load(b.gep(table, [slot], source_etype=PTR), typ=PTR))
     b.call(body, ptrs + [start, end])
     b.ret_void()
