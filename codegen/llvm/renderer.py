@@ -277,6 +277,7 @@ class KernelRenderer:
         self.acc_values: dict[int, ir.Value] = {}
         self.math_calls = 0   # vecmath functions emitted so far (see MATH_INTERLEAVE)
         self.accesses: list | None = None  # (instruction, kind, access) of the loop body being emitted
+        self._access_group: ir.MDValue | None = None
         self.loops = 0        # loops emitted so far (an inner loop shows as a change)
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -399,10 +400,10 @@ class KernelRenderer:
 
     def access_group(self) -> ir.MDValue:
         """The module's access group (a distinct empty metadata node), made on first use."""
-        for md in self.module.metadata:
-            if isinstance(md, _AccessGroup):
-                return md
-        return _AccessGroup(self.module, [], name=str(len(self.module.metadata)))
+        if self._access_group is None:
+            found = [md for md in self.module.metadata if isinstance(md, _AccessGroup)]
+            self._access_group = found[0] if found else _AccessGroup(self.module, [], str(len(self.module.metadata)))
+        return self._access_group
 
     def loop_id(self, *hints) -> ir.MDValue:
         """A distinct `!llvm.loop` node (its first operand is itself, as LLVM requires) carrying `hints`
