@@ -29,8 +29,8 @@ from runtime.llvm_compile import read_message, write_message
 # A frozen application's sys.executable is the application, not a Python to run a worker with.
 COMPILE_WORKERS = 0 if getattr(sys, "frozen", False) else \
     int(os.environ.get("GRAPHC_COMPILE_WORKERS", min(3, (os.cpu_count() or 1) - 1)))
-# Below this kernel code size (codegen.kernel_ir.Kernel.code_size, about an instruction each;
-# LLVM needs roughly 0.3 ms apiece) one module compiles faster than parts shipped to workers.
+# Below this code size (codegen.llvm.renderer.code_size, about an instruction each; LLVM needs
+# roughly 0.1 ms apiece) one module compiles faster than parts shipped to workers.
 PARALLEL_COMPILE_SIZE = 1500
 
 

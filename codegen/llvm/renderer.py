@@ -57,7 +57,7 @@ MATH_INTERLEAVE_MIN_TRIP = 8 * MATH_INTERLEAVE * 2
 # A kernel over fewer elements than this calls its math functions out of line (one vectorized
 # copy of each per module) rather than inlining dozens of instructions at every use: it runs in
 # microseconds, and the inlined copies were most of what LLVM had to compile (a 1000-op random
-# graph's kernels over 64x16 elements: 2.5 s of LLVM with inlined math, 1.4 s without).
+# graph's kernels over 64x16 elements: 2.5 s of LLVM with inlined math, 1.2 s without).
 INLINE_MATH_MIN_ELEMENTS = 1 << 15
 COLUMN_TILE = 64  # accumulators per tile when reducing over a strided axis
 LANE_LOOP_HINTS = (("llvm.loop.vectorize.width", SUM_LANES), ("llvm.loop.unroll.disable", 1))
@@ -89,16 +89,15 @@ def i64(value: int) -> ir.Constant:
 def constant(value, dtype) -> ir.Constant:
     dtype = np.dtype(dtype)
     if dtype.kind == "f":
-        value = float(value)  # by its bits: 0.0 == -0.0 and nan != nan as keys
-        return _float_constant(dtype, struct.pack("<d", value), value)
+        return _float_constant(dtype, struct.pack("<d", float(value)))  # by its bits: 0.0 == -0.0, nan != nan
     if dtype.kind == "b":
         return _scalar_constant(I1, int(bool(value)))
     return _scalar_constant(llvm_type(dtype), int(value))
 
 
 @functools.lru_cache(maxsize=4096)
-def _float_constant(dtype: np.dtype, bits: bytes, value: float) -> ir.Constant:
-    return ir.Constant(llvm_type(dtype), value)
+def _float_constant(dtype: np.dtype, bits: bytes) -> ir.Constant:
+    return ir.Constant(llvm_type(dtype), struct.unpack("<d", bits)[0])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -515,7 +514,9 @@ class KernelRenderer:
         return b.extract_element(v, ir.Constant(I32, 0))
 
     def total(self, r, slot_of) -> ir.Value:
-        """Reduction r's value: a float sum's lanes added pairwise (halves, as a vector register folds)."""
+        """Reduction r's value: a float sum's lanes added pairwise (halves, as a vector register folds),
+        each lane where `slot_of(lane)` says (a column tile's lanes are strided; `total_of_lanes` is
+        the same for lanes side by side)."""
         b, ty = self.builder, llvm_type(r.dtype)
         values = [b.load(slot_of(lane), typ=ty) for lane in range(_lanes(r))]
         while len(values) > 1:
