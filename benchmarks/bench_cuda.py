@@ -137,7 +137,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.repeat = min(args.repeat, 5)
-    from runtime.cuda_launch import available_bindings, driver_library
+    from graphc.runtime.cuda_launch import available_bindings, driver_library
 
     if driver_library() is None:
         fail("no NVIDIA driver (libcuda.so.1 not found): this benchmark needs an NVIDIA GPU")

@@ -14,7 +14,7 @@ the sum is then what the epilogue computed, rounded once by gemm's fused
 multiply-add instead of twice), when nothing else needs C or the new value,
 and w is neither the matmul's operand nor fetched.  The kernel moves after the
 last kernel that reads w, since it overwrites it.  The runtime decides per call
-whether w's array may be overwritten (runtime.plan: an array of its own that only
+whether w's array may be overwritten (graphc.runtime.plan: an array of its own that only
 the variable holds); otherwise it copies w into a fresh array and accumulates there.
 """
 
@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+from graphc.codegen.kernel_ir import BufferParam, Kernel, Load, Matrix
 
-from codegen.kernel_ir import BufferParam, Kernel, Load, Matrix
 from graphc.scalar import Scalar
 
 

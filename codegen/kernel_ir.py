@@ -22,7 +22,7 @@ in registers; only `stores` touch memory.
 A "matmul" kernel first computes C = A @ B (`Matmul`: per-batch matrices given by
 offsets and strides, BLAS-compatible layouts) into a buffer, then runs its
 phase (the epilogue: bias, activation...) which reads C through ordinary Loads.
-With `accumulate`, C += alpha * A @ B instead (an SGD update inside gemm: codegen.accumulate).
+With `accumulate`, C += alpha * A @ B instead (an SGD update inside gemm: graphc.codegen.accumulate).
 
     k = Kernel(name="k0", kind="loop", params=[BufferParam("x", f32, (8,), "input"),
                                               BufferParam("y", f32, (8,), "output")],

@@ -1,4 +1,4 @@
-"""Lower fused groups (graphc.passes.fusion) to kernel IR (codegen.kernel_ir).
+"""Lower fused groups (graphc.passes.fusion) to kernel IR (graphc.codegen.kernel_ir).
 
 Each group becomes one kernel (a concatenation one per part, a slice gradient a
 fill and a copy).  Member values are composed into one scalar expression per
@@ -13,8 +13,7 @@ stored value from the ops' own `scalar` rules; values read from memory become
 from __future__ import annotations
 
 import numpy as np
-
-from codegen.kernel_ir import (
+from graphc.codegen.kernel_ir import (
     Access,
     Accumulator,
     BufferParam,
@@ -28,6 +27,7 @@ from codegen.kernel_ir import (
     Reduction,
     Store,
 )
+
 from graphc import scalar as S  # noqa: N812
 from graphc.errors import ShapeError
 from graphc.ir import Node

@@ -20,7 +20,7 @@ from graphc.program import Program
 _FACTORIES: dict[str, str] = {
     "numpy": "graphc.backends:_build_reference",
     "llvm": "graphc.compile:build_llvm",
-    "cuda": "runtime.cuda_backend:build_cuda",
+    "cuda": "graphc.runtime.cuda_backend:build_cuda",
 }
 
 
@@ -84,7 +84,7 @@ def collector_paused() -> Iterator[None]:
 def _build_reference(program: Program, options: dict):
     from graphc.passes.memory_plan import plan_program_memory
     from graphc.passes.remat import check_remat_option, rematerialize
-    from runtime.reference import ReferenceExecutable
+    from graphc.runtime.reference import ReferenceExecutable
 
     remat = check_remat_option(options.get("remat", "none"))
     if remat != "none":

@@ -4,7 +4,7 @@
             -> memory plan (arena by liveness) -> ExecutionPlan
 
 `build_llvm(program, options)` renders the kernels with LLVM, JIT-compiles them
-and returns the executable (runtime.plan.LlvmExecutable); the CUDA backend
+and returns the executable (graphc.runtime.plan.LlvmExecutable); the CUDA backend
 reuses `plan_kernels` and renders the same kernels its own way.
 """
 
@@ -36,16 +36,16 @@ def plan_kernels(program: Program, options: dict | None = None, accumulate: bool
     """(program after passes, ExecutionPlan with kernels and buffer placement).
 
     `accumulate`: SGD-style weight updates become gemm accumulating into the variable's
-    array (codegen.accumulate); the backend's runtime must place "update" buffers.
+    array (graphc.codegen.accumulate); the backend's runtime must place "update" buffers.
     """
     return plan_prepared(prepare(program, options or {}), accumulate)
 
 
 def plan_prepared(program: Program, accumulate: bool = False):
     """(program, ExecutionPlan) for a program already through `prepare`: fuse, lower, place the buffers."""
-    from codegen.accumulate import accumulate_updates
-    from codegen.lower import buffer_name, lower
-    from runtime.plan import BufferSpec, ExecutionPlan
+    from graphc.codegen.accumulate import accumulate_updates
+    from graphc.codegen.lower import buffer_name, lower
+    from graphc.runtime.plan import BufferSpec, ExecutionPlan
 
     fusion = fuse(program)
     kernels = lower(fusion)
@@ -72,7 +72,7 @@ def plan_prepared(program: Program, accumulate: bool = False):
                 buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
             else:
                 buffers[name] = BufferSpec(name, node.dtype, node.shape, "output")
-    for acc in accumulated:  # written over its variable's value (runtime.plan decides which array that is)
+    for acc in accumulated:  # written over its variable's value (graphc.runtime.plan decides which array that is)
         spec = buffers[acc.variable]
         buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
     steps, sizes = [], {}
@@ -127,12 +127,12 @@ def clear_jit_cache() -> None:
 
 def build_llvm(program: Program, options: dict):
     """Backend factory for "llvm": compile `program` to native code."""
-    from codegen.kernel_ir import distinct_structures
-    from codegen.llvm.renderer import code_size, entries, module_text, render_module, split_parts
-    from runtime.llvm_compile import vector_bits
-    from runtime.llvm_jit import JitModule, blas_int_bits
-    from runtime.llvm_workers import compile_parts
-    from runtime.plan import LlvmExecutable
+    from graphc.codegen.kernel_ir import distinct_structures
+    from graphc.codegen.llvm.renderer import code_size, entries, module_text, render_module, split_parts
+    from graphc.runtime.llvm_compile import vector_bits
+    from graphc.runtime.llvm_jit import JitModule, blas_int_bits
+    from graphc.runtime.llvm_workers import compile_parts
+    from graphc.runtime.plan import LlvmExecutable
 
     program, plan = plan_kernels(program, options, accumulate=True)
     kernels = plan.kernels

@@ -1,6 +1,6 @@
 """The CUDA backend's runtime: compile the rendered source (cached by hash), place buffers, run the plan.
 
-Compilation: nvcc to a cubin for the device's arch (codegen.cuda.nvcc), else
+Compilation: nvcc to a cubin for the device's arch (graphc.codegen.cuda.nvcc), else
 NVRTC through cuda-python; the binary is cached by a hash of (source, arch,
 flags) in memory and under ~/.cache/graphc/cuda, so a second process skips nvcc.
 
@@ -27,11 +27,11 @@ import os
 from collections.abc import Sequence
 
 import numpy as np
+from graphc.codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
+from graphc.codegen.cuda.renderer import CudaModule, render_module
+from graphc.runtime.cuda_launch import Launcher, open_launcher
 
-from codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
-from codegen.cuda.renderer import CudaModule, render_module
 from graphc.errors import BackendError, FeedError
-from runtime.cuda_launch import Launcher, open_launcher
 
 ALIGN = 256
 _BINARIES: dict[str, bytes] = {}
@@ -131,7 +131,7 @@ class CudaExecutable:
         self._variables = [(n, s) for n, s in plan.buffers.items() if s.kind == "variable"]
         self._inputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "input"]
         updated = [program.variables[i] for i in program.updated]
-        from codegen.lower import buffer_name
+        from graphc.codegen.lower import buffer_name
 
         self._writebacks = [(buffer_name(var), name) for var, name in zip(updated, plan.new_values, strict=True)]
 

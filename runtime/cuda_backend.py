@@ -10,7 +10,7 @@ The device itself is opened when the first executable is built.
 
 from __future__ import annotations
 
-from runtime.cuda_launch import available_bindings, driver_library
+from graphc.runtime.cuda_launch import available_bindings, driver_library
 
 if driver_library() is None:
     raise ImportError("no NVIDIA driver (libcuda.so.1 not found); the cuda backend needs an NVIDIA GPU and its driver")
@@ -18,6 +18,6 @@ if not available_bindings():
     raise ImportError("neither pycuda nor cuda-python is installed "
                       "(pip install 'graphc[cuda]' for pycuda, or pip install cuda-python)")
 
-from runtime.cuda import build_cuda  # noqa: E402
+from graphc.runtime.cuda import build_cuda  # noqa: E402
 
 __all__ = ["build_cuda"]

@@ -1,7 +1,7 @@
 """One small launcher interface over NVIDIA's driver API, with two implementations: pycuda and cuda-python.
 
 The CUDA executable needs only: compile (a cubin, by default through
-runtime.cuda.compile_binary), load it, find a function, allocate, copy, pack
+graphc.runtime.cuda.compile_binary), load it, find a function, allocate, copy, pack
 pointer arguments once, launch, synchronize.  `open_launcher()` checks what is
 present, in the order a user can fix it, and raises BackendError naming the
 missing piece: the driver (libcuda.so.1), a Python binding (pycuda, the `cuda`
@@ -35,7 +35,7 @@ class Launcher:
 
     def compile(self, source: str, arch: str) -> bytes:
         """The image `load` takes for `source`: a cubin (nvcc, else NVRTC; cached by source hash)."""
-        from runtime.cuda import compile_binary
+        from graphc.runtime.cuda import compile_binary
 
         return compile_binary(source, arch)
 

@@ -1,7 +1,7 @@
 """LLVM's part of a build: parse, verify, optimize at -O3 for this CPU, emit object code.
 
-Shared by the JIT (runtime.llvm_jit) and its compile workers, which run this module as
-a program (`python -m runtime.llvm_compile`) and serve requests on stdin/stdout: a
+Shared by the JIT (graphc.runtime.llvm_jit) and its compile workers, which run this module as
+a program (`python -m graphc.runtime.llvm_compile`) and serve requests on stdin/stdout: a
 request is a module's text, the answer its object code and optimized IR.  It imports
 nothing but llvmlite, so a worker starts in about a quarter of a second; and being a
 program of its own rather than a multiprocessing child, a worker never re-runs the

@@ -6,11 +6,11 @@
     address = jit.address("k0_loop")     # a callable's address, for ctypes
     jit.optimized_ir                      # the IR after optimization (what runs)
 
-A big program's kernels can be rendered as several modules (codegen.llvm.renderer.split_parts)
+A big program's kernels can be rendered as several modules (graphc.codegen.llvm.renderer.split_parts)
 and compiled side by side: llvmlite holds one lock around every LLVM call, so threads cannot
 help, but other processes can.  The first part is compiled here while up to `COMPILE_WORKERS`
-worker processes (runtime.llvm_compile, started on first need and kept) optimize the others
-and emit object code, which the execution engine links in (runtime.llvm_workers).  A part
+worker processes (graphc.runtime.llvm_compile, started on first need and kept) optimize the others
+and emit object code, which the execution engine links in (graphc.runtime.llvm_workers).  A part
 whose worker fails is compiled here instead.
 
 BLAS gemm is made available to generated code as the symbols `graphc_sgemm` and
@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import time
 from collections.abc import Callable, Sequence
 
 import llvmlite.binding as llvm
+from graphc.runtime.llvm_compile import InvalidModuleError, native_target, optimized, target_machine
+from graphc.runtime.llvm_workers import BorrowedWorkers, answer_timeout
 
 from graphc.errors import BackendError
-from runtime.llvm_compile import InvalidModuleError, native_target, optimized, target_machine
-from runtime.llvm_workers import BorrowedWorkers
 
 
 @functools.cache
@@ -124,15 +125,17 @@ class JitModule:
         with BorrowedWorkers(len(remote)) as workers:
             for worker, i in zip(workers, remote):
                 worker.submit(text(i))
+            local_start = time.perf_counter()
             _initialize()
             tm = target_machine()  # the engine takes ownership of it
             mod = _optimized(text(0), tm, optimize)
             self.engine = llvm.create_mcjit_compiler(mod, tm)
             self.engine.finalize_object()  # this part's machine code, while the workers make theirs
             self._optimized: list = [mod]  # modules (printed on demand) or the workers' optimized IR
+            timeout = answer_timeout(time.perf_counter() - local_start)
             for i in range(1, len(parts)):
-                compiled = workers[i - 1].result() if i - 1 < len(workers) else None
-                if compiled is None:  # no worker, or it died: compile the part here
+                compiled = workers[i - 1].result(timeout) if i - 1 < len(workers) else None
+                if compiled is None:  # no worker, or it died or hangs: compile the part here
                     part_mod = _optimized(self.texts[i] or text(i), target_machine(), optimize)
                     self.engine.add_module(part_mod)
                     self._optimized.append(part_mod)

@@ -12,7 +12,7 @@ loop's range is split between a worker thread and the calling thread.
     exe(inputs, variables, donate=True)   # the variables' arrays may be updated in place
     exe.memory_plan(), exe.kernels(), exe.llvm_ir()
 
-An "update" buffer (codegen.accumulate: gemm accumulating an SGD step) is
+An "update" buffer (graphc.codegen.accumulate: gemm accumulating an SGD step) is
 written over its variable's value.  With `donate=True` (what gc.function and
 Session pass: a variable's array is private to its store) and an array this
 executable made for that buffer, that is the array itself; otherwise the value
@@ -29,8 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+from graphc.codegen.kernel_ir import Kernel
 
-from codegen.kernel_ir import Kernel
 from graphc.errors import FeedError
 
 ALIGN = 64

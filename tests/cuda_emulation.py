@@ -8,7 +8,7 @@ Two headers map CUDA's keywords and intrinsics to C++ (g++ -std=c++20):
   two warp barriers, blocks run one after another.
 Both count which path vectorized kernels took (GC_VECTORIZE).
 
-`EmulatedLauncher` implements runtime.cuda_launch.Launcher on top of the
+`EmulatedLauncher` implements graphc.runtime.cuda_launch.Launcher on top of the
 threaded header: "device" memory is aligned host memory, the "binary" is the
 source compiled by g++ into a shared library, each launch runs its grid (a few
 blocks for grid-stride kernels, every block of a matmul).  With it the whole
@@ -26,9 +26,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from graphc.runtime.cuda_launch import Launcher
 
 from graphc.errors import BackendError
-from runtime.cuda_launch import Launcher
 
 # what both headers share: CUDA's keywords as C++, the path counters of vectorized kernels, bit casts
 COMMON_HEADER = r"""#include <atomic>
@@ -189,7 +189,7 @@ class EmulatedLauncher(Launcher):
 
 def build_emulated(program, options: dict):
     """Backend factory ("cuda-emulated" in the tests): the CUDA runtime on an EmulatedLauncher."""
-    from runtime.cuda import CudaExecutable, render_program
+    from graphc.runtime.cuda import CudaExecutable, render_program
 
     program, plan, module = render_program(program, options)
     return CudaExecutable(program, plan, module, EmulatedLauncher())

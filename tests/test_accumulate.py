@@ -1,4 +1,4 @@
-"""An SGD step on a weight runs inside gemm, written into the variable's own array (codegen.accumulate).
+"""An SGD step on a weight runs inside gemm, written into the variable's own array (graphc.codegen.accumulate).
 
 `w - lr * (x.T @ g)` is one BLAS call with beta = 1 on the llvm backend.  What
 users see does not change: results agree with the numpy reference, a value read
@@ -8,10 +8,10 @@ executable called directly leaves the caller's arrays alone.
 
 import numpy as np
 import pytest
+from graphc.codegen.accumulate import accumulate_updates
+from graphc.codegen.lower import buffer_name
 
 import graphc as gc
-from codegen.accumulate import accumulate_updates
-from codegen.lower import buffer_name
 from graphc.compile import plan_kernels
 from graphc.program import specialize
 

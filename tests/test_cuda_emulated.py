@@ -25,10 +25,10 @@ import subprocess
 import numpy as np
 import pytest
 from cuda_emulation import EMULATED_BLOCKS, HOST_HEADER, THREADED_HEADER
+from graphc.codegen.cuda.renderer import REDUCE_PRELUDE, render_module
+from graphc.codegen.cuda.scalar import c_type
 
 import graphc as gc
-from codegen.cuda.renderer import REDUCE_PRELUDE, render_module
-from codegen.cuda.scalar import c_type
 from graphc.compile import plan_kernels
 from graphc.program import specialize
 

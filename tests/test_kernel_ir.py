@@ -3,11 +3,11 @@
 import ctypes
 
 import numpy as np
+from graphc.codegen.kernel_ir import Access, BufferParam, Kernel, Load, LoopDim, Phase, Reduction, Store
+from graphc.codegen.llvm.renderer import render_module
+from graphc.runtime.llvm_jit import JitModule
 
-from codegen.kernel_ir import Access, BufferParam, Kernel, Load, LoopDim, Phase, Reduction, Store
-from codegen.llvm.renderer import render_module
 from graphc.scalar import Scalar, call, cast, const
-from runtime.llvm_jit import JitModule
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
 
@@ -39,7 +39,7 @@ def test_broadcast_load_has_stride_zero():
 def test_row_sum_accumulates_in_a_reduction_loop():
     x, y = np.random.default_rng(0).random((5, 7)), np.zeros(5)
     red = Reduction("add", 0.0, F64, F64, Scalar.arg(0, F64))
-    from codegen.kernel_ir import Accumulator
+    from graphc.codegen.kernel_ir import Accumulator
 
     k = Kernel("rowsum", "loop", [BufferParam("x", F64, (5, 7), "input"), BufferParam("y", F64, (5,), "output")],
                [LoopDim(5, "parallel"), LoopDim(7, "reduce")],
@@ -84,7 +84,7 @@ def test_loops_whose_iterations_share_no_memory_are_marked_parallel():
                          phases=[Phase(stores=[Store(Access("y", 0, (1,)), call("mul", Scalar.arg(0, F32),
                                                                                     Scalar.arg(0, F32)))])])
     assert "llvm.loop.parallel_accesses" in ir_of(elementwise)
-    from codegen.kernel_ir import Accumulator
+    from graphc.codegen.kernel_ir import Accumulator
 
     def row_reduction(combine):  # a float sum updates a lane of its own per iteration, a max one slot
         red = Reduction(combine, 0.0 if combine == "add" else -np.inf, F64, F64, Scalar.arg(0, F64))

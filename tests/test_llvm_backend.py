@@ -100,7 +100,7 @@ def test_long_float32_sum_is_accurate():
 
 def lane_order_sum(values):
     """A float sum in the renderer's documented order: SUM_LANES partial sums by index mod SUM_LANES, added pairwise."""
-    from codegen.llvm.renderer import SUM_LANES
+    from graphc.codegen.llvm.renderer import SUM_LANES
 
     lanes = [0.0] * SUM_LANES
     for j, v in enumerate(values):

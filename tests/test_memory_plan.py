@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from graphc.runtime.reference import ReferenceExecutable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,7 +10,6 @@ import graphc as gc
 from graphc.errors import GraphcError
 from graphc.passes import Step, plan_memory, plan_program_memory
 from graphc.program import specialize
-from runtime.reference import ReferenceExecutable
 
 
 def assert_no_live_overlap(plan):

@@ -1,6 +1,6 @@
 """A big program compiles in parts, side by side in worker processes, to the same code as in one module.
 
-The workers are `python -m runtime.llvm_compile` processes: they run no user code, so
+The workers are `python -m graphc.runtime.llvm_compile` processes: they run no user code, so
 a script needs no `if __name__ == "__main__"` guard; a worker that dies or is busy
 only means its part is compiled in the calling process.
 """
@@ -11,12 +11,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+import graphc.runtime.llvm_jit as llvm_jit
+import graphc.runtime.llvm_workers as llvm_workers
 import numpy as np
 import pytest
 
 import graphc as gc
-import runtime.llvm_jit as llvm_jit
-import runtime.llvm_workers as llvm_workers
 from graphc.compile import clear_jit_cache
 from graphc.errors import BackendError
 
@@ -85,7 +85,7 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
     script.write_text(textwrap.dedent("""
         import numpy as np
         import graphc as gc
-        import runtime.llvm_workers as llvm_workers
+        import graphc.runtime.llvm_workers as llvm_workers
         llvm_workers.COMPILE_WORKERS, llvm_workers.PARALLEL_COMPILE_SIZE = 1, 1
         print("script ran", flush=True)
         x = gc.placeholder((8, 8), gc.float32)
@@ -119,7 +119,7 @@ def test_parts_given_as_renderers_are_rendered_workers_first(split_everything):
 
 def test_the_jit_cache_knows_a_program_by_its_kernels(split_everything, monkeypatch):
     # the same program built twice compiles once, without rendering its text again
-    import codegen.llvm.renderer as renderer
+    import graphc.codegen.llvm.renderer as renderer
 
     run()
     renders = []

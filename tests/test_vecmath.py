@@ -1,4 +1,4 @@
-"""Accuracy and vectorization tests for codegen.llvm.vecmath.
+"""Accuracy and vectorization tests for graphc.codegen.llvm.vecmath.
 
 Every function is compiled twice per dtype into one JIT module: a scalar loop (which the loop
 vectorizer must turn into 256-bit vector code) and an explicit ``<8 x float>``/``<4 x double>``
@@ -20,9 +20,8 @@ import llvmlite.binding as llvm
 import numpy as np
 import pytest
 import scipy.special
+from graphc.codegen.llvm.vecmath import MATH_FUNCTIONS, emit_math, keep_variants
 from llvmlite import ir
-
-from codegen.llvm.vecmath import MATH_FUNCTIONS, emit_math, keep_variants
 
 FUNCS = sorted(MATH_FUNCTIONS)
 DTYPES = (np.float32, np.float64)

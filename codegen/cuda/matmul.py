@@ -33,9 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from codegen.cuda.scalar import c_type
-from codegen.kernel_ir import Kernel, Load
+from graphc.codegen.cuda.scalar import c_type
+from graphc.codegen.kernel_ir import Kernel, Load
 
 THREADS_X = THREADS_Y = 16  # 256 threads per block
 COPIES = 4                  # elements of A (and of B) each thread copies per k-slice: BM * BK = 1024
@@ -118,7 +117,7 @@ def _fragment(t: str, name: str, first: str, count: int) -> list[str]:
 
 def render_matmul(r, fuse: bool) -> str:
     """CUDA C of the kernel's matmul (with the epilogue when `fuse`); appends its Launch to r.launches."""
-    from codegen.cuda.renderer import Launch
+    from graphc.codegen.cuda.renderer import Launch
 
     k = r.k
     mm, name = k.matmul, f"{k.name}_matmul"

@@ -25,11 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from codegen.cuda.matmul import c_load_operands, render_matmul
-from codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal
-from codegen.cuda.vector import LANES, VECTOR_PRELUDE, plan_vectors, render_vector_loop
-from codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Reduction, Store
+from graphc.codegen.cuda.matmul import c_load_operands, render_matmul
+from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal
+from graphc.codegen.cuda.vector import LANES, VECTOR_PRELUDE, plan_vectors, render_vector_loop
+from graphc.codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Reduction, Store
 
 THREADS = 256          # threads per block for elementwise and reduction kernels
 MAX_BLOCKS = 1 << 16   # grid-stride loops cover the rest

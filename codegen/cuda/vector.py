@@ -28,9 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from codegen.cuda.scalar import c_type
-from codegen.kernel_ir import Access, Kernel, Load, LoopIndex
+from graphc.codegen.cuda.scalar import c_type
+from graphc.codegen.kernel_ir import Access, Kernel, Load, LoopIndex
 
 LANES = 4
 

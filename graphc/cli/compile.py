@@ -57,8 +57,8 @@ def generated_code(graph, grads: bool, shapes: dict, remat, target: str, emit: s
 
 def cuda_code(program, remat, emit: str, arch: str) -> str:
     """CUDA C or PTX of the program: rendering needs no GPU and no driver, PTX needs nvcc (not a device)."""
-    from codegen.cuda.nvcc import compile_to_ptx, find_nvcc, nvcc_missing
-    from runtime.cuda import render_program
+    from graphc.codegen.cuda.nvcc import compile_to_ptx, find_nvcc, nvcc_missing
+    from graphc.runtime.cuda import render_program
 
     source = render_program(program, {"remat": remat})[2].source
     if emit == "cuda":

@@ -29,7 +29,7 @@ class VariableStore:
     """The mutable cell behind a variable, shared by every function and session that uses it.
 
     Its array is private: `var.value` gives a copy and `var.assign` takes one, so the llvm
-    backend may write a training step's update into the array itself (runtime.plan, donate).
+    backend may write a training step's update into the array itself (graphc.runtime.plan, donate).
     `version` counts writes, for a backend that keeps its own copy of the value (the CUDA
     backend's device buffer): the array may be the same object with new contents.
     """
