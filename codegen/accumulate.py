@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-from graphc.codegen.kernel_ir import BufferParam, Kernel, Load, Matrix
 
+from graphc.codegen.kernel_ir import BufferParam, Kernel, Load, Matrix
 from graphc.scalar import Scalar
 
 

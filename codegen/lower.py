@@ -13,6 +13,8 @@ stored value from the ops' own `scalar` rules; values read from memory become
 from __future__ import annotations
 
 import numpy as np
+
+from graphc import scalar as S  # noqa: N812
 from graphc.codegen.kernel_ir import (
     Access,
     Accumulator,
@@ -27,8 +29,6 @@ from graphc.codegen.kernel_ir import (
     Reduction,
     Store,
 )
-
-from graphc import scalar as S  # noqa: N812
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.passes.fusion import Fusion, Group, Layout, _contiguous_strides, reduce_axes

@@ -27,11 +27,11 @@ import os
 from collections.abc import Sequence
 
 import numpy as np
+
 from graphc.codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
 from graphc.codegen.cuda.renderer import CudaModule, render_module
-from graphc.runtime.cuda_launch import Launcher, open_launcher
-
 from graphc.errors import BackendError, FeedError
+from graphc.runtime.cuda_launch import Launcher, open_launcher
 
 ALIGN = 256
 _BINARIES: dict[str, bytes] = {}

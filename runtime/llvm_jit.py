@@ -26,10 +26,10 @@ import time
 from collections.abc import Callable, Sequence
 
 import llvmlite.binding as llvm
-from graphc.runtime.llvm_compile import InvalidModuleError, native_target, optimized, target_machine
-from graphc.runtime.llvm_workers import BorrowedWorkers, answer_timeout
 
 from graphc.errors import BackendError
+from graphc.runtime.llvm_compile import InvalidModuleError, native_target, optimized, target_machine
+from graphc.runtime.llvm_workers import BorrowedWorkers, answer_timeout
 
 
 @functools.cache

@@ -10,8 +10,9 @@ A worker is started isolated (`python -I`): neither the caller's working directo
 PYTHONPATH nor the user's site directory is on its path, so a `runtime/llvm_compile.py` or
 an `llvmlite` in the user's project cannot run in its place.  It is given the exact files
 to run: this graphc's llvm_compile.py and the folder this process imported llvmlite from.
-It ignores Ctrl-C (the terminal sends SIGINT to the whole process group; the caller
-decides what an interrupt means, and a worker ends when its stdin closes).
+Ctrl-C does not reach it (a session of its own, outside the terminal's process group, and
+SIGINT ignored): the caller decides what an interrupt means, and a worker ends when its
+stdin closes.
 
     n = compile_parts(size)                 # 1, or 1 + COMPILE_WORKERS for big kernels
     with BorrowedWorkers(n - 1) as workers:
@@ -32,9 +33,9 @@ import threading
 import time
 
 import llvmlite
-from graphc.runtime.llvm_compile import write_message
 
 from graphc.errors import BackendError
+from graphc.runtime.llvm_compile import write_message
 
 # Worker processes for compiling a big module's parts (GRAPHC_COMPILE_WORKERS=0: all in this process).
 # A frozen application's sys.executable is the application, not a Python to run a worker with.
@@ -74,7 +75,7 @@ class Worker:
     def __init__(self):
         self.owner = os.getpid()
         self.process = subprocess.Popen(worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        cwd=os.path.dirname(os.path.abspath(__file__)))
+                                        cwd=os.path.dirname(os.path.abspath(__file__)), start_new_session=True)
         self._sending: threading.Thread | None = None
         self._failed = False
 

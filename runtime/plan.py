@@ -29,8 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
-from graphc.codegen.kernel_ir import Kernel
 
+from graphc.codegen.kernel_ir import Kernel
 from graphc.errors import FeedError
 
 ALIGN = 64

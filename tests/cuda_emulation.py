@@ -26,9 +26,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from graphc.runtime.cuda_launch import Launcher
 
 from graphc.errors import BackendError
+from graphc.runtime.cuda_launch import Launcher
 
 # what both headers share: CUDA's keywords as C++, the path counters of vectorized kernels, bit casts
 COMMON_HEADER = r"""#include <atomic>

@@ -8,10 +8,10 @@ executable called directly leaves the caller's arrays alone.
 
 import numpy as np
 import pytest
-from graphc.codegen.accumulate import accumulate_updates
-from graphc.codegen.lower import buffer_name
 
 import graphc as gc
+from graphc.codegen.accumulate import accumulate_updates
+from graphc.codegen.lower import buffer_name
 from graphc.compile import plan_kernels
 from graphc.program import specialize
 

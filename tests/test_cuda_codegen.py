@@ -10,12 +10,12 @@ import subprocess
 
 import numpy as np
 import pytest
-from graphc.codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
-from graphc.codegen.cuda.renderer import render_module
-from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, literal
 
 import graphc as gc
 from graphc import scalar as sc
+from graphc.codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
+from graphc.codegen.cuda.renderer import render_module
+from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, literal
 from graphc.compile import plan_kernels
 from graphc.program import specialize
 

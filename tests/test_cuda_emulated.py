@@ -25,10 +25,10 @@ import subprocess
 import numpy as np
 import pytest
 from cuda_emulation import EMULATED_BLOCKS, HOST_HEADER, THREADED_HEADER
-from graphc.codegen.cuda.renderer import REDUCE_PRELUDE, render_module
-from graphc.codegen.cuda.scalar import c_type
 
 import graphc as gc
+from graphc.codegen.cuda.renderer import REDUCE_PRELUDE, render_module
+from graphc.codegen.cuda.scalar import c_type
 from graphc.compile import plan_kernels
 from graphc.program import specialize
 
@@ -140,7 +140,9 @@ def test_softmax_cross_entropy_and_gradient(tmp_path):
 def test_special_values_follow_numpy(tmp_path):
     x = gc.placeholder((6,), gc.float32)
     feed = np.array([np.nan, np.inf, -np.inf, 0.0, -80.0, 80.0], np.float32)
-    compare([x], [gc.sigmoid(x), gc.maximum(x, 1.0), gc.max(x), gc.exp(x), gc.tanh(x)], [feed], tmp_path)
+    compare([x], [gc.sigmoid(x), gc.maximum(x, 1.0), gc.max(x), gc.exp(x), gc.tanh(x), gc.sign(x), gc.relu(x),
+                  gc.minimum(x, 1.0), gc.min(x), gc.floor(x), gc.where(x > 1.0, x, -x), gc.grad(gc.sum(gc.abs(x)), x)],
+            [feed], tmp_path)
 
 
 # ---- threaded: real block reductions (shuffles, shared memory) and the tiled matmul -------------

@@ -15,12 +15,12 @@ import shutil
 
 import numpy as np
 import pytest
-from graphc.codegen.cuda.nvcc import find_nvcc
-from graphc.runtime import cuda as cuda_runtime
-from graphc.runtime.cuda_launch import Launcher, available_bindings, driver_library
 
 import graphc as gc
 from graphc import backends
+from graphc.codegen.cuda.nvcc import find_nvcc
+from graphc.runtime import cuda as cuda_runtime
+from graphc.runtime.cuda_launch import Launcher, available_bindings, driver_library
 
 HAVE_GPU = driver_library() is not None and bool(available_bindings())
 gpu = pytest.mark.skipif(not HAVE_GPU, reason="no NVIDIA driver (libcuda.so.1) or no pycuda/cuda-python: no GPU here")
@@ -109,7 +109,6 @@ class RecordingLauncher(Launcher):
 @needs_nvcc
 def test_variables_stay_resident_and_updates_are_written_back(tmp_path, monkeypatch):
     from graphc.codegen.lower import buffer_name
-
     from graphc.program import specialize
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

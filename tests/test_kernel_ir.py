@@ -3,10 +3,10 @@
 import ctypes
 
 import numpy as np
+
 from graphc.codegen.kernel_ir import Access, BufferParam, Kernel, Load, LoopDim, Phase, Reduction, Store
 from graphc.codegen.llvm.renderer import render_module
 from graphc.runtime.llvm_jit import JitModule
-
 from graphc.scalar import Scalar, call, cast, const
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from graphc.runtime.reference import ReferenceExecutable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +9,7 @@ import graphc as gc
 from graphc.errors import GraphcError
 from graphc.passes import Step, plan_memory, plan_program_memory
 from graphc.program import specialize
+from graphc.runtime.reference import ReferenceExecutable
 
 
 def assert_no_live_overlap(plan):

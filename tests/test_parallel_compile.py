@@ -1,24 +1,26 @@
 """A big program compiles in parts, side by side in worker processes, to the same code as in one module.
 
-The workers are `python -m graphc.runtime.llvm_compile` processes: they run no user code, so
-a script needs no `if __name__ == "__main__"` guard; a worker that dies or is busy
-only means its part is compiled in the calling process.
+The workers are isolated `python -I` processes running graphc.runtime.llvm_compile: they run
+no user code, so a script needs no `if __name__ == "__main__"` guard; a worker that dies,
+is busy or stops answering only means its part is compiled in the calling process.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
+import threading
 
-import graphc.runtime.llvm_jit as llvm_jit
-import graphc.runtime.llvm_workers as llvm_workers
 import numpy as np
 import pytest
 
 import graphc as gc
+import graphc.runtime.llvm_jit as llvm_jit
+import graphc.runtime.llvm_workers as llvm_workers
 from graphc.compile import clear_jit_cache
 from graphc.errors import BackendError
+from graphc.runtime.llvm_compile import read_message, write_message
 
 
 @pytest.fixture
@@ -71,6 +73,39 @@ def test_a_dead_worker_is_replaced_and_its_part_still_compiles(split_everything)
         np.testing.assert_allclose(a, r, rtol=1e-5, atol=1e-5)
 
 
+def test_a_stopped_worker_does_not_hang_the_build(split_everything, monkeypatch):
+    monkeypatch.setattr(llvm_workers, "MIN_ANSWER_TIMEOUT_S", 0.5)
+    (stopped,) = llvm_workers._ready_workers(1)
+    os.kill(stopped.process.pid, signal.SIGSTOP)
+    outcome = []
+    build = threading.Thread(target=lambda: outcome.append(run()[1]), daemon=True)
+    build.start()
+    build.join(60)
+    assert outcome, "the build waited for a stopped worker"
+    _, reference = run("numpy")
+    for a, r in zip(outcome[0], reference):
+        np.testing.assert_allclose(a, r, rtol=1e-5, atol=1e-5)
+    assert stopped not in llvm_workers._workers
+    assert stopped.process.wait(10) == -signal.SIGKILL
+
+
+def test_ctrl_c_leaves_a_worker_quiet_and_it_ends_with_its_input():
+    worker = subprocess.Popen(llvm_workers.worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    write_message(worker.stdin, b"define void @f() {\n  ret void\n}\n")
+    assert read_message(worker.stdout) is not None  # it is up, serving
+    worker.send_signal(signal.SIGINT)
+    _, stderr = worker.communicate(timeout=60)
+    assert worker.returncode == 0
+    assert stderr == b""
+
+
+def test_a_worker_is_outside_the_terminals_process_group(split_everything):
+    # Ctrl-C in a terminal interrupts the caller, which decides what happens to its workers
+    (worker,) = llvm_workers._ready_workers(1)
+    assert os.getpgid(worker.process.pid) != os.getpgid(0)
+
+
 def test_invalid_ir_from_a_worker_is_a_backend_error_and_later_builds_work(split_everything):
     valid = "define void @f() {\n  ret void\n}\n"
     with pytest.raises(BackendError, match="does not verify"):
@@ -93,9 +128,7 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path):
         f(np.ones((8, 8), np.float32))
         print("parts:", f.llvm_ir(optimized=False).count('ModuleID = "graphc.part'))
     """))
-    root = Path(__file__).resolve().parent.parent  # this checkout's graphc, whatever is installed
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, PYTHONPATH=str(root)))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("script ran") == 1
     assert "parts: 2" in done.stdout

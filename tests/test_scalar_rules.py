@@ -94,3 +94,38 @@ def test_every_scalar_rule_uses_only_renderable_primitives():
             except GraphcError:
                 continue
             walk(op.scalar(node.attrs, node.dtype, *(S.Scalar.arg(i, d) for i, d in enumerate(dtypes))))
+
+
+SPECIAL = [np.nan, -np.nan, np.inf, -np.inf, 0.0, -0.0, 1.0, -1.5, 0.5]
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_scalar_rule_keeps_numpys_special_values(name):
+    """NaN, infinities and signed zeros in every operand position give numpy's result: NaN where numpy
+    has NaN (sign(NaN) is NaN, maximum propagates it), the same infinity, the same sign of a zero."""
+    op = REGISTRY[name]
+    arity = ARITY.get(name, 1)
+    for dtype in (np.dtype("float32"), np.dtype("float64")):
+        dtypes = ((np.dtype(np.bool_),) if name == "where" else ()) + (dtype,) * (arity - (name == "where"))
+        for attrs in ATTRS.get(name, [{}]):
+            inputs = [placeholder((), d) for d in dtypes]
+            try:
+                node = make_node(op, tuple(inputs), dict(attrs))
+            except GraphcError:
+                continue
+            grid = np.meshgrid(*[[True, False] if d.kind == "b" else SPECIAL for d in dtypes], indexing="ij")
+            arrays = [g.ravel().astype(d) for g, d in zip(grid, dtypes)]
+            with np.errstate(all="ignore"):
+                expected = np.asarray(op.compute(node.attrs, *arrays)).astype(node.dtype)
+            expr = op.scalar(node.attrs, node.dtype, *(S.Scalar.arg(i, d) for i, d in enumerate(dtypes)))
+            with np.errstate(all="ignore"):
+                got = np.broadcast_to(S.evaluate(expr, arrays), expected.shape)
+            where = f"{name} {dtypes} {attrs} at {[a.tolist() for a in arrays]}"
+            if node.dtype.kind != "f":
+                np.testing.assert_array_equal(got, expected, err_msg=where)
+                continue
+            np.testing.assert_array_equal(np.isnan(got), np.isnan(expected), err_msg=f"NaN: {where}")
+            exact = ~np.isnan(expected) & (np.isinf(expected) | (expected == 0))
+            np.testing.assert_array_equal(got[exact], expected[exact], err_msg=f"inf/0: {where}")
+            np.testing.assert_array_equal(np.signbit(got[exact]), np.signbit(expected[exact]),
+                                          err_msg=f"sign of zero: {where}")

@@ -5,7 +5,6 @@ The oracle is the numpy reference executor run on the program before and after.
 
 import numpy as np
 import pytest
-from graphc.runtime.reference import ReferenceExecutable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +17,7 @@ from graphc.passes import count_nodes, registered_passes, run_passes, simplify
 from graphc.passes.registry import cse_key, sweep
 from graphc.passes.simplify import uniform_value
 from graphc.program import Program, specialize
+from graphc.runtime.reference import ReferenceExecutable
 
 rng = np.random.default_rng(0)
 

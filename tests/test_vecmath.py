@@ -20,8 +20,9 @@ import llvmlite.binding as llvm
 import numpy as np
 import pytest
 import scipy.special
-from graphc.codegen.llvm.vecmath import MATH_FUNCTIONS, emit_math, keep_variants
 from llvmlite import ir
+
+from graphc.codegen.llvm.vecmath import MATH_FUNCTIONS, emit_math, keep_variants
 
 FUNCS = sorted(MATH_FUNCTIONS)
 DTYPES = (np.float32, np.float64)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from graphc.codegen.cuda.matmul import c_load_operands, render_matmul
 from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal
 from graphc.codegen.cuda.vector import LANES, VECTOR_PRELUDE, plan_vectors, render_vector_loop

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from graphc.codegen.cuda.scalar import c_type
 from graphc.codegen.kernel_ir import Access, Kernel, Load, LoopIndex
 

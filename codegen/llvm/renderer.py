@@ -27,10 +27,10 @@ import struct
 from dataclasses import dataclass
 
 import numpy as np
-from graphc.codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store, structure_ids
-from graphc.codegen.llvm.vecmath import emit_math, keep_variants
 from llvmlite import ir
 
+from graphc.codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Matrix, Store, structure_ids
+from graphc.codegen.llvm.vecmath import emit_math, keep_variants
 from graphc.scalar import VECTOR_MATH, Scalar, postorder
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)

@@ -18,6 +18,7 @@ import argparse
 import importlib
 import os
 import sys
+import threading
 
 from graphc.cli.common import UsageError
 from graphc.errors import GraphcError
@@ -43,6 +44,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_WORK_THREAD = "graphc command"
+
+
+def run_interruptibly(command, args) -> int:
+    """`command(args)` on a thread of its own, so that Ctrl-C is heard at once.
+
+    Python handles a signal only between bytecodes of the main thread, and a compiled kernel
+    (a ctypes call) or an LLVM build can run for minutes without returning to it.  The main
+    thread only waits here, so KeyboardInterrupt reaches it while the work goes on.
+    """
+    outcome: dict = {}
+
+    def work():
+        try:
+            outcome["value"] = command(args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread, below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name=_WORK_THREAD, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.2)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -53,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return args.run(args)
+        return run_interruptibly(args.run, args)
     except UsageError as exc:
         if args.debug:
             raise
@@ -74,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print(f"graphc {args.command}: interrupted", file=sys.stderr)
+        if any(t.name == _WORK_THREAD and t.is_alive() for t in threading.enumerate()):
+            # The work is still inside a compiled kernel or an LLVM build, which cannot be
+            # stopped from Python and would keep running while the interpreter shuts down.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         return 130
     except Exception as exc:  # noqa: BLE001 - the CLI's last line: a message, the traceback only with --debug
         if args.debug:

@@ -46,8 +46,9 @@ def progress(message: str, after_s: float = 2.0):
         yield
     finally:
         timer.cancel()
-        if shown.is_set():
-            print(f"graphc: {message}: done in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
+    # only on success: an error or an interrupt is reported by the caller, never as "done"
+    if shown.is_set():
+        print(f"graphc: {message}: done in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
 
 
 def parse_shapes(items: list[str] | None) -> dict[str, tuple[int, ...]]:

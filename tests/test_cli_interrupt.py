@@ -1,0 +1,47 @@
+"""Ctrl-C stops `graphc` at once, even inside a long compiled kernel, and says "interrupted", never "done"."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+
+SLOW_MODEL = textwrap.dedent("""
+    import graphc as gc
+
+    def slow():
+        # 400 products of 2048 x 2048 matrices: minutes of BLAS, all inside compiled code
+        x = gc.placeholder((2048, 2048), gc.float32, name="x")
+        y = x
+        for _ in range(400):
+            y = gc.tanh(y @ x)
+        return y
+""")
+
+
+def test_ctrl_c_during_a_kernel_ends_the_run_at_once_and_says_interrupted(tmp_path):
+    (tmp_path / "slow.py").write_text(SLOW_MODEL)
+    np.save(tmp_path / "x.npy", np.full((2048, 2048), 1e-3, np.float32))
+    exported = subprocess.run([sys.executable, "-m", "graphc", "export", "slow.py:slow", "-o", "slow.json"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert exported.returncode == 0, exported.stderr
+
+    run = subprocess.Popen([sys.executable, "-m", "graphc", "run", "slow.json", "--backend", "llvm",
+                            "--feed", "x=x.npy"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "running slow.json" in run.stderr.readline()  # announced after 2 s: it is in the kernels now
+        time.sleep(1.0)
+        interrupted = time.monotonic()
+        run.send_signal(signal.SIGINT)
+        stderr = run.stderr.read()
+        run.wait(timeout=60)
+    finally:
+        run.kill()
+    assert time.monotonic() - interrupted < 10
+    assert run.returncode == 130
+    assert "interrupted" in stderr
+    assert "done" not in stderr and "Traceback" not in stderr
