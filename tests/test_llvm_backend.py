@@ -68,14 +68,19 @@ def test_logic_and_casts():
     agree([a, b], outs, [data(99), data(99)])
 
 
-def test_nan_and_inf_follow_numpy():
-    x = gc.placeholder((None,), gc.float64)
-    outs = [gc.maximum(x, 0.0), gc.minimum(x, 1.0), gc.max(x), gc.exp(x), x * 2, gc.sum(x)]
-    v = np.array([1.0, np.nan, -np.inf, np.inf, 0.0, -0.0, 3.0])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_nan_and_inf_follow_numpy(dtype):
+    x = gc.placeholder((None,), dtype)
+    outs = [gc.maximum(x, 0.0), gc.minimum(x, 1.0), gc.max(x), gc.min(x), gc.exp(x), x * 2, gc.sum(x),
+            gc.sign(x), gc.abs(x), gc.relu(x), gc.floor(x), gc.where(x > 1.0, x, -x), gc.cast(x > 0.0, dtype),
+            gc.cast(gc.not_equal(x, x), dtype), gc.sin(x), gc.cos(x),
+            gc.grad(gc.sum(gc.abs(x)), x)]    # g * sign(x): NaN at NaN, so training does not hide it
+    v = np.array([1.0, np.nan, -np.inf, np.inf, 0.0, -0.0, 3.0, -2.5], dtype)
     f = gc.function([x], outs, backend="llvm")
     ref = gc.function([x], outs)
     for g, w in zip(f(v), ref(v)):
-        np.testing.assert_allclose(g, w, rtol=1e-15)  # NaN where numpy has NaN, inf where it has inf
+        np.testing.assert_allclose(g, w, rtol=RTOL[dtype])  # NaN where numpy has NaN, inf where it has inf
+        np.testing.assert_array_equal(np.signbit(g[w == 0]), np.signbit(w[w == 0]))
 
 
 @pytest.mark.parametrize("axis,keepdims", [(None, False), (0, False), (1, True), ((0, 2), False), (-1, True)])

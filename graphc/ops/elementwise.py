@@ -209,11 +209,17 @@ def _sigmoid(x):
 
 sigmoid_op = _float_unary("sigmoid", _sigmoid, "sigmoid", lambda y, x: y * (1.0 - y))
 abs_op = elementwise("abs", np.abs, _prim("abs"), partials=lambda y, x: [sign(x)])
-sign_op = elementwise("sign", np.sign,
-                      lambda attrs, dtype, x: S.call(
-                          "sub", S.cast(S.call("gt", x, S.const(0, x.dtype)), dtype),
-                          S.cast(S.call("lt", x, S.const(0, x.dtype)), dtype)),
-                      partials=lambda y, x: [None])
+
+
+def _sign_scalar(attrs, dtype, x):
+    """(x > 0) - (x < 0), or x itself where x is NaN: numpy's sign(NaN) is NaN (the difference alone
+    is 0, which also made the gradient of abs, g * sign(x), vanish at NaN and hide it from training)."""
+    step = S.call("sub", S.cast(S.call("gt", x, S.const(0, x.dtype)), dtype),
+                  S.cast(S.call("lt", x, S.const(0, x.dtype)), dtype))
+    return S.call("select", S.call("ne", x, x), S.cast(x, dtype), step) if x.dtype.kind == "f" else step
+
+
+sign_op = elementwise("sign", np.sign, _sign_scalar, partials=lambda y, x: [None])
 relu_op = elementwise("relu", lambda x: np.maximum(x, x.dtype.type(0)),
                       lambda attrs, dtype, x: S.call("max", S.cast(x, dtype), S.const(0, dtype)),
                       out_dtype=lambda attrs, d: d,
