@@ -27,7 +27,7 @@ def train(remat, depth, width, batch, steps, lr=0.05):
     # variance stays about 1.5 at any depth.  With a fixed 0.5 it grew with depth
     # (std 3.4 at depth 64), and the head's curvature with it (largest Hessian
     # eigenvalue 220 against 11), so that lr 0.05 diverged.
-    branch = 1 / np.sqrt(depth)
+    branch = depth ** -0.5
     h = x
     for w in ws:
         h = h + branch * gc.tanh(h @ w)  # a residual tanh layer
