@@ -24,7 +24,10 @@ def main(argv=None):
     parser.add_argument("--momentum", type=float, default=0.0, help="heavy-ball momentum of gc.optim.SGD")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    backend = backend_or_reference(args.backend)
+    try:
+        backend = backend_or_reference(args.backend)
+    except gc.BackendError as exc:
+        parser.error(str(exc))  # exit status 2 and one line, as for any argument that cannot be used here
     n, d = (200, 8) if args.quick else (5000, 50)
     steps = args.steps or (300 if args.quick else 1000)
 

@@ -29,7 +29,10 @@ def main(argv=None):
     parser.add_argument("--plot", default="loss_curve.png", help="where to save the loss curve ('' for none)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    backend = backend_or_reference(args.backend)
+    try:
+        backend = backend_or_reference(args.backend)
+    except gc.BackendError as exc:
+        parser.error(str(exc))  # exit status 2 and one line, as for any argument that cannot be used here
     epochs = args.epochs or (12 if args.quick else 15)
 
     x, y = load_digits()

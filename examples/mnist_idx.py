@@ -27,7 +27,10 @@ def main(argv=None):
     parser.add_argument("--plot", default="", help="save the loss curve as this PNG")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    backend = backend_or_reference(args.backend)
+    try:
+        backend = backend_or_reference(args.backend)
+    except gc.BackendError as exc:
+        parser.error(str(exc))  # exit status 2 and one line, as for any argument that cannot be used here
     epochs = args.epochs or (1 if args.quick else 5)
 
     data = load_mnist(args.path)

@@ -24,7 +24,10 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    backend = backend_or_reference(args.backend)
+    try:
+        backend = backend_or_reference(args.backend)
+    except gc.BackendError as exc:
+        parser.error(str(exc))  # exit status 2 and one line, as for any argument that cannot be used here
     epochs = args.epochs or (10 if args.quick else 30)
 
     x, y = load_digits()

@@ -9,6 +9,7 @@
 
 from graphc import nn, optim
 from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
+from graphc.backends import available_backends
 from graphc.dtypes import bool_, float32, float64, int32, int64
 from graphc.errors import (
     BackendError,
@@ -96,4 +97,4 @@ __all__ = [
     "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze", "stack",
     "stop_gradient", "subtract", "sum", "tanh", "transpose", "variable", "where", "zeros_like",
 ]
-__all__ += ["LoadedGraph", "load", "save", "nn", "optim"]
+__all__ += ["LoadedGraph", "available_backends", "load", "save", "nn", "optim"]

@@ -24,30 +24,82 @@ _FACTORIES: dict[str, str] = {
 }
 
 
-def register_backend(name: str, factory: str) -> None:
+
+
+def _llvm_missing() -> str | None:
+    try:
+        import llvmlite.binding  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return f"llvmlite does not import ({exc}); pip install llvmlite"
+    return None
+
+
+def _cuda_missing() -> str | None:
+    from graphc.runtime.cuda_launch import missing_requirement
+
+    return missing_requirement()
+
+
+# name -> a cheap check (no compile, no device opened): None when the backend can run
+# here, else why not and what to install.  A backend without one is always runnable.
+_REQUIREMENTS: dict[str, Callable[[], str | None]] = {"llvm": _llvm_missing, "cuda": _cuda_missing}
+
+
+def register_backend(name: str, factory: str, requirement: Callable[[], str | None] | None = None) -> None:
+    """Make `name` a backend built by `factory` ("module:function"), runnable where `requirement()` is None.
+
+    >>> register_backend("mine", "my_package.backend:build")   # then gc.function(..., backend="mine")
+    """
     _FACTORIES[name] = factory
+    _REQUIREMENTS.pop(name, None)
+    if requirement is not None:
+        _REQUIREMENTS[name] = requirement
 
 
-def available_backends() -> list[str]:
+def registered_backends() -> list[str]:
+    """Every backend graphc knows, including those that cannot run on this machine."""
     return sorted(_FACTORIES)
 
 
-def backend_or_reference(requested: str) -> str:
-    """`requested` when it is registered, else the numpy reference, saying so on stdout.
+def unavailable_reason(name: str) -> str | None:
+    """Why the registered backend `name` cannot run here, or None when it can."""
+    requirement = _REQUIREMENTS.get(name)
+    return requirement() if requirement is not None else None
 
-    For scripts and examples that prefer a compiled backend but must still run where
-    it cannot be built (no llvmlite); an unknown name is still an error later.
+
+def available_backends() -> list[str]:
+    """The backends that can run here, so that scripts and tests can loop over them without failing builds."""
+    return [name for name in registered_backends() if unavailable_reason(name) is None]
+
+
+def check_backend(name: str) -> None:
+    """Raise BackendError when `name` is unknown or cannot run here, saying why and what to install."""
+    if name not in _FACTORIES:
+        raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(available_backends())}")
+    reason = unavailable_reason(name)
+    if reason is not None:
+        choices = [b for b in available_backends() if b != name]
+        raise BackendError(f"backend {name!r} is not available here: {reason} "
+                           f"(backends that run here: {', '.join(choices)})")
+
+
+def backend_or_reference(requested: str) -> str:
+    """`requested` when it can run here; for llvm that cannot, the numpy reference, saying so on stdout.
+
+    For scripts and examples whose default is llvm but that must still run where it
+    cannot (no llvmlite).  Any other backend that cannot run here (cuda without a
+    driver) was asked for by name, so it is a BackendError to report, not a swap.
     """
-    if requested in ("llvm", "cuda") and requested not in _FACTORIES:
+    if requested == "llvm" and (requested not in _FACTORIES or unavailable_reason(requested) is not None):
         print(f"notice: the {requested} backend is not available here; using the numpy reference backend")
         return "numpy"
+    check_backend(requested)
     return requested
 
 
 def builder(name: str) -> Callable:
     """The backend's factory `(program, options) -> executable`, run with the collector paused."""
-    if name not in _FACTORIES:
-        raise BackendError(f"unknown backend {name!r}; choose one of {', '.join(available_backends())}")
+    check_backend(name)
     module, func = _FACTORIES[name].split(":")
     try:
         factory = getattr(importlib.import_module(module), func)

@@ -10,13 +10,10 @@ The device itself is opened when the first executable is built.
 
 from __future__ import annotations
 
-from graphc.runtime.cuda_launch import available_bindings, driver_library
+from graphc.runtime.cuda_launch import missing_requirement
 
-if driver_library() is None:
-    raise ImportError("no NVIDIA driver (libcuda.so.1 not found); the cuda backend needs an NVIDIA GPU and its driver")
-if not available_bindings():
-    raise ImportError("neither pycuda nor cuda-python is installed "
-                      "(pip install 'graphc[cuda]' for pycuda, or pip install cuda-python)")
+if (_missing := missing_requirement()) is not None:
+    raise ImportError(_missing)
 
 from graphc.runtime.cuda import build_cuda  # noqa: E402
 

@@ -264,6 +264,21 @@ def available_bindings() -> list[str]:
     return found
 
 
+def missing_requirement() -> str | None:
+    """Why the cuda backend cannot run here, naming what to install, or None.
+
+    Checks only what is cheap (the driver library loads, a binding's module is
+    found), so that `graphc.backends.available_backends()` can ask it on every call;
+    a device that the driver cannot open is found by `open_launcher`.
+    """
+    if driver_library() is None:
+        return "no NVIDIA driver (libcuda.so.1 not found); the cuda backend needs an NVIDIA GPU and its driver"
+    if not available_bindings():
+        return ("neither pycuda nor cuda-python is installed "
+                "(pip install 'graphc[cuda]' for pycuda, or pip install cuda-python)")
+    return None
+
+
 _launcher: Launcher | None = None
 
 
