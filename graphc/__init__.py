@@ -18,6 +18,7 @@ from graphc.errors import (
     GraphcError,
     GraphFormatError,
     MemoryBudgetError,
+    MemoryLimitError,
     ShapeError,
 )
 from graphc.ir import Node
@@ -88,8 +89,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BackendError", "FeedError", "Function", "GradientCheckError", "GraphFormatError", "GraphcError",
-    "MemoryBudgetError", "Node", "Session", "ShapeError", "Tensor", "TrainOp", "abs", "add", "assign", "bool",
-    "bool_", "broadcast_to", "cast", "check_grad", "concatenate", "constant", "cos", "divide", "equal", "exp",
+    "MemoryBudgetError", "MemoryLimitError", "Node", "Session", "ShapeError", "Tensor", "TrainOp", "abs", "add",
+    "assign", "bool", "bool_", "broadcast_to", "cast", "check_grad", "concatenate", "constant", "cos", "divide",
+    "equal", "exp",
     "expand_dims", "expm1", "float32", "float64", "floor", "function", "grad", "greater", "greater_equal", "group",
     "hessian", "int32", "int64", "jacobian", "jvp", "less", "less_equal", "log", "log1p", "log_softmax",
     "logical_and", "logical_not", "logical_or", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum",

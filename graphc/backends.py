@@ -134,6 +134,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def _build_reference(program: Program, options: dict):
+    from graphc.memory_limit import check_program
     from graphc.passes.memory_plan import plan_program_memory
     from graphc.passes.remat import check_remat_option, rematerialize
     from graphc.runtime.reference import ReferenceExecutable
@@ -141,4 +142,5 @@ def _build_reference(program: Program, options: dict):
     remat = check_remat_option(options.get("remat", "none"))
     if remat != "none":
         program = rematerialize(program, remat)
+    check_program(program, options.get("memory_limit"))  # numpy would allocate as it goes: refuse first
     return ReferenceExecutable(program, memory_planner=plan_program_memory)

@@ -37,8 +37,24 @@ def plan_kernels(program: Program, options: dict | None = None, accumulate: bool
 
     `accumulate`: SGD-style weight updates become gemm accumulating into the variable's
     array (graphc.codegen.accumulate); the backend's runtime must place "update" buffers.
+    The plan must fit `options["memory_limit"]` (graphc.memory_limit): the runtimes allocate it as planned.
     """
-    return plan_prepared(prepare(program, options or {}), accumulate)
+    options = options or {}
+    program, plan = plan_prepared(prepare(program, options), accumulate)
+    check_plan_memory(program, plan, options.get("memory_limit"))
+    return program, plan
+
+
+def check_plan_memory(program: Program, plan, option=None) -> None:
+    """The compiled backends' check: the arena and every buffer a call allocates, within the cap."""
+    from graphc import memory_limit
+    from graphc.codegen.lower import buffer_name
+
+    op_of = {buffer_name(n): n.op.name for n in program.nodes()}
+    allocated = [s for s in plan.buffers.values() if s.kind in ("arena", "output")]
+    buffers = [memory_limit.Buffer(op_of.get(s.name, s.name), s.shape, str(s.dtype), s.nbytes) for s in allocated]
+    planned = plan.arena_bytes + sum(s.nbytes for s in allocated if s.kind == "output")
+    memory_limit.check(memory_limit.resolve(option), planned, buffers, "the compiled kernels' arena and outputs")
 
 
 def plan_prepared(program: Program, accumulate: bool = False):

@@ -35,3 +35,21 @@ class GraphFormatError(GraphcError, ValueError):
 
 class MemoryBudgetError(GraphcError):
     """A memory budget that no rematerialization schedule can meet."""
+
+
+class MemoryLimitError(GraphcError, MemoryError):
+    """A program that would need more memory than the cap (graphc.memory_limit), refused before allocating."""
+
+
+def printable(text) -> str:
+    """`text` safe to print on a terminal: each control or invisible character escaped as repr() does.
+
+    Names and source lines come from graph files; written raw, an ESC or BEL would
+    drive the terminal and a newline would forge a second line of a message.
+
+        printable("x\x1b[2J")   # 'x\\x1b[2J'
+    """
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

@@ -28,8 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from graphc import serialize_schema as schema
-from graphc.errors import FeedError, GraphcError, GraphFormatError
+from graphc.errors import FeedError, GraphcError, GraphFormatError, printable
 from graphc.ir import Node, toposort
+from graphc.memory_limit import Limit, human, resolve
 from graphc.ops.registry import REGISTRY, get_op, make_node
 from graphc.ops.source import VariableStore, constant_op, placeholder_op, variable_op
 
@@ -76,8 +77,8 @@ class LoadedGraph:
             nodes = {**self.placeholders, **self.variables}
             unknown = [w for w in wrt if w not in nodes]
             if unknown:
-                raise GraphcError(f"cannot differentiate with respect to {', '.join(unknown)}: "
-                                  f"not a placeholder or variable of this graph ({', '.join(nodes)})")
+                raise GraphcError(f"cannot differentiate with respect to {', '.join(map(repr, unknown))}: "
+                                  f"not a placeholder or variable of this graph ({', '.join(map(repr, nodes))})")
             wrt = [nodes[w] for w in wrt]
         grads = default_gradients(self.outputs, wrt)
         return LoadedGraph(self.outputs, grads, self.placeholders, self.variables, self.metadata, self.path)
@@ -96,7 +97,7 @@ class LoadedGraph:
         unknown = sorted(set(feeds) - set(self.placeholders))
         if unknown:
             raise FeedError(f"no placeholder named {', '.join(map(repr, unknown))}; "
-                            f"the graph's are {', '.join(self.placeholders) or '(none)'}")
+                            f"the graph's are {', '.join(map(repr, self.placeholders)) or '(none)'}")
         missing = [n for n in names if n not in feeds]
         if missing:
             raise FeedError(f"missing feed for placeholder(s) {', '.join(map(repr, missing))}")
@@ -185,6 +186,9 @@ def save(path, outputs, grads=None, wrt: Sequence[Node] | None = None, metadata:
             json.dumps(metadata, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise GraphcError(f"save: metadata must be a dict of JSON values: {exc}") from None
+        if len(json.dumps(metadata)) > schema.MAX_METADATA_BYTES:
+            raise GraphcError(f"save: metadata is more than {schema.MAX_METADATA_BYTES} bytes of JSON; "
+                              f"keep large data in variables or files of its own")
         doc["metadata"] = dict(metadata)
     if side_arrays:
         doc["arrays"] = npz_path.name
@@ -266,22 +270,36 @@ _TOP_KEYS = {"format", "version", "graphc_version", "metadata", "arrays", "outpu
 _NODE_KEYS = {"op", "inputs", "shape", "dtype", "attrs", "name", "source"}
 
 
-def load(path) -> LoadedGraph:
-    """Read a graph written by `save`; a malformed or hostile file raises GraphFormatError, nothing else."""
+def load(path, memory_limit=None) -> LoadedGraph:
+    """Read a graph written by `save`; a malformed or hostile file raises GraphFormatError, nothing else.
+
+    `memory_limit` (bytes, "8G" or "none"; default $GRAPHC_MEMORY_LIMIT, else the memory
+    available, see graphc.memory_limit) caps what reading may take: the parsed JSON and the arrays.
+    """
     path = Path(path)
-    doc = _read_json(path)
-    reader = _Reader(path, doc.get("arrays"))
+    limit = resolve(memory_limit)
     try:
-        return reader.build(doc)
-    finally:
-        reader.close()
+        doc = _read_json(path, limit)
+        reader = _Reader(path, doc.get("arrays"), limit)
+        try:
+            return reader.build(doc)
+        finally:
+            reader.close()
+    except MemoryError:  # what the limits let through and this machine still could not hold
+        raise GraphFormatError(f"{path}: out of memory while reading the graph (memory limit "
+                               f"{'none' if limit is None else human(limit.bytes)})") from None
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path, limit: Limit | None) -> dict:
     try:
         size = path.stat().st_size
         if size > schema.MAX_FILE_BYTES:
-            raise GraphFormatError(f"{path}: {size} bytes is larger than the limit of {schema.MAX_FILE_BYTES}")
+            raise GraphFormatError(f"{path}: {size} bytes is larger than the limit of {schema.MAX_FILE_BYTES} "
+                                   f"for a graph file (arrays larger than a few KiB belong in the .npz)")
+        if limit is not None and size * schema.JSON_MEMORY_FACTOR > limit.bytes:
+            raise GraphFormatError(f"{path}: parsing {size} bytes of JSON may take up to {schema.JSON_MEMORY_FACTOR} "
+                                   f"times as much memory, more than the memory limit of {human(limit.bytes)} "
+                                   f"({limit.origin})")
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise GraphFormatError(f"cannot read graph file {path}: {exc.strerror or exc}") from None
@@ -318,10 +336,12 @@ def _reject_constant(name: str):
 class _Reader:
     """Builds the nodes of one file, opening its side .npz only if an array lives there."""
 
-    def __init__(self, path: Path, npz_name):
+    def __init__(self, path: Path, npz_name, limit: Limit | None = None):
         self.path = path
         self.npz_name = npz_name
         self._npz = None
+        self.limit = limit
+        self.array_bytes = 0  # of the arrays read so far: together they must fit the memory limit
 
     def close(self):
         if self._npz is not None:
@@ -339,6 +359,8 @@ class _Reader:
         metadata = doc.get("metadata", {})
         if not isinstance(metadata, dict):
             self.fail("metadata", "must be an object")
+        if len(json.dumps(metadata)) > schema.MAX_METADATA_BYTES:
+            self.fail("metadata", f"more than the limit of {schema.MAX_METADATA_BYTES} bytes of JSON")
         nodes: list[Node] = []
         for i, raw in enumerate(raw_nodes):
             nodes.append(self._node(i, raw, nodes))
@@ -407,7 +429,8 @@ class _Reader:
         attrs = self._attrs(op_name, raw.get("attrs", {}), prefix)
         args = [built[j] for j in inputs]
         schema.check_attrs_fit_inputs(op_name, attrs, args, prefix)
-        node = self._make(op_name, args, attrs, name, source or f"{self.path.name}: node {i}", prefix)
+        source = printable(source) if source else f"{printable(self.path.name)}: node {i}"  # shown in errors
+        node = self._make(op_name, args, attrs, name, source, prefix)
         if node.shape != declared_shape or node.dtype != declared_dtype:
             self.fail(where, f"the file declares shape {list(declared_shape)} {declared_dtype}, but its inputs "
                              f"give {list(node.shape)} {node.dtype}")
@@ -448,6 +471,10 @@ class _Reader:
         dtype = schema.decode_dtype(raw["dtype"], f"{where}: dtype")
         shape = schema.decode_dims(raw["shape"], f"{where}: shape", allow_none=False)
         nbytes = math.prod(shape) * dtype.itemsize
+        self.array_bytes += nbytes
+        if self.limit is not None and self.array_bytes > self.limit.bytes:
+            raise GraphFormatError(f"{where}: the file's arrays need {human(self.array_bytes)} up to here, more "
+                                   f"than the memory limit of {human(self.limit.bytes)} ({self.limit.origin})")
         if "base64" in raw:
             return self._inline(raw["base64"], dtype, shape, nbytes, where)
         return self._from_npz(raw["npz"], dtype, shape, nbytes, where)
@@ -496,9 +523,9 @@ class _Reader:
                 array = np.lib.format.read_array(f, allow_pickle=False)
         except GraphFormatError:
             raise
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile, NotImplementedError) as exc:
             raise GraphFormatError(f"{where}: cannot read {key!r} from {self.npz_name}: {exc}") from None
-        return np.array(array, dtype=dtype, order="C")  # native byte order, owned
+        return array.astype(dtype, order="C", copy=False)  # native byte order; read_array's own array when it is
 
     def _open_npz(self, where: str) -> zipfile.ZipFile:
         if self._npz is not None:
@@ -512,7 +539,24 @@ class _Reader:
             raise GraphFormatError(f"{where}: the side file {npz_path} holding the large arrays is missing "
                                    f"(keep it next to {self.path.name})")
         try:
+            _check_zip_directory(npz_path)
             self._npz = zipfile.ZipFile(npz_path)
         except (OSError, zipfile.BadZipFile) as exc:
             raise GraphFormatError(f"{npz_path}: not a readable .npz: {exc}") from None
         return self._npz
+
+
+def _check_zip_directory(npz_path: Path) -> None:
+    """Refuse a zip directory of more members than a graph has nodes before zipfile builds one object per member."""
+    try:  # the end record zipfile itself reads first (private names, there since Python 2)
+        read_end, entries_at, size_at = zipfile._EndRecData, zipfile._ECD_ENTRIES_TOTAL, zipfile._ECD_SIZE
+    except AttributeError:  # a Python without them: zipfile's own reading is the only check
+        return
+    with open(npz_path, "rb") as f:
+        end = read_end(f)
+    if end is None:
+        return  # zipfile says what is wrong
+    entries, size = end[entries_at], end[size_at]
+    if entries > schema.MAX_NODES or size > schema.MAX_NODES * 256:
+        raise GraphFormatError(f"{npz_path}: a directory of {entries} members ({size} bytes) is more than a graph "
+                               f"of at most {schema.MAX_NODES} nodes has arrays")

@@ -26,8 +26,10 @@ FORMAT_NAME = "graphc-graph"
 FORMAT_VERSION = 1
 
 # ---- limits: a file asking for more than this is refused before anything is allocated ----------
-MAX_FILE_BYTES = 1 << 30          # the JSON text
-MAX_NODES = 1_000_000
+MAX_FILE_BYTES = 64 << 20         # the JSON text: parsed, it may take JSON_MEMORY_FACTOR times as much
+MAX_NODES = 250_000               # what about 64 MiB holds (a node line is about 200 bytes)
+MAX_METADATA_BYTES = 1 << 20      # the metadata object, as JSON text
+JSON_MEMORY_FACTOR = 25           # Python objects per byte of JSON at worst: "[{},{},...]" is 24 bytes per byte
 MAX_INPUTS = 1 << 16              # inputs of one node (concatenate takes any number)
 MAX_NDIM = 32
 MAX_DIM = 1 << 40                 # one dimension
@@ -121,8 +123,8 @@ def _decode_number(value, where: str):
         return float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         _fail(where, f"expected a number, got {_describe(value)}")
-    if is_int(value) and abs(value) > 1 << 63:
-        _fail(where, f"integer {value} is out of range")
+    if is_int(value) and not -(1 << 63) <= value < 1 << 63:
+        _fail(where, f"integer {value} is out of range (a 64-bit integer)")
     return value
 
 

@@ -2,7 +2,9 @@
 
 Compilation: nvcc to a cubin for the device's arch (graphc.codegen.cuda.nvcc), else
 NVRTC through cuda-python; the binary is cached by a hash of (source, arch,
-flags) in memory and under ~/.cache/graphc/cuda, so a second process skips nvcc.
+flags) in memory and under ~/.cache/graphc/cuda, so a second process skips nvcc;
+a disk entry carries the binary's length and sha256, and one that does not match
+them (truncated, empty, foreign, a directory in its place) is rebuilt.
 
 Memory: the same ExecutionPlan as the LLVM backend (graphc.compile.plan_kernels):
 one device arena of the planned peak for intermediates, a device buffer per
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Sequence
 
 import numpy as np
@@ -35,6 +38,9 @@ from graphc.runtime.cuda_launch import Launcher, open_launcher
 
 ALIGN = 256
 _BINARIES: dict[str, bytes] = {}
+# A disk cache entry: this line, the sha256 of the binary (32 bytes), its length (8 bytes, little-endian), the binary.
+CACHE_MAGIC = b"graphc cubin cache 1\n"
+MAX_CACHED_BYTES = 1 << 30
 
 
 def cache_dir() -> str:
@@ -52,21 +58,50 @@ def compile_binary(source: str, arch: str, compiler: str | None = None) -> bytes
     if key in _BINARIES:
         return _BINARIES[key]
     path = os.path.join(cache_dir(), f"{key}.cubin")
-    if os.path.exists(path):
-        with open(path, "rb") as f:
-            binary = f.read()
-    else:
+    binary = read_cache_entry(path)
+    if binary is None:
         binary = nvcc_compile(source, arch, "cubin") if compiler == "nvcc" else nvrtc_compile(source, arch)
-        try:
-            os.makedirs(cache_dir(), exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as f:
-                f.write(binary)
-            os.replace(tmp, path)  # atomic: a concurrent process never reads half a cubin
-        except OSError:
-            pass  # a read-only home only costs a recompile next time
+        write_cache_entry(path, binary)
     _BINARIES[key] = binary
     return binary
+
+
+def read_cache_entry(path: str) -> bytes | None:
+    """The binary cached at `path`, or None when there is none or the entry is not one we wrote whole.
+
+    The driver would load whatever bytes are there: a truncated write, a full disk or
+    another program's file must cost a recompile, never a crash or a wrong kernel.
+    """
+    header = len(CACHE_MAGIC) + 32 + 8
+    try:
+        with open(path, "rb") as f:
+            data = f.read(header + MAX_CACHED_BYTES + 1)
+    except OSError:  # missing, unreadable, a directory
+        return None
+    if len(data) < header or not data.startswith(CACHE_MAGIC):
+        return None
+    digest = data[len(CACHE_MAGIC):len(CACHE_MAGIC) + 32]
+    size = int.from_bytes(data[header - 8:header], "little")
+    binary = data[header:]
+    if len(binary) != size or size == 0 or hashlib.sha256(binary).digest() != digest:
+        return None
+    return binary
+
+
+def write_cache_entry(path: str, binary: bytes) -> None:
+    """Store `binary` with its length and hash, atomically: a concurrent reader sees the old entry or the new."""
+    if not binary or len(binary) > MAX_CACHED_BYTES:
+        return
+    tmp = None
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".tmp")  # one per writer
+        with os.fdopen(fd, "wb") as f:
+            f.write(CACHE_MAGIC + hashlib.sha256(binary).digest() + len(binary).to_bytes(8, "little") + binary)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home, a directory in the way: only costs a recompile next time
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def nvrtc_compile(source: str, arch: str) -> bytes:

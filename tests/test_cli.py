@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -274,3 +275,125 @@ def test_bench_finds_the_benchmark_and_passes_its_arguments(which):
     assert f"usage: graphc bench {which}" in proc.stdout and "--quick" in proc.stdout
     proc = graphc("bench", which, "--no-such-option", check_rc=2)
     assert "unrecognized arguments: --no-such-option" in proc.stderr
+
+
+# ---- hostile files and options: names, sizes, memory ---------------------------------------------
+
+HOSTILE_NAMES = {
+    "html": '<<TABLE><TR><TD><IMG SRC="/etc/local.png"/></TD></TR></TABLE>>',
+    "terminal": "x\x1b[2J\x07\nforged line",
+    "quotes": 'a"b\\N\\',
+}
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A graph whose placeholder and output names carry HTML, escape sequences, quotes and backslashes."""
+    path = tmp_path_factory.mktemp("hostile") / "h.json"
+    x = gc.placeholder((2,), gc.float64, name=HOSTILE_NAMES["terminal"])
+    gc.save(path, {name: op(x) for name, op in zip(HOSTILE_NAMES.values(), (gc.exp, gc.sin, gc.cos))})
+    return path
+
+
+def test_dot_labels_from_the_file_are_plain_quoted_text_never_html(hostile, tmp_path):
+    graphc("dot", hostile, "-o", tmp_path / "h.dot")
+    source = (tmp_path / "h.dot").read_text()
+    assert "xlabel=<" not in source and "label=<" not in source  # no HTML label: no <IMG SRC=...> of local files
+    assert 'xlabel="<<TABLE><TR><TD><IMG SRC=\\"/etc/local.png\\"/></TD></TR></TABLE>>"' in source
+    assert 'xlabel="a\\"b\\\\N\\\\"' in source  # quotes and backslashes escaped: no \N expansion, no open string
+    assert 'label="x\\\\x1b[2J\\\\x07\\\\nforged line\\nplaceholder' in source  # escapes shown, DOT's \n kept
+    assert "\x1b" not in source and "\x07" not in source
+
+
+def test_inspect_and_run_print_names_with_control_characters_escaped(hostile):
+    out = graphc("inspect", hostile).stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert "placeholder  x\\x1b[2J\\x07\\nforged line" in out
+    out = graphc("run", hostile, "--feed", f"{HOSTILE_NAMES['terminal']}=[1,2]").stdout
+    assert "\x1b" not in out and "x\\x1b[2J\\x07\\nforged line [2] float64:" in out
+
+
+def test_errors_quoting_file_text_stay_one_escaped_line(hostile, tmp_path):
+    doc = json.loads(hostile.read_text())
+    for node in doc["nodes"]:
+        node["source"] = "y = f(x)\x1b]0;title\x07\nforged: error"
+    doc["nodes"][0]["shape"] = doc["nodes"][0]["attrs"]["shape"] = [2, 2]  # every op now disagrees with its shape
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    proc = graphc("run", bad, "--feed", "x=1", check_rc=1)
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr
+    assert proc.stderr.startswith("graphc run: error:") and proc.stderr.count("\n") == 1
+    proc = graphc("run", hostile, "--feed", "nope=1", check_rc=1)
+    assert "\x1b" not in proc.stderr and proc.stderr.count("\n") == 1
+    assert "'x\\x1b[2J\\x07\\nforged line'" in proc.stderr
+
+
+def test_run_writes_outputs_whatever_their_names_and_refuses_paths_out_of_the_archive(tmp_path):
+    x = gc.placeholder((2,), gc.float64, name="x")
+    named = tmp_path / "named.json"
+    gc.save(named, {"file": gc.exp(x), "allow_pickle": gc.sin(x), "dy/dx": gc.cos(x)})
+    graphc("run", named, "--feed", "x=[1,2]", "-o", tmp_path / "out.npz")
+    with np.load(tmp_path / "out.npz") as got:
+        assert got.files == ["file", "allow_pickle", "dy/dx"]
+        np.testing.assert_array_equal(got["allow_pickle"], np.sin([1.0, 2.0]))
+    for name in ("../../../x", "/abs", "a//b", "a\\b", "tab\tname"):
+        hostile = tmp_path / "escape.json"
+        gc.save(hostile, {name: gc.exp(x), "ok": gc.sin(x)})
+        proc = graphc("run", hostile, "--feed", "x=[1,2]", "-o", tmp_path / "bad.npz", check_rc=1)
+        assert "cannot name a file in an .npz archive" in proc.stderr
+        assert not (tmp_path / "bad.npz").exists() and not list(tmp_path.glob(".bad.npz*"))
+
+
+def test_shape_sizes_are_bounded_like_the_files(exported):
+    proc = graphc("inspect", exported / "mlp.json", "--shape", f"x={10**20},8", "--shape", "labels=4", check_rc=2)
+    assert "sizes are limited to 1099511627776 per axis" in proc.stderr and "internal error" not in proc.stderr
+    proc = graphc("inspect", exported / "mlp.json", "--shape", f"x={1 << 30},{1 << 30}", check_rc=2)
+    assert "68719476736 elements" in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def terabytes(tmp_path_factory):
+    """A file of a few KB whose program needs 1.5 TiB: within the format's limits, beyond any machine's memory."""
+    path = tmp_path_factory.mktemp("big") / "big.json"
+    x = gc.placeholder((), gc.float64, name="x")
+    b = gc.broadcast_to(x, (1 << 18, 1 << 18))
+    gc.save(path, {"y": gc.sum(gc.matmul(gc.exp(b), gc.sin(b)))})
+    return path
+
+
+@pytest.mark.parametrize("backend", gc.backends.available_backends())
+def test_run_refuses_a_program_over_the_memory_limit_before_allocating(terabytes, backend):
+    proc = graphc("run", terabytes, "--feed", "x=1", "--backend", backend, check_rc=1)
+    assert "more than the memory limit of" in proc.stderr and "(the memory available on this machine)" in proc.stderr
+    assert re.search(r"largest buffers: \w+ \(262144, 262144\) float64 512\.0 GiB", proc.stderr)
+    assert "internal error" not in proc.stderr
+    proc = graphc("run", terabytes, "--feed", "x=1", "--backend", backend, env={"GRAPHC_MEMORY_LIMIT": "64G"},
+                  check_rc=1)
+    assert "more than the memory limit of 64.0 GiB (GRAPHC_MEMORY_LIMIT=64G)" in proc.stderr
+
+
+def test_compile_refuses_and_inspect_reports_a_plan_over_the_memory_limit(terabytes, tmp_path):
+    proc = graphc("compile", terabytes, "--target", "cuda", "-o", tmp_path / "big.cu", "--memory-limit", "1T",
+                  check_rc=1)
+    assert "the program needs 1.5 TiB (the compiled kernels' arena and outputs), more than the memory limit of " \
+           "1.0 TiB (--memory-limit 1T)" in proc.stderr
+    assert not (tmp_path / "big.cu").exists()
+    graphc("compile", terabytes, "--target", "cuda", "-o", tmp_path / "big.cu", "--memory-limit", "none")
+    out = graphc("inspect", terabytes, "--memory-limit", "1T").stdout
+    assert "over the memory limit of 1.0 TiB" in out and "compiled kernels with remat sqrt" in out
+    facts = json.loads(graphc("inspect", terabytes, "--json", "--memory-limit", "2T").stdout)
+    assert facts["memory"]["limit_bytes"] == 2 << 40 and facts["memory"]["over_limit"] == []
+    proc = graphc("run", terabytes, "--feed", "x=1", "--memory-limit", "lots", check_rc=2)
+    assert "--memory-limit: expected a byte count such as 1073741824 or 8G, or none; got 'lots'" in proc.stderr
+
+
+@pytest.mark.parametrize("error, message", [(MemoryError("Unable to allocate 8 TiB"), "out of memory"),
+                                            (OverflowError("int too large to convert"), "a size is too large")])
+def test_memory_and_overflow_errors_are_errors_not_internal_errors(exported, monkeypatch, capsys, error, message):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("graphc.serialize.load", fail)
+    assert main(["inspect", str(exported / "seeds.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"graphc inspect: error: {message}: {error}") and "internal error" not in err

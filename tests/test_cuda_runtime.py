@@ -47,6 +47,31 @@ def test_binary_is_compiled_once_and_cached_on_disk(tmp_path, monkeypatch):
     assert cuda_runtime.compile_binary(source, "sm_80") == first
 
 
+@pytest.mark.parametrize("damage", ["random bytes", "empty", "truncated", "flipped bit", "a directory", "raw cubin"])
+def test_a_damaged_disk_cache_entry_is_rebuilt_not_loaded(tmp_path, monkeypatch, damage):
+    """Whatever sits at a cache entry's path, the driver is only ever given a binary that nvcc made."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(cuda_runtime, "_BINARIES", {})
+    builds = []
+    monkeypatch.setattr(cuda_runtime, "nvcc_compile", lambda *a: builds.append(a) or b"\x7fELF cubin of k" * 64)
+    source = 'extern "C" __global__ void k() {}\n'
+    good = cuda_runtime.compile_binary(source, "sm_80", "nvcc")
+    (entry,) = (tmp_path / "graphc" / "cuda").glob("*.cubin")
+    data = entry.read_bytes()
+    if damage == "a directory":
+        entry.unlink()
+        entry.mkdir()
+    else:
+        entry.write_bytes({"random bytes": np.random.default_rng(0).bytes(len(data)), "empty": b"",
+                           "truncated": data[:-10], "flipped bit": data[:-1] + bytes([data[-1] ^ 1]),
+                           "raw cubin": good}[damage])
+    monkeypatch.setattr(cuda_runtime, "_BINARIES", {})
+    assert cuda_runtime.compile_binary(source, "sm_80", "nvcc") == good and len(builds) == 2
+    if damage != "a directory":  # rewritten whole: the next process reads it back
+        monkeypatch.setattr(cuda_runtime, "_BINARIES", {})
+        assert cuda_runtime.compile_binary(source, "sm_80", "nvcc") == good and len(builds) == 2
+
+
 @needs_nvcc
 def test_compile_error_carries_nvccs_message(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

@@ -173,7 +173,10 @@ def test_gradients_computed_after_loading_match_saved_ones(tmp_path):
     plain = gc.load(gc.save(tmp_path / "p.json", outputs)).with_gradients()
     saved = gc.load(gc.save(tmp_path / "g.json", outputs, grads=True))
     assert list(plain.gradients) == list(saved.gradients) == ["dy/dx1", "dy/dx2"]
-    assert plain.run(feeds, grads=True) == pytest.approx(saved.run(feeds, grads=True))
+    got, want = plain.run(feeds, grads=True), saved.run(feeds, grads=True)
+    assert list(got) == list(want)
+    for key in want:  # pytest.approx (since pytest 9) takes no dict of 0-d arrays
+        np.testing.assert_allclose(got[key], want[key], rtol=1e-12, err_msg=key)
     assert saved.adjoint_ids() and not (saved.adjoint_ids() & {n.id for n in toposort(saved.outputs.values())})
 
 
@@ -226,6 +229,13 @@ def _mutations():
     def swap_dtype(doc):
         _node(doc, "sin")["dtype"] = "float32"
 
+    def fill_int32_with(value):
+        def change(doc):
+            fill = _node(doc, "fill_like")
+            fill["attrs"] = {"value": value, "dtype": "int32"}
+            fill["dtype"] = "int32"
+        return change
+
     return {
         "truncated": (lambda doc: json.dumps(doc)[:300], "truncated"),
         "empty": (lambda doc: "", "not valid JSON"),
@@ -269,6 +279,10 @@ def _mutations():
                          "not a graph file"),
         "duplicate placeholder names": (lambda doc: [n.update(name="x1") for n in doc["nodes"]
                                                      if n["op"] == "placeholder"] and None, "two placeholders"),
+        "integer beyond 64 bits": (set_in(lambda d: _node(d, "fill_like")["attrs"], "value", 1 << 63),
+                                   "out of range (a 64-bit integer)"),
+        "integer fill of another dtype's range": (fill_int32_with(1 << 40), "out of the range of int32"),
+        "huge metadata": (set_in(lambda d: d, "metadata", {"notes": "x" * (1 << 20)}), "bytes of JSON"),
     }
 
 
@@ -328,6 +342,53 @@ def test_slices_reshapes_and_conditions_are_checked(tmp_path):
 
 def _node_index(doc, op):
     return next(i for i, n in enumerate(doc["nodes"]) if n["op"] == op)
+
+
+def _resize_placeholder(name, shape):
+    def change(doc):
+        node = next(n for n in doc["nodes"] if n.get("name") == name)
+        node["shape"] = node["attrs"]["shape"] = shape
+    return change
+
+
+def _then(*changes):
+    def change(doc):
+        for c in changes:
+            c(doc)
+    return change
+
+
+def _set_shape(op, shape):
+    return lambda doc: _node(doc, op).update(shape=shape)
+
+
+def test_shape_only_operands_must_fit_what_numpy_computes(tmp_path):
+    """The ops that read an operand for its shape: shapes numpy would refuse at run time are refused at load."""
+    from graphc.ops.registry import make_node
+    from graphc.ops.shape import broadcast_like_op, concat_part_op, reshape_like_op, slice_grad_op, sum_to_like_op
+
+    def x():
+        return gc.placeholder((2, 3), gc.float64, name="x")
+
+    def like(shape):
+        return gc.placeholder(shape, gc.float64, name="like")
+
+    _attr_case(lambda: {"y": make_node(reshape_like_op, (x(), like((3, 2))), {})},
+               _then(_resize_placeholder("like", [4, 2]), _set_shape("reshape_like", [4, 2])),
+               r"cannot reshape 6 elements into \(4, 2\)", tmp_path)
+    _attr_case(lambda: {"y": make_node(sum_to_like_op, (x(), like((1, 3))), {})},
+               _then(_resize_placeholder("like", [2, 2]), _set_shape("sum_to_like", [2, 2])),
+               "cannot be broadcast together", tmp_path)
+    _attr_case(lambda: {"y": make_node(broadcast_like_op, (like((1, 3)), x()), {})},
+               _then(_resize_placeholder("x", [2, 1]), _set_shape("broadcast_like", [2, 1])),
+               r"cannot broadcast \(1, 3\) to \(2, 1\)", tmp_path)
+    index = {"index": ((0, 1, 1), (None, None, None))}
+    _attr_case(lambda: {"y": make_node(slice_grad_op, (like((1, 3)), x()), index)},
+               _resize_placeholder("like", [2, 3]), "is not that of the slice", tmp_path)
+    _attr_case(lambda: {"y": make_node(concat_part_op, (like((4, 3)), x(), gc.placeholder((2, 3), gc.float64,
+                                                                                          name="z")),
+                                       {"axis": 0, "index": 1})},
+               _resize_placeholder("like", [3, 3]), "is not the concatenation's", tmp_path)
 
 
 @pytest.fixture
@@ -405,6 +466,156 @@ def test_inline_array_with_wrong_byte_count_is_refused(tmp_path):
 def test_missing_file_is_a_format_error(tmp_path):
     with pytest.raises(gc.GraphFormatError, match="cannot read graph file"):
         gc.load(tmp_path / "nope.json")
+
+
+# ---- what a file may cost: memory and the terminal -----------------------------------------------
+
+
+def test_a_file_too_large_to_parse_is_refused_before_reading_it(tmp_path, seeds_doc):
+    path = tmp_path / "big.json"
+    with open(path, "wb") as f:
+        f.truncate(serialize_schema.MAX_FILE_BYTES + 1)  # sparse: nothing is written
+    with pytest.raises(gc.GraphFormatError, match="larger than the limit of 67108864"):
+        gc.load(path)
+    small = _write(tmp_path, seeds_doc)
+    with pytest.raises(gc.GraphFormatError, match=r"may take up to 25 times as much memory, more than the memory "
+                                                  r"limit of 1\.0 KiB \(memory_limit=1K\)"):
+        gc.load(small, memory_limit="1K")
+    assert gc.load(small, memory_limit="none").outputs
+
+
+def _deflated_npz_graph(tmp_path, n: int) -> Path:
+    """A graph whose variable of n float64 zeros is a deflated .npz member: n * 8 bytes in a file of n / 128."""
+    path = gc.save(tmp_path / "m.json", {"y": gc.sum(gc.variable(np.arange(2000.0), name="v"))})
+    doc = json.loads(path.read_text())
+    variable = _node(doc, "variable")
+    variable["shape"] = variable["attrs"]["value"]["shape"] = [n]
+    path.write_text(json.dumps(doc))
+    with zipfile.ZipFile(path.with_suffix(".npz"), "w", zipfile.ZIP_DEFLATED) as archive, \
+            archive.open("n0.npy", "w") as f:
+        np.lib.format.write_array_header_1_0(f, {"descr": "<f8", "fortran_order": False, "shape": (n,)})
+        for _ in range(n // (1 << 17)):
+            f.write(bytes(1 << 20))
+    return path
+
+
+def test_npz_arrays_beyond_the_memory_limit_are_refused_before_decompressing(tmp_path):
+    path = _deflated_npz_graph(tmp_path, 1 << 24)  # 128 MiB declared, 130 KB on disk
+    assert path.with_suffix(".npz").stat().st_size < 1 << 20
+    with pytest.raises(gc.GraphFormatError, match=r"node 0 \(variable\).*arrays need 128\.0 MiB up to here, more "
+                                                  r"than the memory limit of 64\.0 MiB"):
+        gc.load(path, memory_limit="64M")
+
+
+def test_npz_arrays_are_read_into_memory_once_not_copied(tmp_path):
+    import tracemalloc
+
+    path = _deflated_npz_graph(tmp_path, 1 << 21)  # 16 MiB
+    tracemalloc.start()
+    try:
+        value = gc.load(path).variables["v"].attrs["store"].value
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert value.shape == (1 << 21,) and value.dtype == np.float64 and value.flags.c_contiguous and not value.any()
+    assert peak < 1.25 * value.nbytes
+
+
+def test_npz_with_more_members_than_a_graph_has_nodes_is_refused(npz_graph, monkeypatch):
+    path, _ = npz_graph
+    with zipfile.ZipFile(path.with_suffix(".npz"), "a") as archive:
+        for k in range(4):
+            archive.writestr(f"junk{k}.npy", b"")
+    monkeypatch.setattr(serialize_schema, "MAX_NODES", 3)
+    with pytest.raises(gc.GraphFormatError, match="a directory of 5 members"):
+        gc.load(path)
+
+
+def test_running_out_of_memory_while_loading_is_a_format_error(tmp_path, seeds_doc, monkeypatch):
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(json, "loads", exhausted)
+    with pytest.raises(gc.GraphFormatError, match="out of memory while reading the graph"):
+        gc.load(_write(tmp_path, seeds_doc))
+
+
+def test_a_small_file_asking_for_terabytes_is_refused_before_numpy_allocates(tmp_path):
+    x = gc.placeholder((), gc.float64, name="x")
+    path = gc.save(tmp_path / "t.json", {"y": gc.sum(gc.exp(gc.broadcast_to(x, (1 << 18, 1 << 18))))})
+    assert path.stat().st_size < 3000
+    with pytest.raises(gc.MemoryLimitError, match=r"largest buffers: (broadcast_to|exp) \(262144, 262144\) "
+                                                  r"float64 512\.0 GiB") as info:
+        gc.load(path).run({"x": 1.0}, memory_limit="16G")
+    assert "more than the memory limit of 16.0 GiB (memory_limit=16G)" in str(info.value)
+
+
+def test_source_lines_from_a_file_are_kept_printable(tmp_path, seeds_doc):
+    for node in seeds_doc["nodes"]:
+        node["source"] = "x = 1\x1b[2J\x07\nforged line"
+    _resize_placeholder("x1", [2])(seeds_doc)
+    _resize_placeholder("x2", [3])(seeds_doc)
+    _set_shape("log", [2])(seeds_doc)
+    with pytest.raises(gc.GraphFormatError, match="cannot be broadcast") as info:
+        gc.load(_write(tmp_path, seeds_doc))
+    message = str(info.value)
+    assert message.endswith("\n  at x = 1\\x1b[2J\\x07\\nforged line") and message.count("\n") == 1
+
+
+# ---- every op's shape rule accepts only what its numpy semantics compute ------------------------
+
+_SHAPES = [(), (1,), (2,), (3,), (1, 3), (2, 1), (2, 3), (3, 2), (1, 2, 3)]
+_DTYPES = [np.dtype(d) for d in ("float32", "float64", "int32", "int64", "bool")]
+_ATTR_SAMPLES = {
+    "axes": [(), (0,), (1,), (0, 1)], "bool": [False, True], "count": [0, 1, 2],
+    "dtype": [np.dtype("float32"), np.dtype("int32"), np.dtype("bool")],
+    "number": [2.0, -1.0, 0.5, 3, 1 << 40, (1 << 63) - 1, float("nan"), float("inf")],
+    "reshape_spec": [(6,), (-1,), (3, 2), (2, -1), (4,)], "axes_any_order": [(0,), (1, 0), (2, 0, 1)],
+    "dims_static": [(2, 3), (3,), (2, 2, 3)],
+    "slices": [((None, None, None),), ((0, 1, 1),), ((None, None, -1), (1, None, 2)), ((5, 1, 1), (0, 9, 1))],
+}
+
+
+def _cases(op_name: str):
+    import itertools
+
+    arity = serialize_schema.ARITY[op_name]
+    n = arity if isinstance(arity, int) else arity[0] + 1
+    kinds = serialize_schema.ATTRS[op_name]
+    attr_sets = [dict(zip(kinds, values)) for values in itertools.product(*(_ATTR_SAMPLES[k] for k in kinds.values()))]
+    shapes = _SHAPES if n < 3 else _SHAPES[:5]
+    dtypes = _DTYPES if n < 3 else _DTYPES[1::2]
+    for shape_set in itertools.product(shapes, repeat=n):
+        for dtype_set in itertools.product(dtypes, repeat=n) if n < 3 else [(gc.bool_, d, d) for d in dtypes]:
+            for attrs in attr_sets:
+                yield shape_set, dtype_set, attrs
+
+
+@pytest.mark.parametrize("op_name", sorted(op for op in serialize_schema.ARITY
+                                           if REGISTRY[op].kind != "source"))
+def test_every_shape_rule_accepts_only_what_numpy_computes(op_name):
+    """The loader rebuilds each node with its op's shape rule: what the rule accepts, the numpy oracle must run."""
+    import warnings
+
+    from graphc.ops.registry import make_node
+
+    op, rng = REGISTRY[op_name], np.random.default_rng(0)
+    for shapes, dtypes, attrs in _cases(op_name):
+        inputs = [gc.placeholder(s, d) for s, d in zip(shapes, dtypes)]
+        try:
+            serialize_schema.check_attrs_fit_inputs(op_name, attrs, inputs, "here")
+            node = make_node(op, inputs, dict(attrs))
+        except gc.GraphcError:
+            continue
+        arrays = [(rng.random(s) * 3 + 0.5).astype(d) if d.kind != "b" else rng.random(s) > 0.5
+                  for s, d in zip(shapes, dtypes)]
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out = np.asarray(op.compute(node.attrs, *arrays))
+            except gc.GraphcError:
+                continue
+        assert out.shape == node.shape, (shapes, [str(d) for d in dtypes], attrs)
 
 
 # ---- fuzzing: whatever the bytes, only GraphFormatError -----------------------------------------

@@ -21,7 +21,7 @@ import sys
 import threading
 
 from graphc.cli.common import UsageError
-from graphc.errors import GraphcError
+from graphc.errors import GraphcError, printable
 
 SUBCOMMANDS = [importlib.import_module(f"graphc.cli.{name}")
                for name in ("export", "inspect", "compile", "dot", "run", "bench")]
@@ -85,12 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         if args.debug:
             raise
-        print(f"graphc {args.command}: usage error: {exc}", file=sys.stderr)
+        print(f"graphc {args.command}: usage error: {_shown(exc)}", file=sys.stderr)
         return 2
     except GraphcError as exc:
         if args.debug:
             raise
-        print(f"graphc {args.command}: error: {exc}", file=sys.stderr)
+        print(f"graphc {args.command}: error: {_shown(exc)}", file=sys.stderr)
+        return 1
+    except (MemoryError, OverflowError) as exc:  # sizes no check foresaw: the machine's limit, not a bug
+        if args.debug:
+            raise
+        what = "out of memory" if isinstance(exc, MemoryError) else "a size is too large"
+        print(f"graphc {args.command}: error: {what}: {_shown(exc) or type(exc).__name__} (a smaller "
+              f"--memory-limit or GRAPHC_MEMORY_LIMIT refuses such programs before they start)", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `graphc inspect m.json | head`: the reader left; stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -98,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # a file that cannot be read or written: the user's to fix, not a bug
         if args.debug:
             raise
-        print(f"graphc {args.command}: error: {exc}", file=sys.stderr)
+        print(f"graphc {args.command}: error: {_shown(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"graphc {args.command}: interrupted", file=sys.stderr)
@@ -112,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the CLI's last line: a message, the traceback only with --debug
         if args.debug:
             raise
-        print(f"graphc {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+        print(f"graphc {args.command}: internal error: {type(exc).__name__}: {_shown(exc)}\n"
               f"  (run again with --debug for the traceback, and please report it)", file=sys.stderr)
         return 1
+
+
+def _shown(exc: BaseException) -> str:
+    """The message with control characters escaped; its own line breaks (an error's "at" line) kept."""
+    return "\n".join(printable(line) for line in str(exc).split("\n"))

@@ -6,12 +6,13 @@ error (argparse's own, or `UsageError` for values argparse cannot check).
 
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
 from contextlib import contextmanager
 
-from graphc.errors import GraphcError
+from graphc.errors import GraphcError, printable
 
 
 class UsageError(GraphcError):
@@ -52,19 +53,51 @@ def progress(message: str, after_s: float = 2.0):
 
 
 def parse_shapes(items: list[str] | None) -> dict[str, tuple[int, ...]]:
-    """--shape x=64,784 (repeatable) -> {"x": (64, 784)}; "x=" is a scalar."""
+    """--shape x=64,784 (repeatable) -> {"x": (64, 784)}; "x=" is a scalar.
+
+    Sizes are bounded as a graph file's are (graphc/serialize_schema.py), so that
+    no later stage meets a number too large for a C integer.
+    """
+    from graphc.serialize_schema import MAX_DIM, MAX_ELEMENTS, MAX_NDIM
+
     shapes: dict[str, tuple[int, ...]] = {}
     for item in items or ():
         name, sep, dims = item.partition("=")
         try:
             if not sep or not name:
                 raise ValueError
-            shapes[name] = tuple(int(d) for d in dims.replace("x", ",").split(",") if d.strip()) if dims else ()
+            parts = [d for d in dims.replace("x", ",").split(",") if d.strip()] if dims else []
+            if len(parts) > MAX_NDIM:
+                raise ValueError
+            shapes[name] = tuple(int(d) for d in parts)
             if any(d < 0 for d in shapes[name]):
                 raise ValueError
         except ValueError:
-            raise UsageError(f"--shape {item!r}: expected NAME=D1,D2,... with non-negative integers") from None
+            raise UsageError(f"--shape {printable(repr(item))}: expected NAME=D1,D2,... with at most {MAX_NDIM} "
+                             f"non-negative integers") from None
+        if any(d > MAX_DIM for d in shapes[name]) or math.prod(shapes[name]) > MAX_ELEMENTS:
+            raise UsageError(f"--shape {printable(repr(item))}: sizes are limited to {MAX_DIM} per axis and "
+                             f"{MAX_ELEMENTS} elements in all")
     return shapes
+
+
+def parse_memory_limit(text: str | None):
+    """--memory-limit BYTES|none -> the `memory_limit` option (None: the default, see graphc.memory_limit)."""
+    from graphc.memory_limit import Limit, parse_size
+
+    if text is None:
+        return None
+    try:
+        value = parse_size(text, "--memory-limit")
+    except GraphcError as exc:
+        raise UsageError(str(exc)) from None
+    return "none" if value is None else Limit(value, f"--memory-limit {printable(text)}")
+
+
+def add_memory_limit(parser, what: str) -> None:
+    parser.add_argument("--memory-limit", metavar="BYTES|none",
+                        help=f"{what} (e.g. 8G; none: no limit; default $GRAPHC_MEMORY_LIMIT, else the memory "
+                             f"available on this machine)")
 
 
 def parse_remat(text: str) -> str | int:

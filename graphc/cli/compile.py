@@ -12,7 +12,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from graphc.cli.common import NotAvailableError, UsageError, note, parse_remat, parse_shapes, progress
+from graphc.cli.common import (
+    NotAvailableError,
+    UsageError,
+    add_memory_limit,
+    note,
+    parse_memory_limit,
+    parse_remat,
+    parse_shapes,
+    progress,
+)
 
 TARGETS = {"llvm": ("llvm-ir", "asm"), "cuda": ("cuda", "ptx")}
 
@@ -36,31 +45,33 @@ def add_parser(subparsers, common) -> None:
                    help="ptx: the GPU architecture nvcc compiles for (default sm_80)")
     p.add_argument("--optimized", action="store_true",
                    help="llvm-ir: the IR after LLVM's -O3 (what runs) instead of the IR graphc renders")
+    add_memory_limit(p, "refuse a program whose memory plan needs more than this (the code is for running)")
     p.set_defaults(run=run)
 
 
 def generated_code(graph, grads: bool, shapes: dict, remat, target: str, emit: str, optimized: bool = False,
-                   arch: str = "sm_80") -> str:
+                   arch: str = "sm_80", memory_limit=None) -> str:
     """The text `target` generates for the graph's fetches, as `emit` asks."""
     from graphc.cli.pipeline import feed_shapes
     from graphc.program import specialize
 
     inputs = graph.inputs_for(grads)
     program = specialize(inputs, list(graph.fetches(grads).values()), [], feed_shapes(inputs, shapes))
+    options = {"remat": remat, "memory_limit": memory_limit}
     if target == "cuda":
-        return cuda_code(program, remat, emit, arch)
-    executable = _build_llvm(program, remat)
+        return cuda_code(program, options, emit, arch)
+    executable = _build_llvm(program, options)
     if emit == "asm":
         return native_assembly(executable.llvm_ir(optimized=True))
     return executable.llvm_ir(optimized=optimized)
 
 
-def cuda_code(program, remat, emit: str, arch: str) -> str:
+def cuda_code(program, options: dict, emit: str, arch: str) -> str:
     """CUDA C or PTX of the program: rendering needs no GPU and no driver, PTX needs nvcc (not a device)."""
     from graphc.codegen.cuda.nvcc import compile_to_ptx, find_nvcc, nvcc_missing
     from graphc.runtime.cuda import render_program
 
-    source = render_program(program, {"remat": remat})[2].source
+    source = render_program(program, options)[2].source
     if emit == "cuda":
         return source
     if find_nvcc() is None:
@@ -68,7 +79,7 @@ def cuda_code(program, remat, emit: str, arch: str) -> str:
     return compile_to_ptx(source, arch)
 
 
-def _build_llvm(program, remat):
+def _build_llvm(program, options: dict):
     from graphc import backends
     from graphc.errors import BackendError
 
@@ -79,7 +90,7 @@ def _build_llvm(program, remat):
         build = backends.builder("llvm")
     except BackendError as exc:
         raise NotAvailableError("--target llvm", str(exc)) from None
-    return build(program, {"remat": remat})
+    return build(program, options)
 
 
 def native_assembly(llvm_ir: str) -> str:
@@ -102,11 +113,13 @@ def run(args) -> int:
     if not re.fullmatch(r"sm_\d+[a-z]?", args.arch):
         raise UsageError(f"--arch {args.arch!r}: expected sm_XY, e.g. sm_80 or sm_90")
     shapes, remat = parse_shapes(args.shape), parse_remat(args.remat)
-    graph = load(args.graph)
+    memory_limit = parse_memory_limit(args.memory_limit)
+    graph = load(args.graph, memory_limit=memory_limit)
     if args.grad:
         graph = graph.with_gradients()
     with progress(f"compiling {args.graph} for {args.target}"):
-        text = generated_code(graph, args.grad, shapes, remat, args.target, emit, args.optimized, args.arch)
+        text = generated_code(graph, args.grad, shapes, remat, args.target, emit, args.optimized, args.arch,
+                              memory_limit)
     if args.output == "-":
         print(text, end="" if text.endswith("\n") else "\n")
     else:

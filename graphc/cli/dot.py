@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 from graphc.cli.common import NotAvailableError, UsageError, note, parse_shapes, progress
-from graphc.errors import GraphcError
+from graphc.errors import GraphcError, printable
 from graphc.passes.remat import SHAPE_ONLY_INPUTS
 
 FORWARD_COLOR = "#cfe2f3"     # light blue
@@ -53,16 +53,29 @@ def output_format(path: str) -> str:
     raise UsageError(f"-o {path}: the suffix says the format: .dot, .gv, {', '.join('.' + r for r in RENDERED)}")
 
 
+def dot_text(text: str) -> str:
+    """`text` (a name from the file) as plain label text for Graphviz, quoted by the graphviz package.
+
+    Graphviz reads a label between < and > as HTML, which can embed images from
+    local files, and expands escapes such as \\N and \\l: so control characters
+    are shown escaped, backslashes and quotes are escaped, and the result is
+    marked as not HTML.  Join lines with DOT's own "\\n" after escaping.
+    """
+    return printable(text).replace("\\", "\\\\").replace('"', '\\"')
+
+
 def node_label(node, show_shape: bool = True) -> str:
-    title = f"{node.name}\\n{node.op.name}" if node.name else node.op.name
-    if node.op.name == "constant" and node.size is not None and node.size == 1:
-        title += f" {node.attrs['value'].item():.4g}"
-    if node.op.name == "power":
-        title += f" {node.attrs['exponent']:g}"
-    if not show_shape:
-        return title
-    shape = "×".join("?" if d is None else str(d) for d in node.shape) or "scalar"
-    return f"{title}\\n{shape} {node.dtype}"
+    op = node.op.name
+    lines = [dot_text(node.name)] if node.name else []
+    if op == "constant" and node.size is not None and node.size == 1:
+        op += f" {node.attrs['value'].item():.4g}"
+    if op == "power":
+        op += f" {node.attrs['exponent']:g}"
+    lines.append(op)
+    if show_shape:
+        shape = "×".join("?" if d is None else str(d) for d in node.shape) or "scalar"
+        lines.append(f"{shape} {node.dtype}")
+    return "\\n".join(lines)
 
 
 def build_digraph(nodes, outputs: dict, adjoint_ids: set[int], groups: list[list] | None = None):
@@ -82,13 +95,13 @@ def build_digraph(nodes, outputs: dict, adjoint_ids: set[int], groups: list[list
     grouped = {n.id: k for k, group in enumerate(groups or []) for n in group}
 
     def add(target, node):
-        attrs = {"label": node_label(node)}
+        attrs = {"label": graphviz.nohtml(node_label(node))}
         if node.op.kind == "source":
             attrs.update(shape="box", fillcolor=SOURCE_COLOR)
         else:
             attrs.update(shape="ellipse", fillcolor=ADJOINT_COLOR if node.id in adjoint_ids else FORWARD_COLOR)
         if node.id in output_of:
-            attrs.update(peripheries="2", xlabel=", ".join(output_of[node.id]))
+            attrs.update(peripheries="2", xlabel=graphviz.nohtml(", ".join(map(dot_text, output_of[node.id]))))
         target.node(str(node.id), **attrs)
 
     for k, group in enumerate(groups or []):

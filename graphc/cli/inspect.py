@@ -15,14 +15,17 @@ from collections import Counter
 from graphc.cli.common import (
     NotAvailableError,
     UsageError,
+    add_memory_limit,
     human_bytes,
     human_count,
+    parse_memory_limit,
     parse_remat,
     parse_shapes,
     progress,
     table,
 )
 from graphc.cost import count_flops
+from graphc.errors import printable
 
 MAX_KERNEL_ROWS = 40
 
@@ -40,6 +43,7 @@ def add_parser(subparsers, common) -> None:
     p.add_argument("--remat", default="sqrt", metavar="sqrt|none|BYTES",
                    help="the rematerialization to compare with (default sqrt; BYTES may end in K, M, G)")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    add_memory_limit(p, "compare the memory plans with this limit, which running them must meet")
     p.set_defaults(run=run)
 
 
@@ -71,9 +75,14 @@ def describe(graph, grads: bool) -> dict:
     }
 
 
-def compiled_facts(graph, grads: bool, shapes: dict, remat) -> dict:
-    """FLOPs, kernels and memory plans of the program a backend would compile."""
+def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None) -> dict:
+    """FLOPs, kernels and memory plans of the program a backend would compile.
+
+    Plans over the memory limit are reported (`memory["over_limit"]`), not refused: saying
+    how much a program needs is what inspect is for.
+    """
     from graphc.cli.pipeline import compiled_view
+    from graphc.memory_limit import resolve
 
     view = compiled_view(graph, grads, shapes, remat)
     program = view.before_remat
@@ -104,6 +113,12 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat) -> dict:
         "recomputed_nodes": stats.recomputed_nodes if stats else 0,
     }
     memory["kernels"] = kernel_arena(view.before_remat, remat)
+    limit = resolve(memory_limit)
+    memory["limit_bytes"] = None if limit is None else limit.bytes
+    peaks = {"numpy backend": plan.peak_bytes, f"numpy backend with remat {remat}": remat_plan.peak_bytes,
+             "compiled kernels": memory["kernels"].get("peak_bytes"),
+             f"compiled kernels with remat {remat}": memory["kernels"].get("remat_peak_bytes")}
+    memory["over_limit"] = [k for k, v in peaks.items() if limit is not None and v is not None and v > limit.bytes]
     facts["memory"] = memory
     return facts
 
@@ -113,8 +128,8 @@ def kernel_arena(program, remat) -> dict:
     try:
         from graphc.compile import plan_kernels
 
-        _, plain = plan_kernels(program, {"remat": "none"})
-        _, with_remat = plan_kernels(program, {"remat": remat})
+        _, plain = plan_kernels(program, {"remat": "none", "memory_limit": "none"})
+        _, with_remat = plan_kernels(program, {"remat": remat, "memory_limit": "none"})
     except ImportError as exc:
         return {"unavailable": f"not available: the compiled backends' planner (graphc/compile.py): {exc}"}
     return {"planner": "fused kernels (graphc.compile.plan_kernels)", "kernels": len(plain.kernels),
@@ -132,13 +147,14 @@ def run(args) -> int:
 
     shapes = parse_shapes(args.shape)
     remat = parse_remat(args.remat)
-    graph = load(args.graph)
+    memory_limit = parse_memory_limit(args.memory_limit)
+    graph = load(args.graph, memory_limit=memory_limit)
     if args.grad:
         graph = graph.with_gradients()
     facts = describe(graph, args.grad)
     try:
         with progress(f"planning {args.graph} (passes, fusion, memory)"):
-            facts.update(compiled_facts(graph, args.grad, shapes, remat))
+            facts.update(compiled_facts(graph, args.grad, shapes, remat, memory_limit))
     except UsageError as exc:
         if shapes:  # the user gave shapes and they are wrong
             raise
@@ -157,20 +173,19 @@ def _dims(shape) -> str:
 
 def render(f: dict) -> str:
     """The human-readable report."""
-    out = [f"graph {f['graph']}: {f['nodes']} nodes"
+    out = [f"graph {printable(f['graph'])}: {f['nodes']} nodes"
            + (f" ({f['adjoint_nodes']} adjoint)" if f["gradients"] else "")]
     out += ["", table([[k, v] for k, v in f["ops"].items()], ["op", "count"]),
             "", "kinds: " + ", ".join(f"{k} {v}" for k, v in f["kinds"].items())]
-    io = [["placeholder", p["name"], _dims(p["shape"]), p["dtype"]] for p in f["placeholders"]]
-    io += [["variable", v["name"], _dims(v["shape"]), v["dtype"]] for v in f["variables"]]
-    io += [["output", o["name"], _dims(o["shape"]), o["dtype"]] for o in f["outputs"]]
-    io += [["gradient", o["name"], _dims(o["shape"]), o["dtype"]] for o in f["gradients"]]
+    io = [[kind, printable(x["name"]), _dims(x["shape"]), x["dtype"]]  # names from the file: escaped
+          for kind, key in (("placeholder", "placeholders"), ("variable", "variables"), ("output", "outputs"),
+                            ("gradient", "gradients")) for x in f[key]]
     out += ["", table(io, ["", "name", "shape", "dtype"]),
             "", f"parameters: {f['parameters']:,} ({human_bytes(f['parameter_bytes'])})"]
     if "compiled_unavailable" in f:
         out += ["", f"FLOPs, kernels and memory plan need concrete shapes: {f['compiled_unavailable']}"]
         return "\n".join(out)
-    shapes = ", ".join(f"{k}={_dims(v)}" for k, v in f["shapes"].items())
+    shapes = ", ".join(f"{printable(k)}={_dims(v)}" for k, v in f["shapes"].items())
     flops = f["flops"]
     out += ["", f"compiled for {shapes or 'its static shapes'}: {f['program_nodes']} nodes after simplification",
             f"FLOPs: {human_count(flops['total'])} ({flops['total']:,})",
@@ -200,6 +215,9 @@ def render(f: dict) -> str:
         out += ["", f"memory plan of the compiled kernels ({k['kernels']} kernel{plural}, one arena):",
                 table([["without rematerialization", human_bytes(k["peak_bytes"])],
                        [f"remat {r['strategy']}", human_bytes(k["remat_peak_bytes"])]], ["", "peak"])]
+    if m["over_limit"]:
+        out += ["", f"over the memory limit of {human_bytes(m['limit_bytes'])} (running it so is refused; see "
+                    f"--memory-limit): {'; '.join(m['over_limit'])}"]
     return "\n".join(out)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graphc.cli.common import NotAvailableError, UsageError
+from graphc.errors import printable
 from graphc.ir import Node, toposort
 from graphc.program import Program, specialize
 
@@ -24,8 +25,8 @@ def feed_shapes(inputs: list[Node], shapes: dict[str, tuple]) -> list[tuple]:
     names = {p.label for p in inputs}
     unknown = sorted(set(shapes) - names)
     if unknown:
-        raise UsageError(f"--shape {', '.join(unknown)}: no such placeholder (the graph's: "
-                         f"{', '.join(sorted(names)) or 'none'})")
+        raise UsageError(f"--shape {', '.join(map(printable, unknown))}: no such placeholder (the graph's: "
+                         f"{', '.join(map(printable, sorted(names))) or 'none'})")
     out, missing = [], []
     for p in inputs:
         given = shapes.get(p.label)
@@ -35,12 +36,12 @@ def feed_shapes(inputs: list[Node], shapes: dict[str, tuple]) -> list[tuple]:
             out.append(p.shape)
             continue
         if len(given) != len(p.shape) or any(d is not None and d != g for d, g in zip(p.shape, given)):
-            raise UsageError(f"--shape {p.label}={','.join(map(str, given))} does not fit the placeholder's "
+            raise UsageError(f"--shape {printable(p.label)}={','.join(map(str, given))} does not fit the placeholder's "
                              f"shape {_fmt(p.shape)}")
         out.append(tuple(given))
     if missing:
-        described = ", ".join(f"{p.label} {_fmt(p.shape)}" for p in missing)
-        example = " ".join(f"--shape {p.label}=" + ",".join("64" if d is None else str(d) for d in p.shape)
+        described = ", ".join(f"{printable(p.label)} {_fmt(p.shape)}" for p in missing)
+        example = " ".join(f"--shape {printable(p.label)}=" + ",".join("64" if d is None else str(d) for d in p.shape)
                            for p in missing)
         raise UsageError(f"feed-time sizes in {described}: give concrete ones, e.g. {example}")
     return out

@@ -141,8 +141,22 @@ def _power_scalar(attrs, dtype, x):
     return S.call("pow", x, S.const(e, dtype))
 
 
-power_op = Op("power", "elementwise",
-              lambda inputs, attrs: (inputs[0].shape, _power_dtype(inputs[0].dtype, attrs["exponent"])),
+def _power_infer(inputs, attrs):
+    dtype = _power_dtype(inputs[0].dtype, attrs["exponent"])
+    _check_representable(attrs["exponent"], dtype, "exponent")  # an integer power computes in the dtype
+    return inputs[0].shape, dtype
+
+
+def _check_representable(value, dtype, what: str) -> None:
+    """An integer attribute must be a value of the integer dtype it is used in: numpy refuses to convert it."""
+    integral = isinstance(value, (int, np.integer)) or isinstance(value, (float, np.floating)) and value.is_integer()
+    if dtype.kind in "iu" and integral and not isinstance(value, (bool, np.bool_)):
+        info = np.iinfo(dtype)
+        if not info.min <= value <= info.max:
+            raise ShapeError(f"{what} {value} is out of the range of {dtype} ({info.min} to {info.max})")
+
+
+power_op = Op("power", "elementwise", _power_infer,
               lambda attrs, x: _power_compute(x.astype(_power_dtype(x.dtype, attrs["exponent"])),
                                               attrs["exponent"]),
               scalar=_power_scalar, extra={"singular": True},
@@ -299,8 +313,12 @@ stop_gradient_op = Op("stop_gradient", "elementwise", lambda inputs, attrs: (inp
                       scalar=lambda attrs, dtype, x: x, extra={"singular": False},
                       doc="Identity whose derivative is zero (TF's stop_gradient, PyTorch's detach).")
 
-fill_like_op = Op("fill_like", "elementwise",
-                  lambda inputs, attrs: (inputs[0].shape, attrs["dtype"]),
+def _fill_like_infer(inputs, attrs):
+    _check_representable(attrs["value"], attrs["dtype"], "value")
+    return inputs[0].shape, attrs["dtype"]
+
+
+fill_like_op = Op("fill_like", "elementwise", _fill_like_infer,
                   lambda attrs, x: np.full(x.shape, attrs["value"], attrs["dtype"]),
                   vjp=lambda y, g: [None], jvp=lambda y, t: None,
                   scalar=lambda attrs, dtype, x: S.const(attrs["value"], dtype), extra={"singular": False},

@@ -40,7 +40,14 @@ reshape_op = Op("reshape", "shape", _reshape_infer, lambda attrs, x: x.reshape(a
                 vjp=lambda y, g: [reshape_like(g, y.inputs[0])],
                 jvp=lambda y, t: make_node(reshape_op, (t[0],), y.attrs))
 
-reshape_like_op = Op("reshape_like", "shape", lambda inputs, attrs: (inputs[1].shape, inputs[0].dtype),
+def _reshape_like_infer(inputs, attrs):
+    x, like = inputs
+    if x.is_static and like.is_static and x.size != like.size:
+        raise ShapeError(f"cannot reshape {x.size} elements into {like.shape}")
+    return like.shape, x.dtype
+
+
+reshape_like_op = Op("reshape_like", "shape", _reshape_like_infer,
                      lambda attrs, x, like: x.reshape(like.shape),
                      vjp=lambda y, g: [reshape_like(g, y.inputs[0]), None],
                      jvp=lambda y, t: None if t[0] is None else reshape_like(t[0], y.inputs[1]))
@@ -113,8 +120,9 @@ broadcast_like_op = Op("broadcast_like", "shape",
 
 
 def _check_broadcastable(src, dst):
+    """`dst` with feed-time sizes taken from `src` where it knows them; `src` must broadcast to it as is."""
     out = broadcast_shapes(src, dst)
-    if len(src) > len(dst):
+    if len(src) > len(dst) or any(d is not None and o is not None and d != o for d, o in zip(dst, out)):
         raise ShapeError(f"cannot broadcast {src} to {dst}")
     return tuple(d if d is not None else o for d, o in zip(dst, out))
 
@@ -131,7 +139,13 @@ def _sum_to_shape(x: np.ndarray, shape) -> np.ndarray:
     return np.sum(x, axis=axes, dtype=x.dtype).reshape(shape) if axes else x.reshape(shape)
 
 
-sum_to_like_op = Op("sum_to_like", "reduce", lambda inputs, attrs: (inputs[1].shape, inputs[0].dtype),
+def _sum_to_like_infer(inputs, attrs):
+    x, like = inputs
+    _check_broadcastable(like.shape, x.shape)  # only what broadcasting made can be summed back
+    return like.shape, x.dtype
+
+
+sum_to_like_op = Op("sum_to_like", "reduce", _sum_to_like_infer,
                     lambda attrs, x, like: _sum_to_shape(x, like.shape),
                     vjp=lambda y, g: [broadcast_like(g, y.inputs[0]), None],
                     jvp=lambda y, t: None if t[0] is None else sum_to_like(t[0], y.inputs[1]),
@@ -193,6 +207,8 @@ def squeeze(x, axis=None, name: str | None = None) -> Node:
 def _concat_infer(inputs, attrs):
     axis = attrs["axis"]
     first = inputs[0]
+    if not 0 <= axis < first.ndim:
+        raise ShapeError(f"axis {axis} out of range for {first.ndim}-d operands")
     total = 0
     for x in inputs:
         if x.ndim != first.ndim or x.dtype != first.dtype:
@@ -238,8 +254,22 @@ def _concat_part_vjp(y, ct):
     return [make_node(concatenate_op, parts, {"axis": axis})] + [None] * len(xs)
 
 
-concat_part_op = Op("concat_part", "shape",
-                    lambda inputs, attrs: (inputs[1 + attrs["index"]].shape, inputs[0].dtype),
+def _concat_part_infer(inputs, attrs):
+    g, xs, index = inputs[0], inputs[1:], attrs["index"]
+    if not 0 <= index < len(xs):
+        raise ShapeError(f"part {index} of a concatenation of {len(xs)} operands")
+    whole, _ = _concat_infer(xs, attrs)
+    if not _fits(g.shape, whole):
+        raise ShapeError(f"the cotangent's shape {g.shape} is not the concatenation's {whole}")
+    return xs[index].shape, g.dtype
+
+
+def _fits(shape, like) -> bool:
+    """Equal shapes, a feed-time (None) size matching any."""
+    return len(shape) == len(like) and all(a is None or b is None or a == b for a, b in zip(shape, like))
+
+
+concat_part_op = Op("concat_part", "shape", _concat_part_infer,
                     _concat_part, vjp=_concat_part_vjp,
                     jvp=lambda y, t: None if t[0] is None else make_node(concat_part_op, (t[0], *y.inputs[1:]),
                                                                          y.attrs),
@@ -286,7 +316,15 @@ def _slice_grad(attrs, g, like):
 slice_op = Op("slice", "index", _slice_infer, lambda attrs, x: x[_slices(attrs)],
               vjp=lambda y, g: [make_node(slice_grad_op, (g, y.inputs[0]), y.attrs)],
               jvp=lambda y, t: make_node(slice_op, (t[0],), y.attrs))
-slice_grad_op = Op("slice_grad", "index", lambda inputs, attrs: (inputs[1].shape, inputs[0].dtype), _slice_grad,
+def _slice_grad_infer(inputs, attrs):
+    g, like = inputs
+    sliced, _ = _slice_infer([like], attrs)
+    if len(attrs["index"]) != like.ndim or not _fits(g.shape, sliced):
+        raise ShapeError(f"the cotangent's shape {g.shape} is not that of the slice {sliced} of {like.shape}")
+    return like.shape, g.dtype
+
+
+slice_grad_op = Op("slice_grad", "index", _slice_grad_infer, _slice_grad,
                    vjp=lambda y, g: [make_node(slice_op, (g,), y.attrs), None],
                    jvp=lambda y, t: None if t[0] is None else make_node(slice_grad_op, (t[0], y.inputs[1]), y.attrs),
                    doc="Scatter a slice's cotangent into zeros of the sliced operand's shape.")
