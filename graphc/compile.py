@@ -148,11 +148,13 @@ def build_llvm(program: Program, options: dict):
     from graphc.runtime.llvm_compile import vector_bits
     from graphc.runtime.llvm_jit import JitModule, blas_int_bits
     from graphc.runtime.llvm_workers import compile_parts
-    from graphc.runtime.plan import LlvmExecutable
+    from graphc.runtime.plan import NO_KERNELS_IR, LlvmExecutable
 
     program, plan = plan_kernels(program, options, accumulate=True)
     kernels = plan.kernels
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
+    if not kernels:  # every output is an input, a variable or a constant: nothing to compile
+        return LlvmExecutable(program, plan, None, NO_KERNELS_IR, {}, slots)
     structures, keys = distinct_structures(kernels)
     widths, int_bits = vector_bits(), blas_int_bits()
     sizes = {s: code_size(kernels[s], widths) for s in set(structures)}

@@ -9,11 +9,17 @@
 Variables live outside executables, in their node's store: every function and
 session reads the latest value, and `updates` write it back after the outputs
 are computed (all updates see the old values, as in Theano).
+
+Functions and sessions may be called from many threads at once: each call is
+atomic with respect to the variables it updates (`VariableAccess`), and calls
+that update nothing run side by side (docs/backends.md, Threads).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -105,17 +111,17 @@ class Function:
             raise FeedError(f"the outputs depend on placeholder(s) {names}, which are not among the inputs")
         self._n_nodes = len(order)
         self._cache: dict[tuple, Any] = {}
+        self._compiling = threading.Lock()
         self._last = None
 
     def __call__(self, *args, **kwargs):
         arrays = self._feeds(args, kwargs)
-        executable = self._compiled(arrays)
+        executable, access = self._compiled(arrays)
         program = executable.program
-        values = [v.attrs["store"].value for v in program.variables]
-        # a variable's array is private to its store (see VariableStore): the backend may update it in place
-        outputs, new_values = executable(arrays, values, donate=True)
-        for index, value in zip(program.updated, new_values):
-            program.variables[index].attrs["store"].write(value)
+        with access.taken() as (values, donate):
+            outputs, new_values = executable(arrays, values, donate=donate)
+            for index, value in zip(program.updated, new_values):
+                program.variables[index].attrs["store"].write(value)
         outputs = list(outputs)
         return outputs[0] if self.single else outputs
 
@@ -133,19 +139,23 @@ class Function:
         return [check_value_fits(x, a, "input") for x, a in zip(self.inputs, args)]
 
     def _compiled(self, arrays):
+        """(executable, its VariableAccess) for these feeds' shapes, compiled on first need."""
         key = feed_signature(arrays)
-        executable = self._cache.get(key)
-        if executable is None:
-            with backends.collector_paused():
-                program = specialize(self.inputs, self.outputs, self.updates, [a.shape for a in arrays])
-                executable = self._build(program, self.options)
-            self._cache[key] = executable
-        self._last = executable
-        return executable
+        entry = self._cache.get(key)
+        if entry is None:
+            with self._compiling:  # threads that call first wait for one compilation
+                entry = self._cache.get(key)
+                if entry is None:
+                    with backends.collector_paused():
+                        program = specialize(self.inputs, self.outputs, self.updates, [a.shape for a in arrays])
+                        executable = self._build(program, self.options)
+                    entry = self._cache[key] = executable, VariableAccess(executable.program)
+        self._last = entry[0]
+        return entry
 
     def compile(self, *example_args):
         """Compile for these example inputs now (otherwise the first call does) and return the executable."""
-        return self._compiled(self._feeds(example_args, {}))
+        return self._compiled(self._feeds(example_args, {}))[0]
 
     @property
     def executable(self):
@@ -163,6 +173,52 @@ class Function:
             return getattr(executable, name)
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r} "
                              f"(backend {self.__dict__.get('backend')!r}, compiled: {executable is not None})")
+
+
+class VariableAccess:
+    """How a call of one executable takes its variables, so that calls from many threads lose no update.
+
+    The stores of the variables it updates stay locked from reading the values to writing
+    the new ones: a concurrent update of one of them waits.  Every call locks its stores in
+    their `order`, the same for all, so two calls sharing variables wait for each other and
+    never deadlock.  A variable it only reads is locked just while its array is taken, and
+    marked lent (see VariableStore); `donate` (the backend may write new values over the old
+    arrays) only while no updated variable's array is lent to a reader that may be running.
+
+        with access.taken() as (values, donate):
+            outputs, new_values = executable(inputs, values, donate)
+            ... write new_values to the stores ...
+    """
+
+    def __init__(self, program):
+        stores = [v.attrs["store"] for v in program.variables]
+        updated = {id(stores[i]) for i in program.updated}
+        first = {}  # a store named twice (two nodes of one variable) is taken once
+        for i, store in enumerate(stores):
+            first.setdefault(id(store), (store, []))[1].append(i)
+        self.count = len(stores)
+        self.steps = sorted(((store, indices, id(store) in updated) for store, indices in first.values()),
+                            key=lambda step: step[0].order)
+        self.updated = [store for store, _, updating in self.steps if updating]
+
+    @contextlib.contextmanager
+    def taken(self) -> Iterator[tuple[list[np.ndarray], bool]]:
+        values: list = [None] * self.count
+        held = []
+        try:
+            for store, indices, updating in self.steps:
+                store.lock.acquire()
+                for i in indices:
+                    values[i] = store.value
+                if updating:
+                    held.append(store)
+                else:
+                    store.lent = True
+                    store.lock.release()
+            yield values, not any(store.lent for store in self.updated)
+        finally:
+            for store in held:
+                store.lock.release()
 
 
 def _unfed_placeholders(roots, fed_ids) -> list[Node]:
@@ -212,9 +268,9 @@ class Session:
         feed_nodes, feed_values = self._feed_items(feed_dict or {}, nodes + [v for _, v in updates])
         key = (tuple(n.id for n in nodes), tuple((v.id, e.id) for v, e in updates), tuple(n.id for n in feed_nodes))
         f = self._functions.get(key)
-        if f is None:
-            f = Function(feed_nodes, nodes, updates, backend=self.backend, **self.options)
-            self._functions[key] = f
+        if f is None:  # two threads may both build one: the first stored is kept
+            f = self._functions.setdefault(key, Function(feed_nodes, nodes, updates, backend=self.backend,
+                                                         **self.options))
         self.last_function = f
         values = iter(f(*feed_values) if nodes or updates else [])
         return _unflatten(template, lambda item: next(values) if isinstance(item, Node) else None)

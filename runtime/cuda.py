@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -140,7 +141,7 @@ class CudaExecutable:
     def __init__(self, program, plan, module: CudaModule, launcher: Launcher):
         self.program, self.plan, self.module, self.launcher = program, plan, module, launcher
         launcher.activate()
-        self._cubin = _load(launcher, module.source)
+        self._cubin = _load(launcher, module.source) if plan.kernels else None  # no kernels: nothing to compile
         self.pointers: dict[str, int] = {}
         self._owned: list[int] = []
         arena = launcher.alloc(plan.arena_bytes + ALIGN) if plan.arena_bytes else 0
@@ -163,6 +164,7 @@ class CudaExecutable:
         # variable index -> (host array, its store's version then) the device copy equals; version None:
         # an array this executable returned, which nothing writes in place
         self._resident: dict[int, tuple[np.ndarray, int | None]] = {}
+        self._lock = threading.Lock()
         self._variables = [(n, s) for n, s in plan.buffers.items() if s.kind == "variable"]
         self._inputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "input"]
         updated = [program.variables[i] for i in program.updated]
@@ -176,10 +178,15 @@ class CudaExecutable:
         return ptr
 
     def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
-        p, launcher = self.program, self.launcher
+        p = self.program
         if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
                             f"got {len(inputs)} and {len(variables)}")
+        with self._lock:  # one call at a time: the device buffers (arena, inputs, outputs) are shared
+            return self._call(inputs, variables)
+
+    def _call(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray]):
+        p, launcher = self.program, self.launcher
         launcher.activate()
         for name, spec in self._inputs:
             launcher.htod(self.pointers[name], _checked(inputs[spec.index], p.inputs[spec.index], "input"))

@@ -14,16 +14,23 @@ loop's range is split between a worker thread and the calling thread.
 
 An "update" buffer (graphc.codegen.accumulate: gemm accumulating an SGD step) is
 written over its variable's value.  With `donate=True` (what gc.function and
-Session pass: a variable's array is private to its store) and an array this
-executable made for that buffer, that is the array itself; otherwise the value
-is first copied into a fresh array, and the caller's arrays are never written.
+Session pass: a variable's array is private to its store, and nobody else reads
+it during the call) and an array this executable made for that buffer, that is
+the array itself; otherwise the value is first copied into a fresh array, and
+the caller's arrays are never written.
+
+Threads: calls may run at once.  Each takes a workspace (a pointer table and an
+arena) of its own from a pool that grows to the number of concurrent calls, and
+the arrays it returns are chosen under a lock.
 """
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,14 +43,18 @@ from graphc.errors import FeedError
 ALIGN = 64
 THREADS = max(1, min(os.cpu_count() or 1, 8))
 PARALLEL_WORK = 1 << 20  # element-ops: below, a thread hand-off (tens of us; more while BLAS threads spin) costs more
+# the module of a program whose outputs are all inputs, variables or constants: it has no `jit`
+NO_KERNELS_IR = "; no kernels: every output is an input, a variable or a constant\n"
 _KERNEL_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
 _pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
 
 def _workers() -> ThreadPoolExecutor:
     global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=max(1, THREADS - 1), thread_name_prefix="graphc-kernel")
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=max(1, THREADS - 1), thread_name_prefix="graphc-kernel")
     return _pool
 
 
@@ -82,19 +93,18 @@ class LlvmExecutable:
         self._jit = jit
         self._ir_text = ir_text
         self.slots = slots
-        self._table = (ctypes.c_void_p * max(1, len(slots)))()
-        self._table_address = ctypes.addressof(self._table)
-        self._arena = np.empty(plan.arena_bytes + ALIGN, np.uint8)
-        base = self._arena.ctypes.data
-        base += (-base) % ALIGN
         self._keep = []
+        self._fixed = []  # (slot, address) of each constant
+        self._in_arena = []  # (slot, offset) of each buffer in the arena
         for name, spec in plan.buffers.items():
             if spec.kind == "arena":
-                self._table[self.slots[name]] = base + spec.offset
+                self._in_arena.append((slots[name], spec.offset))
             elif spec.kind == "constant":
                 value = np.ascontiguousarray(spec.value, dtype=spec.dtype)
                 self._keep.append(value)
-                self._table[self.slots[name]] = value.ctypes.data
+                self._fixed.append((slots[name], value.ctypes.data))
+        self._idle = collections.deque([self._workspace()])  # deque: thread-safe appends and pops
+        self._lock = threading.Lock()  # the pools of returned arrays below
         self._calls = []
         for k in plan.kernels:
             entry = entries[k.name]
@@ -122,7 +132,32 @@ class LlvmExecutable:
                             f"got {len(inputs)} and {len(variables)}")
         inputs = [_checked(a, node, "input") for a, node in zip(inputs, p.inputs)]
         variables = [self._checked_variable(a, node) for a, node in zip(variables, p.variables)]
-        table = self._table
+        try:
+            workspace = self._idle.pop()
+        except IndexError:  # another thread's call is using each workspace there is
+            workspace = self._workspace()
+        try:
+            arrays = self._run(workspace, inputs, variables, donate)
+        finally:
+            self._idle.append(workspace)
+        results = [get(arrays, inputs, variables) for get in self._results]
+        return results[:self._n_outputs], results[self._n_outputs:]
+
+    def _workspace(self):
+        """A pointer table, with the constants' and the arena's addresses filled in, and its arena."""
+        table = (ctypes.c_void_p * max(1, len(self.slots)))()
+        arena = np.empty(self.plan.arena_bytes + ALIGN, np.uint8)
+        base = arena.ctypes.data
+        base += (-base) % ALIGN
+        for slot, offset in self._in_arena:
+            table[slot] = base + offset
+        for slot, address in self._fixed:
+            table[slot] = address
+        return table, ctypes.addressof(table), arena
+
+    def _run(self, workspace, inputs, variables, donate: bool) -> dict[str, np.ndarray]:
+        """Run the kernels with this workspace; the arrays written, by output or update buffer."""
+        table, address, _ = workspace
         for slot, index in self._inputs:
             table[slot] = self._address_of(inputs[index])
         for slot, index in self._variables:
@@ -134,14 +169,15 @@ class LlvmExecutable:
             table[slot] = self._address_of(out)
         for name, slot, spec in self._updates:
             current = variables[spec.index]
-            if donate and any(current is ours for ours in self._returned[name]):
+            with self._lock:
+                ours = any(current is mine for mine in self._returned[name])
+            if donate and ours:
                 out = current
             else:
                 out = self._fresh(name, spec)
                 np.copyto(out, current)
             arrays[name] = out
             table[slot] = self._address_of(out)
-        address = self._table_address
         for fn, kernel_slots, extent, ranges in self._calls:
             if ranges:
                 pool = _workers()
@@ -151,8 +187,7 @@ class LlvmExecutable:
                     f.result()
             else:
                 fn(address, kernel_slots, 0, extent)
-        results = [get(arrays, inputs, variables) for get in self._results]
-        return results[:self._n_outputs], results[self._n_outputs:]
+        return arrays
 
     def _fresh(self, name: str, spec: BufferSpec) -> np.ndarray:
         """An array to write output `name` into that nothing outside this executable can see.
@@ -160,20 +195,22 @@ class LlvmExecutable:
         An array returned by an earlier call (a variable's previous value, a fetched output)
         is reused once its only references are ours: a caller that kept it (or a view of it)
         holds a reference, and it is never overwritten.  Reusing saves the page faults of a
-        fresh multi-megabyte allocation on every training step.
+        fresh multi-megabyte allocation on every training step.  Under the lock: a concurrent call
+        holds the arrays it is writing, but two calls must not both take one nobody holds yet.
         """
-        pool = self._returned[name]
-        for i in range(len(pool)):
-            if sys.getrefcount(pool[i]) == 2:  # the pool's own reference and getrefcount's argument
-                old = pool.pop(i)
-                pool.append(old)
-                return old
-        out = np.empty(spec.shape, spec.dtype)
-        pool.append(out)
-        self._owned[id(out)] = out.ctypes.data
-        if len(pool) > 2:
-            del self._owned[id(pool.pop(0))]
-        return out
+        with self._lock:
+            pool = self._returned[name]
+            for i in range(len(pool)):
+                if sys.getrefcount(pool[i]) == 2:  # the pool's own reference and getrefcount's argument
+                    old = pool.pop(i)
+                    pool.append(old)
+                    return old
+            out = np.empty(spec.shape, spec.dtype)
+            pool.append(out)
+            self._owned[id(out)] = out.ctypes.data
+            if len(pool) > 2:
+                del self._owned[id(pool.pop(0))]
+            return out
 
     def _address_of(self, array: np.ndarray) -> int:
         """The array's data pointer: remembered for the arrays this executable made (`.ctypes.data`
@@ -213,7 +250,7 @@ class LlvmExecutable:
 
     def llvm_ir(self, optimized: bool = True) -> str:
         """The generated LLVM IR: after -O3 (what runs), or as rendered when `optimized=False`."""
-        return self._jit.optimized_ir if optimized else self._ir_text
+        return self._jit.optimized_ir if optimized and self._jit is not None else self._ir_text
 
 
 def _thread_ranges(k: Kernel) -> list[tuple[int, int]] | None:

@@ -73,8 +73,9 @@ class ReferenceExecutable:
 
 def _unshared(value: np.ndarray, sources: list[np.ndarray]) -> np.ndarray:
     """`value`, or a copy when it is (a view of) a fed or variable array: an op such as reshape
-    may return a view, and a variable's array may later be updated in place by another backend."""
-    if any(np.may_share_memory(value, s) for s in sources):
+    may return a view, and a variable's array may later be updated in place by another backend.
+    A read-only value is (a view of) a constant's array, or a broadcast: the caller gets its own."""
+    if not value.flags.writeable or any(np.may_share_memory(value, s) for s in sources):
         return value.copy()
     return value
 

@@ -23,6 +23,7 @@ import hashlib
 import re
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +110,8 @@ EMULATED_BLOCKS = 3  # blocks per grid dimension that grid-stride loops may shri
 
 _KERNEL = re.compile(r'extern "C" __global__ void __launch_bounds__\([^)]*\) (\w+)\(([^)]*)\)')
 _WORKDIR = tempfile.TemporaryDirectory(prefix="graphc-cuda-emulation-")
+# a library's blocks share static state (blockDim, barriers, warp slots): one grid at a time, as a stream runs them
+_LAUNCH = threading.Lock()
 
 
 def compile_host_library(source: str) -> ctypes.CDLL:
@@ -181,7 +184,8 @@ class EmulatedLauncher(Launcher):
         self.launched.append(name)
         if not name.endswith("_matmul"):  # grid-stride and row loops: any grid is correct
             grid = [min(g, EMULATED_BLOCKS) for g in grid]
-        run(*(ctypes.c_uint(int(v)) for v in (*grid, *block)), packed)
+        with _LAUNCH:
+            run(*(ctypes.c_uint(int(v)) for v in (*grid, *block)), packed)
 
     def synchronize(self) -> None:
         pass

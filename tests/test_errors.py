@@ -101,6 +101,31 @@ def test_a_float_fed_to_an_int_placeholder_is_refused():
         gc.Session().run(labels + 1, {labels: np.array([0.5, 1.5])})
 
 
+@pytest.mark.parametrize("value", [2**31, -2**31 - 1, 2**70, np.array([1, 2**40]), np.array([2**32], np.uint64)])
+def test_an_int_that_the_placeholder_cannot_hold_is_refused_not_wrapped(value):
+    n = gc.placeholder((None,) * np.ndim(value), gc.int32, name="n")
+    bad = np.max(np.abs(np.asarray(value, dtype=object)))
+    with pytest.raises(gc.FeedError, match=rf"input 'n' expects int32, whose range is -2147483648 to 2147483647: "
+                                           rf"got -?{bad}"):
+        gc.function([n], n + 1)(value)
+
+
+def test_ints_in_range_of_a_wider_dtype_are_fed_as_they_are():
+    n = gc.placeholder((None,), gc.int32, name="n")
+    edges = [-2**31, 2**31 - 1]
+    np.testing.assert_array_equal(gc.function([n], n * 1)(np.array(edges, np.int64)), edges)
+    big = gc.placeholder((), gc.int64, name="big")
+    with pytest.raises(gc.FeedError, match="input 'big' expects int64, .*: got 9223372036854775808"):
+        gc.Session().run(big + 1, {big: 2**63})
+
+
+def test_assigning_an_int_a_variable_cannot_hold():
+    v = gc.variable(np.zeros(2, np.int32), name="v")
+    with pytest.raises(gc.FeedError, match="variable 'v' expects int32, .*: got 8589934592"):
+        v.assign([1, 2**33])
+    np.testing.assert_array_equal(v.value, [0, 0])
+
+
 def test_feed_error_for_an_unknown_feed_name():
     x = _x()
     with pytest.raises(gc.FeedError, match="feed key 'nope' names no placeholder"):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
+
 import numpy as np
 
 from graphc import dtypes
@@ -32,26 +35,44 @@ class VariableStore:
     backend may write a training step's update into the array itself (graphc.runtime.plan, donate).
     `version` counts writes, for a backend that keeps its own copy of the value (the CUDA
     backend's device buffer): the array may be the same object with new contents.
+
+    Threads (graphc.session.VariableAccess): a call that updates the variable holds `lock`
+    from reading its value to writing the new one, so no update is lost; calls take the locks
+    of their variables by `order`, the same for all, so two calls sharing variables never
+    deadlock.  A call that only reads it holds the lock while it takes the array and marks it
+    `lent`: the next update writes a fresh array rather than this one in place, which the
+    reader may still be reading.
     """
 
-    __slots__ = ("value", "version")
+    __slots__ = ("value", "version", "lent", "lock", "order")
 
     def __init__(self, value: np.ndarray):
         self.value = value
         self.version = 0
+        self.lent = False
+        self.lock = threading.Lock()
+        self.order = next(_STORE_ORDER)
 
     def write(self, value: np.ndarray) -> None:
         self.value = value
         self.version += 1
+        self.lent = False
+
+
+_STORE_ORDER = itertools.count()
 
 
 class _VariableOp(Op):
     def read_value(self, node: Node) -> np.ndarray:
-        return node.attrs["store"].value.copy()
+        store = node.attrs["store"]
+        with store.lock:  # never in the middle of an update
+            return store.value.copy()
 
     def assign_value(self, node: Node, value) -> None:
-        value = check_value_fits(node, value, what="variable")
-        node.attrs["store"].write(np.array(value, copy=True))
+        value = np.array(check_value_fits(node, value, what="variable"), copy=True)
+        store = node.attrs["store"]
+        with store.lock:
+            store.write(value)
 
 
 variable_op = _VariableOp("variable", "source", _declared, _not_computed,
@@ -125,6 +146,7 @@ def check_value_fits(node: Node, value, what: str) -> np.ndarray:
         array = np.asarray(value)
     except Exception as exc:  # noqa: BLE001 - any conversion failure is the user's input
         raise FeedError(f"{label}: cannot convert {type(value).__name__} to an array: {exc}") from None
+    _check_int_range(label, array, node.dtype)
     if array.dtype != node.dtype and not np.can_cast(array.dtype, node.dtype, casting="same_kind"):
         raise FeedError(f"{label} expects dtype {node.dtype}, got {array.dtype} "
                         f"(cast it with .astype(np.{node.dtype}) if that is what you mean)")
@@ -134,3 +156,20 @@ def check_value_fits(node: Node, value, what: str) -> np.ndarray:
             d is not None and d != a for d, a in zip(node.shape, array.shape)):
         raise FeedError(f"{label} expects shape {format_shape(node.shape)}, got {array.shape}")
     return np.asarray(array, dtype=node.dtype, order="C")
+
+
+def _check_int_range(label: str, array: np.ndarray, dtype: np.dtype) -> None:
+    """Integers that `dtype` cannot hold raise: converting would wrap them silently (a Python
+    2**31 fed as int32 would become -2**31).  Python ints beyond int64 arrive as objects."""
+    if dtype.kind not in "iu" or array.size == 0:
+        return
+    if array.dtype == object:
+        if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in array.flat):
+            return  # not integers: the dtype check says what is wrong
+    elif array.dtype.kind not in "iu" or np.can_cast(array.dtype, dtype, "safe"):
+        return
+    limits = np.iinfo(dtype)
+    low, high = (min(array.flat), max(array.flat)) if array.dtype == object else (array.min(), array.max())
+    if low < limits.min or high > limits.max:
+        raise FeedError(f"{label} expects {dtype}, whose range is {limits.min} to {limits.max}: "
+                        f"got {low if low < limits.min else high}")
