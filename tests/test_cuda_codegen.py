@@ -15,7 +15,7 @@ import graphc as gc
 from graphc import scalar as sc
 from graphc.codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
 from graphc.codegen.cuda.renderer import render_module
-from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, literal
+from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, literal, primitive
 from graphc.compile import plan_kernels
 from graphc.program import specialize
 
@@ -152,6 +152,14 @@ def every_primitive_kernel() -> str:
 @pytest.mark.parametrize("arch", ARCHS)
 def test_every_scalar_primitive_compiles(arch):
     assert "every_primitive" in nvcc_compile(every_primitive_kernel(), arch, "ptx").decode()
+
+
+def test_sin_and_cos_are_the_full_range_functions():
+    """sinf/cosf and sin/cos reduce any argument exactly; __sinf, __cosf and -use_fast_math (which
+    substitutes them) are accurate only within a few periods."""
+    f64 = np.dtype("float64")
+    assert primitive("sin", f32, ["t0"], [f32]) == "sinf(t0)" and primitive("cos", f64, ["t0"], [f64]) == "cos(t0)"
+    assert not any("fast" in flag for flag in NVCC_FLAGS)
 
 
 def test_literals_are_exact():

@@ -193,6 +193,19 @@ def test_every_unary_op_matches_numpy(backend, dtype):
              rtol=2e-6 if dtype == "float32" else 1e-12)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_special_values_and_large_trigonometric_arguments_match_numpy(backend, dtype):
+    """NaN, infinities and signed zeros through the ops that compare or select (sign(NaN) is NaN,
+    and so is the gradient of abs there), and sin/cos far beyond a few periods: CUDA's sin/sinf
+    reduce any argument exactly, as long as no fast-math intrinsic replaces them."""
+    x = gc.placeholder((None,), dtype)
+    big = [1.6e113, -1e300, 1e22] if dtype == "float64" else [3e38, -1e30, 1e20]
+    feed = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1.5, -2.5, 1.6e9, -3e15, *big], dtype)
+    outs = [gc.sin(x), gc.cos(x), gc.sign(x), gc.abs(x), gc.relu(x), gc.floor(x), gc.maximum(x, 0.0),
+            gc.minimum(x, 1.0), gc.where(x > 1.0, x, -x), gc.grad(gc.sum(gc.abs(x)), x)]
+    _compare(backend, [x], outs, [feed], rtol=2e-6 if dtype == "float32" else 1e-12, atol=0)
+
+
 def test_reductions_on_every_axis_match_numpy(backend):
     shape = (17, 33, 65) if backend == "cuda" else (5, 7, 65)  # every row a block of emulated threads: keep few
     x = gc.placeholder((None, *shape[1:]), "float32")

@@ -83,6 +83,18 @@ def test_nan_and_inf_follow_numpy(dtype):
         np.testing.assert_array_equal(np.signbit(g[w == 0]), np.signbit(w[w == 0]))
 
 
+@pytest.mark.parametrize("n", [21, 1 << 15], ids=["out-of-line math", "inlined math"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sin_and_cos_of_large_arguments_follow_numpy(dtype, n):
+    """Arguments far beyond a few periods (up to the largest float) are reduced exactly, in small
+    kernels (math called out of line) and big ones (inlined), lanes of both sizes side by side."""
+    x = gc.placeholder((None,), dtype)
+    big = [1.6e113, 1e300, -1e22, 6381956970095103 * 2.0**797] if dtype == np.float64 else [3e38, -1e30, 1e20]
+    values = np.array([*big, 1e9, 1.6e9, 2e9, -3e15, 0.5, -2.0, np.inf, np.nan], dtype)
+    feed = np.resize(values, n) * np.resize(np.array([1, -1, 1], dtype), n)
+    agree([x], [gc.sin(x), gc.cos(x) * 2.0, gc.sin(x) * gc.cos(x)], [feed])
+
+
 @pytest.mark.parametrize("axis,keepdims", [(None, False), (0, False), (1, True), ((0, 2), False), (-1, True)])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_reductions(axis, keepdims, dtype):

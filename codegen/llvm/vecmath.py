@@ -56,9 +56,14 @@ integer arithmetic on the exponent bits, and rounding to the nearest integer wit
   then odd/even minimax kernels on ``|r| <= pi/4`` and quadrant selection from the low bits of
   ``n``.  float32 reduces and evaluates in double (converted per lane, still vector code) and
   rounds once at the end; that gives correctly reduced arguments far beyond the float
-  range one could reduce in single precision.  Accurate for ``|x| < 1.6e9`` (``|n| < 2^30``)
-  in both precisions; beyond that the reduced argument is clamped to ``[-0.786, 0.786]`` so the
-  result is still a finite value in ``[-1, 1]`` (meaningless, not NaN).  ``+-inf`` -> NaN.
+  range one could reduce in single precision.  That covers ``|x| < 1.6e9`` (``|n| < 2^30``).
+  Larger finite arguments are reduced exactly (Payne-Hanek): the bits of 2/pi that matter for
+  x's exponent (a table of 20 64-bit words) times x's significand, in 128-bit integer
+  arithmetic, give the quadrant and the remainder to 2^-124 (the closest a double comes to a
+  multiple of pi/2 is about 2^-61).  That is scalar code in one out-of-line function per module,
+  called only for the lanes that need it: the common range pays a compare and a branch, and in
+  a vectorized loop a call per vector of a masked variant that returns at once (it keeps every
+  register, `preserve_allcc`, so nothing is spilled around it).  ``+-inf`` -> NaN.
 * tanh: for ``|x| < atanh(1/2)`` an odd minimax polynomial ``x + x^3 P(x^2)`` (relative
   accuracy near 0); above, ``1 - 2e/(1+e)`` with ``e = exp(-2|x|)``, a small correction to 1 that
   cannot overflow and saturates to exactly 1 by itself.  ``-2|x|`` is clamped where tanh has
@@ -72,18 +77,20 @@ integer arithmetic on the exponent bits, and rounding to the nearest integer wit
   where erf rounds to 1.
 
 Both branches of a piecewise function are computed and one is selected per lane: there is no
-control flow, which is what lets the loop vectorizer (and explicit vectors) work.  All inputs
-are handled without traps or flags: NaN in gives NaN out, infinities and signed zeros follow C99
-Annex F.
+control flow (but for sin's and cos's rare call), which is what lets the loop vectorizer (and
+explicit vectors) work.  All inputs are handled without traps or flags: NaN in gives NaN out,
+infinities and signed zeros follow C99 Annex F.
 
 Accuracy
 --------
 Max error in ulp (units of the spacing of the result's type at the exact value; denormal results
 in denormal ulps) against numpy in higher precision: float64 for float32 results, 80-bit
-``np.longdouble`` for float64 results (mpmath for erf).  float32: every one of the 2^32 inputs
-(for sin/cos all ``|x| < 1.6e9``).  float64: ~17 million inputs per function, random bit patterns
-(every exponent), dense samples of the interesting range, ``|x|`` down to 1e-8, floats next to
-multiples of pi/2 including the hardest cases for the reduction up to 2^30, special values.
+``np.longdouble`` for float64 results (mpmath for erf).  float32: every one of the 2^32 inputs.
+float64: ~17 million inputs per function, random bit patterns (every exponent), dense samples
+of the interesting range, ``|x|`` down to 1e-8, floats next to multiples of pi/2 including the
+hardest cases for the reduction up to 2^30, special values; for sin and cos 8 million more from
+1.6e9 to the largest double, with the double nearest a multiple of pi/2 (6381956970095103 *
+2^797): 0.77 / 0.79 there.
 "FMA" is a host with FMA (``fmuladd`` fused), "no FMA" the same code built with ``-fma``.
 
 =========  ======================  ======================
@@ -103,7 +110,9 @@ erf        1.06 / 1.10             0.95 / 1.02
 sigmoid is the loosest: for x < 0 the result ``e/(1+e)`` lies just below a power of two where
 ``e`` lies just above one, so exp's error counts double.  Throughput with AVX2 on the
 development machine (Zen 3, 16k-element loop): float32 exp 0.5 ns/element (numpy 1.3),
-log 0.75 (1.7), sin 1.4 (1.6), tanh 1.0 (2.6); float64 exp 1.5 (5.1), sin 2.4 (15.4).
+log 0.75 (1.7), sin 1.4 (1.6), tanh 1.0 (2.6); float64 exp 1.5 (5.1), sin 2.4 (15.4).  The exact
+reduction made sin and cos about 10% slower on float32 and a few % on float64 in the common
+range (the call per vector); a large argument costs about 50 ns.
 """
 
 from __future__ import annotations
@@ -222,11 +231,24 @@ _PIO2 = tuple(map(_h, ("0x1.921fb4p+0", "0x1.4442d0p-24", "0x1.846988p-48", "0x1
                        "-0x1.fc8f8cbb5bf6cp-97")))
 # float32 inputs: three parts, the last one a full double (pi/2 to ~100 bits is plenty).
 _PIO2_F32 = tuple(map(_h, ("0x1.921fb4p+0", "0x1.4442d0p-24", "0x1.8469898cc5170p-48")))
-# Reduced arguments are clamped to this (slightly above pi/4, where the kernels were fitted) so
-# that inputs outside the accurate range still give values in [-1, 1].
-_SINCOS_R_MAX = 0.786
-# |n| < 2^30 keeps every n * P_i exact: the documented accurate range.
+# |n| < 2^30 keeps every n * P_i exact: Cody-Waite's range.  Larger finite arguments are reduced
+# exactly instead (Payne-Hanek, `_large_sincos`), by a scalar call for the lanes that need it.
 _SINCOS_MAX_ARG = 1.6e9
+# 2/pi in 64-bit words, most significant first, after a zero word for its integer part: word i
+# holds the bits of weights 2^(-64i+63) .. 2^(-64i).  A double's reduction reads five words from
+# floor((exponent - 1) / 64), so the largest exponent, 1023, needs 20.
+_TWO_OVER_PI_WORDS = (
+    0x0000000000000000, 0xa2f9836e4e441529, 0xfc2757d1f534ddc0, 0xdb6295993c439041, 0xfe5163abdebbc561,
+    0xb7246e3a424dd2e0, 0x06492eea09d1921c, 0xfe1deb1cb129a73e, 0xe88235f52ebb4484, 0xe99c7026b45f7e41,
+    0x3991d639835339f4, 0x9c845f8bbdf9283b, 0x1ff897ffde05980f, 0xef2f118b5a0a6d1f, 0x6d367ecf27cb09b7,
+    0x4f463f669e5fea2d, 0x7527bac7ebe5f17b, 0x3d0739f78a5292ea, 0x6bfb5fb11f8d5d08, 0x56033046fc7b6bab,
+)
+# pi/2 = _PIO2_HI + _PIO2_LO to 107 bits; _PIO2_HI's halves of 26 and 27 bits make Dekker's
+# product with it exact without an FMA.
+_PIO2_HI, _PIO2_LO = _h("0x1.921fb54442d18p+0"), _h("0x1.1a62633145c07p-54")
+_PIO2_HI_HEAD = _h("0x1.921fb58p+0")
+_PIO2_HI_TAIL = _PIO2_HI - _PIO2_HI_HEAD
+_SPLITTER = 134217729.0  # 2^27 + 1: Veltkamp's split of a double into two 26-bit halves
 # sin(r) = r + r^3 S(r^2), cos(r) = 1 - r^2/2 + r^4 C(r^2) on |r| <= 0.786, evaluated in double.
 # Full-precision kernels for float64; shorter ones (error 2^-36, 2^-41) for float32 results.
 _SIN_S64 = tuple(map(_h, ("-0x1.555555555554cp-3", "0x1.111111110fb25p-7", "-0x1.a01a019c2a927p-13",
@@ -413,6 +435,15 @@ def _intrinsic(module: ir.Module, base: str, ty: ir.Type, nargs: int) -> ir.Func
     return fn
 
 
+def _intrinsic_int(module: ir.Module, base: str, ty: ir.IntType, nargs: int) -> ir.Function:
+    """Declare (once) an overloaded integer intrinsic such as llvm.fshl.i64."""
+    name = f"{base}.i{ty.width}"
+    fn = module.globals.get(name)
+    if fn is None:
+        fn = ir.Function(module, ir.FunctionType(ty, [ty] * nargs), name)
+    return fn
+
+
 # --------------------------------------------------------------------------------------------
 # Kernels: each takes an _Emitter and the argument, returns the result value
 # --------------------------------------------------------------------------------------------
@@ -571,17 +602,22 @@ def _reduce_pio2(e: _Emitter, x, single: bool):
     for part in _PIO2[2:]:
         r, err = _two_diff(e, r, e.mul(nf, e.f(part)))
         y = err if y is None else e.add(y, err)
-    # Outside the accurate range y means nothing; drop it so the clamped r stays in charge.
-    y = e.sel(e.lt(e.abs(x), e.f(_SINCOS_MAX_ARG)), y, e.f(0.0))
     return q, r, y
 
 
 def _sincos_double(e: _Emitter, x, cosine: bool, single: bool):
     """sin or cos of a double-typed x; `single` picks the shorter tables for float32 results."""
     q, r, y = _reduce_pio2(e, x, single)
-    r = e.clamp(r, -_SINCOS_R_MAX, _SINCOS_R_MAX)
     if cosine:
         q = e.iadd(q, e.i(1))                 # cos(x) = sin(x + pi/2)
+    v = _with_large_arguments(e, x, _sincos_kernel(e, q, r, y, single), cosine)
+    if not cosine:
+        v = e.sel(e.eq(x, e.f(0.0)), x, v)    # sin(-0) = -0
+    return v
+
+
+def _sincos_kernel(e: _Emitter, q, r, y, single: bool):
+    """sin(q pi/2 + r + y) for |r| <= pi/4 and y below ulp(r) (None: no correction)."""
     z = e.mul(r, r)
     hz = e.mul(z, e.f(0.5))
     # sin(r + y) = r + (r^3 S(z) + y (1 - z/2)): the small terms first, r added last.
@@ -596,10 +632,219 @@ def _sincos_double(e: _Emitter, x, cosine: bool, single: bool):
     odd = e.ieq(e.iand(q, e.i(1)), e.i(1))
     v = e.sel(odd, cos_r, sin_r)
     flip = e.ieq(e.iand(q, e.i(2)), e.i(2))
-    v = e.sel(flip, e.neg(v), v)
-    if not cosine:
-        v = e.sel(e.eq(x, e.f(0.0)), x, v)    # sin(-0) = -0
+    return e.sel(flip, e.neg(v), v)
+
+
+def _with_large_arguments(e: _Emitter, x, fast, cosine: bool):
+    """`fast` (Cody-Waite's result) where it is exact, and for finite |x| >= _SINCOS_MAX_ARG the
+    result of the exact reduction, called only for the lanes that need it.
+
+    The call sits behind a branch, so the common range pays a compare and a well-predicted branch.
+    For scalar x the loop vectorizer turns the conditional call into a call of a masked vector
+    variant, which tests its mask and returns at once when no lane needs it; a vector x tests its
+    lanes at once, before a loop over them.  inf takes the call too (NaN); NaN stays on the fast path.
+    """
+    b = e.b
+    ax = e.abs(x)
+    big = e.ge(ax, e.f(_SINCOS_MAX_ARG))
+    large = _large_sincos(b.module)
+    flag = ir.Constant(ir.IntType(32), int(cosine))
+    if e.lanes:
+        return _call_lanes(b, large, x, flag, big, fast)
+    entry = b.block
+    call_bb, done = b.function.append_basic_block("sincos.large"), b.function.append_basic_block("sincos.done")
+    _unlikely(b.cbranch(big, call_bb, done))
+    b.position_at_end(call_bb)
+    v_large = b.call(large, [x, flag])
+    b.branch(done)
+    b.position_at_end(done)
+    v = b.phi(e.ty)
+    v.add_incoming(fast, entry)
+    v.add_incoming(v_large, call_bb)
     return v
+
+
+def _call_lanes(b: ir.IRBuilder, fn: ir.Function, x, flag, mask, default):
+    """`default` with each lane where `mask` holds replaced by fn(that lane of x, flag); the mask is
+    tested as a whole first, so the loop over the lanes runs only when one of them needs it."""
+    lanes = x.type.count
+    i32, bits = ir.IntType(32), ir.IntType(lanes)
+    entry = b.block
+    lane_bb, call_bb, next_bb, done = (b.function.append_basic_block(f"lanes.{n}")
+                                       for n in ("loop", "call", "next", "done"))
+    _unlikely(b.cbranch(b.icmp_unsigned("!=", b.bitcast(mask, bits), bits(0)), lane_bb, done))
+    b.position_at_end(lane_bb)
+    lane, acc = b.phi(i32), b.phi(default.type)
+    b.cbranch(b.extract_element(mask, lane), call_bb, next_bb)
+    b.position_at_end(call_bb)
+    acc_called = b.insert_element(acc, b.call(fn, [b.extract_element(x, lane), flag]), lane)
+    b.branch(next_bb)
+    b.position_at_end(next_bb)
+    acc_next = b.phi(default.type)
+    acc_next.add_incoming(acc, lane_bb)
+    acc_next.add_incoming(acc_called, call_bb)
+    lane_next = b.add(lane, i32(1))
+    lane.add_incoming(i32(0), entry)
+    lane.add_incoming(lane_next, next_bb)
+    acc.add_incoming(default, entry)
+    acc.add_incoming(acc_next, next_bb)
+    loop = b.cbranch(b.icmp_unsigned("<", lane_next, i32(lanes)), lane_bb, done)
+    _no_unrolling(loop)
+    b.position_at_end(done)
+    v = b.phi(default.type)
+    v.add_incoming(default, entry)
+    v.add_incoming(acc_next, next_bb)
+    return v
+
+
+def _no_unrolling(backedge) -> None:
+    """A rarely run loop stays a loop: unrolled, it would only cost compile time."""
+    module = backedge.parent.parent.module
+    hint = module.add_metadata([ir.MetaDataString(module, "llvm.loop.unroll.disable")])
+    loop_id = ir.values.MDValue(module, [hint], name=str(len(module.metadata)))
+    loop_id.operands = (loop_id, hint)
+    backedge.set_metadata("llvm.loop", loop_id)
+
+
+def _unlikely(branch) -> None:
+    """Mark a conditional branch's true arm as rarely taken (block layout keeps the other one straight)."""
+    module = branch.parent.parent.module
+    branch.set_metadata("prof", module.add_metadata([ir.MetaDataString(module, "branch_weights"),
+                                                     ir.Constant(ir.IntType(32), 1),
+                                                     ir.Constant(ir.IntType(32), 1 << 20)]))
+
+
+# Vector widths of the masked variants of the large-argument call: 256 and 512 bits, which x86
+# returns in a ymm or zmm register.  A `preserve_allcc` function that returns a narrower vector
+# gets a `vzeroupper` before its return where its slow path restored the registers it saved,
+# which clears the upper halves of its caller's registers; loops of other widths call the
+# scalar function lane by lane instead, behind a branch per lane.
+_LARGE_SINCOS_LANES = (4, 8)
+_LARGE_SINCOS = "graphc.vecmath.sincos_large.f64.call"
+
+
+def _large_sincos(module: ir.Module) -> ir.Function:
+    """The module's `double sincos_large(double x, i32 cosine)`: sin or cos of x for |x| >= 2 (NaN
+    for inf), reduced exactly (`_payne_hanek`); created on first use, with masked vector variants
+    for the loop vectorizer that keep every register (`preserve_allcc`) and return at once when
+    no lane needs them.  Out of line: one copy per module serves every loop.  `readnone`: the
+    table it reads is constant.
+    """
+    fn = module.globals.get(_LARGE_SINCOS)
+    if fn is not None:
+        return fn
+    double, i32 = ir.DoubleType(), ir.IntType(32)
+    fn = ir.Function(module, ir.FunctionType(double, [double, i32]), _LARGE_SINCOS)
+    fn.linkage = "internal"
+    fn.attributes = _CallableAttributes()
+    for attribute in ("noinline", "nounwind", "readnone"):
+        fn.attributes.add(attribute)
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
+    e = _Emitter(b, double)
+    x, cosine = fn.args
+    q, r, y = _payne_hanek(e, x)
+    v = _sincos_kernel(e, e.iadd(q, b.zext(cosine, e.ity)), r, y, single=False)
+    b.ret(e.sel(e.eq(e.abs(x), e.f(float("inf"))), e.f(float("nan")), v))
+    mangled = []
+    for n in _LARGE_SINCOS_LANES:
+        vty, mty = ir.VectorType(double, n), ir.VectorType(ir.IntType(1), n)
+        variant, lanes = (_preserve_all(module, ir.FunctionType(vty, [vty, i32, mty]),
+                                        f"graphc.vecmath.sincos_large.v{n}f64.{kind}") for kind in ("call", "lanes"))
+        lb = ir.IRBuilder(lanes.append_basic_block("entry"))
+        lb.ret(_call_lanes(lb, fn, *lanes.args, lanes.args[0]))
+        lanes.attributes.add("cold")
+        lanes.attributes.add("optnone")
+        # the variant itself only tests the mask: in the common range no lane needs the call
+        vb = ir.IRBuilder(variant.append_basic_block("entry"))
+        any_lane = vb.icmp_unsigned("!=", vb.bitcast(variant.args[2], ir.IntType(n)), ir.IntType(n)(0))
+        with vb.if_then(any_lane, likely=False):
+            call = vb.call(lanes, variant.args, tail=True)
+            call.calling_convention = lanes.calling_convention
+            vb.ret(call)
+        vb.ret(variant.args[0])
+        mangled.append(f"_ZGV_LLVM_M{n}vu_{_LARGE_SINCOS}({variant.name})")
+    fn.attributes.add(f'"vector-function-abi-variant"="{",".join(mangled)}"')
+    return fn
+
+
+def _preserve_all(module: ir.Module, fty: ir.FunctionType, name: str) -> ir.Function:
+    """An internal function that keeps every register but its result (`preserve_allcc`): a loop
+    calling it spills nothing around the call, which is what makes a call per vector cheap."""
+    fn = ir.Function(module, fty, name)
+    fn.linkage = "internal"
+    fn.calling_convention = "preserve_allcc"
+    for attribute in ("noinline", "nounwind", "readnone"):
+        fn.attributes.add(attribute)
+    return fn
+
+
+def _two_over_pi_table(module: ir.Module) -> ir.GlobalVariable:
+    name = "graphc.vecmath.two_over_pi"
+    table = module.globals.get(name)
+    if table is None:
+        ty = ir.ArrayType(ir.IntType(64), len(_TWO_OVER_PI_WORDS))
+        table = ir.GlobalVariable(module, ty, name)
+        table.linkage = "internal"
+        table.global_constant = True
+        table.unnamed_addr = True
+        table.initializer = ir.Constant(ty, [ir.Constant(ir.IntType(64), w) for w in _TWO_OVER_PI_WORDS])
+    return table
+
+
+def _payne_hanek(e: _Emitter, x):
+    """(q, r, y): x = q pi/2 + r + y, |r| <= pi/4, for a scalar double x with 2 <= |x| < inf,
+    with an absolute error below 2^-124 (the closest a double comes to a multiple of pi/2 is
+    about 2^-61, so r keeps more than 60 correct bits).
+
+    With x = M 2^(E-63) (M the 64-bit significand) and 2/pi = sum of T_i 2^(-64i), the words
+    before i = floor((E-1)/64) only add multiples of 4 to x 2/pi, which sin and cos cannot see,
+    and the words after the next four add less than 2^-190.  Those five words shifted left by
+    (E-1) mod 64 and multiplied by M (four exact 64x64-bit products) make S with
+    x 2/pi = S 2^-254 (mod 4): its bits 255..254 are the quadrant, bits 253..128 the fraction.
+    The fraction, rounded to the nearest quadrant, becomes a double-double by its leading bits
+    and is multiplied by pi/2 with Dekker's exact product (plain multiplies and adds, so the result
+    is the same whether or not the target fuses them).
+    """
+    b = e.b
+    i64, i128 = ir.IntType(64), ir.IntType(128)
+    bits = e.bits(x)
+    exponent = b.sub(b.lshr(b.and_(bits, i64(0x7FF0000000000000)), i64(52)), i64(1024))  # E - 1
+    m = b.shl(b.or_(b.and_(bits, i64(_F64.mant_mask)), i64(1 << 52)), i64(11))
+    start = b.ashr(exponent, i64(6))
+    shift = b.and_(exponent, i64(63))
+    table = _two_over_pi_table(b.module)
+    words = [b.load(b.gep(table, [i64(0), b.add(start, i64(j))], inbounds=True)) for j in range(5)]
+    fshl = _intrinsic_int(b.module, "llvm.fshl", i64, 3)
+    p = [b.mul(b.zext(m, i128), b.zext(b.call(fshl, [words[j], words[j + 1], shift]), i128)) for j in range(4)]
+    # bits 255..128 of p0 2^192 + p1 2^128 + p2 2^64 + p3, carries included (no sum overflows)
+    z = b.add(b.add(p[1], b.lshr(b.add(p[2], b.lshr(p[3], i128(64))), i128(64))), b.shl(p[0], i128(64)))
+    q = b.trunc(b.lshr(b.add(z, i128(1 << 125)), i128(126)), i64)
+    frac = b.shl(z, i128(2))              # x 2/pi - q in units of 2^-128, in [-1/2, 1/2)
+    negative = b.icmp_signed("<", frac, i128(0))
+    mag = b.select(negative, b.sub(i128(0), frac), frac)
+    # |x 2/pi - q| as a double-double: three chunks of 53, 53 and 22 bits, each exact as a double,
+    # added with TwoSum (a tiny fraction, where r is tiny, still gets more than 53 bits)
+    chunks = [b.and_(b.trunc(b.lshr(mag, i128(shift_by)), i64), i64((1 << bits_) - 1)) for shift_by, bits_ in
+              ((75, 53), (22, 53), (0, 22))]
+    c2, c1, c0 = (e.mul(b.sitofp(c, e.ty), e.f(2.0 ** (k - 128))) for c, k in zip(chunks, (75, 22, 0)))
+    hi = e.add(c2, c1)
+    lo = e.add(e.sub(c1, e.sub(hi, c2)), c0)  # c2 >= c1 unless c2 == 0: Fast2Sum's error is exact
+    hi, lo = e.add(hi, lo), e.sub(lo, e.sub(e.add(hi, lo), hi))
+    # (hi + lo) pi/2: hi * _PIO2_HI exactly as p + err (Dekker), then the small products.
+    t = e.mul(hi, e.f(_SPLITTER))
+    hi_head = e.sub(t, e.sub(t, hi))
+    hi_tail = e.sub(hi, hi_head)
+    p = e.mul(hi, e.f(_PIO2_HI))
+    err = e.add(e.add(e.add(e.sub(e.mul(hi_head, e.f(_PIO2_HI_HEAD)), p), e.mul(hi_head, e.f(_PIO2_HI_TAIL))),
+                      e.mul(hi_tail, e.f(_PIO2_HI_HEAD))), e.mul(hi_tail, e.f(_PIO2_HI_TAIL)))
+    tail = e.add(err, e.add(e.mul(hi, e.f(_PIO2_LO)), e.mul(lo, e.f(_PIO2_HI))))
+    r = e.add(p, tail)
+    y = e.sub(tail, e.sub(r, p))
+    # sin(-x) = -sin(x): for x < 0 the quadrant and the remainder change sign
+    x_negative = e.lt(x, e.f(0.0))
+    flip = b.xor(negative, x_negative)
+    r, y = e.sel(flip, e.neg(r), r), e.sel(flip, e.neg(y), y)
+    return e.sel(x_negative, b.sub(i64(0), q), q), r, y
 
 
 def _erf(e: _Emitter, x):
