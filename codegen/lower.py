@@ -227,6 +227,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
     for p, reds in zip(phases, phase_reductions):
         p.reductions.extend(reds)
     ops = [m.op.name for m in g.members]
+    expr = None  # the nested functions reach each other through it: a cycle that kept each kernel's builder
     return kb.kernel(name, "loop", phases, final, ops=ops)
 
 
@@ -271,6 +272,7 @@ def _lower_matmul(fusion: Fusion, g: Group, name: str) -> Kernel:
         e = expr(x)
         if x.id in fusion.stored:
             phase.stores.append(kb.store(x, g.maps[x.id], kpos, e))
+    expr = None  # it calls itself through this name: a cycle that kept the kernel's builder until a collection
     return kb.kernel(name, "matmul", [phase] if phase.stores else [], matmul=mm,
                      ops=[x.op.name for x in g.members])
 

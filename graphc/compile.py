@@ -28,8 +28,16 @@ def prepare(program: Program, options: dict) -> Program:
     remat = check_remat_option(options.get("remat", "none"))
     program = run_passes(program)
     if remat != "none":
-        program = rematerialize(program, remat, planner=lambda p: plan_prepared(p)[1].memory)
+        program = rematerialize(program, remat, planner=_kernel_planner)
     return program
+
+
+def _kernel_planner(candidate: Program):
+    """A candidate's arena plan; the whole plan is kept on it, so that the chosen one is not
+    fused, lowered and planned a second time by `plan_prepared`."""
+    _, plan = plan_prepared(candidate)
+    candidate._kernel_plan = plan  # the plan, not (candidate, plan): that would be a cycle
+    return plan.memory
 
 
 def plan_kernels(program: Program, options: dict | None = None, accumulate: bool = False):
@@ -63,6 +71,9 @@ def plan_prepared(program: Program, accumulate: bool = False):
     from graphc.codegen.lower import buffer_name, lower
     from graphc.runtime.plan import BufferSpec, ExecutionPlan
 
+    planned = vars(program).pop("_kernel_plan", None)  # taken once: a plan is not shared by two callers
+    if planned is not None and not accumulate:
+        return program, planned
     fusion = fuse(program)
     kernels = lower(fusion)
     accumulated = []

@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import graphc as gc
 from graphc.passes import plan_program_memory, simplify
@@ -388,3 +390,41 @@ def test_sqrt_on_the_llvm_backend_adds_no_elementwise_kernels_of_its_own(net):
         groups = fuse(f.executable.program).groups
         loops[remat] = sum(g.kind == "loop" and not isinstance(g.tag, int) for g in groups)
     assert loops["sqrt"] == loops["none"]
+
+
+def cuts_by_walking_the_spine(stashed_bytes, allowed, crossing, target, after_stashed):
+    """The greedy segmentation, one spine position at a time: the oracle for remat's bisecting `_Cutter`."""
+    segment, seg, kept, stash, worst, since = [], 0, 0, 0, 0, 0
+    for k, b in enumerate(stashed_bytes):
+        if stash > 0 and allowed[k] and kept + stash + b > target:
+            cut = since if after_stashed and b and allowed[since] else k
+            worst = max(worst, kept + stash)
+            seg, kept, stash = seg + 1, kept + crossing[cut], 0
+            segment[cut:k] = [seg] * (k - cut)
+        segment.append(seg)
+        stash += b
+        if b:
+            since = k + 1
+    return segment, seg + 1, max(worst, kept + stash)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_bisected_cuts_are_the_cuts_of_a_walk_along_the_spine(data):
+    from types import SimpleNamespace
+
+    from graphc.passes.remat import segment_for_target
+
+    n = data.draw(st.integers(1, 40))
+    elements = data.draw(st.lists(st.integers(0, 50), min_size=n, max_size=n))  # 0: not stashed
+    allowed = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    crossing = data.draw(st.lists(st.integers(0, 400), min_size=n, max_size=n))
+    target = data.draw(st.integers(0, 2000))
+    after_stashed = data.draw(st.booleans())
+    spine = [SimpleNamespace(id=100 + k, shape=(e,), dtype=np.dtype(np.float32)) for k, e in enumerate(elements)]
+    a = SimpleNamespace(spine=spine, stashed={node.id for node, e in zip(spine, elements) if e})
+    got = segment_for_target(a, target, crossing, allowed, after_stashed)
+    segment, count, peak = cuts_by_walking_the_spine([4 * e for e in elements], allowed, crossing, target,
+                                                     after_stashed)
+    assert [got.segment[node.id] for node in spine] == segment
+    assert (got.count, got.modelled_peak) == (count, peak)

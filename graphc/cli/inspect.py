@@ -54,13 +54,14 @@ def _shape(shape) -> list:
 def describe(graph, grads: bool) -> dict:
     """Facts about the graph as saved (no concrete shapes needed)."""
     nodes = graph.nodes(grads)
+    ids = {n.id for n in nodes}  # once: built per variable, it made describe quadratic
     adjoint = graph.adjoint_ids() if grads else set()
-    variables = [v for v in graph.variables.values() if v.id in {n.id for n in nodes}]
+    variables = [v for v in graph.variables.values() if v.id in ids]
     kinds = Counter(n.op.kind for n in nodes)
     return {
         "graph": graph.path,
         "nodes": len(nodes),
-        "adjoint_nodes": len(adjoint & {n.id for n in nodes}),
+        "adjoint_nodes": len(adjoint & ids),
         "ops": dict(Counter(n.op.name for n in nodes).most_common()),
         "kinds": dict(kinds.most_common()),
         "placeholders": [{"name": p.label, "shape": _shape(p.shape), "dtype": str(p.dtype)}
@@ -143,6 +144,15 @@ def _fusion_groups(view):
 
 
 def run(args) -> int:
+    from graphc.backends import collector_paused
+
+    # The graph and its rebuilt copies are millions of long-lived objects, and the collector's
+    # full scans of them grew faster than the graph: 45% of the time at 40k nodes.
+    with collector_paused():
+        return _run(args)
+
+
+def _run(args) -> int:
     from graphc.serialize import load
 
     shapes = parse_shapes(args.shape)

@@ -174,12 +174,13 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
     live = lower_bound = 0
     donated: set[Hashable] = set()  # inputs whose bytes an in-place output took over: never freed by them
     for t, step in enumerate(steps):
-        allowed = step.in_place if isinstance(step.in_place, Collection) else ()
-        donors = [k for k in dict.fromkeys(step.reads)
-                  if in_place and step.in_place and k in last and last[k] == t and k not in keep
-                  and (step.in_place is True or k in allowed)]
+        donors = []
+        if in_place and step.in_place:  # asked first: most steps write no buffer in place
+            allowed = step.in_place if isinstance(step.in_place, Collection) else ()
+            donors = [k for k in dict.fromkeys(step.reads) if k in last and last[k] == t and k not in keep
+                      and (step.in_place is True or k in allowed)]
         for key in step.writes:
-            donor = next((d for d in donors if sizes[d] == sizes[key] and size_of[key] > 0), None)
+            donor = next((d for d in donors if sizes[d] == sizes[key] and size_of[key] > 0), None) if donors else None
             if donor is not None:
                 donors.remove(donor)
                 donated.add(donor)
