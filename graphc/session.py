@@ -28,6 +28,7 @@ from graphc import backends
 from graphc.errors import FeedError, GraphcError, ShapeError
 from graphc.ir import Node, toposort
 from graphc.ops.common import as_node
+from graphc.ops.registry import format_shape
 from graphc.ops.source import check_value_fits, placeholder_op, variable_op
 from graphc.passes.remat import check_remat_option
 from graphc.program import feed_signature, specialize
@@ -164,8 +165,41 @@ class Function:
             raise GraphcError("this function has not been compiled yet: call it, or .compile(*example_inputs)")
         return self._last
 
+    def kernels(self) -> list[dict]:
+        """The compiled kernels, in execution order (see `inspected` for when this compiles)."""
+        return self.inspected("kernels", "runs node by node, without kernels (use backend='llvm' or 'cuda')")()
+
+    def memory_plan(self):
+        """The executable's memory plan: `peak_bytes` and each buffer's lifetime."""
+        return self.inspected("memory_plan")()
+
+    def llvm_ir(self, optimized: bool = True) -> str:
+        """The LLVM IR the llvm backend runs (`optimized=False`: as generated, before LLVM's passes)."""
+        return self.inspected("llvm_ir", "generates no LLVM IR (use backend='llvm')")(optimized=optimized)
+
+    def cuda_source(self) -> str:
+        """The CUDA C the cuda backend compiled."""
+        return self.inspected("cuda_source", "generates no CUDA C (use backend='cuda')")()
+
+    def inspected(self, what: str, absent: str = "cannot answer this"):
+        """The executable's `what`, from the one last called or, when every input's shape is
+        static, from compiling now; with feed-time (None) sizes and no call yet there is nothing
+        to inspect, and the error says how to compile for example inputs."""
+        executable = self._last
+        if executable is None:
+            dynamic = [x for x in self.inputs if not x.is_static]
+            if dynamic:
+                names = ", ".join(f"{x.label} {format_shape(x.shape)}" for x in dynamic)
+                raise GraphcError(f"{what}: the inputs {names} have feed-time sizes, so there is nothing compiled "
+                                  f"to inspect yet: call the function, or f.compile(*example_inputs)")
+            executable = self._compiled([np.zeros(x.shape, x.dtype) for x in self.inputs])[0]
+        answer = getattr(executable, what, None)
+        if answer is None:
+            raise GraphcError(f"{what}: the {self.backend} backend {absent}")
+        return answer
+
     def __getattr__(self, name):
-        # Backend-specific inspection (memory_plan, llvm_ir, kernels...) is answered by the executable.
+        # Other backend-specific inspection (the CUDA runtime's extras...) is answered by the executable.
         if name.startswith("_"):
             raise AttributeError(name)
         executable = self.__dict__.get("_last")

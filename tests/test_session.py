@@ -146,3 +146,31 @@ def test_compiling_pauses_the_garbage_collector_and_restores_it(monkeypatch):
     with pytest.raises(ZeroDivisionError):
         gc.function([x], x * 2)(np.zeros(2, np.float32))
     assert seen == [False, False] and collector.isenabled()
+
+
+def test_inspection_of_a_function_with_static_shapes_compiles_on_demand():
+    x, y = gc.placeholder((4, 5), gc.float32), gc.placeholder((4, 5), gc.float32)
+    f = gc.function([x, y], [gc.tanh(x) * y + 1.0], backend="llvm")
+    assert len(f.kernels()) == 1
+    assert "define" in f.llvm_ir(optimized=False)
+    assert f.memory_plan().peak_bytes >= 0
+    assert {"kernels", "memory_plan", "llvm_ir", "cuda_source"} <= set(dir(f))
+
+
+def test_inspection_before_any_call_with_feed_time_sizes_says_how_to_compile():
+    x = gc.placeholder((None, 5), gc.float32, name="x")
+    f = gc.function([x], [gc.tanh(x)], backend="llvm")
+    with pytest.raises(gc.GraphcError, match=r"x \(None, 5\).*f\.compile\(\*example_inputs\)"):
+        f.kernels()
+    f.compile(np.ones((3, 5), np.float32))
+    assert len(f.kernels()) == 1
+
+
+def test_inspection_a_backend_cannot_answer_is_a_clear_error():
+    x = gc.placeholder((2,), gc.float64)
+    f = gc.function([x], [x * 2.0])
+    with pytest.raises(gc.GraphcError, match="numpy backend generates no LLVM IR"):
+        f.llvm_ir()
+    with pytest.raises(gc.GraphcError, match="node by node"):
+        f.kernels()
+    assert f.memory_plan().peak_bytes > 0
