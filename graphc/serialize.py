@@ -222,8 +222,8 @@ def _check_unique_names(order: Sequence[Node]) -> None:
 
 def _encode_node(node: Node, i: int, index: dict[int, int], side_arrays: dict, inline_bytes: int) -> dict:
     op = node.op.name
-    if op not in schema.ARITY or REGISTRY.get(op) is not node.op:
-        raise GraphcError(f"save: op {op!r} has no entry in the graph format (graphc/serialize_schema.py)")
+    if REGISTRY.get(op) is not node.op:
+        raise GraphcError(f"save: op {op!r} is not the registered op of that name (graphc/ops/registry.py)")
     out: dict = {"op": op, "inputs": [index[x.id] for x in node.inputs],
                  "shape": [None if d is None else int(d) for d in node.shape], "dtype": str(node.dtype)}
     name = node.label if node.op in (placeholder_op, variable_op) else node.name
@@ -232,7 +232,7 @@ def _encode_node(node: Node, i: int, index: dict[int, int], side_arrays: dict, i
             raise GraphcError(f"save: node name {name[:80]!r}... is longer than {schema.MAX_NAME_CHARS} characters")
         out["name"] = name
     attrs = {}
-    for key, kind in schema.ATTRS[op].items():
+    for key, kind in node.op.attributes.items():
         if kind == "array":
             value = node.value if node.op is variable_op else node.attrs["value"]
             attrs[key] = _encode_array(np.asarray(value), f"n{i}", side_arrays, inline_bytes)
@@ -405,7 +405,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.fail(where, f"must be an object, got {type(raw).__name__}")
         op_name = raw.get("op")
-        if not isinstance(op_name, str) or op_name not in schema.ARITY:
+        if not isinstance(op_name, str) or op_name not in REGISTRY:
             self.fail(where, f"unknown op {op_name!r}")
         where = f"node {i} ({op_name})"
         unknown = set(raw) - _NODE_KEYS
@@ -418,7 +418,7 @@ class _Reader:
             if not schema.is_int(j) or not 0 <= j < i:
                 self.fail(where, f"input {j!r} is not an earlier node: inputs must refer to nodes listed before "
                                  f"(this also rules out cycles)")
-        schema.check_arity(op_name, len(inputs), f"{self.path}: {where}")
+        schema.check_arity(REGISTRY[op_name], len(inputs), f"{self.path}: {where}")
         prefix = f"{self.path}: {where}"
         declared_shape = schema.decode_dims(raw.get("shape"), f"{prefix}: shape")
         declared_dtype = schema.decode_dtype(raw.get("dtype"), f"{prefix}: dtype")
@@ -437,7 +437,7 @@ class _Reader:
         return node
 
     def _attrs(self, op_name: str, raw, prefix: str) -> dict:
-        wanted = schema.ATTRS[op_name]
+        wanted = REGISTRY[op_name].attributes
         if not isinstance(raw, dict):
             raise GraphFormatError(f"{prefix}: attrs must be an object")
         if set(raw) != set(wanted):

@@ -1,16 +1,14 @@
-"""What a saved graph may contain: each op's arity and attribute types, and the size limits.
+"""What a saved graph may contain: the attribute types, their decoders, and the size limits.
 
 The graph format (docs/format.md) stores op attributes as plain JSON values.
-This table says, for every op, how many inputs it takes and what each
-attribute is, so that loading can check a file completely *before* it builds
-anything: a hostile file meets a precise error, never an op's internals.
+Each op declares how many inputs it takes and the type of each attribute
+(`Op.arity`, `Op.attributes`, in graphc/ops), so that loading can check a file
+completely *before* it builds anything: a hostile file meets a precise error,
+never an op's internals.  The ops in the registry are exactly the ops a file may hold.
 
-    ARITY["where"]            # 3
-    ATTRS["sum"]              # {"axes": "axes", "keepdims": "bool"}
+    REGISTRY["where"].arity          # 3
+    REGISTRY["sum"].attributes       # {"axes": "axes", "keepdims": "bool"}
     decode_attr("axes", [0, 1], where="node 4 (sum) attribute 'axes'")   # (0, 1)
-
-An op missing here cannot be saved (`save` says so): adding an op to
-graphc/ops means adding its line here.
 """
 
 from __future__ import annotations
@@ -37,49 +35,6 @@ MAX_ELEMENTS = 1 << 36            # one tensor (64 G elements: 256 GiB of float3
 MAX_INLINE_BYTES = 1 << 20        # one array stored inline as base64
 MAX_ARRAY_BYTES = 1 << 34         # one array stored in the side .npz
 MAX_NAME_CHARS = 1000
-
-UNARY = ("neg", "exp", "log", "log1p", "expm1", "sin", "cos", "tanh", "sqrt", "sigmoid", "abs", "sign", "relu",
-         "floor", "logical_not", "stop_gradient", "power", "cast", "fill_like")
-BINARY = ("add", "sub", "mul", "div", "maximum", "minimum", "pow", "safe_mul", "less", "less_equal", "greater",
-          "greater_equal", "equal", "not_equal", "logical_and", "logical_or", "matmul", "reshape_like",
-          "broadcast_like", "sum_to_like", "slice_grad")
-
-# op -> number of inputs, or (minimum, None) for a variable number
-ARITY: dict[str, int | tuple[int, None]] = {
-    **{name: 1 for name in UNARY},
-    **{name: 2 for name in BINARY},
-    "where": 3,
-    "placeholder": 0, "constant": 0, "variable": 0,
-    "sum": 1, "max": 1, "min": 1, "count": 1,
-    "reshape": 1, "transpose": 1, "broadcast_to": 1, "expand_dims": 1, "squeeze": 1, "slice": 1, "one_hot": 1,
-    "concatenate": (1, None), "concat_part": (2, None),
-}
-
-# op -> {attribute: type}; the types are the keys of _DECODERS below
-ATTRS: dict[str, dict[str, str]] = {name: {} for name in ARITY}
-ATTRS.update({
-    "placeholder": {"shape": "dims", "dtype": "dtype"},
-    "variable": {"value": "array"},
-    "constant": {"value": "array"},
-    "power": {"exponent": "number"},
-    "cast": {"dtype": "dtype"},
-    "fill_like": {"value": "number", "dtype": "dtype"},
-    "sum": {"axes": "axes", "keepdims": "bool"},
-    "max": {"axes": "axes", "keepdims": "bool"},
-    "min": {"axes": "axes", "keepdims": "bool"},
-    "count": {"axes": "axes", "dtype": "dtype"},
-    "reshape": {"shape": "reshape_spec"},
-    "transpose": {"perm": "axes_any_order"},
-    "broadcast_to": {"shape": "dims_static"},
-    "expand_dims": {"axes": "axes"},
-    "squeeze": {"axes": "axes"},
-    "concatenate": {"axis": "count"},
-    "concat_part": {"axis": "count", "index": "count"},
-    "slice": {"index": "slices"},
-    "slice_grad": {"index": "slices"},
-    "one_hot": {"depth": "count", "dtype": "dtype"},
-})
-
 
 def _fail(where: str, message: str):
     raise GraphFormatError(f"{where}: {message}")
@@ -181,6 +136,9 @@ def _decode_reshape_spec(value, where: str) -> tuple:
     return spec
 
 
+ATTRIBUTE_TYPES = ("array", "dims", "dims_static", "axes", "axes_any_order", "reshape_spec", "number", "dtype",
+                   "bool", "count", "slices")  # what an op's `attributes` may name ("array": stored by the caller)
+
 _DECODERS = {
     "dims": decode_dims,
     "dims_static": lambda v, where: decode_dims(v, where, allow_none=False),
@@ -215,13 +173,14 @@ def encode_attr(kind: str, value):
     return [None if d is None else int(d) for d in value]  # shapes and axes
 
 
-def check_arity(op: str, n_inputs: int, where: str) -> None:
-    want = ARITY[op]
+def check_arity(op, n_inputs: int, where: str) -> None:
+    """`op` (an Op) takes `n_inputs` inputs, or GraphFormatError."""
+    want = op.arity
     if isinstance(want, int):
         if n_inputs != want:
-            _fail(where, f"{op} takes {want} input{'s' if want != 1 else ''}, the file gives {n_inputs}")
+            _fail(where, f"{op.name} takes {want} input{'s' if want != 1 else ''}, the file gives {n_inputs}")
     elif n_inputs < want[0]:
-        _fail(where, f"{op} takes at least {want[0]} inputs, the file gives {n_inputs}")
+        _fail(where, f"{op.name} takes at least {want[0]} inputs, the file gives {n_inputs}")
 
 
 def check_attrs_fit_inputs(op: str, attrs: dict, inputs, where: str) -> None:

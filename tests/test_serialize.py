@@ -104,13 +104,39 @@ def test_kitchen_sink_covers_every_op_of_the_format(tmp_path):
     outputs, _ = kitchen_sink_graph()
     grads = gc.serialize.default_gradients(outputs)
     ops = {n.op.name for n in toposort(list(outputs.values()) + list(grads.values()))}
-    missing = set(serialize_schema.ARITY) - ops
+    missing = set(REGISTRY) - ops
     assert not missing, f"not exercised by the round-trip graphs: {missing}"
 
 
-def test_every_registered_op_can_be_saved():
-    assert set(REGISTRY) <= set(serialize_schema.ARITY), "add the new op to graphc/serialize_schema.py"
-    assert set(serialize_schema.ARITY) == set(serialize_schema.ATTRS)
+def test_every_registered_op_declares_its_facts():
+    """Arity and attribute schema come from the op itself: the format has no table of its own to forget."""
+    for name, op in REGISTRY.items():
+        assert isinstance(op.arity, int) and op.arity >= 0 or (
+            isinstance(op.arity, tuple) and op.arity[1] is None and op.arity[0] >= 0), name
+        assert set(op.attributes.values()) <= set(serialize_schema.ATTRIBUTE_TYPES), name
+        assert all(0 <= k < (op.arity if isinstance(op.arity, int) else op.arity[0]) for k in op.shape_only), name
+        assert op.view in (None, "whole", "part") and isinstance(op.commutative, bool), name
+        assert op.commutative <= (op.arity == 2), name
+
+
+def test_the_format_accepts_exactly_the_registered_ops(tmp_path):
+    """A file may hold an op exactly when the registry has it: any other name is refused by name."""
+    import json
+
+    x = gc.placeholder((2,), gc.float32, name="x")
+    gc.save(tmp_path / "g.json", {"y": gc.exp(x)})
+    doc = json.loads((tmp_path / "g.json").read_text())
+    for name in [n for n, op in REGISTRY.items() if op.arity == 1 and not op.attributes] + ["not_an_op"]:
+        doc["nodes"][1]["op"] = name
+        (tmp_path / "h.json").write_text(json.dumps(doc))
+        try:
+            gc.load(tmp_path / "h.json")
+        except gc.GraphFormatError as exc:
+            assert name == "not_an_op" or "unknown op" not in str(exc), (name, exc)
+            if name == "not_an_op":
+                assert "unknown op 'not_an_op'" in str(exc)
+        else:
+            assert name != "not_an_op"
 
 
 def test_loaded_graph_names_inputs_outputs_and_state(tmp_path):
@@ -579,9 +605,9 @@ _ATTR_SAMPLES = {
 def _cases(op_name: str):
     import itertools
 
-    arity = serialize_schema.ARITY[op_name]
+    arity = REGISTRY[op_name].arity
     n = arity if isinstance(arity, int) else arity[0] + 1
-    kinds = serialize_schema.ATTRS[op_name]
+    kinds = REGISTRY[op_name].attributes
     attr_sets = [dict(zip(kinds, values)) for values in itertools.product(*(_ATTR_SAMPLES[k] for k in kinds.values()))]
     shapes = _SHAPES if n < 3 else _SHAPES[:5]
     dtypes = _DTYPES if n < 3 else _DTYPES[1::2]
@@ -591,7 +617,7 @@ def _cases(op_name: str):
                 yield shape_set, dtype_set, attrs
 
 
-@pytest.mark.parametrize("op_name", sorted(op for op in serialize_schema.ARITY
+@pytest.mark.parametrize("op_name", sorted(op for op in REGISTRY
                                            if REGISTRY[op].kind != "source"))
 def test_every_shape_rule_accepts_only_what_numpy_computes(op_name):
     """The loader rebuilds each node with its op's shape rule: what the rule accepts, the numpy oracle must run."""

@@ -23,7 +23,7 @@ from graphc import scalar as S  # noqa: N812 - reads like math
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_nodes, broadcast_shapes, same_static_shape
-from graphc.ops.registry import Op, make_node
+from graphc.ops.registry import Op, make_node, output_elements
 
 ONE = "one"  # a partial derivative that is exactly 1: the chain rule passes the cotangent through
 
@@ -73,15 +73,16 @@ def fit_to(value: Node, like: Node) -> Node:
     return shape_ops.broadcast_like(value, like)
 
 
-def elementwise(name: str, compute, scalar, *, out_dtype=None, partials=None, vjp=None, jvp=None,
-                singular=False, doc="") -> Op:
+def elementwise(name: str, compute, scalar, *, arity: int, out_dtype=None, partials=None, vjp=None, jvp=None,
+                singular=False, commutative=False, doc="") -> Op:
     """Register an elementwise op; `out_dtype(attrs, *dtypes)` defaults to numpy's ufunc promotion."""
     if out_dtype is None:
         out_dtype = lambda attrs, *ds: dtypes.ufunc_result(compute, *ds)  # noqa: E731
     if partials is not None:
         vjp, jvp = _vjp_from(partials, singular), _jvp_from(partials, singular)
     return Op(name, "elementwise", _infer(out_dtype), lambda attrs, *xs: compute(*xs), vjp=vjp, jvp=jvp,
-              scalar=scalar, doc=doc, extra={"singular": singular})
+              scalar=scalar, doc=doc, extra={"singular": singular}, arity=arity, commutative=commutative,
+              flops=output_elements)
 
 
 def _float_out(attrs, *ds):
@@ -96,29 +97,31 @@ def _prim(prim: str):
 
 def _float_unary(name, np_fn, prim, partial, singular=False, doc=""):
     compute = lambda x: np_fn(x.astype(_float_out({}, x.dtype), copy=False))  # noqa: E731
-    return elementwise(name, compute, _prim(prim), out_dtype=_float_out,
+    return elementwise(name, compute, _prim(prim), arity=1, out_dtype=_float_out,
                        partials=lambda y, x: [partial(y, x)], singular=singular, doc=doc)
 
 
 # ---- arithmetic -------------------------------------------------------------------------------
 
-add_op = elementwise("add", np.add, _prim("add"), partials=lambda y, a, b: [ONE, ONE])
-sub_op = elementwise("sub", np.subtract, _prim("sub"),
+add_op = elementwise("add", np.add, _prim("add"), arity=2, commutative=True,
+                     partials=lambda y, a, b: [ONE, ONE])
+sub_op = elementwise("sub", np.subtract, _prim("sub"), arity=2,
                      vjp=lambda y, g: [shape_ops.sum_to_like(g, y.inputs[0]),
                                        shape_ops.sum_to_like(neg(g), y.inputs[1])],
                      jvp=lambda y, t: _linear_jvp(y, t, [1, -1]))
-mul_op = elementwise("mul", np.multiply, _prim("mul"), partials=lambda y, a, b: [b, a])
-div_op = elementwise("div", np.true_divide, _prim("div"), out_dtype=_float_out,
+mul_op = elementwise("mul", np.multiply, _prim("mul"), arity=2, commutative=True,
+                     partials=lambda y, a, b: [b, a])
+div_op = elementwise("div", np.true_divide, _prim("div"), arity=2, out_dtype=_float_out,
                      partials=lambda y, a, b: [1.0 / b, neg(y) / b], singular=True)
-neg_op = elementwise("neg", np.negative, _prim("neg"),
+neg_op = elementwise("neg", np.negative, _prim("neg"), arity=1,
                      vjp=lambda y, g: [neg(g)], jvp=lambda y, t: None if t[0] is None else neg(t[0]))
-maximum_op = elementwise("maximum", np.maximum, _prim("max"),
+maximum_op = elementwise("maximum", np.maximum, _prim("max"), arity=2, commutative=True,
                          partials=lambda y, a, b: [_tie_share(a, b), _tie_share(b, a)],
                          doc="Ties split the gradient equally, as in JAX.")
-minimum_op = elementwise("minimum", np.minimum, _prim("min"),
+minimum_op = elementwise("minimum", np.minimum, _prim("min"), arity=2, commutative=True,
                          partials=lambda y, a, b: [_tie_share(b, a), _tie_share(a, b)])
 pow_op = elementwise("pow", lambda a, b: np.power(*(x.astype(_float_out({}, a.dtype, b.dtype)) for x in (a, b))),
-                     _prim("pow"), out_dtype=_float_out,
+                     _prim("pow"), arity=2, out_dtype=_float_out,
                      partials=lambda y, a, b: [b * power(a, b - 1.0), log(a) * y], singular=True,
                      doc="a ** b for a float tensor exponent; a Python number exponent uses `power`.")
 
@@ -159,7 +162,8 @@ def _check_representable(value, dtype, what: str) -> None:
 power_op = Op("power", "elementwise", _power_infer,
               lambda attrs, x: _power_compute(x.astype(_power_dtype(x.dtype, attrs["exponent"])),
                                               attrs["exponent"]),
-              scalar=_power_scalar, extra={"singular": True},
+              scalar=_power_scalar, extra={"singular": True}, arity=1, attributes={"exponent": "number"},
+              flops=output_elements,
               doc="x ** c for a Python number c (kept as an attribute so codegen can specialise it).")
 
 
@@ -198,7 +202,7 @@ def _safe_mul_compute(a, b):
 safe_mul_op = elementwise("safe_mul", _safe_mul_compute,
                           lambda attrs, dtype, a, b: S.call(
                               "select", S.call("eq", S.cast(a, dtype), S.const(0, dtype)), S.const(0, dtype),
-                              S.call("mul", S.cast(a, dtype), S.cast(b, dtype))),
+                              S.call("mul", S.cast(a, dtype), S.cast(b, dtype))), arity=2,
                           out_dtype=lambda attrs, da, db: dtypes.ufunc_result(np.multiply, da, db),
                           partials=lambda y, a, b: [y.inputs[1], a], singular=True,
                           doc="a * b, except that 0 * anything (inf, nan) is 0: the chain rule of singular ops.")
@@ -222,7 +226,7 @@ def _sigmoid(x):
 
 
 sigmoid_op = _float_unary("sigmoid", _sigmoid, "sigmoid", lambda y, x: y * (1.0 - y))
-abs_op = elementwise("abs", np.abs, _prim("abs"), partials=lambda y, x: [sign(x)])
+abs_op = elementwise("abs", np.abs, _prim("abs"), arity=1, partials=lambda y, x: [sign(x)])
 
 
 def _sign_scalar(attrs, dtype, x):
@@ -233,18 +237,18 @@ def _sign_scalar(attrs, dtype, x):
     return S.call("select", S.call("ne", x, x), S.cast(x, dtype), step) if x.dtype.kind == "f" else step
 
 
-sign_op = elementwise("sign", np.sign, _sign_scalar, partials=lambda y, x: [None])
+sign_op = elementwise("sign", np.sign, _sign_scalar, arity=1, partials=lambda y, x: [None])
 relu_op = elementwise("relu", lambda x: np.maximum(x, x.dtype.type(0)),
-                      lambda attrs, dtype, x: S.call("max", S.cast(x, dtype), S.const(0, dtype)),
+                      lambda attrs, dtype, x: S.call("max", S.cast(x, dtype), S.const(0, dtype)), arity=1,
                       out_dtype=lambda attrs, d: d,
                       partials=lambda y, x: [cast(greater(x, 0.0), x.dtype)])
-floor_op = elementwise("floor", np.floor, _prim("floor"), partials=lambda y, x: [None])
+floor_op = elementwise("floor", np.floor, _prim("floor"), arity=1, partials=lambda y, x: [None])
 
 # ---- comparisons and logic (no derivative) ------------------------------------------------------
 
 
-def _predicate(name, np_fn, prim):
-    return elementwise(name, np_fn, lambda attrs, dtype, *xs: S.call(prim, *xs),
+def _predicate(name, np_fn, prim, commutative=False):
+    return elementwise(name, np_fn, lambda attrs, dtype, *xs: S.call(prim, *xs), arity=2, commutative=commutative,
                        out_dtype=lambda attrs, *ds: dtypes.bool_, partials=lambda y, *xs: [None] * len(xs))
 
 
@@ -252,19 +256,20 @@ less_op = _predicate("less", np.less, "lt")
 less_equal_op = _predicate("less_equal", np.less_equal, "le")
 greater_op = _predicate("greater", np.greater, "gt")
 greater_equal_op = _predicate("greater_equal", np.greater_equal, "ge")
-equal_op = _predicate("equal", np.equal, "eq")
-not_equal_op = _predicate("not_equal", np.not_equal, "ne")
+equal_op = _predicate("equal", np.equal, "eq", commutative=True)
+not_equal_op = _predicate("not_equal", np.not_equal, "ne", commutative=True)
 
 
-def _logical(name, np_fn, prim):
+def _logical(name, np_fn, prim, arity=2, commutative=True):
     """Like numpy, a non-bool operand is true where nonzero: the scalar rule casts it to bool first."""
     return elementwise(name, np_fn, lambda attrs, dtype, *xs: S.call(prim, *(S.cast(x, dtypes.bool_) for x in xs)),
+                       arity=arity, commutative=commutative,
                        out_dtype=lambda attrs, *ds: dtypes.bool_, partials=lambda y, *xs: [None] * len(xs))
 
 
 logical_and_op = _logical("logical_and", np.logical_and, "and")
 logical_or_op = _logical("logical_or", np.logical_or, "or")
-logical_not_op = _logical("logical_not", np.logical_not, "not")
+logical_not_op = _logical("logical_not", np.logical_not, "not", arity=1, commutative=False)
 
 # ---- selection, casts, fills --------------------------------------------------------------------
 
@@ -294,7 +299,7 @@ where_op = Op("where", "elementwise",
               lambda attrs, c, a, b: np.where(c, a, b).astype(np.result_type(a.dtype, b.dtype)),
               vjp=_where_vjp, jvp=_where_jvp,
               scalar=lambda attrs, dtype, c, a, b: S.call("select", c, S.cast(a, dtype), S.cast(b, dtype)),
-              extra={"singular": False})
+              extra={"singular": False}, arity=3, flops=output_elements)
 
 
 def _cast_vjp(y, g):
@@ -306,11 +311,12 @@ cast_op = Op("cast", "elementwise", lambda inputs, attrs: (inputs[0].shape, attr
              lambda attrs, x: x.astype(attrs["dtype"]),
              vjp=_cast_vjp,
              jvp=lambda y, t: cast(t[0], y.dtype) if t[0] is not None and y.dtype.kind == "f" else None,
-             scalar=lambda attrs, dtype, x: S.cast(x, dtype), extra={"singular": False})
+             scalar=lambda attrs, dtype, x: S.cast(x, dtype), extra={"singular": False}, arity=1,
+             attributes={"dtype": "dtype"}, flops=output_elements)
 
 stop_gradient_op = Op("stop_gradient", "elementwise", lambda inputs, attrs: (inputs[0].shape, inputs[0].dtype),
                       lambda attrs, x: x, vjp=lambda y, g: [None], jvp=lambda y, t: None,
-                      scalar=lambda attrs, dtype, x: x, extra={"singular": False},
+                      scalar=lambda attrs, dtype, x: x, extra={"singular": False}, arity=1, flops=output_elements,
                       doc="Identity whose derivative is zero (TF's stop_gradient, PyTorch's detach).")
 
 def _fill_like_infer(inputs, attrs):
@@ -321,7 +327,8 @@ def _fill_like_infer(inputs, attrs):
 fill_like_op = Op("fill_like", "elementwise", _fill_like_infer,
                   lambda attrs, x: np.full(x.shape, attrs["value"], attrs["dtype"]),
                   vjp=lambda y, g: [None], jvp=lambda y, t: None,
-                  scalar=lambda attrs, dtype, x: S.const(attrs["value"], dtype), extra={"singular": False},
+                  scalar=lambda attrs, dtype, x: S.const(attrs["value"], dtype), extra={"singular": False}, arity=1,
+                  attributes={"value": "number", "dtype": "dtype"}, shape_only=(0,), flops=output_elements,
                   doc="A constant of `like`'s shape (its values unused): zeros and ones of symbolic shape.")
 
 # ---- the public functions ----------------------------------------------------------------------

@@ -8,7 +8,7 @@ import graphc.ops.shape as shape_ops
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_nodes, broadcast_shapes
-from graphc.ops.registry import Op, make_node
+from graphc.ops.registry import Op, elements, make_node
 
 
 def _matmul_infer(inputs, attrs):
@@ -45,8 +45,15 @@ def _matmul_jvp(y, tangents):
     return shape_ops.broadcast_like(out, y)
 
 
+def _matmul_flops(y: Node) -> int | None:
+    """2·M·N·K per batch entry: a multiply and an add for each of K terms of each output element."""
+    out, k = elements(y.shape), y.inputs[0].shape[-1]
+    return None if out is None or k is None else 2 * out * k
+
+
 matmul_op = Op("matmul", "matmul", _matmul_infer, lambda attrs, a, b: np.matmul(a, b),
-               vjp=_matmul_vjp, jvp=_matmul_jvp, doc="a @ b over the last two axes.")
+               vjp=_matmul_vjp, jvp=_matmul_jvp, doc="a @ b over the last two axes.", arity=2,
+               flops=_matmul_flops)
 
 
 def matmul(a, b, name: str | None = None) -> Node:

@@ -14,7 +14,7 @@ from graphc import dtypes
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_nodes, normalize_axes
-from graphc.ops.registry import Op, make_node
+from graphc.ops.registry import Op, input_elements, make_node
 
 
 def _reduce_infer(inputs, attrs):
@@ -43,7 +43,8 @@ def _sum_compute(attrs, x):
 sum_op = Op("sum", "reduce", _reduce_infer, _sum_compute,
             vjp=lambda y, g: [shape_ops.broadcast_like(_keepdims(g, y), y.inputs[0])],
             jvp=lambda y, t: make_node(sum_op, (t[0],), y.attrs),
-            extra={"combine": "add", "identity": 0.0})
+            extra={"combine": "add", "identity": 0.0},
+            arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements)
 
 
 def _extremum(name: str, np_fn, combine: str, identity: float) -> Op:
@@ -69,7 +70,8 @@ def _extremum(name: str, np_fn, combine: str, identity: float) -> Op:
         return share if y.attrs["keepdims"] else make_node(shape_ops.squeeze_op, (share,), {"axes": y.attrs["axes"]})
 
     return Op(name, "reduce", _reduce_infer, compute, vjp=vjp, jvp=jvp,
-              extra={"combine": combine, "identity": identity})
+              extra={"combine": combine, "identity": identity},
+              arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements)
 
 
 max_op = _extremum("max", np.max, "max", -np.inf)
@@ -82,7 +84,8 @@ def _count_infer(inputs, attrs):
 
 count_op = Op("count", "shape", _count_infer,
               lambda attrs, x: np.asarray(np.prod([x.shape[a] for a in attrs["axes"]]), attrs["dtype"]),
-              vjp=lambda y, g: [None], jvp=lambda y, t: None,
+              vjp=lambda y, g: [None], jvp=lambda y, t: None, arity=1,
+              attributes={"axes": "axes", "dtype": "dtype"}, shape_only=(0,),
               doc="Number of elements over `axes` (a scalar): mean's divisor when sizes come at feed time.")
 
 

@@ -7,6 +7,16 @@ An op's knowledge lives in one place (see ARCHITECTURE.md):
   jvp(node, tangents)         -> the output tangent Node, or None for zero
   scalar(attrs, *args)        -> a `graphc.scalar.Scalar` expression (elementwise ops only),
                                  which backends compose into fused kernels
+and the facts that passes, the graph format and the CLI read instead of the op's name:
+  arity                       inputs taken: an int, or (minimum, None) for any number
+  attributes                  {attr: type} as the graph format stores it ("axes", "dtype", ...:
+                              the decoders of graphc/serialize_schema.py, or "array")
+  commutative                 f(a, b) == f(b, a) exactly: CSE merges either order
+  view                        "whole" (a new layout of all of its input: reshape, transpose,
+                              broadcast) or "part" (a window: slice): fusion makes it strides
+  shape_only                  indices of inputs read for their shape only (`*_like` ops)
+  flops(node)                 FLOPs of computing the node once (None for a feed-time size);
+                              None for ops that do no arithmetic (they move data)
 Derivative rules build graph nodes with the public ops, so derivatives of
 derivatives come for free.
 """
@@ -14,6 +24,7 @@ derivatives come for free.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,10 +48,20 @@ class Op:
     scalar: Callable[..., Any] | None = None
     doc: str = ""
     extra: dict = field(default_factory=dict)  # per-kind facts (e.g. a reduction's identity)
+    arity: int | tuple[int, None] | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+    commutative: bool = False
+    view: str | None = None  # None | "whole" | "part"
+    shape_only: tuple[int, ...] = ()
+    flops: Callable[[Node], int | None] | None = None
 
     def __post_init__(self):
         if self.name in REGISTRY:
             raise ValueError(f"op {self.name!r} defined twice")
+        if self.arity is None:
+            raise ValueError(f"op {self.name!r} must declare its arity (an int, or (minimum, None))")
+        if self.view not in (None, "whole", "part"):
+            raise ValueError(f"op {self.name!r}: view is None, 'whole' or 'part', not {self.view!r}")
         REGISTRY[self.name] = self
 
     def __call__(self, *inputs: Node, name: str | None = None, **attrs) -> Node:
@@ -94,6 +115,21 @@ def user_facing(fn: Callable) -> Callable:
             where = f"\n  at {source}" if source else ""
             raise ShapeError(f"{fn.__name__}: {message} (operands: {shapes}){where}") from None
     return wrapper
+
+
+def elements(shape) -> int | None:
+    """The number of elements of a shape, or None when a size is known only at feed time."""
+    return None if any(d is None for d in shape) else math.prod(shape)
+
+
+def output_elements(node: Node) -> int | None:
+    """A FLOP rule: one per output element (elementwise ops, a transcendental too)."""
+    return elements(node.shape)
+
+
+def input_elements(node: Node) -> int | None:
+    """A FLOP rule: one per element of the first input (reductions)."""
+    return elements(node.inputs[0].shape)
 
 
 def get_op(name: str) -> Op:

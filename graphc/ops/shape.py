@@ -15,7 +15,7 @@ from graphc import dtypes
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_node, as_nodes, broadcast_shapes, normalize_axes, same_static_shape
-from graphc.ops.registry import Op, make_node
+from graphc.ops.registry import Op, input_elements, make_node
 
 # ---- reshape -----------------------------------------------------------------------------------
 
@@ -38,7 +38,8 @@ def _reshape_infer(inputs, attrs):
 
 reshape_op = Op("reshape", "shape", _reshape_infer, lambda attrs, x: x.reshape(attrs["shape"]),
                 vjp=lambda y, g: [reshape_like(g, y.inputs[0])],
-                jvp=lambda y, t: make_node(reshape_op, (t[0],), y.attrs))
+                jvp=lambda y, t: make_node(reshape_op, (t[0],), y.attrs),
+                arity=1, attributes={"shape": "reshape_spec"}, view="whole")
 
 def _reshape_like_infer(inputs, attrs):
     x, like = inputs
@@ -50,7 +51,8 @@ def _reshape_like_infer(inputs, attrs):
 reshape_like_op = Op("reshape_like", "shape", _reshape_like_infer,
                      lambda attrs, x, like: x.reshape(like.shape),
                      vjp=lambda y, g: [reshape_like(g, y.inputs[0]), None],
-                     jvp=lambda y, t: None if t[0] is None else reshape_like(t[0], y.inputs[1]))
+                     jvp=lambda y, t: None if t[0] is None else reshape_like(t[0], y.inputs[1]),
+                     arity=2, shape_only=(1,), view="whole")
 
 
 def reshape(x, shape, name: str | None = None) -> Node:
@@ -78,7 +80,8 @@ def _transpose_infer(inputs, attrs):
 
 transpose_op = Op("transpose", "shape", _transpose_infer, lambda attrs, x: np.transpose(x, attrs["perm"]),
                   vjp=lambda y, g: [transpose(g, tuple(np.argsort(y.attrs["perm"])))],
-                  jvp=lambda y, t: transpose(t[0], y.attrs["perm"]))
+                  jvp=lambda y, t: transpose(t[0], y.attrs["perm"]),
+                  arity=1, attributes={"perm": "axes_any_order"}, view="whole")
 
 
 def transpose(x, perm=None, name: str | None = None) -> Node:
@@ -103,7 +106,8 @@ def _broadcast_to_infer(inputs, attrs):
 broadcast_to_op = Op("broadcast_to", "shape", _broadcast_to_infer,
                      lambda attrs, x: np.broadcast_to(x, attrs["shape"]),
                      vjp=lambda y, g: [sum_to_like(g, y.inputs[0])],
-                     jvp=lambda y, t: make_node(broadcast_to_op, (t[0],), y.attrs))
+                     jvp=lambda y, t: make_node(broadcast_to_op, (t[0],), y.attrs),
+                     arity=1, attributes={"shape": "dims_static"}, view="whole")
 
 
 def broadcast_to(x, shape, name: str | None = None) -> Node:
@@ -116,7 +120,8 @@ broadcast_like_op = Op("broadcast_like", "shape",
                                               inputs[0].dtype),
                        lambda attrs, x, like: np.broadcast_to(x, like.shape),
                        vjp=lambda y, g: [sum_to_like(g, y.inputs[0]), None],
-                       jvp=lambda y, t: None if t[0] is None else broadcast_like(t[0], y.inputs[1]))
+                       jvp=lambda y, t: None if t[0] is None else broadcast_like(t[0], y.inputs[1]),
+                       arity=2, shape_only=(1,), view="whole")
 
 
 def _check_broadcastable(src, dst):
@@ -149,7 +154,8 @@ sum_to_like_op = Op("sum_to_like", "reduce", _sum_to_like_infer,
                     lambda attrs, x, like: _sum_to_shape(x, like.shape),
                     vjp=lambda y, g: [broadcast_like(g, y.inputs[0]), None],
                     jvp=lambda y, t: None if t[0] is None else sum_to_like(t[0], y.inputs[1]),
-                    doc="Sum a broadcast result back to an operand's shape: the adjoint of broadcasting.")
+                    doc="Sum a broadcast result back to an operand's shape: the adjoint of broadcasting.",
+                    arity=2, shape_only=(1,), flops=input_elements)
 
 
 def sum_to_like(x: Node, like: Node) -> Node:
@@ -171,7 +177,8 @@ def _expand_infer(inputs, attrs):
 expand_dims_op = Op("expand_dims", "shape", _expand_infer,
                     lambda attrs, x: np.expand_dims(x, attrs["axes"]),
                     vjp=lambda y, g: [make_node(squeeze_op, (g,), y.attrs)],
-                    jvp=lambda y, t: make_node(expand_dims_op, (t[0],), y.attrs))
+                    jvp=lambda y, t: make_node(expand_dims_op, (t[0],), y.attrs),
+                    arity=1, attributes={"axes": "axes"}, view="whole")
 
 
 def _squeeze_infer(inputs, attrs):
@@ -186,7 +193,8 @@ def _squeeze_infer(inputs, attrs):
 
 squeeze_op = Op("squeeze", "shape", _squeeze_infer, lambda attrs, x: np.squeeze(x, attrs["axes"]),
                 vjp=lambda y, g: [make_node(expand_dims_op, (g,), y.attrs)],
-                jvp=lambda y, t: make_node(squeeze_op, (t[0],), y.attrs))
+                jvp=lambda y, t: make_node(squeeze_op, (t[0],), y.attrs),
+                arity=1, attributes={"axes": "axes"}, view="whole")
 
 
 def expand_dims(x, axis, name: str | None = None) -> Node:
@@ -236,7 +244,7 @@ def _concat_jvp(y, tangents):
 
 concatenate_op = Op("concatenate", "shape", _concat_infer,
                     lambda attrs, *xs: np.concatenate(xs, axis=attrs["axis"]),
-                    vjp=_concat_vjp, jvp=_concat_jvp)
+                    vjp=_concat_vjp, jvp=_concat_jvp, arity=(1, None), attributes={"axis": "count"})
 
 
 def _concat_part(attrs, g, *xs):
@@ -273,7 +281,8 @@ concat_part_op = Op("concat_part", "shape", _concat_part_infer,
                     _concat_part, vjp=_concat_part_vjp,
                     jvp=lambda y, t: None if t[0] is None else make_node(concat_part_op, (t[0], *y.inputs[1:]),
                                                                          y.attrs),
-                    doc="The piece of a concatenation that came from operand `index`: its adjoint.")
+                    doc="The piece of a concatenation that came from operand `index`: its adjoint.",
+                    arity=(2, None), attributes={"axis": "count", "index": "count"}, view="part")
 
 
 def concatenate(xs, axis: int = 0, name: str | None = None) -> Node:
@@ -315,7 +324,8 @@ def _slice_grad(attrs, g, like):
 
 slice_op = Op("slice", "index", _slice_infer, lambda attrs, x: x[_slices(attrs)],
               vjp=lambda y, g: [make_node(slice_grad_op, (g, y.inputs[0]), y.attrs)],
-              jvp=lambda y, t: make_node(slice_op, (t[0],), y.attrs))
+              jvp=lambda y, t: make_node(slice_op, (t[0],), y.attrs),
+              arity=1, attributes={"index": "slices"}, view="part")
 def _slice_grad_infer(inputs, attrs):
     g, like = inputs
     sliced, _ = _slice_infer([like], attrs)
@@ -327,7 +337,8 @@ def _slice_grad_infer(inputs, attrs):
 slice_grad_op = Op("slice_grad", "index", _slice_grad_infer, _slice_grad,
                    vjp=lambda y, g: [make_node(slice_op, (g,), y.attrs), None],
                    jvp=lambda y, t: None if t[0] is None else make_node(slice_grad_op, (t[0], y.inputs[1]), y.attrs),
-                   doc="Scatter a slice's cotangent into zeros of the sliced operand's shape.")
+                   doc="Scatter a slice's cotangent into zeros of the sliced operand's shape.",
+                   arity=2, attributes={"index": "slices"}, shape_only=(1,))
 
 
 def getitem(x: Node, key) -> Node:
@@ -380,7 +391,8 @@ def _one_hot_infer(inputs, attrs):
 
 one_hot_op = Op("one_hot", "index", _one_hot_infer,
                 lambda attrs, i: (i[..., None] == np.arange(attrs["depth"])).astype(attrs["dtype"]),
-                vjp=lambda y, g: [None], jvp=lambda y, t: None)
+                vjp=lambda y, g: [None], jvp=lambda y, t: None,
+                arity=1, attributes={"depth": "count", "dtype": "dtype"})
 
 
 def one_hot(indices, depth: int, dtype=dtypes.float32, name: str | None = None) -> Node:

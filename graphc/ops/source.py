@@ -22,10 +22,12 @@ def _declared(inputs, attrs):
 
 
 placeholder_op = Op("placeholder", "source", _declared, _not_computed,
-                    doc="A value fed at run time; None dimensions are sized by the feed.")
+                    doc="A value fed at run time; None dimensions are sized by the feed.",
+                    arity=0, attributes={"shape": "dims", "dtype": "dtype"})
 
 constant_op = Op("constant", "source", lambda inputs, attrs: (attrs["value"].shape, attrs["value"].dtype),
-                 lambda attrs: attrs["value"], doc="A fixed array baked into the graph.")
+                 lambda attrs: attrs["value"], doc="A fixed array baked into the graph.",
+                 arity=0, attributes={"value": "array"})
 
 
 class VariableStore:
@@ -76,7 +78,8 @@ class _VariableOp(Op):
 
 
 variable_op = _VariableOp("variable", "source", _declared, _not_computed,
-                          doc="State that persists across runs and is updated by `updates=`.")
+                          doc="State that persists across runs and is updated by `updates=`.",
+                          arity=0, attributes={"value": "array"})
 
 
 def _static_shape(shape) -> tuple:
