@@ -170,7 +170,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
                 out = kb.one_hot(node, g.maps[node.id], kpos)
         elif op.kind == "elementwise":
             out = op.scalar(node.attrs, node.dtype, *(value(x, node, phase) for x in node.inputs))
-        elif op.name in ("sum", "max", "min", "sum_to_like"):
+        elif op.kind == "reduce":
             x = node.inputs[0]
             if node.id not in g.reductions:
                 xval = expr(x, phase) if x.id in members else kb.load(x, g.input_maps[node.id], kpos)

@@ -1,9 +1,9 @@
 """Counting a graph's arithmetic: FLOPs per op, for `graphc inspect` and benchmarks.
 
-The convention (the usual one for ML graphs): an elementwise op costs one
-FLOP per output element (a transcendental too), a matmul 2·M·N·K per batch
-entry, a reduction one per input element; shape, index and source ops cost
-nothing (they move data).
+Each op carries its FLOP rule (`Op.flops`, graphc/ops); the convention (the usual
+one for ML graphs): an elementwise op costs one FLOP per output element (a
+transcendental too), a matmul 2·M·N·K per batch entry, a reduction one per input
+element; ops without a rule (shape, index and source ops) cost nothing (they move data).
 
     flops(node)              # int, or None when a size is only known at feed time
     count_flops(nodes)       # FlopCount(total=..., by_op={"matmul": ..., "add": ...})
@@ -11,30 +11,16 @@ nothing (they move data).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graphc.ir import Node
 
 
-def _elements(shape) -> int | None:
-    if any(d is None for d in shape):
-        return None
-    return math.prod(shape)
-
-
 def flops(node: Node) -> int | None:
     """The FLOPs of computing `node` once (see the module docstring); None for feed-time sizes."""
-    kind = node.op.kind
-    if kind == "elementwise":
-        return _elements(node.shape)
-    if kind == "matmul":
-        out, k = _elements(node.shape), node.inputs[0].shape[-1]
-        return None if out is None or k is None else 2 * out * k
-    if kind == "reduce":
-        return _elements(node.inputs[0].shape)
-    return 0
+    rule = node.op.flops
+    return 0 if rule is None else rule(node)
 
 
 @dataclass

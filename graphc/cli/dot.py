@@ -17,7 +17,6 @@ from pathlib import Path
 
 from graphc.cli.common import NotAvailableError, UsageError, note, parse_shapes, progress
 from graphc.errors import GraphcError, printable
-from graphc.passes.remat import SHAPE_ONLY_INPUTS
 
 FORWARD_COLOR = "#cfe2f3"     # light blue
 ADJOINT_COLOR = "#f9cb9c"     # light orange
@@ -113,7 +112,7 @@ def build_digraph(nodes, outputs: dict, adjoint_ids: set[int], groups: list[list
         if node.id not in grouped:
             add(g, node)
     for node in nodes:
-        shape_only = SHAPE_ONLY_INPUTS.get(node.op.name, ())
+        shape_only = node.op.shape_only
         for k, i in enumerate(node.inputs):
             g.edge(str(i.id), str(node.id), **({"style": "dashed"} if k in shape_only else {}))
     return g

@@ -45,9 +45,6 @@ from graphc.ir import Node, consumers
 from graphc.program import Program
 from graphc.scalar import Scalar, body_size
 
-VIEW_OPS = frozenset({"transpose", "reshape", "expand_dims", "squeeze", "broadcast_to", "slice", "concat_part",
-                      "broadcast_like", "reshape_like"})
-REDUCE_OPS = frozenset({"sum", "max", "min", "sum_to_like"})
 MAX_PHASES = 4
 # A kernel's loop body stays below about this many instructions (scalar.body_size): LLVM's loop
 # vectorizer estimates register pressure over the whole body, which grows with its square, so
@@ -529,7 +526,7 @@ class _Fuser:
             kind, name = node.op.kind, node.op.name
             if kind == "source":
                 continue
-            if name in VIEW_OPS:
+            if node.op.view:  # strides over its input, when it can be (Op.view)
                 if self.try_view(node):
                     continue
                 lay = self.view_layout(node) if node.inputs[0].id not in self.leaf else None
@@ -545,7 +542,7 @@ class _Fuser:
                     idx = {a: k for k, a in enumerate(full)}
                     self.new_group("loop", [node.shape[a] for a in full], node,
                                    tuple(idx.get(i) for i in range(node.ndim)), node.inputs)
-            elif name in REDUCE_OPS:
+            elif kind == "reduce":
                 if not self.try_reduce(node):
                     self._reduce_group(node)
             elif kind == "matmul":

@@ -274,7 +274,6 @@ def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping:
 # ---- common-subexpression keys -----------------------------------------------------------------
 
 _NEVER_MERGED = frozenset({"placeholder", "variable"})
-_COMMUTATIVE = frozenset({"add", "mul", "maximum", "minimum", "equal", "not_equal", "logical_and", "logical_or"})
 
 
 def cse_key(node: Node) -> tuple | None:
@@ -287,7 +286,7 @@ def cse_key(node: Node) -> tuple | None:
     if node.op.name in _NEVER_MERGED:
         return None
     ids = tuple(i.id for i in node.inputs)
-    if node.op.name in _COMMUTATIVE:
+    if node.op.commutative:
         ids = tuple(sorted(ids))  # a + b and b + a are one value (exactly, in IEEE arithmetic too)
     return (node.op.name, ids, _freeze(node.attrs) if node.attrs else None)  # most ops have no attrs
 

@@ -97,16 +97,10 @@ from graphc.program import Program
 STRATEGIES = ("none", "sqrt")
 FORWARD_TAG = "forward"
 
-# op name -> indices of inputs read only for their shape (values unused)
-SHAPE_ONLY_INPUTS = {"fill_like": (0,), "count": (0,), "reshape_like": (1,), "broadcast_like": (1,),
-                     "sum_to_like": (1,), "slice_grad": (1,)}
 _NEVER_SEEDS = frozenset({"count"})
 # a read this many levels (longest paths from the sources) after the value was made marks the reader as backward
 LONG_EDGE = 8
 _EXPENSIVE_KINDS = frozenset({"matmul", "reduce"})
-# ops that move no data or cost one operation per element: recomputed in the backward pass rather than stored
-_CHEAP_VIEWS = frozenset({"transpose", "reshape", "expand_dims", "squeeze", "broadcast_to", "broadcast_like",
-                          "reshape_like"})
 # segmentations modelled for "sqrt" and planned: the ones with the lowest modelled peaks
 SQRT_CANDIDATES = 4
 # targets tried: the whole stash, then each this much smaller (sqrt's), and the finer steps budgets add
@@ -148,7 +142,7 @@ class Analysis:
 
 @dataclass
 class RematStats:
-    """What a rematerialised program recomputes; `program.remat_stats` after the pass."""
+    """What a rematerialised program recomputes: the `remat_stats` field of the Program the pass returns."""
 
     strategy: str | int
     segments: int
@@ -166,7 +160,9 @@ class RematStats:
 
 
 def is_cheap(node: Node) -> bool:
-    return node.op.kind == "elementwise" or node.op.name in _CHEAP_VIEWS
+    """Elementwise ops and views of a whole input (`Op.view`) move no data or cost one operation per
+    element: recomputed in the backward pass rather than stored."""
+    return node.op.kind == "elementwise" or node.op.view == "whole"
 
 
 def analyse(program: Program) -> Analysis:
@@ -180,7 +176,7 @@ def analyse(program: Program) -> Analysis:
         if node.op.kind == "source":
             value_dep[node.id] = node.op is placeholder_op or node.op is variable_op
             continue
-        skip = SHAPE_ONLY_INPUTS.get(node.op.name, ())
+        skip = node.op.shape_only  # inputs read for their shape only (values unused)
         value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
         is_seed = not value_dep[node.id] and node.op.name not in _NEVER_SEEDS
         reads_far_back = any(i.op.kind != "source" and level[node.id] - level[i.id] > LONG_EDGE for i in node.inputs)
@@ -199,7 +195,7 @@ def analyse(program: Program) -> Analysis:
     spine = [n for n in forward if n.id not in helpers]
     value_readers: dict[int, set[int]] = {n.id: set() for n in order}
     for node in order:
-        skip = SHAPE_ONLY_INPUTS.get(node.op.name, ())
+        skip = node.op.shape_only  # inputs read for their shape only (values unused)
         for k, i in enumerate(node.inputs):
             if k not in skip:
                 value_readers[i.id].add(node.id)
@@ -212,14 +208,12 @@ def nbytes(node: Node) -> int:
 
 
 def flops(node: Node) -> int:
-    """A rough cost: 2·M·N·K for a matmul, one per input element for reductions, one per output element else."""
+    """A rough cost: the op's FLOP rule (`Op.flops`, what graphc.cost counts), and for an op that does
+    no arithmetic (a view, a copy, an index) one per element it writes; sources cost nothing."""
     if node.op.kind == "source":
         return 0
-    if node.op.kind == "matmul":
-        return 2 * math.prod(node.shape) * int(node.inputs[0].shape[-1])
-    if node.op.kind == "reduce":
-        return math.prod(node.inputs[0].shape)
-    return math.prod(node.shape)
+    rule = node.op.flops
+    return math.prod(node.shape) if rule is None else rule(node)
 
 
 # ---- choosing what to keep ---------------------------------------------------------------------
@@ -434,7 +428,7 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
             continue  # only the backward pass reads it: through its copy
         elif node.id in a.backward:
             inputs = [new[i.id] if i.id in a.backward else replacement(i) for i in node.inputs]
-            for k in SHAPE_ONLY_INPUTS.get(node.op.name, ()):
+            for k in node.op.shape_only:
                 inputs[k] = shape_stand_in(node, k, inputs)
             if all(x is y for x, y in zip(inputs, node.inputs)):
                 new[node.id] = node
@@ -466,7 +460,7 @@ def shape_stand_in(node: Node, k: int, inputs: list[Node]) -> Node:
     """For input k, read only for its shape: a value input of the same shape and dtype if there is one
     (`sum_to_like(g, like)` with `g` shaped like `like`), so that nothing is kept or recomputed for it."""
     for j, x in enumerate(inputs):
-        if j != k and j not in SHAPE_ONLY_INPUTS.get(node.op.name, ()) and x.shape == inputs[k].shape \
+        if j != k and j not in node.op.shape_only and x.shape == inputs[k].shape \
                 and x.dtype == inputs[k].dtype:
             return x
     return inputs[k]
@@ -566,8 +560,8 @@ def rematerialize(program: Program, strategy, planner=None) -> Program:
 
     `planner(program) -> MemoryPlan` plans each candidate (default: `plan_program_memory`, node by
     node, what the numpy backend runs); a compiled backend passes its own (fuse, then plan the
-    kernels) so that the choice and the budget hold for what it really runs.  The result carries
-    `remat_stats` (a RematStats) as an attribute.
+    kernels) so that the choice and the budget hold for what it really runs.  The returned Program's
+    `remat_stats` field says what it recomputes (None when nothing changed).
     """
     strategy = check_remat_option(strategy)
     if strategy == "none":
@@ -587,8 +581,7 @@ def rematerialize(program: Program, strategy, planner=None) -> Program:
             if best is None or key < best[0]:
                 best = (key, rebuilt, stats)
         _, rebuilt, stats = best
-        rebuilt.remat_stats = stats
-        return rebuilt
+        return dataclasses.replace(rebuilt, remat_stats=stats)
     return fit_budget(program, a, strategy, planner)
 
 
@@ -656,8 +649,7 @@ def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Prog
         rebuilt, stats = cand.build(program, a, budget)
         stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
         if stats.planned_peak_bytes <= budget:
-            rebuilt.remat_stats = stats
-            return rebuilt
+            return dataclasses.replace(rebuilt, remat_stats=stats)
     lowest = sorted(every, key=lambda c: c.modelled_peak)[:SQRT_CANDIDATES]
     smallest = min((_planned_peak(c.build(program, a, budget)[0], planner), c.segmentation.count) for c in lowest)
     raise MemoryBudgetError(_budget_message(budget, smallest[0], f"{smallest[1]} segments"))
