@@ -11,7 +11,7 @@ import contextlib
 import functools
 import gc
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from graphc.errors import BackendError
 from graphc.program import Program
@@ -98,7 +98,8 @@ def backend_or_reference(requested: str) -> str:
 
 
 def builder(name: str) -> Callable:
-    """The backend's factory `(program, options) -> executable`, run with the collector paused."""
+    """The backend's factory `(program, options) -> executable`, run with the collector paused; `options`
+    (a dict or graphc.pipeline.Options) are validated once, and the factory gets Options (a mapping)."""
     check_backend(name)
     module, func = _FACTORIES[name].split(":")
     try:
@@ -107,9 +108,11 @@ def builder(name: str) -> Callable:
         raise BackendError(f"backend {name!r} is not available here: {exc}") from None
 
     @functools.wraps(factory)
-    def build(program: Program, options: dict):
+    def build(program: Program, options: Mapping | None):
+        from graphc.pipeline import Options
+
         with collector_paused():
-            return factory(program, options)
+            return factory(program, Options.of(options))
 
     return build
 
@@ -133,14 +136,8 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _build_reference(program: Program, options: dict):
-    from graphc.memory_limit import check_program
-    from graphc.passes.memory_plan import plan_program_memory
-    from graphc.passes.remat import check_remat_option, rematerialize
-    from graphc.runtime.reference import ReferenceExecutable
+def _build_reference(program: Program, options):
+    """Backend factory for "numpy": the reference executor (graphc.pipeline.REFERENCE: no simplify, node by node)."""
+    from graphc import pipeline
 
-    remat = check_remat_option(options.get("remat", "none"))
-    if remat != "none":
-        program = rematerialize(program, remat)
-    check_program(program, options.get("memory_limit"))  # numpy would allocate as it goes: refuse first
-    return ReferenceExecutable(program, memory_planner=plan_program_memory)
+    return pipeline.build(program, options, pipeline.REFERENCE)

@@ -1,144 +1,42 @@
-"""The compile pipeline shared by the native backends: program -> passes -> fused kernels -> plan.
+"""The llvm backend: graphc.pipeline's stages, then LLVM renders and JIT-compiles the kernels.
 
-    program -> simplify (graphc.passes) -> rematerialize (options["remat"]) -> fuse -> lower to kernel IR
-            -> memory plan (arena by liveness) -> ExecutionPlan
+    program -> graphc.pipeline (simplify -> remat -> fuse -> lower -> memory plan) -> render_llvm
 
-`build_llvm(program, options)` renders the kernels with LLVM, JIT-compiles them
-and returns the executable (graphc.runtime.plan.LlvmExecutable); the CUDA backend
-reuses `plan_kernels` and renders the same kernels its own way.
+`build_llvm(program, options)` returns the executable (graphc.runtime.plan.LlvmExecutable).
+`prepare`, `plan_kernels` and `plan_prepared` are the pipeline stopped after remat or after
+the memory plan, kept for the tests and tools that call them.
 """
 
 from __future__ import annotations
 
 import collections
 import functools
+from collections.abc import Mapping
 
-import numpy as np
-
-from graphc.passes import run_passes
-from graphc.passes.fusion import fuse
-from graphc.passes.memory_plan import Step, plan_memory
+from graphc import pipeline
 from graphc.program import Program
 
 
-def prepare(program: Program, options: dict) -> Program:
+def prepare(program: Program, options: Mapping | None) -> Program:
     """Simplify, then rematerialize when asked, judging candidates by the kernels' arena plan."""
-    from graphc.passes.remat import check_remat_option, rematerialize
-
-    remat = check_remat_option(options.get("remat", "none"))
-    program = run_passes(program)
-    if remat != "none":
-        program = rematerialize(program, remat, planner=_kernel_planner)
-    return program
+    return pipeline.run(program, options, pipeline.LLVM, stop_after="remat").program
 
 
-def _kernel_planner(candidate: Program):
-    """A candidate's arena plan; the whole plan is kept on it, so that the chosen one is not
-    fused, lowered and planned a second time by `plan_prepared`."""
-    _, plan = plan_prepared(candidate)
-    candidate._kernel_plan = plan  # the plan, not (candidate, plan): that would be a cycle
-    return plan.memory
-
-
-def plan_kernels(program: Program, options: dict | None = None, accumulate: bool = False):
-    """(program after passes, ExecutionPlan with kernels and buffer placement).
-
-    `accumulate`: SGD-style weight updates become gemm accumulating into the variable's
-    array (graphc.codegen.accumulate); the backend's runtime must place "update" buffers.
-    The plan must fit `options["memory_limit"]` (graphc.memory_limit): the runtimes allocate it as planned.
-    """
-    options = options or {}
-    program, plan = plan_prepared(prepare(program, options), accumulate)
-    check_plan_memory(program, plan, options.get("memory_limit"))
-    return program, plan
-
-
-def check_plan_memory(program: Program, plan, option=None) -> None:
-    """The compiled backends' check: the arena and every buffer a call allocates, within the cap."""
-    from graphc import memory_limit
-    from graphc.codegen.lower import buffer_name
-
-    op_of = {buffer_name(n): n.op.name for n in program.nodes()}
-    allocated = [s for s in plan.buffers.values() if s.kind in ("arena", "output")]
-    buffers = [memory_limit.Buffer(op_of.get(s.name, s.name), s.shape, str(s.dtype), s.nbytes) for s in allocated]
-    planned = plan.arena_bytes + sum(s.nbytes for s in allocated if s.kind == "output")
-    memory_limit.check(memory_limit.resolve(option), planned, buffers, "the compiled kernels' arena and outputs")
+def plan_kernels(program: Program, options: Mapping | None = None, accumulate: bool = False):
+    """(program after passes, ExecutionPlan with kernels and buffer placement): graphc.pipeline up to the
+    memory plan, for the CUDA target or, with `accumulate` (SGD-style updates accumulate into the
+    variable's array, graphc.codegen.accumulate), for llvm.  The plan must fit `options["memory_limit"]`."""
+    built = pipeline.run(program, options, pipeline.LLVM if accumulate else pipeline.CUDA)
+    return built.program, built.plan
 
 
 def plan_prepared(program: Program, accumulate: bool = False):
     """(program, ExecutionPlan) for a program already through `prepare`: fuse, lower, place the buffers."""
-    from graphc.codegen.accumulate import accumulate_updates
-    from graphc.codegen.lower import buffer_name, lower
-    from graphc.runtime.plan import BufferSpec, ExecutionPlan
-
-    planned = vars(program).pop("_kernel_plan", None)  # taken once: a plan is not shared by two callers
-    if planned is not None and not accumulate:
-        return program, planned
-    fusion = fuse(program)
-    kernels = lower(fusion)
-    accumulated = []
-    if accumulate:
-        # a value given to two variables is stored once and copied: it cannot be written over either
-        given = collections.Counter(buffer_name(n) for n in program.new_values)
-        updates = {buffer_name(n): buffer_name(program.variables[i])
-                   for i, n in zip(program.updated, program.new_values) if given[buffer_name(n)] == 1}
-        kernels, accumulated = accumulate_updates(kernels, updates, {buffer_name(n) for n in program.outputs})
-    buffers: dict[str, BufferSpec] = {}
-    for i, node in enumerate(program.inputs):
-        buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "input", index=i)
-    for i, node in enumerate(program.variables):
-        buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "variable", index=i)
-    roots = {buffer_name(n) for n in program.roots}
-    nodes = {buffer_name(n): n for n in fusion.order}
-    for n in program.roots:
-        nodes[buffer_name(n)] = n
-    for name in roots:
-        if name not in buffers:
-            node = nodes[name]
-            if node.op.name == "constant":
-                buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
-            else:
-                buffers[name] = BufferSpec(name, node.dtype, node.shape, "output")
-    for acc in accumulated:  # written over its variable's value (graphc.runtime.plan decides which array that is)
-        spec = buffers[acc.variable]
-        buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
-    steps, sizes = [], {}
-    for k in kernels:
-        writes, reads = [], []
-        for p in k.params:
-            if p.name not in buffers:
-                node = nodes[p.name]
-                if node.op.name == "constant":
-                    buffers[p.name] = BufferSpec(p.name, node.dtype, node.shape, "constant",
-                                                 value=node.attrs["value"])
-                elif node.op.kind == "source":
-                    raise AssertionError(f"unplaced source {node}")
-            spec = buffers.get(p.name)
-            if spec is not None and spec.kind != "arena":
-                continue
-            sizes[p.name] = p.size * np.dtype(p.dtype).itemsize
-            if p.role in ("output", "inout"):
-                writes.append(p.name)
-            if p.role in ("input", "inout"):
-                reads.append(p.name)
-        # a buffer written in this kernel for the first time is written before it is read
-        steps.append(Step(writes=[w for w in writes], reads=reads, name=k.name))
-    seen: set = set()
-    for s in steps:  # a kernel that writes a buffer another already wrote (concat parts) only reads it
-        s.reads = list(s.reads) + [w for w in s.writes if w in seen]
-        s.writes = [w for w in s.writes if w not in seen]
-        seen.update(s.writes)
-    memory = plan_memory(steps, sizes, names={k: _label(nodes.get(k), k) for k in sizes})
-    for name in sizes:
-        node = nodes[name]
-        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=memory.offset(name) or 0)
-    plan = ExecutionPlan(kernels, buffers, memory.arena_bytes, [buffer_name(n) for n in program.outputs],
-                         [buffer_name(n) for n in program.new_values], memory)
-    return program, plan
+    target = pipeline.LLVM if accumulate else pipeline.CUDA
+    return program, pipeline.plan_stages(pipeline.Built(target, program), program).plan
 
 
-def _label(node, key):
-    return node.label if node is not None else str(key)
+check_plan_memory = pipeline.check_plan_memory
 
 
 _JIT_CACHE: collections.OrderedDict = collections.OrderedDict()
@@ -152,8 +50,13 @@ def clear_jit_cache() -> None:
     _JIT_CACHE.clear()
 
 
-def build_llvm(program: Program, options: dict):
-    """Backend factory for "llvm": compile `program` to native code."""
+def build_llvm(program: Program, options: Mapping | None):
+    """Backend factory for "llvm": compile `program` to native code (graphc.pipeline, then `render_llvm`)."""
+    return pipeline.build(program, options, pipeline.LLVM)
+
+
+def render_llvm(built: pipeline.Built, options: pipeline.Options):
+    """The render stage of "llvm": the planned kernels as LLVM modules, JIT-compiled, in an executable."""
     from graphc.codegen.kernel_ir import distinct_structures
     from graphc.codegen.llvm.renderer import code_size, entries, module_text, render_module, split_parts
     from graphc.runtime.llvm_compile import vector_bits
@@ -161,7 +64,7 @@ def build_llvm(program: Program, options: dict):
     from graphc.runtime.llvm_workers import compile_parts
     from graphc.runtime.plan import NO_KERNELS_IR, LlvmExecutable
 
-    program, plan = plan_kernels(program, options, accumulate=True)
+    program, plan = built.program, built.plan
     kernels = plan.kernels
     slots = {n: i for i, n in enumerate(sorted(plan.buffers))}
     if not kernels:  # every output is an input, a variable or a constant: nothing to compile

@@ -9,7 +9,8 @@ new values of updated variables.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,8 @@ class Program:
     # The order to run nodes in, when a pass chose one (rematerialisation does); None: any
     # topological order.  Passes that rebuild the graph must carry it over.
     schedule: list[Node] | None = None
+    # What rematerialisation recomputes (graphc.passes.remat.RematStats), on the program it returns.
+    remat_stats: Any = field(default=None, compare=False, repr=False)
 
     @property
     def roots(self) -> list[Node]:

@@ -30,7 +30,7 @@ from graphc.ir import Node, toposort
 from graphc.ops.common import as_node
 from graphc.ops.registry import format_shape
 from graphc.ops.source import check_value_fits, placeholder_op, variable_op
-from graphc.passes.remat import check_remat_option
+from graphc.pipeline import Options
 from graphc.program import feed_signature, specialize
 
 
@@ -98,7 +98,7 @@ class Function:
         self.outputs = [as_node(o) for o in ([outputs] if self.single else (outputs or []))]
         self.updates = _check_updates(updates)
         self.backend = backend
-        self.options = {"remat": check_remat_option(remat), **options}
+        self.options = Options.of(options, remat=remat)  # validated once: a GraphcError names the option
         self._build = backends.builder(backend)
         for x in self.inputs:
             if not isinstance(x, Node):
@@ -280,7 +280,7 @@ class Session:
     def __init__(self, backend: str = "numpy", remat="none", **options):
         backends.builder(backend)  # fail now, not at the first run, for an unknown backend
         self.backend = backend
-        self.options = {"remat": check_remat_option(remat), **options}
+        self.options = Options.of(options, remat=remat)  # validated once: a GraphcError names the option
         self._functions: dict[tuple, Function] = {}
         self.last_function: Function | None = None
 

@@ -6,7 +6,7 @@ flags) in memory and under ~/.cache/graphc/cuda, so a second process skips nvcc;
 a disk entry carries the binary's length and sha256, and one that does not match
 them (truncated, empty, foreign, a directory in its place) is rebuilt.
 
-Memory: the same ExecutionPlan as the LLVM backend (graphc.compile.plan_kernels):
+Memory: the same ExecutionPlan as the LLVM backend (graphc.pipeline):
 one device arena of the planned peak for intermediates, a device buffer per
 input (copied in each call), per output (copied out), per constant (uploaded
 once) and per variable.  Variables stay resident on the device: a variable is
@@ -278,10 +278,16 @@ def _checked(array, node, what: str) -> np.ndarray:
 
 def render_program(program, options: dict | None = None) -> tuple:
     """(program after passes, plan, CudaModule): everything short of a device, for `graphc compile --target cuda`."""
-    from graphc.compile import plan_kernels
+    from graphc import pipeline
 
-    program, plan = plan_kernels(program, options or {})
-    return program, plan, render_module(plan.kernels)
+    built = pipeline.run(program, options, pipeline.CUDA)
+    return built.program, built.plan, render_module(built.plan.kernels)
+
+
+def render_cuda(built, options) -> CudaExecutable:
+    """The render stage of "cuda" (graphc.pipeline.build): the planned kernels as one CUDA module."""
+    launcher = open_launcher(options.get("cuda_launcher"))
+    return CudaExecutable(built.program, built.plan, render_module(built.plan.kernels), launcher)
 
 
 def build_cuda(program, options: dict) -> CudaExecutable:

@@ -96,13 +96,13 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None) -
     try:
         facts["kernels"] = [{"kind": g.kind, "ops": [n.op.name for n in g.members],
                              "loop": list(g.dims)}
-                            for g in _fusion_groups(view)]
+                            for g in view.kernels.fusion.groups]
     except NotAvailableError as exc:
         facts["kernels"], facts["kernels_unavailable"] = None, str(exc)
     plan = view.memory_plan(remat=False)
     memory = {"planner": "node by node (graphc.passes.memory_plan.plan_program_memory)",
               "peak_bytes": plan.peak_bytes, "lower_bound_bytes": plan.lower_bound_bytes}
-    stats = getattr(view.program, "remat_stats", None)
+    stats = view.program.remat_stats
     remat_plan = view.memory_plan(remat=True)
     memory["remat"] = {
         "strategy": remat, "peak_bytes": remat_plan.peak_bytes,
@@ -113,7 +113,7 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None) -
         "checkpoints": stats.checkpoints if stats else 0,
         "recomputed_nodes": stats.recomputed_nodes if stats else 0,
     }
-    memory["kernels"] = kernel_arena(view.before_remat, remat)
+    memory["kernels"] = kernel_arena(view)
     limit = resolve(memory_limit)
     memory["limit_bytes"] = None if limit is None else limit.bytes
     peaks = {"numpy backend": plan.peak_bytes, f"numpy backend with remat {remat}": remat_plan.peak_bytes,
@@ -124,23 +124,14 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None) -
     return facts
 
 
-def kernel_arena(program, remat) -> dict:
-    """The arena the compiled (fused-kernel) backends plan, without and with rematerialization."""
+def kernel_arena(view) -> dict:
+    """The arena the llvm backend plans (graphc.pipeline, the stages it runs), without and with remat."""
     try:
-        from graphc.compile import plan_kernels
-
-        _, plain = plan_kernels(program, {"remat": "none", "memory_limit": "none"})
-        _, with_remat = plan_kernels(program, {"remat": remat, "memory_limit": "none"})
-    except ImportError as exc:
-        return {"unavailable": f"not available: the compiled backends' planner (graphc/compile.py): {exc}"}
+        plain, with_remat = view.kernels.plan, view.remat_kernels.plan
+    except NotAvailableError as exc:
+        return {"unavailable": f"not available: the compiled backends' planner (graphc/pipeline.py): {exc}"}
     return {"planner": "fused kernels (graphc.compile.plan_kernels)", "kernels": len(plain.kernels),
             "peak_bytes": plain.arena_bytes, "remat_peak_bytes": with_remat.arena_bytes}
-
-
-def _fusion_groups(view):
-    from graphc.cli.pipeline import fuse
-
-    return fuse(view.before_remat).groups
 
 
 def run(args) -> int:

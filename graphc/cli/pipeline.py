@@ -1,10 +1,10 @@
 """The compiled view of a saved graph: specialised to concrete shapes, simplified, rematerialised, fused.
 
 `graphc inspect`, `graphc dot --fusion` and `graphc compile` look at what a
-backend would compile, not only at the graph as saved.  This module runs the
-passes in the backends' order (simplify → rematerialize → fuse → plan memory)
-on the program of a LoadedGraph's fetches, and says clearly when a stage has
-not been built into this installation.
+backend would compile, not only at the graph as saved.  This module runs
+graphc.pipeline's stages (the ones the llvm backend runs, each once) on the
+program of a LoadedGraph's fetches, and says clearly when a stage has not been
+built into this installation.
 
     view = compiled_view(graph, grads=True, shapes={"x": (64, 784), "labels": (64,)}, remat="sqrt")
     view.program, view.fusion_groups(), view.memory_plan().peak_bytes
@@ -12,6 +12,7 @@ not been built into this installation.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from graphc.cli.common import NotAvailableError, UsageError
@@ -53,10 +54,11 @@ def _fmt(shape) -> str:
 
 @dataclass
 class CompiledView:
-    program: Program          # specialised, simplified and (when asked) rematerialised
+    program: Program          # specialised, simplified and (when asked) rematerialised node by node
     before_remat: Program     # specialised and simplified
     names: list[str]          # one per program output: the forward outputs, then the gradients
     n_forward: int
+    remat: str | int = "none"
 
     @property
     def nodes(self) -> list[Node]:
@@ -71,13 +73,35 @@ class CompiledView:
         forward = {n.id for n in toposort(self.program.outputs[: self.n_forward])}
         return {n.id for n in self.nodes} - forward - {n.id for n in self.nodes if n.op.kind == "source"}
 
+    @functools.cached_property
+    def kernels(self):
+        """The llvm backend's pipeline up to its memory plan, without remat (graphc.pipeline.Built)."""
+        return _kernel_stages(self.before_remat, "none")
+
+    @functools.cached_property
+    def remat_kernels(self):
+        """The same with this view's remat: the program, stats and arena the llvm backend builds."""
+        return self.kernels if self.remat == "none" else _kernel_stages(self.before_remat, self.remat)
+
     def fusion_groups(self) -> list[list[Node]]:
-        return [list(g.members) for g in fuse(self.program).groups]
+        return [list(g.members) for g in self.kernels.fusion.groups]
 
     def memory_plan(self, remat: bool = True):
         from graphc.passes.memory_plan import plan_program_memory
 
         return plan_program_memory(self.program if remat else self.before_remat)
+
+
+def _kernel_stages(simplified: Program, remat):
+    """graphc.pipeline's llvm stages on an already simplified program; plans over the memory limit
+    are built (inspect reports them), not refused."""
+    from graphc import pipeline
+
+    try:
+        return pipeline.run(simplified, pipeline.Options(remat), pipeline.LLVM, simplified=True, check_memory=False)
+    except ImportError as exc:
+        raise NotAvailableError("fusion groups", f"the compiled backends' stages (fusion, lowering) are not "
+                                                 f"available: {exc}") from None
 
 
 def fuse(program: Program):
@@ -90,11 +114,13 @@ def fuse(program: Program):
 
 
 def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none") -> CompiledView:
-    from graphc.passes import simplify
+    """Specialise and simplify the graph's fetches once (graphc.pipeline's first stages, as the
+    compiled backends run them); the later stages run when asked, each once."""
+    from graphc import pipeline
     from graphc.passes.remat import rematerialize
 
     fetches = graph.fetches(grads)
     inputs = graph.inputs_for(grads)
     program = specialize(inputs, list(fetches.values()), [], feed_shapes(inputs, shapes))
-    program = simplify(program)
-    return CompiledView(rematerialize(program, remat), program, list(fetches), len(graph.outputs))
+    program = pipeline.run(program, pipeline.Options(remat), pipeline.LLVM, stop_after="simplify").simplified
+    return CompiledView(rematerialize(program, remat), program, list(fetches), len(graph.outputs), remat)

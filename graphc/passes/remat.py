@@ -581,7 +581,8 @@ def rematerialize(program: Program, strategy, planner=None) -> Program:
             if best is None or key < best[0]:
                 best = (key, rebuilt, stats)
         _, rebuilt, stats = best
-        return dataclasses.replace(rebuilt, remat_stats=stats)
+        rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
+        return rebuilt
     return fit_budget(program, a, strategy, planner)
 
 
@@ -649,7 +650,8 @@ def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Prog
         rebuilt, stats = cand.build(program, a, budget)
         stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
         if stats.planned_peak_bytes <= budget:
-            return dataclasses.replace(rebuilt, remat_stats=stats)
+            rebuilt.remat_stats = stats
+            return rebuilt
     lowest = sorted(every, key=lambda c: c.modelled_peak)[:SQRT_CANDIDATES]
     smallest = min((_planned_peak(c.build(program, a, budget)[0], planner), c.segmentation.count) for c in lowest)
     raise MemoryBudgetError(_budget_message(budget, smallest[0], f"{smallest[1]} segments"))

@@ -1,0 +1,292 @@
+"""The one compile pipeline: every backend, Function/Session and CLI command runs its stages in this order.
+
+    specialize → simplify → remat → fuse → lower → memory plan → render
+
+A *target* says which stages a backend runs: the numpy reference runs the graph as
+written (no simplify) node by node (no fuse, no lower; its memory plan is node by node);
+the compiled targets run them all, and their remat judges candidates by the kernels'
+arena, so that the choice and a byte budget hold for what really runs.  `run` stops
+after any stage (`stop_after=`), which is how `graphc inspect` shows what a backend
+builds without building it.
+
+    options = Options.of(remat="sqrt", memory_limit="2G")      # validated once: a GraphcError names the option
+    built = run(program, options, LLVM, stop_after="memory_plan")
+    built.program, built.remat_stats, built.plan.arena_bytes
+    executable = build(program, options, LLVM)                  # ... then render: what gc.function runs
+"""
+
+from __future__ import annotations
+
+import collections
+import importlib
+import weakref
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from graphc.errors import GraphcError
+from graphc.program import Program
+
+STAGES = ("specialize", "simplify", "remat", "fuse", "lower", "memory_plan", "render")
+
+
+@dataclass(frozen=True)
+class Options(Mapping):
+    """What a compilation is asked for, validated once.  A read-only mapping too, so that a
+    backend factory written for the options dict (`options.get("remat")`) keeps working.
+
+    remat: "none", "sqrt" or a byte budget (graphc.passes.remat);
+    memory_limit: the cap on planned memory (graphc.memory_limit; None: $GRAPHC_MEMORY_LIMIT, else free memory);
+    extra: backend-specific options, passed through (cuda_launcher).
+    """
+
+    remat: str | int = "none"
+    memory_limit: Any = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        from graphc.memory_limit import Limit, parse_size
+        from graphc.passes.remat import check_remat_option
+
+        object.__setattr__(self, "remat", check_remat_option(self.remat))
+        if self.memory_limit is not None and not isinstance(self.memory_limit, Limit):
+            parse_size(self.memory_limit, "memory_limit")  # a GraphcError naming the option and the value
+
+    @classmethod
+    def of(cls, options: Mapping | None = None, **keywords) -> Options:
+        """Options from an Options, a dict of options, keywords, or both (keywords win)."""
+        if isinstance(options, Options) and not keywords:
+            return options
+        given = {**dict(options or {}), **keywords}
+        remat, limit = given.pop("remat", "none"), given.pop("memory_limit", None)
+        return cls(remat, limit, given)
+
+    def _items(self) -> dict:
+        return {"remat": self.remat, "memory_limit": self.memory_limit, **self.extra}
+
+    def __getitem__(self, key):
+        return self._items()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which stages a backend runs, and how it renders."""
+
+    name: str
+    simplify: bool        # the numpy reference is the oracle: it runs the graph as written
+    kernels: bool         # fuse and lower to kernels in one arena, or run node by node
+    accumulate: bool      # SGD updates accumulate into the variable's array (graphc.codegen.accumulate)
+    render: str           # "module:function" (Built, Options) -> executable
+
+
+REFERENCE = Target("numpy", simplify=False, kernels=False, accumulate=False, render="graphc.pipeline:render_reference")
+LLVM = Target("llvm", simplify=True, kernels=True, accumulate=True, render="graphc.compile:render_llvm")
+CUDA = Target("cuda", simplify=True, kernels=True, accumulate=False, render="graphc.runtime.cuda:render_cuda")
+
+
+@dataclass
+class Built:
+    """What the pipeline built, stage by stage (a stage not run leaves its field None)."""
+
+    target: Target
+    specialized: Program                 # as given
+    simplified: Program | None = None    # after simplify (the program itself when the target does not simplify)
+    program: Program | None = None       # after remat: what runs
+    remat_stats: Any = None              # graphc.passes.remat.RematStats, when remat changed the program
+    fusion: Any = None                   # graphc.passes.fusion result (kernel targets)
+    kernels: list | None = None          # kernel IR, after accumulation (kernel targets)
+    accumulated: list = field(default_factory=list)
+    plan: Any = None                     # ExecutionPlan (kernel targets)
+    last_stage: str = "specialize"
+
+
+def _stops(stage: str, stop_after: str) -> bool:
+    if stop_after not in STAGES:
+        raise GraphcError(f"stop_after={stop_after!r}: stages are {', '.join(STAGES)}")
+    return STAGES.index(stage) >= STAGES.index(stop_after)
+
+
+def run(program: Program, options: Mapping | None, target: Target, stop_after: str = "memory_plan",
+        simplified: bool = False, check_memory: bool = True) -> Built:
+    """Run `target`'s stages on a specialised program, up to and including `stop_after` (render excluded:
+    `build` renders).  `simplified=True`: the program is already simplified (inspect reuses one).
+    `check_memory`: refuse a plan over the memory limit (inspect reports it instead)."""
+    options = Options.of(options)
+    built = Built(target, program)
+    if _stops("specialize", stop_after):
+        return built
+    if target.simplify and not simplified:
+        from graphc.passes import run_passes
+
+        program = run_passes(program)
+    built.simplified, built.last_stage = program, "simplify"
+    if _stops("simplify", stop_after):
+        return built
+    chosen: dict = {}
+    if options.remat != "none":
+        from graphc.passes.remat import rematerialize
+
+        planner = _kernel_planner(target, chosen) if target.kernels else None
+        program = rematerialize(program, options.remat, planner=planner)
+    built.program, built.remat_stats, built.last_stage = program, program.remat_stats, "remat"
+    if _stops("remat", stop_after):
+        return built
+    if not target.kernels:  # node by node: its plan is made as it runs (graphc.passes.plan_program_memory)
+        if check_memory:
+            from graphc.memory_limit import check_program
+
+            check_program(program, options.memory_limit)  # numpy would allocate as it goes: refuse first
+        built.last_stage = "memory_plan"
+        return built
+    reused = chosen.get(id(program))
+    if reused is not None and reused[0]() is program:  # the remat search fused, lowered and planned it
+        fusion, kernels, plan = reused[1]
+        if target.accumulate:  # accumulation rewrites the lowered kernels, then the buffers are placed again
+            plan_stages(built, program, stop_after, fusion, kernels)
+        else:
+            built.fusion, built.kernels, built.plan, built.last_stage = fusion, kernels, plan, "memory_plan"
+    else:
+        plan_stages(built, program, stop_after)
+    if built.last_stage == "memory_plan" and check_memory:
+        check_plan_memory(program, built.plan, options.memory_limit)
+    return built
+
+
+def plan_stages(built: Built, program: Program, stop_after: str = "memory_plan", fusion=None,
+                kernels: list | None = None) -> Built:
+    """fuse → lower (→ accumulate) → memory plan of a program after remat; `fusion` and `kernels`,
+    when given, are those stages' results already (the remat search's, for the chosen candidate)."""
+    from graphc.codegen.accumulate import accumulate_updates
+    from graphc.codegen.lower import buffer_name, lower
+    from graphc.passes.fusion import fuse
+
+    built.fusion, built.last_stage = fusion if fusion is not None else fuse(program), "fuse"
+    if _stops("fuse", stop_after):
+        return built
+    built.kernels, built.last_stage = kernels if kernels is not None else lower(built.fusion), "lower"
+    if built.target.accumulate:
+        # a value given to two variables is stored once and copied: it cannot be written over either
+        given = collections.Counter(buffer_name(n) for n in program.new_values)
+        updates = {buffer_name(n): buffer_name(program.variables[i])
+                   for i, n in zip(program.updated, program.new_values) if given[buffer_name(n)] == 1}
+        built.kernels, built.accumulated = accumulate_updates(built.kernels, updates,
+                                                              {buffer_name(n) for n in program.outputs})
+    if _stops("lower", stop_after):
+        return built
+    built.plan, built.last_stage = place_buffers(program, built.fusion, built.kernels, built.accumulated), \
+        "memory_plan"
+    return built
+
+
+def _kernel_planner(target: Target, chosen: dict):
+    """The remat search's planner for a kernel target: each candidate fused, lowered and planned as the
+    target would.  The plans are kept (while their candidate lives) so the chosen one is not planned twice."""
+    plain = Target(target.name, target.simplify, target.kernels, False, target.render)
+
+    def plan(candidate: Program):
+        built = plan_stages(Built(plain, candidate), candidate)
+        key = id(candidate)
+        chosen[key] = (weakref.ref(candidate, lambda _: chosen.pop(key, None)),
+                       (built.fusion, built.kernels, built.plan))
+        return built.plan.memory
+
+    return plan
+
+
+def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
+    """The ExecutionPlan: every buffer placed (inputs, variables, constants, outputs, updates, the arena)."""
+    from graphc.codegen.lower import buffer_name
+    from graphc.passes.memory_plan import Step, plan_memory
+    from graphc.runtime.plan import BufferSpec, ExecutionPlan
+
+    buffers: dict[str, BufferSpec] = {}
+    for i, node in enumerate(program.inputs):
+        buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "input", index=i)
+    for i, node in enumerate(program.variables):
+        buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "variable", index=i)
+    roots = {buffer_name(n) for n in program.roots}
+    nodes = {buffer_name(n): n for n in fusion.order}
+    for n in program.roots:
+        nodes[buffer_name(n)] = n
+    for name in roots:
+        if name not in buffers:
+            node = nodes[name]
+            if node.op.name == "constant":
+                buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
+            else:
+                buffers[name] = BufferSpec(name, node.dtype, node.shape, "output")
+    for acc in accumulated:  # written over its variable's value (graphc.runtime.plan decides which array that is)
+        spec = buffers[acc.variable]
+        buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
+    steps, sizes = [], {}
+    for k in kernels:
+        writes, reads = [], []
+        for p in k.params:
+            if p.name not in buffers:
+                node = nodes[p.name]
+                if node.op.name == "constant":
+                    buffers[p.name] = BufferSpec(p.name, node.dtype, node.shape, "constant",
+                                                 value=node.attrs["value"])
+                elif node.op.kind == "source":
+                    raise AssertionError(f"unplaced source {node}")
+            spec = buffers.get(p.name)
+            if spec is not None and spec.kind != "arena":
+                continue
+            sizes[p.name] = p.size * np.dtype(p.dtype).itemsize
+            if p.role in ("output", "inout"):
+                writes.append(p.name)
+            if p.role in ("input", "inout"):
+                reads.append(p.name)
+        # a buffer written in this kernel for the first time is written before it is read
+        steps.append(Step(writes=[w for w in writes], reads=reads, name=k.name))
+    seen: set = set()
+    for s in steps:  # a kernel that writes a buffer another already wrote (concat parts) only reads it
+        s.reads = list(s.reads) + [w for w in s.writes if w in seen]
+        s.writes = [w for w in s.writes if w not in seen]
+        seen.update(s.writes)
+    memory = plan_memory(steps, sizes, names={k: _label(nodes.get(k), k) for k in sizes})
+    for name in sizes:
+        node = nodes[name]
+        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=memory.offset(name) or 0)
+    return ExecutionPlan(kernels, buffers, memory.arena_bytes, [buffer_name(n) for n in program.outputs],
+                         [buffer_name(n) for n in program.new_values], memory)
+
+
+def _label(node, key):
+    return node.label if node is not None else str(key)
+
+
+def check_plan_memory(program: Program, plan, option=None) -> None:
+    """The compiled backends' check: the arena and every buffer a call allocates, within the cap."""
+    from graphc import memory_limit
+    from graphc.codegen.lower import buffer_name
+
+    op_of = {buffer_name(n): n.op.name for n in program.nodes()}
+    allocated = [s for s in plan.buffers.values() if s.kind in ("arena", "output")]
+    buffers = [memory_limit.Buffer(op_of.get(s.name, s.name), s.shape, str(s.dtype), s.nbytes) for s in allocated]
+    planned = plan.arena_bytes + sum(s.nbytes for s in allocated if s.kind == "output")
+    memory_limit.check(memory_limit.resolve(option), planned, buffers, "the compiled kernels' arena and outputs")
+
+
+def build(program: Program, options: Mapping | None, target: Target):
+    """Every stage, render included: the executable `target` runs."""
+    options = Options.of(options)
+    built = run(program, options, target, stop_after="render")
+    module, name = target.render.split(":")
+    return getattr(importlib.import_module(module), name)(built, options)
+
+
+def render_reference(built: Built, options: Options):
+    """The numpy reference's "render": its executor over the program, planning memory node by node."""
+    from graphc.passes.memory_plan import plan_program_memory
+    from graphc.runtime.reference import ReferenceExecutable
+
+    return ReferenceExecutable(built.program, memory_planner=plan_program_memory)
