@@ -193,9 +193,10 @@ def _kernel_planner(target: Target, chosen: dict):
 
     def plan(candidate: Program):
         built = plan_stages(Built(plain, candidate), candidate)
-        key = id(candidate)
-        chosen[key] = (weakref.ref(candidate, lambda _: chosen.pop(key, None)),
-                       (built.fusion, built.kernels, built.plan))
+        for key in [k for k, (ref, _) in chosen.items() if ref() is None]:  # rejected candidates' plans go
+            del chosen[key]
+        # no weakref callback: it would close over `chosen`, a cycle left for the (paused) collector
+        chosen[id(candidate)] = (weakref.ref(candidate), (built.fusion, built.kernels, built.plan))
         return built.plan.memory
 
     return plan
