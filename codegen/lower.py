@@ -7,7 +7,7 @@ stored value from the ops' own `scalar` rules; values read from memory become
 (stride 0 where the value is broadcast); views add their offsets and strides.
 
     kernels = lower(fusion)      # [Kernel, ...] in execution order
-    buffer_name(node)            # "t<id>": the buffer a kernel reads or writes for node
+    buffer_name(node)            # "t<id>": the buffer a kernel reads or writes for node (graphc.codegen.plan)
 """
 
 from __future__ import annotations
@@ -29,15 +29,12 @@ from graphc.codegen.kernel_ir import (
     Reduction,
     Store,
 )
+from graphc.codegen.plan import buffer_name
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.passes.fusion import Fusion, Group, Layout, _contiguous_strides, reduce_axes
 
 _INT_LIMITS = {"max": lambda d: np.iinfo(d).min, "min": lambda d: np.iinfo(d).max}
-
-
-def buffer_name(node: Node) -> str:
-    return f"t{node.id}"
 
 
 def accumulator_dtype(combine: str, dtype: np.dtype) -> np.dtype:

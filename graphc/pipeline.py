@@ -205,8 +205,8 @@ def _kernel_planner(target: Target, chosen: dict):
 def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
     """The ExecutionPlan: every buffer placed (inputs, variables, constants, outputs, updates, the arena)."""
     from graphc.codegen.lower import buffer_name
+    from graphc.codegen.plan import BufferSpec, ExecutionPlan
     from graphc.passes.memory_plan import Step, plan_memory
-    from graphc.runtime.plan import BufferSpec, ExecutionPlan
 
     buffers: dict[str, BufferSpec] = {}
     for i, node in enumerate(program.inputs):

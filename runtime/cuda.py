@@ -168,7 +168,7 @@ class CudaExecutable:
         self._variables = [(n, s) for n, s in plan.buffers.items() if s.kind == "variable"]
         self._inputs = [(n, s) for n, s in plan.buffers.items() if s.kind == "input"]
         updated = [program.variables[i] for i in program.updated]
-        from graphc.codegen.lower import buffer_name
+        from graphc.codegen.plan import buffer_name
 
         self._writebacks = [(buffer_name(var), name) for var, name in zip(updated, plan.new_values, strict=True)]
 

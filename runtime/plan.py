@@ -1,4 +1,4 @@
-"""The llvm backend's executable: a static plan of kernel calls over one planned arena.
+"""The llvm backend's executable: a static plan of kernel calls (graphc.codegen.plan) over one arena.
 
 Everything is decided at compile time: each buffer's place (an input, a
 variable, a constant, a fresh output array, or an offset in the arena), the
@@ -33,12 +33,15 @@ import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from graphc.codegen.kernel_ir import Kernel
+from graphc.codegen.plan import BufferSpec, ExecutionPlan
 from graphc.errors import FeedError
+
+# the plan's types live in graphc.codegen.plan (both sides read them); named here for older imports
+__all__ = ["NO_KERNELS_IR", "BufferSpec", "ExecutionPlan", "LlvmExecutable"]
 
 ALIGN = 64
 THREADS = max(1, min(os.cpu_count() or 1, 8))
@@ -56,32 +59,6 @@ def _workers() -> ThreadPoolExecutor:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=max(1, THREADS - 1), thread_name_prefix="graphc-kernel")
     return _pool
-
-
-@dataclass
-class BufferSpec:
-    name: str
-    dtype: np.dtype
-    shape: tuple
-    kind: str            # "input" | "variable" | "constant" | "output" | "update" | "arena"
-    index: int = -1      # position among inputs / variables (an update's: its variable's)
-    offset: int = 0      # in the arena
-    value: np.ndarray | None = None  # a constant's array
-
-    @property
-    def nbytes(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64)) * np.dtype(self.dtype).itemsize
-
-
-@dataclass
-class ExecutionPlan:
-    kernels: list[Kernel]
-    buffers: dict[str, BufferSpec]
-    arena_bytes: int
-    outputs: list[str]       # buffer of each fetched output
-    new_values: list[str]    # buffer of each updated variable's new value
-    memory: object = None    # the MemoryPlan, for reports
-    extra: dict = field(default_factory=dict)
 
 
 class LlvmExecutable:

@@ -63,9 +63,8 @@ class ReferenceExecutable:
     def memory_plan(self):
         """The liveness-based arena plan of this node-by-node run (`peak_bytes` is what a run measured)."""
         if self._memory_planner is None:  # built directly rather than by graphc.backends
-            from graphc.passes.memory_plan import plan_program_memory
-
-            self._memory_planner = plan_program_memory
+            raise GraphcError("this ReferenceExecutable was built without a memory planner: build it through "
+                              "graphc.backends, or pass memory_planner=graphc.passes.plan_program_memory")
         if self._plan is None:
             self._plan = self._memory_planner(self.program)
         return self._plan
