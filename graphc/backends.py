@@ -20,7 +20,7 @@ from graphc.program import Program
 _FACTORIES: dict[str, str] = {
     "numpy": "graphc.backends:_build_reference",
     "llvm": "graphc.compile:build_llvm",
-    "cuda": "graphc.runtime.cuda_backend:build_cuda",
+    "cuda": "graphc.cuda_backend:build_cuda",
 }
 
 

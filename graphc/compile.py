@@ -1,8 +1,11 @@
-"""The llvm backend: graphc.pipeline's stages, then LLVM renders and JIT-compiles the kernels.
+"""The compiled backends' compile side: graphc.pipeline's stages, then each target's render stage.
 
-    program -> graphc.pipeline (simplify -> remat -> fuse -> lower -> memory plan) -> render_llvm
+    program -> graphc.pipeline (simplify -> remat -> fuse -> lower -> memory plan) -> render_llvm | render_cuda
 
-`build_llvm(program, options)` returns the executable (graphc.runtime.plan.LlvmExecutable).
+`build_llvm(program, options)` returns the executable (graphc.runtime.plan.LlvmExecutable): LLVM renders
+and JIT-compiles the kernels.  `build_cuda(program, options)` returns graphc.runtime.cuda.CudaExecutable:
+the kernels rendered as one CUDA module (`render_program` stops there: no device needed), which the
+runtime compiles to a cubin (cached) and launches.
 `prepare`, `plan_kernels` and `plan_prepared` are the pipeline stopped after remat or after
 the memory plan, kept for the tests and tools that call them.
 """
@@ -90,3 +93,31 @@ def render_llvm(built: pipeline.Built, options: pipeline.Options):
     else:
         _JIT_CACHE.move_to_end(key)
     return LlvmExecutable(program, plan, jit, jit.text, entries(kernels, slots, structures), slots)
+
+
+def render_program(program: Program, options: Mapping | None = None) -> tuple:
+    """(program after passes, plan, CudaModule): everything short of a device, for `graphc compile --target cuda`."""
+    from graphc.codegen.cuda.renderer import render_module
+
+    built = pipeline.run(program, options, pipeline.CUDA)
+    return built.program, built.plan, render_module(built.plan.kernels)
+
+
+def render_cuda(built: pipeline.Built, options: pipeline.Options):
+    """The render stage of "cuda" (graphc.pipeline.build): the planned kernels as one CUDA module."""
+    from graphc.codegen.cuda.renderer import render_module
+    from graphc.runtime.cuda import CudaExecutable
+    from graphc.runtime.cuda_launch import open_launcher
+
+    launcher = open_launcher(options.get("cuda_launcher"))
+    return CudaExecutable(built.program, built.plan, render_module(built.plan.kernels), launcher)
+
+
+def build_cuda(program: Program, options: Mapping):
+    """Backend factory for "cuda".  Checks for the GPU first: no device means a BackendError saying what is missing."""
+    from graphc.runtime.cuda import CudaExecutable
+    from graphc.runtime.cuda_launch import open_launcher
+
+    launcher = open_launcher(options.get("cuda_launcher"))
+    program, plan, module = render_program(program, options)
+    return CudaExecutable(program, plan, module, launcher)

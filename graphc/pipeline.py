@@ -89,7 +89,7 @@ class Target:
 
 REFERENCE = Target("numpy", simplify=False, kernels=False, accumulate=False, render="graphc.pipeline:render_reference")
 LLVM = Target("llvm", simplify=True, kernels=True, accumulate=True, render="graphc.compile:render_llvm")
-CUDA = Target("cuda", simplify=True, kernels=True, accumulate=False, render="graphc.runtime.cuda:render_cuda")
+CUDA = Target("cuda", simplify=True, kernels=True, accumulate=False, render="graphc.compile:render_cuda")
 
 
 @dataclass

@@ -1,12 +1,15 @@
 """The CUDA backend's runtime: compile the rendered source (cached by hash), place buffers, run the plan.
 
+It only executes: graphc.compile renders and plans (render_program, build_cuda) and
+hands this module a plan and a CudaModule.
+
 Compilation: nvcc to a cubin for the device's arch (graphc.codegen.cuda.nvcc), else
 NVRTC through cuda-python; the binary is cached by a hash of (source, arch,
 flags) in memory and under ~/.cache/graphc/cuda, so a second process skips nvcc;
 a disk entry carries the binary's length and sha256, and one that does not match
 them (truncated, empty, foreign, a directory in its place) is rebuilt.
 
-Memory: the same ExecutionPlan as the LLVM backend (graphc.pipeline):
+Memory: the same ExecutionPlan as the LLVM backend (graphc.codegen.plan, built by graphc.pipeline):
 one device arena of the planned peak for intermediates, a device buffer per
 input (copied in each call), per output (copied out), per constant (uploaded
 once) and per variable.  Variables stay resident on the device: a variable is
@@ -17,7 +20,7 @@ the llvm backend updated in place, by its store's version); updates are
 computed into the plan's buffers, copied into the resident variables after
 every kernel ran (updates are simultaneous), and fetched for the session.
 
-    exe = build_cuda(program, {})    # BackendError here when no GPU/driver/binding
+    exe = graphc.compile.build_cuda(program, {})    # BackendError here when no GPU/driver/binding
     outputs, new_values = exe(inputs, variables)
     exe.cuda_source()
 """
@@ -33,9 +36,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from graphc.codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
-from graphc.codegen.cuda.renderer import CudaModule, render_module
+from graphc.codegen.cuda.renderer import CudaModule
 from graphc.errors import BackendError, FeedError
-from graphc.runtime.cuda_launch import Launcher, open_launcher
+from graphc.runtime.cuda_launch import Launcher
 
 ALIGN = 256
 _BINARIES: dict[str, bytes] = {}
@@ -274,24 +277,3 @@ def _checked(array, node, what: str) -> np.ndarray:
         raise FeedError(f"{what} {node.label!r} expects {node.dtype} of shape {tuple(node.shape)}, "
                         f"got {array.dtype} of shape {array.shape}")
     return np.ascontiguousarray(array)
-
-
-def render_program(program, options: dict | None = None) -> tuple:
-    """(program after passes, plan, CudaModule): everything short of a device, for `graphc compile --target cuda`."""
-    from graphc import pipeline
-
-    built = pipeline.run(program, options, pipeline.CUDA)
-    return built.program, built.plan, render_module(built.plan.kernels)
-
-
-def render_cuda(built, options) -> CudaExecutable:
-    """The render stage of "cuda" (graphc.pipeline.build): the planned kernels as one CUDA module."""
-    launcher = open_launcher(options.get("cuda_launcher"))
-    return CudaExecutable(built.program, built.plan, render_module(built.plan.kernels), launcher)
-
-
-def build_cuda(program, options: dict) -> CudaExecutable:
-    """Backend factory for "cuda".  Checks for the GPU first: no device means a BackendError saying what is missing."""
-    launcher = open_launcher(options.get("cuda_launcher"))
-    program, plan, module = render_program(program, options)
-    return CudaExecutable(program, plan, module, launcher)

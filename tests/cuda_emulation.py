@@ -193,7 +193,8 @@ class EmulatedLauncher(Launcher):
 
 def build_emulated(program, options: dict):
     """Backend factory ("cuda-emulated" in the tests): the CUDA runtime on an EmulatedLauncher."""
-    from graphc.runtime.cuda import CudaExecutable, render_program
+    from graphc.compile import render_program
+    from graphc.runtime.cuda import CudaExecutable
 
     program, plan, module = render_program(program, options)
     return CudaExecutable(program, plan, module, EmulatedLauncher())

@@ -19,6 +19,7 @@ import pytest
 import graphc as gc
 from graphc import backends
 from graphc.codegen.cuda.nvcc import find_nvcc
+from graphc.compile import render_program
 from graphc.runtime import cuda as cuda_runtime
 from graphc.runtime.cuda_launch import Launcher, available_bindings, driver_library
 
@@ -143,7 +144,7 @@ def test_variables_stay_resident_and_updates_are_written_back(tmp_path, monkeypa
     new_w = w - 0.1 * gc.grad(loss, [w])[0]
     program = specialize([x], [loss], [(w, new_w)], [(2, 4)])
     launcher = RecordingLauncher()
-    program, plan, module = cuda_runtime.render_program(program)
+    program, plan, module = render_program(program)
     exe = cuda_runtime.CudaExecutable(program, plan, module, launcher)
     w_ptr = exe.pointers[buffer_name(w)]
     feed = np.ones((2, 4), np.float32)

@@ -69,7 +69,7 @@ def generated_code(graph, grads: bool, shapes: dict, remat, target: str, emit: s
 def cuda_code(program, options: dict, emit: str, arch: str) -> str:
     """CUDA C or PTX of the program: rendering needs no GPU and no driver, PTX needs nvcc (not a device)."""
     from graphc.codegen.cuda.nvcc import compile_to_ptx, find_nvcc, nvcc_missing
-    from graphc.runtime.cuda import render_program
+    from graphc.compile import render_program
 
     source = render_program(program, options)[2].source
     if emit == "cuda":

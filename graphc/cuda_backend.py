@@ -15,6 +15,6 @@ from graphc.runtime.cuda_launch import missing_requirement
 if (_missing := missing_requirement()) is not None:
     raise ImportError(_missing)
 
-from graphc.runtime.cuda import build_cuda  # noqa: E402
+from graphc.compile import build_cuda  # noqa: E402
 
 __all__ = ["build_cuda"]
