@@ -29,6 +29,9 @@ import numpy as np
 from graphc.errors import GraphcError
 from graphc.program import Program
 
+# Backend-specific options beside remat and memory_limit (docs/architecture.md, Knobs).
+EXTRA_OPTIONS = {"cuda_launcher"}
+
 STAGES = ("specialize", "simplify", "remat", "fuse", "lower", "memory_plan", "render")
 
 
@@ -51,6 +54,11 @@ class Options(Mapping):
         from graphc.passes.remat import check_remat_option
 
         object.__setattr__(self, "remat", check_remat_option(self.remat))
+        unknown = sorted(set(self.extra) - EXTRA_OPTIONS)
+        if unknown:  # a misspelt option would otherwise be ignored without a word
+            raise GraphcError(f"unknown option {unknown[0]!r}; the options are remat, memory_limit and "
+                              f"{', '.join(sorted(EXTRA_OPTIONS))} (a backend registered with its own options "
+                              f"adds their names to graphc.pipeline.EXTRA_OPTIONS)")
         if self.memory_limit is not None and not isinstance(self.memory_limit, Limit):
             parse_size(self.memory_limit, "memory_limit")  # a GraphcError naming the option and the value
 

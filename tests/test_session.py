@@ -174,3 +174,11 @@ def test_inspection_a_backend_cannot_answer_is_a_clear_error():
     with pytest.raises(gc.GraphcError, match="node by node"):
         f.kernels()
     assert f.memory_plan().peak_bytes > 0
+
+
+def test_a_misspelt_option_is_an_error_naming_it():
+    x = gc.placeholder((2,), gc.float64)
+    with pytest.raises(gc.GraphcError, match="unknown option 'remta'"):
+        gc.function([x], [x * 2.0], remta="sqrt")
+    with pytest.raises(gc.GraphcError, match="unknown option 'memory_limt'"):
+        gc.Session(memory_limt="1G")
