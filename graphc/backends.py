@@ -24,8 +24,6 @@ _FACTORIES: dict[str, str] = {
 }
 
 
-
-
 def _llvm_missing() -> str | None:
     try:
         import llvmlite.binding  # noqa: F401

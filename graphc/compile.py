@@ -39,9 +39,6 @@ def plan_prepared(program: Program, accumulate: bool = False):
     return program, pipeline.plan_stages(pipeline.Built(target, program), program).plan
 
 
-check_plan_memory = pipeline.check_plan_memory
-
-
 _JIT_CACHE: collections.OrderedDict = collections.OrderedDict()
 JIT_CACHE_SIZE = 64
 # Rendering a module's text takes about this fraction of the time LLVM then takes to compile it.

@@ -21,15 +21,27 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from graphc import backends
 from graphc.errors import BackendError
 from graphc.runtime.cuda_launch import Launcher
+
+NEEDS_GXX = pytest.mark.skipif(shutil.which("g++") is None, reason="g++ not installed")
+EMULATED = pytest.param("cuda-emulated", marks=NEEDS_GXX)  # a backend parameter for tests
+
+
+def register_emulated_backend(monkeypatch) -> str:
+    """Make "cuda-emulated" (the CUDA runtime over this host emulation) a backend for one test."""
+    monkeypatch.setitem(backends._FACTORIES, "cuda-emulated", "cuda_emulation:build_emulated")
+    return "cuda-emulated"
 
 # what both headers share: CUDA's keywords as C++, the path counters of vectorized kernels, bit casts
 COMMON_HEADER = r"""#include <atomic>

@@ -19,12 +19,11 @@ emulation).  Skips without g++.
 from __future__ import annotations
 
 import ctypes
-import shutil
 import subprocess
 
 import numpy as np
 import pytest
-from cuda_emulation import EMULATED_BLOCKS, HOST_HEADER, THREADED_HEADER
+from cuda_emulation import EMULATED_BLOCKS, HOST_HEADER, NEEDS_GXX, THREADED_HEADER
 
 import graphc as gc
 from graphc.codegen.cuda.renderer import REDUCE_PRELUDE, render_module
@@ -32,7 +31,7 @@ from graphc.codegen.cuda.scalar import c_type
 from graphc.compile import plan_kernels
 from graphc.program import specialize
 
-pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="g++ not installed")
+pytestmark = NEEDS_GXX
 
 
 def emulated_source(plan, module, threaded: bool) -> str:

@@ -11,13 +11,11 @@ as host threads (tests/cuda_emulation.py).
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
+from cuda_emulation import EMULATED, register_emulated_backend
 
 import graphc as gc
-from graphc import backends
 from graphc.codegen.cuda.nvcc import find_nvcc
 from graphc.compile import render_program
 from graphc.runtime import cuda as cuda_runtime
@@ -165,14 +163,12 @@ def test_variables_stay_resident_and_updates_are_written_back(tmp_path, monkeypa
 # generated code through the same runtime ("cuda-emulated": tests/cuda_emulation.py); ops are grouped into few
 # graphs because each emulated executable is one g++ build.
 
-BACKENDS = [pytest.param("cuda", marks=[gpu, pytest.mark.gpu]),
-            pytest.param("cuda-emulated", marks=pytest.mark.skipif(shutil.which("g++") is None,
-                                                                   reason="g++ not installed"))]
+BACKENDS = [pytest.param("cuda", marks=[gpu, pytest.mark.gpu]), EMULATED]
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request, monkeypatch):
-    monkeypatch.setitem(backends._FACTORIES, "cuda-emulated", "cuda_emulation:build_emulated")
+    register_emulated_backend(monkeypatch)
     return request.param
 
 

@@ -8,23 +8,19 @@ variable's own array or a constant's.
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
+from cuda_emulation import EMULATED, register_emulated_backend
 from test_cli import graphc as run_cli
 
 import graphc as gc
-from graphc import backends
 
-BACKENDS = ["numpy", "llvm",
-            pytest.param("cuda-emulated", marks=pytest.mark.skipif(shutil.which("g++") is None,
-                                                                   reason="g++ not installed"))]
+BACKENDS = ["numpy", "llvm", EMULATED]
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request, monkeypatch):
-    monkeypatch.setitem(backends._FACTORIES, "cuda-emulated", "cuda_emulation:build_emulated")
+    register_emulated_backend(monkeypatch)
     return request.param
 
 

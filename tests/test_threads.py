@@ -7,14 +7,13 @@ a variable); a reader never sees an array that an SGD step is writing in place.
 
 from __future__ import annotations
 
-import shutil
 import threading
 
 import numpy as np
 import pytest
+from cuda_emulation import NEEDS_GXX, register_emulated_backend
 
 import graphc as gc
-from graphc import backends
 
 THREADS, CALLS = 8, 150
 
@@ -118,12 +117,12 @@ def test_session_train_ops_from_many_threads_count_every_step(backend):
         assert sess.run(v) == THREADS * CALLS
 
 
-@pytest.mark.skipif(shutil.which("g++") is None, reason="g++ not installed")
+@NEEDS_GXX
 def test_the_cuda_executable_gives_the_serial_results(monkeypatch):
     """Its calls share its device buffers (here on the host emulation of tests/cuda_emulation.py)."""
-    monkeypatch.setitem(backends._FACTORIES, "cuda-emulated", "cuda_emulation:build_emulated")
+    backend = register_emulated_backend(monkeypatch)
     x, w = gc.placeholder((64,), gc.float32), gc.variable(np.linspace(0, 1, 64, dtype=np.float32))
-    f = gc.function([x], [gc.tanh(x) * 2.0 + w], backend="cuda-emulated")
+    f = gc.function([x], [gc.tanh(x) * 2.0 + w], backend=backend)
     feeds = [np.full(64, i / 10, np.float32) for i in range(THREADS)]
     serial = [f(a)[0] for a in feeds]
     wrong = []
