@@ -35,8 +35,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from graphc.codegen.cuda.module import CudaModule
 from graphc.codegen.cuda.nvcc import NVCC_FLAGS, find_nvcc, nvcc_compile
-from graphc.codegen.cuda.renderer import CudaModule
 from graphc.errors import BackendError, FeedError
 from graphc.runtime.cuda_launch import Launcher
 
@@ -246,13 +246,15 @@ class CudaExecutable:
 
 
 def _load(launcher: Launcher, source: str):
-    """The loaded module of `source`: the launcher's binary, or, when the driver refuses an nvcc cubin (a toolkit
-    newer than the driver), one from NVRTC (cuda-python's, usually matching the driver) where that is installed."""
+    """The loaded module of `source`: our cubin (or the launcher's own image), or, when the driver refuses an nvcc
+    cubin (a toolkit newer than the driver), one from NVRTC (cuda-python's, usually matching the driver) where that
+    is installed."""
     arch = launcher.arch()
+    builds_own = type(launcher).compile is not Launcher.compile
     try:
-        return launcher.load(launcher.compile(source, arch))
+        return launcher.load(launcher.compile(source, arch) if builds_own else compile_binary(source, arch))
     except BackendError as first:
-        if type(launcher).compile is not Launcher.compile or not find_nvcc() or not nvrtc_available():
+        if builds_own or not find_nvcc() or not nvrtc_available():
             raise
         try:
             return launcher.load(compile_binary(source, arch, "nvrtc"))

@@ -1,8 +1,8 @@
 """One small launcher interface over NVIDIA's driver API, with two implementations: pycuda and cuda-python.
 
-The CUDA executable needs only: compile (a cubin, by default through
-graphc.runtime.cuda.compile_binary), load it, find a function, allocate, copy, pack
-pointer arguments once, launch, synchronize.  `open_launcher()` checks what is
+The CUDA executable needs only: load a cubin (which it compiles itself, through
+graphc.runtime.cuda.compile_binary, unless the launcher builds its own image), find a
+function, allocate, copy, pack pointer arguments once, launch, synchronize.  `open_launcher()` checks what is
 present, in the order a user can fix it, and raises BackendError naming the
 missing piece: the driver (libcuda.so.1), a Python binding (pycuda, the `cuda`
 extra, else NVIDIA's cuda-python), a device.
@@ -34,10 +34,10 @@ class Launcher:
         raise NotImplementedError
 
     def compile(self, source: str, arch: str) -> bytes:
-        """The image `load` takes for `source`: a cubin (nvcc, else NVRTC; cached by source hash)."""
-        from graphc.runtime.cuda import compile_binary
-
-        return compile_binary(source, arch)
+        """The image `load` takes for `source`, for a launcher that builds its own (the tests' emulator: a
+        shared library).  Not overridden, the executable compiles a cubin itself (graphc.runtime.cuda's
+        compile_binary: nvcc, else NVRTC; cached by source hash): launching needs no compiler."""
+        raise NotImplementedError
 
     def activate(self) -> None:
         """Make this launcher's context current in the calling thread (the executable calls it on every run)."""

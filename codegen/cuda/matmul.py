@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphc.codegen.cuda.module import Launch
 from graphc.codegen.cuda.scalar import c_type
 from graphc.codegen.kernel_ir import Kernel, Load
 
@@ -118,8 +119,6 @@ def _fragment(t: str, name: str, first: str, count: int) -> list[str]:
 
 def render_matmul(r, fuse: bool) -> str:
     """CUDA C of the kernel's matmul (with the epilogue when `fuse`); appends its Launch to r.launches."""
-    from graphc.codegen.cuda.renderer import Launch
-
     k = r.k
     mm, name = k.matmul, f"{k.name}_matmul"
     tile = tiling_for(k)

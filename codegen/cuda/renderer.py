@@ -22,11 +22,10 @@ launches (function name, grid, block) a runtime makes in order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from graphc.codegen.cuda.matmul import c_load_operands, render_matmul
+from graphc.codegen.cuda.module import CudaModule, Launch
 from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal
 from graphc.codegen.cuda.vector import LANES, VECTOR_PRELUDE, plan_vectors, render_vector_loop
 from graphc.codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Reduction, Store
@@ -66,21 +65,6 @@ template <typename Op, typename T> __device__ T gc_block_reduce(T v, T* scratch,
   return scratch[0];
 }
 """
-
-
-@dataclass(frozen=True)
-class Launch:
-    function: str
-    grid: tuple
-    block: tuple
-    shared_bytes: int = 0
-
-
-@dataclass
-class CudaModule:
-    source: str
-    launches: dict[str, list[Launch]] = field(default_factory=dict)  # kernel name -> launches in order
-    params: dict[str, list[str]] = field(default_factory=dict)       # kernel name -> buffer names, in order
 
 
 def _blocks(n: int, per_block: int) -> int:
