@@ -7,7 +7,7 @@
     gc.Session().run([y, g1, g2], feed_dict={x1: 2.0, x2: 5.0})
 """
 
-from graphc import nn, optim
+from graphc import distributed, nn, optim
 from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
 from graphc.backends import available_backends
 from graphc.dtypes import bool_, float32, float64, int32, int64
@@ -99,4 +99,4 @@ __all__ = [
     "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze", "stack",
     "stop_gradient", "subtract", "sum", "tanh", "transpose", "variable", "where", "zeros_like",
 ]
-__all__ += ["LoadedGraph", "available_backends", "load", "save", "nn", "optim"]
+__all__ += ["LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]

@@ -110,7 +110,12 @@ def builder(name: str) -> Callable:
         from graphc.pipeline import Options
 
         with collector_paused():
-            return factory(program, Options.of(options))
+            options = Options.of(options)
+            from graphc.distributed.executable import build_with_collectives, has_collectives
+
+            if has_collectives(program):  # no backend compiles a collective: they run between compiled segments
+                return build_with_collectives(program, options, factory)
+            return factory(program, options)
 
     return build
 

@@ -41,6 +41,10 @@ class MemoryLimitError(GraphcError, MemoryError):
     """A program that would need more memory than the cap (graphc.memory_limit), refused before allocating."""
 
 
+class DistributedError(GraphcError, RuntimeError):
+    """Ranks that cannot work together: MPI missing, different programs on different ranks, a rank gone silent."""
+
+
 def printable(text) -> str:
     """`text` safe to print on a terminal: each control or invisible character escaped as repr() does.
 

@@ -62,14 +62,21 @@ class Optimizer:
                 raise GraphcError(f"minimize: variable {v.label!r} is {v.dtype}; only float variables train")
         return list(zip(grad(loss, var_list), var_list))
 
-    def apply_gradients(self, grads_and_vars) -> TrainOp:
+    def apply_gradients(self, grads_and_vars, distributed: bool = False, bucket_bytes: int | None = None) -> TrainOp:
         """The TrainOp applying these gradients: parameter updates plus this optimizer's state updates.
 
         A None gradient (TF1's "this variable does not affect the loss") leaves its variable alone.
+        `distributed=True` first averages each gradient over the MPI ranks (graphc.distributed), in
+        flat buckets of about `bucket_bytes` whose allreduces overlap the backward pass; every rank
+        then applies the same update, so variables that start equal stay equal.
         """
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             raise GraphcError("apply_gradients: no (gradient, variable) pair has a gradient")
+        if distributed:
+            from graphc.distributed import average_gradients
+
+            pairs = average_gradients(pairs, bucket_bytes)
         if self.clip_norm is not None:
             pairs = _clip_by_global_norm(pairs, self.clip_norm)
         step = self._new_state(np.zeros((), np.int64), "step")
@@ -78,8 +85,10 @@ class Optimizer:
             updates.extend(self._update(v, g, step))
         return TrainOp(updates)
 
-    def minimize(self, loss: Node, var_list=None) -> TrainOp:
-        return self.apply_gradients(self.compute_gradients(loss, var_list))
+    def minimize(self, loss: Node, var_list=None, distributed: bool = False,
+                 bucket_bytes: int | None = None) -> TrainOp:
+        """`apply_gradients(compute_gradients(loss, var_list), distributed, bucket_bytes)`."""
+        return self.apply_gradients(self.compute_gradients(loss, var_list), distributed, bucket_bytes)
 
     def _slot(self, v: Node, kind: str) -> Node:
         """A zero-initialised state variable shaped like `v` (a momentum or moment buffer)."""

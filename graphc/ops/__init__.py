@@ -1,5 +1,6 @@
 """All ops, by family; importing this package registers every op in `registry.REGISTRY`."""
 
+from graphc.ops import collective  # noqa: F401 - registers the collectives (gc.distributed builds them)
 from graphc.ops.common import as_node
 from graphc.ops.elementwise import (
     abs,

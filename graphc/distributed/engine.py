@@ -1,0 +1,158 @@
+"""Collectives on numpy arrays, run by one communication thread so they can overlap computation.
+
+    pending = start(mpi_allreduce, {"op": "sum"}, array)   # queued at once; MPI runs it in the background
+    ...                                                     # compiled kernels run meanwhile (they drop the GIL)
+    result = pending.wait("allreduce of bucket 0")          # a DistributedError after the timeout
+
+Why one thread: MPI requires every rank to enter its collectives in the same
+order, and a single queue keeps the order of `start` calls whatever the callers
+do; it is also how the collective overlaps the kernels that the calling thread
+runs next (Horovod's background thread, MPI's own progress being driven only
+while it is called).  Every MPI call of graphc goes through this thread.
+
+The wait is the watchdog: a collective that does not finish within
+GRAPHC_COLLECTIVE_TIMEOUT seconds (default 300) means a rank has stopped, hangs
+or runs another program, and it is an error rather than a silent hang; raised
+on the main thread and uncaught, it aborts every rank (graphc.distributed.world).
+
+With one rank there is no thread and no MPI: a collective of one rank is a copy.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import os
+import queue
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from graphc.distributed import world as world_module
+from graphc.errors import DistributedError
+from graphc.ops.collective import mpi_allreduce
+
+DEFAULT_TIMEOUT = 300.0
+_queue: queue.SimpleQueue | None = None
+_queue_lock = threading.Lock()
+
+
+def collective_timeout() -> float:
+    """Seconds a collective may take before it is called a hang (GRAPHC_COLLECTIVE_TIMEOUT)."""
+    raw = os.environ.get("GRAPHC_COLLECTIVE_TIMEOUT", "")
+    try:
+        value = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        raise DistributedError(f"GRAPHC_COLLECTIVE_TIMEOUT must be a number of seconds, got {raw!r}") from None
+    if not value > 0:
+        raise DistributedError(f"GRAPHC_COLLECTIVE_TIMEOUT must be positive, got {raw!r}")
+    return value
+
+
+class Pending:
+    """A collective started on the communication thread (or finished already, on one rank)."""
+
+    def __init__(self, future: concurrent.futures.Future | None = None, value: np.ndarray | None = None):
+        self._future, self._value = future, value
+
+    def done(self) -> bool:
+        return self._future is None or self._future.done()
+
+    def wait(self, what: str) -> np.ndarray:
+        if self._future is None:
+            return self._value
+        timeout = collective_timeout()
+        try:
+            return self._future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            w = world_module.world()
+            raise DistributedError(
+                f"{what}: rank {w.rank} of {w.size} waited {timeout:g} s (GRAPHC_COLLECTIVE_TIMEOUT) and the "
+                f"other ranks did not take part: one has stopped, hangs, or runs a different program") from None
+
+
+def start(mpi_call: Callable, attrs: dict, array: np.ndarray, what: str) -> Pending:
+    """Start `mpi_call(comm, array, attrs) -> result` on every rank's communication thread.
+
+    On one rank nothing is sent: `mpi_call(None, array, attrs)` gives the one-rank result at once.
+    """
+    w = world_module.world()
+    array = np.asarray(array)
+    if not array.flags.c_contiguous:  # (np.ascontiguousarray would make a 0-d array 1-d)
+        array = array.copy(order="C")
+    if w.size == 1:
+        return Pending(value=mpi_call(None, array, attrs))
+    comm = world_module.communicator(what)
+    return Pending(future=_submit(lambda: mpi_call(comm, array, attrs)))
+
+
+def run(mpi_call: Callable, attrs: dict, array: np.ndarray, what: str) -> np.ndarray:
+    """A collective, waited for: the reference semantics of the collective ops."""
+    return start(mpi_call, attrs, array, what).wait(what)
+
+
+def _submit(task: Callable) -> concurrent.futures.Future:
+    global _queue
+    with _queue_lock:
+        if _queue is None:
+            _queue = queue.SimpleQueue()
+            # a daemon: a thread stuck in a collective must not keep a failed process alive
+            threading.Thread(target=_serve, args=(_queue,), name="graphc-mpi", daemon=True).start()
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        world_module.in_flight += 1
+        _queue.put((task, future))
+    return future
+
+
+def _serve(tasks: queue.SimpleQueue) -> None:
+    while True:
+        task, future = tasks.get()
+        try:
+            result = task()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread, which raises it
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+        finally:
+            with _queue_lock:
+                world_module.in_flight -= 1
+
+
+# ---- the same program everywhere -------------------------------------------------------------------
+
+
+def check_same_everywhere(lines: list[tuple[str, str]], what: str) -> None:
+    """A DistributedError on every rank unless every rank passes the same keys.
+
+    `lines` are (key, shown) pairs: the keys are compared (shapes, dtypes: what must
+    agree), the shown texts name things in the message (a variable's name may differ
+    between ranks without harm).  One tiny allreduce of a digest; only when the digests
+    differ are the lines gathered, to name the ranks and the first line where they differ.
+    """
+    w = world_module.world()
+    if w.size == 1:
+        return
+    keys = "\n".join(key for key, _ in lines)
+    digest = int.from_bytes(hashlib.sha256(keys.encode()).digest()[:7], "little")
+    bounds = run(mpi_allreduce, {"op": "max"}, np.array([digest, -digest], np.int64), what)
+    if bounds[0] == -bounds[1]:
+        return
+    comm = world_module.communicator(what)
+    everyone = _submit(lambda: comm.allgather(lines)).result(timeout=collective_timeout())
+    raise DistributedError(f"{what}: the ranks do not run the same program\n" + describe_differences(everyone))
+
+
+def describe_differences(everyone: list[list[tuple[str, str]]]) -> str:
+    """For each rank whose keys differ from rank 0's, the first line that differs (as shown)."""
+    reference = everyone[0]
+    missing = ("", "(nothing)")
+    lines = []
+    for rank, mine in enumerate(everyone[1:], start=1):
+        for i in range(max(len(mine), len(reference))):
+            a = reference[i] if i < len(reference) else missing
+            b = mine[i] if i < len(mine) else missing
+            if a[0] != b[0]:
+                lines.append(f"  rank 0: {a[1]}\n  rank {rank}: {b[1]}")
+                break
+    return "\n".join(lines)
