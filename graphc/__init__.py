@@ -13,6 +13,7 @@ from graphc.backends import available_backends
 from graphc.dtypes import bool_, float32, float64, int32, int64
 from graphc.errors import (
     BackendError,
+    CheckpointError,
     FeedError,
     GradientCheckError,
     GraphcError,
@@ -80,6 +81,7 @@ from graphc.ops import (
     where,
     zeros_like,
 )
+from graphc.checkpoint import restore_checkpoint, save_checkpoint
 from graphc.serialize import LoadedGraph, load, save
 from graphc.session import Function, Session, TrainOp, assign, function, group
 
@@ -99,4 +101,5 @@ __all__ = [
     "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze", "stack",
     "stop_gradient", "subtract", "sum", "tanh", "transpose", "variable", "where", "zeros_like",
 ]
+__all__ += ["CheckpointError", "restore_checkpoint", "save_checkpoint"]
 __all__ += ["LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]

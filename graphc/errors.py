@@ -41,6 +41,11 @@ class MemoryLimitError(GraphcError, MemoryError):
     """A program that would need more memory than the cap (graphc.memory_limit), refused before allocating."""
 
 
+class CheckpointError(GraphcError, ValueError):
+    """A checkpoint that does not fit the variables restored from it (a name missing, a shape or dtype
+    changed), or a file that is not a readable checkpoint."""
+
+
 class DistributedError(GraphcError, RuntimeError):
     """Ranks that cannot work together: MPI missing, different programs on different ranks, a rank gone silent."""
 

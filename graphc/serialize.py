@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graphc import npz
 from graphc import serialize_schema as schema
 from graphc.errors import FeedError, GraphcError, GraphFormatError, printable
 from graphc.ir import Node, toposort
@@ -502,30 +503,10 @@ class _Reader:
         member = f"{key}.npy" if isinstance(key, str) else None
         if member is None or member not in archive.namelist():
             raise GraphFormatError(f"{where}: array {key!r} is not in {self.npz_name}")
-        stored = archive.getinfo(member).file_size
-        if stored > nbytes + 4096:
-            raise GraphFormatError(f"{where}: {self.npz_name}'s {key!r} holds {stored} bytes, more than "
-                                   f"shape {list(shape)} {dtype} needs")
         try:
-            with archive.open(member) as f:  # the .npy header first: nothing is allocated for a lying one
-                version = np.lib.format.read_magic(f)
-                read_header = {(1, 0): np.lib.format.read_array_header_1_0,
-                               (2, 0): np.lib.format.read_array_header_2_0}.get(version)
-                if read_header is None:
-                    raise ValueError(f".npy format version {version} is not supported")
-                stored_shape, fortran, stored_dtype = read_header(f)
-                if stored_dtype.hasobject:
-                    raise ValueError("it holds Python objects (pickles), which are never loaded")
-                if stored_dtype.newbyteorder("=") != dtype or tuple(stored_shape) != tuple(shape):
-                    raise GraphFormatError(f"{where}: {self.npz_name}'s {key!r} is {list(stored_shape)} "
-                                           f"{stored_dtype}, the graph declares {list(shape)} {dtype}")
-            with archive.open(member) as f:
-                array = np.lib.format.read_array(f, allow_pickle=False)
-        except GraphFormatError:
-            raise
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile, NotImplementedError) as exc:
+            return npz.read_array(archive, member, dtype, shape, "the graph declares")
+        except npz.READ_ERRORS as exc:
             raise GraphFormatError(f"{where}: cannot read {key!r} from {self.npz_name}: {exc}") from None
-        return array.astype(dtype, order="C", copy=False)  # native byte order; read_array's own array when it is
 
     def _open_npz(self, where: str) -> zipfile.ZipFile:
         if self._npz is not None:

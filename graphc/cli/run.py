@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from graphc import npz
 from graphc.cli.common import UsageError, add_memory_limit, note, parse_memory_limit, progress
-from graphc.errors import GraphcError, printable
+from graphc.errors import printable
 
 
 def add_parser(subparsers, common) -> None:
@@ -32,34 +30,7 @@ def add_parser(subparsers, common) -> None:
     p.set_defaults(run=run)
 
 
-def member_name(name: str) -> str:
-    """The archive member a result is stored as: NAME.npy, for a name that is a safe relative path.
-
-    Output names come from the graph file and become paths inside the zip, where
-    unzip would follow `..` or a leading `/` out of the folder it extracts to;
-    gradient names (`dloss/dW1`) do contain `/`, which extracts to a subfolder.
-    """
-    parts = name.split("/")
-    if any(p in ("", ".", "..") for p in parts) or "\\" in name or not name.isprintable():
-        raise GraphcError(f"-o: the output name {printable(repr(name))} cannot name a file in an .npz archive "
-                          f"(an empty, '.' or '..' path segment, a leading '/', a backslash or a control "
-                          f"character); print the results instead (no -o)")
-    return f"{name}.npy"
-
-
-def write_npz(path: Path, results: dict[str, np.ndarray]) -> None:
-    """An uncompressed .npz that np.load reads, written member by member: numpy.savez would take names
-    such as `file` or `allow_pickle` for its own parameters.  Nothing is left behind by a failure."""
-    members = {member_name(name): value for name, value in results.items()}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
-            for member, value in members.items():
-                with archive.open(member, "w", force_zip64=value.nbytes > 1 << 30) as out:
-                    np.lib.format.write_array(out, np.asanyarray(value), allow_pickle=False)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+_OUTPUT_NAME = "-o: the output name"
 
 
 def read_feed(item: str):
@@ -108,11 +79,11 @@ def run(args) -> int:
         graph = graph.with_gradients()
     if out is not None:  # a name that cannot be stored fails before the run, not after
         for name in graph.fetches(args.grad):
-            member_name(name)
+            npz.member_name(name, _OUTPUT_NAME)
     with progress(f"running {args.graph} on the {args.backend} backend"):
         results = graph.run(feeds, backend=args.backend, grads=args.grad, remat=remat, memory_limit=memory_limit)
     if out is not None:
-        write_npz(out, results)
+        npz.write(out, results, _OUTPUT_NAME)
         note(f"wrote {', '.join(map(printable, results))} to {out}")
     else:
         with np.printoptions(threshold=50, edgeitems=3, precision=6):
