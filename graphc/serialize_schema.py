@@ -19,6 +19,7 @@ import numpy as np
 
 from graphc import dtypes
 from graphc.errors import GraphFormatError
+from graphc.ops.registry import REGISTRY
 
 FORMAT_NAME = "graphc-graph"
 FORMAT_VERSION = 1
@@ -183,23 +184,14 @@ def check_arity(op, n_inputs: int, where: str) -> None:
         _fail(where, f"{op.name} takes at least {want[0]} inputs, the file gives {n_inputs}")
 
 
-def check_attrs_fit_inputs(op: str, attrs: dict, inputs, where: str) -> None:
-    """Checks that need the inputs, which the ops' shape rules assume callers have done."""
-    ndim = len(inputs[0].shape) if inputs else 0
-    if op in ("sum", "max", "min", "count", "squeeze") and any(a >= ndim for a in attrs["axes"]):
-        _fail(where, f"axes {list(attrs['axes'])} out of range for a {ndim}-d input")
-    if op == "expand_dims" and any(a >= ndim + len(attrs["axes"]) for a in attrs["axes"]):
-        _fail(where, f"axes {list(attrs['axes'])} out of range for a {ndim}-d input")
-    if op in ("concatenate", "concat_part") and attrs["axis"] >= ndim:
-        _fail(where, f"axis {attrs['axis']} out of range for a {ndim}-d input")
-    if op == "concat_part" and attrs["index"] >= len(inputs) - 1:
-        _fail(where, f"part index {attrs['index']} out of range for {len(inputs) - 1} concatenated operands")
-    if op in ("slice", "slice_grad"):
-        like = inputs[-1]
-        if len(attrs["index"]) != len(like.shape):
-            _fail(where, f"{len(attrs['index'])} slice triples for a {len(like.shape)}-d operand")
-    if op == "where" and inputs[0].dtype != dtypes.bool_:
-        _fail(where, f"where's condition must be bool, got {inputs[0].dtype}")
+def check_attrs_fit_inputs(op, attrs: dict, inputs, where: str) -> None:
+    """The checks of `op`'s attributes against the inputs (its `attrs_fit` rule), which its shape rule
+    assumes the public function made; GraphFormatError if they fail.  `op` is an Op or its name."""
+    if isinstance(op, str):
+        op = REGISTRY[op]
+    problem = op.attrs_fit(attrs, inputs) if op.attrs_fit is not None else None
+    if problem is not None:
+        _fail(where, problem)
 
 
 def _describe(value) -> str:

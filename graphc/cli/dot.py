@@ -64,13 +64,8 @@ def dot_text(text: str) -> str:
 
 
 def node_label(node, show_shape: bool = True) -> str:
-    op = node.op.name
     lines = [dot_text(node.name)] if node.name else []
-    if op == "constant" and node.size is not None and node.size == 1:
-        op += f" {node.attrs['value'].item():.4g}"
-    if op == "power":
-        op += f" {node.attrs['exponent']:g}"
-    lines.append(op)
+    lines.append(node.op.describe(node) if node.op.describe is not None else node.op.name)  # Op.describe
     if show_shape:
         shape = "×".join("?" if d is None else str(d) for d in node.shape) or "scalar"
         lines.append(f"{shape} {node.dtype}")

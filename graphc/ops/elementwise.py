@@ -163,7 +163,7 @@ power_op = Op("power", "elementwise", _power_infer,
               lambda attrs, x: _power_compute(x.astype(_power_dtype(x.dtype, attrs["exponent"])),
                                               attrs["exponent"]),
               scalar=_power_scalar, extra={"singular": True}, arity=1, attributes={"exponent": "number"},
-              flops=output_elements,
+              flops=output_elements, describe=lambda node: f"power {node.attrs['exponent']:g}",
               doc="x ** c for a Python number c (kept as an attribute so codegen can specialise it).")
 
 
@@ -294,12 +294,18 @@ def _where_jvp(y, tangents):
     return fit_to(where(c, ta, tb), y)
 
 
+def _condition_is_bool(attrs, inputs) -> str | None:
+    if inputs[0].dtype != dtypes.bool_:
+        return f"where's condition must be bool, got {inputs[0].dtype}"
+    return None
+
+
 where_op = Op("where", "elementwise",
               _infer(_where_out),
               lambda attrs, c, a, b: np.where(c, a, b).astype(np.result_type(a.dtype, b.dtype)),
               vjp=_where_vjp, jvp=_where_jvp,
               scalar=lambda attrs, dtype, c, a, b: S.call("select", c, S.cast(a, dtype), S.cast(b, dtype)),
-              extra={"singular": False}, arity=3, flops=output_elements)
+              extra={"singular": False}, arity=3, flops=output_elements, attrs_fit=_condition_is_bool)
 
 
 def _cast_vjp(y, g):

@@ -14,7 +14,7 @@ from graphc import dtypes
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_nodes, normalize_axes
-from graphc.ops.registry import Op, input_elements, make_node
+from graphc.ops.registry import Op, axes_fit_input, input_elements, make_node
 
 
 def _reduce_infer(inputs, attrs):
@@ -26,6 +26,20 @@ def _reduce_infer(inputs, attrs):
     shape = tuple(d for i, d in enumerate(shape) if keep or i not in axes)
     dtype = dtypes.int64 if x.dtype == dtypes.bool_ else x.dtype
     return shape, dtype
+
+
+def reduced_axes(node: Node) -> tuple[tuple, tuple]:
+    """A reduction over `axes` (Op.reduce_axes): those axes, and each input axis's output axis
+    (None for the reduced ones, unless `keepdims` keeps them as size 1)."""
+    axes, keep = node.attrs["axes"], node.attrs["keepdims"]
+    where, k = [], 0
+    for i in range(node.inputs[0].ndim):
+        if i in axes and not keep:
+            where.append(None)
+        else:
+            where.append(k)
+            k += 1
+    return tuple(axes), tuple(where)
 
 
 def _keepdims(g: Node, y: Node) -> Node:
@@ -43,8 +57,8 @@ def _sum_compute(attrs, x):
 sum_op = Op("sum", "reduce", _reduce_infer, _sum_compute,
             vjp=lambda y, g: [shape_ops.broadcast_like(_keepdims(g, y), y.inputs[0])],
             jvp=lambda y, t: make_node(sum_op, (t[0],), y.attrs),
-            extra={"combine": "add", "identity": 0.0},
-            arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements)
+            extra={"combine": "add", "identity": 0.0}, reduce_axes=reduced_axes,
+            arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements, attrs_fit=axes_fit_input)
 
 
 def _extremum(name: str, np_fn, combine: str, identity: float) -> Op:
@@ -70,8 +84,9 @@ def _extremum(name: str, np_fn, combine: str, identity: float) -> Op:
         return share if y.attrs["keepdims"] else make_node(shape_ops.squeeze_op, (share,), {"axes": y.attrs["axes"]})
 
     return Op(name, "reduce", _reduce_infer, compute, vjp=vjp, jvp=jvp,
-              extra={"combine": combine, "identity": identity},
-              arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements)
+              extra={"combine": combine, "identity": identity}, reduce_axes=reduced_axes,
+              arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements,
+              attrs_fit=axes_fit_input)
 
 
 max_op = _extremum("max", np.max, "max", -np.inf)
@@ -85,7 +100,7 @@ def _count_infer(inputs, attrs):
 count_op = Op("count", "shape", _count_infer,
               lambda attrs, x: np.asarray(np.prod([x.shape[a] for a in attrs["axes"]]), attrs["dtype"]),
               vjp=lambda y, g: [None], jvp=lambda y, t: None, arity=1,
-              attributes={"axes": "axes", "dtype": "dtype"}, shape_only=(0,),
+              attributes={"axes": "axes", "dtype": "dtype"}, shape_only=(0,), attrs_fit=axes_fit_input,
               doc="Number of elements over `axes` (a scalar): mean's divisor when sizes come at feed time.")
 
 

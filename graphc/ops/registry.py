@@ -17,6 +17,26 @@ and the facts that passes, the graph format and the CLI read instead of the op's
   shape_only                  indices of inputs read for their shape only (`*_like` ops)
   flops(node)                 FLOPs of computing the node once (None for a feed-time size);
                               None for ops that do no arithmetic (they move data)
+and the facts that fusion and lowering apply without knowing the op (graphc/ops/layout.py):
+  reduce_axes(node)           reductions: (input axes reduced, for each input axis its output
+                              axis or None)
+  view_strides(node, offset, strides)
+                              views: the (offset, strides) of the output over its input's
+                              memory, given the input's layout; None when strides cannot say it
+  view_axes(node)             whole views kept in registers: for each output axis the input axis
+                              it runs along (None: size 1); None when the axes do not line up
+  broadcasts                  a view that broadcasts its input (numpy rules): in registers it is
+                              mapped as an elementwise op's result is
+  index_scalar(node, value_of, index_of)
+                              ops computed where they are read, from the position (one_hot):
+                              their Scalar, given value_of(input, axes) (the input's value where
+                              its axis j is the output's axis axes[j]) and index_of(axis)
+  immediate(node)             a value that is a literal of the kernel's code (a one-element
+                              constant), or None
+  scatter                     a `layout.Scatter`: the output is written piece by piece
+  attrs_fit(attrs, inputs)    the graph format's checks of attributes against the inputs, which
+                              the public functions make before the shape rule: a message or None
+  describe(node)              the label `graphc dot` draws (the name, plus what tells nodes apart)
 Derivative rules build graph nodes with the public ops, so derivatives of
 derivatives come for free.
 """
@@ -54,6 +74,15 @@ class Op:
     view: str | None = None  # None | "whole" | "part"
     shape_only: tuple[int, ...] = ()
     flops: Callable[[Node], int | None] | None = None
+    reduce_axes: Callable[[Node], tuple[tuple, tuple]] | None = None
+    view_strides: Callable[[Node, int, tuple], tuple[int, tuple] | None] | None = None
+    view_axes: Callable[[Node], tuple | None] | None = None
+    broadcasts: bool = False
+    index_scalar: Callable[..., Any] | None = None
+    immediate: Callable[[Node], Any] | None = None
+    scatter: Any = None  # graphc.ops.layout.Scatter
+    attrs_fit: Callable[[dict, Sequence[Node]], str | None] | None = None
+    describe: Callable[[Node], str] | None = None
 
     def __post_init__(self):
         if self.name in REGISTRY:
@@ -62,6 +91,10 @@ class Op:
             raise ValueError(f"op {self.name!r} must declare its arity (an int, or (minimum, None))")
         if self.view not in (None, "whole", "part"):
             raise ValueError(f"op {self.name!r}: view is None, 'whole' or 'part', not {self.view!r}")
+        if (self.view is None) != (self.view_strides is None):
+            raise ValueError(f"op {self.name!r}: a view op, and only one, gives its view_strides")
+        if self.kind == "reduce" and (self.reduce_axes is None or "combine" not in self.extra):
+            raise ValueError(f"op {self.name!r}: a reduction gives its reduce_axes and extra combine/identity")
         REGISTRY[self.name] = self
 
     def __call__(self, *inputs: Node, name: str | None = None, **attrs) -> Node:
@@ -69,6 +102,12 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name})"
+
+    @property
+    def reads_only_shapes(self) -> bool:
+        """Every input is read for its shape only (count, fill_like): the value is known once shapes are."""
+        n_inputs = self.arity if isinstance(self.arity, int) else self.arity[0]
+        return n_inputs > 0 and len(self.shape_only) == n_inputs
 
     # Overridden by the variable op; defined here so Node.value gives a clear error elsewhere.
     def read_value(self, node: Node):
@@ -130,6 +169,26 @@ def output_elements(node: Node) -> int | None:
 def input_elements(node: Node) -> int | None:
     """A FLOP rule: one per element of the first input (reductions)."""
     return elements(node.inputs[0].shape)
+
+
+def input_ndim(inputs: Sequence[Node]) -> int:
+    return len(inputs[0].shape) if inputs else 0
+
+
+def axes_fit_input(attrs: dict, inputs: Sequence[Node]) -> str | None:
+    """An `attrs_fit` rule: every axis names an axis of the first input."""
+    ndim = input_ndim(inputs)
+    if any(a >= ndim for a in attrs["axes"]):
+        return f"axes {list(attrs['axes'])} out of range for a {ndim}-d input"
+    return None
+
+
+def axis_fits_input(attrs: dict, inputs: Sequence[Node]) -> str | None:
+    """An `attrs_fit` rule: `axis` names an axis of the first input."""
+    ndim = input_ndim(inputs)
+    if attrs["axis"] >= ndim:
+        return f"axis {attrs['axis']} out of range for a {ndim}-d input"
+    return None
 
 
 def get_op(name: str) -> Op:

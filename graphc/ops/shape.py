@@ -12,10 +12,20 @@ import numpy as np
 
 import graphc.ops.elementwise as ew
 from graphc import dtypes
+from graphc import scalar as S  # noqa: N812 - reads like math
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_node, as_nodes, broadcast_shapes, normalize_axes, same_static_shape
-from graphc.ops.registry import Op, input_elements, make_node
+from graphc.ops.layout import (
+    Piece,
+    Scatter,
+    broadcast_strides,
+    contiguous_strides,
+    regrouped_axes,
+    reshape_strides,
+    window,
+)
+from graphc.ops.registry import Op, axes_fit_input, axis_fits_input, input_elements, input_ndim, make_node
 
 # ---- reshape -----------------------------------------------------------------------------------
 
@@ -39,7 +49,9 @@ def _reshape_infer(inputs, attrs):
 reshape_op = Op("reshape", "shape", _reshape_infer, lambda attrs, x: x.reshape(attrs["shape"]),
                 vjp=lambda y, g: [reshape_like(g, y.inputs[0])],
                 jvp=lambda y, t: make_node(reshape_op, (t[0],), y.attrs),
-                arity=1, attributes={"shape": "reshape_spec"}, view="whole")
+                arity=1, attributes={"shape": "reshape_spec"}, view="whole", view_strides=reshape_strides,
+                view_axes=regrouped_axes)
+
 
 def _reshape_like_infer(inputs, attrs):
     x, like = inputs
@@ -52,7 +64,7 @@ reshape_like_op = Op("reshape_like", "shape", _reshape_like_infer,
                      lambda attrs, x, like: x.reshape(like.shape),
                      vjp=lambda y, g: [reshape_like(g, y.inputs[0]), None],
                      jvp=lambda y, t: None if t[0] is None else reshape_like(t[0], y.inputs[1]),
-                     arity=2, shape_only=(1,), view="whole")
+                     arity=2, shape_only=(1,), view="whole", view_strides=reshape_strides, view_axes=regrouped_axes)
 
 
 def reshape(x, shape, name: str | None = None) -> Node:
@@ -81,7 +93,9 @@ def _transpose_infer(inputs, attrs):
 transpose_op = Op("transpose", "shape", _transpose_infer, lambda attrs, x: np.transpose(x, attrs["perm"]),
                   vjp=lambda y, g: [transpose(g, tuple(np.argsort(y.attrs["perm"])))],
                   jvp=lambda y, t: transpose(t[0], y.attrs["perm"]),
-                  arity=1, attributes={"perm": "axes_any_order"}, view="whole")
+                  arity=1, attributes={"perm": "axes_any_order"}, view="whole",
+                  view_strides=lambda node, offset, st: (offset, tuple(st[p] for p in node.attrs["perm"])),
+                  view_axes=lambda node: node.attrs["perm"])
 
 
 def transpose(x, perm=None, name: str | None = None) -> Node:
@@ -107,7 +121,8 @@ broadcast_to_op = Op("broadcast_to", "shape", _broadcast_to_infer,
                      lambda attrs, x: np.broadcast_to(x, attrs["shape"]),
                      vjp=lambda y, g: [sum_to_like(g, y.inputs[0])],
                      jvp=lambda y, t: make_node(broadcast_to_op, (t[0],), y.attrs),
-                     arity=1, attributes={"shape": "dims_static"}, view="whole")
+                     arity=1, attributes={"shape": "dims_static"}, view="whole", view_strides=broadcast_strides,
+                     broadcasts=True)
 
 
 def broadcast_to(x, shape, name: str | None = None) -> Node:
@@ -121,7 +136,7 @@ broadcast_like_op = Op("broadcast_like", "shape",
                        lambda attrs, x, like: np.broadcast_to(x, like.shape),
                        vjp=lambda y, g: [sum_to_like(g, y.inputs[0]), None],
                        jvp=lambda y, t: None if t[0] is None else broadcast_like(t[0], y.inputs[1]),
-                       arity=2, shape_only=(1,), view="whole")
+                       arity=2, shape_only=(1,), view="whole", view_strides=broadcast_strides, broadcasts=True)
 
 
 def _check_broadcastable(src, dst):
@@ -138,9 +153,21 @@ def broadcast_like(x: Node, like: Node) -> Node:
     return make_node(broadcast_like_op, (x, like), {})
 
 
+def _summed_axes(x_shape, shape) -> tuple:
+    """The axes of `x_shape` that broadcasting to it from `shape` added or stretched."""
+    lead = len(x_shape) - len(shape)
+    return tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape) if d == 1 and x_shape[lead + i] != 1)
+
+
+def _sum_to_like_axes(node: Node) -> tuple[tuple, tuple]:
+    """Op.reduce_axes: the broadcast axes are summed; the others keep their place after the leading ones."""
+    x = node.inputs[0]
+    lead = x.ndim - node.ndim
+    return _summed_axes(x.shape, node.shape), tuple(None if i < lead else i - lead for i in range(x.ndim))
+
+
 def _sum_to_shape(x: np.ndarray, shape) -> np.ndarray:
-    lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape) if d == 1 and x.shape[lead + i] != 1)
+    axes = _summed_axes(x.shape, shape)
     return np.sum(x, axis=axes, dtype=x.dtype).reshape(shape) if axes else x.reshape(shape)
 
 
@@ -155,7 +182,8 @@ sum_to_like_op = Op("sum_to_like", "reduce", _sum_to_like_infer,
                     vjp=lambda y, g: [broadcast_like(g, y.inputs[0]), None],
                     jvp=lambda y, t: None if t[0] is None else sum_to_like(t[0], y.inputs[1]),
                     doc="Sum a broadcast result back to an operand's shape: the adjoint of broadcasting.",
-                    arity=2, shape_only=(1,), flops=input_elements)
+                    arity=2, shape_only=(1,), flops=input_elements, extra={"combine": "add", "identity": 0.0},
+                    reduce_axes=_sum_to_like_axes)
 
 
 def sum_to_like(x: Node, like: Node) -> Node:
@@ -165,6 +193,20 @@ def sum_to_like(x: Node, like: Node) -> Node:
 
 
 # ---- expand_dims / squeeze ---------------------------------------------------------------------
+
+
+def _expanded_strides(node: Node, offset: int, strides) -> tuple[int, tuple]:
+    out = list(strides)
+    for a in node.attrs["axes"]:
+        out.insert(a, 0)
+    return offset, tuple(out)
+
+
+def _expand_axes_fit(attrs, inputs) -> str | None:
+    ndim = input_ndim(inputs)
+    if any(a >= ndim + len(attrs["axes"]) for a in attrs["axes"]):
+        return f"axes {list(attrs['axes'])} out of range for a {ndim}-d input"
+    return None
 
 
 def _expand_infer(inputs, attrs):
@@ -178,7 +220,8 @@ expand_dims_op = Op("expand_dims", "shape", _expand_infer,
                     lambda attrs, x: np.expand_dims(x, attrs["axes"]),
                     vjp=lambda y, g: [make_node(squeeze_op, (g,), y.attrs)],
                     jvp=lambda y, t: make_node(expand_dims_op, (t[0],), y.attrs),
-                    arity=1, attributes={"axes": "axes"}, view="whole")
+                    arity=1, attributes={"axes": "axes"}, view="whole", view_strides=_expanded_strides,
+                    view_axes=regrouped_axes, attrs_fit=_expand_axes_fit)
 
 
 def _squeeze_infer(inputs, attrs):
@@ -194,7 +237,10 @@ def _squeeze_infer(inputs, attrs):
 squeeze_op = Op("squeeze", "shape", _squeeze_infer, lambda attrs, x: np.squeeze(x, attrs["axes"]),
                 vjp=lambda y, g: [make_node(expand_dims_op, (g,), y.attrs)],
                 jvp=lambda y, t: make_node(squeeze_op, (t[0],), y.attrs),
-                arity=1, attributes={"axes": "axes"}, view="whole")
+                arity=1, attributes={"axes": "axes"}, view="whole",
+                view_strides=lambda node, offset, st: (offset, tuple(s for i, s in enumerate(st)
+                                                                     if i not in node.attrs["axes"])),
+                view_axes=regrouped_axes, attrs_fit=axes_fit_input)
 
 
 def expand_dims(x, axis, name: str | None = None) -> Node:
@@ -230,6 +276,15 @@ def _concat_infer(inputs, attrs):
     return tuple(shape), first.dtype
 
 
+def _concat_pieces(node: Node) -> list[Piece]:
+    """Each operand copied, in order, to its place along the axis."""
+    axis, out_strides, start, pieces = node.attrs["axis"], contiguous_strides(node.shape), 0, []
+    for i, part in enumerate(node.inputs):
+        pieces.append(Piece(i, start * out_strides[axis], out_strides, f"part{i}"))
+        start += part.shape[axis]
+    return pieces
+
+
 def _concat_vjp(y, g):
     return [make_node(concat_part_op, (g, *y.inputs), {"axis": y.attrs["axis"], "index": i})
             for i in range(len(y.inputs))]
@@ -244,7 +299,8 @@ def _concat_jvp(y, tangents):
 
 concatenate_op = Op("concatenate", "shape", _concat_infer,
                     lambda attrs, *xs: np.concatenate(xs, axis=attrs["axis"]),
-                    vjp=_concat_vjp, jvp=_concat_jvp, arity=(1, None), attributes={"axis": "count"})
+                    vjp=_concat_vjp, jvp=_concat_jvp, arity=(1, None), attributes={"axis": "count"},
+                    scatter=Scatter("concat", _concat_pieces), attrs_fit=axis_fits_input)
 
 
 def _concat_part(attrs, g, *xs):
@@ -277,12 +333,29 @@ def _fits(shape, like) -> bool:
     return len(shape) == len(like) and all(a is None or b is None or a == b for a, b in zip(shape, like))
 
 
+def _concat_part_strides(node: Node, offset: int, strides) -> tuple[int, tuple]:
+    axis, index = node.attrs["axis"], node.attrs["index"]
+    parts = node.inputs[1:]
+    start = sum(p.shape[axis] for p in parts[:index])
+    spec = [(None, None, None)] * node.ndim
+    spec[axis] = (start, start + parts[index].shape[axis], 1)
+    return window(node.inputs[0].shape, offset, strides, spec)
+
+
+def _concat_part_fit(attrs, inputs) -> str | None:
+    problem = axis_fits_input(attrs, inputs)
+    if problem is None and attrs["index"] >= len(inputs) - 1:
+        return f"part index {attrs['index']} out of range for {len(inputs) - 1} concatenated operands"
+    return problem
+
+
 concat_part_op = Op("concat_part", "shape", _concat_part_infer,
                     _concat_part, vjp=_concat_part_vjp,
                     jvp=lambda y, t: None if t[0] is None else make_node(concat_part_op, (t[0], *y.inputs[1:]),
                                                                          y.attrs),
                     doc="The piece of a concatenation that came from operand `index`: its adjoint.",
-                    arity=(2, None), attributes={"axis": "count", "index": "count"}, view="part")
+                    arity=(2, None), attributes={"axis": "count", "index": "count"}, view="part",
+                    view_strides=_concat_part_strides, attrs_fit=_concat_part_fit)
 
 
 def concatenate(xs, axis: int = 0, name: str | None = None) -> Node:
@@ -316,6 +389,19 @@ def _slices(attrs):
     return tuple(slice(*t) for t in attrs["index"])
 
 
+def _slice_fits(attrs, inputs) -> str | None:
+    like = inputs[-1]
+    if len(attrs["index"]) != len(like.shape):
+        return f"{len(attrs['index'])} slice triples for a {len(like.shape)}-d operand"
+    return None
+
+
+def _slice_grad_pieces(node: Node) -> list[Piece]:
+    """The cotangent copied into its window of the zero-filled output."""
+    offset, strides = window(node.shape, 0, contiguous_strides(node.shape), node.attrs["index"])
+    return [Piece(0, offset, strides, "scatter")]
+
+
 def _slice_grad(attrs, g, like):
     out = np.zeros(like.shape, g.dtype)
     out[_slices(attrs)] = g
@@ -325,7 +411,11 @@ def _slice_grad(attrs, g, like):
 slice_op = Op("slice", "index", _slice_infer, lambda attrs, x: x[_slices(attrs)],
               vjp=lambda y, g: [make_node(slice_grad_op, (g, y.inputs[0]), y.attrs)],
               jvp=lambda y, t: make_node(slice_op, (t[0],), y.attrs),
-              arity=1, attributes={"index": "slices"}, view="part")
+              arity=1, attributes={"index": "slices"}, view="part",
+              view_strides=lambda node, offset, st: window(node.inputs[0].shape, offset, st, node.attrs["index"]),
+              attrs_fit=_slice_fits)
+
+
 def _slice_grad_infer(inputs, attrs):
     g, like = inputs
     sliced, _ = _slice_infer([like], attrs)
@@ -338,7 +428,8 @@ slice_grad_op = Op("slice_grad", "index", _slice_grad_infer, _slice_grad,
                    vjp=lambda y, g: [make_node(slice_op, (g,), y.attrs), None],
                    jvp=lambda y, t: None if t[0] is None else make_node(slice_grad_op, (t[0], y.inputs[1]), y.attrs),
                    doc="Scatter a slice's cotangent into zeros of the sliced operand's shape.",
-                   arity=2, attributes={"index": "slices"}, shape_only=(1,))
+                   arity=2, attributes={"index": "slices"}, shape_only=(1,), attrs_fit=_slice_fits,
+                   scatter=Scatter("slice_grad", _slice_grad_pieces, fill=0))
 
 
 def getitem(x: Node, key) -> Node:
@@ -389,10 +480,16 @@ def _one_hot_infer(inputs, attrs):
     return inputs[0].shape + (attrs["depth"],), attrs["dtype"]
 
 
+def _one_hot_at(node: Node, value_of, index_of) -> S.Scalar:
+    """Op.index_scalar: 1 where the index equals the position along the last axis (no table in memory)."""
+    indices = value_of(node.inputs[0], tuple(range(node.ndim - 1)))
+    return S.cast(S.call("eq", S.cast(indices, np.int64), index_of(node.ndim - 1)), node.dtype)
+
+
 one_hot_op = Op("one_hot", "index", _one_hot_infer,
                 lambda attrs, i: (i[..., None] == np.arange(attrs["depth"])).astype(attrs["dtype"]),
                 vjp=lambda y, g: [None], jvp=lambda y, t: None,
-                arity=1, attributes={"depth": "count", "dtype": "dtype"})
+                arity=1, attributes={"depth": "count", "dtype": "dtype"}, index_scalar=_one_hot_at)
 
 
 def one_hot(indices, depth: int, dtype=dtypes.float32, name: str | None = None) -> Node:

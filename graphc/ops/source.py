@@ -8,6 +8,7 @@ import threading
 import numpy as np
 
 from graphc import dtypes
+from graphc import scalar as S  # noqa: N812 - reads like math
 from graphc.errors import FeedError, GraphcError
 from graphc.ir import Node, user_source_line
 from graphc.ops.registry import Op, format_shape
@@ -25,9 +26,19 @@ placeholder_op = Op("placeholder", "source", _declared, _not_computed,
                     doc="A value fed at run time; None dimensions are sized by the feed.",
                     arity=0, attributes={"shape": "dims", "dtype": "dtype"})
 
+def _one_element(node: Node):
+    """Op.immediate: a one-element constant is a literal of the kernel's code, not a load."""
+    value = node.attrs["value"]
+    return S.const(value.reshape(()).item(), node.dtype) if value.size == 1 else None
+
+
+def _constant_label(node: Node) -> str:
+    return f"constant {node.attrs['value'].item():.4g}" if node.size == 1 else "constant"
+
+
 constant_op = Op("constant", "source", lambda inputs, attrs: (attrs["value"].shape, attrs["value"].dtype),
                  lambda attrs: attrs["value"], doc="A fixed array baked into the graph.",
-                 arity=0, attributes={"value": "array"})
+                 arity=0, attributes={"value": "array"}, immediate=_one_element, describe=_constant_label)
 
 
 class VariableStore:

@@ -71,8 +71,15 @@ def _as_shape(x: Node, node: Node) -> Node | None:
     return _new("broadcast_to", (x,), {"shape": node.shape}, node)
 
 
-_UNIFORM_THROUGH = frozenset({"broadcast_to", "broadcast_like", "reshape", "reshape_like", "expand_dims",
-                              "squeeze", "transpose"})
+# views of the whole input (Op.view "whole": reshapes, transposes, broadcasts): every element of
+# the output is an element of the input, so a uniform value passes through
+_UNIFORM_THROUGH = frozenset(name for name, op in REGISTRY.items() if op.view == "whole")
+
+
+# ops computed from their inputs' shapes alone (Op.shape_only covers every input: count), except
+# elementwise ones (fill_like), which lower_fill_like makes a broadcast scalar instead
+_SHAPE_FUNCTIONS = frozenset(name for name, op in REGISTRY.items()
+                             if op.reads_only_shapes and op.kind != "elementwise")
 _MAX_LOOK_THROUGH = 16  # shape ops looked through: keeps a sweep linear on long chains of them
 
 
@@ -169,7 +176,7 @@ def _constant_result(node: Node, arrays: list[np.ndarray], shape=None) -> Node |
 @register_rewrite("canonicalize")
 def fold_broadcast_constants(node: Node, new_inputs: list[Node]) -> Node | None:
     """An elementwise op over constants, some broadcast, is the broadcast of the op over the small constants."""
-    if node.op.kind != "elementwise" or node.op.name == "fill_like" or not new_inputs:
+    if node.op.kind != "elementwise" or node.op.shape_only or not new_inputs:  # fill_like reads no values
         return None
     if not any(i.op.name == "broadcast_to" for i in new_inputs):
         return None
@@ -202,13 +209,14 @@ def uniform_shape_op(node: Node, new_inputs: list[Node]) -> Node | None:
     return scalar if node.shape == () else _new("broadcast_to", (scalar,), {"shape": node.shape}, node)
 
 
-@register_rewrite("canonicalize", ops=("count",))
+@register_rewrite("canonicalize", ops=_SHAPE_FUNCTIONS)
 def fold_count(node: Node, new_inputs: list[Node]) -> Node | None:
-    """count(x) depends only on x's shape, which is concrete now: a scalar constant."""
-    if node.op.name != "count":
+    """An op that reads only its inputs' shapes (count) is a constant now that shapes are concrete:
+    its own `compute`, run on stand-ins of those shapes that take no memory."""
+    if node.op.name not in _SHAPE_FUNCTIONS or node.shape != ():
         return None
-    x = new_inputs[0]
-    return scalar_constant(np.prod([x.shape[a] for a in node.attrs["axes"]]), node.dtype, node)
+    stand_ins = [np.broadcast_to(np.zeros((), x.dtype), x.shape) for x in new_inputs]
+    return scalar_constant(np.asarray(node.op.compute(node.attrs, *stand_ins)), node.dtype, node)
 
 
 # ---- *_like ops, once shapes are concrete ------------------------------------------------------
@@ -250,8 +258,7 @@ def lower_sum_to_like(node: Node, new_inputs: list[Node]) -> Node | None:
         return None
     if x.shape == node.shape:
         return x
-    lead = x.ndim - node.ndim
-    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(node.shape) if d == 1 and x.shape[lead + i] != 1)
+    axes, _ = node.op.reduce_axes(node)  # the broadcast axes
     out = _new("sum", (x,), {"axes": axes, "keepdims": False}, node) if axes else x
     return out if out.shape == node.shape else _new("reshape", (out,), {"shape": node.shape}, node)
 
@@ -416,7 +423,7 @@ def collapse_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
 @register_rewrite("canonicalize")
 def absorb_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
     """An elementwise op broadcasts its operands itself: op(broadcast_to(x), y) -> op(x, y) when the shape stays."""
-    if node.op.kind != "elementwise" or node.op.name == "fill_like":
+    if node.op.kind != "elementwise" or node.op.shape_only:  # fill_like reads only its operand's shape
         return None
     if not any(i.op.name == "broadcast_to" for i in new_inputs):
         return None
