@@ -1,10 +1,13 @@
 """Lower fused groups (graphc.passes.fusion) to kernel IR (graphc.codegen.kernel_ir).
 
-Each group becomes one kernel (a concatenation one per part, a slice gradient a
-fill and a copy).  Member values are composed into one scalar expression per
-stored value from the ops' own `scalar` rules; values read from memory become
-`Load`s whose strides follow the member's map onto the kernel's loop dims
-(stride 0 where the value is broadcast); views add their offsets and strides.
+Each group becomes one kernel, except an op written piece by piece (`Op.scatter`:
+concatenate, slice_grad), which becomes a fill, if it has one, and a copy per piece.
+Member values are composed into one scalar expression per stored value from the ops'
+own `scalar` rules; values read from memory become `Load`s whose strides follow the
+member's map onto the kernel's loop dims (stride 0 where the value is broadcast); views
+add their offsets and strides.  A value that is a literal (`Op.immediate`: a one-element
+constant) is written into the code, and a leaf (`Op.index_scalar`: one_hot) is computed
+from the loop position where it is read.
 
     kernels = lower(fusion)      # [Kernel, ...] in execution order
     buffer_name(node)            # "t<id>": the buffer a kernel reads or writes for node (graphc.codegen.plan)
@@ -32,7 +35,8 @@ from graphc.codegen.kernel_ir import (
 from graphc.codegen.plan import buffer_name
 from graphc.errors import ShapeError
 from graphc.ir import Node
-from graphc.passes.fusion import Fusion, Group, Layout, _contiguous_strides, reduce_axes
+from graphc.ops.layout import contiguous_strides
+from graphc.passes.fusion import Fusion, Group, Layout, reduce_axes
 
 _INT_LIMITS = {"max": lambda d: np.iinfo(d).min, "min": lambda d: np.iinfo(d).max}
 
@@ -78,27 +82,31 @@ class _KernelBuilder:
 
     def load(self, node: Node, axes_map, kpos) -> S.Scalar:
         """Value of a node that is not computed in this kernel, at the loop position."""
-        f = self.fusion
-        if node.op.name == "constant" and node.attrs["value"].size == 1:
-            return S.const(node.attrs["value"].reshape(()).item(), node.dtype)
-        if node.op.name == "one_hot" and node.id not in f.group_of:
-            return self.one_hot(node, axes_map, kpos)
-        if node.id in f.layouts:
-            lay = f.layouts[node.id]
-        else:
-            lay = Layout(node, 0, _contiguous_strides(node.shape))
+        f, op = self.fusion, node.op
+        if op.immediate is not None:
+            literal = op.immediate(node)
+            if literal is not None:
+                return literal
+        if op.index_scalar is not None and node.id not in f.group_of:
+            return self.at_position(node, axes_map, kpos)
+        lay = f.layouts[node.id] if node.id in f.layouts else Layout.whole(node)
         name = self.param(lay.base, write=False)
         return self.arg(Load(Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos)), node.dtype))
 
-    def one_hot(self, node: Node, axes_map, kpos) -> S.Scalar:
-        indices = self.load(node.inputs[0], axes_map[:-1], kpos)
-        depth_dim = axes_map[-1]
-        j = S.const(0, np.int64) if depth_dim is None else self.arg(LoopIndex(kpos[depth_dim]))
-        return S.cast(S.call("eq", S.cast(indices, np.int64), j), node.dtype)
+    def at_position(self, node: Node, axes_map, kpos) -> S.Scalar:
+        """A leaf's value from the loop position (its op's `index_scalar` rule)."""
+        def value_of(x: Node, axes) -> S.Scalar:
+            return self.load(x, tuple(axes_map[a] for a in axes), kpos)
+
+        def index_of(axis: int) -> S.Scalar:
+            d = axes_map[axis]
+            return S.const(0, np.int64) if d is None else self.arg(LoopIndex(kpos[d]))
+
+        return node.op.index_scalar(node, value_of, index_of)
 
     def store(self, node: Node, node_map, kpos, expr: S.Scalar, offset=0, strides=None) -> Store:
         name = self.param(node, write=True)
-        strides = _contiguous_strides(node.shape) if strides is None else strides
+        strides = contiguous_strides(node.shape) if strides is None else strides
         return Store(Access(name, offset, self.strides(strides, node_map, kpos)), S.cast(expr, node.dtype))
 
     def kernel(self, name: str, kind: str, phases, final=(), matmul=None, ops=()) -> Kernel:
@@ -164,7 +172,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
                 access = Access(bname, g.copy_layout.offset, kb.strides(g.copy_layout.strides, g.maps[node.id], kpos))
                 out = kb.arg(Load(access, node.dtype))
             else:
-                out = kb.one_hot(node, g.maps[node.id], kpos)
+                out = kb.at_position(node, g.maps[node.id], kpos)
         elif op.kind == "elementwise":
             out = op.scalar(node.attrs, node.dtype, *(value(x, node, phase) for x in node.inputs))
         elif op.kind == "reduce":
@@ -229,7 +237,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
 
 
 def _matrix(fusion: Fusion, kb: _KernelBuilder, x: Node, out: Node, write=False) -> Matrix:
-    lay = fusion.layouts.get(x.id) or Layout(x, 0, _contiguous_strides(x.shape))
+    lay = fusion.layouts.get(x.id) or Layout.whole(x)
     name = kb.param(lay.base, write=write)
     nb = out.ndim - 2
     lead = nb - (x.ndim - 2)
@@ -274,52 +282,32 @@ def _lower_matmul(fusion: Fusion, g: Group, name: str) -> Kernel:
                      ops=[x.op.name for x in g.members])
 
 
-def _lower_concat(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
-    c = g.members[0]
-    axis = c.attrs["axis"]
-    out_strides = _contiguous_strides(c.shape)
-    kernels, start = [], 0
-    for i, part in enumerate(c.inputs):
+def _lower_scatter(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
+    """A fill of the whole output (when the op has one), then one copy kernel per piece (Op.scatter)."""
+    node = g.members[0]
+    scatter, ops = node.op.scatter, [node.op.name]
+    kernels = []
+    if scatter.fill is not None:
+        ident = tuple(range(node.ndim))
+        kb = _KernelBuilder(fusion, list(node.shape), ["parallel"] * node.ndim)
+        fill = kb.store(node, ident, {d: d for d in ident}, S.const(scatter.fill, node.dtype))
+        kernels.append(kb.kernel(f"{name}_{scatter.fill_name}", "loop", [Phase(stores=[fill])], ops=ops))
+    for piece in scatter.pieces(node):
+        part = node.inputs[piece.input]
         kb = _KernelBuilder(fusion, list(part.shape), ["parallel"] * part.ndim)
         ident = tuple(range(part.ndim))
-        kpos = {d: d for d in range(part.ndim)}
-        e = kb.load(part, ident, kpos)
-        st = kb.store(c, ident, kpos, e, offset=start * out_strides[axis], strides=out_strides)
-        kernels.append(kb.kernel(f"{name}_part{i}", "loop", [Phase(stores=[st])], ops=["concatenate"]))
-        start += part.shape[axis]
-    return kernels
-
-
-def _lower_slice_grad(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
-    node = g.members[0]
-    grad, like = node.inputs
-    out_strides = _contiguous_strides(node.shape)
-    ident = tuple(range(node.ndim))
-    kb = _KernelBuilder(fusion, list(node.shape), ["parallel"] * node.ndim)
-    fill = kb.store(node, ident, {d: d for d in ident}, S.const(0, node.dtype))
-    kernels = [kb.kernel(f"{name}_zero", "loop", [Phase(stores=[fill])], ops=["slice_grad"])]
-    offset, strides = 0, []
-    for d, s, (a, b, c) in zip(like.shape, out_strides, node.attrs["index"]):
-        begin, _, step = slice(a, b, c).indices(d)
-        offset += begin * s if d else 0
-        strides.append(s * step)
-    kb = _KernelBuilder(fusion, list(grad.shape), ["parallel"] * grad.ndim)
-    gident = tuple(range(grad.ndim))
-    kpos = {d: d for d in gident}
-    e = kb.load(grad, gident, kpos)
-    st = kb.store(node, gident, kpos, e, offset=offset, strides=tuple(strides))
-    kernels.append(kb.kernel(f"{name}_scatter", "loop", [Phase(stores=[st])], ops=["slice_grad"]))
+        kpos = {d: d for d in ident}
+        st = kb.store(node, ident, kpos, kb.load(part, ident, kpos), offset=piece.offset, strides=piece.strides)
+        kernels.append(kb.kernel(f"{name}_{piece.name}", "loop", [Phase(stores=[st])], ops=ops))
     return kernels
 
 
 def lower_group(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
     if g.kind == "matmul":
         return [_lower_matmul(fusion, g, name)]
-    if g.kind == "concat":
-        return _lower_concat(fusion, g, name)
-    if g.kind == "slice_grad":
-        return _lower_slice_grad(fusion, g, name)
-    return [_lower_loop(fusion, g, name)]
+    if g.kind == "loop":
+        return [_lower_loop(fusion, g, name)]
+    return _lower_scatter(fusion, g, name)  # its kind is the op's scatter label
 
 
 def lower(fusion: Fusion) -> list[Kernel]:

@@ -1,0 +1,68 @@
+"""What fusion decides once every node is placed: which values go to memory, and the kernels' order."""
+
+from __future__ import annotations
+
+import heapq
+
+from graphc.errors import BackendError
+from graphc.passes.fusion_groups import Group
+from graphc.passes.fusion_state import FusionState
+
+
+def stored_values(f: FusionState) -> set:
+    """Ids of the members whose values are written to memory: read by another group, a view or a
+    leaf, fetched, or the one value of a group that is not a loop (a matmul's product, a scatter's)."""
+    stored = set()
+    for node in f.order:
+        for x in node.inputs:
+            g = f.group_of.get(x.id)
+            if g is not None and f.group_of.get(node.id) is not g:
+                stored.add(x.id)
+    for g in f.groups:
+        for m in g.members:
+            if m.id in f.roots:
+                stored.add(m.id)
+        if g.kind == "dead":
+            continue
+        if g.kind != "loop" or g.copy_of is not None:
+            stored.add(g.members[0].id)
+    # views and leaves read members from memory too
+    for lay in f.layouts.values():
+        if lay.base.id in f.group_of:
+            stored.add(lay.base.id)
+    for node in f.order:
+        if node.id in f.leaf:
+            for x in node.inputs:
+                if x.id in f.group_of:
+                    stored.add(x.id)
+    return stored
+
+
+def execution_order(f: FusionState) -> list[Group]:
+    """Groups in dependency order, earliest schedule position first among the ready ones."""
+    live = [g for g in f.groups if g.kind != "dead"]
+    preds: dict[int, set] = {g.id: set() for g in live}
+    for g in live:
+        for m in g.members:
+            for x in m.inputs:
+                for d in f.dep_groups(x):
+                    if d != g.id:
+                        preds[g.id].add(d)
+    succ: dict[int, list] = {g.id: [] for g in live}
+    for gid, ps in preds.items():
+        for p in ps:
+            succ[p].append(gid)
+    waiting = {gid: len(ps) for gid, ps in preds.items()}
+    ready = [(f.groups[gid].first, gid) for gid, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _, gid = heapq.heappop(ready)
+        out.append(f.groups[gid])
+        for s in succ[gid]:
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                heapq.heappush(ready, (f.groups[s].first, s))
+    if len(out) != len(live):
+        raise BackendError("internal error: fusion produced a cycle between kernels")
+    return out

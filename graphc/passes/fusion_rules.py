@@ -1,0 +1,245 @@
+"""Fusion's join rules: one per kind of op, chosen from the op's facts, never from its name.
+
+Each rule takes the fusion state and a node (all of whose inputs are placed) and puts
+the node somewhere: in a producer's group, in a new group, or in a layout over a
+stored value.  `rule_for(op)` picks the rule from what the op declares (graphc/ops):
+
+    kind "source"            nothing: its value is in memory
+    view (Op.view)           a register view in its producer's group (Op.view_axes,
+                             Op.broadcasts), else strides over its input (Op.view_strides)
+    Op.index_scalar          a leaf: each consumer computes it from its position (one_hot)
+    kind "elementwise"       joins a group of an input over the same loop dims, else starts one
+    kind "reduce"            accumulates over an in-group value (Op.reduce_axes), else starts a
+                             group that reads its operand from memory
+    kind "matmul"            a BLAS call starting a group; its elementwise consumers are its epilogue
+    Op.scatter               a group of its own: a fill, then one copy per piece
+    every input shape-only   refused: its value is a constant once shapes are known, which
+                             simplification folds (count)
+    anything else            refused: NoKernelError names the op and the user's line
+
+A new op whose facts fit a row needs no change here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graphc.ir import Node
+from graphc.ops.registry import Op
+from graphc.passes.fusion_groups import MAX_PHASES, Group, NoKernelError, reduce_axes
+from graphc.passes.fusion_state import FusionState, own_loop
+
+Rule = Callable[[FusionState, Node], None]
+
+
+# ---- elementwise --------------------------------------------------------------------------------
+
+
+def join_elementwise(f: FusionState, node: Node) -> None:
+    if not _join_elementwise(f, node):
+        dims, node_map = own_loop(node)
+        f.new_group("loop", dims, node, node_map, node.inputs)
+
+
+def _join_elementwise(f: FusionState, node: Node) -> bool:
+    inputs = list(node.inputs)
+    cands = []
+    for x in inputs:
+        g = f.group_of.get(x.id)
+        if g is not None and g not in cands and g.kind in ("loop", "matmul"):
+            cands.append(g)
+    # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
+    # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
+    cands.sort(key=lambda g: (g.kind != "matmul", -len(g.members)))
+    if len(cands) > 1 and node.attrs.get("recompute") == cands[0].tag:
+        for h in cands[1:]:
+            if f.merge(cands[0], h, node):
+                cands.remove(h)
+    for g in cands:
+        if not f.legal(g, node, inputs):
+            continue
+        node_map = f.elementwise_map(g, node, inputs)
+        if node_map is None:
+            continue
+        phase, avail = f.phase_of(g, node, node_map, inputs)
+        if phase >= MAX_PHASES or avail >= MAX_PHASES:
+            continue
+        f.absorb_deps(g, inputs)
+        f.add(g, node, node_map, phase, avail)
+        return True
+    return False
+
+
+# ---- reductions ---------------------------------------------------------------------------------
+
+
+def join_reduce(f: FusionState, node: Node) -> None:
+    if not _join_reduce(f, node):
+        _reduce_group(f, node)
+
+
+def _join_reduce(f: FusionState, node: Node) -> bool:
+    x = node.inputs[0]
+    g = f.group_of.get(x.id)
+    if g is None or g.kind != "loop" or not f.legal(g, node, [x]):
+        return False
+    axes, where = reduce_axes(node)
+    xmap = g.maps[x.id]
+    reduced = {xmap[a] for a in axes if xmap[a] is not None}
+    out_map = [None] * node.ndim
+    for i, w in enumerate(where):
+        if w is not None and i not in axes:
+            out_map[w] = xmap[i]
+    if not reduced:
+        if g.reduce and x.id in g.phase:
+            return False  # a size-1 reduction of an inner value would need the full loop
+        phase, avail = f.phase_of(g, node, out_map, [x])
+        f.add(g, node, out_map, phase, avail)
+        return True
+    if g.reduce and reduced != g.reduce:
+        return False
+    if not g.reduce:
+        # dims become reduce dims: only members that do not yet consume a reduction exist
+        g.reduce = set(reduced)
+        for m in g.members:
+            if g.is_inner(m):
+                g.phase[m.id] = g.avail.pop(m.id, 0)
+    if x.id not in g.phase:
+        return False
+    phase = g.phase[x.id]
+    if phase + 1 >= MAX_PHASES:
+        return False
+    f.add(g, node, out_map, phase, phase + 1)
+    g.phase.pop(node.id, None)
+    g.avail[node.id] = phase + 1
+    g.reductions[node.id] = phase
+    return True
+
+
+def _reduce_group(f: FusionState, node: Node) -> None:
+    """A group whose loops run over the reduction's operand, read from memory."""
+    x = node.inputs[0]
+    axes, where = reduce_axes(node)
+    full = [i for i, d in enumerate(x.shape) if d != 1]
+    idx = {a: k for k, a in enumerate(full)}
+    dims = [x.shape[a] for a in full]
+    out_map = [None] * node.ndim
+    for i, w in enumerate(where):
+        if w is not None and i not in axes:
+            out_map[w] = idx.get(i)
+    reduced = {idx[a] for a in axes if a in idx}
+    g = Group(len(f.groups), "loop", dims, reduce=reduced, tag=node.attrs.get("recompute"), first=f.pos[node.id])
+    f.groups.append(g)
+    f._depend(g, [x])
+    # the reduced operand is read from memory; a pseudo-member is not needed: lowering loads it
+    g.members.append(node)
+    g.maps[node.id] = tuple(out_map)
+    g.avail[node.id] = 1 if reduced else 0
+    g.input_maps[node.id] = tuple(idx.get(i) for i in range(x.ndim))
+    g.refs.append((x.shape, g.input_maps[node.id]))
+    if reduced:
+        g.reductions[node.id] = 0
+    f.group_of[node.id] = g
+
+
+# ---- views --------------------------------------------------------------------------------------
+
+
+def join_view(f: FusionState, node: Node) -> None:
+    """In registers when the loop map can follow the data; else strides over the input's memory,
+    copying the input first when strides cannot express the view."""
+    if _join_view_in_registers(f, node):
+        return
+    lay = f.view_layout(node) if node.inputs[0].id not in f.leaf else None
+    if lay is None:
+        f.materialize(node.inputs[0])
+        lay = f.view_layout(node)
+    f.layouts[node.id] = lay
+
+
+def _reorders(axes: tuple) -> bool:
+    moved = [a for a in axes if a is not None]
+    return moved != sorted(moved)
+
+
+def _join_view_in_registers(f: FusionState, node: Node) -> bool:
+    """Register-level views of an in-group value: the map follows the data."""
+    x, op = node.inputs[0], node.op
+    g = f.group_of.get(x.id)
+    if g is None or g.kind not in ("loop", "matmul") or not f.legal(g, node, [x]):
+        return False
+    if op.broadcasts:
+        out = f.elementwise_map(g, node, [x])  # broadcasting, as an elementwise op's operands are
+        if out is None:
+            return False
+    elif op.view_axes is not None:
+        axes = op.view_axes(node)
+        if axes is None:
+            return False
+        if _reorders(axes) and f.feeds_only_matmuls(node):
+            return False  # BLAS reads the stored value transposed (a 'T' flag): storing a transposed copy is waste
+        xmap = g.maps[x.id]
+        out = tuple(None if a is None else xmap[a] for a in axes)
+    else:
+        return False  # a window (slice): its loops are not its input's
+    phase, avail = f.phase_of(g, node, out, [x])
+    f.add(g, node, out, phase, avail)
+    return True
+
+
+# ---- the other kinds ----------------------------------------------------------------------------
+
+
+def join_leaf(f: FusionState, node: Node) -> None:
+    """Computed by each consumer from its loop position (Op.index_scalar): no kernel, no buffer."""
+    f.leaf.add(node.id)
+
+
+def join_matmul(f: FusionState, node: Node) -> None:
+    """A BLAS call reads its operands through strides it can take, copying the others first."""
+    for x in node.inputs:
+        if not f.blas_ready(x):
+            f.materialize(x)
+    f.new_group("matmul", list(node.shape), node, tuple(range(node.ndim)), node.inputs)
+
+
+def join_scatter(f: FusionState, node: Node) -> None:
+    """A group of its own, named by the op's scatter label; lowering writes its pieces."""
+    f.new_group(node.op.scatter.label, list(node.shape), node, tuple(range(node.ndim)), node.inputs)
+
+
+def refuse_shape_only(f: FusionState, node: Node) -> None:
+    raise NoKernelError(node, " (internal error: it reads only its inputs' shapes, so simplification should "
+                              "have folded it to a constant: shapes are concrete here)")
+
+
+def refuse(f: FusionState, node: Node) -> None:
+    raise NoKernelError(node)
+
+
+def _skip(f: FusionState, node: Node) -> None:
+    """A source: its value is in memory already."""
+
+
+# (applies to the op?, rule): the first that applies is the op's rule
+RULES: list[tuple[Callable[[Op], bool], Rule]] = [
+    (lambda op: op.kind == "source", _skip),
+    (lambda op: op.view is not None, join_view),
+    (lambda op: op.index_scalar is not None, join_leaf),
+    (lambda op: op.kind == "elementwise", join_elementwise),
+    (lambda op: op.kind == "reduce", join_reduce),
+    (lambda op: op.kind == "matmul", join_matmul),
+    (lambda op: op.scatter is not None, join_scatter),
+    (lambda op: op.reads_only_shapes, refuse_shape_only),
+]
+
+_RULE_OF: dict[Op, Rule] = {}
+
+
+def rule_for(op: Op) -> Rule:
+    """The join rule of `op`'s nodes, from its facts (see the module docstring)."""
+    rule = _RULE_OF.get(op)
+    if rule is None:
+        rule = next((r for applies, r in RULES if applies(op)), refuse)
+        _RULE_OF[op] = rule
+    return rule

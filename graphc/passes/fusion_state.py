@@ -1,0 +1,276 @@
+"""Fusion's working state: the groups built so far, their dependencies, and the loop maps of members.
+
+The join rules (graphc/passes/fusion_rules.py) ask it whether a node may join a group
+(`legal`: size, recompute tag, no cycle), where its values sit on the group's loop dims
+(`elementwise_map`, `phase_of`), and record the answer (`add`, `new_group`, `merge`,
+`materialize`).  Dependencies between groups are kept as closed bitmasks, so each
+legality question is a few bit operations.
+"""
+
+from __future__ import annotations
+
+from graphc.ir import Node, consumers
+from graphc.passes.fusion_groups import MAX_KERNEL_SIZE, Group, Layout
+from graphc.program import Program
+from graphc.scalar import Scalar, body_size
+
+
+def own_loop(node: Node) -> tuple[list, tuple]:
+    """(loop dims, map) of a group that starts at `node`: one loop dim per axis of size other than 1."""
+    full = tuple(i for i, d in enumerate(node.shape) if d != 1)
+    idx = {a: k for k, a in enumerate(full)}
+    return [node.shape[a] for a in full], tuple(idx.get(i) for i in range(node.ndim))
+
+
+class FusionState:
+    def __init__(self, program: Program):
+        self.program = program
+        self.order = program.nodes()
+        self.pos = {n.id: i for i, n in enumerate(self.order)}
+        self.groups: list[Group] = []
+        self.group_of: dict[int, Group] = {}
+        self.layouts: dict[int, Layout] = {}
+        self.leaf: set[int] = set()     # nodes computed where they are read (Op.index_scalar)
+        self.roots = {n.id for n in program.roots}
+        self.users = consumers(self.order)
+        self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
+        self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
+        self.sizes: dict[tuple, int] = {}   # (op, dtypes, attrs) -> body_size of its scalar rule
+
+    # ---- dependencies -------------------------------------------------------------------------
+
+    def dep_groups(self, node: Node) -> set:
+        """Groups whose kernels must have run before `node`'s value can be read from memory or inline."""
+        g = self.group_of.get(node.id)
+        if g is not None:
+            return {g.id}
+        if node.id in self.layouts:
+            return self.dep_groups(self.layouts[node.id].base)
+        if node.id in self.leaf:
+            return set().union(*(self.dep_groups(i) for i in node.inputs))
+        return set()
+
+    def _all_deps(self, gids: set) -> int:
+        """`gids` and every group they depend on, as a bitmask of group ids."""
+        mask = 0
+        for gid in gids:
+            mask |= (1 << gid) | self.groups[gid].deps
+        return mask
+
+    def _depend(self, g: Group, inputs) -> None:
+        """g reads `inputs` (values outside g): it runs after their groups and all they depend on."""
+        mask = 0
+        for x in inputs:
+            for src in self.dep_groups(x):
+                self.readers.setdefault(src, set()).add(g.id)
+                self.sources.setdefault(g.id, set()).add(src)
+                mask |= (1 << src) | self.groups[src].deps
+        self._raise(g, mask)
+
+    def _raise(self, g: Group, mask: int) -> None:
+        """Add `mask` (a closed set) to the dependencies of g and of every group that reads g, directly or not.
+
+        Keeping every group's set closed makes each legality question a few bit operations; a walk
+        over the dependency graph per question made fusing deep networks cubic.  Readers of g are
+        found through the direct-reader index, and usually there are none: g is the group being built.
+        """
+        new = mask & ~g.deps & ~(1 << g.id)
+        if not new:
+            return
+        stack, seen = [g.id], {g.id}
+        while stack:
+            d = self.groups[stack.pop()]
+            d.deps |= new
+            for r in self.readers.get(d.id, ()):
+                if r not in seen:
+                    seen.add(r)
+                    stack.append(r)
+
+    def new_group(self, kind: str, dims, node: Node, node_map, inputs) -> Group:
+        g = Group(len(self.groups), kind, list(dims), tag=node.attrs.get("recompute"), first=self.pos[node.id])
+        self.groups.append(g)
+        self._depend(g, inputs)
+        self.add(g, node, node_map, phase=0, avail=0)
+        return g
+
+    def add(self, g: Group, node: Node, node_map, phase: int, avail: int) -> None:
+        g.members.append(node)
+        g.size += self.size(node)
+        g.maps[node.id] = tuple(node_map)
+        if any(d in g.reduce for d in node_map if d is not None):
+            g.phase[node.id] = phase
+        else:
+            g.avail[node.id] = avail
+        self.group_of[node.id] = g
+
+    # ---- layouts of views ---------------------------------------------------------------------
+
+    def layout(self, node: Node) -> Layout:
+        if node.id in self.layouts:
+            return self.layouts[node.id]
+        return Layout.whole(node)
+
+    def view_layout(self, node: Node) -> Layout | None:
+        """The layout of a view op over its input's layout (the op's `view_strides` rule), or None
+        when strides cannot express it."""
+        src = self.layout(node.inputs[0])
+        moved = node.op.view_strides(node, src.offset, src.strides)
+        return None if moved is None else Layout(src.base, *moved)
+
+    # ---- maps ---------------------------------------------------------------------------------
+
+    def elementwise_map(self, g: Group, node: Node, inputs) -> tuple | None:
+        """node's map in g from its in-group inputs (broadcast into node's shape), else None."""
+        out: list = [None] * node.ndim
+        covered = [node.shape[i] == 1 for i in range(node.ndim)]
+        for x in inputs:
+            if self.group_of.get(x.id) is not g:
+                continue
+            xmap = g.maps[x.id]
+            lead = node.ndim - x.ndim
+            for i, d in enumerate(xmap):
+                if x.shape[i] == node.shape[lead + i] and x.shape[i] != 1:
+                    if out[lead + i] is not None and out[lead + i] != d:
+                        return None
+                    out[lead + i] = d
+                    covered[lead + i] = True
+        if not all(covered):
+            # take the map of a member with the same shape, consistent with what inputs fixed
+            refs = [(m.shape, g.maps[m.id]) for m in g.members] + g.refs
+            for shape, mm in refs:
+                if shape == node.shape:
+                    if all(o is None or o == d for o, d in zip(out, mm)):
+                        out = list(mm)
+                        break
+            else:
+                return None
+        used = [d for d in out if d is not None]
+        if len(used) != len(set(used)):
+            return None
+        if any(node.shape[i] != 1 and (d is None or g.dims[d] != node.shape[i]) for i, d in enumerate(out)):
+            return None
+        # every in-group input must not vary along a loop dim the node lacks, and must be broadcast only
+        # along dims it does not run on
+        for x in inputs:
+            if self.group_of.get(x.id) is not g:
+                continue
+            if not set(d for d in g.maps[x.id] if d is not None) <= set(used):
+                return None
+        return tuple(out)
+
+    def phase_of(self, g: Group, node: Node, node_map, inputs) -> tuple[int, int]:
+        """(phase, avail) of a new member computed from its in-group inputs."""
+        inner = any(d in g.reduce for d in node_map if d is not None)
+        p = 0
+        for x in inputs:
+            if self.group_of.get(x.id) is not g:
+                continue
+            if x.id in g.phase:
+                p = max(p, g.phase[x.id])
+            else:
+                p = max(p, g.avail[x.id])
+        return (p, 0) if inner else (0, p)
+
+    def size(self, node: Node) -> int:
+        """About how many instructions `node` adds to a kernel's body (by its scalar rule)."""
+        if node.op.kind != "elementwise" or node.op.scalar is None:
+            return 1
+        dtypes = tuple(x.dtype for x in node.inputs)
+        key = (node.op.name, dtypes, node.dtype, repr(sorted(node.attrs.items())))
+        if key not in self.sizes:
+            args = [Scalar.arg(i, dtype) for i, dtype in enumerate(dtypes)]
+            self.sizes[key] = body_size(node.op.scalar(node.attrs, node.dtype, *args))
+        return self.sizes[key]
+
+    def legal(self, g: Group, node: Node, inputs) -> bool:
+        if g.size + self.size(node) > MAX_KERNEL_SIZE:
+            return False
+        if node.attrs.get("recompute") != g.tag:
+            return False
+        for x in inputs:
+            if self.group_of.get(x.id) is g:
+                continue
+            if self._all_deps(self.dep_groups(x)) >> g.id & 1:
+                return False
+        return True
+
+    def absorb_deps(self, g: Group, inputs) -> None:
+        self._depend(g, [x for x in inputs if self.group_of.get(x.id) is not g])
+
+    def merge(self, g: Group, h: Group, node: Node) -> bool:
+        """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
+        if h.kind != "loop" or h.reduce or g.kind not in ("loop", "matmul") or h.tag != g.tag:
+            return False
+        if g.size + h.size > MAX_KERNEL_SIZE:
+            return False
+        if g.deps >> h.id & 1 or h.deps >> g.id & 1 or h.copy_of is not None \
+                or g.copy_of is not None:
+            return False
+        corr: dict[int, int] = {}
+        for a in node.inputs:
+            for b in node.inputs:
+                if self.group_of.get(a.id) is not g or self.group_of.get(b.id) is not h:
+                    continue
+                la, lb = node.ndim - a.ndim, node.ndim - b.ndim
+                for i in range(node.ndim):
+                    ia, ib = i - la, i - lb
+                    if ia < 0 or ib < 0 or a.shape[ia] == 1 or b.shape[ib] == 1:
+                        continue
+                    dg, dh = g.maps[a.id][ia], h.maps[b.id][ib]
+                    if dg is None or dh is None or corr.get(dh, dg) != dg:
+                        return False
+                    corr[dh] = dg
+        if set(corr) != set(range(len(h.dims))) or len(set(corr.values())) != len(corr):
+            return False
+        if any(h.dims[dh] != g.dims[dg] for dh, dg in corr.items()):
+            return False
+
+        def moved(loop_map):
+            return tuple(None if d is None else corr[d] for d in loop_map)
+
+        for m in h.members:
+            self.add(g, m, moved(h.maps[m.id]), 0, 0)
+        # a size-1 reduction in h reads its operand from memory: its map moves along with it
+        for node_id, loop_map in h.input_maps.items():
+            g.input_maps[node_id] = moved(loop_map)
+        g.refs.extend((shape, moved(loop_map)) for shape, loop_map in h.refs)
+        # g now reads what h read, and what read h's members reads g
+        for src in self.sources.get(h.id, ()):
+            self.readers[src].add(g.id)
+        self.sources.setdefault(g.id, set()).update(self.sources.get(h.id, ()))
+        h_readers = self.readers.get(h.id, set())
+        self.readers.setdefault(g.id, set()).update(h_readers)
+        self._raise(g, h.deps)
+        for r in h_readers:
+            self._raise(self.groups[r], (1 << g.id) | g.deps)
+        g.first = min(g.first, h.first)
+        h.kind, h.members = "dead", []
+        return True
+
+    def feeds_only_matmuls(self, node: Node) -> bool:
+        """True when every use of `node` is a matmul operand (and it is not fetched): its memory layout is free."""
+        users = self.users.get(node.id, [])
+        return bool(users) and node.id not in self.roots and all(u.op.kind == "matmul" for u in users)
+
+    # ---- materialisation ----------------------------------------------------------------------
+
+    def materialize(self, node: Node) -> None:
+        """Give a view or leaf node its own buffer, through a copy kernel."""
+        if node.id in self.group_of or node.op.kind == "source":
+            return
+        dims, node_map = own_loop(node)
+        g = self.new_group("loop", dims, node, node_map, node.inputs)
+        g.copy_of = node
+        g.copy_layout = self.layouts.pop(node.id, None)
+        self.leaf.discard(node.id)
+
+    def blas_ready(self, node: Node) -> bool:
+        if node.id in self.leaf:
+            return False
+        if node.id not in self.layouts:
+            return True
+        lay = self.layouts[node.id]
+        rows, cols = node.shape[-2], node.shape[-1]
+        rs, cs = lay.strides[-2], lay.strides[-1]
+        return (cs == 1 or cols == 1) and rs >= max(cols, 1) or (rs == 1 or rows == 1) and cs >= max(rows, 1)
+
