@@ -14,6 +14,7 @@ from graphc.dtypes import bool_, float32, float64, int32, int64
 from graphc.errors import (
     BackendError,
     CheckpointError,
+    DistributedError,
     FeedError,
     GradientCheckError,
     GraphcError,
@@ -102,4 +103,4 @@ __all__ = [
     "stop_gradient", "subtract", "sum", "tanh", "transpose", "variable", "where", "zeros_like",
 ]
 __all__ += ["CheckpointError", "restore_checkpoint", "save_checkpoint"]
-__all__ += ["LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
+__all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]

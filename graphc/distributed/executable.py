@@ -27,6 +27,7 @@ would wait in different collectives, or add up arrays of different layouts.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -63,7 +64,11 @@ def has_collectives(program: Program) -> bool:
 
 
 def build_with_collectives(program: Program, options: Mapping, factory: Callable) -> DistributedExecutable:
-    steps = plan_steps(program)
+    """Cut `program` around its collectives and compile each segment with `factory` (the backend's).
+
+    GRAPHC_COLLECTIVE_OVERLAP=0 waits for each collective where it starts (for measuring what overlap hides).
+    """
+    steps = plan_steps(program, overlap=os.environ.get("GRAPHC_COLLECTIVE_OVERLAP", "1") != "0")
     compiled: list = []
     for index, step in enumerate(steps):
         if isinstance(step, Segment):

@@ -61,12 +61,13 @@ def execution_order(program: Program) -> list[Node]:
     return first + independent + [n for n in everything if n.id not in placed]
 
 
-def plan_steps(program: Program) -> list[Segment | Start | Wait]:
+def plan_steps(program: Program, overlap: bool = True) -> list[Segment | Start | Wait]:
     """The program as segments of computation between the starts and waits of its collectives.
 
     The first read of any collective's result waits for every collective started so far:
     one segment then computes everything that follows (the optimizer's update of every
-    bucket), instead of one small compiled segment per bucket.
+    bucket), instead of one small compiled segment per bucket.  `overlap=False` waits for
+    each collective as soon as it is started (what the benchmark compares against).
     """
     steps: list[Segment | Start | Wait] = []
     current = Segment()
@@ -95,6 +96,8 @@ def plan_steps(program: Program) -> list[Segment | Start | Wait]:
             close_segment()
             steps.append(Start(node))
             started.append(node)
+            if not overlap:
+                wait_for_started()
         else:
             current.nodes.append(node)
     wait_for_started()

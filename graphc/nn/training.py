@@ -34,8 +34,15 @@ class History:
 
 
 def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs: int, batch_size: int = 64,
-                   backend: str = "numpy", seed: int = 0, progress: bool = True, desc: str = "train") -> History:
-    """Train `model` (x -> logits) with softmax cross-entropy on integer labels; evaluate on `test` each epoch."""
+                   backend: str = "numpy", seed: int = 0, progress: bool = True, desc: str = "train",
+                   distributed: bool = False) -> History:
+    """Train `model` (x -> logits) with softmax cross-entropy on integer labels; evaluate on `test` each epoch.
+
+    `distributed=True` (under mpiexec, graphc.distributed): every rank starts from rank 0's variables,
+    takes its share of each global batch of `batch_size` rows, and applies the gradients averaged over
+    the ranks, so the ranks train one model as one process would on the whole batch; the recorded
+    losses and accuracies are the means over the ranks, and only rank 0 shows progress.
+    """
     x_train, y_train = np.asarray(train[0], np.float32), np.asarray(train[1], np.int32)
     x_test, y_test = np.asarray(test[0], np.float32), np.asarray(test[1], np.int32)
     x = placeholder((None, x_train.shape[1]), dtypes.float32, name="x")
@@ -43,14 +50,24 @@ def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs
     logits = model(x)
     loss = losses.softmax_cross_entropy(logits, labels)
     acc = accuracy(logits, labels)
-    history = History(step=function([x, labels], [loss, acc], updates=optimizer.minimize(loss), backend=backend),
+    reported = [loss, acc]
+    if distributed:
+        from graphc import distributed as ranks
+        from graphc.optim import trainable_variables
+
+        ranks.broadcast_variables(trainable_variables(loss))
+        reported = [ranks.allreduce(loss, "mean"), ranks.allreduce(acc, "mean")]
+        progress = progress and ranks.rank() == 0
+    train_op = optimizer.minimize(loss, distributed=distributed)
+    history = History(step=function([x, labels], reported, updates=train_op, backend=backend),
                       evaluate=function([x, labels], [loss, acc], backend=backend))
     batch_size = min(batch_size, len(x_train))
     steps_per_epoch = len(x_train) // batch_size
     bar = _progress_bar(epochs * steps_per_epoch, desc) if progress else None
     rng = np.random.default_rng(seed)
     for _ in range(epochs):
-        for xb, yb in minibatches(x_train, y_train, batch_size=batch_size, seed=rng, drop_last=True):
+        for xb, yb in minibatches(x_train, y_train, batch_size=batch_size, seed=rng, drop_last=True,
+                                  distributed=distributed):
             batch_loss, batch_acc = history.step(xb, yb)
             history.losses.append(float(batch_loss))
             history.train_accuracy.append(float(batch_acc))
@@ -77,7 +94,14 @@ def _progress_bar(total: int, desc: str):
 
 
 def plot_losses(history: History, path, title: str = "training loss") -> None:
-    """Save the per-step training loss (and per-epoch test loss) as a PNG, with matplotlib's Agg backend."""
+    """Save the per-step training loss (and per-epoch test loss) as a PNG, with matplotlib's Agg backend.
+
+    Under MPI only rank 0 writes it (the ranks' histories are the same: one file, not one race per rank).
+    """
+    from graphc.distributed import rank
+
+    if rank() != 0:
+        return
     import matplotlib
 
     matplotlib.use("Agg")
