@@ -7,9 +7,10 @@
     gc.Session().run([y, g1, g2], feed_dict={x1: 2.0, x2: 5.0})
 """
 
-from graphc import distributed, nn, optim
+from graphc import distributed, nn, ops, optim, tensor
 from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
 from graphc.backends import available_backends
+from graphc.checkpoint import restore_checkpoint, save_checkpoint
 from graphc.dtypes import bool_, float32, float64, int32, int64
 from graphc.errors import (
     BackendError,
@@ -82,13 +83,13 @@ from graphc.ops import (
     where,
     zeros_like,
 )
-from graphc.checkpoint import restore_checkpoint, save_checkpoint
 from graphc.serialize import LoadedGraph, load, save
 from graphc.session import Function, Session, TrainOp, assign, function, group
+from graphc.version import __version__ as __version__  # re-exported: gc.__version__
 
 Tensor = Node
+tensor.use_ops(ops)  # Node's operators call the op functions (graphc/tensor.py: handed over, not imported)
 bool = bool_  # noqa: A001 - gc.bool, like tf.bool
-__version__ = "0.1.0"
 
 __all__ = [
     "BackendError", "FeedError", "Function", "GradientCheckError", "GraphFormatError", "GraphcError",

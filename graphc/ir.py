@@ -49,7 +49,10 @@ def user_source_line() -> str | None:
 
 
 class Node(TensorOperators):
-    """One value in the graph: the result of `op` applied to `inputs` with `attrs`."""
+    """One value in the graph: the result of `op` applied to `inputs` with `attrs`.
+
+    Also the user's tensor (`gc.Tensor`): its Python operators come from graphc/tensor.py.
+    """
 
     __slots__ = ("id", "op", "inputs", "attrs", "shape", "dtype", "name", "source", "__weakref__")
 
@@ -127,26 +130,3 @@ def consumers(order: Sequence[Node]) -> dict[int, list[Node]]:
             if i.id in users:
                 users[i.id].append(n)
     return users
-
-
-def rebuild(outputs: Sequence[Node], replace) -> tuple[list[Node], dict[int, Node]]:
-    """Copy the graph of `outputs`, letting `replace(node, new_inputs)` return a substitute.
-
-    `replace` returns a Node, or None to rebuild the node as it was over its new
-    inputs (reusing the original when no input changed).  Returns the new
-    outputs and the map from old node ids to new nodes.  This is the one place
-    passes and specialisation rewrite graphs.
-    """
-    from graphc.ops.registry import make_node
-
-    mapping: dict[int, Node] = {}
-    for node in toposort(outputs):
-        new_inputs = [mapping[i.id] for i in node.inputs]
-        new = replace(node, new_inputs)
-        if new is None:
-            if all(a is b for a, b in zip(new_inputs, node.inputs)):
-                new = node
-            else:
-                new = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
-        mapping[node.id] = new
-    return [mapping[o.id] for o in outputs], mapping

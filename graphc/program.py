@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from graphc.ir import Node, rebuild, toposort
+from graphc.ir import Node, toposort
 from graphc.ops.source import placeholder_op, variable_op
+from graphc.rewrite import rebuild
 
 
 @dataclass

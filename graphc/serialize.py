@@ -34,6 +34,7 @@ from graphc.ir import Node, toposort
 from graphc.memory_limit import Limit, human, resolve
 from graphc.ops.registry import REGISTRY, get_op, make_node
 from graphc.ops.source import VariableStore, constant_op, placeholder_op, variable_op
+from graphc.version import __version__
 
 INLINE_BYTES = 4096  # arrays up to this size are written inline (base64) unless save() is told otherwise
 
@@ -205,9 +206,7 @@ def save(path, outputs, grads=None, wrt: Sequence[Node] | None = None, metadata:
 
 
 def _graphc_version() -> str:
-    import graphc
-
-    return graphc.__version__
+    return __version__
 
 
 def _check_unique_names(order: Sequence[Node]) -> None:

@@ -2,15 +2,25 @@
 
 `==` and `!=` keep Python's identity meaning (nodes are dict keys everywhere);
 use `gc.equal` / `gc.not_equal` for elementwise comparison, as in TensorFlow 1.
+
+The operators are methods of `graphc.ir.Node` (it derives from `TensorOperators`), so they show
+in `dir()`, in the docs and to type checkers; they call the op functions of `graphc.ops`.  This
+module does not import that package, even lazily: the op modules build on Node, so an import
+either way would make the IR and every op module one import circle.  graphc/__init__.py hands
+the package over (`use_ops`) once it is loaded, before any user code can build a node.
 """
 
 from __future__ import annotations
 
+from types import ModuleType
 
-def _ops():
-    import graphc.ops as ops  # late: the op modules themselves build on Node
+_ops: ModuleType | None = None  # graphc.ops, once graphc/__init__.py has called use_ops
 
-    return ops
+
+def use_ops(ops: ModuleType) -> None:
+    """Let the operators call `ops` (the graphc.ops package): called once, by graphc/__init__.py."""
+    global _ops
+    _ops = ops
 
 
 class TensorOperators:
@@ -18,73 +28,73 @@ class TensorOperators:
     __array_priority__ = 1000  # numpy arrays on the left defer to our reflected operators
 
     def __add__(self, other):
-        return _ops().add(self, other)
+        return _ops.add(self, other)
 
     def __radd__(self, other):
-        return _ops().add(other, self)
+        return _ops.add(other, self)
 
     def __sub__(self, other):
-        return _ops().subtract(self, other)
+        return _ops.subtract(self, other)
 
     def __rsub__(self, other):
-        return _ops().subtract(other, self)
+        return _ops.subtract(other, self)
 
     def __mul__(self, other):
-        return _ops().multiply(self, other)
+        return _ops.multiply(self, other)
 
     def __rmul__(self, other):
-        return _ops().multiply(other, self)
+        return _ops.multiply(other, self)
 
     def __truediv__(self, other):
-        return _ops().divide(self, other)
+        return _ops.divide(self, other)
 
     def __rtruediv__(self, other):
-        return _ops().divide(other, self)
+        return _ops.divide(other, self)
 
     def __pow__(self, other):
-        return _ops().power(self, other)
+        return _ops.power(self, other)
 
     def __rpow__(self, other):
-        return _ops().power(_ops().as_node(other, self), self)
+        return _ops.power(_ops.as_node(other, self), self)
 
     def __matmul__(self, other):
-        return _ops().matmul(self, other)
+        return _ops.matmul(self, other)
 
     def __rmatmul__(self, other):
-        return _ops().matmul(other, self)
+        return _ops.matmul(other, self)
 
     def __neg__(self):
-        return _ops().neg(self)
+        return _ops.neg(self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _ops().abs(self)
+        return _ops.abs(self)
 
     def __lt__(self, other):
-        return _ops().less(self, other)
+        return _ops.less(self, other)
 
     def __le__(self, other):
-        return _ops().less_equal(self, other)
+        return _ops.less_equal(self, other)
 
     def __gt__(self, other):
-        return _ops().greater(self, other)
+        return _ops.greater(self, other)
 
     def __ge__(self, other):
-        return _ops().greater_equal(self, other)
+        return _ops.greater_equal(self, other)
 
     def __and__(self, other):
-        return _ops().logical_and(self, other)
+        return _ops.logical_and(self, other)
 
     def __or__(self, other):
-        return _ops().logical_or(self, other)
+        return _ops.logical_or(self, other)
 
     def __invert__(self):
-        return _ops().logical_not(self)
+        return _ops.logical_not(self)
 
     def __getitem__(self, key):
-        return _ops().getitem(self, key)
+        return _ops.getitem(self, key)
 
     def __bool__(self):
         from graphc.errors import GraphcError
@@ -102,22 +112,22 @@ class TensorOperators:
     # Method spellings numpy users reach for.
     @property
     def T(self):  # noqa: N802 - numpy's name
-        return _ops().transpose(self)
+        return _ops.transpose(self)
 
     def reshape(self, *shape):
-        return _ops().reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+        return _ops.reshape(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
 
     def sum(self, axis=None, keepdims=False):
-        return _ops().sum(self, axis, keepdims)
+        return _ops.sum(self, axis, keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return _ops().mean(self, axis, keepdims)
+        return _ops.mean(self, axis, keepdims)
 
     def max(self, axis=None, keepdims=False):
-        return _ops().max(self, axis, keepdims)
+        return _ops.max(self, axis, keepdims)
 
     def min(self, axis=None, keepdims=False):
-        return _ops().min(self, axis, keepdims)
+        return _ops.min(self, axis, keepdims)
 
     def astype(self, dtype):
-        return _ops().cast(self, dtype)
+        return _ops.cast(self, dtype)

@@ -14,9 +14,10 @@ import numpy as np
 
 from graphc import dtypes
 from graphc.errors import GradientCheckError, GraphcError
-from graphc.ir import Node, rebuild
+from graphc.ir import Node
 from graphc.ops.registry import make_node
 from graphc.ops.source import constant_op, placeholder, placeholder_op, variable_op
+from graphc.rewrite import rebuild
 
 
 def _promote(value):

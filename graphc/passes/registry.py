@@ -37,9 +37,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphc.errors import GraphcError
-from graphc.ir import Node, rebuild, toposort
+from graphc.ir import Node, toposort
 from graphc.ops.registry import make_node
 from graphc.program import Program
+from graphc.rewrite import rebuild
 
 PHASES: tuple[str, ...] = ("canonicalize", "stabilize", "specialize")
 MAX_SWEEPS = 4  # per phase; every sweep is linear, so a phase is too

@@ -1,0 +1,33 @@
+"""Rewriting a graph: the one place passes and specialisation copy a graph with some nodes replaced.
+
+Apart from graphc/ir.py because a rebuilt node's shape is inferred again by its op
+(`make_node`), and the ops build on the IR: the IR itself imports no op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from graphc.ir import Node, toposort
+from graphc.ops.registry import make_node
+
+
+def rebuild(outputs: Sequence[Node], replace) -> tuple[list[Node], dict[int, Node]]:
+    """Copy the graph of `outputs`, letting `replace(node, new_inputs)` return a substitute.
+
+    `replace` returns a Node, or None to rebuild the node as it was over its new
+    inputs (reusing the original when no input changed).  Returns the new
+    outputs and the map from old node ids to new nodes.  This is the one place
+    passes and specialisation rewrite graphs.
+    """
+    mapping: dict[int, Node] = {}
+    for node in toposort(outputs):
+        new_inputs = [mapping[i.id] for i in node.inputs]
+        new = replace(node, new_inputs)
+        if new is None:
+            if all(a is b for a, b in zip(new_inputs, node.inputs)):
+                new = node
+            else:
+                new = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
+        mapping[node.id] = new
+    return [mapping[o.id] for o in outputs], mapping
