@@ -1,0 +1,123 @@
+"""Rematerialisation, first step: which nodes are the forward pass, which the backward, what is stashed.
+
+How the graph is read (a structural rule, no tags from autodiff needed):
+  * *Seeds* are the cotangents `grad` starts from: non-source nodes whose value depends
+    on no placeholder and no variable (`ones_like(y)`, or the `broadcast_to(1.0)`
+    the simplifier lowers it to).  Inputs read only for their shape (the `like` of
+    `fill_like`, `*_like`, `count`) do not count as value dependencies.  `count`
+    itself (mean's divisor) is a constant of the forward pass, never a seed.
+  * The simplifier often folds the seed away (`1 * g` is `g`), so a second sign
+    marks the backward side too: a node that reads a value made more than
+    `LONG_EDGE` levels earlier (levels: longest paths from the sources).  That is
+    what a backward node does when it reads the forward value its VJP needs; it
+    is also what makes a value costly to keep.
+  * The *backward side* B is every node that is a seed or reads far back, and
+    everything that depends on those (variable updates `w - lr * grad` included).
+    Everything else that is not a source is the *forward side* F.  A misjudged node
+    (a forward broadcast constant taken for a seed, a long skip connection taken for
+    a backward read, the last layer's first adjoints taken for forward ones) only
+    changes what is rematerialised, never the values computed.
+
+What is never stashed (what else is kept: graphc/passes/remat_segments.py):
+  * *Helpers* are cheap forward nodes (elementwise ops and views) that only the
+    backward pass reads, directly or through other helpers: tanh's `1 - y*y`, the
+    `transpose(h)` of a weight gradient.  Kept, each would be one more stashed
+    buffer per layer beside the value it is computed from; so the backward pass
+    always computes them itself, from that value, right where it needs them (the
+    llvm backend fuses them into the backward kernels, and a transpose becomes a
+    strided read).  This alone halves a tanh MLP's stash.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+
+from graphc.ir import Node, consumers, toposort
+from graphc.ops.source import placeholder_op, variable_op
+from graphc.program import Program
+
+_NEVER_SEEDS = frozenset({"count"})
+# a read this many levels (longest paths from the sources) after the value was made marks the reader as backward
+LONG_EDGE = 8
+
+
+@dataclass
+class Analysis:
+    """The forward/backward split of a program (see the module docstring)."""
+
+    order: list[Node]                    # every node, topological
+    forward: list[Node]                  # non-source nodes independent of the seeds, by longest path
+    backward: set[int]                   # ids of nodes that depend on a seed
+    helpers: set[int]                    # ids of cheap forward nodes only the backward pass reads
+    spine: list[Node]                    # forward nodes that are not helpers, by longest path
+    stashed: set[int]                    # ids of spine nodes a backward node or a helper reads
+    users: dict[int, list[Node]] = field(default_factory=dict)
+    roots: set[int] = field(default_factory=set)   # ids of the outputs and new values
+
+    def is_forward(self, node: Node) -> bool:
+        return node.op.kind != "source" and node.id not in self.backward
+
+    @functools.cached_property
+    def total_flops(self) -> int:
+        """The program's estimated work: the same for every candidate, so summed once."""
+        return sum(flops(n) for n in self.order)
+
+
+
+def is_cheap(node: Node) -> bool:
+    """Elementwise ops and views of a whole input (`Op.view`) move no data or cost one operation per
+    element: recomputed in the backward pass rather than stored."""
+    return node.op.kind == "elementwise" or node.op.view == "whole"
+
+
+def analyse(program: Program) -> Analysis:
+    order = toposort(program.roots)
+    level: dict[int, int] = {}
+    for node in order:
+        level[node.id] = 1 + max((level[i.id] for i in node.inputs), default=-1)
+    value_dep: dict[int, bool] = {}
+    backward: set[int] = set()
+    for node in order:
+        if node.op.kind == "source":
+            value_dep[node.id] = node.op is placeholder_op or node.op is variable_op
+            continue
+        skip = node.op.shape_only  # inputs read for their shape only (values unused)
+        value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
+        is_seed = not value_dep[node.id] and node.op.name not in _NEVER_SEEDS
+        reads_far_back = any(i.op.kind != "source" and level[node.id] - level[i.id] > LONG_EDGE for i in node.inputs)
+        if is_seed or reads_far_back or any(i.id in backward for i in node.inputs):
+            backward.add(node.id)
+    position = {n.id: k for k, n in enumerate(order)}
+    forward = sorted((n for n in order if n.op.kind != "source" and n.id not in backward),
+                     key=lambda n: (level[n.id], position[n.id]))
+    users = consumers(order)
+    roots = {r.id for r in program.roots}
+    helpers: set[int] = set()
+    for node in reversed(forward):
+        if (is_cheap(node) and node.id not in roots and users[node.id]
+                and all(u.id in backward or u.id in helpers for u in users[node.id])):
+            helpers.add(node.id)
+    spine = [n for n in forward if n.id not in helpers]
+    value_readers: dict[int, set[int]] = {n.id: set() for n in order}
+    for node in order:
+        skip = node.op.shape_only  # inputs read for their shape only (values unused)
+        for k, i in enumerate(node.inputs):
+            if k not in skip:
+                value_readers[i.id].add(node.id)
+    stashed = {n.id for n in spine if any(u in backward or u in helpers for u in value_readers[n.id])}
+    return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
+
+
+def nbytes(node: Node) -> int:
+    return math.prod(node.shape) * node.dtype.itemsize  # math.prod: np.prod costs microseconds a call
+
+
+def flops(node: Node) -> int:
+    """A rough cost: the op's FLOP rule (`Op.flops`, what graphc.cost counts), and for an op that does
+    no arithmetic (a view, a copy, an index) one per element it writes; sources cost nothing."""
+    if node.op.kind == "source":
+        return 0
+    rule = node.op.flops
+    return math.prod(node.shape) if rule is None else rule(node)

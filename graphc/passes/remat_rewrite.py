@@ -1,0 +1,144 @@
+"""Rematerialisation, fourth step: the program rewritten for a choice of kept values; what it recomputes.
+
+Later passes cannot undo it: copies carry `attrs["recompute"] = <segment>` and the
+forward pass's own nodes `attrs["recompute"] = "forward"`; CSE keys on all attrs and
+fusion never fuses across tags, so a copy is never merged back into its twin and a
+helper is never fused back into the forward kernel that would store it (it joins the
+backward kernel that reads it: the epilogue of the matmul that makes `dh`, see fusion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphc.ir import Node
+from graphc.passes.remat_analysis import Analysis, flops
+from graphc.passes.remat_schedule import schedule_backward
+from graphc.passes.remat_segments import Segmentation
+from graphc.program import Program
+
+FORWARD_TAG = "forward"
+
+
+@dataclass
+class RematStats:
+    """What a rematerialised program recomputes: the `remat_stats` field of the Program the pass returns."""
+
+    strategy: str | int
+    segments: int
+    checkpoints: int
+    recomputed_nodes: int
+    recompute_flops: int     # estimated: work done twice
+    total_flops: int         # estimated: work of the program without rematerialisation
+    planned_peak_bytes: int | None = None
+    modelled_peak_bytes: int | None = None  # checkpoints + stash of the worst segment, what the cuts aim at
+    recomputed_ops: dict = field(default_factory=dict)  # op name -> count of nodes computed twice
+
+    @property
+    def recompute_fraction(self) -> float:
+        return self.recompute_flops / self.total_flops if self.total_flops else 0.0
+
+
+def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: dict[int, int]):
+    """Backward nodes read helpers computed afresh and copies of the spine values not kept.
+
+    Returns (program, copies, new): `copies` maps an original node id to its recomputed
+    copy (spine copies, tagged with their segment, and helpers, untagged so that
+    they fuse with the backward nodes that read them); `new` maps every other original
+    id to its node in the result.  The forward pass's own nodes are tagged FORWARD_TAG.
+    """
+    new: dict[int, Node] = {}
+    copies: dict[int, Node] = {}
+
+    def replacement(node: Node) -> Node:
+        """What a backward node (or a copy) reads in place of forward/source `node`."""
+        if node.op.kind == "source":
+            return new[node.id]
+        if node.id in a.helpers or node.id not in keep:
+            return copy_of(node)
+        return new[node.id]
+
+    def copy_of(node: Node) -> Node:
+        stack = [node]
+        while stack:
+            top = stack[-1]
+            if top.id in copies:
+                stack.pop()
+                continue
+            missing = [i for i in top.inputs if a.is_forward(i) and (i.id in a.helpers or i.id not in keep)
+                       and i.id not in copies]
+            if missing:
+                stack.extend(missing)
+                continue
+            stack.pop()
+            inputs = [replacement(i) for i in top.inputs]
+            attrs = dict(top.attrs)
+            attrs.pop("recompute", None)
+            if top.id not in a.helpers:
+                attrs["recompute"] = segment[top.id]
+            copies[top.id] = _same_value(top, inputs, attrs)
+        return copies[node.id]
+
+    for node in a.order:
+        if node.op.kind == "source":
+            new[node.id] = node
+        elif node.id in a.helpers:
+            continue  # only the backward pass reads it: through its copy
+        elif node.id in a.backward:
+            inputs = [new[i.id] if i.id in a.backward else replacement(i) for i in node.inputs]
+            for k in node.op.shape_only:
+                inputs[k] = shape_stand_in(node, k, inputs)
+            if all(x is y for x, y in zip(inputs, node.inputs)):
+                new[node.id] = node
+            else:
+                new[node.id] = _same_value(node, inputs, node.attrs)
+        else:
+            inputs = [new[i.id] for i in node.inputs]
+            new[node.id] = _same_value(node, inputs, {**node.attrs, "recompute": FORWARD_TAG})
+    n = len(program.outputs)
+    roots = [new[r.id] for r in program.roots]
+    rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
+                      updated=list(program.updated), new_values=roots[n:])
+    backward_ids = {new[i].id for i in a.backward}
+    rebuilt.schedule = schedule_backward(rebuilt, backward_ids)
+    copy_of = None  # noqa: F811 - it and `replacement` call each other: a cycle that kept each candidate alive
+    return rebuilt, copies, new
+
+
+def _same_value(node: Node, inputs: list[Node], attrs: dict) -> Node:
+    """`node`'s op over `inputs` shaped and typed as its own: its shape and dtype, not inferred again.
+
+    Every input here is a copy, a rebuilt twin or a same-shaped stand-in, so inference would
+    give the same answer; it was most of a rebuild's time, and each candidate is rebuilt.
+    """
+    return Node(node.op, inputs, attrs, node.shape, node.dtype, name=node.name, source=node.source)
+
+
+def shape_stand_in(node: Node, k: int, inputs: list[Node]) -> Node:
+    """For input k, read only for its shape: a value input of the same shape and dtype if there is one
+    (`sum_to_like(g, like)` with `g` shaped like `like`), so that nothing is kept or recomputed for it."""
+    for j, x in enumerate(inputs):
+        if j != k and j not in node.op.shape_only and x.shape == inputs[k].shape \
+                and x.dtype == inputs[k].dtype:
+            return x
+    return inputs[k]
+
+
+def rewrite(program: Program, a: Analysis, keep: set[int], seg: Segmentation, strategy):
+    """The program that keeps `keep` and recomputes the rest by `seg`, and its RematStats.
+
+    The stats count only work really done twice, on the program as built; the planned peak is
+    left for the caller, which alone knows the planner the target runs.
+    """
+    rebuilt, copies, new = rebuild_with_copies(program, a, keep, seg.segment)
+    reachable = {n.id for n in rebuilt.schedule}
+    # work done twice: spine copies whose forward twin still runs (a helper's original no longer runs at all)
+    twice = [copy for nid, copy in copies.items() if nid in new and new[nid].id in reachable]
+    ops: dict[str, int] = {}
+    for node in twice:
+        ops[node.op.name] = ops.get(node.op.name, 0) + 1
+    stats = RematStats(strategy=strategy, segments=seg.count, checkpoints=len(keep & a.stashed),
+                       recomputed_nodes=len(twice), recompute_flops=sum(flops(n) for n in twice),
+                       total_flops=a.total_flops, modelled_peak_bytes=seg.modelled_peak,
+                       recomputed_ops=ops)
+    return rebuilt, stats
