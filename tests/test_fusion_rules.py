@@ -115,3 +115,17 @@ def test_an_op_missing_the_facts_its_kind_needs_is_refused_at_definition():
     with pytest.raises(ValueError, match="reduce_axes"):
         Op(name="test_reduce_without_axes", kind="reduce", **common)
     assert "test_view_without_strides" not in REGISTRY and "test_reduce_without_axes" not in REGISTRY
+
+
+def test_sum_to_like_is_a_reduction_with_its_own_facts_even_where_simplify_keeps_it():
+    """A bool sum_to_like is not rewritten to sum (that would change its dtype): it reaches fusion as
+    itself, a reduction whose combine and axes come from its definition (it was a KeyError before)."""
+    from graphc.ops.shape import sum_to_like
+
+    x, like = gc.placeholder((3, 4), gc.bool_), gc.placeholder((4,), gc.float32)
+    y = sum_to_like(x, like)
+    value = np.array([[1, 1, 0, 0], [1, 0, 1, 0], [1, 0, 0, 0]], bool)
+    want = gc.function([x, like], [y])(value, np.zeros(4, np.float32))[0]
+    got = gc.function([x, like], [y], backend="llvm")(value, np.zeros(4, np.float32))[0]
+    np.testing.assert_array_equal(got, want)
+    assert REGISTRY["sum_to_like"].kind == "reduce" and REGISTRY["count"].kind == "shape"
