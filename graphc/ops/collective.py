@@ -31,6 +31,7 @@ from graphc.errors import ShapeError
 from graphc.ops.common import as_nodes
 from graphc.ops.registry import Op, make_node, output_elements
 
+SPIN_SECONDS = 2e-4  # how long `finish` polls without sleeping
 # becomes True when the first collective node is built: until then, backends need not look for any
 collectives_built = False
 
@@ -70,19 +71,20 @@ def mpi_reduce_to(comm, x: np.ndarray, attrs: dict) -> np.ndarray:
 
 
 def finish(request) -> None:
-    """Wait for a non-blocking MPI request, polling with short sleeps rather than MPI's busy wait.
+    """Wait for a non-blocking MPI request: poll it for up to SPIN_SECONDS, then with sleeps.
 
-    MPI's blocking calls spin on a core; with ranks sharing cores (loopback, or more
-    ranks than cores) the spinning rank takes the core a computing rank needs, and a
-    step became ten times slower.  Sleeps of 20 us growing to 0.5 ms cost that much
-    latency at most while the others compute, and no core (the first polls only yield).
+    MPI's blocking calls spin on a core for as long as they wait; with ranks sharing
+    cores (loopback, or more ranks than cores) the spinning rank takes the core that a
+    computing rank needs, and a step was ten times slower.  A message that arrives soon
+    (small ones on loopback take microseconds) is seen by the spin; after it, sleeps of
+    20 us growing to 0.5 ms cost that much latency at most, and no core.
     """
-    polls, delay = 0, 0.0
+    spin_until = time.perf_counter() + SPIN_SECONDS
+    delay = 0.0
     while not request.Test():
-        polls += 1
-        if polls > 50:  # first yield only (a small message on loopback takes microseconds), then sleep
+        if time.perf_counter() > spin_until:
             delay = min(2 * delay + 2e-5, 5e-4)
-        time.sleep(delay)
+        time.sleep(delay)  # 0: yield the core (and the GIL) to whoever needs it, then poll again
 
 
 def _check_root(comm, root: int) -> None:
