@@ -100,26 +100,36 @@ class Node(TensorOperators):
 
 
 def toposort(outputs: Iterable[Node]) -> list[Node]:
-    """Nodes reachable from `outputs`, each after its inputs; iterative, so deep graphs don't recurse."""
+    """Nodes reachable from `outputs`, each after its inputs (a depth-first postorder, inputs in order)."""
     order: list[Node] = []
-    state: dict[int, bool] = {}  # id -> finished
+    done: set[int] = set()
     for root in outputs:
-        if root.id in state:
-            continue
-        stack = [(root, iter(root.inputs))]
-        state[root.id] = False
-        while stack:
-            node, children = stack[-1]
-            for child in children:
-                if child.id not in state:
-                    state[child.id] = False
-                    stack.append((child, iter(child.inputs)))
-                    break
-            else:
-                stack.pop()
-                state[node.id] = True
-                order.append(node)
+        extend_postorder(root, done, order)
     return order
+
+
+def extend_postorder(node: Node, done: set[int], order: list[Node]) -> None:
+    """Append `node` to `order`, after whatever it needs that is not `done` yet, each after its inputs; mark them done.
+
+    The one depth-first walk over the graph: `toposort` is it from each output in turn, and
+    schedulers use it to emit a node just when it is wanted, with what it needs and nothing
+    already run.  Iterative, so deep graphs don't recurse; over the Nodes themselves, because
+    building a networkx graph of them alone takes ten times this walk (docs/architecture.md).
+    """
+    if node.id in done:
+        return
+    done.add(node.id)
+    stack = [(node, iter(node.inputs))]
+    while stack:
+        top, children = stack[-1]
+        for child in children:
+            if child.id not in done:
+                done.add(child.id)
+                stack.append((child, iter(child.inputs)))
+                break
+        else:
+            stack.pop()
+            order.append(top)
 
 
 def consumers(order: Sequence[Node]) -> dict[int, list[Node]]:

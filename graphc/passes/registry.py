@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphc.errors import GraphcError
-from graphc.ir import Node, toposort
+from graphc.ir import Node, extend_postorder, toposort
 from graphc.ops.registry import make_node
 from graphc.program import Program
 from graphc.rewrite import rebuild
@@ -243,32 +243,15 @@ def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping:
     missing goes last, in topological order.  Linear in the graph size.
     """
     reachable = toposort(new_roots)
-    wanted = {n.id for n in reachable}
+    wanted = {n.id for n in reachable}  # and so is every input of a wanted node
     emitted: set[int] = set()
     order: list[Node] = []
-
-    def emit(node: Node) -> None:
-        stack = [(node, iter(node.inputs))]
-        while stack:
-            top, children = stack[-1]
-            for child in children:
-                if child.id in wanted and child.id not in emitted:
-                    emitted.add(child.id)
-                    stack.append((child, iter(child.inputs)))
-                    break
-            else:
-                stack.pop()
-                order.append(top)
-
     for old in schedule:
         new = mapping.get(old.id)
-        if new is not None and new.id in wanted and new.id not in emitted:
-            emitted.add(new.id)
-            emit(new)
+        if new is not None and new.id in wanted:
+            extend_postorder(new, emitted, order)
     for node in reachable:
-        if node.id not in emitted:
-            emitted.add(node.id)
-            emit(node)
+        extend_postorder(node, emitted, order)
     return order
 
 

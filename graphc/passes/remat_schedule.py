@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 
-from graphc.ir import Node, consumers, toposort
+from graphc.ir import Node, consumers, extend_postorder, toposort
 from graphc.program import Program
 
 
@@ -34,23 +34,9 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
     emitted: set[int] = set()
     schedule: list[Node] = []
 
-    def emit(node: Node) -> None:
-        stack = [(node, iter(node.inputs))]
-        while stack:
-            top, children = stack[-1]
-            for child in children:
-                if child.id not in emitted:
-                    stack.append((child, iter(child.inputs)))
-                    break
-            else:
-                stack.pop()
-                if top.id not in emitted:
-                    emitted.add(top.id)
-                    schedule.append(top)
-
     for root in program.roots:  # the forward pass proper: what the fetched forward outputs need
         if root.id not in backward:
-            emit(root)
+            extend_postorder(root, emitted, schedule)
     waiting = {n.id: sum(1 for i in set(n.inputs) if i.id not in lazy) for n in order if n.id not in lazy}
     ready: list[tuple] = []
 
@@ -66,7 +52,7 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
     while ready:
         *_, node_id = heapq.heappop(ready)
         node = by_id[node_id]
-        emit(node)
+        extend_postorder(node, emitted, schedule)
         schedule_pos[node_id] = len(schedule) - 1
         for user in dict.fromkeys(users[node_id]):
             if user.id in waiting:
@@ -74,5 +60,5 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
                 if waiting[user.id] == 0:
                     push(user)
     for root in program.roots:
-        emit(root)
+        extend_postorder(root, emitted, schedule)
     return schedule
