@@ -131,3 +131,10 @@ class TensorOperators:
 
     def astype(self, dtype):
         return _ops.cast(self, dtype)
+
+    # numpy's dispatch: np.exp(t), np.sum(t, axis=0), ndarray @ t build nodes (graphc/ops/numpy_protocol.py)
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _ops.numpy_protocol.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _ops.numpy_protocol.array_function(func, args, kwargs)

@@ -1,6 +1,9 @@
 """All ops, by family; importing this package registers every op in `registry.REGISTRY`."""
 
-from graphc.ops import collective  # noqa: F401 - registers the collectives (gc.distributed builds them)
+from graphc.ops import (
+    collective,  # noqa: F401 - registers the collectives (gc.distributed builds them)
+    numpy_protocol,  # noqa: F401 - numpy's dispatch for tensors (graphc/tensor.py calls it)
+)
 from graphc.ops.common import as_node
 from graphc.ops.elementwise import (
     abs,
