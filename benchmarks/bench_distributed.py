@@ -133,6 +133,15 @@ def worker_mlp(quick: bool, repeat: int) -> dict:
     return result
 
 
+def fit_alpha_beta(rows: list[dict], ranks: int, key: str) -> tuple[float, float]:
+    """(α seconds, β seconds per byte) of the ring model T(m) = 2(n-1)·α + 2(n-1)/n·m·β, fitted to
+    the measured times by least squares weighted by 1/T (every size counts by its relative error)."""
+    m = np.array([r["bytes"] for r in rows], float)
+    t = np.array([r[key] for r in rows], float) * 1e-6
+    slope, intercept = np.polyfit(m, t, 1, w=1 / t)
+    return intercept / (2 * (ranks - 1)), slope / (2 * (ranks - 1) / ranks)
+
+
 # ---- the driver ------------------------------------------------------------------------------------
 
 
@@ -178,6 +187,11 @@ def main(argv=None):
         for row in sweep["allreduce"]:
             busbw = 2 * (n - 1) / n * row["bytes"] / (row["mpi4py_us"] * 1e-6) / 1e9
             print(f"{row['bytes']:>10} {row['mpi4py_us']:>10.1f} {row['graphc_us']:>10.1f} {busbw:>11.2f}")
+        for key in ("mpi4py_us", "graphc_us"):
+            alpha, beta = fit_alpha_beta(sweep["allreduce"], n, key)
+            sweep[f"fit_{key[:-3]}"] = {"alpha_us": alpha * 1e6, "beta_ns_per_byte": beta * 1e9}
+            print(f"ring model fitted to {key[:-3]}: alpha = {alpha * 1e6:.1f} µs, beta = {beta * 1e9:.3f} ns/byte "
+                  f"({1 / beta / 1e9:.2f} GB/s)")
     single = figures["mlp"][0]
     print(f"\nMLP {'-'.join(map(str, SIZES))} ({single['parameters']} parameters), Adam, global batch {GLOBAL_BATCH}, "
           f"llvm: one process {single['compute_ms']:.2f} ms per step")

@@ -41,6 +41,7 @@ class World:
     missing: str | None = None  # why collectives cannot run across these ranks, when they cannot
 
 
+DEFAULT_TIMEOUT = 300.0
 _world: World | None = None
 _lock = threading.Lock()
 
@@ -93,6 +94,25 @@ def communicator(what: str):
 
 
 # ---- faults --------------------------------------------------------------------------------------
+
+def collective_timeout() -> float:
+    """Seconds a collective may wait for the other ranks before it is called a hang (GRAPHC_COLLECTIVE_TIMEOUT)."""
+    raw = os.environ.get("GRAPHC_COLLECTIVE_TIMEOUT", "")
+    try:
+        value = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        raise DistributedError(f"GRAPHC_COLLECTIVE_TIMEOUT must be a number of seconds, got {raw!r}") from None
+    if not value > 0:
+        raise DistributedError(f"GRAPHC_COLLECTIVE_TIMEOUT must be positive, got {raw!r}")
+    return value
+
+
+def hang(what: str, waited: float) -> DistributedError:
+    """The error of a collective that the other ranks did not join in time."""
+    w = world()
+    return DistributedError(f"{what}: rank {w.rank} of {w.size} waited {waited:g} s (GRAPHC_COLLECTIVE_TIMEOUT) and "
+                            f"the other ranks did not take part: one has stopped, hangs, or runs a different program")
+
 
 # collectives started and not yet finished (graphc.distributed.engine keeps it up to date)
 in_flight = 0

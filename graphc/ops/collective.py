@@ -79,12 +79,18 @@ def finish(request) -> None:
     (small ones on loopback take microseconds) is seen by the spin; after it, sleeps of
     20 us growing to 0.5 ms cost that much latency at most, and no core.
     """
-    spin_until = time.perf_counter() + SPIN_SECONDS
+    from graphc.distributed.world import collective_timeout, hang
+
+    start = time.perf_counter()
+    timeout = collective_timeout()
     delay = 0.0
     while not request.Test():
-        if time.perf_counter() > spin_until:
+        now = time.perf_counter()
+        if now - start > SPIN_SECONDS:
             delay = min(2 * delay + 2e-5, 5e-4)
-        time.sleep(delay)  # 0: yield the core (and the GIL) to whoever needs it, then poll again
+            if now - start > timeout:  # the watchdog: never wait forever for a rank that is gone
+                raise hang("a collective", timeout)
+            time.sleep(delay)
 
 
 def _check_root(comm, root: int) -> None:
