@@ -99,6 +99,8 @@ def _mlp_step(distributed: bool, bucket_bytes, rows: int):
 
 
 def worker_mlp(quick: bool, repeat: int) -> dict:
+    """Step times; compute, communication and step are timed in turns (one of each per round) so that
+    the load of a shared machine falls on all three alike."""
     import graphc as gc
     from graphc.distributed import buckets, engine
     from graphc.ops.collective import mpi_allreduce
@@ -106,30 +108,37 @@ def worker_mlp(quick: bool, repeat: int) -> dict:
     n = gc.distributed.size()
     rows = GLOBAL_BATCH // n
     compute_step, feeds, pairs = _mlp_step(False, None, rows)
-    sync = (lambda: engine.check_same_everywhere([("bench", "bench")], "bench")) if n > 1 else (lambda: None)
-    sync()
-    result = {"ranks": n, "rows_per_rank": rows, "compute_ms": median_ms(lambda: compute_step(*feeds), repeat),
-              "parameters": int(sum(v.size for _, v in pairs)), "configs": {}}
+    result = {"ranks": n, "rows_per_rank": rows, "parameters": int(sum(v.size for _, v in pairs)), "configs": {}}
     if n == 1:
+        result["compute_ms"] = median_ms(lambda: compute_step(*feeds), repeat)
         return result
     configs = [(name, b, True) for name, b in BUCKETS.items()] + [("default, overlap off", None, False)]
+    runs = {}
     for name, bucket_bytes, overlap in configs:
         os.environ["GRAPHC_COLLECTIVE_OVERLAP"] = "1" if overlap else "0"
-        step, feeds, _ = _mlp_step(True, bucket_bytes, rows)
+        step, step_feeds, _ = _mlp_step(True, bucket_bytes, rows)
+        step(*step_feeds)  # compiles with this overlap setting
         groups = buckets.buckets(pairs, buckets.DEFAULT_BUCKET_BYTES if bucket_bytes is None else bucket_bytes)
         flats = [np.ones(sum(pairs[i][1].size for i in g), np.float32) for g in groups]
 
-        def communicate():
+        def communicate(flats=flats):
             for p in [engine.start(mpi_allreduce, {"op": "mean"}, f, "bench") for f in flats]:
                 p.wait("bench")
 
-        sync()
-        step_ms = median_ms(lambda: step(*feeds), repeat)
-        sync()
-        comm_ms = median_ms(communicate, repeat)
-        hidden = (result["compute_ms"] + comm_ms - step_ms) / comm_ms
-        result["configs"][name] = {"buckets": len(groups), "step_ms": step_ms, "comm_ms": comm_ms,
-                                   "hidden": max(0.0, min(1.0, hidden))}
+        runs[name] = (len(groups), {"compute": lambda: compute_step(*feeds), "comm": communicate,
+                                    "step": lambda step=step, f=step_feeds: step(*f)})
+    times = {name: {k: [] for k in ("compute", "comm", "step")} for name in runs}
+    for _ in range(repeat + 2):
+        for name, (_, calls) in runs.items():
+            for kind, call in calls.items():
+                t = time.perf_counter()
+                call()
+                times[name][kind].append(time.perf_counter() - t)
+    for name, (count, _) in runs.items():
+        ms = {k: statistics.median(v[2:]) * 1e3 for k, v in times[name].items()}
+        hidden = (ms["compute"] + ms["comm"] - ms["step"]) / ms["comm"]
+        result["configs"][name] = {"buckets": count, "compute_ms": ms["compute"], "comm_ms": ms["comm"],
+                                   "step_ms": ms["step"], "hidden": max(0.0, min(1.0, hidden))}
     return result
 
 
@@ -140,6 +149,30 @@ def fit_alpha_beta(rows: list[dict], ranks: int, key: str) -> tuple[float, float
     t = np.array([r[key] for r in rows], float) * 1e-6
     slope, intercept = np.polyfit(m, t, 1, w=1 / t)
     return intercept / (2 * (ranks - 1)), slope / (2 * (ranks - 1) / ranks)
+
+
+def project(params: float = 1e8, link_gbit: float = 100, alpha: float = 5e-6, compute_ms: float = 100.0,
+            backward_share: float = 2 / 3, bucket_bytes: int = 25 << 20, host_us: float = 50.0) -> list[dict]:
+    """Projected step efficiency of data-parallel training with the α–β model (docs/distributed.md).
+
+    float32 gradients of `params` parameters in buckets of `bucket_bytes`; a ring allreduce costs
+    2(n-1)·α + 2(n-1)/n·m·β per bucket, a tree (NCCL's double binary trees, at scale) 2·log2(n)·α + 2·m·β
+    per bucket; each bucket also costs `host_us` on the host (graphc's communication thread).  With overlap
+    the buckets hide behind the backward pass (`backward_share` of `compute_ms`) except the last one;
+    without it all of the communication follows the computation.
+    """
+    m, beta = params * 4, 8 / (link_gbit * 1e9)
+    k = int(np.ceil(m / bucket_bytes))
+    compute, backward = compute_ms * 1e-3, compute_ms * 1e-3 * backward_share
+    rows = []
+    for n in (8, 64, 512):
+        ring = 2 * (n - 1) / n * m * beta + 2 * (n - 1) * k * alpha + k * host_us * 1e-6
+        tree = 2 * m * beta + 2 * np.ceil(np.log2(n)) * k * alpha + k * host_us * 1e-6
+        rows.append({"ranks": n, "buckets": k, "ring_ms": ring * 1e3, "tree_ms": float(tree) * 1e3,
+                     "ring_overlap": compute / (compute + max(ring - backward, ring / k)),
+                     "ring_no_overlap": compute / (compute + ring),
+                     "tree_overlap": float(compute / (compute + max(tree - backward, tree / k)))})
+    return rows
 
 
 # ---- the driver ------------------------------------------------------------------------------------
@@ -168,6 +201,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--json", default="", help="also write the figures to this file")
+    parser.add_argument("--part", choices=["all", "allreduce", "mlp"], default="all")
     parser.add_argument("--worker", choices=["allreduce", "mlp"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -178,8 +212,8 @@ def main(argv=None):
             print(json.dumps(result))
         return result
 
-    figures = {"allreduce": [launch(n, "allreduce", args) for n in (2, 4)],
-               "mlp": [launch(n, "mlp", args) for n in (1, 2, 4)]}
+    figures = {"allreduce": [launch(n, "allreduce", args) for n in (2, 4)] if args.part != "mlp" else [],
+               "mlp": [launch(n, "mlp", args) for n in (1, 2, 4)] if args.part != "allreduce" else []}
     for sweep in figures["allreduce"]:
         n = sweep["ranks"]
         print(f"\nallreduce on {n} ranks (loopback): latency and bus bandwidth 2(n-1)/n·bytes/time")
@@ -192,15 +226,22 @@ def main(argv=None):
             sweep[f"fit_{key[:-3]}"] = {"alpha_us": alpha * 1e6, "beta_ns_per_byte": beta * 1e9}
             print(f"ring model fitted to {key[:-3]}: alpha = {alpha * 1e6:.1f} µs, beta = {beta * 1e9:.3f} ns/byte "
                   f"({1 / beta / 1e9:.2f} GB/s)")
-    single = figures["mlp"][0]
+    single = figures["mlp"][0] if figures["mlp"] else {"parameters": 0, "compute_ms": float("nan")}
     print(f"\nMLP {'-'.join(map(str, SIZES))} ({single['parameters']} parameters), Adam, global batch {GLOBAL_BATCH}, "
           f"llvm: one process {single['compute_ms']:.2f} ms per step")
     print(f"{'ranks':>5} {'config':>22} {'buckets':>7} {'compute':>8} {'comm':>8} {'step':>8} {'hidden':>7} "
           f"{'speed-up':>8}")
     for run in figures["mlp"][1:]:
         for name, c in run["configs"].items():
-            print(f"{run['ranks']:>5} {name:>22} {c['buckets']:>7} {run['compute_ms']:>8.2f} {c['comm_ms']:>8.2f} "
+            print(f"{run['ranks']:>5} {name:>22} {c['buckets']:>7} {c['compute_ms']:>8.2f} {c['comm_ms']:>8.2f} "
                   f"{c['step_ms']:>8.2f} {c['hidden']:>7.0%} {single['compute_ms'] / c['step_ms']:>8.2f}")
+    figures["projection"] = project()
+    print("\nprojected: 100M float32 parameters, 100 Gb/s links, alpha 5 µs, 100 ms of compute per step "
+          "(2/3 backward), 25 MiB buckets")
+    print(f"{'ranks':>5} {'ring ms':>8} {'overlap':>8} {'no overlap':>10} {'tree ms':>8} {'overlap':>8}")
+    for row in figures["projection"]:
+        print(f"{row['ranks']:>5} {row['ring_ms']:>8.1f} {row['ring_overlap']:>8.0%} {row['ring_no_overlap']:>10.0%} "
+              f"{row['tree_ms']:>8.1f} {row['tree_overlap']:>8.0%}")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=1))
     return figures

@@ -91,8 +91,9 @@ def _compile_segment(program: Program, steps: list, index: int, options, factory
         if (value.id in here and value.id not in later_reads and value.id not in final
                 and program.variables[vi].id not in later_reads and value.id not in in_place):
             in_place[value.id] = vi
+    new_value_ids = {v.id for v in program.new_values}
     roots = [n for n in steps[index].nodes if n.id in later_reads or n.id in final or
-             (n.id in {v.id for v in program.new_values} and n.id not in in_place)]
+             (n.id in new_value_ids and n.id not in in_place)]
     updated_roots = [n for n in steps[index].nodes if n.id in in_place]
 
     crossing: dict[int, Node] = {}  # node id computed elsewhere -> the placeholder standing in for it
