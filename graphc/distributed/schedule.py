@@ -10,9 +10,10 @@ waited for only when something needs its result, so the communication of one
 gradient bucket runs while the kernels of the layers below compute theirs.  The
 collectives are started in the order their inputs become ready (fewest
 ancestors first: the last layer's gradients come first in a backward pass),
-then whatever the outputs need that no collective feeds is computed (the loss,
-an accuracy: more work to hide the communication behind), and only then are the
-results waited for; everything that reads a collective's result comes last.
+then whatever the fetched outputs need that no collective feeds is computed
+(the loss, an accuracy: more work to hide the communication behind), and only
+then are the results waited for; everything else (the optimizer's update) comes
+last, in one segment.
 Every rank derives the same order from the same graph, which MPI requires.
 """
 
@@ -44,8 +45,9 @@ def collectives(program: Program) -> list[Node]:
     return [n for n in program.nodes() if is_collective(n)]
 
 
-def execution_order(program: Program) -> list[Node]:
-    """Every node of the program: collectives as early as their inputs allow, their readers as late as possible."""
+def execution_order(program: Program) -> tuple[list[Node], int]:
+    """Every node of the program: collectives as early as their inputs allow, their readers as late as
+    possible; and where the last part starts (what runs after the waits: the update)."""
     everything = toposort(program.roots)
     found = [n for n in everything if is_collective(n)]
     position = {n.id: i for i, n in enumerate(everything)}
@@ -56,9 +58,11 @@ def execution_order(program: Program) -> list[Node]:
     for node in everything:
         if is_collective(node) or any(i.id in fed for i in node.inputs):
             fed.add(node.id)
-    independent = [n for n in everything if n.id not in placed and n.id not in fed]
+    # what the outputs need that no collective feeds (not the parts of an update that could be
+    # computed early: they would cross the cut as arrays, written and read again for nothing)
+    independent = [n for n in toposort(program.outputs) if n.id not in placed and n.id not in fed]
     placed.update(n.id for n in independent)
-    return first + independent + [n for n in everything if n.id not in placed]
+    return first + independent + [n for n in everything if n.id not in placed], len(first) + len(independent)
 
 
 def plan_steps(program: Program, overlap: bool = True) -> list[Segment | Start | Wait]:
@@ -87,7 +91,10 @@ def plan_steps(program: Program, overlap: bool = True) -> list[Segment | Start |
                 steps.append(Wait(c))
                 waited.add(c.id)
 
-    for node in execution_order(program):
+    order, last_part = execution_order(program)
+    for position, node in enumerate(order):
+        if position == last_part:
+            wait_for_started()
         if node.op.kind == "source":
             continue
         if any(is_collective(i) and i.id not in waited for i in node.inputs):
