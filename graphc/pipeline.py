@@ -40,23 +40,31 @@ class Options(Mapping):
     """What a compilation is asked for, validated once.  A read-only mapping too, so that a
     backend factory written for the options dict (`options.get("remat")`) keeps working.
 
-    remat: "none", "sqrt" or a byte budget (graphc.passes.remat);
+    remat: "none", "sqrt", "optimal" or a byte budget (graphc.passes.remat);
     memory_limit: the cap on planned memory (graphc.memory_limit; None: $GRAPHC_MEMORY_LIMIT, else free memory);
-    extra: backend-specific options, passed through (cuda_launcher).
+    extra: backend-specific options, passed through (cuda_launcher);
+    remat_planner: who meets a byte budget: "greedy" (the heuristic) or "optimal" (Checkmate's MILP,
+    graphc.passes.remat_optimal); remat_time_limit: the MILP's seconds (default 10).
     """
 
     remat: str | int = "none"
     memory_limit: Any = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    remat_planner: str = "greedy"
+    remat_time_limit: float = 10.0
 
     def __post_init__(self):
         from graphc.memory_limit import Limit, parse_size
         from graphc.passes.remat import check_remat_option
+        from graphc.passes.remat_optimal import check_planner, check_time_limit
 
         object.__setattr__(self, "remat", check_remat_option(self.remat))
+        object.__setattr__(self, "remat_planner", check_planner(self.remat_planner))
+        object.__setattr__(self, "remat_time_limit", check_time_limit(self.remat_time_limit))
         unknown = sorted(set(self.extra) - EXTRA_OPTIONS)
         if unknown:  # a misspelt option would otherwise be ignored without a word
-            raise GraphcError(f"unknown option {unknown[0]!r}; the options are remat, memory_limit and "
+            raise GraphcError(f"unknown option {unknown[0]!r}; the options are remat, remat_planner, "
+                              f"remat_time_limit, memory_limit and "
                               f"{', '.join(sorted(EXTRA_OPTIONS))} (a backend registered with its own options "
                               f"adds their names to graphc.pipeline.EXTRA_OPTIONS)")
         if self.memory_limit is not None and not isinstance(self.memory_limit, Limit):
@@ -69,10 +77,12 @@ class Options(Mapping):
             return options
         given = {**dict(options or {}), **keywords}
         remat, limit = given.pop("remat", "none"), given.pop("memory_limit", None)
-        return cls(remat, limit, given)
+        remat_planner, time_limit = given.pop("remat_planner", "greedy"), given.pop("remat_time_limit", 10.0)
+        return cls(remat, limit, given, remat_planner, time_limit)
 
     def _items(self) -> dict:
-        return {"remat": self.remat, "memory_limit": self.memory_limit, **self.extra}
+        return {"remat": self.remat, "memory_limit": self.memory_limit, "remat_planner": self.remat_planner,
+                "remat_time_limit": self.remat_time_limit, **self.extra}
 
     def __getitem__(self, key):
         return self._items()[key]
@@ -143,7 +153,8 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
         from graphc.passes.remat import rematerialize
 
         planner = _kernel_planner(target, chosen) if target.kernels else None
-        program = rematerialize(program, options.remat, planner=planner)
+        program = rematerialize(program, options.remat, planner=planner, remat_planner=options.remat_planner,
+                                time_limit=options.remat_time_limit)
     built.program, built.remat_stats, built.last_stage = program, program.remat_stats, "remat"
     if _stops("remat", stop_after):
         return built

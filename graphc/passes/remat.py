@@ -8,6 +8,8 @@ al. 2016, "Training deep nets with sublinear memory cost"):
     rematerialize(program, "sqrt")        # O(sqrt n) memory for about one extra forward pass
     rematerialize(program, 512 * 2**20)   # the least recompute whose planned peak fits 512 MiB
     rematerialize(program, "none")        # the program unchanged
+    rematerialize(program, budget, remat_planner="optimal")  # a MILP's least recompute (remat_optimal.py)
+    rematerialize(program, "optimal")     # the lowest peak for at most one forward pass of recompute
 
 It is the pipeline's remat stage (graphc/pipeline.py): the signature
 `rematerialize(program: Program, strategy: str | int, planner=None) -> Program` is the
@@ -21,7 +23,8 @@ The steps, a module each:
   graphc/passes/remat_rewrite.py     the program with copies, and its RematStats
   graphc/passes/remat_schedule.py    the order it runs in
 This module chooses among the candidates: "sqrt" the lowest planned peak, a byte budget the least
-recompute that fits.
+recompute that fits.  The optimal planner (Checkmate's MILP) lives in graphc/passes/remat_optimal.py
+and its steps (remat_units, remat_milp, remat_realise).
 
 Values are identical with and without rematerialisation: copies run the same
 ops on the same inputs, and no sum is reordered.
@@ -45,7 +48,7 @@ __all__ = ["FORWARD_TAG", "SQRT_CANDIDATES", "STRATEGIES", "Analysis", "Candidat
            "is_cheap", "nbytes", "rebuild_with_copies", "rematerialize", "rewrite", "schedule_backward",
            "segment_for_target", "segmentations", "sqrt_candidates"]
 
-STRATEGIES = ("none", "sqrt")
+STRATEGIES = ("none", "sqrt", "optimal")
 # segmentations modelled for "sqrt" and planned: the ones with the lowest modelled peaks
 SQRT_CANDIDATES = 4
 
@@ -56,7 +59,7 @@ def check_remat_option(remat) -> str | int:
         return remat
     if isinstance(remat, (int, np.integer)) and not isinstance(remat, (bool, np.bool_)) and remat > 0:
         return int(remat)
-    raise GraphcError(f"remat must be 'none', 'sqrt' or a positive number of bytes (a memory budget), "
+    raise GraphcError(f"remat must be 'none', 'sqrt', 'optimal' or a positive number of bytes (a memory budget), "
                       f"got {remat!r}")
 
 
@@ -66,17 +69,25 @@ def _planned_peak(program: Program, planner=None) -> int:
     return planner(program).peak_bytes
 
 
-def rematerialize(program: Program, strategy, planner=None) -> Program:
-    """Rematerialise `program` under `strategy` ("none", "sqrt" or a byte budget); see the module docstring.
+def rematerialize(program: Program, strategy, planner=None, remat_planner: str = "greedy",
+                  time_limit: float = 10.0) -> Program:
+    """Rematerialise `program` under `strategy` ("none", "sqrt", "optimal" or a byte budget); see the
+    module docstring.
 
     `planner(program) -> MemoryPlan` plans each candidate (default: `plan_program_memory`, node by
     node, what the numpy backend runs); a compiled backend passes its own (fuse, then plan the
-    kernels) so that the choice and the budget hold for what it really runs.  The returned Program's
-    `remat_stats` field says what it recomputes (None when nothing changed).
+    kernels) so that the choice and the budget hold for what it really runs.  `remat_planner`
+    ("greedy" or "optimal") says who meets a byte budget; "optimal" solves for at most
+    `time_limit` seconds.  The returned Program's `remat_stats` field says what it recomputes
+    and which planner made the plan (None when nothing changed).
     """
-    strategy = check_remat_option(strategy)
+    from graphc.passes.remat_optimal import check_planner, optimal_rematerialize
+
+    strategy, remat_planner = check_remat_option(strategy), check_planner(remat_planner)
     if strategy == "none":
         return program
+    if strategy == "optimal" or (isinstance(strategy, int) and remat_planner == "optimal"):
+        return optimal_rematerialize(program, strategy, planner, time_limit)
     a = analyse(program)
     if not a.stashed:  # no backward pass reads forward values: nothing to trade
         if isinstance(strategy, int):
@@ -92,6 +103,7 @@ def rematerialize(program: Program, strategy, planner=None) -> Program:
             if best is None or key < best[0]:
                 best = (key, rebuilt, stats)
         _, rebuilt, stats = best
+        stats.planner = "sqrt"
         rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
         return rebuilt
     return fit_budget(program, a, strategy, planner)

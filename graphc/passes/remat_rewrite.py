@@ -33,6 +33,9 @@ class RematStats:
     planned_peak_bytes: int | None = None
     modelled_peak_bytes: int | None = None  # checkpoints + stash of the worst segment, what the cuts aim at
     recomputed_ops: dict = field(default_factory=dict)  # op name -> count of nodes computed twice
+    planner: str = "greedy"  # the planner whose plan this is: "sqrt", "greedy" or "optimal" (the MILP)
+    gap: float | None = None  # the MILP's optimality gap, 0 (proved optimal) to 1; None for a heuristic's plan
+    solve_seconds: float | None = None  # the MILP's time, when it made the plan
 
     @property
     def recompute_fraction(self) -> float:

@@ -1,0 +1,193 @@
+"""The optimal planner's second step: Checkmate's mixed-integer program over the units, solved by HiGHS.
+
+Jain et al., "Checkmate: breaking the memory wall with optimal tensor rematerialization"
+(MLSys 2020).  Stage t (one per unit, in the units' order) computes unit t; binaries
+
+    R[t, i]  unit i is computed in stage t (i < t: recomputed; R[t, t] = 1, a constant): `compute`
+    S[t, i]  unit i's value, computed before stage t, is kept into stage t: `keep`
+
+with, for every stage t:
+
+    dependencies   R[t, j] + S[t, j] >= R[t, i]       for each input unit j of unit i
+    keeping        S[t+1, i] <= R[t, i] + S[t, i]     a value is kept only if it exists
+    memory         sum_i bytes_i S[t, i] + sum_i bytes_i R[t, i] + results_t <= budget
+
+where results_t is the bytes of the results computed up to stage t (the outputs and new
+values, which live to the end) plus the largest scratch (values read only inside their unit)
+of a unit the stage may compute: one unit runs at a time, so one unit's scratch is live at
+once.  The objective: the least recomputed FLOPs, sum cost_i
+R[t, i] over i < t.
+
+The memory row is a sound simplification of Checkmate's FREE variables: everything kept
+into a stage and everything the stage computes is counted as live for the whole stage.  The
+realised program (remat_realise.py) frees a value after its last reader, which is never later
+than this model frees it, so its live bytes never exceed the model's.  What the model leaves
+out (a unit's own short-lived intermediates, the arena's alignment and holes) is checked by
+planning the realised program; remat_optimal.py tightens the budget and solves again when it
+does not fit.
+
+Variables exist only where they can matter: R[t, i] for recomputable units up to the last
+stage that may read them (directly, or through a recomputed reader), S[t, i] likewise.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
+
+from graphc.passes.remat_units import Units
+
+
+@dataclass
+class Solution:
+    recompute: dict[int, list[int]]   # stage -> units recomputed in it, ascending
+    cost: float                       # the model's recomputed FLOPs
+    peak: float                       # the model's largest stage memory
+    gap: float                        # HiGHS's relative optimality gap, 0 (proved optimal) to 1
+    checkpoints: int                  # forward units kept into the first backward stage
+    optimal: bool
+    seconds: float
+
+
+def last_need(units: Units) -> list[int]:
+    """For each unit, the last stage that may read its value: its readers' own stages, and the
+    stages in which a recomputable reader may itself be recomputed."""
+    n = len(units)
+    readers: list[list[int]] = [[] for _ in range(n)]
+    for u in units.units:
+        for j in u.inputs:
+            readers[j].append(u.index)
+    need = [0] * n
+    for i in range(n - 1, -1, -1):
+        need[i] = max([i] + [r if not units.units[r].recomputable else need[r] for r in readers[i]])
+    return need
+
+
+class _Model:
+    """Columns (variables) and sparse rows, added by name."""
+
+    def __init__(self):
+        self.column: dict[tuple, int] = {}
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.integral: list[int] = []
+        self.rows, self.cols, self.vals = [], [], []
+        self.row_lo: list[float] = []
+        self.row_hi: list[float] = []
+
+    def var(self, key, lo=0.0, hi=1.0, integral=True) -> int:
+        self.column[key] = len(self.lower)
+        self.lower.append(lo)
+        self.upper.append(hi)
+        self.integral.append(1 if integral else 0)
+        return self.column[key]
+
+    def row(self, terms: dict[int, float], lo: float, hi: float) -> None:
+        r = len(self.row_lo)
+        for c, v in terms.items():
+            self.rows.append(r)
+            self.cols.append(c)
+            self.vals.append(v)
+        self.row_lo.append(lo)
+        self.row_hi.append(hi)
+
+
+def solve(units: Units, budget: float | None, time_limit: float, max_cost: float | None = None,
+          cost_cap: float | None = None) -> Solution | str:
+    """The least-recompute schedule whose model memory fits `budget`, or (budget None) the lowest
+    model peak whose recompute stays within `cost_cap`.  `max_cost` bounds the objective (an
+    incumbent's cost: nothing dearer is worth finding).  None when HiGHS finds no feasible
+    schedule within `time_limit` seconds (or proves there is none)."""
+    start = time.perf_counter()
+    n = len(units)
+    need = last_need(units)
+    m = _Model()
+    compute, keep = {}, {}
+    for t in range(n):
+        for i in range(t):
+            if t <= need[i]:
+                if units.units[i].recomputable:
+                    compute[t, i] = m.var(("compute", t, i))
+                keep[t, i] = m.var(("keep", t, i))
+    peak = None if budget is not None else m.var(("peak",), 0.0, np.inf, integral=False)
+    results = 0.0
+    scratch = [max([units.units[t].scratch_bytes]
+                   + [units.units[i].scratch_bytes for i in range(t) if (t, i) in compute]) for t in range(n)]
+    for t in range(n):
+        results += units.units[t].result_bytes
+        computed = [t] + [i for i in range(t) if (t, i) in compute]
+        for i in computed:
+            for j in units.units[i].inputs:
+                terms = {}
+                if (t, j) in compute:
+                    terms[compute[t, j]] = 1.0
+                if (t, j) in keep:
+                    terms[keep[t, j]] = 1.0
+                if i == t:
+                    m.row(terms, 1.0, np.inf)
+                else:
+                    terms[compute[t, i]] = -1.0
+                    m.row(terms, 0.0, np.inf)
+        for i in range(t):
+            if (t + 1, i) in keep:
+                terms = {keep[t + 1, i]: 1.0}
+                if (t, i) in keep:
+                    terms[keep[t, i]] = -1.0
+                if (t, i) in compute:
+                    terms[compute[t, i]] = -1.0
+                m.row(terms, -np.inf, 0.0)
+        memory = {}
+        for i in range(t):
+            size = float(units.units[i].bytes)
+            if (t, i) in keep:
+                memory[keep[t, i]] = size
+            if (t, i) in compute:
+                memory[compute[t, i]] = memory.get(compute[t, i], 0.0) + size
+        own = float(units.units[t].bytes) + results + scratch[t]
+        if budget is not None:
+            m.row(memory, -np.inf, budget - own)
+        else:
+            memory[peak] = -1.0
+            m.row(memory, -np.inf, -own)
+    cost = np.zeros(len(m.lower))
+    for (_, i), c in compute.items():
+        cost[c] = units.units[i].cost
+    if max_cost is not None or cost_cap is not None:
+        cap = min(x for x in (max_cost, cost_cap) if x is not None)
+        m.row({c: units.units[i].cost for (t, i), c in compute.items()}, -np.inf, cap)
+    objective = cost
+    if peak is not None:  # the lowest peak first; among equal peaks, the least recompute
+        objective = cost / max(1.0, 2.0 * cost.sum())
+        objective[peak] = 1.0
+    constraints = []
+    if m.row_lo:
+        matrix = coo_array((m.vals, (m.rows, m.cols)), shape=(len(m.row_lo), len(m.lower))).tocsr()
+        constraints = [LinearConstraint(matrix, m.row_lo, m.row_hi)]
+    left = time_limit - (time.perf_counter() - start)
+    if left <= 0:
+        return "none found in time"
+    result = milp(objective, constraints=constraints, integrality=np.array(m.integral),
+                  bounds=Bounds(m.lower, m.upper), options={"time_limit": left, "disp": False})
+    if result.x is None:
+        return "none exists in its model" if result.status == 2 else "none found in time"
+    x = np.round(result.x)
+    recompute: dict[int, list[int]] = {}
+    for (t, i), c in sorted(compute.items()):
+        if x[c] > 0.5:
+            recompute.setdefault(t, []).append(i)
+    model_cost = float(sum(units.units[i].cost for t, ii in recompute.items() for i in ii))
+    results = list(itertools.accumulate(u.result_bytes for u in units.units))
+    stage_peaks = [units.units[t].bytes + results[t] + scratch[t]
+                   + sum(units.units[i].bytes * x[keep[t, i]] for i in range(t) if (t, i) in keep)
+                   + sum(units.units[i].bytes for i in recompute.get(t, ())) for t in range(n)]
+    gap = getattr(result, "mip_gap", None)  # HiGHS stops at a relative gap of 1e-4: "optimal" may be a hair above 0
+    gap = float(min(1.0, max(0.0, gap))) if gap is not None else (0.0 if result.status == 0 else 1.0)
+    first_backward = next((u.index for u in units.units if not u.recomputable), n)
+    kept = sum(1 for i in range(first_backward) if (first_backward, i) in keep and x[keep[first_backward, i]] > 0.5)
+    return Solution(recompute, model_cost, float(max(stage_peaks, default=0)), gap, kept, result.status == 0,
+                    time.perf_counter() - start)

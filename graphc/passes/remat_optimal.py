@@ -1,0 +1,176 @@
+"""The optimal planner: Checkmate's mixed-integer program, started from and checked against the heuristics.
+
+    rematerialize(program, budget, remat_planner="optimal")   # least recompute under a byte budget
+    rematerialize(program, "optimal")                        # lowest peak for at most one forward pass
+
+The steps, a module each: coarsen the program into units (remat_units.py), solve the MILP over
+them with HiGHS under a time limit (remat_milp.py), realise the schedule as a program with
+copies (remat_realise.py).  This module plans what was realised with the target's own memory
+planner and decides:
+
+  * under a byte budget, the greedy planner's plan comes first; its recompute caps the MILP's
+    objective (nothing dearer is worth finding), and the MILP's plan is taken only when it
+    fits the budget as planned and recomputes no more.  The model's memory is not the
+    planner's (it counts a stage's recomputed values as live for the whole stage, and no arena
+    holes), so the model's budget is bisected (`ATTEMPTS` solves from MODEL_SCALES): tighter
+    when a realised plan does not fit, looser (and cheaper than the best so far) when it does
+    or when the model has no schedule.  When the solver finds nothing, the greedy plan stands
+    and a warning says so;
+  * without a budget, the MILP minimises the model's peak with at most one forward pass of
+    recompute; √n's plan stands when it is lower as planned.
+
+`remat_stats.planner` names the planner whose plan was kept, `remat_stats.gap` the solver's
+optimality gap for the MILP's plan (None for a heuristic's).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+
+from graphc.errors import GraphcError, MemoryBudgetError
+from graphc.passes.remat_analysis import Analysis, analyse, flops
+from graphc.passes.remat_milp import Solution, solve
+from graphc.passes.remat_realise import extra_flops, realise
+from graphc.passes.remat_rewrite import RematStats
+from graphc.passes.remat_units import coarsen, without_shape_reads
+from graphc.program import Program
+
+PLANNERS = ("greedy", "optimal")
+DEFAULT_TIME_LIMIT = 10.0
+ATTEMPTS = 5
+# (lowest, first, highest) model budget tried, as a fraction of the budget: the model counts every value a stage
+# recomputes as live for the whole stage (over), but no arena holes (under)
+MODEL_SCALES = (0.7, 1.0, 1.5)
+
+
+class RematPlannerWarning(UserWarning):
+    """The optimal planner kept a heuristic's plan because the solver found nothing in time."""
+
+
+def check_planner(name) -> str:
+    if isinstance(name, str) and name in PLANNERS:
+        return name
+    raise GraphcError(f"remat_planner must be one of {', '.join(repr(p) for p in PLANNERS)}, got {name!r}")
+
+
+def check_time_limit(value) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value > 0:
+        return float(value)
+    raise GraphcError(f"remat_time_limit must be a positive number of seconds, got {value!r}")
+
+
+def optimal_rematerialize(program: Program, strategy, planner=None,
+                          time_limit: float = DEFAULT_TIME_LIMIT) -> Program:
+    """`strategy`: "optimal" (no budget) or a byte budget; `planner(program) -> MemoryPlan` as for
+    graphc.passes.remat.rematerialize.  See the module docstring."""
+    from graphc.passes.remat import rematerialize
+
+    prepared = without_shape_reads(program)
+    a = analyse(prepared)
+    if not a.stashed:  # nothing to trade: the heuristics' answer (the program, or a budget error)
+        return rematerialize(program, "sqrt" if strategy == "optimal" else strategy, planner)
+    if strategy == "optimal":
+        return _lowest_peak(prepared, a, planner, time_limit)
+    return _fit_budget(program, prepared, a, int(strategy), planner, time_limit)
+
+
+def _planned_peak(program: Program, planner) -> int:
+    if planner is None:
+        from graphc.passes.memory_plan import plan_program_memory as planner
+    return planner(program).peak_bytes
+
+
+def _greedy(program: Program, prepared: Program, a: Analysis, budget: int, planner):
+    """(the greedy plan with the least recompute, or None; the error when there is none): the greedy planner
+    on the program as given (what remat_planner="greedy" returns) and on the prepared one (no value kept for
+    its shape alone), which is often cheaper."""
+    from graphc.passes.remat import fit_budget
+
+    plans, failure = [], None
+    for candidate in ([program, prepared] if program is not prepared else [prepared]):
+        try:
+            plans.append(fit_budget(candidate, a if candidate is prepared else analyse(candidate), budget, planner))
+        except MemoryBudgetError as exc:
+            failure = exc
+    if not plans:
+        return None, failure
+    return min(plans, key=lambda p: p.remat_stats.recompute_flops), None
+
+
+def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, planner,
+                time_limit: float) -> Program:
+    deadline = time.perf_counter() + time_limit
+    greedy, failure = _greedy(program, prepared, a, budget, planner)
+    program = prepared
+    incumbent = greedy.remat_stats.recompute_flops if greedy is not None else None
+    units = coarsen(program, a)
+    found, why, cap = None, f"none found in {time_limit:g} s", incumbent
+    lo, scale, hi = MODEL_SCALES
+    for _ in range(ATTEMPTS):
+        left = deadline - time.perf_counter()
+        solution = solve(units, scale * budget, left, max_cost=cap) if left > 0 else why
+        if isinstance(solution, str):
+            if found is None:
+                why = solution
+            if not solution.endswith("in its model"):  # out of time
+                break
+            lo = scale  # nothing (cheaper) at this model budget: loosen it
+        else:
+            rebuilt = realise(program, a, units, solution.recompute)
+            peak = _planned_peak(rebuilt, planner)
+            if peak <= budget:
+                found, cap, lo = (rebuilt, solution, peak), solution.cost - 1, scale
+            else:
+                hi = scale
+                if found is None:
+                    why = f"its schedules planned over the budget, the last at {peak} bytes"
+        scale = (lo + hi) / 2
+    if found is not None:
+        rebuilt, solution, peak = found
+        stats = _stats(program, rebuilt, a, solution, budget, peak)
+        if greedy is None or stats.recompute_flops <= greedy.remat_stats.recompute_flops:
+            rebuilt.remat_stats = stats
+            return rebuilt
+    if greedy is None:
+        raise failure
+    if found is None:
+        warnings.warn(f"remat_planner='optimal': the MILP found no schedule within {budget} bytes recomputing no "
+                      f"more than the greedy plan ({why}); kept the greedy plan", RematPlannerWarning, stacklevel=3)
+    return _labelled(greedy, "greedy")
+
+
+def _lowest_peak(program: Program, a: Analysis, planner, time_limit: float) -> Program:
+    from graphc.passes.remat import rematerialize
+
+    sqrt = _labelled(rematerialize(program, "sqrt", planner), "sqrt")
+    forward = sum(flops(n) for n in a.forward)
+    units = coarsen(program, a)
+    solution = solve(units, None, time_limit, cost_cap=forward)
+    if isinstance(solution, str):
+        warnings.warn(f"remat='optimal': the MILP found no schedule ({solution}); kept the sqrt plan",
+                      RematPlannerWarning, stacklevel=3)
+        return sqrt
+    rebuilt = realise(program, a, units, solution.recompute)
+    peak = _planned_peak(rebuilt, planner)
+    if peak > sqrt.remat_stats.planned_peak_bytes:
+        return sqrt
+    rebuilt.remat_stats = _stats(program, rebuilt, a, solution, "optimal", peak)
+    return rebuilt
+
+
+def _labelled(rebuilt: Program, planner: str) -> Program:
+    stats = rebuilt.remat_stats
+    if stats is not None:
+        stats.planner, stats.gap = planner, None
+    return rebuilt
+
+
+def _stats(program: Program, rebuilt: Program, a: Analysis, solution: Solution, strategy, peak: int) -> RematStats:
+    recomputed, copies, ops = extra_flops(program, rebuilt)
+    stats = RematStats(strategy=strategy, segments=len(solution.recompute) + 1, checkpoints=solution.checkpoints,
+                       recomputed_nodes=copies, recompute_flops=recomputed, total_flops=a.total_flops,
+                       planned_peak_bytes=peak, modelled_peak_bytes=int(solution.peak), recomputed_ops=ops)
+    stats.planner, stats.gap, stats.solve_seconds = "optimal", solution.gap, solution.seconds
+    return stats

@@ -1,0 +1,131 @@
+"""The optimal planner's first step: the program coarsened into a few hundred *units* in one order.
+
+Checkmate's mixed-integer program has a variable per (stage, value) pair, so its size grows
+with the square of the graph.  A graph of a few thousand nodes is therefore cut into at most
+`MAX_UNITS` units: contiguous runs of one execution order (the schedule the other planners
+start from: the forward pass, then the backward pass by list scheduling).  A contiguous run of
+a topological order is a sound contraction (the units' graph stays acyclic), and a unit is
+computed, kept or recomputed as a whole:
+
+  * its *cost* is the FLOPs of its nodes (graphc.cost's rule, `remat_analysis.flops`);
+  * its *bytes* are those of its nodes that another unit reads: what keeping it keeps.  Its
+    results' bytes live from its stage to the end whatever is kept; values read only inside
+    the unit live while it runs;
+  * it is *recomputable* when all its nodes are forward values and none is a result
+    (recomputing a backward node would be correct too, but never saves memory).
+
+Runs never straddle the end of the forward pass, so that the forward pass's units stay
+recomputable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graphc.ir import Node, toposort
+from graphc.passes.remat_analysis import Analysis, flops, nbytes
+from graphc.passes.remat_rewrite import shape_stand_in
+from graphc.passes.remat_schedule import schedule_backward
+from graphc.program import Program
+
+MAX_UNITS = 96
+
+
+@dataclass
+class Unit:
+    index: int
+    nodes: list[Node]         # in execution order
+    cost: int                 # FLOPs of its nodes
+    bytes: int                # bytes of the nodes other units read, results aside: what keeping it keeps
+    result_bytes: int         # bytes of its results (outputs, new values): alive from its stage to the end
+    scratch_bytes: int        # what it needs while it runs beyond `bytes` and `result_bytes` (see _scratch)
+    recomputable: bool
+    inputs: list[int]         # indices of the units it reads, ascending
+
+
+@dataclass
+class Units:
+    units: list[Unit]
+    of_node: dict[int, int]   # node id -> unit index
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+def without_shape_reads(program: Program) -> Program:
+    """The program with each input read only for its shape (`sum_to_like(g, like)`'s `like`) replaced by a
+    value input of the same shape and dtype where there is one, as the greedy rewrite does: otherwise
+    every bias gradient would keep its layer's pre-activation alive for its shape alone.  Values are unchanged."""
+    new: dict[int, Node] = {}
+    changed = False
+    for node in toposort(program.roots):
+        inputs = [new[i.id] for i in node.inputs]
+        for k in node.op.shape_only:
+            inputs[k] = shape_stand_in(node, k, inputs)
+        if all(x is y for x, y in zip(inputs, node.inputs)):
+            new[node.id] = node
+        else:
+            changed = True
+            new[node.id] = Node(node.op, inputs, node.attrs, node.shape, node.dtype, name=node.name,
+                                source=node.source)
+    if not changed:
+        return program
+    roots = [new[r.id] for r in program.roots]
+    n = len(program.outputs)
+    return Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
+                   updated=list(program.updated), new_values=roots[n:])
+
+
+def execution_order(program: Program, a: Analysis) -> list[Node]:
+    """The non-source nodes in the order the other planners run them: forward, then backward."""
+    return [n for n in schedule_backward(program, a.backward) if n.op.kind != "source"]
+
+
+def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS) -> Units:
+    """Cut the execution order into at most `max_units` runs of about equal node count."""
+    order = execution_order(program, a)
+    forward_end = next((k for k, n in enumerate(order) if not a.is_forward(n)), len(order))
+    parts = [order[:forward_end], order[forward_end:]]
+    share = [max(1, round(max_units * len(p) / max(len(order), 1))) if p else 0 for p in parts]
+    runs: list[list[Node]] = []
+    for part, count in zip(parts, share):
+        size = -(-len(part) // count) if count else 0
+        runs += [part[k:k + size] for k in range(0, len(part), size)] if size else []
+    of_node = {n.id: u for u, run in enumerate(runs) for n in run}
+    roots = {r.id for r in program.roots}
+    read_outside: set[int] = set()
+    inputs: list[set[int]] = [set() for _ in runs]
+    for u, run in enumerate(runs):
+        for node in run:
+            for i in node.inputs:
+                j = of_node.get(i.id)
+                if j is not None and j != u:
+                    read_outside.add(i.id)
+                    inputs[u].add(j)
+    units = []
+    for u, run in enumerate(runs):
+        units.append(Unit(
+            index=u, nodes=run, cost=sum(flops(n) for n in run),
+            bytes=sum(nbytes(n) for n in run if n.id in read_outside and n.id not in roots),
+            result_bytes=sum(nbytes(n) for n in run if n.id in roots),
+            scratch_bytes=_scratch(run, read_outside | roots),
+            recomputable=all(a.is_forward(n) and n.id not in roots for n in run), inputs=sorted(inputs[u])))
+    return Units(units, of_node)
+
+
+def _scratch(run: list[Node], leaving: set[int]) -> int:
+    """The most bytes live while `run` executes, less its leaving values' (those read elsewhere, or
+    results): values read only inside it die at their last reader there, leaving ones stay.
+    Computing a unit needs its leaving bytes plus this, whatever else is live."""
+    inside = {n.id for n in run}
+    last = {i.id: k for k, node in enumerate(run) for i in node.inputs if i.id in inside}
+    live = peak = 0
+    for k, node in enumerate(run):
+        live += nbytes(node)
+        peak = max(peak, live)
+        for i in dict.fromkeys(node.inputs):
+            if last.get(i.id) == k and i.id not in leaving:
+                live -= nbytes(i)
+        if node.id not in leaving and node.id not in last:
+            live -= nbytes(node)  # read by nothing: gone at once
+    return max(0, peak - sum(nbytes(n) for n in run if n.id in leaving))
