@@ -109,9 +109,6 @@ KNOWN_CIRCLES = {
     # the elementwise and shape op families call each other's functions (broadcasts in gradients, elementwise
     # ops in shape gradients); graphc/ops is being reorganised by its own change, which is to break it
     frozenset({"graphc.ops.elementwise", "graphc.ops.shape"}),
-    # a collective's compute hands its work to the engine's communication thread, which calls the op
-    # module's MPI function back (issue 20, new): that function belongs beside the engine
-    frozenset({"graphc.ops.collective", "graphc.distributed.engine"}),
 }
 
 

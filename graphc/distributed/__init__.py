@@ -39,7 +39,7 @@ def broadcast_variables(variables, root: int = 0) -> None:
     Checks first that every rank passes variables of the same shapes and dtypes, in the
     same order: a DistributedError on every rank names the first that differs.
     """
-    from graphc.distributed import engine
+    from graphc.distributed import agreement, engine
     from graphc.errors import GraphcError
     from graphc.ops.collective import mpi_broadcast
     from graphc.ops.source import variable_op
@@ -50,7 +50,7 @@ def broadcast_variables(variables, root: int = 0) -> None:
             raise GraphcError(f"broadcast_variables: {v!r} is not a variable")
     if size() == 1:
         return
-    engine.check_same_everywhere([(f"{v.shape} {v.dtype}", f"variable {v.label!r}: shape {v.shape}, {v.dtype}")
+    agreement.check_same_everywhere([(f"{v.shape} {v.dtype}", f"variable {v.label!r}: shape {v.shape}, {v.dtype}")
                                   for v in variables], "broadcast_variables")
     for v in variables:
         v.assign(engine.run(mpi_broadcast, {"root": root}, v.value, f"broadcast_variables: {v.label}"))

@@ -21,7 +21,6 @@ With one rank there is no thread and no MPI: a collective of one rank is a copy.
 from __future__ import annotations
 
 import concurrent.futures
-import hashlib
 import queue
 import threading
 from collections.abc import Callable
@@ -29,8 +28,6 @@ from collections.abc import Callable
 import numpy as np
 
 from graphc.distributed import world as world_module
-from graphc.errors import DistributedError
-from graphc.ops.collective import mpi_allreduce
 
 _queue: queue.SimpleQueue | None = None
 _queue_lock = threading.Lock()
@@ -90,6 +87,11 @@ def run(mpi_call: Callable, attrs: dict, array: np.ndarray, what: str) -> np.nda
     return start(mpi_call, attrs, array, what).wait(what)
 
 
+def run_call(task: Callable, what: str):
+    """`task()` (any MPI call of more than one rank) on the communication thread, waited for."""
+    return Pending(future=_submit(task)).wait(what)
+
+
 def _contiguous(array) -> np.ndarray:
     array = np.asarray(array)
     if not array.flags.c_contiguous:  # (np.ascontiguousarray would make a 0-d array 1-d)
@@ -123,42 +125,3 @@ def _serve(tasks: queue.SimpleQueue) -> None:
         finally:
             with _queue_lock:
                 world_module.in_flight -= 1
-
-
-# ---- the same program everywhere -------------------------------------------------------------------
-
-
-def check_same_everywhere(lines: list[tuple[str, str]], what: str) -> None:
-    """A DistributedError on every rank unless every rank passes the same keys.
-
-    `lines` are (key, shown) pairs: the keys are compared (shapes, dtypes: what must
-    agree), the shown texts name things in the message (a variable's name may differ
-    between ranks without harm).  One tiny allreduce of a digest; only when the digests
-    differ are the lines gathered, to name the ranks and the first line where they differ.
-    """
-    w = world_module.world()
-    if w.size == 1:
-        return
-    keys = "\n".join(key for key, _ in lines)
-    digest = int.from_bytes(hashlib.sha256(keys.encode()).digest()[:7], "little")
-    bounds = run(mpi_allreduce, {"op": "max"}, np.array([digest, -digest], np.int64), what)
-    if bounds[0] == -bounds[1]:
-        return
-    comm = world_module.communicator(what)
-    everyone = _submit(lambda: comm.allgather(lines)).result(timeout=collective_timeout())
-    raise DistributedError(f"{what}: the ranks do not run the same program\n" + describe_differences(everyone))
-
-
-def describe_differences(everyone: list[list[tuple[str, str]]]) -> str:
-    """For each rank whose keys differ from rank 0's, the first line that differs (as shown)."""
-    reference = everyone[0]
-    missing = ("", "(nothing)")
-    lines = []
-    for rank, mine in enumerate(everyone[1:], start=1):
-        for i in range(max(len(mine), len(reference))):
-            a = reference[i] if i < len(reference) else missing
-            b = mine[i] if i < len(mine) else missing
-            if a[0] != b[0]:
-                lines.append(f"  rank 0: {a[1]}\n  rank {rank}: {b[1]}")
-                break
-    return "\n".join(lines)

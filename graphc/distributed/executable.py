@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphc.distributed import engine
+from graphc.distributed import agreement, engine
 from graphc.distributed.schedule import Segment, Start, Wait, plan_steps
 from graphc.ir import Node, toposort
 from graphc.ops.registry import make_node
@@ -162,7 +162,7 @@ class DistributedExecutable:
     def __call__(self, inputs, variables, donate: bool = False):
         p = self.program
         with self._lock:
-            engine.check_same_everywhere(self._signature, "a distributed step")
+            agreement.check_same_everywhere(self._signature, "a distributed step")
             env: dict[int, np.ndarray] = {n.id: np.asarray(a) for n, a in zip(p.inputs, inputs)}
             env.update((v.id, np.asarray(a)) for v, a in zip(p.variables, variables))
             sources = {n.id: np.array(_value(n, env)) for n in p.outputs + p.new_values if n.op.kind == "source"}
