@@ -7,7 +7,7 @@
     gc.Session().run([y, g1, g2], feed_dict={x1: 2.0, x2: 5.0})
 """
 
-from graphc import distributed, nn, ops, optim, tensor
+from graphc import distributed, nn, ops, optim, random, tensor
 from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
 from graphc.backends import available_backends
 from graphc.checkpoint import restore_checkpoint, save_checkpoint
@@ -105,3 +105,4 @@ __all__ = [
 ]
 __all__ += ["CheckpointError", "restore_checkpoint", "save_checkpoint"]
 __all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
+__all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from graphc.ir import Node, toposort
+from graphc.ops.random import fixed_shape
 from graphc.ops.source import placeholder_op, variable_op
 from graphc.rewrite import rebuild
 
@@ -47,7 +48,9 @@ def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequenc
 
     `inputs` may be placeholders or any nodes being fed (TensorFlow lets you feed
     an intermediate tensor); each becomes a placeholder of the fed shape.  Nodes
-    whose shapes do not change are reused, so a fully static graph is not copied.
+    whose shapes do not change are reused, so a fully static graph is not copied.  A random
+    draw sized by another tensor's feed-time sizes becomes a draw of fixed shape
+    (graphc.ops.random.fixed_shape), so no kernel reads that tensor for its shape.
     """
     fresh: dict[int, Node] = dict(substitute or {})
     for node, shape in zip(inputs, feed_shapes):
@@ -60,7 +63,12 @@ def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequenc
             fresh[node.id] = Node(placeholder_op, (), attrs, attrs["shape"], node.dtype, name=node.label,
                                   source=node.source)
     roots = list(outputs) + [value for _, value in updates]
-    new_roots, mapping = rebuild(roots, lambda node, new_inputs: fresh.get(node.id))
+
+    def replace(node: Node, new_inputs: list[Node]) -> Node | None:
+        fed = fresh.get(node.id)
+        return fed if fed is not None else fixed_shape(node, new_inputs)
+
+    new_roots, mapping = rebuild(roots, replace)
     new_outputs, new_values = new_roots[: len(outputs)], new_roots[len(outputs):]
     variables = [n for n in toposort(new_roots) if n.op is variable_op]
     for var, _ in updates:

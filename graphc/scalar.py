@@ -27,6 +27,9 @@ PRIMITIVES: dict[str, int] = {
     "lt": 2, "le": 2, "gt": 2, "ge": 2, "eq": 2, "ne": 2,
     # logic on bool
     "and": 2, "or": 2, "not": 1,
+    # bits of integers (counter-based random numbers): shifts by a constant amount, and "shr" is
+    # arithmetic on signed ints (numpy's right_shift), logical on unsigned ones
+    "bitand": 2, "bitor": 2, "bitxor": 2, "shl": 2, "shr": 2,
     # select(cond, a, b), cast (value = target dtype)
     "select": 3, "cast": 1,
     # leaves: "arg" (value = input index), "const" (value = python number)
@@ -177,6 +180,8 @@ def evaluate(expr: Scalar, args: list[np.ndarray]) -> np.ndarray:
         "expm1": np.expm1, "lt": np.less, "le": np.less_equal, "gt": np.greater,
         "ge": np.greater_equal, "eq": np.equal, "ne": np.not_equal, "and": np.logical_and,
         "or": np.logical_or, "not": np.logical_not, "select": np.where,
+        "bitand": np.bitwise_and, "bitor": np.bitwise_or, "bitxor": np.bitwise_xor, "shl": np.left_shift,
+        "shr": np.right_shift,
     }
 
     value: dict[int, Any] = {}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,8 +28,9 @@ from graphc import backends
 from graphc.errors import FeedError, GraphcError, ShapeError
 from graphc.ir import Node, toposort
 from graphc.ops.common import as_node
+from graphc.ops.random import steps_read
 from graphc.ops.registry import format_shape
-from graphc.ops.source import check_value_fits, placeholder_op, variable_op
+from graphc.ops.source import check_value_fits, placeholder_op, variable, variable_op
 from graphc.pipeline import Options
 from graphc.program import feed_signature, specialize
 
@@ -92,7 +93,7 @@ class Function:
     """A compiled callable: `inputs` are fed positionally, `outputs` returned, `updates` applied."""
 
     def __init__(self, inputs: Sequence[Node], outputs, updates=None, backend: str = "numpy",
-                 remat: str | int = "none", **options):
+                 remat: str | int = "none", *, random_counter: Callable[[], Node] | None = None, **options):
         self.single = isinstance(outputs, Node)
         self.inputs = list(inputs)
         self.outputs = [as_node(o) for o in ([outputs] if self.single else (outputs or []))]
@@ -111,6 +112,7 @@ class Function:
             names = ", ".join(repr(p.label) for p in missing)
             raise FeedError(f"the outputs depend on placeholder(s) {names}, which are not among the inputs")
         self._n_nodes = len(order)
+        self._random = _RandomCounter(order, random_counter)
         self._cache: dict[tuple, Any] = {}
         self._compiling = threading.Lock()
         self._last = None
@@ -148,7 +150,8 @@ class Function:
                 entry = self._cache.get(key)
                 if entry is None:
                     with backends.collector_paused():
-                        program = specialize(self.inputs, self.outputs, self.updates, [a.shape for a in arrays])
+                        program = specialize(self.inputs, self.outputs, self.updates + self._random.updates,
+                                             [a.shape for a in arrays], substitute=self._random.substitute)
                         executable = self._build(program, self.options)
                     entry = self._cache[key] = executable, VariableAccess(executable.program)
         self._last = entry[0]
@@ -207,6 +210,31 @@ class Function:
             return getattr(executable, name)
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r} "
                              f"(backend {self.__dict__.get('backend')!r}, compiled: {executable is not None})")
+
+
+class _RandomCounter:
+    """A function's own count of its calls, which its random draws read as their step.
+
+    Draws read the graph's step (graphc.ops.random); a function that computes any replaces it
+    by an int64 variable of its own and adds the update `counter + 1`, so each call draws
+    fresh values and a new function with the same seeds starts the same sequence, on every
+    backend.  A Session hands one counter to all its functions: a run of any fetch set
+    advances it.  Functions without draws get neither (their programs are unchanged).
+    """
+
+    def __init__(self, order: Sequence[Node], make_counter: Callable[[], Node] | None):
+        steps = steps_read(order)
+        self.updates: list[tuple[Node, Node]] = []
+        self.substitute: dict[int, Node] = {}
+        if steps:
+            counter = (make_counter or random_counter)()
+            self.updates = _check_updates([(counter, counter + 1)])
+            self.substitute = {step.id: counter for step in steps}
+
+
+def random_counter() -> Node:
+    """A fresh call counter for random draws (see _RandomCounter)."""
+    return variable(np.int64(0), name="random_calls")
 
 
 class VariableAccess:
@@ -283,6 +311,8 @@ class Session:
         self.options = Options.of(options, remat=remat)  # validated once: a GraphcError names the option
         self._functions: dict[tuple, Function] = {}
         self.last_function: Function | None = None
+        self._random_counters: list[Node] = []  # one, made on first need, shared by the session's functions
+        self._random_lock = threading.Lock()
 
     def __enter__(self):
         return self
@@ -304,10 +334,17 @@ class Session:
         f = self._functions.get(key)
         if f is None:  # two threads may both build one: the first stored is kept
             f = self._functions.setdefault(key, Function(feed_nodes, nodes, updates, backend=self.backend,
-                                                         **self.options))
+                                                         random_counter=self._random_counter, **self.options))
         self.last_function = f
         values = iter(f(*feed_values) if nodes or updates else [])
         return _unflatten(template, lambda item: next(values) if isinstance(item, Node) else None)
+
+    def _random_counter(self) -> Node:
+        """The session's call counter for random draws: every run draws afresh, whatever it fetches."""
+        with self._random_lock:
+            if not self._random_counters:
+                self._random_counters.append(random_counter())
+            return self._random_counters[0]
 
     @staticmethod
     def _feed_items(feed_dict: dict, roots) -> tuple[list[Node], list]:

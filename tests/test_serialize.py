@@ -66,6 +66,8 @@ def kitchen_sink_graph():
     # collectives (one rank here: each is its input) and, in the gradients, reduce_to
     spread = gc.distributed.broadcast(gc.distributed.allreduce(s, "mean"), root=0)
     stats = stats + (gc.distributed.allreduce(spread, "max") * gc.distributed.allreduce(s, "sum")).sum()
+    # random draws: one of fixed shape, one sized by a feed-time size (dropout)
+    stats = stats + (gc.random.normal((2,), gc.float64, seed=6) * gc.nn.dropout(x, 0.5, seed=7)[0, :2]).sum()
     feeds = {"x": RNG.uniform(0.5, 1.5, size=(3, 6)), "k": np.array([0, 4, 7], np.int32)}
     return {"stats": stats, "masked": masked}, feeds
 
@@ -600,7 +602,7 @@ _ATTR_SAMPLES = {
     "dtype": [np.dtype("float32"), np.dtype("int32"), np.dtype("bool")],
     "number": [2.0, -1.0, 0.5, 3, 1 << 40, (1 << 63) - 1, float("nan"), float("inf")],
     "reshape_spec": [(6,), (-1,), (3, 2), (2, -1), (4,)], "axes_any_order": [(0,), (1, 0), (2, 0, 1)],
-    "dims_static": [(2, 3), (3,), (2, 2, 3)],
+    "dims_static": [(2, 3), (3,), (2, 2, 3)], "dims": [(2, 3), (3,), (None, 3)],
     "slices": [((None, None, None),), ((0, 1, 1),), ((None, None, -1), (1, None, 2)), ((5, 1, 1), (0, 9, 1))],
 }
 

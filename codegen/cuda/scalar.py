@@ -49,7 +49,9 @@ template <typename T> __device__ __forceinline__ T gc_ipow(T base, T e) {
 _FLOAT_FNS = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh", "sqrt": "sqrt",
               "log1p": "log1p", "expm1": "expm1", "floor": "floor", "pow": "pow"}
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
-          "eq": "==", "ne": "!=", "and": "&&", "or": "||"}
+          "eq": "==", "ne": "!=", "and": "&&", "or": "||",
+          # integers' bits; >> of a signed value is arithmetic in nvcc, as numpy's right_shift
+          "bitand": "&", "bitor": "|", "bitxor": "^", "shl": "<<", "shr": ">>"}
 
 
 def c_type(dtype) -> str:

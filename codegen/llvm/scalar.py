@@ -99,6 +99,11 @@ def _builder_op(name: str) -> Rule:
     return lambda r, e, args: getattr(r.builder, name)(*args)
 
 
+def _shift_right(r, e, args):
+    """Arithmetic on signed ints and logical on unsigned ones, as numpy's right_shift."""
+    return (r.builder.ashr if np.dtype(e.dtype).kind == "i" else r.builder.lshr)(*args)
+
+
 RULES: dict[str, Rule] = {
     "add": _arithmetic("fadd", "add"), "sub": _arithmetic("fsub", "sub"), "mul": _arithmetic("fmul", "mul"),
     "div": _arithmetic("fdiv", "sdiv"), "neg": _arithmetic("fneg", "neg"),
@@ -108,6 +113,8 @@ RULES: dict[str, Rule] = {
     "lt": _compare("<"), "le": _compare("<="), "gt": _compare(">"), "ge": _compare(">="),
     "eq": _compare("=="), "ne": _compare("!="),
     "and": _builder_op("and_"), "or": _builder_op("or_"), "not": _builder_op("not_"), "select": _builder_op("select"),
+    "bitand": _builder_op("and_"), "bitor": _builder_op("or_"), "bitxor": _builder_op("xor"),
+    "shl": _builder_op("shl"), "shr": _shift_right,
     "cast": lambda r, e, args: cast(r.builder, args[0], np.dtype(e.args[0].dtype), np.dtype(e.value)),
 }
 

@@ -3,6 +3,7 @@
 from graphc.ops import (
     collective,  # noqa: F401 - registers the collectives (gc.distributed builds them)
     numpy_protocol,  # noqa: F401 - numpy's dispatch for tensors (graphc/tensor.py calls it)
+    random,  # noqa: F401 - registers the random draws (gc.random builds them)
 )
 from graphc.ops.common import as_node
 from graphc.ops.elementwise import (
