@@ -90,7 +90,11 @@ def _check_updates(updates) -> list[tuple[Node, Node]]:
 
 
 class Function:
-    """A compiled callable: `inputs` are fed positionally, `outputs` returned, `updates` applied."""
+    """A compiled callable: `inputs` are fed positionally, `outputs` returned, `updates` applied.
+
+    Random draws among them count this function's calls (`_RandomCounter`); `random_counter`
+    makes the variable they count with (a Session hands one to all its functions).
+    """
 
     def __init__(self, inputs: Sequence[Node], outputs, updates=None, backend: str = "numpy",
                  remat: str | int = "none", *, random_counter: Callable[[], Node] | None = None, **options):
