@@ -132,6 +132,27 @@ class TensorOperators:
     def astype(self, dtype):
         return _ops.cast(self, dtype)
 
+    def squeeze(self, axis=None):
+        return _ops.squeeze(self, axis)
+
+    def argmax(self, axis=None, out=None, *, keepdims=False):
+        return _ops.argmax(self, axis, out, keepdims=keepdims)
+
+    def argmin(self, axis=None, out=None, *, keepdims=False):
+        return _ops.argmin(self, axis, out, keepdims=keepdims)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        return _ops.var(self, axis, dtype, out, ddof, keepdims)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        return _ops.std(self, axis, dtype, out, ddof, keepdims)
+
+    def clip(self, min=None, max=None, out=None):  # noqa: A002 - numpy's ndarray.clip names them so
+        return _ops.clip(self, min, max, out)
+
+    def cumsum(self, axis=None, dtype=None, out=None):
+        return _ops.cumsum(self, axis, dtype, out)
+
     # numpy's dispatch: np.exp(t), np.sum(t, axis=0), ndarray @ t build nodes (graphc/ops/numpy_protocol.py)
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         return _ops.numpy_protocol.array_ufunc(ufunc, method, inputs, kwargs)

@@ -2,6 +2,7 @@
 
 from graphc.ops import (
     collective,  # noqa: F401 - registers the collectives (gc.distributed builds them)
+    numpy_math,
     numpy_protocol,  # noqa: F401 - numpy's dispatch for tensors (graphc/tensor.py calls it)
     random,  # noqa: F401 - registers the random draws (gc.random builds them)
 )
@@ -47,6 +48,27 @@ from graphc.ops.elementwise import (
 )
 from graphc.ops.linalg import matmul
 from graphc.ops.nn import log_softmax, logsumexp, sigmoid_cross_entropy, softmax, softmax_cross_entropy
+from graphc.ops.numpy_math import (
+    arccosh,
+    arcsinh,
+    arctanh,
+    argmax,
+    argmin,
+    ceil,
+    clip,
+    cosh,
+    cumsum,
+    hypot,
+    log2,
+    log10,
+    logaddexp,
+    reciprocal,
+    sinh,
+    square,
+    std,
+    tan,
+    var,
+)
 from graphc.ops.reduce import max, mean, min, sum
 from graphc.ops.registry import REGISTRY, Op, get_op, make_node, user_facing
 from graphc.ops.shape import (
@@ -84,6 +106,9 @@ squeeze = user_facing(squeeze)
 stack = user_facing(stack)
 sum = user_facing(sum)  # noqa: A001 - gc.sum, as numpy
 transpose = user_facing(transpose)
+# the numpy surface: each checks its arguments (axes, sections, subscripts) before building nodes
+for _name in numpy_math.__all__:
+    globals()[_name] = user_facing(globals()[_name])
 
 __all__ = [
     "REGISTRY", "Op", "abs", "add", "as_node", "broadcast_like", "broadcast_to", "cast", "concatenate", "constant",
@@ -94,4 +119,8 @@ __all__ = [
     "sigmoid", "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze",
     "stack", "stop_gradient", "subtract", "sum", "sum_to_like", "tanh", "transpose", "variable", "where",
     "zeros_like",
+]
+__all__ += [  # the numpy surface: graphc/ops/numpy_math.py, numpy_shape.py, numpy_linear.py
+    "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "ceil", "clip", "cosh", "cumsum", "hypot", "log10", "log2",
+    "logaddexp", "reciprocal", "sinh", "square", "std", "tan", "var",
 ]

@@ -15,18 +15,12 @@ import numpy as np
 
 from graphc.ops import elementwise as ew
 from graphc.ops import linalg
+from graphc.ops import numpy_math as nm
 from graphc.ops import reduce as reduce_ops
 from graphc.ops import shape as shape_ops
+from graphc.ops.registry import user_facing
 
 _UNSET = object()
-
-
-def _square(x):
-    return ew.multiply(x, x)
-
-
-def _reciprocal(x):
-    return ew.divide(1.0, x)
 
 
 def _positive(x):
@@ -39,10 +33,14 @@ UFUNCS = {
     np.power: ew.power, np.negative: ew.neg, np.positive: _positive, np.absolute: ew.abs,
     np.exp: ew.exp, np.expm1: ew.expm1, np.log: ew.log, np.log1p: ew.log1p, np.sqrt: ew.sqrt,
     np.sin: ew.sin, np.cos: ew.cos, np.tanh: ew.tanh, np.sign: ew.sign, np.floor: ew.floor,
-    np.maximum: ew.maximum, np.minimum: ew.minimum, np.square: _square, np.reciprocal: _reciprocal,
+    np.maximum: ew.maximum, np.minimum: ew.minimum, np.square: nm.square, np.reciprocal: nm.reciprocal,
     np.equal: ew.equal, np.not_equal: ew.not_equal, np.less: ew.less, np.less_equal: ew.less_equal,
     np.greater: ew.greater, np.greater_equal: ew.greater_equal, np.logical_and: ew.logical_and,
     np.logical_or: ew.logical_or, np.logical_not: ew.logical_not, np.matmul: linalg.matmul,
+    # the numpy surface's ufuncs (graphc/ops/numpy_math.py)
+    np.ceil: nm.ceil, np.tan: nm.tan, np.sinh: nm.sinh, np.cosh: nm.cosh, np.arcsinh: nm.arcsinh,
+    np.arccosh: nm.arccosh, np.arctanh: nm.arctanh, np.hypot: nm.hypot, np.log2: nm.log2, np.log10: nm.log10,
+    np.logaddexp: nm.logaddexp,
 }
 
 # ufunc.reduce(x, axis=0, keepdims=False) -> the graphc reduction
@@ -118,7 +116,6 @@ def _dot(a, b, out=None):
         return ew.multiply(a, b)
     return linalg.matmul(a, b)
 
-
 def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     _refuse("numpy.concatenate", {"out": out, "dtype": dtype})
     return shape_ops.concatenate(list(arrays), axis)
@@ -149,12 +146,40 @@ def _ndim(a):
     return a.ndim
 
 
+def _clip(a, a_min=_UNSET, a_max=_UNSET, out=None, *, min=_UNSET, max=_UNSET):  # noqa: A002 - numpy's names
+    # numpy 2 takes the bounds as a_min/a_max or min/max; unset (as opposed to None) means "not given"
+    low = min if a_min is _UNSET else a_min
+    high = max if a_max is _UNSET else a_max
+    return nm.clip(a, None if low is _UNSET else low, None if high is _UNSET else high, out)
+
+
+_clip.__name__ = "clip"
+
+
+def _spread(reduction, name):
+    def spread(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=_UNSET, mean=_UNSET,
+               correction=_UNSET):
+        _refuse(f"numpy.{name}", {"where": where, "mean": mean})
+        return reduction(a, axis, dtype, out, ddof if correction is _UNSET else correction, keepdims)
+    spread.__name__ = name
+    return spread
+
+
+
 FUNCTIONS = {
     np.sum: _sum, np.mean: _mean, np.max: _extremum(reduce_ops.max, "numpy.max"),
     np.min: _extremum(reduce_ops.min, "numpy.min"), np.reshape: _reshape, np.transpose: _transpose,
     np.where: _where, np.dot: _dot, np.concatenate: _concatenate, np.stack: _stack, np.squeeze: _squeeze,
     np.expand_dims: _expand_dims, np.broadcast_to: _broadcast_to, np.shape: _shape, np.ndim: _ndim,
 }
+# the numpy surface: graphc's functions take numpy's signatures already
+_SURFACE = {
+    # graphc/ops/numpy_math.py
+    np.argmax: nm.argmax, np.argmin: nm.argmin, np.cumsum: nm.cumsum, np.clip: _clip,
+    np.var: _spread(nm.var, "var"), np.std: _spread(nm.std, "std"),
+}
+# their argument checks name the function, the operand shapes and the user's line, as gc.<name>'s do
+FUNCTIONS.update({func: user_facing(fn) for func, fn in _SURFACE.items()})
 for _alias in ("amax", "amin"):  # numpy 1's names of max and min (numpy 2 keeps them as aliases)
     if hasattr(np, _alias):
         FUNCTIONS.setdefault(getattr(np, _alias), FUNCTIONS[np.max if _alias == "amax" else np.min])
