@@ -132,6 +132,12 @@ class TensorOperators:
     def astype(self, dtype):
         return _ops.cast(self, dtype)
 
+    def ravel(self):
+        return _ops.ravel(self)
+
+    def flatten(self):  # numpy's copy is the same value here: graph tensors are immutable
+        return _ops.ravel(self)
+
     def squeeze(self, axis=None):
         return _ops.squeeze(self, axis)
 

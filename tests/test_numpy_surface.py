@@ -63,6 +63,43 @@ CASES = {
     "cumsum": (lambda np_, a: np_.cumsum(a), [A]),
     "cumsum axis": (lambda np_, a: np_.cumsum(a, axis=-2), [A]),
     "cumsum long": (lambda np_, a: np_.cumsum(a, axis=0), [rng.uniform(-1, 1, (37, 2))]),
+    "split sections": (lambda np_, a: np_.split(a, 2, axis=-1), [A]),
+    "split indices": (lambda np_, a: np_.split(a, [1, 3, 9]), [V]),
+    "swapaxes": (lambda np_, a: np_.swapaxes(a, 0, -1), [A]),
+    "moveaxis": (lambda np_, a: np_.moveaxis(a, 0, -1), [A]),
+    "moveaxis several": (lambda np_, a: np_.moveaxis(a, [0, -1], [1, 0]), [A]),
+    "repeat": (lambda np_, a: np_.repeat(a, 2), [A]),
+    "repeat axis": (lambda np_, a: np_.repeat(a, 3, axis=-2), [A]),
+    "repeat counts": (lambda np_, a: np_.repeat(a, [2, 0, 1, 1], axis=2), [A]),
+    "tile": (lambda np_, a: np_.tile(a, 2), [A]),
+    "tile more axes": (lambda np_, a: np_.tile(a, (2, 1, 3)), [SQ]),
+    "roll": (lambda np_, a: np_.roll(a, 5), [A]),
+    "roll axis": (lambda np_, a: np_.roll(a, -1, axis=-1), [A]),
+    "roll axes": (lambda np_, a: np_.roll(a, (1, 2), axis=(0, 2)), [A]),
+    "flip": (lambda np_, a: np_.flip(a), [A]),
+    "flip axis": (lambda np_, a: np_.flip(a, axis=-2), [A]),
+    "pad": (lambda np_, a: np_.pad(a, 1), [A]),
+    "pad widths and values": (lambda np_, a: np_.pad(a, ((1, 0), (2, 3)), constant_values=((-1, 2), (5, 7))),
+                              [SQ]),
+    "tril": (lambda np_, a: np_.tril(a), [A]),
+    "tril k": (lambda np_, a: np_.tril(a, k=-1), [SQ]),
+    "triu k": (lambda np_, a: np_.triu(a, 1), [A]),
+    "diag of vector": (lambda np_, v: np_.diag(v), [V]),
+    "diag above": (lambda np_, v: np_.diag(v, 2), [V]),
+    "diag below": (lambda np_, v: np_.diag(v, k=-1), [V]),
+    "diag of matrix": (lambda np_, a: np_.diag(a, 1), [B]),
+    "diagonal": (lambda np_, a: np_.diagonal(a), [A]),
+    "diagonal offset axes": (lambda np_, a: np_.diagonal(a, -1, axis1=-1, axis2=1), [A]),
+    "trace": (lambda np_, a: np_.trace(a), [SQ]),
+    "trace offset axes": (lambda np_, a: np_.trace(a, 1, 1, 2), [A]),
+    "ravel": (lambda np_, a: np_.ravel(a), [A]),
+    "vstack": (lambda np_, a, v: np_.vstack([a, v[:3]]), [SQ, V]),
+    "hstack": (lambda np_, a, b: np_.hstack([a, b[:3]]), [SQ, B]),
+    "hstack vectors": (lambda np_, v: np_.hstack([v, v]), [V]),
+    "column_stack": (lambda np_, a, v: np_.column_stack([v[:3], a]), [SQ, V]),
+    "atleast_1d": (lambda np_, a: np_.atleast_1d(a[0, 0, 0]), [A]),
+    "atleast_2d": (lambda np_, v: np_.atleast_2d(v), [V]),
+    "atleast_3d": (lambda np_, a: np_.atleast_3d(a, a[0]), [SQ]),
 }
 
 
@@ -85,6 +122,7 @@ def test_numpy_functions_on_graph_tensors_dispatch_to_the_same(name):
     ("cumsum of int32", lambda np_, a: np_.cumsum(a), [np.arange(6, dtype=np.int32)]),
     ("cumsum of bool", lambda np_, a: np_.cumsum(a > 2), [np.arange(6)]),
     ("cumsum dtype", lambda np_, a: np_.cumsum(a, dtype=np.float32), [np.arange(6)]),
+    ("hstack mixed dtypes", lambda np_, a, b: np_.hstack([a, b]), [np.arange(3), V]),
     ("square of integers", lambda np_, a: np_.square(a), [np.arange(-3, 3)]),
     ("reciprocal of integers", lambda np_, a: np_.reciprocal(a), [np.array([1, -1, 2, -5, 7])]),
     ("argmax of integers", lambda np_, a: np_.argmax(a, axis=0), [np.array([[1, 5], [5, 2], [3, 5]])]),
@@ -130,6 +168,21 @@ def test_logaddexp_of_two_minus_infinities_is_minus_infinity_with_a_finite_gradi
     np.testing.assert_allclose(ga[1:] + gb[1:], [1.0, 1.0])
 
 
+def test_masks_select_so_inf_and_nan_outside_them_never_leak():
+    m = np.array([[1.0, np.inf, np.nan], [2.0, 3.0, -np.inf], [4.0, 5.0, 6.0]])
+    x = gc.placeholder((3, 3), gc.float64)
+    lower, diag = gc.tril(x), gc.diagonal(x)
+    g_lower, g_diag = gc.grad(gc.sum(lower), [x])[0], gc.grad(gc.sum(diag), [x])[0]
+    got = gc.function([x], [lower, diag, g_lower, g_diag])(m)
+    assert_same(got[:2], [np.tril(m), np.diagonal(m)])
+    np.testing.assert_array_equal(got[2], np.tril(np.ones((3, 3))))
+    np.testing.assert_array_equal(got[3], np.eye(3))
+    v = np.array([np.inf, 1.0, np.nan])
+    assert_same(run(lambda t: gc.diag(t, 1), v), np.diag(v, 1))
+    later_inf = np.array([1.0, 2.0, np.inf, np.nan])
+    assert_same(run(gc.cumsum, later_inf), np.cumsum(later_inf))
+
+
 # ---- gradients against central differences (float64) --------------------------------------------
 
 GRADIENTS = {
@@ -142,6 +195,14 @@ GRADIENTS = {
     "hypot": (gc.hypot, [A, W]), "log2": (gc.log2, [np.abs(A) + 0.1]), "log10": (gc.log10, [np.abs(A) + 0.1]),
     "logaddexp": (gc.logaddexp, [A, W]), "cumsum": (lambda a: gc.cumsum(a, axis=1), [A]),
     "cumsum flat": (gc.cumsum, [A]),
+    "split": (lambda a: gc.split(a, [1, 3], axis=-1)[1], [A]), "swapaxes": (lambda a: gc.swapaxes(a, 0, 2), [A]),
+    "moveaxis": (lambda a: gc.moveaxis(a, -1, 0), [A]), "repeat": (lambda a: gc.repeat(a, [2, 0, 1], axis=1), [A]),
+    "tile": (lambda a: gc.tile(a, (2, 1, 2)), [A]), "roll": (lambda a: gc.roll(a, 3), [A]),
+    "flip": (lambda a: gc.flip(a, 1), [A]), "pad": (lambda a: gc.pad(a, ((1, 2), (0, 1)), constant_values=4), [SQ]),
+    "tril": (lambda a: gc.tril(a, 1), [A]), "triu": (gc.triu, [A]), "diag": (lambda v: gc.diag(v, -2), [V]),
+    "diagonal": (lambda a: gc.diagonal(a, 1, 2, 1), [A]), "trace": (gc.trace, [SQ]),
+    "stacks": (lambda a, v: gc.vstack([a, v[:3]])[1:] + gc.hstack([a, a])[:, 2:5] + gc.column_stack([v[:3], a])[:, :3],
+               [SQ, V]),
 }
 
 
@@ -179,14 +240,42 @@ def test_math_family_on_llvm_matches_the_reference():
     _agree_on_llvm([x, y], outs, [rng.uniform(-2, 2, (5, 7)), rng.uniform(-2, 2, (5, 7))], 1e-12)
 
 
+def test_shape_family_on_llvm_matches_the_reference():
+    a = gc.placeholder((2, 3, 4), gc.float32)
+    outs = [*gc.split(a, 2, axis=-1), gc.swapaxes(a, 0, 2), gc.moveaxis(a, 0, -1), gc.repeat(a, [1, 2, 0], axis=1),
+            gc.repeat(a, 2), gc.tile(a, (2, 1, 1)), gc.roll(a, 3), gc.roll(a, -1, axis=1), gc.flip(a, 0),
+            gc.pad(a, ((1, 0), (0, 2), (1, 1)), constant_values=3.0), gc.tril(a, -1), gc.triu(a),
+            gc.diag(a[0, 0], 1), gc.diagonal(a, 1, -1, -2), gc.trace(a[0]), gc.ravel(a), gc.vstack([a[0], a[1]]),
+            gc.hstack([a[0], a[1]]), gc.column_stack([a[0, 0], a[1, 0]]), gc.atleast_3d(a[0])]
+    outs += gc.grad(gc.sum(gc.tril(gc.roll(a, 2, axis=2)) * gc.repeat(a, [1, 0, 1], axis=1)[:, :1]), [a])
+    _agree_on_llvm([a], outs, [rng.uniform(-2, 2, (2, 3, 4)).astype(np.float32)], 1e-6)
+
+
 # ---- methods and errors --------------------------------------------------------------------------
 
 
+def test_node_methods_ravel_flatten_squeeze_and_friends():
+    x = gc.placeholder((2, 1, 3), gc.float64)
+    v = A[:, :1, :3]
+    got = gc.function([x], [x.ravel(), x.flatten(), x.squeeze(), x.squeeze(1), x.argmax(axis=-1), x.var(ddof=1),
+                            x.std(axis=2), x.clip(-1, 1), x.cumsum(axis=2)])(v)
+    want = [v.ravel(), v.flatten(), v.squeeze(), v.squeeze(1), v.argmax(axis=-1), v.var(ddof=1), v.std(axis=2),
+            v.clip(-1, 1), v.cumsum(axis=2)]
+    assert_same(got, want)
+
+
 @pytest.mark.parametrize("call, message", [
+    (lambda x: gc.split(x, 2, axis=-1), r"split: array split does not result in an equal division.*\(2, 3\)"),
     (lambda x: gc.argmax(x, axis=2), r"argmax: axis 2 is out of range for a 2-d operand.*\(2, 3\)"),
     (lambda x: gc.var(x, axis=-3), r"var: axis -3 is out of range"),
     (lambda x: gc.cumsum(x, axis=5), r"cumsum: axis 5 is out of range"),
+    (lambda x: gc.swapaxes(x, 0, 2), r"swapaxes: axis 2 is out of range"),
+    (lambda x: gc.roll(x, 1, axis=-3), r"roll: axis -3 is out of range"),
+    (lambda x: gc.diagonal(x, 0, 1, 1), r"diagonal: axis1 and axis2 cannot be the same"),
+    (lambda x: gc.repeat(x, [1, 2], axis=1), r"repeat: 2 repeat counts for 3 elements"),
+    (lambda x: gc.pad(x, ((1, 2, 3),)), r"pad: pad_width"),
     (lambda x: gc.clip(x, None, None), r"clip: one of a_min and a_max must be given"),
+    (lambda x: gc.vstack(x), r"vstack: takes a sequence of tensors"),
 ])
 def test_bad_arguments_are_shape_errors_naming_the_function_and_shapes(call, message):
     x = gc.placeholder((2, 3), gc.float64)
@@ -194,3 +283,23 @@ def test_bad_arguments_are_shape_errors_naming_the_function_and_shapes(call, mes
         call(x)
 
 
+def test_what_graph_tensors_cannot_do_is_said_clearly():
+    x = gc.placeholder((2, 3), gc.float64)
+    with pytest.raises(gc.GraphcError, match="mode 'reflect' is not supported.*mode='constant'"):
+        gc.pad(x, 1, mode="reflect")
+    with pytest.raises(TypeError, match=r"cumsum\(..., out=\)"):
+        np.cumsum(x, out=np.zeros(6))
+    with pytest.raises(TypeError, match="numpy.var: graph tensors do not support the argument where"):
+        np.var(x, where=np.ones((2, 3), bool))
+
+
+def test_numpy_only_spellings_dispatch_and_errors_name_the_function():
+    x = gc.placeholder((2, 3), gc.float64)
+    v = A[0, :2, :3]
+    got = gc.function([x], [np.clip(x, min=-0.5, max=0.5), np.var(x, axis=0, correction=1),
+                            np.ravel(x, order="K")])(v)
+    assert_same(got, [np.clip(v, -0.5, 0.5), np.var(v, axis=0, ddof=1), np.ravel(v)])
+    with pytest.raises(gc.ShapeError, match=r"split: array split does not result in an equal division.*\(2, 3\)"):
+        np.split(x, 2, axis=1)
+    with pytest.raises(gc.ShapeError, match=r"std: axis 2 is out of range"):
+        np.std(x, axis=2)

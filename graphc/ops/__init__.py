@@ -4,6 +4,7 @@ from graphc.ops import (
     collective,  # noqa: F401 - registers the collectives (gc.distributed builds them)
     numpy_math,
     numpy_protocol,  # noqa: F401 - numpy's dispatch for tensors (graphc/tensor.py calls it)
+    numpy_shape,
     random,  # noqa: F401 - registers the random draws (gc.random builds them)
 )
 from graphc.ops.common import as_node
@@ -69,6 +70,28 @@ from graphc.ops.numpy_math import (
     tan,
     var,
 )
+from graphc.ops.numpy_shape import (
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    column_stack,
+    diag,
+    diagonal,
+    flip,
+    hstack,
+    moveaxis,
+    pad,
+    ravel,
+    repeat,
+    roll,
+    split,
+    swapaxes,
+    tile,
+    trace,
+    tril,
+    triu,
+    vstack,
+)
 from graphc.ops.reduce import max, mean, min, sum
 from graphc.ops.registry import REGISTRY, Op, get_op, make_node, user_facing
 from graphc.ops.shape import (
@@ -107,7 +130,7 @@ stack = user_facing(stack)
 sum = user_facing(sum)  # noqa: A001 - gc.sum, as numpy
 transpose = user_facing(transpose)
 # the numpy surface: each checks its arguments (axes, sections, subscripts) before building nodes
-for _name in numpy_math.__all__:
+for _name in numpy_math.__all__ + numpy_shape.__all__:
     globals()[_name] = user_facing(globals()[_name])
 
 __all__ = [
@@ -121,6 +144,8 @@ __all__ = [
     "zeros_like",
 ]
 __all__ += [  # the numpy surface: graphc/ops/numpy_math.py, numpy_shape.py, numpy_linear.py
-    "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "ceil", "clip", "cosh", "cumsum", "hypot", "log10", "log2",
-    "logaddexp", "reciprocal", "sinh", "square", "std", "tan", "var",
+    "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "atleast_1d", "atleast_2d", "atleast_3d", "ceil", "clip",
+    "column_stack", "cosh", "cumsum", "diag", "diagonal", "flip", "hstack", "hypot", "log10", "log2", "logaddexp",
+    "moveaxis", "pad", "ravel", "reciprocal", "repeat", "roll", "sinh", "split", "square", "std", "swapaxes", "tan",
+    "tile", "trace", "tril", "triu", "var", "vstack",
 ]

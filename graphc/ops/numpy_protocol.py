@@ -16,6 +16,7 @@ import numpy as np
 from graphc.ops import elementwise as ew
 from graphc.ops import linalg
 from graphc.ops import numpy_math as nm
+from graphc.ops import numpy_shape as ns
 from graphc.ops import reduce as reduce_ops
 from graphc.ops import shape as shape_ops
 from graphc.ops.registry import user_facing
@@ -120,6 +121,10 @@ def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     _refuse("numpy.concatenate", {"out": out, "dtype": dtype})
     return shape_ops.concatenate(list(arrays), axis)
 
+def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
+    _refuse("numpy.concatenate", {"out": out, "dtype": dtype})
+    return shape_ops.concatenate(list(arrays), axis)
+
 
 def _stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     _refuse("numpy.stack", {"out": out, "dtype": dtype})
@@ -165,6 +170,22 @@ def _spread(reduction, name):
     return spread
 
 
+def _ravel(a, order="C"):
+    if order not in ("C", "K", "A"):
+        raise TypeError(f"numpy.ravel(..., order={order!r}): graph tensors are flattened in C order only")
+    return ns.ravel(a)
+
+
+_ravel.__name__ = "ravel"
+
+
+def _stacking(fn, name):
+    def stacking(tup, *, dtype=None, casting="same_kind"):
+        _refuse(f"numpy.{name}", {"dtype": dtype})
+        return fn(tup)
+    stacking.__name__ = name
+    return stacking
+
 
 FUNCTIONS = {
     np.sum: _sum, np.mean: _mean, np.max: _extremum(reduce_ops.max, "numpy.max"),
@@ -177,6 +198,13 @@ _SURFACE = {
     # graphc/ops/numpy_math.py
     np.argmax: nm.argmax, np.argmin: nm.argmin, np.cumsum: nm.cumsum, np.clip: _clip,
     np.var: _spread(nm.var, "var"), np.std: _spread(nm.std, "std"),
+    # graphc/ops/numpy_shape.py
+    np.split: ns.split, np.swapaxes: ns.swapaxes, np.moveaxis: ns.moveaxis, np.repeat: ns.repeat,
+    np.tile: ns.tile, np.roll: ns.roll, np.flip: ns.flip, np.pad: ns.pad, np.tril: ns.tril, np.triu: ns.triu,
+    np.diag: ns.diag, np.diagonal: ns.diagonal, np.trace: ns.trace, np.ravel: _ravel,
+    np.vstack: _stacking(ns.vstack, "vstack"), np.hstack: _stacking(ns.hstack, "hstack"),
+    np.column_stack: ns.column_stack, np.atleast_1d: ns.atleast_1d, np.atleast_2d: ns.atleast_2d,
+    np.atleast_3d: ns.atleast_3d,
 }
 # their argument checks name the function, the operand shapes and the user's line, as gc.<name>'s do
 FUNCTIONS.update({func: user_facing(fn) for func, fn in _SURFACE.items()})
