@@ -49,6 +49,8 @@ from graphc.ops import (
     diag,
     diagonal,
     divide,
+    dot,
+    einsum,
     equal,
     exp,
     expand_dims,
@@ -59,6 +61,7 @@ from graphc.ops import (
     greater_equal,
     hstack,
     hypot,
+    inner,
     less,
     less_equal,
     log,
@@ -83,6 +86,7 @@ from graphc.ops import (
     not_equal,
     one_hot,
     ones_like,
+    outer,
     pad,
     placeholder,
     power,
@@ -111,6 +115,7 @@ from graphc.ops import (
     swapaxes,
     tan,
     tanh,
+    tensordot,
     tile,
     trace,
     transpose,
@@ -145,9 +150,9 @@ __all__ = [
 __all__ += ["CheckpointError", "restore_checkpoint", "save_checkpoint"]
 __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
     "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "atleast_1d", "atleast_2d", "atleast_3d", "ceil", "clip",
-    "column_stack", "cosh", "cumsum", "diag", "diagonal", "flip", "hstack", "hypot", "log10", "log2", "logaddexp",
-    "moveaxis", "pad", "ravel", "reciprocal", "repeat", "roll", "sinh", "split", "square", "std", "swapaxes", "tan",
-    "tile", "trace", "tril", "triu", "var", "vstack",
+    "column_stack", "cosh", "cumsum", "diag", "diagonal", "dot", "einsum", "flip", "hstack", "hypot", "inner",
+    "log10", "log2", "logaddexp", "moveaxis", "outer", "pad", "ravel", "reciprocal", "repeat", "roll", "sinh",
+    "split", "square", "std", "swapaxes", "tan", "tensordot", "tile", "trace", "tril", "triu", "var", "vstack",
 ]
 __all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
 __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed

@@ -100,6 +100,28 @@ CASES = {
     "atleast_1d": (lambda np_, a: np_.atleast_1d(a[0, 0, 0]), [A]),
     "atleast_2d": (lambda np_, v: np_.atleast_2d(v), [V]),
     "atleast_3d": (lambda np_, a: np_.atleast_3d(a, a[0]), [SQ]),
+    "dot matrices": (lambda np_, a, b: np_.dot(a, b), [A, B]),
+    "dot vector": (lambda np_, a, v: np_.dot(a, v[:3]), [SQ, V]),
+    "dot vectors": (lambda np_, v: np_.dot(v, v), [V]),
+    "dot scalar": (lambda np_, a: np_.dot(a, 2.5), [A]),
+    "dot n-d": (lambda np_, a, b: np_.dot(a, np_.swapaxes(a, 1, 2)), [A, B]),
+    "outer": (lambda np_, a, v: np_.outer(a, v), [SQ, V]),
+    "inner": (lambda np_, a, b: np_.inner(a, np_.transpose(b)), [A, B]),
+    "inner vectors": (lambda np_, v: np_.inner(v, v), [V]),
+    "tensordot int": (lambda np_, a, b: np_.tensordot(a, b, 1), [A, B]),
+    "tensordot pairs": (lambda np_, a: np_.tensordot(a, a, axes=([0, 2], [0, 2])), [A]),
+    "tensordot zero axes": (lambda np_, a, v: np_.tensordot(a, v, 0), [SQ, V]),
+    "einsum matmul": (lambda np_, a, b: np_.einsum("ijk,kl->ijl", a, b), [A, B]),
+    "einsum implicit": (lambda np_, a, b: np_.einsum("ijk,kl", a, b), [A, B]),
+    "einsum trace": (lambda np_, a: np_.einsum("ii", a), [SQ]),
+    "einsum diagonal": (lambda np_, a: np_.einsum("ii->i", a), [SQ]),
+    "einsum transpose": (lambda np_, a: np_.einsum("ijk->kij", a), [A]),
+    "einsum batch": (lambda np_, a: np_.einsum("bij,bkj->bik", a, a), [A]),
+    "einsum three operands": (lambda np_, a, b, s: np_.einsum("ijk,jj,kl->li", a, s, b), [A, B, SQ]),
+    "einsum ellipsis": (lambda np_, a, b: np_.einsum("...k,kl->...l", a, b), [A, B]),
+    "einsum implicit ellipsis": (lambda np_, a, b: np_.einsum("...j,jk", a, b), [A, B]),
+    "einsum outer": (lambda np_, s, v: np_.einsum("i,j", s[0], v), [SQ, V]),
+    "einsum sum all": (lambda np_, a: np_.einsum("ijk->", a), [A]),
 }
 
 
@@ -122,7 +144,9 @@ def test_numpy_functions_on_graph_tensors_dispatch_to_the_same(name):
     ("cumsum of int32", lambda np_, a: np_.cumsum(a), [np.arange(6, dtype=np.int32)]),
     ("cumsum of bool", lambda np_, a: np_.cumsum(a > 2), [np.arange(6)]),
     ("cumsum dtype", lambda np_, a: np_.cumsum(a, dtype=np.float32), [np.arange(6)]),
+    ("dot mixed precision", lambda np_, a, b: np_.dot(a, b), [SQ.astype(np.float32), SQ]),
     ("hstack mixed dtypes", lambda np_, a, b: np_.hstack([a, b]), [np.arange(3), V]),
+    ("einsum integers", lambda np_, a: np_.einsum("ij,jk", a, a), [np.arange(9).reshape(3, 3)]),
     ("square of integers", lambda np_, a: np_.square(a), [np.arange(-3, 3)]),
     ("reciprocal of integers", lambda np_, a: np_.reciprocal(a), [np.array([1, -1, 2, -5, 7])]),
     ("argmax of integers", lambda np_, a: np_.argmax(a, axis=0), [np.array([[1, 5], [5, 2], [3, 5]])]),
@@ -203,6 +227,10 @@ GRADIENTS = {
     "diagonal": (lambda a: gc.diagonal(a, 1, 2, 1), [A]), "trace": (gc.trace, [SQ]),
     "stacks": (lambda a, v: gc.vstack([a, v[:3]])[1:] + gc.hstack([a, a])[:, 2:5] + gc.column_stack([v[:3], a])[:, :3],
                [SQ, V]),
+    "dot": (gc.dot, [A, B]), "outer": (gc.outer, [SQ, V]), "inner": (lambda a, b: gc.inner(a, gc.transpose(b)), [A, B]),
+    "tensordot": (lambda a: gc.tensordot(a, a, ([0, 1], [0, 1])), [A]),
+    "einsum": (lambda a, b, s: gc.einsum("ijk,jj,kl->li", a, s, b), [A, B, SQ]),
+    "einsum ellipsis": (lambda a, b: gc.einsum("...k,kl", a, b), [A, B]),
 }
 
 
@@ -211,6 +239,16 @@ def test_gradients_match_central_differences(name):
     build, values = GRADIENTS[name]
     xs = [gc.placeholder(np.shape(v), gc.float64) for v in values]
     assert gc.check_grad(build(*xs), xs, dict(zip(xs, values)))
+
+
+def test_forward_mode_agrees_with_reverse_mode():
+    x = gc.placeholder(A.shape, gc.float64)
+    y = gc.sum(gc.einsum("ijk,kl->il", gc.cumsum(gc.sinh(x), axis=-1), B) * gc.hypot(x[:, 0, :1], 1.0))
+    direction = rng.standard_normal(A.shape)
+    (g,) = gc.grad(y, [x])
+    tangent = gc.jvp(y, [x], [gc.constant(direction)])
+    got_g, got_t = gc.function([x], [g, tangent])(A)
+    np.testing.assert_allclose(got_t, np.sum(got_g * direction), rtol=1e-10)
 
 
 def test_arg_extrema_have_no_gradient():
@@ -251,6 +289,15 @@ def test_shape_family_on_llvm_matches_the_reference():
     _agree_on_llvm([a], outs, [rng.uniform(-2, 2, (2, 3, 4)).astype(np.float32)], 1e-6)
 
 
+def test_linear_algebra_family_on_llvm_matches_the_reference():
+    a, b, c = (gc.placeholder(s, gc.float32) for s in [(2, 3, 4), (4, 5), (3, 3)])
+    outs = [gc.einsum("ijk,kl->ijl", a, b), gc.einsum("ii", c), gc.einsum("bij,bkj->bik", a, a),
+            gc.tensordot(a, b, 1), gc.dot(a, b), gc.inner(a, a), gc.outer(c, b), gc.einsum("...j,ji", a, b)]
+    outs += gc.grad(gc.sum(gc.einsum("ijk,jj,kl->li", a, c, b)), [a, b, c])
+    values = [rng.standard_normal(s).astype(np.float32) for s in [(2, 3, 4), (4, 5), (3, 3)]]
+    _agree_on_llvm([a, b, c], outs, values, 1e-5)
+
+
 # ---- methods and errors --------------------------------------------------------------------------
 
 
@@ -272,6 +319,11 @@ def test_node_methods_ravel_flatten_squeeze_and_friends():
     (lambda x: gc.swapaxes(x, 0, 2), r"swapaxes: axis 2 is out of range"),
     (lambda x: gc.roll(x, 1, axis=-3), r"roll: axis -3 is out of range"),
     (lambda x: gc.diagonal(x, 0, 1, 1), r"diagonal: axis1 and axis2 cannot be the same"),
+    (lambda x: gc.tensordot(x, x, ([1], [0])), r"tensordot: shape-mismatch for sum.*\(2, 3\) float64, \(2, 3\)"),
+    (lambda x: gc.dot(x, x), r"tensordot: shape-mismatch|dot"),
+    (lambda x: gc.einsum("ij,jk", x, x), r"einsum: label 'j' has sizes 3 and 2"),
+    (lambda x: gc.einsum("ijk", x), r"einsum: subscripts 'ijk' for an operand of 2 dims"),
+    (lambda x: gc.einsum("ij->k", x), r"einsum: output subscripts"),
     (lambda x: gc.repeat(x, [1, 2], axis=1), r"repeat: 2 repeat counts for 3 elements"),
     (lambda x: gc.pad(x, ((1, 2, 3),)), r"pad: pad_width"),
     (lambda x: gc.clip(x, None, None), r"clip: one of a_min and a_max must be given"),

@@ -2,6 +2,7 @@
 
 from graphc.ops import (
     collective,  # noqa: F401 - registers the collectives (gc.distributed builds them)
+    numpy_linear,
     numpy_math,
     numpy_protocol,  # noqa: F401 - numpy's dispatch for tensors (graphc/tensor.py calls it)
     numpy_shape,
@@ -49,6 +50,7 @@ from graphc.ops.elementwise import (
 )
 from graphc.ops.linalg import matmul
 from graphc.ops.nn import log_softmax, logsumexp, sigmoid_cross_entropy, softmax, softmax_cross_entropy
+from graphc.ops.numpy_linear import dot, einsum, inner, outer, tensordot
 from graphc.ops.numpy_math import (
     arccosh,
     arcsinh,
@@ -130,7 +132,7 @@ stack = user_facing(stack)
 sum = user_facing(sum)  # noqa: A001 - gc.sum, as numpy
 transpose = user_facing(transpose)
 # the numpy surface: each checks its arguments (axes, sections, subscripts) before building nodes
-for _name in numpy_math.__all__ + numpy_shape.__all__:
+for _name in numpy_math.__all__ + numpy_shape.__all__ + numpy_linear.__all__:
     globals()[_name] = user_facing(globals()[_name])
 
 __all__ = [
@@ -145,7 +147,7 @@ __all__ = [
 ]
 __all__ += [  # the numpy surface: graphc/ops/numpy_math.py, numpy_shape.py, numpy_linear.py
     "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "atleast_1d", "atleast_2d", "atleast_3d", "ceil", "clip",
-    "column_stack", "cosh", "cumsum", "diag", "diagonal", "flip", "hstack", "hypot", "log10", "log2", "logaddexp",
-    "moveaxis", "pad", "ravel", "reciprocal", "repeat", "roll", "sinh", "split", "square", "std", "swapaxes", "tan",
-    "tile", "trace", "tril", "triu", "var", "vstack",
+    "column_stack", "cosh", "cumsum", "diag", "diagonal", "dot", "einsum", "flip", "hstack", "hypot", "inner",
+    "log10", "log2", "logaddexp", "moveaxis", "outer", "pad", "ravel", "reciprocal", "repeat", "roll", "sinh",
+    "split", "square", "std", "swapaxes", "tan", "tensordot", "tile", "trace", "tril", "triu", "var", "vstack",
 ]

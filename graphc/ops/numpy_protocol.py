@@ -15,6 +15,7 @@ import numpy as np
 
 from graphc.ops import elementwise as ew
 from graphc.ops import linalg
+from graphc.ops import numpy_linear as nl
 from graphc.ops import numpy_math as nm
 from graphc.ops import numpy_shape as ns
 from graphc.ops import reduce as reduce_ops
@@ -108,19 +109,6 @@ def _where(condition, *xy):
     return ew.where(condition, *xy)
 
 
-def _dot(a, b, out=None):
-    _refuse("numpy.dot", {"out": out})
-    if any(getattr(x, "ndim", np.ndim(x)) > 2 for x in (a, b)):
-        raise TypeError("numpy.dot of arrays of more than 2 dims sums over other axes than matmul does; "
-                        "use numpy.matmul (or @) for stacks of matrices")
-    if any(getattr(x, "ndim", np.ndim(x)) == 0 for x in (a, b)):
-        return ew.multiply(a, b)
-    return linalg.matmul(a, b)
-
-def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
-    _refuse("numpy.concatenate", {"out": out, "dtype": dtype})
-    return shape_ops.concatenate(list(arrays), axis)
-
 def _concatenate(arrays, axis=0, out=None, dtype=None, casting="same_kind"):
     _refuse("numpy.concatenate", {"out": out, "dtype": dtype})
     return shape_ops.concatenate(list(arrays), axis)
@@ -190,7 +178,7 @@ def _stacking(fn, name):
 FUNCTIONS = {
     np.sum: _sum, np.mean: _mean, np.max: _extremum(reduce_ops.max, "numpy.max"),
     np.min: _extremum(reduce_ops.min, "numpy.min"), np.reshape: _reshape, np.transpose: _transpose,
-    np.where: _where, np.dot: _dot, np.concatenate: _concatenate, np.stack: _stack, np.squeeze: _squeeze,
+    np.where: _where, np.concatenate: _concatenate, np.stack: _stack, np.squeeze: _squeeze,
     np.expand_dims: _expand_dims, np.broadcast_to: _broadcast_to, np.shape: _shape, np.ndim: _ndim,
 }
 # the numpy surface: graphc's functions take numpy's signatures already
@@ -205,6 +193,8 @@ _SURFACE = {
     np.vstack: _stacking(ns.vstack, "vstack"), np.hstack: _stacking(ns.hstack, "hstack"),
     np.column_stack: ns.column_stack, np.atleast_1d: ns.atleast_1d, np.atleast_2d: ns.atleast_2d,
     np.atleast_3d: ns.atleast_3d,
+    # graphc/ops/numpy_linear.py
+    np.dot: nl.dot, np.einsum: nl.einsum, np.tensordot: nl.tensordot, np.outer: nl.outer, np.inner: nl.inner,
 }
 # their argument checks name the function, the operand shapes and the user's line, as gc.<name>'s do
 FUNCTIONS.update({func: user_facing(fn) for func, fn in _SURFACE.items()})
