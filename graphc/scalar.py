@@ -40,6 +40,7 @@ VECTOR_MATH = frozenset({"exp", "log", "sin", "cos", "tanh", "sigmoid", "log1p",
 VECTOR_MATH_SIZE = 40
 REPR_LIMIT = 2000  # characters of one subexpression's text (a shared DAG printed as a tree is huge)
 COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
+INTEGER_ONLY = frozenset({"bitand", "bitor", "bitxor", "shl", "shr"})  # a float has no bits to shift
 
 
 class Scalar:
@@ -154,6 +155,8 @@ def call(op: str, *args: Scalar) -> Scalar:
         dtype = np.result_type(a.dtype, b.dtype)
         return Scalar(op, (cast(cond, np.bool_), cast(a, dtype), cast(b, dtype)), dtype)
     dtype = np.result_type(*(a.dtype for a in args))
+    if op in INTEGER_ONLY and dtype.kind not in "iu":
+        raise ValueError(f"scalar primitive {op} takes integers, not {dtype}")
     args = tuple(cast(a, dtype) for a in args)
     out = np.dtype(np.bool_) if op in COMPARISONS else dtype
     return Scalar(op, args, out)

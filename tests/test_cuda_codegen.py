@@ -124,7 +124,8 @@ def every_primitive_kernel() -> str:
     lines = []
     for dtype in ("float32", "float64"):
         a, b = sc.Scalar.arg(0, dtype), sc.Scalar.arg(1, dtype)
-        exprs = [sc.call(op, a, b) for op, n in sc.PRIMITIVES.items() if n == 2 and op not in ("and", "or")]
+        exprs = [sc.call(op, a, b) for op, n in sc.PRIMITIVES.items()
+                 if n == 2 and op not in ("and", "or") and op not in sc.INTEGER_ONLY]
         exprs += [sc.call(op, a) for op, n in sc.PRIMITIVES.items() if n == 1 and op not in ("not", "cast")]
         exprs += [sc.call("select", sc.call("lt", a, b), a, b), sc.cast(a, "int32"), sc.cast(a, "bool"),
                   sc.const(float("inf"), dtype), sc.const(float("nan"), dtype), sc.const(-1.5e-30, dtype)]
@@ -135,7 +136,7 @@ def every_primitive_kernel() -> str:
         lines += emitter.lines + [f"out_{dtype}[i] = (double){n};" for n in names]
     for dtype in ("int32", "int64"):
         a, b = sc.Scalar.arg(0, dtype), sc.Scalar.arg(1, dtype)
-        exprs = [sc.call(op, a, b) for op in ("add", "sub", "mul", "max", "min", "pow", "lt")]
+        exprs = [sc.call(op, a, b) for op in ("add", "sub", "mul", "max", "min", "pow", "lt", *sorted(sc.INTEGER_ONLY))]
         exprs += [sc.call(op, a) for op in ("neg", "abs", "floor")] + [sc.cast(a, "float32"), sc.const(-2**31, dtype)]
         emitter = ScalarEmitter(lambda i: f"(({'int' if dtype == 'int32' else 'long long'})p{i}_float64[i])",
                                 prefix=f"{dtype}_")

@@ -58,6 +58,14 @@ def test_threefry2x32_20_gives_random123s_known_answers(key, counter, expected):
     assert got == expected
 
 
+def test_bit_primitives_take_integers_only():
+    x = S.Scalar.arg(0, np.int64)
+    assert int(S.evaluate(S.call("shr", S.call("shl", x, S.const(40, np.int64)), S.const(38, np.int64)),
+                          [np.int64(3)])) == 12
+    with pytest.raises(ValueError, match="takes integers"):
+        S.call("bitxor", S.Scalar.arg(0, np.float32), S.const(1, np.float32))
+
+
 # ---- distributions ------------------------------------------------------------------------------
 
 
