@@ -10,6 +10,7 @@ and the state: each call draws afresh, a new function repeats the sequence.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -177,6 +178,16 @@ def test_a_session_advances_one_counter_whatever_it_fetches():
     b, _ = sess.run([u, u * 2.0])
     c = sess.run(u)
     assert not np.array_equal(a, b) and not np.array_equal(b, c) and not np.array_equal(a, c)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_calls_from_many_threads_each_take_their_own_step(backend):
+    u = gc.random.uniform((16,), seed=5)
+    sequential = {draw[0].tobytes() for draw in draws(u, backend=backend, calls=32)}
+    f = gc.function([], u, backend=backend)
+    with ThreadPoolExecutor(4) as pool:
+        concurrent = {value.tobytes() for value in pool.map(lambda _: f(), range(32))}
+    assert concurrent == sequential and len(sequential) == 32
 
 
 def test_the_counters_update_is_part_of_the_program():

@@ -35,7 +35,7 @@ from graphc.ops.threefry import MASK, WORD, box_muller, threefry2x32, unit_float
 
 COUNTERS = 1 << 32          # Threefry blocks one draw may use at one step (the counter's low word)
 SEED_LIMIT = 1 << 63        # seeds are non-negative 64-bit integers (the graph format's int range)
-CHUNK = 1 << 16             # elements the numpy reference evaluates at once (bounds its temporaries)
+CHUNK = 1 << 14             # elements the numpy reference evaluates at once (its temporaries stay in cache)
 _STEP: list[Node] = []      # the graph's step variable, made on first use
 
 
