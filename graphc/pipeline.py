@@ -174,9 +174,28 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
             built.fusion, built.kernels, built.plan, built.last_stage = fusion, kernels, plan, "memory_plan"
     else:
         plan_stages(built, program, stop_after)
-    if built.last_stage == "memory_plan" and check_memory:
-        check_plan_memory(program, built.plan, options.memory_limit)
+    if built.last_stage == "memory_plan":
+        from graphc.memory_picture import PlanSource
+
+        built.plan.memory.source = PlanSource(program, _comparisons(built.simplified, target))
+        if check_memory:
+            check_plan_memory(program, built.plan, options.memory_limit)
     return built
+
+
+def _comparisons(before: Program, target: Target):
+    """What a memory picture compares a plan with: `before` (the program before remat) planned by `target`
+    without remat and with sqrt, when asked (graphc.memory_picture)."""
+    def plans() -> dict:
+        if target.kernels:
+            return {remat: run(before, Options(remat), target, simplified=True, check_memory=False).plan.memory
+                    for remat in ("none", "sqrt")}
+        from graphc.passes.memory_plan import plan_program_memory
+        from graphc.passes.remat import rematerialize
+
+        return {"none": plan_program_memory(before), "sqrt": plan_program_memory(rematerialize(before, "sqrt"))}
+
+    return plans
 
 
 def plan_stages(built: Built, program: Program, stop_after: str = "memory_plan", fusion=None,
@@ -306,7 +325,15 @@ def build(program: Program, options: Mapping | None, target: Target):
 
 def render_reference(built: Built, options: Options):
     """The numpy reference's "render": its executor over the program, planning memory node by node."""
+    from graphc.memory_picture import PlanSource
     from graphc.passes.memory_plan import plan_program_memory
     from graphc.runtime.reference import ReferenceExecutable
 
-    return ReferenceExecutable(built.program, memory_planner=plan_program_memory)
+    comparisons = _comparisons(built.simplified, built.target)
+
+    def planner(program: Program):  # node by node, knowing what it plans (for MemoryPlan.plot)
+        memory = plan_program_memory(program)
+        memory.source = PlanSource(program, comparisons)
+        return memory
+
+    return ReferenceExecutable(built.program, memory_planner=planner)

@@ -109,9 +109,6 @@ KNOWN_CIRCLES = {
     # the elementwise and shape op families call each other's functions (broadcasts in gradients, elementwise
     # ops in shape gradients); graphc/ops is being reorganised by its own change, which is to break it
     frozenset({"graphc.ops.elementwise", "graphc.ops.shape"}),
-    # remat dispatches to the optimal planner, which falls back to the greedy one (issue 22, new): the greedy
-    # strategies belong in a module of their own below both
-    frozenset({"graphc.passes.remat", "graphc.passes.remat_optimal"}),
 }
 
 

@@ -101,8 +101,8 @@ def add_memory_limit(parser, what: str) -> None:
 
 
 def parse_remat(text: str) -> str | int:
-    """--remat sqrt|none|BYTES (BYTES may end in K, M or G: powers of 1024)."""
-    if text in ("sqrt", "none"):
+    """--remat sqrt|optimal|none|BYTES (BYTES may end in K, M or G: powers of 1024)."""
+    if text in ("sqrt", "optimal", "none"):
         return text
     units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
     scale = units.get(text[-1:].lower(), 1)
@@ -112,9 +112,37 @@ def parse_remat(text: str) -> str | int:
     try:
         value = int(float(digits) * scale)
     except ValueError:
-        raise UsageError(f"--remat {text!r}: use sqrt, none or a byte budget such as 1048576 or 64M") from None
+        raise UsageError(f"--remat {text!r}: use sqrt, optimal, none or a byte budget such as 1048576 or 64M") from None
     if value <= 0:
         raise UsageError(f"--remat {text!r}: a byte budget must be positive")
+    return value
+
+
+def add_remat_planner(parser) -> None:
+    """--remat-planner and --remat-time-limit, beside --remat."""
+    from graphc.passes.remat_optimal import DEFAULT_TIME_LIMIT, PLANNERS
+
+    parser.add_argument("--remat-planner", choices=PLANNERS, default="greedy",
+                        help="who meets a --remat byte budget: greedy (the heuristic, default) or optimal "
+                             "(a mixed-integer program, never more recompute than greedy)")
+    parser.add_argument("--remat-time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT, metavar="SECONDS",
+                        help=f"the optimal planner's solver time (default {DEFAULT_TIME_LIMIT:g})")
+
+
+def remat_planner_options(args) -> dict:
+    """The pipeline options --remat-planner and --remat-time-limit give."""
+    return {"remat_planner": args.remat_planner, "remat_time_limit": args.remat_time_limit}
+
+
+def _seconds(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{printable(repr(text))}: a positive number of seconds, e.g. 10 or 0.5")
     return value
 
 

@@ -16,11 +16,13 @@ from graphc.cli.common import (
     NotAvailableError,
     UsageError,
     add_memory_limit,
+    add_remat_planner,
     note,
     parse_memory_limit,
     parse_remat,
     parse_shapes,
     progress,
+    remat_planner_options,
 )
 
 TARGETS = {"llvm": ("llvm-ir", "asm"), "cuda": ("cuda", "ptx")}
@@ -40,7 +42,9 @@ def add_parser(subparsers, common) -> None:
     p.add_argument("--grad", action="store_true",
                    help="include the gradient outputs (the saved ones, or those of the first output)")
     p.add_argument("--shape", action="append", metavar="NAME=D1,D2", help="sizes of feed-time (None) dimensions")
-    p.add_argument("--remat", default="none", metavar="sqrt|none|BYTES", help="rematerialization (default none)")
+    p.add_argument("--remat", default="none", metavar="sqrt|optimal|none|BYTES",
+                   help="rematerialization (default none)")
+    add_remat_planner(p)
     p.add_argument("--arch", default="sm_80", metavar="sm_XY",
                    help="ptx: the GPU architecture nvcc compiles for (default sm_80)")
     p.add_argument("--optimized", action="store_true",
@@ -50,14 +54,14 @@ def add_parser(subparsers, common) -> None:
 
 
 def generated_code(graph, grads: bool, shapes: dict, remat, target: str, emit: str, optimized: bool = False,
-                   arch: str = "sm_80", memory_limit=None) -> str:
+                   arch: str = "sm_80", memory_limit=None, planner_options: dict | None = None) -> str:
     """The text `target` generates for the graph's fetches, as `emit` asks."""
     from graphc.cli.pipeline import feed_shapes
     from graphc.program import specialize
 
     inputs = graph.inputs_for(grads)
     program = specialize(inputs, list(graph.fetches(grads).values()), [], feed_shapes(inputs, shapes))
-    options = {"remat": remat, "memory_limit": memory_limit}
+    options = {"remat": remat, "memory_limit": memory_limit, **(planner_options or {})}
     if target == "cuda":
         return cuda_code(program, options, emit, arch)
     executable = _build_llvm(program, options)
@@ -119,7 +123,7 @@ def run(args) -> int:
         graph = graph.with_gradients()
     with progress(f"compiling {args.graph} for {args.target}"):
         text = generated_code(graph, args.grad, shapes, remat, args.target, emit, args.optimized, args.arch,
-                              memory_limit)
+                              memory_limit, remat_planner_options(args))
     if args.output == "-":
         print(text, end="" if text.endswith("\n") else "\n")
     else:

@@ -16,12 +16,15 @@ from graphc.cli.common import (
     NotAvailableError,
     UsageError,
     add_memory_limit,
+    add_remat_planner,
     human_bytes,
     human_count,
+    note,
     parse_memory_limit,
     parse_remat,
     parse_shapes,
     progress,
+    remat_planner_options,
     table,
 )
 from graphc.cost import count_flops
@@ -40,9 +43,13 @@ def add_parser(subparsers, common) -> None:
                    help="include the gradient outputs (the saved ones, or those of the first output)")
     p.add_argument("--shape", action="append", metavar="NAME=D1,D2",
                    help="concrete sizes for a placeholder with feed-time (None) dimensions (repeatable)")
-    p.add_argument("--remat", default="sqrt", metavar="sqrt|none|BYTES",
+    p.add_argument("--remat", default="sqrt", metavar="sqrt|optimal|none|BYTES",
                    help="the rematerialization to compare with (default sqrt; BYTES may end in K, M, G)")
+    add_remat_planner(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    p.add_argument("--plot-memory", metavar="FILE.png",
+                   help="draw the compiled kernels' memory plan with --remat (buffers by arena offset and step, "
+                        "forward / adjoint / recomputed, live bytes beside none and sqrt); needs matplotlib")
     add_memory_limit(p, "compare the memory plans with this limit, which running them must meet")
     p.set_defaults(run=run)
 
@@ -76,7 +83,8 @@ def describe(graph, grads: bool) -> dict:
     }
 
 
-def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None) -> dict:
+def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None,
+                   planner_options: dict | None = None, facts_view: list | None = None) -> dict:
     """FLOPs, kernels and memory plans of the program a backend would compile.
 
     Plans over the memory limit are reported (`memory["over_limit"]`), not refused: saying
@@ -85,7 +93,9 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None) -
     from graphc.cli.pipeline import compiled_view
     from graphc.memory_limit import resolve
 
-    view = compiled_view(graph, grads, shapes, remat)
+    view = compiled_view(graph, grads, shapes, remat, planner_options)
+    if facts_view is not None:  # the caller draws from it
+        facts_view.append(view)
     program = view.before_remat
     flop_count = count_flops(program.nodes())
     facts = {
@@ -112,6 +122,8 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None) -
         "segments": stats.segments if stats else 0,
         "checkpoints": stats.checkpoints if stats else 0,
         "recomputed_nodes": stats.recomputed_nodes if stats else 0,
+        "planner": stats.planner if stats else None,
+        "gap": stats.gap if stats else None,
     }
     memory["kernels"] = kernel_arena(view)
     limit = resolve(memory_limit)
@@ -153,19 +165,35 @@ def _run(args) -> int:
     if args.grad:
         graph = graph.with_gradients()
     facts = describe(graph, args.grad)
+    views: list = []
     try:
         with progress(f"planning {args.graph} (passes, fusion, memory)"):
-            facts.update(compiled_facts(graph, args.grad, shapes, remat, memory_limit))
+            facts.update(compiled_facts(graph, args.grad, shapes, remat, memory_limit, remat_planner_options(args),
+                                        views))
     except UsageError as exc:
-        if shapes:  # the user gave shapes and they are wrong
+        if shapes or args.plot_memory:  # the user gave shapes and they are wrong, or wants a picture
             raise
         facts["compiled_unavailable"] = str(exc)
+    if args.plot_memory:
+        plot_memory(views[0], remat, args.plot_memory)
     if args.json:
         json.dump(facts, sys.stdout, indent=1)
         print()
     else:
         print(render(facts))
     return 0
+
+
+def plot_memory(view, remat, path: str) -> None:
+    """The picture of the arena the llvm backend plans with `remat` (graphc.memory_picture), or of the
+    node-by-node plan when the compiled stages are not available."""
+    try:
+        plan, compare, what = view.remat_kernels.plan.memory, None, "the compiled kernels"
+    except NotAvailableError:
+        plan, compare, what = view.memory_plan(remat=True), {"none": view.memory_plan(remat=False)}, "node by node"
+    with progress(f"drawing the memory plan into {path}"):
+        plan.plot(path, compare, title=f"memory plan of {what} with remat {remat}")
+    note(f"wrote the memory plan (remat {remat}) to {path}")
 
 
 def _dims(shape) -> str:
@@ -205,7 +233,7 @@ def render(f: dict) -> str:
             table([["without rematerialization", human_bytes(m["peak_bytes"]), "-", "-"],
                    [f"remat {r['strategy']}", human_bytes(r["peak_bytes"]),
                     f"{human_count(r['recompute_flops'])} ({100 * r['recompute_fraction']:.1f}%)",
-                    f"{r['segments']} segments, {r['checkpoints']} checkpoints"]],
+                    f"{r['segments']} segments, {r['checkpoints']} checkpoints" + _planner_note(r)]],
                   ["", "peak", "recompute FLOPs", "schedule"]),
             f"live-bytes lower bound without rematerialization: {human_bytes(m['lower_bound_bytes'])}"]
     k = m["kernels"]
@@ -220,6 +248,13 @@ def render(f: dict) -> str:
         out += ["", f"over the memory limit of {human_bytes(m['limit_bytes'])} (running it so is refused; see "
                     f"--memory-limit): {'; '.join(m['over_limit'])}"]
     return "\n".join(out)
+
+
+def _planner_note(r: dict) -> str:
+    if r.get("planner") is None:
+        return ""
+    gap = "" if r.get("gap") is None else f", gap {100 * r['gap']:.1f}%"
+    return f" ({r['planner']} planner{gap})"
 
 
 def _ops_summary(ops: list[str], limit: int = 8) -> str:

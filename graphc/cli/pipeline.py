@@ -59,6 +59,7 @@ class CompiledView:
     names: list[str]          # one per program output: the forward outputs, then the gradients
     n_forward: int
     remat: str | int = "none"
+    planner_options: dict | None = None   # remat_planner, remat_time_limit (graphc.pipeline.Options)
 
     @property
     def nodes(self) -> list[Node]:
@@ -81,7 +82,8 @@ class CompiledView:
     @functools.cached_property
     def remat_kernels(self):
         """The same with this view's remat: the program, stats and arena the llvm backend builds."""
-        return self.kernels if self.remat == "none" else _kernel_stages(self.before_remat, self.remat)
+        return self.kernels if self.remat == "none" else _kernel_stages(self.before_remat, self.remat,
+                                                                        self.planner_options)
 
     def fusion_groups(self) -> list[list[Node]]:
         return [list(g.members) for g in self.kernels.fusion.groups]
@@ -92,13 +94,14 @@ class CompiledView:
         return plan_program_memory(self.program if remat else self.before_remat)
 
 
-def _kernel_stages(simplified: Program, remat):
+def _kernel_stages(simplified: Program, remat, planner_options: dict | None = None):
     """graphc.pipeline's llvm stages on an already simplified program; plans over the memory limit
     are built (inspect reports them), not refused."""
     from graphc import pipeline
 
+    options = pipeline.Options.of(planner_options, remat=remat)
     try:
-        return pipeline.run(simplified, pipeline.Options(remat), pipeline.LLVM, simplified=True, check_memory=False)
+        return pipeline.run(simplified, options, pipeline.LLVM, simplified=True, check_memory=False)
     except ImportError as exc:
         raise NotAvailableError("fusion groups", f"the compiled backends' stages (fusion, lowering) are not "
                                                  f"available: {exc}") from None
@@ -113,7 +116,8 @@ def fuse(program: Program):
     return fuse_program(program)
 
 
-def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none") -> CompiledView:
+def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
+                  planner_options: dict | None = None) -> CompiledView:
     """Specialise and simplify the graph's fetches once (graphc.pipeline's first stages, as the
     compiled backends run them); the later stages run when asked, each once."""
     from graphc import pipeline
@@ -123,4 +127,7 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none") ->
     inputs = graph.inputs_for(grads)
     program = specialize(inputs, list(fetches.values()), [], feed_shapes(inputs, shapes))
     program = pipeline.run(program, pipeline.Options(remat), pipeline.LLVM, stop_after="simplify").simplified
-    return CompiledView(rematerialize(program, remat), program, list(fetches), len(graph.outputs), remat)
+    options = pipeline.Options.of(planner_options, remat=remat)
+    rematerialized = rematerialize(program, remat, remat_planner=options.remat_planner,
+                                   time_limit=options.remat_time_limit)
+    return CompiledView(rematerialized, program, list(fetches), len(graph.outputs), remat, planner_options)

@@ -33,6 +33,7 @@ import bisect
 import math
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from graphc.errors import GraphcError
 
@@ -77,6 +78,8 @@ class MemoryPlan:
     n_steps: int
     alignment: int = ALIGNMENT
     step_names: list[str] = field(default_factory=list)
+    # what the plan is of (graphc.memory_picture.PlanSource: the program, the plans to compare), when known
+    source: Any = field(default=None, compare=False, repr=False)
 
     @property
     def peak_bytes(self) -> int:
@@ -122,6 +125,14 @@ class MemoryPlan:
         if len(placed) > limit:
             lines.append(f"... {len(placed) - limit} more")
         return "\n".join(lines)
+
+    def plot(self, path, compare: Mapping[str, MemoryPlan] | None = None, title: str | None = None):
+        """Draw the plan into `path` (PNG by default): buffers as bars (arena offset against step), coloured
+        forward / adjoint / recomputed, and the live bytes beside those without remat and with sqrt
+        (graphc.memory_picture; needs matplotlib).  Returns the path."""
+        from graphc.memory_picture import plot_memory
+
+        return plot_memory(self, path, compare, title)
 
     def __repr__(self) -> str:
         return f"<MemoryPlan peak {self.arena_bytes} B, {len(self.buffers)} buffers, {self.n_steps} steps>"

@@ -59,8 +59,8 @@ def check_remat_option(remat) -> str | int:
         return remat
     if isinstance(remat, (int, np.integer)) and not isinstance(remat, (bool, np.bool_)) and remat > 0:
         return int(remat)
-    raise GraphcError(f"remat must be 'none', 'sqrt', 'optimal' or a positive number of bytes (a memory budget), "
-                      f"got {remat!r}")
+    raise GraphcError(f"remat must be 'none', 'sqrt' or a positive number of bytes (a memory budget), or "
+                      f"'optimal', got {remat!r}")
 
 
 def _planned_peak(program: Program, planner=None) -> int:
@@ -87,7 +87,10 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     if strategy == "none":
         return program
     if strategy == "optimal" or (isinstance(strategy, int) and remat_planner == "optimal"):
-        return optimal_rematerialize(program, strategy, planner, time_limit)
+        # the heuristics are handed in: the optimal planner starts from them and imports nothing of this module
+        return optimal_rematerialize(program, strategy, planner, time_limit, greedy=fit_budget,
+                                     sqrt=lambda p: rematerialize(p, "sqrt" if strategy == "optimal" else strategy,
+                                                                  planner))
     a = analyse(program)
     if not a.stashed:  # no backward pass reads forward values: nothing to trade
         if isinstance(strategy, int):

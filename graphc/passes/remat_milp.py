@@ -37,8 +37,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
 
 from graphc.passes.remat_units import Units
 
@@ -103,6 +101,9 @@ def solve(units: Units, budget: float | None, time_limit: float, max_cost: float
     model peak whose recompute stays within `cost_cap`.  `max_cost` bounds the objective (an
     incumbent's cost: nothing dearer is worth finding).  None when HiGHS finds no feasible
     schedule within `time_limit` seconds (or proves there is none)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # scipy's import is slow: only when solving
+    from scipy.sparse import coo_array
+
     start = time.perf_counter()
     n = len(units)
     need = last_need(units)

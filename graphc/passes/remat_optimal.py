@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Callable
 
 from graphc.errors import GraphcError, MemoryBudgetError
 from graphc.passes.remat_analysis import Analysis, analyse, flops
@@ -61,19 +62,19 @@ def check_time_limit(value) -> float:
     raise GraphcError(f"remat_time_limit must be a positive number of seconds, got {value!r}")
 
 
-def optimal_rematerialize(program: Program, strategy, planner=None,
-                          time_limit: float = DEFAULT_TIME_LIMIT) -> Program:
+def optimal_rematerialize(program: Program, strategy, planner, time_limit: float, greedy: Callable,
+                          sqrt: Callable) -> Program:
     """`strategy`: "optimal" (no budget) or a byte budget; `planner(program) -> MemoryPlan` as for
-    graphc.passes.remat.rematerialize.  See the module docstring."""
-    from graphc.passes.remat import rematerialize
-
+    graphc.passes.remat.rematerialize, which hands in its heuristics: `greedy(program, analysis,
+    budget, planner)` (fit_budget) and `sqrt(program)` (its "sqrt" for "optimal", else the budget's
+    own answer).  See the module docstring."""
     prepared = without_shape_reads(program)
     a = analyse(prepared)
     if not a.stashed:  # nothing to trade: the heuristics' answer (the program, or a budget error)
-        return rematerialize(program, "sqrt" if strategy == "optimal" else strategy, planner)
+        return sqrt(program)
     if strategy == "optimal":
-        return _lowest_peak(prepared, a, planner, time_limit)
-    return _fit_budget(program, prepared, a, int(strategy), planner, time_limit)
+        return _lowest_peak(prepared, a, planner, time_limit, _labelled(sqrt(program), "sqrt"))
+    return _fit_budget(program, prepared, a, int(strategy), planner, time_limit, greedy)
 
 
 def _planned_peak(program: Program, planner) -> int:
@@ -82,12 +83,10 @@ def _planned_peak(program: Program, planner) -> int:
     return planner(program).peak_bytes
 
 
-def _greedy(program: Program, prepared: Program, a: Analysis, budget: int, planner):
+def _greedy(program: Program, prepared: Program, a: Analysis, budget: int, planner, fit_budget: Callable):
     """(the greedy plan with the least recompute, or None; the error when there is none): the greedy planner
     on the program as given (what remat_planner="greedy" returns) and on the prepared one (no value kept for
     its shape alone), which is often cheaper."""
-    from graphc.passes.remat import fit_budget
-
     plans, failure = [], None
     for candidate in ([program, prepared] if program is not prepared else [prepared]):
         try:
@@ -96,15 +95,20 @@ def _greedy(program: Program, prepared: Program, a: Analysis, budget: int, plann
             failure = exc
     if not plans:
         return None, failure
-    return min(plans, key=lambda p: p.remat_stats.recompute_flops), None
+    return min(plans, key=_recomputed), None
+
+
+def _recomputed(plan: Program) -> int:
+    """A heuristic's recompute: none when it returned the program unchanged (it fits as it is)."""
+    return plan.remat_stats.recompute_flops if plan.remat_stats is not None else 0
 
 
 def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, planner,
-                time_limit: float) -> Program:
+                time_limit: float, fit_budget: Callable) -> Program:
     deadline = time.perf_counter() + time_limit
-    greedy, failure = _greedy(program, prepared, a, budget, planner)
+    greedy, failure = _greedy(program, prepared, a, budget, planner, fit_budget)
     program = prepared
-    incumbent = greedy.remat_stats.recompute_flops if greedy is not None else None
+    incumbent = _recomputed(greedy) if greedy is not None else None
     units = coarsen(program, a)
     found, why, cap = None, f"none found in {time_limit:g} s", incumbent
     lo, scale, hi = MODEL_SCALES
@@ -130,7 +134,7 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     if found is not None:
         rebuilt, solution, peak = found
         stats = _stats(program, rebuilt, a, solution, budget, peak)
-        if greedy is None or stats.recompute_flops <= greedy.remat_stats.recompute_flops:
+        if greedy is None or stats.recompute_flops <= _recomputed(greedy):
             rebuilt.remat_stats = stats
             return rebuilt
     if greedy is None:
@@ -141,10 +145,7 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     return _labelled(greedy, "greedy")
 
 
-def _lowest_peak(program: Program, a: Analysis, planner, time_limit: float) -> Program:
-    from graphc.passes.remat import rematerialize
-
-    sqrt = _labelled(rematerialize(program, "sqrt", planner), "sqrt")
+def _lowest_peak(program: Program, a: Analysis, planner, time_limit: float, sqrt: Program) -> Program:
     forward = sum(flops(n) for n in a.forward)
     units = coarsen(program, a)
     solution = solve(units, None, time_limit, cost_cap=forward)
@@ -154,7 +155,8 @@ def _lowest_peak(program: Program, a: Analysis, planner, time_limit: float) -> P
         return sqrt
     rebuilt = realise(program, a, units, solution.recompute)
     peak = _planned_peak(rebuilt, planner)
-    if peak > sqrt.remat_stats.planned_peak_bytes:
+    sqrt_peak = sqrt.remat_stats.planned_peak_bytes if sqrt.remat_stats is not None else _planned_peak(sqrt, planner)
+    if peak > sqrt_peak:
         return sqrt
     rebuilt.remat_stats = _stats(program, rebuilt, a, solution, "optimal", peak)
     return rebuilt
