@@ -7,6 +7,10 @@ import numpy as np
 import pytest
 
 import graphc as gc
+from graphc.codegen.cuda.nvcc import find_nvcc, nvcc_compile
+from graphc.codegen.cuda.renderer import render_module
+from graphc.compile import plan_kernels
+from graphc.program import specialize
 
 rng = np.random.default_rng(0)
 A = rng.uniform(-2, 2, (2, 3, 4))
@@ -296,6 +300,20 @@ def test_linear_algebra_family_on_llvm_matches_the_reference():
     outs += gc.grad(gc.sum(gc.einsum("ijk,jj,kl->li", a, c, b)), [a, b, c])
     values = [rng.standard_normal(s).astype(np.float32) for s in [(2, 3, 4), (4, 5), (3, 3)]]
     _agree_on_llvm([a, b, c], outs, values, 1e-5)
+
+
+@pytest.mark.skipif(find_nvcc() is None, reason="nvcc (CUDA toolkit) not installed")
+def test_every_family_renders_as_cuda_that_nvcc_compiles():
+    x, y = gc.placeholder((5, 7), gc.float32), gc.placeholder((5, 7), gc.float32)
+    a, b = gc.placeholder((2, 3, 4), gc.float32), gc.placeholder((4, 5), gc.float32)
+    outs = [gc.sinh(x), gc.hypot(x, y), gc.logaddexp(x, y), gc.argmax(x, 1), gc.cumsum(x, -1), gc.std(x, 0),
+            gc.tril(a), gc.diagonal(a), gc.pad(a, 1), gc.repeat(a, [1, 0, 2], 1), gc.roll(a, 2),
+            gc.einsum("ijk,kl->il", a, b)]
+    outs += gc.grad(gc.sum(gc.arcsinh(x) * gc.cumsum(y, 0)) + gc.sum(gc.einsum("ijk,kl->il", gc.tril(a), b)),
+                    [x, y, a, b])
+    _, plan = plan_kernels(specialize([x, y, a, b], outs, [], [(5, 7), (5, 7), (2, 3, 4), (4, 5)]))
+    ptx = nvcc_compile(render_module(plan.kernels).source, "sm_80", "ptx").decode()
+    assert ptx.count(".entry") == len(plan.kernels)
 
 
 # ---- methods and errors --------------------------------------------------------------------------
