@@ -302,6 +302,19 @@ def test_linear_algebra_family_on_llvm_matches_the_reference():
     _agree_on_llvm([a, b, c], outs, values, 1e-5)
 
 
+def test_products_take_a_batch_of_feed_time_size():
+    x, w, h = gc.placeholder((None, 6)), gc.placeholder((6, 3)), gc.placeholder((None, 4, 6))
+    outs = [gc.dot(x, w), gc.tensordot(x, w, 1), gc.einsum("bij,jk->bik", h, w), gc.einsum("bij,bkj->bik", h, h),
+            gc.einsum("bij->b", h), gc.inner(x, x), gc.einsum("...j,jk", h, w)]
+    assert [o.shape for o in outs] == [(None, 3), (None, 3), (None, 4, 3), (None, 4, 4), (None,), (None, None),
+                                       (None, 4, 3)]
+    xv, wv, hv = (rng.standard_normal(s).astype(np.float32) for s in [(5, 6), (6, 3), (5, 4, 6)])
+    want = [xv @ wv, np.tensordot(xv, wv, 1), np.einsum("bij,jk->bik", hv, wv), np.einsum("bij,bkj->bik", hv, hv),
+            np.einsum("bij->b", hv), np.inner(xv, xv), np.einsum("...j,jk", hv, wv)]
+    _agree_on_llvm([x, w, h], outs, [xv, wv, hv], 1e-5)
+    assert_same(gc.function([x, w, h], outs)(xv, wv, hv), want, rtol=1e-5)
+
+
 @pytest.mark.skipif(find_nvcc() is None, reason="nvcc (CUDA toolkit) not installed")
 def test_every_family_renders_as_cuda_that_nvcc_compiles():
     x, y = gc.placeholder((5, 7), gc.float32), gc.placeholder((5, 7), gc.float32)

@@ -3,8 +3,9 @@
 Every contraction is put in matmul's form: the operands transposed so the summed axes
 meet, reshaped to (batch, M, K) @ (batch, K, N), multiplied and reshaped back.  So the
 products run on the matmul kernels (and their gradients are matmuls again) rather than as
-a broadcast multiply materialising every term.  Shapes must be static; operands of
-different dtypes are promoted as numpy does, since matmul itself takes one dtype.
+a broadcast multiply materialising every term.  One feed-time (None) size per merged
+reshape is allowed (a batch of unknown size: x @ W, 'bij,jk->bik'); operands of different
+dtypes are promoted as numpy does, since matmul itself takes one dtype.
 """
 
 from __future__ import annotations
@@ -31,10 +32,14 @@ def _promoted(*operands) -> list[Node]:
     return [ew.cast(x, common) for x in nodes]
 
 
-def _static(*xs: Node) -> None:
-    for x in xs:
-        if not x.is_static:
-            raise ShapeError(f"needs static shapes, got {x.shape}")
+def _merged(x: Node, groups) -> Node:
+    """x reshaped so each group of its sizes becomes one axis; one feed-time (None) size can be merged, as -1."""
+    if len(groups) == x.ndim and all(tuple(g) == (d,) for g, d in zip(groups, x.shape)):
+        return x  # nothing to merge: the axes are already those
+    spec = [None if any(d is None for d in g) else math.prod(g) for g in groups]
+    if spec.count(None) > 1:
+        raise ShapeError(f"needs static sizes: {x.shape} has more than one feed-time size to merge")
+    return shape_ops.reshape(x, [-1 if d is None else d for d in spec])
 
 
 def _contract(a: Node, a_axes: tuple, b: Node, b_axes: tuple, n_batch: int, n_sum: int) -> Node:
@@ -43,17 +48,15 @@ def _contract(a: Node, a_axes: tuple, b: Node, b_axes: tuple, n_batch: int, n_su
     a, b = shape_ops.transpose(a, a_axes), shape_ops.transpose(b, b_axes)
     batch = a.shape[:n_batch]
     a_free, b_free = a.shape[n_batch:a.ndim - n_sum], b.shape[n_batch + n_sum:]
-    k = math.prod(a.shape[a.ndim - n_sum:])
-    lead = (math.prod(batch),) if batch else ()
-    product = matmul(shape_ops.reshape(a, lead + (math.prod(a_free), k)),
-                     shape_ops.reshape(b, lead + (k, math.prod(b_free))))
-    return shape_ops.reshape(product, batch + a_free + b_free)
+    summed = a.shape[a.ndim - n_sum:]
+    lead = [batch] if batch else []
+    product = matmul(_merged(a, lead + [a_free, summed]), _merged(b, lead + [b.shape[n_batch:n_batch + n_sum], b_free]))
+    return _merged(product, [(d,) for d in batch + a_free + b_free])
 
 
 def tensordot(a, b, axes=2) -> Node:
     """numpy.tensordot: sum over a's axes[0] against b's axes[1] (an int N: a's last N against b's first N)."""
     a, b = _promoted(a, b)
-    _static(a, b)
     if isinstance(axes, numbers.Integral):
         if not 0 <= axes <= min(a.ndim, b.ndim):
             raise ShapeError(f"cannot sum over {axes} axes of {a.shape} and {b.shape}")
@@ -65,7 +68,7 @@ def tensordot(a, b, axes=2) -> Node:
         a_sum = [normalize_axes(i, a.ndim)[0] for i in a_sum]
         b_sum = [normalize_axes(i, b.ndim)[0] for i in b_sum]
     for i, j in zip(a_sum, b_sum):
-        if a.shape[i] != b.shape[j]:
+        if a.shape[i] != b.shape[j] and None not in (a.shape[i], b.shape[j]):
             raise ShapeError(f"shape-mismatch for sum: axis {i} of a ({a.shape[i]}) against "
                              f"axis {j} of b ({b.shape[j]})")
     a_free = [i for i in range(a.ndim) if i not in a_sum]
@@ -143,9 +146,14 @@ def _label_sizes(terms: list[str], operands: list[Node]) -> dict[str, int]:
     for term, x in zip(terms, operands):
         for label, d in zip(term, x.shape):
             known = sizes.get(label, 1)
-            if d != 1 and known != 1 and d != known:
+            if d is None:  # a feed-time size: the other operand's, when it knows it
+                sizes[label] = None if known == 1 else known
+            elif known is None:
+                sizes[label] = None if d == 1 else d
+            elif d != 1 and known != 1 and d != known:
                 raise ShapeError(f"label {label!r} has sizes {known} and {d}")
-            sizes[label] = max(known, d) if d != 0 and known != 0 else 0
+            else:
+                sizes[label] = max(known, d) if d != 0 and known != 0 else 0
     return sizes
 
 
@@ -178,14 +186,15 @@ def einsum(subscripts: str, *operands, out=None, dtype=None, order="K", casting=
     nodes = _promoted(*operands) if operands else []
     if dtype is not None:
         nodes = [ew.cast(x, dtype) for x in nodes]
-    _static(*nodes)
     terms, out = _parse(subscripts, nodes)
     sizes = _label_sizes(terms, nodes)
     pairs = []
     for term, x in zip(terms, nodes):
         term, x = _own_diagonals(term, x)
-        wide = tuple(sizes[c] for c in term)
-        pairs.append((term, shape_ops.broadcast_to(x, wide) if wide != tuple(x.shape) else x))
+        stretched = any(d == 1 and sizes[c] not in (1, None) for c, d in zip(term, x.shape))
+        if stretched and any(sizes[c] is None for c in term):
+            raise ShapeError(f"cannot broadcast {x.shape} with feed-time sizes for subscripts {term!r}")
+        pairs.append((term, shape_ops.broadcast_to(x, [sizes[c] for c in term]) if stretched else x))
     term, acc = pairs[0]
     for k, (other_term, other) in enumerate(pairs[1:], start=1):
         later = set(out).union(*(t for t, _ in pairs[k + 1:]))
