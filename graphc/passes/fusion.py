@@ -27,7 +27,10 @@ a reshape of non-contiguous strides) gets a copy kernel.
 
 Never fused: nodes with different `attrs["recompute"]` tags (rematerialised copies stay
 apart from the forward pass), a consumer whose other inputs depend on the group (a cycle),
-a consumer that would make the kernel's body larger than MAX_KERNEL_SIZE instructions.
+a consumer that would make the kernel's body larger than MAX_KERNEL_SIZE instructions, an
+elementwise consumer that would make the group wait for a kernel that starts later while it
+holds a buffer nothing else needs by then (`FusionState.delays`: partial adjoints of a shared
+weight are summed as they are made, in the epilogue of the matmul that makes each one).
 Kernels are ordered by dependencies, ties broken by `program.schedule` when a pass set one.
 
 Which of these a node tries is decided by its op's facts, not its name: the join rules and

@@ -8,7 +8,8 @@ stored value.  `rule_for(op)` picks the rule from what the op declares (graphc/o
     view (Op.view)           a register view in its producer's group (Op.view_axes,
                              Op.broadcasts), else strides over its input (Op.view_strides)
     Op.index_scalar          a leaf: each consumer computes it from its position (one_hot)
-    kind "elementwise"       joins a group of an input over the same loop dims, else starts one
+    kind "elementwise"       joins a group of an input over the same loop dims, unless the group
+                             would then wait for a later kernel holding buffers (liveness), else starts one
     kind "reduce"            accumulates over an in-group value (Op.reduce_axes), else starts a
                              group that reads its operand from memory
     kind "matmul"            a BLAS call starting a group; its elementwise consumers are its epilogue
@@ -56,7 +57,7 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
             if f.merge(cands[0], h, node):
                 cands.remove(h)
     for g in cands:
-        if not f.legal(g, node, inputs):
+        if not f.legal(g, node, inputs) or f.delays(g, inputs):
             continue
         node_map = f.elementwise_map(g, node, inputs)
         if node_map is None:

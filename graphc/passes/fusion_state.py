@@ -194,6 +194,33 @@ class FusionState:
                 return False
         return True
 
+    def delays(self, g: Group, inputs) -> bool:
+        """True when g, to read `inputs`, would wait for a kernel that starts after it while holding a
+        buffer that another kernel made and that nothing else needs by then.
+
+        The schedule (a topological order, or the one a pass such as remat chose) says when each
+        value is made and read.  A group that waits for a later kernel runs late, and the buffers
+        it reads live until then: a running sum `acc + p_t` joined to the epilogue of the matmul
+        that made `acc` would pull that matmul past every later `p_t`, and each partial adjoint
+        of a shared weight would stay in memory until the last one.  Joining the later group
+        instead (`p_t`'s epilogue reads `acc`) adds no wait.  A wait that holds nothing longer
+        (g reads only inputs, variables, or values read after the wait anyway) costs no memory
+        and is allowed, as before.  Direct sources are enough: a group's dependencies start before it.
+        """
+        wait = max((self.groups[src].first for x in inputs if self.group_of.get(x.id) is not g
+                    for src in self.dep_groups(x) if not g.deps >> src & 1), default=-1)
+        return wait > g.first and self._holds_until(g, wait)
+
+    def _holds_until(self, g: Group, wait: int) -> bool:
+        """True when g reads a value made by another kernel that no other group reads at or after `wait`."""
+        for member in g.members:
+            for x in member.inputs:
+                if self.group_of.get(x.id) is g or not self.dep_groups(x):
+                    continue
+                if all(self.pos[u.id] < wait for u in self.users[x.id] if self.group_of.get(u.id) is not g):
+                    return True
+        return False
+
     def absorb_deps(self, g: Group, inputs) -> None:
         self._depend(g, [x for x in inputs if self.group_of.get(x.id) is not g])
 
