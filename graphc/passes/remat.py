@@ -27,7 +27,8 @@ recompute that fits.  The optimal planner (Checkmate's MILP) lives in graphc/pas
 and its steps (remat_units, remat_milp, remat_realise).
 
 Values are identical with and without rematerialisation: copies run the same
-ops on the same inputs, and no sum is reordered.
+ops on the same inputs, and no sum is reordered.  No strategy plans more than "none": each
+compares its plan with the unchanged program's and returns the program when it is no better.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def check_remat_option(remat) -> str | int:
 
 
 def _planned_peak(program: Program, planner=None) -> int:
+    """The peak `planner` plans for `program`.  Every strategy compares its choice with the program
+    unchanged and keeps the program when the choice plans no less: a rewrite that only reorders (a
+    graph whose forward values are all cheap or all needed) can plan more than the original."""
     if planner is None:
         from graphc.passes.memory_plan import plan_program_memory as planner
     return planner(program).peak_bytes
@@ -108,7 +112,7 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
         _, rebuilt, stats = best
         stats.planner = "sqrt"
         rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
-        return rebuilt
+        return rebuilt if stats.planned_peak_bytes < _planned_peak(program, planner) else program
     return fit_budget(program, a, strategy, planner)
 
 
@@ -126,16 +130,22 @@ def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Prog
     order; the first that fits wins.  One whose modelled peak (a lower estimate: checkpoints
     and stash, no temporaries) already passes the budget is skipped.  When none fits, the
     error names the smallest planned peak among the candidates with the lowest modelled peaks.
+    The program itself is a candidate with no recompute: when it fits, it is chosen unless a
+    candidate that recomputes nothing either (keep everything, run in the backward pass's
+    order) plans less.
     """
+    unchanged = _planned_peak(program, planner)
     every = candidates(a)
     for cand in sorted(every, key=lambda c: (c.recompute_flops, c.modelled_peak)):
-        if cand.modelled_peak > budget:
+        if cand.modelled_peak > budget or (unchanged <= budget and cand.recompute_flops > 0):
             continue
         rebuilt, stats = cand.build(program, a, budget)
         stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
-        if stats.planned_peak_bytes <= budget:
+        if stats.planned_peak_bytes <= budget and stats.planned_peak_bytes < unchanged:
             rebuilt.remat_stats = stats
             return rebuilt
+    if unchanged <= budget:
+        return program
     lowest = sorted(every, key=lambda c: c.modelled_peak)[:SQRT_CANDIDATES]
     smallest = min((_planned_peak(c.build(program, a, budget)[0], planner), c.segmentation.count) for c in lowest)
     raise MemoryBudgetError(_budget_message(budget, smallest[0], f"{smallest[1]} segments"))

@@ -5,12 +5,18 @@ How the graph is read (a structural rule, no tags from autodiff needed):
     on no placeholder and no variable (`ones_like(y)`, or the `broadcast_to(1.0)`
     the simplifier lowers it to).  Inputs read only for their shape (the `like` of
     `fill_like`, `*_like`, `count`) do not count as value dependencies.  `count`
-    itself (mean's divisor) is a constant of the forward pass, never a seed.
+    itself (mean's divisor) is a constant of the forward pass, never a seed; so is a
+    constant that every output depends on and that is read near the sources (the zero
+    initial state of an unrolled RNN: the loss depends on it, never on its own seed).
   * The simplifier often folds the seed away (`1 * g` is `g`), so a second sign
     marks the backward side too: a node that reads a value made more than
     `LONG_EDGE` levels earlier (levels: longest paths from the sources).  That is
     what a backward node does when it reads the forward value its VJP needs; it
-    is also what makes a value costly to keep.
+    is also what makes a value costly to keep.  A costly value (a matmul, a
+    reduction) counts as made just before its first reader: `x[t] @ U` depends on
+    inputs alone, but it is made for step t, and reading it there is no backward read.
+  * The forward side is cut in order of the latest level each node may run at
+    (just before its first forward reader), so `x[t] @ U` sits in step t's segment.
   * The *backward side* B is every node that is a seed or reads far back, and
     everything that depends on those (variable updates `w - lr * grad` included).
     Everything else that is not a source is the *forward side* F.  A misjudged node
@@ -77,23 +83,30 @@ def analyse(program: Program) -> Analysis:
     level: dict[int, int] = {}
     for node in order:
         level[node.id] = 1 + max((level[i.id] for i in node.inputs), default=-1)
+    made = _made_levels(order, level)
     value_dep: dict[int, bool] = {}
-    backward: set[int] = set()
     for node in order:
         if node.op.kind == "source":
             value_dep[node.id] = node.op is placeholder_op or node.op is variable_op
             continue
         skip = node.op.shape_only  # inputs read for their shape only (values unused)
         value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
-        is_seed = not value_dep[node.id] and node.op.name not in _NEVER_SEEDS
-        reads_far_back = any(i.op.kind != "source" and level[node.id] - level[i.id] > LONG_EDGE for i in node.inputs)
+    constants = [n for n in order if not value_dep[n.id] and n.op.kind != "source" and n.op.name not in _NEVER_SEEDS]
+    seeds = {n.id for n in constants} - _initial_values(order, program.roots, constants, made)
+    backward: set[int] = set()
+    for node in order:
+        if node.op.kind == "source":
+            continue
+        is_seed = node.id in seeds
+        reads_far_back = any(i.op.kind != "source" and level[node.id] - made[i.id] > LONG_EDGE for i in node.inputs)
         if is_seed or reads_far_back or any(i.id in backward for i in node.inputs):
             backward.add(node.id)
     position = {n.id: k for k, n in enumerate(order)}
-    forward = sorted((n for n in order if n.op.kind != "source" and n.id not in backward),
-                     key=lambda n: (level[n.id], position[n.id]))
     users = consumers(order)
     roots = {r.id for r in program.roots}
+    late_forward = _latest_forward_levels(order, level, backward, users, roots)
+    forward = sorted((n for n in order if n.op.kind != "source" and n.id not in backward),
+                     key=lambda n: (late_forward[n.id], position[n.id]))
     helpers: set[int] = set()
     for node in reversed(forward):
         if (is_cheap(node) and node.id not in roots and users[node.id]
@@ -108,6 +121,73 @@ def analyse(program: Program) -> Analysis:
                 value_readers[i.id].add(node.id)
     stashed = {n.id for n in spine if any(u in backward or u in helpers for u in value_readers[n.id])}
     return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
+
+
+def _initial_values(order: list[Node], roots, constants: list[Node], made: dict[int, int]) -> set[int]:
+    """Ids of the constants that start the forward pass rather than the backward one.
+
+    A cotangent seed is read after the value it is the cotangent of, and that value (the
+    loss) does not depend on it.  A constant that every output depends on and that is read
+    within LONG_EDGE levels of the sources is a forward value instead: the zero initial
+    state of an unrolled RNN, taken for a seed, would make every step backward and leave
+    rematerialisation nothing to cut.
+    """
+    early = [c.id for c in constants if made[c.id] < LONG_EDGE]
+    if not early:
+        return set()
+    bit = {node_id: 1 << k for k, node_id in enumerate(early)}
+    reaches: dict[int, int] = {}
+    for node in order:
+        mask = bit.get(node.id, 0)
+        for k, i in enumerate(node.inputs):
+            if k not in node.op.shape_only:
+                mask |= reaches[i.id]
+        reaches[node.id] = mask
+    everywhere = -1
+    for root in roots:
+        everywhere &= reaches[root.id]
+    return {node_id for node_id in early if everywhere & bit[node_id]}
+
+
+def _latest_forward_levels(order: list[Node], level: dict[int, int], backward: set[int], users,
+                           roots: set[int]) -> dict[int, int]:
+    """Each forward node's level as late as the forward pass allows: one before its earliest forward reader.
+
+    The spine is cut in this order.  By earliest level, every `x[t] @ U` of an unrolled RNN
+    would come first and cross every cut up to step t; placed just before the step that
+    reads it, it crosses none.  On a plain chain the two orders are the same.  A node that
+    only the backward pass reads (a helper such as `transpose(x[t])`, or a value read only
+    through helpers) keeps its earliest level and pulls nothing earlier.
+    """
+    late: dict[int, int] = {}
+    pulls: set[int] = set()  # forward nodes that the nodes they read must come before
+    for node in reversed(order):
+        if node.op.kind == "source" or node.id in backward:
+            continue
+        readers = [late[u.id] for u in users[node.id] if u.id in pulls]
+        late[node.id] = min(readers) - 1 if readers else level[node.id]
+        if readers or node.id in roots:
+            pulls.add(node.id)
+    return late
+
+
+def _made_levels(order: list[Node], level: dict[int, int]) -> dict[int, int]:
+    """The level at which each value is taken to be made, for telling backward reads apart.
+
+    Levels count from the sources, so a costly value computed from inputs alone (`x[t] @ U`
+    in an unrolled RNN) has a low level though it is made for step t: measured from its
+    level, that forward step would seem to read far back, be taken for backward, and take
+    the rest of the unrolled chain with it.  A costly value is therefore made just before
+    its first reader.  A cheap one (a view such as a weight's transpose, an elementwise
+    helper such as tanh's `1 - y*y`) keeps its level: it costs nothing to make early, and a
+    far read of it is what a backward pass does.
+    """
+    first_read: dict[int, int] = {}
+    for node in order:
+        for i in node.inputs:
+            if i.op.kind != "source" and not is_cheap(i):
+                first_read[i.id] = min(first_read.get(i.id, level[node.id]), level[node.id])
+    return {**level, **{node_id: at - 1 for node_id, at in first_read.items()}}
 
 
 def nbytes(node: Node) -> int:
