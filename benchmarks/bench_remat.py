@@ -18,8 +18,15 @@ the resident set); JAX's is XLA's planned temporary buffer size
 (`compiled.memory_analysis()`), since XLA pools freed memory and the resident
 set cannot see its peak.  `--rss` measures graphc's step like PyTorch's.
 
-    python benchmarks/bench_remat.py --quick --plot remat.png
+"optimal" is the MILP planner's lowest peak for at most one forward pass of recompute
+(remat="optimal", solved for --time-limit seconds).  `--pareto PNG` draws every planner's (and
+peer's) peak memory against its step time.  `--fractions 2 4 8` compares the planners under byte
+budgets of 1/2, 1/4 and 1/8 of the no-remat peak instead: recomputed FLOPs, step time, the MILP's
+solve time and gap, for greedy, sqrt and optimal (docs/remat.md, "Optimal schedules").
+
+    python benchmarks/bench_remat.py --quick --plot remat.png --pareto pareto.png
     python benchmarks/bench_remat.py --depths 16 32 64 128 256 --batch 8192
+    python benchmarks/bench_remat.py --fractions 2 4 8 --depths 32 --width 128 --batch 2048
 """
 
 from __future__ import annotations
@@ -34,7 +41,8 @@ import time
 
 import numpy as np
 
-STRATEGIES = ("none", "reorder", "sqrt", "budget")
+STRATEGIES = ("none", "reorder", "sqrt", "budget", "optimal")
+SOLVER = {"time_limit": 10.0}  # seconds for the optimal planner's solver (--time-limit)
 UNLIMITED = 2**62  # a budget that keeps every value: only the schedule changes
 
 
@@ -75,15 +83,18 @@ def time_interleaved(steps: dict, repeats: int) -> dict:
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
-def compile_graphc(depth, width, batch, residual, strategy, budget=None) -> tuple:
+def compile_graphc(depth, width, batch, residual, strategy, budget=None, planner="greedy") -> tuple:
     """(one gradient step as a callable, its row without times) for one strategy."""
     import graphc as gc
 
     x, outputs = build(depth, width, residual)
     feed = np.random.default_rng(1).standard_normal((batch, width)).astype(np.float32)
     remat = {"budget": budget, "reorder": UNLIMITED}.get(strategy, strategy)
-    f = gc.function([x], outputs, remat=remat, backend=backend_name())
+    f = gc.function([x], outputs, remat=remat, backend=backend_name(), remat_planner=planner,
+                    remat_time_limit=SOLVER["time_limit"])
+    start = time.perf_counter()
     f.compile(feed)
+    compile_seconds = time.perf_counter() - start
     program = f.executable.program
     stats = getattr(program, "remat_stats", None)
     measured = getattr(f.executable, "peak_bytes", None)  # the numpy executor's live-bytes high-water mark
@@ -93,7 +104,10 @@ def compile_graphc(depth, width, batch, residual, strategy, budget=None) -> tupl
     row = {"system": "graphc", "strategy": strategy, "depth": depth, "residual": residual,
            "planned": f.memory_plan().peak_bytes, "measured": measured, "measured_is_rss": measured_is_rss,
            "recompute_flops": stats.recompute_fraction if stats else 0.0,
-           "node_peak": stats.planned_peak_bytes if stats else None}
+           "node_peak": stats.planned_peak_bytes if stats else None,
+           "recomputed": stats.recompute_flops if stats else 0, "planner": stats.planner if stats else None,
+           "gap": stats.gap if stats else None, "solve_seconds": stats.solve_seconds if stats else None,
+           "compile_seconds": compile_seconds}
     return (lambda: f(feed)), row
 
 
@@ -108,6 +122,78 @@ def measure_graphc(depth, width, batch, residual, repeats) -> list:
     for strategy, row in rows.items():
         row["seconds"], row["seconds_none"] = seconds[strategy], seconds["none"]
     return list(rows.values())
+
+
+def measure_budgets(depth, width, batch, residual, fractions, repeats) -> list:
+    """Greedy and optimal under budgets of 1/k of the no-remat peak, beside none and sqrt, timed in turn."""
+    rows, steps = {}, {}
+    for strategy in ("none", "sqrt"):
+        steps[strategy], rows[strategy] = compile_graphc(depth, width, batch, residual, strategy)
+    for k in fractions:
+        budget = rows["none"]["planned"] // k
+        for planner in ("greedy", "optimal"):
+            name = f"1/{k} {planner}"
+            try:
+                steps[name], rows[name] = compile_graphc(depth, width, batch, residual, "budget", budget, planner)
+            except Exception as exc:  # a budget no planner meets: say so in the table
+                print(f"  {name}: {type(exc).__name__}: {str(exc)[:120]}", file=sys.stderr)
+                continue
+            rows[name].update(strategy=name, budget=budget)
+    seconds = time_interleaved(steps, repeats)
+    for strategy, row in rows.items():
+        row["seconds"], row["seconds_none"] = seconds[strategy], seconds["none"]
+    return list(rows.values())
+
+
+def print_budget_table(rows):
+    print(f"{'net':<8} {'depth':>5} {'budget':<14} {'planner':<8} {'planned MiB':>11} {'recomputed':>11} "
+          f"{'of step':>7} {'s/step':>7} {'time/none':>9} {'solve s':>7} {'gap':>6}")
+    for r in rows:
+        net = "residual" if r["residual"] else "mlp"
+        solve = "-" if r.get("solve_seconds") is None else f"{r['solve_seconds']:.1f}"
+        gap = "-" if r.get("gap") is None else f"{100 * r['gap']:.1f}%"
+        print(f"{net:<8} {r['depth']:>5} {r['strategy']:<14} {r.get('planner') or '-':<8} {mib(r['planned']):>11} "
+              f"{r.get('recomputed', 0) / 1e6:10.1f}M {100 * r['recompute_flops']:6.1f}% {r['seconds']:7.3f} "
+              f"{r['seconds'] / r['seconds_none']:9.2f} {solve:>7} {gap:>6}")
+
+
+def plot_pareto(rows, path):
+    """Peak memory against step time, one point per planner (and peer) and network: the trade-off's frontier."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    for (system, strategy), group in _groups(rows).items():
+        marker = "o" if system == "graphc" else "s"
+        ax.scatter([r["seconds"] for r in group], [r["measured"] / 2**20 for r in group], marker=marker,
+                   label=f"{system} {strategy}")
+        for r in group:
+            ax.annotate(f"{'res' if r['residual'] else 'mlp'}{r['depth']}", (r["seconds"], r["measured"] / 2**20),
+                        fontsize=6, alpha=0.7)
+    log_axes(ax, "time per gradient step (s)", "peak memory (MiB)")
+    ax.legend(fontsize=7)
+    ax.set_title("rematerialisation: peak memory against step time, every planner")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print(f"Pareto plot written to {path}")
+
+
+def log_axes(ax, xlabel: str, ylabel: str, xbase: int = 10) -> None:
+    ax.set_xscale("log", base=xbase)
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", alpha=0.3)
+
+
+def _groups(rows) -> dict:
+    out: dict = {}
+    for r in rows:
+        if r.get("measured"):
+            out.setdefault((r["system"], r["strategy"]), []).append(r)
+    return out
 
 
 # ---- peers, each in a fresh process so its RSS high-water mark is its own --------------------
@@ -302,11 +388,7 @@ def plot(rows, path):
         ax_mem.plot([p[0] for p in pts], [p[1] / 2**20 for p in pts], style, marker="o", label=label)
         ax_time.plot([p[0] for p in pts], [p[2] for p in pts], style, marker="o", label=label)
     for ax, what in ((ax_mem, "peak activation memory (MiB)"), (ax_time, "time per gradient step (s)")):
-        ax.set_xscale("log", base=2)
-        ax.set_yscale("log")
-        ax.set_xlabel("depth")
-        ax.set_ylabel(what)
-        ax.grid(True, which="both", alpha=0.3)
+        log_axes(ax, "depth", what, xbase=2)
     ax_mem.legend(fontsize=7)
     fig.suptitle("rematerialisation: tanh MLP, memory and time against depth")
     fig.tight_layout()
@@ -326,13 +408,28 @@ def main(argv=None) -> int:
     parser.add_argument("--rss", action="store_true", help="also measure graphc's process RSS growth")
     parser.add_argument("--plot", metavar="PNG", help="write memory and time against depth to this file")
     parser.add_argument("--json", metavar="FILE", help="write the rows as JSON")
+    parser.add_argument("--pareto", metavar="PNG", help="write peak memory against step time, every planner")
+    parser.add_argument("--fractions", type=int, nargs="+", metavar="K",
+                        help="compare greedy, sqrt and optimal under budgets of 1/K of the no-remat peak instead")
+    parser.add_argument("--time-limit", type=float, default=SOLVER["time_limit"],
+                        help="the optimal planner's solver seconds")
     args = parser.parse_args(argv)
+    SOLVER["time_limit"] = args.time_limit
     if args.quick:
         args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 3
     print(f"graphc backend: {backend_name()}; width {args.width}, batch {args.batch}; "
           f"times are the median of {args.repeats}, each strategy timed in turn with the others (peers: with their "
           f"own baseline) so that the machine's drift does not enter the ratios")
     rows = []
+    if args.fractions:
+        for residual in (False,) if args.no_residual else (False, True):
+            for depth in args.depths:
+                rows += measure_budgets(depth, args.width, args.batch, residual, args.fractions, args.repeats)
+        print_budget_table(rows)
+        if args.json:
+            with open(args.json, "w") as fh:
+                json.dump(rows, fh, indent=1)
+        return 0
     for residual in (False,) if args.no_residual else (False, True):
         for depth in args.depths:
             for row in measure_graphc(depth, args.width, args.batch, residual, args.repeats):
@@ -364,6 +461,8 @@ def main(argv=None) -> int:
                   f"(depth^{none_exp:.2f} under none)")
     if args.plot:
         plot(rows, args.plot)
+    if args.pareto:
+        plot_pareto(rows, args.pareto)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(rows, fh, indent=1)

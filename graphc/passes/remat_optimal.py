@@ -105,8 +105,8 @@ def _recomputed(plan: Program) -> int:
 
 def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, planner,
                 time_limit: float, fit_budget: Callable) -> Program:
-    deadline = time.perf_counter() + time_limit
     greedy, failure = _greedy(program, prepared, a, budget, planner, fit_budget)
+    deadline = time.perf_counter() + time_limit  # the solver's time: the greedy plan's is its own
     program = prepared
     incumbent = _recomputed(greedy) if greedy is not None else None
     units = coarsen(program, a)
