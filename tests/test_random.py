@@ -252,6 +252,19 @@ def test_draws_feeding_elementwise_ops_stay_inside_the_kernel():
     assert count["ops"] == ["add"] and f.memory_plan().peak_bytes == 0
 
 
+def test_draws_read_through_views_matmuls_and_odd_shapes_match_the_reference():
+    x = gc.placeholder((4, 3), gc.float32, name="x")
+    u, n = gc.random.uniform((3, 4), seed=1), gc.random.normal((12,), seed=2)
+    outs = [gc.transpose(u) + x, gc.reshape(n, (4, 3)) * x, u @ x, u[1:, ::2] * 2.0, gc.sum(u, axis=0),
+            gc.random.uniform((0,), seed=3), gc.random.uniform((), seed=4) + 1.0, gc.exp(u)[:, 1],
+            gc.random.uniform((1, 5, 1), seed=5) * gc.random.uniform((3, 1, 2), seed=6)]
+    xs = np.arange(12, dtype=np.float32).reshape(4, 3)
+    reference, compiled = gc.function([x], outs), gc.function([x], outs, backend="llvm")
+    for _ in range(2):
+        for want, got in zip(reference(xs), compiled(xs)):
+            np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
 # ---- gradients and dropout ------------------------------------------------------------------------
 
 
