@@ -132,6 +132,12 @@ class Function:
         outputs = list(outputs)
         return outputs[0] if self.single else outputs
 
+    @property
+    def random_calls(self) -> Node | None:
+        """The int64 variable counting this function's calls for its random draws (None without draws):
+        save it in a checkpoint beside the weights, and a resumed run draws what an unbroken one would."""
+        return self._random.counter
+
     def _feeds(self, args, kwargs) -> list[np.ndarray]:
         if kwargs:
             by_name = {x.label: i for i, x in enumerate(self.inputs)}
@@ -230,8 +236,9 @@ class _RandomCounter:
         steps = steps_read(order)
         self.updates: list[tuple[Node, Node]] = []
         self.substitute: dict[int, Node] = {}
+        self.counter: Node | None = None
         if steps:
-            counter = (make_counter or random_counter)()
+            self.counter = counter = (make_counter or random_counter)()
             self.updates = _check_updates([(counter, counter + 1)])
             self.substitute = {step.id: counter for step in steps}
 

@@ -198,11 +198,27 @@ def test_the_counters_update_is_part_of_the_program():
     assert counter.dtype == np.int64 and counter.shape == () and counter.value == 1
 
 
+def test_a_checkpoint_with_the_call_counter_resumes_the_sequence(tmp_path):
+    def build():
+        w = gc.variable(np.ones(6), name="w")
+        f = gc.function([], gc.sum(gc.nn.dropout(w, 0.5, seed=3)), updates=[(w, w * 1.5)])
+        return w, f
+
+    w, f = build()
+    straight = [f() for _ in range(6)]
+    w, f = build()
+    first = [f() for _ in range(3)]
+    gc.save_checkpoint(tmp_path / "c.npz", [w, f.random_calls])
+    w, f = build()
+    gc.restore_checkpoint(tmp_path / "c.npz", [w, f.random_calls])
+    assert first + [f() for _ in range(3)] == straight
+
+
 def test_functions_without_draws_are_unchanged():
     x = gc.placeholder((3,), gc.float32, name="x")
     f = gc.function([x], gc.exp(x))
     f(np.ones(3, np.float32))
-    assert f.executable.program.variables == [] and f.executable.program.updated == []
+    assert f.executable.program.variables == [] and f.executable.program.updated == [] and f.random_calls is None
 
 
 def test_two_draws_are_independent_streams():
