@@ -7,11 +7,12 @@ over one planned arena) and called once per minibatch.
     python examples/mlp_digits.py                   # 64-256-128-10, Adam, 15 epochs; >= 97% test accuracy
     python examples/mlp_digits.py --quick           # 12 epochs, for CI
     python examples/mlp_digits.py --backend numpy   # the reference interpreter
-    mpiexec -n 4 python examples/mlp_digits.py --distributed   # data-parallel over 4 MPI ranks (graphc[distributed])
+    OPENBLAS_NUM_THREADS=1 mpiexec -n 4 python examples/mlp_digits.py --distributed  # 4 ranks: graphc[distributed]
 
 With --distributed each rank takes its share of every global batch of --batch-size rows and the
 gradients are averaged across ranks, so the ranks train the model one process would: the same
-accuracy; only rank 0 prints and saves the plot.
+accuracy; only rank 0 prints and saves the plot.  One BLAS thread per rank: ranks that each start a
+full OpenBLAS pool fight over the cores (docs/distributed.md).
 """
 
 import argparse
