@@ -122,8 +122,21 @@ minimum_op = elementwise("minimum", np.minimum, _prim("min"), arity=2, commutati
                          partials=lambda y, a, b: [_tie_share(b, a), _tie_share(a, b)])
 pow_op = elementwise("pow", lambda a, b: np.power(*(x.astype(_float_out({}, a.dtype, b.dtype)) for x in (a, b))),
                      _prim("pow"), arity=2, out_dtype=_float_out,
-                     partials=lambda y, a, b: [b * power(a, b - 1.0), log(a) * y], singular=True,
+                     partials=lambda y, a, b: _pow_partials(y, a, b), singular=True,
                      doc="a ** b for a float tensor exponent; a Python number exponent uses `power`.")
+
+
+def _pow_partials(y, a, b):
+    """b·a^(b−1) and log(a)·y, with the limits at the edges where the formulas give 0·∞.
+
+    a^0 is 1 whatever a is, so its derivative in a is 0, also at a = 0 (where b·a^(b−1) is
+    0·∞); 0^b is 0 for every b > 0, so its derivative in b is 0 (where log(0)·0 is −∞·0).
+    The exponent and the logarithm's argument are replaced before the formula runs, not
+    after, so that no NaN or inf exists to leak into second derivatives (JAX does the same).
+    """
+    b_or_1 = where(equal(b, 0.0), 1.0, b)
+    a_or_1 = where(equal(a, 0.0), 1.0, a)
+    return [b * power(a, b_or_1 - 1.0), log(a_or_1) * y]
 
 
 def _power_compute(x, exponent):
@@ -173,6 +186,8 @@ def _power_dtype(dtype, exponent):
 
 def _power_partial(y, x):
     e = y.attrs["exponent"]
+    if e == 0:  # x ** 0 is 1 everywhere: 0 * x ** -1 would be NaN at x = 0
+        return [zeros_like(x)]
     return [e * x if e == 2 else e * power(x, e - 1)]
 
 

@@ -15,10 +15,19 @@ from graphc.ops.common import as_nodes
 
 
 def logsumexp(x, axis=-1, keepdims: bool = False) -> Node:
-    """log Σ exp(x), shifted by the (gradient-free) max so large inputs don't overflow."""
+    """log Σ exp(x), shifted by the (gradient-free) max so large inputs don't overflow.
+
+    A row of nothing but −∞ (a fully masked attention row) sums to −∞, as numpy's and scipy's
+    do, with gradient 0: the shift is then 0 rather than −∞ (−∞ − −∞ is NaN), and the log
+    sees 1 rather than 0, so that neither the value nor the gradient holds a NaN that would
+    poison training.  A row holding +∞ gives +∞.
+    """
     (x,) = as_nodes(x)
     m = ew.stop_gradient(reduce_ops.max(x, axis, keepdims=True))
-    out = ew.log(reduce_ops.sum(ew.exp(x - m), axis, keepdims=True)) + m
+    finite_m = ew.where(ew.equal(ew.abs(m), float("inf")), 0.0, m)
+    total = reduce_ops.sum(ew.exp(x - finite_m), axis, keepdims=True)
+    empty = ew.equal(total, 0.0)
+    out = ew.where(empty, float("-inf"), ew.log(ew.where(empty, 1.0, total)) + finite_m)
     return out if keepdims else shape_ops.squeeze(out, _axes(axis, x))
 
 
@@ -29,8 +38,10 @@ def _axes(axis, x):
 
 
 def log_softmax(x, axis=-1) -> Node:
+    """x − logsumexp(x); a row of only −∞ stays −∞ (its softmax 0), never NaN."""
     (x,) = as_nodes(x)
-    return x - logsumexp(x, axis, keepdims=True)
+    lse = logsumexp(x, axis, keepdims=True)
+    return x - ew.where(ew.equal(lse, float("-inf")), 0.0, lse)
 
 
 def softmax(x, axis=-1) -> Node:

@@ -184,204 +184,125 @@ entry:
   ret void
 }
 
-define internal void @"k2_loop.body"(ptr noalias %".1", ptr noalias %".2", ptr noalias %".3", i64 %".4", i64 %".5") noinline nounwind
+define internal void @"k2_loop.body"(ptr noalias %".1", ptr noalias %".2", ptr noalias %".3", ptr noalias %".4", ptr noalias %".5", ptr noalias %".6", ptr noalias %".7", i64 %".8", i64 %".9") noinline nounwind
 {
 entry:
-  %".7" = alloca double, i32 8
+  %".11" = alloca float, i32 1
+  %".12" = alloca double, i32 8
+  %".13" = alloca double, i32 8
   br label %"d0.head"
 d0.head:
-  %"i0" = phi  i64 [%".4", %"entry"], [%".50", %"d1.done"]
-  %".9" = icmp slt i64 %"i0", %".5"
-  br i1 %".9", label %"d0.body", label %"d0.done"
+  %"i0" = phi  i64 [%".8", %"entry"], [%".144", %"d1.done.2"]
+  %".15" = icmp slt i64 %"i0", %".9"
+  br i1 %".15", label %"d0.body", label %"d0.done"
 d0.body:
-  %".11" = bitcast double* %".7" to <8 x double>*
-  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".11", align 8
+  store float 0xfff0000000000000, float* %".11", align 4
   br label %"d1.head"
 d0.done:
   ret void
 d1.head:
-  %"i1" = phi  i64 [0, %"d0.body"], [%".33", %"d1.body"]
-  %".14" = icmp slt i64 %"i1", 4
-  br i1 %".14", label %"d1.body", label %"d1.done"
+  %"i1" = phi  i64 [0, %"d0.body"], [%".35", %"d1.body"]
+  %".19" = icmp slt i64 %"i1", 4
+  br i1 %".19", label %"d1.body", label %"d1.done"
 d1.body:
-  %".16" = sub i64 %"i1", 0
-  %".17" = getelementptr double, double* %".7", i64 %".16"
-  %".18" = load double, double* %".17", !llvm.access.group !0
-  %".19" = getelementptr inbounds i32, ptr %".1", i64 %"i0"
-  %".20" = load i32, ptr %".19", !llvm.access.group !0
-  %".21" = sext i32 %".20" to i64
-  %".22" = icmp eq i64 %".21", %"i1"
-  %".23" = uitofp i1 %".22" to float
-  %".24" = fmul float 0xbfb0000000000000, %".23"
-  %".25" = fneg float %".24"
-  %".26" = fpext float %".25" to double
-  %".27" = fadd double %".18", %".26"
-  store double %".27", double* %".17", !llvm.access.group !0
-  %".29" = mul i64 %"i0", 4
-  %".30" = add i64 %".29", %"i1"
-  %".31" = getelementptr inbounds float, ptr %".2", i64 %".30"
-  store float %".24", ptr %".31", !llvm.access.group !0
-  %".33" = add nsw nuw i64 %"i1", 1
+  %".21" = getelementptr float, float* %".11", i64 0
+  %".22" = load float, float* %".21"
+  %".23" = mul i64 %"i0", 4
+  %".24" = add i64 %".23", %"i1"
+  %".25" = getelementptr inbounds float, ptr %".1", i64 %".24"
+  %".26" = load float, ptr %".25"
+  %".27" = fcmp ugt float %".26", %".22"
+  %".28" = fcmp uno float %".26", %".26"
+  %".29" = or i1 %".27", %".28"
+  %".30" = fcmp uno float %".22", %".22"
+  %".31" = xor i1 %".30", -1
+  %".32" = and i1 %".29", %".31"
+  %".33" = select  i1 %".32", float %".26", float %".22"
+  store float %".33", float* %".21"
+  %".35" = add nsw nuw i64 %"i1", 1
   br label %"d1.head", !llvm.loop !7
 d1.done:
-  %".35" = bitcast double* %".7" to <8 x double>*
-  %".36" = load <8 x double>, <8 x double>* %".35", align 8
-  %".37" = shufflevector <8 x double> %".36", <8 x double> %".36", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-  %".38" = shufflevector <8 x double> %".36", <8 x double> %".36", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-  %".39" = fadd <4 x double> %".37", %".38"
-  %".40" = shufflevector <4 x double> %".39", <4 x double> %".39", <2 x i32> <i32 0, i32 1>
-  %".41" = shufflevector <4 x double> %".39", <4 x double> %".39", <2 x i32> <i32 2, i32 3>
-  %".42" = fadd <2 x double> %".40", %".41"
-  %".43" = shufflevector <2 x double> %".42", <2 x double> %".42", <1 x i32> <i32 0>
-  %".44" = shufflevector <2 x double> %".42", <2 x double> %".42", <1 x i32> <i32 1>
-  %".45" = fadd <1 x double> %".43", %".44"
-  %".46" = extractelement <1 x double> %".45", i32 0
-  %".47" = fptrunc double %".46" to float
-  %".48" = getelementptr inbounds float, ptr %".3", i64 %"i0"
-  store float %".47", ptr %".48"
-  %".50" = add nsw nuw i64 %"i0", 1
-  br label %"d0.head", !llvm.loop !8
-}
-
-define void @"k2_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
-{
-entry:
-  %".6" = getelementptr i64, ptr %".2", i64 0
-  %".7" = load i64, ptr %".6"
-  %".8" = getelementptr ptr, ptr %".1", i64 %".7"
-  %".9" = load ptr, ptr %".8"
-  %".10" = getelementptr i64, ptr %".2", i64 1
-  %".11" = load i64, ptr %".10"
-  %".12" = getelementptr ptr, ptr %".1", i64 %".11"
-  %".13" = load ptr, ptr %".12"
-  %".14" = getelementptr i64, ptr %".2", i64 2
-  %".15" = load i64, ptr %".14"
-  %".16" = getelementptr ptr, ptr %".1", i64 %".15"
-  %".17" = load ptr, ptr %".16"
-  call void @"k2_loop.body"(ptr %".9", ptr %".13", ptr %".17", i64 %".3", i64 %".4")
-  ret void
-}
-
-define internal void @"k3_loop.body"(ptr noalias %".1", ptr noalias %".2", ptr noalias %".3", ptr noalias %".4", ptr noalias %".5", ptr noalias %".6", i64 %".7", i64 %".8") noinline nounwind
-{
-entry:
-  %".10" = alloca float, i32 1
-  %".11" = alloca double, i32 8
-  %".12" = alloca double, i32 8
-  br label %"d0.head"
-d0.head:
-  %"i0" = phi  i64 [%".7", %"entry"], [%".125", %"d1.done.2"]
-  %".14" = icmp slt i64 %"i0", %".8"
-  br i1 %".14", label %"d0.body", label %"d0.done"
-d0.body:
-  store float 0xfff0000000000000, float* %".10", align 4
-  br label %"d1.head"
-d0.done:
-  ret void
-d1.head:
-  %"i1" = phi  i64 [0, %"d0.body"], [%".34", %"d1.body"]
-  %".18" = icmp slt i64 %"i1", 4
-  br i1 %".18", label %"d1.body", label %"d1.done"
-d1.body:
-  %".20" = getelementptr float, float* %".10", i64 0
-  %".21" = load float, float* %".20"
-  %".22" = mul i64 %"i0", 4
-  %".23" = add i64 %".22", %"i1"
-  %".24" = getelementptr inbounds float, ptr %".1", i64 %".23"
-  %".25" = load float, ptr %".24"
-  %".26" = fcmp ugt float %".25", %".21"
-  %".27" = fcmp uno float %".25", %".25"
-  %".28" = or i1 %".26", %".27"
-  %".29" = fcmp uno float %".21", %".21"
-  %".30" = xor i1 %".29", -1
-  %".31" = and i1 %".28", %".30"
-  %".32" = select  i1 %".31", float %".25", float %".21"
-  store float %".32", float* %".20"
-  %".34" = add nsw nuw i64 %"i1", 1
-  br label %"d1.head", !llvm.loop !9
-d1.done:
-  %".36" = load float, float* %".10"
-  %".37" = bitcast double* %".11" to <8 x double>*
-  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".37", align 8
+  %".37" = load float, float* %".11"
+  %".38" = bitcast double* %".12" to <8 x double>*
+  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".38", align 8
   br label %"d1.head.1"
 d1.head.1:
-  %"i1.1" = phi  i64 [0, %"d1.done"], [%".54", %"d1.body.1"]
-  %".40" = icmp slt i64 %"i1.1", 4
-  br i1 %".40", label %"d1.body.1", label %"d1.done.1"
+  %"i1.1" = phi  i64 [0, %"d1.done"], [%".60", %"d1.body.1"]
+  %".41" = icmp slt i64 %"i1.1", 4
+  br i1 %".41", label %"d1.body.1", label %"d1.done.1"
 d1.body.1:
-  %".42" = sub i64 %"i1.1", 0
-  %".43" = getelementptr double, double* %".11", i64 %".42"
-  %".44" = load double, double* %".43", !llvm.access.group !0
-  %".45" = mul i64 %"i0", 4
-  %".46" = add i64 %".45", %"i1.1"
-  %".47" = getelementptr inbounds float, ptr %".1", i64 %".46"
-  %".48" = load float, ptr %".47", !llvm.access.group !0
-  %".49" = fsub float %".48", %".36"
-  %".50" = call float @"graphc.vecmath.exp.f32.call"(float %".49")
-  %".51" = fpext float %".50" to double
-  %".52" = fadd double %".44", %".51"
-  store double %".52", double* %".43", !llvm.access.group !0
-  %".54" = add nsw nuw i64 %"i1.1", 1
-  br label %"d1.head.1", !llvm.loop !10
+  %".43" = sub i64 %"i1.1", 0
+  %".44" = getelementptr double, double* %".12", i64 %".43"
+  %".45" = load double, double* %".44", !llvm.access.group !0
+  %".46" = mul i64 %"i0", 4
+  %".47" = add i64 %".46", %"i1.1"
+  %".48" = getelementptr inbounds float, ptr %".1", i64 %".47"
+  %".49" = load float, ptr %".48", !llvm.access.group !0
+  %".50" = call float @"llvm.fabs.f32"(float %".37")
+  %".51" = fcmp oeq float %".50", 0x7ff0000000000000
+  %".52" = select  i1 %".51", float              0x0, float %".37"
+  %".53" = fsub float %".49", %".52"
+  %".54" = call float @"graphc.vecmath.exp.f32.call"(float %".53")
+  %".55" = fpext float %".54" to double
+  %".56" = fadd double %".45", %".55"
+  store double %".56", double* %".44", !llvm.access.group !0
+  %".58" = getelementptr inbounds float, ptr %".2", i64 %".47"
+  store float %".54", ptr %".58", !llvm.access.group !0
+  %".60" = add nsw nuw i64 %"i1.1", 1
+  br label %"d1.head.1", !llvm.loop !8
 d1.done.1:
-  %".56" = bitcast double* %".11" to <8 x double>*
-  %".57" = load <8 x double>, <8 x double>* %".56", align 8
-  %".58" = shufflevector <8 x double> %".57", <8 x double> %".57", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-  %".59" = shufflevector <8 x double> %".57", <8 x double> %".57", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-  %".60" = fadd <4 x double> %".58", %".59"
-  %".61" = shufflevector <4 x double> %".60", <4 x double> %".60", <2 x i32> <i32 0, i32 1>
-  %".62" = shufflevector <4 x double> %".60", <4 x double> %".60", <2 x i32> <i32 2, i32 3>
-  %".63" = fadd <2 x double> %".61", %".62"
-  %".64" = shufflevector <2 x double> %".63", <2 x double> %".63", <1 x i32> <i32 0>
-  %".65" = shufflevector <2 x double> %".63", <2 x double> %".63", <1 x i32> <i32 1>
-  %".66" = fadd <1 x double> %".64", %".65"
-  %".67" = extractelement <1 x double> %".66", i32 0
-  %".68" = bitcast double* %".12" to <8 x double>*
-  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".68", align 8
+  %".62" = bitcast double* %".12" to <8 x double>*
+  %".63" = load <8 x double>, <8 x double>* %".62", align 8
+  %".64" = shufflevector <8 x double> %".63", <8 x double> %".63", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+  %".65" = shufflevector <8 x double> %".63", <8 x double> %".63", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+  %".66" = fadd <4 x double> %".64", %".65"
+  %".67" = shufflevector <4 x double> %".66", <4 x double> %".66", <2 x i32> <i32 0, i32 1>
+  %".68" = shufflevector <4 x double> %".66", <4 x double> %".66", <2 x i32> <i32 2, i32 3>
+  %".69" = fadd <2 x double> %".67", %".68"
+  %".70" = shufflevector <2 x double> %".69", <2 x double> %".69", <1 x i32> <i32 0>
+  %".71" = shufflevector <2 x double> %".69", <2 x double> %".69", <1 x i32> <i32 1>
+  %".72" = fadd <1 x double> %".70", %".71"
+  %".73" = extractelement <1 x double> %".72", i32 0
+  %".74" = bitcast double* %".13" to <8 x double>*
+  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".74", align 8
   br label %"d1.head.2"
 d1.head.2:
   %"i1.2" = phi  i64 [0, %"d1.done.1"], [%".107", %"d1.body.2"]
-  %".71" = icmp slt i64 %"i1.2", 4
-  br i1 %".71", label %"d1.body.2", label %"d1.done.2"
+  %".77" = icmp slt i64 %"i1.2", 4
+  br i1 %".77", label %"d1.body.2", label %"d1.done.2"
 d1.body.2:
-  %".73" = sub i64 %"i1.2", 0
-  %".74" = getelementptr double, double* %".12", i64 %".73"
-  %".75" = load double, double* %".74", !llvm.access.group !0
-  %".76" = getelementptr inbounds i32, ptr %".2", i64 %"i0"
-  %".77" = load i32, ptr %".76", !llvm.access.group !0
-  %".78" = sext i32 %".77" to i64
-  %".79" = icmp eq i64 %".78", %"i1.2"
-  %".80" = uitofp i1 %".79" to float
-  %".81" = mul i64 %"i0", 4
-  %".82" = add i64 %".81", %"i1.2"
-  %".83" = getelementptr inbounds float, ptr %".1", i64 %".82"
-  %".84" = load float, ptr %".83", !llvm.access.group !0
-  %".85" = fptrunc double %".67" to float
-  %".86" = call float @"graphc.vecmath.log.f32.call"(float %".85")
-  %".87" = fadd float %".86", %".36"
-  %".88" = fsub float %".84", %".87"
-  %".89" = fmul float %".80", %".88"
-  %".90" = fpext float %".89" to double
-  %".91" = fadd double %".75", %".90"
-  store double %".91", double* %".74", !llvm.access.group !0
-  %".93" = getelementptr inbounds float, ptr %".5", i64 %".82"
-  %".94" = load float, ptr %".93", !llvm.access.group !0
-  %".95" = getelementptr inbounds float, ptr %".4", i64 %"i0"
-  %".96" = load float, ptr %".95", !llvm.access.group !0
-  %".97" = fcmp oeq float %".96",              0x0
-  %".98" = fdiv float 0x3ff0000000000000, %".85"
-  %".99" = fmul float %".96", %".98"
-  %".100" = select  i1 %".97", float              0x0, float %".99"
-  %".101" = fsub float %".84", %".36"
-  %".102" = call float @"graphc.vecmath.exp.f32.call"(float %".101")
-  %".103" = fmul float %".100", %".102"
-  %".104" = fadd float %".94", %".103"
-  %".105" = getelementptr inbounds float, ptr %".6", i64 %".82"
-  store float %".104", ptr %".105", !llvm.access.group !0
+  %".79" = sub i64 %"i1.2", 0
+  %".80" = getelementptr double, double* %".13", i64 %".79"
+  %".81" = load double, double* %".80", !llvm.access.group !0
+  %".82" = getelementptr inbounds i32, ptr %".5", i64 %"i0"
+  %".83" = load i32, ptr %".82", !llvm.access.group !0
+  %".84" = sext i32 %".83" to i64
+  %".85" = icmp eq i64 %".84", %"i1.2"
+  %".86" = uitofp i1 %".85" to float
+  %".87" = mul i64 %"i0", 4
+  %".88" = add i64 %".87", %"i1.2"
+  %".89" = getelementptr inbounds float, ptr %".1", i64 %".88"
+  %".90" = load float, ptr %".89", !llvm.access.group !0
+  %".91" = fptrunc double %".73" to float
+  %".92" = fcmp oeq float %".91",              0x0
+  %".93" = select  i1 %".92", float 0x3ff0000000000000, float %".91"
+  %".94" = call float @"graphc.vecmath.log.f32.call"(float %".93")
+  %".95" = call float @"llvm.fabs.f32"(float %".37")
+  %".96" = fcmp oeq float %".95", 0x7ff0000000000000
+  %".97" = select  i1 %".96", float              0x0, float %".37"
+  %".98" = fadd float %".94", %".97"
+  %".99" = select  i1 %".92", float 0xfff0000000000000, float %".98"
+  %".100" = fcmp oeq float %".99", 0xfff0000000000000
+  %".101" = select  i1 %".100", float              0x0, float %".99"
+  %".102" = fsub float %".90", %".101"
+  %".103" = fmul float %".86", %".102"
+  %".104" = fpext float %".103" to double
+  %".105" = fadd double %".81", %".104"
+  store double %".105", double* %".80", !llvm.access.group !0
   %".107" = add nsw nuw i64 %"i1.2", 1
-  br label %"d1.head.2", !llvm.loop !11
+  br label %"d1.head.2", !llvm.loop !9
 d1.done.2:
-  %".109" = bitcast double* %".12" to <8 x double>*
+  %".109" = bitcast double* %".13" to <8 x double>*
   %".110" = load <8 x double>, <8 x double>* %".109", align 8
   %".111" = shufflevector <8 x double> %".110", <8 x double> %".110", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
   %".112" = shufflevector <8 x double> %".110", <8 x double> %".110", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
@@ -393,13 +314,34 @@ d1.done.2:
   %".118" = shufflevector <2 x double> %".116", <2 x double> %".116", <1 x i32> <i32 1>
   %".119" = fadd <1 x double> %".117", %".118"
   %".120" = extractelement <1 x double> %".119", i32 0
-  %".121" = fptrunc double %".120" to float
-  %".122" = fneg float %".121"
-  %".123" = getelementptr inbounds float, ptr %".3", i64 %"i0"
-  store float %".122", ptr %".123"
-  %".125" = add nsw nuw i64 %"i0", 1
-  br label %"d0.head", !llvm.loop !12
+  %".121" = fptrunc double %".73" to float
+  %".122" = fcmp oeq float %".121",              0x0
+  %".123" = zext i1 %".122" to i8
+  %".124" = getelementptr inbounds i8, ptr %".3", i64 %"i0"
+  store i8 %".123", ptr %".124"
+  %".126" = select  i1 %".122", float 0x3ff0000000000000, float %".121"
+  %".127" = call float @"graphc.vecmath.log.f32.call"(float %".126")
+  %".128" = call float @"llvm.fabs.f32"(float %".37")
+  %".129" = fcmp oeq float %".128", 0x7ff0000000000000
+  %".130" = select  i1 %".129", float              0x0, float %".37"
+  %".131" = fadd float %".127", %".130"
+  %".132" = select  i1 %".122", float 0xfff0000000000000, float %".131"
+  %".133" = fcmp oeq float %".132", 0xfff0000000000000
+  %".134" = zext i1 %".133" to i8
+  %".135" = getelementptr inbounds i8, ptr %".4", i64 %"i0"
+  store i8 %".134", ptr %".135"
+  %".137" = fptrunc double %".120" to float
+  %".138" = fneg float %".137"
+  %".139" = getelementptr inbounds float, ptr %".6", i64 %"i0"
+  store float %".138", ptr %".139"
+  %".141" = fdiv float 0x3ff0000000000000, %".126"
+  %".142" = getelementptr inbounds float, ptr %".7", i64 %"i0"
+  store float %".141", ptr %".142"
+  %".144" = add nsw nuw i64 %"i0", 1
+  br label %"d0.head", !llvm.loop !10
 }
+
+declare float @"llvm.fabs.f32"(float %".1")
 
 define internal float @"graphc.vecmath.exp.f32.call"(float %".1") "vector-function-abi-variant"="_ZGV_LLVM_N8v_graphc.vecmath.exp.f32.call(graphc.vecmath.exp.v8f32.call)" noinline nounwind readnone
 {
@@ -553,7 +495,7 @@ entry:
   ret <8 x float> %".38"
 }
 
-define void @"k3_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
+define void @"k2_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
 {
 entry:
   %".6" = getelementptr i64, ptr %".2", i64 0
@@ -580,11 +522,15 @@ entry:
   %".27" = load i64, ptr %".26"
   %".28" = getelementptr ptr, ptr %".1", i64 %".27"
   %".29" = load ptr, ptr %".28"
-  call void @"k3_loop.body"(ptr %".9", ptr %".13", ptr %".17", ptr %".21", ptr %".25", ptr %".29", i64 %".3", i64 %".4")
+  %".30" = getelementptr i64, ptr %".2", i64 6
+  %".31" = load i64, ptr %".30"
+  %".32" = getelementptr ptr, ptr %".1", i64 %".31"
+  %".33" = load ptr, ptr %".32"
+  call void @"k2_loop.body"(ptr %".9", ptr %".13", ptr %".17", ptr %".21", ptr %".25", ptr %".29", ptr %".33", i64 %".3", i64 %".4")
   ret void
 }
 
-define internal void @"k4_loop.body"(ptr noalias %".1", ptr noalias %".2", i64 %".3", i64 %".4") noinline nounwind
+define internal void @"k3_loop.body"(ptr noalias %".1", ptr noalias %".2", i64 %".3", i64 %".4") noinline nounwind
 {
 entry:
   %".6" = alloca double, i32 8
@@ -630,10 +576,115 @@ d5000.body:
   %".22" = fadd double %".18", %".21"
   store double %".22", double* %".17", !llvm.access.group !0
   %".24" = add nsw nuw i64 %"i5000", 1
-  br label %"d5000.head", !llvm.loop !14
+  br label %"d5000.head", !llvm.loop !12
 d5000.done:
   %".26" = add nsw nuw i64 %"i4000", 1
-  br label %"d4000.head", !llvm.loop !15
+  br label %"d4000.head", !llvm.loop !13
+}
+
+define void @"k3_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
+{
+entry:
+  %".6" = getelementptr i64, ptr %".2", i64 0
+  %".7" = load i64, ptr %".6"
+  %".8" = getelementptr ptr, ptr %".1", i64 %".7"
+  %".9" = load ptr, ptr %".8"
+  %".10" = getelementptr i64, ptr %".2", i64 1
+  %".11" = load i64, ptr %".10"
+  %".12" = getelementptr ptr, ptr %".1", i64 %".11"
+  %".13" = load ptr, ptr %".12"
+  call void @"k3_loop.body"(ptr %".9", ptr %".13", i64 %".3", i64 %".4")
+  ret void
+}
+
+define internal void @"k4_loop.body"(ptr noalias %".1", ptr noalias %".2", ptr noalias %".3", ptr noalias %".4", ptr noalias %".5", ptr noalias %".6", i64 %".7", i64 %".8") noinline nounwind
+{
+entry:
+  %".10" = alloca double, i32 8
+  br label %"d0.head"
+d0.head:
+  %"i0" = phi  i64 [%".7", %"entry"], [%".80", %"d1.done.1"]
+  %".12" = icmp slt i64 %"i0", %".8"
+  br i1 %".12", label %"d0.body", label %"d0.done"
+d0.body:
+  %".14" = bitcast double* %".10" to <8 x double>*
+  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".14", align 8
+  br label %"d1.head"
+d0.done:
+  ret void
+d1.head:
+  %"i1" = phi  i64 [0, %"d0.body"], [%".32", %"d1.body"]
+  %".17" = icmp slt i64 %"i1", 4
+  br i1 %".17", label %"d1.body", label %"d1.done"
+d1.body:
+  %".19" = sub i64 %"i1", 0
+  %".20" = getelementptr double, double* %".10", i64 %".19"
+  %".21" = load double, double* %".20", !llvm.access.group !0
+  %".22" = getelementptr inbounds i32, ptr %".1", i64 %"i0"
+  %".23" = load i32, ptr %".22", !llvm.access.group !0
+  %".24" = sext i32 %".23" to i64
+  %".25" = icmp eq i64 %".24", %"i1"
+  %".26" = uitofp i1 %".25" to float
+  %".27" = fmul float 0xbfb0000000000000, %".26"
+  %".28" = fneg float %".27"
+  %".29" = fpext float %".28" to double
+  %".30" = fadd double %".21", %".29"
+  store double %".30", double* %".20", !llvm.access.group !0
+  %".32" = add nsw nuw i64 %"i1", 1
+  br label %"d1.head", !llvm.loop !14
+d1.done:
+  %".34" = bitcast double* %".10" to <8 x double>*
+  %".35" = load <8 x double>, <8 x double>* %".34", align 8
+  %".36" = shufflevector <8 x double> %".35", <8 x double> %".35", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+  %".37" = shufflevector <8 x double> %".35", <8 x double> %".35", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+  %".38" = fadd <4 x double> %".36", %".37"
+  %".39" = shufflevector <4 x double> %".38", <4 x double> %".38", <2 x i32> <i32 0, i32 1>
+  %".40" = shufflevector <4 x double> %".38", <4 x double> %".38", <2 x i32> <i32 2, i32 3>
+  %".41" = fadd <2 x double> %".39", %".40"
+  %".42" = shufflevector <2 x double> %".41", <2 x double> %".41", <1 x i32> <i32 0>
+  %".43" = shufflevector <2 x double> %".41", <2 x double> %".41", <1 x i32> <i32 1>
+  %".44" = fadd <1 x double> %".42", %".43"
+  %".45" = extractelement <1 x double> %".44", i32 0
+  br label %"d1.head.1"
+d1.head.1:
+  %"i1.1" = phi  i64 [0, %"d1.done"], [%".78", %"d1.body.1"]
+  %".47" = icmp slt i64 %"i1.1", 4
+  br i1 %".47", label %"d1.body.1", label %"d1.done.1"
+d1.body.1:
+  %".49" = getelementptr inbounds i32, ptr %".1", i64 %"i0"
+  %".50" = load i32, ptr %".49", !llvm.access.group !0
+  %".51" = sext i32 %".50" to i64
+  %".52" = icmp eq i64 %".51", %"i1.1"
+  %".53" = uitofp i1 %".52" to float
+  %".54" = fmul float 0xbfb0000000000000, %".53"
+  %".55" = getelementptr inbounds i8, ptr %".3", i64 %"i0"
+  %".56" = load i8, ptr %".55", !llvm.access.group !0
+  %".57" = trunc i8 %".56" to i1
+  %".58" = getelementptr inbounds i8, ptr %".2", i64 %"i0"
+  %".59" = load i8, ptr %".58", !llvm.access.group !0
+  %".60" = trunc i8 %".59" to i1
+  %".61" = fptrunc double %".45" to float
+  %".62" = select  i1 %".60", float              0x0, float %".61"
+  %".63" = select  i1 %".57", float              0x0, float %".62"
+  %".64" = fcmp oeq float %".63",              0x0
+  %".65" = getelementptr inbounds float, ptr %".4", i64 %"i0"
+  %".66" = load float, ptr %".65", !llvm.access.group !0
+  %".67" = fmul float %".63", %".66"
+  %".68" = select  i1 %".64", float              0x0, float %".67"
+  %".69" = select  i1 %".57", float              0x0, float %".68"
+  %".70" = mul i64 %"i0", 4
+  %".71" = add i64 %".70", %"i1.1"
+  %".72" = getelementptr inbounds float, ptr %".5", i64 %".71"
+  %".73" = load float, ptr %".72", !llvm.access.group !0
+  %".74" = fmul float %".69", %".73"
+  %".75" = fadd float %".54", %".74"
+  %".76" = getelementptr inbounds float, ptr %".6", i64 %".71"
+  store float %".75", ptr %".76", !llvm.access.group !0
+  %".78" = add nsw nuw i64 %"i1.1", 1
+  br label %"d1.head.1", !llvm.loop !15
+d1.done.1:
+  %".80" = add nsw nuw i64 %"i0", 1
+  br label %"d0.head", !llvm.loop !16
 }
 
 define void @"k4_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
@@ -647,7 +698,23 @@ entry:
   %".11" = load i64, ptr %".10"
   %".12" = getelementptr ptr, ptr %".1", i64 %".11"
   %".13" = load ptr, ptr %".12"
-  call void @"k4_loop.body"(ptr %".9", ptr %".13", i64 %".3", i64 %".4")
+  %".14" = getelementptr i64, ptr %".2", i64 2
+  %".15" = load i64, ptr %".14"
+  %".16" = getelementptr ptr, ptr %".1", i64 %".15"
+  %".17" = load ptr, ptr %".16"
+  %".18" = getelementptr i64, ptr %".2", i64 3
+  %".19" = load i64, ptr %".18"
+  %".20" = getelementptr ptr, ptr %".1", i64 %".19"
+  %".21" = load ptr, ptr %".20"
+  %".22" = getelementptr i64, ptr %".2", i64 4
+  %".23" = load i64, ptr %".22"
+  %".24" = getelementptr ptr, ptr %".1", i64 %".23"
+  %".25" = load ptr, ptr %".24"
+  %".26" = getelementptr i64, ptr %".2", i64 5
+  %".27" = load i64, ptr %".26"
+  %".28" = getelementptr ptr, ptr %".1", i64 %".27"
+  %".29" = load ptr, ptr %".28"
+  call void @"k4_loop.body"(ptr %".9", ptr %".13", ptr %".17", ptr %".21", ptr %".25", ptr %".29", i64 %".3", i64 %".4")
   ret void
 }
 
@@ -702,10 +769,10 @@ d1.body:
   %".46" = getelementptr inbounds float, ptr %".5", i64 %".40"
   store float %".45", ptr %".46", !llvm.access.group !0
   %".48" = add nsw nuw i64 %"i1", 1
-  br label %"d1.head", !llvm.loop !16
+  br label %"d1.head", !llvm.loop !17
 d1.done:
   %".50" = add nsw nuw i64 %"i0", 1
-  br label %"d0.head", !llvm.loop !17
+  br label %"d0.head", !llvm.loop !18
 }
 
 define void @"k5_matmul"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
@@ -823,10 +890,10 @@ d1.body:
   %".91" = getelementptr inbounds float, ptr %".13", i64 %".48"
   store float %".90", ptr %".91"
   %".93" = add nsw nuw i64 %"i1", 1
-  br label %"d1.head", !llvm.loop !18
+  br label %"d1.head", !llvm.loop !19
 d1.done:
   %".95" = add nsw nuw i64 %"i0", 1
-  br label %"d0.head", !llvm.loop !19
+  br label %"d0.head", !llvm.loop !20
 }
 
 declare float @"llvm.pow.f32"(float %".1", float %".2")
@@ -944,7 +1011,7 @@ d3001.body:
   %".51" = getelementptr double, double* %".14", i64 %".50"
   store double              0x0, double* %".51"
   %".53" = add nsw nuw i64 %"i3001", 1
-  br label %"d3001.head", !llvm.loop !20
+  br label %"d3001.head", !llvm.loop !21
 d3001.done:
   br label %"d1.head"
 d1.head:
@@ -974,10 +1041,10 @@ d3001.body.1:
   %".72" = fadd double %".66", %".71"
   store double %".72", double* %".65"
   %".74" = add nsw nuw i64 %"i3001.1", 1
-  br label %"d3001.head.1", !llvm.loop !21
+  br label %"d3001.head.1", !llvm.loop !22
 d3001.done.1:
   %".76" = add nsw nuw i64 %"i1", 1
-  br label %"d1.head", !llvm.loop !22
+  br label %"d1.head", !llvm.loop !23
 d3001.head.2:
   %"i3001.2" = phi  i64 [0, %"d1.done"], [%".141", %"d3001.body.2"]
   %".79" = icmp slt i64 %"i3001.2", %".25"
@@ -1044,10 +1111,10 @@ d3001.body.2:
   %".139" = getelementptr inbounds float, ptr %".9", i64 %".81"
   store float %".138", ptr %".139"
   %".141" = add nsw nuw i64 %"i3001.2", 1
-  br label %"d3001.head.2", !llvm.loop !23
+  br label %"d3001.head.2", !llvm.loop !24
 d3001.done.2:
   %".143" = add nsw nuw i64 %"i3000", 1
-  br label %"d3000.head", !llvm.loop !24
+  br label %"d3000.head", !llvm.loop !25
 }
 
 define void @"k7_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
@@ -1167,10 +1234,10 @@ d1.body:
   %".75" = getelementptr inbounds float, ptr %".11", i64 %".46"
   store float %".74", ptr %".75", !llvm.access.group !0
   %".77" = add nsw nuw i64 %"i1", 1
-  br label %"d1.head", !llvm.loop !25
+  br label %"d1.head", !llvm.loop !26
 d1.done:
   %".79" = add nsw nuw i64 %"i0", 1
-  br label %"d0.head", !llvm.loop !26
+  br label %"d0.head", !llvm.loop !27
 }
 
 define void @"k8_matmul"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
@@ -1276,7 +1343,7 @@ d3001.body:
   %".51" = getelementptr double, double* %".14", i64 %".50"
   store double              0x0, double* %".51"
   %".53" = add nsw nuw i64 %"i3001", 1
-  br label %"d3001.head", !llvm.loop !27
+  br label %"d3001.head", !llvm.loop !28
 d3001.done:
   br label %"d1.head"
 d1.head:
@@ -1306,10 +1373,10 @@ d3001.body.1:
   %".72" = fadd double %".66", %".71"
   store double %".72", double* %".65"
   %".74" = add nsw nuw i64 %"i3001.1", 1
-  br label %"d3001.head.1", !llvm.loop !28
+  br label %"d3001.head.1", !llvm.loop !29
 d3001.done.1:
   %".76" = add nsw nuw i64 %"i1", 1
-  br label %"d1.head", !llvm.loop !29
+  br label %"d1.head", !llvm.loop !30
 d3001.head.2:
   %"i3001.2" = phi  i64 [0, %"d1.done"], [%".141", %"d3001.body.2"]
   %".79" = icmp slt i64 %"i3001.2", %".25"
@@ -1376,10 +1443,10 @@ d3001.body.2:
   %".139" = getelementptr inbounds float, ptr %".9", i64 %".81"
   store float %".138", ptr %".139"
   %".141" = add nsw nuw i64 %"i3001.2", 1
-  br label %"d3001.head.2", !llvm.loop !30
+  br label %"d3001.head.2", !llvm.loop !31
 d3001.done.2:
   %".143" = add nsw nuw i64 %"i3000", 1
-  br label %"d3000.head", !llvm.loop !31
+  br label %"d3000.head", !llvm.loop !32
 }
 
 define void @"k9_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
@@ -1433,17 +1500,17 @@ entry:
 !4 = !{ !4, !2 }
 !5 = !{ !5, !1, !2 }
 !6 = !{ !6, !2 }
-!7 = !{ !7, !1, !2 }
-!8 = !{ !8, !2 }
-!9 = !{ !9, !2 }
-!10 = !{ !10, !1, !2 }
-!11 = !{ !11, !1, !2 }
-!12 = !{ !12, !2 }
-!13 = !{ !"llvm.loop.vectorize.width", i32 8 }
-!14 = !{ !14, !13, !2, !1 }
-!15 = !{ !15, !2 }
-!16 = !{ !16, !1, !2 }
-!17 = !{ !17, !2 }
+!7 = !{ !7, !2 }
+!8 = !{ !8, !1, !2 }
+!9 = !{ !9, !1, !2 }
+!10 = !{ !10, !2 }
+!11 = !{ !"llvm.loop.vectorize.width", i32 8 }
+!12 = !{ !12, !11, !2, !1 }
+!13 = !{ !13, !2 }
+!14 = !{ !14, !1, !2 }
+!15 = !{ !15, !1, !2 }
+!16 = !{ !16, !2 }
+!17 = !{ !17, !1, !2 }
 !18 = !{ !18, !2 }
 !19 = !{ !19, !2 }
 !20 = !{ !20, !2 }
@@ -1451,10 +1518,11 @@ entry:
 !22 = !{ !22, !2 }
 !23 = !{ !23, !2 }
 !24 = !{ !24, !2 }
-!25 = !{ !25, !1, !2 }
-!26 = !{ !26, !2 }
+!25 = !{ !25, !2 }
+!26 = !{ !26, !1, !2 }
 !27 = !{ !27, !2 }
 !28 = !{ !28, !2 }
 !29 = !{ !29, !2 }
 !30 = !{ !30, !2 }
 !31 = !{ !31, !2 }
+!32 = !{ !32, !2 }

@@ -202,7 +202,7 @@ entry:
   %".17" = alloca double, i32 8
   br label %"d0.head"
 d0.head:
-  %"i0" = phi  i64 [%".11", %"entry"], [%".186", %"d1.done.1"]
+  %"i0" = phi  i64 [%".11", %"entry"], [%".211", %"d1.done.1"]
   %".19" = icmp slt i64 %"i0", %".12"
   br i1 %".19", label %"d0.body", label %"d0.done"
 d0.body:
@@ -243,32 +243,32 @@ d1.done:
   store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".48", align 8
   br label %"d4001.head"
 d4001.head:
-  %"i4001" = phi  i64 [0, %"d1.done"], [%".70", %"d5001.done"]
+  %"i4001" = phi  i64 [0, %"d1.done"], [%".73", %"d5001.done"]
   %".51" = icmp slt i64 %"i4001", 6
   br i1 %".51", label %"d4001.body", label %"d4001.done"
 d4001.body:
   %".53" = mul i64 %"i4001", 8
   br label %"d5001.head"
 d4001.done:
-  %".72" = bitcast double* %".15" to <8 x double>*
-  %".73" = load <8 x double>, <8 x double>* %".72", align 8
-  %".74" = shufflevector <8 x double> %".73", <8 x double> %".73", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-  %".75" = shufflevector <8 x double> %".73", <8 x double> %".73", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-  %".76" = fadd <4 x double> %".74", %".75"
-  %".77" = shufflevector <4 x double> %".76", <4 x double> %".76", <2 x i32> <i32 0, i32 1>
-  %".78" = shufflevector <4 x double> %".76", <4 x double> %".76", <2 x i32> <i32 2, i32 3>
-  %".79" = fadd <2 x double> %".77", %".78"
-  %".80" = shufflevector <2 x double> %".79", <2 x double> %".79", <1 x i32> <i32 0>
-  %".81" = shufflevector <2 x double> %".79", <2 x double> %".79", <1 x i32> <i32 1>
-  %".82" = fadd <1 x double> %".80", %".81"
-  %".83" = extractelement <1 x double> %".82", i32 0
-  %".84" = bitcast double* %".16" to <8 x double>*
-  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".84", align 8
-  %".86" = bitcast double* %".17" to <8 x double>*
-  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".86", align 8
+  %".75" = bitcast double* %".15" to <8 x double>*
+  %".76" = load <8 x double>, <8 x double>* %".75", align 8
+  %".77" = shufflevector <8 x double> %".76", <8 x double> %".76", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+  %".78" = shufflevector <8 x double> %".76", <8 x double> %".76", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+  %".79" = fadd <4 x double> %".77", %".78"
+  %".80" = shufflevector <4 x double> %".79", <4 x double> %".79", <2 x i32> <i32 0, i32 1>
+  %".81" = shufflevector <4 x double> %".79", <4 x double> %".79", <2 x i32> <i32 2, i32 3>
+  %".82" = fadd <2 x double> %".80", %".81"
+  %".83" = shufflevector <2 x double> %".82", <2 x double> %".82", <1 x i32> <i32 0>
+  %".84" = shufflevector <2 x double> %".82", <2 x double> %".82", <1 x i32> <i32 1>
+  %".85" = fadd <1 x double> %".83", %".84"
+  %".86" = extractelement <1 x double> %".85", i32 0
+  %".87" = bitcast double* %".16" to <8 x double>*
+  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".87", align 8
+  %".89" = bitcast double* %".17" to <8 x double>*
+  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".89", align 8
   br label %"d4001.head.1"
 d5001.head:
-  %"i5001" = phi  i64 [0, %"d4001.body"], [%".68", %"d5001.body"]
+  %"i5001" = phi  i64 [0, %"d4001.body"], [%".71", %"d5001.body"]
   %".55" = icmp slt i64 %"i5001", 8
   br i1 %".55", label %"d5001.body", label %"d5001.done"
 d5001.body:
@@ -279,125 +279,150 @@ d5001.body:
   %".61" = add i64 %".60", %".57"
   %".62" = getelementptr inbounds double, ptr %".1", i64 %".61"
   %".63" = load double, ptr %".62", !llvm.access.group !2
-  %".64" = fsub double %".63", %".47"
-  %".65" = call double @"graphc.vecmath.exp.f64.call"(double %".64")
-  %".66" = fadd double %".59", %".65"
-  store double %".66", double* %".58", !llvm.access.group !2
-  %".68" = add nsw nuw i64 %"i5001", 1
+  %".64" = call double @"llvm.fabs.f64"(double %".47")
+  %".65" = fcmp oeq double %".64", 0x7ff0000000000000
+  %".66" = select  i1 %".65", double              0x0, double %".47"
+  %".67" = fsub double %".63", %".66"
+  %".68" = call double @"graphc.vecmath.exp.f64.call"(double %".67")
+  %".69" = fadd double %".59", %".68"
+  store double %".69", double* %".58", !llvm.access.group !2
+  %".71" = add nsw nuw i64 %"i5001", 1
   br label %"d5001.head", !llvm.loop !19
 d5001.done:
-  %".70" = add nsw nuw i64 %"i4001", 1
+  %".73" = add nsw nuw i64 %"i4001", 1
   br label %"d4001.head", !llvm.loop !20
 d4001.head.1:
-  %"i4001.1" = phi  i64 [0, %"d4001.done"], [%".136", %"d5001.done.1"]
-  %".89" = icmp slt i64 %"i4001.1", 6
-  br i1 %".89", label %"d4001.body.1", label %"d4001.done.1"
+  %"i4001.1" = phi  i64 [0, %"d4001.done"], [%".147", %"d5001.done.1"]
+  %".92" = icmp slt i64 %"i4001.1", 6
+  br i1 %".92", label %"d4001.body.1", label %"d4001.done.1"
 d4001.body.1:
-  %".91" = mul i64 %"i4001.1", 8
+  %".94" = mul i64 %"i4001.1", 8
   br label %"d5001.head.1"
 d4001.done.1:
-  %".138" = bitcast double* %".16" to <8 x double>*
-  %".139" = load <8 x double>, <8 x double>* %".138", align 8
-  %".140" = shufflevector <8 x double> %".139", <8 x double> %".139", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-  %".141" = shufflevector <8 x double> %".139", <8 x double> %".139", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-  %".142" = fadd <4 x double> %".140", %".141"
-  %".143" = shufflevector <4 x double> %".142", <4 x double> %".142", <2 x i32> <i32 0, i32 1>
-  %".144" = shufflevector <4 x double> %".142", <4 x double> %".142", <2 x i32> <i32 2, i32 3>
-  %".145" = fadd <2 x double> %".143", %".144"
-  %".146" = shufflevector <2 x double> %".145", <2 x double> %".145", <1 x i32> <i32 0>
-  %".147" = shufflevector <2 x double> %".145", <2 x double> %".145", <1 x i32> <i32 1>
-  %".148" = fadd <1 x double> %".146", %".147"
-  %".149" = extractelement <1 x double> %".148", i32 0
-  %".150" = bitcast double* %".17" to <8 x double>*
-  %".151" = load <8 x double>, <8 x double>* %".150", align 8
-  %".152" = shufflevector <8 x double> %".151", <8 x double> %".151", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-  %".153" = shufflevector <8 x double> %".151", <8 x double> %".151", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-  %".154" = fadd <4 x double> %".152", %".153"
-  %".155" = shufflevector <4 x double> %".154", <4 x double> %".154", <2 x i32> <i32 0, i32 1>
-  %".156" = shufflevector <4 x double> %".154", <4 x double> %".154", <2 x i32> <i32 2, i32 3>
-  %".157" = fadd <2 x double> %".155", %".156"
-  %".158" = shufflevector <2 x double> %".157", <2 x double> %".157", <1 x i32> <i32 0>
-  %".159" = shufflevector <2 x double> %".157", <2 x double> %".157", <1 x i32> <i32 1>
-  %".160" = fadd <1 x double> %".158", %".159"
-  %".161" = extractelement <1 x double> %".160", i32 0
+  %".149" = bitcast double* %".16" to <8 x double>*
+  %".150" = load <8 x double>, <8 x double>* %".149", align 8
+  %".151" = shufflevector <8 x double> %".150", <8 x double> %".150", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+  %".152" = shufflevector <8 x double> %".150", <8 x double> %".150", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+  %".153" = fadd <4 x double> %".151", %".152"
+  %".154" = shufflevector <4 x double> %".153", <4 x double> %".153", <2 x i32> <i32 0, i32 1>
+  %".155" = shufflevector <4 x double> %".153", <4 x double> %".153", <2 x i32> <i32 2, i32 3>
+  %".156" = fadd <2 x double> %".154", %".155"
+  %".157" = shufflevector <2 x double> %".156", <2 x double> %".156", <1 x i32> <i32 0>
+  %".158" = shufflevector <2 x double> %".156", <2 x double> %".156", <1 x i32> <i32 1>
+  %".159" = fadd <1 x double> %".157", %".158"
+  %".160" = extractelement <1 x double> %".159", i32 0
+  %".161" = bitcast double* %".17" to <8 x double>*
+  %".162" = load <8 x double>, <8 x double>* %".161", align 8
+  %".163" = shufflevector <8 x double> %".162", <8 x double> %".162", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+  %".164" = shufflevector <8 x double> %".162", <8 x double> %".162", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+  %".165" = fadd <4 x double> %".163", %".164"
+  %".166" = shufflevector <4 x double> %".165", <4 x double> %".165", <2 x i32> <i32 0, i32 1>
+  %".167" = shufflevector <4 x double> %".165", <4 x double> %".165", <2 x i32> <i32 2, i32 3>
+  %".168" = fadd <2 x double> %".166", %".167"
+  %".169" = shufflevector <2 x double> %".168", <2 x double> %".168", <1 x i32> <i32 0>
+  %".170" = shufflevector <2 x double> %".168", <2 x double> %".168", <1 x i32> <i32 1>
+  %".171" = fadd <1 x double> %".169", %".170"
+  %".172" = extractelement <1 x double> %".171", i32 0
   br label %"d1.head.1"
 d5001.head.1:
-  %"i5001.1" = phi  i64 [0, %"d4001.body.1"], [%".134", %"d5001.body.1"]
-  %".93" = icmp slt i64 %"i5001.1", 8
-  br i1 %".93", label %"d5001.body.1", label %"d5001.done.1"
+  %"i5001.1" = phi  i64 [0, %"d4001.body.1"], [%".145", %"d5001.body.1"]
+  %".96" = icmp slt i64 %"i5001.1", 8
+  br i1 %".96", label %"d5001.body.1", label %"d5001.done.1"
 d5001.body.1:
-  %".95" = add i64 %".91", %"i5001.1"
-  %".96" = getelementptr double, double* %".16", i64 %"i5001.1"
-  %".97" = load double, double* %".96", !llvm.access.group !2
-  %".98" = mul i64 %"i0", 48
-  %".99" = add i64 %".98", %".95"
-  %".100" = getelementptr inbounds double, ptr %".4", i64 %".99"
-  %".101" = load double, ptr %".100", !llvm.access.group !2
-  %".102" = getelementptr inbounds double, ptr %".1", i64 %".99"
-  %".103" = load double, ptr %".102", !llvm.access.group !2
-  %".104" = call double @"graphc.vecmath.log.f64.call"(double %".83")
-  %".105" = fadd double %".104", %".47"
-  %".106" = fsub double %".103", %".105"
-  %".107" = call double @"graphc.vecmath.exp.f64.call"(double %".106")
-  %".108" = fmul double %".101", %".107"
-  %".109" = fadd double %".97", %".108"
-  store double %".109", double* %".96", !llvm.access.group !2
-  %".111" = getelementptr double, double* %".17", i64 %"i5001.1"
-  %".112" = load double, double* %".111", !llvm.access.group !2
-  %".113" = fmul double %".101", %".105"
-  %".114" = fmul double %".113", %".107"
-  %".115" = fneg double %".114"
-  %".116" = fadd double %".112", %".115"
-  store double %".116", double* %".111", !llvm.access.group !2
-  %".118" = fmul double %".107", %".105"
-  %".119" = getelementptr inbounds double, ptr %".2", i64 %".95"
-  %".120" = load double, ptr %".119", !llvm.access.group !2
-  %".121" = fsub double %".118", %".120"
-  %".122" = getelementptr inbounds double, ptr %".3", i64 0
-  %".123" = load double, ptr %".122", !llvm.access.group !2
-  %".124" = fadd double %".121", %".123"
-  %".125" = fmul double %".124", %".101"
-  %".126" = getelementptr inbounds double, ptr %".5", i64 %".99"
-  store double %".125", ptr %".126", !llvm.access.group !2
-  %".128" = call double @"graphc.vecmath.cos.f64.call"(double %".103")
-  %".129" = fmul double %".124", %".128"
-  %".130" = getelementptr inbounds double, ptr %".6", i64 %".99"
-  store double %".129", ptr %".130", !llvm.access.group !2
-  %".132" = getelementptr inbounds double, ptr %".9", i64 %".99"
-  store double %".114", ptr %".132", !llvm.access.group !2
-  %".134" = add nsw nuw i64 %"i5001.1", 1
+  %".98" = add i64 %".94", %"i5001.1"
+  %".99" = getelementptr double, double* %".16", i64 %"i5001.1"
+  %".100" = load double, double* %".99", !llvm.access.group !2
+  %".101" = mul i64 %"i0", 48
+  %".102" = add i64 %".101", %".98"
+  %".103" = getelementptr inbounds double, ptr %".4", i64 %".102"
+  %".104" = load double, ptr %".103", !llvm.access.group !2
+  %".105" = getelementptr inbounds double, ptr %".1", i64 %".102"
+  %".106" = load double, ptr %".105", !llvm.access.group !2
+  %".107" = fcmp oeq double %".86",              0x0
+  %".108" = select  i1 %".107", double 0x3ff0000000000000, double %".86"
+  %".109" = call double @"graphc.vecmath.log.f64.call"(double %".108")
+  %".110" = call double @"llvm.fabs.f64"(double %".47")
+  %".111" = fcmp oeq double %".110", 0x7ff0000000000000
+  %".112" = select  i1 %".111", double              0x0, double %".47"
+  %".113" = fadd double %".109", %".112"
+  %".114" = select  i1 %".107", double 0xfff0000000000000, double %".113"
+  %".115" = fcmp oeq double %".114", 0xfff0000000000000
+  %".116" = select  i1 %".115", double              0x0, double %".114"
+  %".117" = fsub double %".106", %".116"
+  %".118" = call double @"graphc.vecmath.exp.f64.call"(double %".117")
+  %".119" = fmul double %".104", %".118"
+  %".120" = fadd double %".100", %".119"
+  store double %".120", double* %".99", !llvm.access.group !2
+  %".122" = getelementptr double, double* %".17", i64 %"i5001.1"
+  %".123" = load double, double* %".122", !llvm.access.group !2
+  %".124" = fmul double %".104", %".114"
+  %".125" = fmul double %".124", %".118"
+  %".126" = fneg double %".125"
+  %".127" = fadd double %".123", %".126"
+  store double %".127", double* %".122", !llvm.access.group !2
+  %".129" = fmul double %".118", %".114"
+  %".130" = getelementptr inbounds double, ptr %".2", i64 %".98"
+  %".131" = load double, ptr %".130", !llvm.access.group !2
+  %".132" = fsub double %".129", %".131"
+  %".133" = getelementptr inbounds double, ptr %".3", i64 0
+  %".134" = load double, ptr %".133", !llvm.access.group !2
+  %".135" = fadd double %".132", %".134"
+  %".136" = fmul double %".135", %".104"
+  %".137" = getelementptr inbounds double, ptr %".5", i64 %".102"
+  store double %".136", ptr %".137", !llvm.access.group !2
+  %".139" = call double @"graphc.vecmath.cos.f64.call"(double %".106")
+  %".140" = fmul double %".135", %".139"
+  %".141" = getelementptr inbounds double, ptr %".6", i64 %".102"
+  store double %".140", ptr %".141", !llvm.access.group !2
+  %".143" = getelementptr inbounds double, ptr %".9", i64 %".102"
+  store double %".125", ptr %".143", !llvm.access.group !2
+  %".145" = add nsw nuw i64 %"i5001.1", 1
   br label %"d5001.head.1", !llvm.loop !23
 d5001.done.1:
-  %".136" = add nsw nuw i64 %"i4001.1", 1
+  %".147" = add nsw nuw i64 %"i4001.1", 1
   br label %"d4001.head.1", !llvm.loop !24
 d1.head.1:
-  %"i1.1" = phi  i64 [0, %"d4001.done.1"], [%".184", %"d1.body.1"]
-  %".163" = icmp slt i64 %"i1.1", 48
-  br i1 %".163", label %"d1.body.1", label %"d1.done.1"
+  %"i1.1" = phi  i64 [0, %"d4001.done.1"], [%".209", %"d1.body.1"]
+  %".174" = icmp slt i64 %"i1.1", 48
+  br i1 %".174", label %"d1.body.1", label %"d1.done.1"
 d1.body.1:
-  %".165" = fcmp oeq double %".149",              0x0
-  %".166" = fdiv double 0x3ff0000000000000, %".83"
-  %".167" = fmul double %".149", %".166"
-  %".168" = select  i1 %".165", double              0x0, double %".167"
-  %".169" = mul i64 %"i0", 48
-  %".170" = add i64 %".169", %"i1.1"
-  %".171" = getelementptr inbounds double, ptr %".1", i64 %".170"
-  %".172" = load double, ptr %".171", !llvm.access.group !2
-  %".173" = fsub double %".172", %".47"
-  %".174" = call double @"graphc.vecmath.exp.f64.call"(double %".173")
-  %".175" = fmul double %".168", %".174"
-  %".176" = getelementptr inbounds double, ptr %".8", i64 %".170"
-  store double %".175", ptr %".176", !llvm.access.group !2
-  %".178" = fcmp oeq double %".161",              0x0
-  %".179" = fmul double %".161", %".166"
-  %".180" = select  i1 %".178", double              0x0, double %".179"
-  %".181" = fmul double %".180", %".174"
-  %".182" = getelementptr inbounds double, ptr %".10", i64 %".170"
-  store double %".181", ptr %".182", !llvm.access.group !2
-  %".184" = add nsw nuw i64 %"i1.1", 1
+  %".176" = fcmp oeq double %".86",              0x0
+  %".177" = select  i1 %".176", double              0x0, double %".160"
+  %".178" = fcmp oeq double %".177",              0x0
+  %".179" = select  i1 %".176", double 0x3ff0000000000000, double %".86"
+  %".180" = fdiv double 0x3ff0000000000000, %".179"
+  %".181" = fmul double %".177", %".180"
+  %".182" = select  i1 %".178", double              0x0, double %".181"
+  %".183" = select  i1 %".176", double              0x0, double %".182"
+  %".184" = mul i64 %"i0", 48
+  %".185" = add i64 %".184", %"i1.1"
+  %".186" = getelementptr inbounds double, ptr %".1", i64 %".185"
+  %".187" = load double, ptr %".186", !llvm.access.group !2
+  %".188" = call double @"llvm.fabs.f64"(double %".47")
+  %".189" = fcmp oeq double %".188", 0x7ff0000000000000
+  %".190" = select  i1 %".189", double              0x0, double %".47"
+  %".191" = fsub double %".187", %".190"
+  %".192" = call double @"graphc.vecmath.exp.f64.call"(double %".191")
+  %".193" = fmul double %".183", %".192"
+  %".194" = getelementptr inbounds double, ptr %".8", i64 %".185"
+  store double %".193", ptr %".194", !llvm.access.group !2
+  %".196" = call double @"graphc.vecmath.log.f64.call"(double %".179")
+  %".197" = fadd double %".196", %".190"
+  %".198" = select  i1 %".176", double 0xfff0000000000000, double %".197"
+  %".199" = fcmp oeq double %".198", 0xfff0000000000000
+  %".200" = select  i1 %".199", double              0x0, double %".172"
+  %".201" = select  i1 %".176", double              0x0, double %".200"
+  %".202" = fcmp oeq double %".201",              0x0
+  %".203" = fmul double %".201", %".180"
+  %".204" = select  i1 %".202", double              0x0, double %".203"
+  %".205" = select  i1 %".176", double              0x0, double %".204"
+  %".206" = fmul double %".205", %".192"
+  %".207" = getelementptr inbounds double, ptr %".10", i64 %".185"
+  store double %".206", ptr %".207", !llvm.access.group !2
+  %".209" = add nsw nuw i64 %"i1.1", 1
   br label %"d1.head.1", !llvm.loop !25
 d1.done.1:
-  %".186" = add nsw nuw i64 %"i0", 1
+  %".211" = add nsw nuw i64 %"i0", 1
   br label %"d0.head", !llvm.loop !26
 }
 
@@ -901,6 +926,8 @@ lanes.done:
 }
 
 declare <8 x double> @"llvm.fmuladd.v8f64"(<8 x double> %".1", <8 x double> %".2", <8 x double> %".3")
+
+declare double @"llvm.fabs.f64"(double %".1")
 
 define internal double @"graphc.vecmath.exp.f64.call"(double %".1") "vector-function-abi-variant"="_ZGV_LLVM_N4v_graphc.vecmath.exp.f64.call(graphc.vecmath.exp.v4f64.call),_ZGV_LLVM_N8v_graphc.vecmath.exp.f64.call(graphc.vecmath.exp.v8f64.call)" noinline nounwind readnone
 {
@@ -1538,81 +1565,88 @@ entry:
   ret void
 }
 
-define internal void @"k4_loop.body"(ptr noalias %".1", ptr noalias %".2", ptr noalias %".3", ptr noalias %".4", i64 %".5", i64 %".6") noinline nounwind
+define internal void @"k4_loop.body"(ptr noalias %".1", ptr noalias %".2", ptr noalias %".3", i64 %".4", i64 %".5") noinline nounwind
 {
 entry:
-  %".8" = alloca double, i32 8
+  %".7" = alloca double, i32 8
+  %".8" = bitcast double* %".7" to <8 x double>*
+  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".8", align 8
   br label %"d0.head"
 d0.head:
-  %"i0" = phi  i64 [%".5", %"entry"], [%".61", %"d1.done"]
-  %".10" = icmp slt i64 %"i0", %".6"
-  br i1 %".10", label %"d0.body", label %"d0.done"
+  %"i0" = phi  i64 [0, %"entry"], [%".33", %"d4001.done"]
+  %".11" = icmp slt i64 %"i0", 64
+  br i1 %".11", label %"d0.body", label %"d0.done"
 d0.body:
-  %".12" = bitcast double* %".8" to <8 x double>*
-  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".12", align 8
   br label %"d4001.head"
 d0.done:
-  ret void
+  %".35" = bitcast double* %".7" to <8 x double>*
+  %".36" = load <8 x double>, <8 x double>* %".35", align 8
+  %".37" = shufflevector <8 x double> %".36", <8 x double> %".36", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+  %".38" = shufflevector <8 x double> %".36", <8 x double> %".36", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+  %".39" = fadd <4 x double> %".37", %".38"
+  %".40" = shufflevector <4 x double> %".39", <4 x double> %".39", <2 x i32> <i32 0, i32 1>
+  %".41" = shufflevector <4 x double> %".39", <4 x double> %".39", <2 x i32> <i32 2, i32 3>
+  %".42" = fadd <2 x double> %".40", %".41"
+  %".43" = shufflevector <2 x double> %".42", <2 x double> %".42", <1 x i32> <i32 0>
+  %".44" = shufflevector <2 x double> %".42", <2 x double> %".42", <1 x i32> <i32 1>
+  %".45" = fadd <1 x double> %".43", %".44"
+  %".46" = extractelement <1 x double> %".45", i32 0
+  br label %"d0.head.1"
 d4001.head:
-  %"i4001" = phi  i64 [0, %"d0.body"], [%".32", %"d5001.done"]
-  %".15" = icmp slt i64 %"i4001", 8
-  br i1 %".15", label %"d4001.body", label %"d4001.done"
+  %"i4001" = phi  i64 [0, %"d0.body"], [%".31", %"d5001.done"]
+  %".14" = icmp slt i64 %"i4001", 6
+  br i1 %".14", label %"d4001.body", label %"d4001.done"
 d4001.body:
-  %".17" = mul i64 %"i4001", 8
+  %".16" = mul i64 %"i4001", 8
   br label %"d5001.head"
 d4001.done:
-  %".34" = bitcast double* %".8" to <8 x double>*
-  %".35" = load <8 x double>, <8 x double>* %".34", align 8
-  %".36" = shufflevector <8 x double> %".35", <8 x double> %".35", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-  %".37" = shufflevector <8 x double> %".35", <8 x double> %".35", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-  %".38" = fadd <4 x double> %".36", %".37"
-  %".39" = shufflevector <4 x double> %".38", <4 x double> %".38", <2 x i32> <i32 0, i32 1>
-  %".40" = shufflevector <4 x double> %".38", <4 x double> %".38", <2 x i32> <i32 2, i32 3>
-  %".41" = fadd <2 x double> %".39", %".40"
-  %".42" = shufflevector <2 x double> %".41", <2 x double> %".41", <1 x i32> <i32 0>
-  %".43" = shufflevector <2 x double> %".41", <2 x double> %".41", <1 x i32> <i32 1>
-  %".44" = fadd <1 x double> %".42", %".43"
-  %".45" = extractelement <1 x double> %".44", i32 0
-  br label %"d1.head"
+  %".33" = add nsw nuw i64 %"i0", 1
+  br label %"d0.head", !llvm.loop !32
 d5001.head:
-  %"i5001" = phi  i64 [0, %"d4001.body"], [%".30", %"d5001.body"]
-  %".19" = icmp slt i64 %"i5001", 8
-  br i1 %".19", label %"d5001.body", label %"d5001.done"
+  %"i5001" = phi  i64 [0, %"d4001.body"], [%".29", %"d5001.body"]
+  %".18" = icmp slt i64 %"i5001", 8
+  br i1 %".18", label %"d5001.body", label %"d5001.done"
 d5001.body:
-  %".21" = add i64 %".17", %"i5001"
-  %".22" = getelementptr double, double* %".8", i64 %"i5001"
-  %".23" = load double, double* %".22", !llvm.access.group !2
-  %".24" = mul i64 %".21", 48
-  %".25" = add i64 %"i0", %".24"
-  %".26" = getelementptr inbounds double, ptr %".1", i64 %".25"
-  %".27" = load double, ptr %".26", !llvm.access.group !2
-  %".28" = fadd double %".23", %".27"
-  store double %".28", double* %".22", !llvm.access.group !2
-  %".30" = add nsw nuw i64 %"i5001", 1
+  %".20" = add i64 %".16", %"i5001"
+  %".21" = getelementptr double, double* %".7", i64 %"i5001"
+  %".22" = load double, double* %".21", !llvm.access.group !2
+  %".23" = mul i64 %"i0", 48
+  %".24" = add i64 %".23", %".20"
+  %".25" = getelementptr inbounds double, ptr %".1", i64 %".24"
+  %".26" = load double, ptr %".25", !llvm.access.group !2
+  %".27" = fadd double %".22", %".26"
+  store double %".27", double* %".21", !llvm.access.group !2
+  %".29" = add nsw nuw i64 %"i5001", 1
   br label %"d5001.head", !llvm.loop !30
 d5001.done:
-  %".32" = add nsw nuw i64 %"i4001", 1
+  %".31" = add nsw nuw i64 %"i4001", 1
   br label %"d4001.head", !llvm.loop !31
+d0.head.1:
+  %"i0.1" = phi  i64 [0, %"d0.done"], [%".63", %"d1.done"]
+  %".48" = icmp slt i64 %"i0.1", 64
+  br i1 %".48", label %"d0.body.1", label %"d0.done.1"
+d0.body.1:
+  br label %"d1.head"
+d0.done.1:
+  ret void
 d1.head:
-  %"i1" = phi  i64 [0, %"d4001.done"], [%".59", %"d1.body"]
-  %".47" = icmp slt i64 %"i1", 64
-  br i1 %".47", label %"d1.body", label %"d1.done"
+  %"i1" = phi  i64 [0, %"d0.body.1"], [%".61", %"d1.body"]
+  %".51" = icmp slt i64 %"i1", 48
+  br i1 %".51", label %"d1.body", label %"d1.done"
 d1.body:
-  %".49" = mul i64 %"i1", 48
-  %".50" = add i64 %"i0", %".49"
-  %".51" = getelementptr inbounds double, ptr %".3", i64 %".50"
-  %".52" = load double, ptr %".51", !llvm.access.group !2
-  %".53" = getelementptr inbounds double, ptr %".2", i64 %"i0"
-  %".54" = load double, ptr %".53", !llvm.access.group !2
-  %".55" = fdiv double %".45", %".54"
-  %".56" = fmul double %".52", %".55"
-  %".57" = getelementptr inbounds double, ptr %".4", i64 %".50"
-  store double %".56", ptr %".57", !llvm.access.group !2
-  %".59" = add nsw nuw i64 %"i1", 1
-  br label %"d1.head", !llvm.loop !32
+  %".53" = mul i64 %"i0.1", 48
+  %".54" = add i64 %".53", %"i1"
+  %".55" = getelementptr inbounds double, ptr %".2", i64 %".54"
+  %".56" = load double, ptr %".55", !llvm.access.group !2
+  %".57" = fmul double %".46", 0x3f35555555555555
+  %".58" = fadd double %".56", %".57"
+  %".59" = getelementptr inbounds double, ptr %".3", i64 %".54"
+  store double %".58", ptr %".59", !llvm.access.group !2
+  %".61" = add nsw nuw i64 %"i1", 1
+  br label %"d1.head", !llvm.loop !33
 d1.done:
-  %".61" = add nsw nuw i64 %"i0", 1
-  br label %"d0.head", !llvm.loop !33
+  %".63" = add nsw nuw i64 %"i0.1", 1
+  br label %"d0.head.1", !llvm.loop !34
 }
 
 define void @"k4_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
@@ -1630,108 +1664,97 @@ entry:
   %".15" = load i64, ptr %".14"
   %".16" = getelementptr ptr, ptr %".1", i64 %".15"
   %".17" = load ptr, ptr %".16"
-  %".18" = getelementptr i64, ptr %".2", i64 3
-  %".19" = load i64, ptr %".18"
-  %".20" = getelementptr ptr, ptr %".1", i64 %".19"
-  %".21" = load ptr, ptr %".20"
-  call void @"k4_loop.body"(ptr %".9", ptr %".13", ptr %".17", ptr %".21", i64 %".3", i64 %".4")
+  call void @"k4_loop.body"(ptr %".9", ptr %".13", ptr %".17", i64 %".3", i64 %".4")
   ret void
 }
 
-define internal void @"k5_loop.body"(ptr noalias %".1", ptr noalias %".2", ptr noalias %".3", ptr noalias %".4", ptr noalias %".5", ptr noalias %".6", ptr noalias %".7", i64 %".8", i64 %".9") noinline nounwind
+define internal void @"k5_loop.body"(ptr noalias %".1", ptr noalias %".2", ptr noalias %".3", ptr noalias %".4", ptr noalias %".5", ptr noalias %".6", ptr noalias %".7", ptr noalias %".8", i64 %".9", i64 %".10") noinline nounwind
 {
 entry:
-  %".11" = alloca double, i32 8
-  %".12" = bitcast double* %".11" to <8 x double>*
-  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".12", align 8
+  %".12" = alloca double, i32 8
   br label %"d0.head"
 d0.head:
-  %"i0" = phi  i64 [0, %"entry"], [%".37", %"d4001.done"]
-  %".15" = icmp slt i64 %"i0", 64
-  br i1 %".15", label %"d0.body", label %"d0.done"
+  %"i0" = phi  i64 [%".9", %"entry"], [%".77", %"d1.done"]
+  %".14" = icmp slt i64 %"i0", %".10"
+  br i1 %".14", label %"d0.body", label %"d0.done"
 d0.body:
+  %".16" = bitcast double* %".12" to <8 x double>*
+  store <8 x double> <double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0, double              0x0>, <8 x double>* %".16", align 8
   br label %"d4001.head"
 d0.done:
-  %".39" = bitcast double* %".11" to <8 x double>*
-  %".40" = load <8 x double>, <8 x double>* %".39", align 8
-  %".41" = shufflevector <8 x double> %".40", <8 x double> %".40", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
-  %".42" = shufflevector <8 x double> %".40", <8 x double> %".40", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
-  %".43" = fadd <4 x double> %".41", %".42"
-  %".44" = shufflevector <4 x double> %".43", <4 x double> %".43", <2 x i32> <i32 0, i32 1>
-  %".45" = shufflevector <4 x double> %".43", <4 x double> %".43", <2 x i32> <i32 2, i32 3>
-  %".46" = fadd <2 x double> %".44", %".45"
-  %".47" = shufflevector <2 x double> %".46", <2 x double> %".46", <1 x i32> <i32 0>
-  %".48" = shufflevector <2 x double> %".46", <2 x double> %".46", <1 x i32> <i32 1>
-  %".49" = fadd <1 x double> %".47", %".48"
-  %".50" = extractelement <1 x double> %".49", i32 0
-  br label %"d0.head.1"
+  ret void
 d4001.head:
-  %"i4001" = phi  i64 [0, %"d0.body"], [%".35", %"d5001.done"]
-  %".18" = icmp slt i64 %"i4001", 6
-  br i1 %".18", label %"d4001.body", label %"d4001.done"
+  %"i4001" = phi  i64 [0, %"d0.body"], [%".36", %"d5001.done"]
+  %".19" = icmp slt i64 %"i4001", 8
+  br i1 %".19", label %"d4001.body", label %"d4001.done"
 d4001.body:
-  %".20" = mul i64 %"i4001", 8
+  %".21" = mul i64 %"i4001", 8
   br label %"d5001.head"
 d4001.done:
-  %".37" = add nsw nuw i64 %"i0", 1
-  br label %"d0.head", !llvm.loop !36
-d5001.head:
-  %"i5001" = phi  i64 [0, %"d4001.body"], [%".33", %"d5001.body"]
-  %".22" = icmp slt i64 %"i5001", 8
-  br i1 %".22", label %"d5001.body", label %"d5001.done"
-d5001.body:
-  %".24" = add i64 %".20", %"i5001"
-  %".25" = getelementptr double, double* %".11", i64 %"i5001"
-  %".26" = load double, double* %".25", !llvm.access.group !2
-  %".27" = mul i64 %"i0", 48
-  %".28" = add i64 %".27", %".24"
-  %".29" = getelementptr inbounds double, ptr %".1", i64 %".28"
-  %".30" = load double, ptr %".29", !llvm.access.group !2
-  %".31" = fadd double %".26", %".30"
-  store double %".31", double* %".25", !llvm.access.group !2
-  %".33" = add nsw nuw i64 %"i5001", 1
-  br label %"d5001.head", !llvm.loop !34
-d5001.done:
-  %".35" = add nsw nuw i64 %"i4001", 1
-  br label %"d4001.head", !llvm.loop !35
-d0.head.1:
-  %"i0.1" = phi  i64 [0, %"d0.done"], [%".79", %"d1.done"]
-  %".52" = icmp slt i64 %"i0.1", 64
-  br i1 %".52", label %"d0.body.1", label %"d0.done.1"
-d0.body.1:
+  %".38" = bitcast double* %".12" to <8 x double>*
+  %".39" = load <8 x double>, <8 x double>* %".38", align 8
+  %".40" = shufflevector <8 x double> %".39", <8 x double> %".39", <4 x i32> <i32 0, i32 1, i32 2, i32 3>
+  %".41" = shufflevector <8 x double> %".39", <8 x double> %".39", <4 x i32> <i32 4, i32 5, i32 6, i32 7>
+  %".42" = fadd <4 x double> %".40", %".41"
+  %".43" = shufflevector <4 x double> %".42", <4 x double> %".42", <2 x i32> <i32 0, i32 1>
+  %".44" = shufflevector <4 x double> %".42", <4 x double> %".42", <2 x i32> <i32 2, i32 3>
+  %".45" = fadd <2 x double> %".43", %".44"
+  %".46" = shufflevector <2 x double> %".45", <2 x double> %".45", <1 x i32> <i32 0>
+  %".47" = shufflevector <2 x double> %".45", <2 x double> %".45", <1 x i32> <i32 1>
+  %".48" = fadd <1 x double> %".46", %".47"
+  %".49" = extractelement <1 x double> %".48", i32 0
   br label %"d1.head"
-d0.done.1:
-  ret void
+d5001.head:
+  %"i5001" = phi  i64 [0, %"d4001.body"], [%".34", %"d5001.body"]
+  %".23" = icmp slt i64 %"i5001", 8
+  br i1 %".23", label %"d5001.body", label %"d5001.done"
+d5001.body:
+  %".25" = add i64 %".21", %"i5001"
+  %".26" = getelementptr double, double* %".12", i64 %"i5001"
+  %".27" = load double, double* %".26", !llvm.access.group !2
+  %".28" = mul i64 %".25", 48
+  %".29" = add i64 %"i0", %".28"
+  %".30" = getelementptr inbounds double, ptr %".1", i64 %".29"
+  %".31" = load double, ptr %".30", !llvm.access.group !2
+  %".32" = fadd double %".27", %".31"
+  store double %".32", double* %".26", !llvm.access.group !2
+  %".34" = add nsw nuw i64 %"i5001", 1
+  br label %"d5001.head", !llvm.loop !35
+d5001.done:
+  %".36" = add nsw nuw i64 %"i4001", 1
+  br label %"d4001.head", !llvm.loop !36
 d1.head:
-  %"i1" = phi  i64 [0, %"d0.body.1"], [%".77", %"d1.body"]
-  %".55" = icmp slt i64 %"i1", 48
-  br i1 %".55", label %"d1.body", label %"d1.done"
+  %"i1" = phi  i64 [0, %"d4001.done"], [%".75", %"d1.body"]
+  %".51" = icmp slt i64 %"i1", 64
+  br i1 %".51", label %"d1.body", label %"d1.done"
 d1.body:
-  %".57" = mul i64 %"i0.1", 48
-  %".58" = add i64 %".57", %"i1"
-  %".59" = getelementptr inbounds double, ptr %".2", i64 %".58"
+  %".53" = mul i64 %"i1", 48
+  %".54" = add i64 %"i0", %".53"
+  %".55" = getelementptr inbounds double, ptr %".4", i64 %".54"
+  %".56" = load double, ptr %".55", !llvm.access.group !2
+  %".57" = getelementptr inbounds double, ptr %".3", i64 %".54"
+  %".58" = load double, ptr %".57", !llvm.access.group !2
+  %".59" = getelementptr inbounds double, ptr %".2", i64 %"i0"
   %".60" = load double, ptr %".59", !llvm.access.group !2
-  %".61" = fmul double %".50", 0x3f35555555555555
-  %".62" = fadd double %".60", %".61"
-  %".63" = getelementptr inbounds double, ptr %".3", i64 %".58"
-  %".64" = load double, ptr %".63", !llvm.access.group !2
-  %".65" = fadd double %".62", %".64"
-  %".66" = getelementptr inbounds double, ptr %".4", i64 %".58"
-  %".67" = load double, ptr %".66", !llvm.access.group !2
-  %".68" = fadd double %".65", %".67"
-  %".69" = getelementptr inbounds double, ptr %".5", i64 %".58"
-  %".70" = load double, ptr %".69", !llvm.access.group !2
-  %".71" = fadd double %".68", %".70"
-  %".72" = getelementptr inbounds double, ptr %".6", i64 %".58"
-  %".73" = load double, ptr %".72", !llvm.access.group !2
-  %".74" = fadd double %".71", %".73"
-  %".75" = getelementptr inbounds double, ptr %".7", i64 %".58"
-  store double %".74", ptr %".75", !llvm.access.group !2
-  %".77" = add nsw nuw i64 %"i1", 1
+  %".61" = fdiv double %".49", %".60"
+  %".62" = fmul double %".58", %".61"
+  %".63" = fadd double %".56", %".62"
+  %".64" = getelementptr inbounds double, ptr %".5", i64 %".54"
+  %".65" = load double, ptr %".64", !llvm.access.group !2
+  %".66" = fadd double %".63", %".65"
+  %".67" = getelementptr inbounds double, ptr %".6", i64 %".54"
+  %".68" = load double, ptr %".67", !llvm.access.group !2
+  %".69" = fadd double %".66", %".68"
+  %".70" = getelementptr inbounds double, ptr %".7", i64 %".54"
+  %".71" = load double, ptr %".70", !llvm.access.group !2
+  %".72" = fadd double %".69", %".71"
+  %".73" = getelementptr inbounds double, ptr %".8", i64 %".54"
+  store double %".72", ptr %".73", !llvm.access.group !2
+  %".75" = add nsw nuw i64 %"i1", 1
   br label %"d1.head", !llvm.loop !37
 d1.done:
-  %".79" = add nsw nuw i64 %"i0.1", 1
-  br label %"d0.head.1", !llvm.loop !38
+  %".77" = add nsw nuw i64 %"i0", 1
+  br label %"d0.head", !llvm.loop !38
 }
 
 define void @"k5_loop"(ptr %".1", ptr %".2", i64 %".3", i64 %".4") noinline optnone
@@ -1765,7 +1788,11 @@ entry:
   %".31" = load i64, ptr %".30"
   %".32" = getelementptr ptr, ptr %".1", i64 %".31"
   %".33" = load ptr, ptr %".32"
-  call void @"k5_loop.body"(ptr %".9", ptr %".13", ptr %".17", ptr %".21", ptr %".25", ptr %".29", ptr %".33", i64 %".3", i64 %".4")
+  %".34" = getelementptr i64, ptr %".2", i64 7
+  %".35" = load i64, ptr %".34"
+  %".36" = getelementptr ptr, ptr %".1", i64 %".35"
+  %".37" = load ptr, ptr %".36"
+  call void @"k5_loop.body"(ptr %".9", ptr %".13", ptr %".17", ptr %".21", ptr %".25", ptr %".29", ptr %".33", ptr %".37", i64 %".3", i64 %".4")
   ret void
 }
 
@@ -1802,10 +1829,10 @@ entry:
 !29 = !{ !29, !0 }
 !30 = !{ !30, !3, !0, !4 }
 !31 = !{ !31, !0 }
-!32 = !{ !32, !4, !0 }
-!33 = !{ !33, !0 }
-!34 = !{ !34, !3, !0, !4 }
-!35 = !{ !35, !0 }
+!32 = !{ !32, !0 }
+!33 = !{ !33, !4, !0 }
+!34 = !{ !34, !0 }
+!35 = !{ !35, !3, !0, !4 }
 !36 = !{ !36, !0 }
 !37 = !{ !37, !4, !0 }
 !38 = !{ !38, !0 }

@@ -216,44 +216,8 @@ extern "C" __global__ void __launch_bounds__(256) k1_matmul_matmul(const float* 
   }
 }
 
-// k2_loop: mul, neg, sum, reshape
-extern "C" __global__ void __launch_bounds__(256) k2_loop(const int* __restrict__ p0, float* __restrict__ p1, float* __restrict__ p2) {
-  __shared__ __align__(8) unsigned char scratch[32 * 8];
-  for (long long row = blockIdx.x; row < 16LL; row += gridDim.x) {
-    long long row_rem = row;
-    const long long i0 = row_rem;
-    double acc0 = 0.0;
-    for (long long red = threadIdx.x; red < 4LL; red += blockDim.x) {
-      long long red_rem = red;
-      const long long i1 = red_rem;
-      const int v0_0 = p0[i0];
-      const long long v0_1 = ((long long)v0_0);
-      const long long v0_2 = (long long)i1;
-      const bool v0_3 = (v0_1 == v0_2);
-      const float v0_4 = ((float)v0_3);
-      const float v0_5 = (-0.0625f * v0_4);
-      const float v0_6 = (-v0_5);
-      const double v0_7 = ((double)v0_6);
-      acc0 = GcAdd::apply(acc0, (double)v0_7);
-      const int v1_0 = p0[i0];
-      const long long v1_1 = ((long long)v1_0);
-      const long long v1_2 = (long long)i1;
-      const bool v1_3 = (v1_1 == v1_2);
-      const float v1_4 = ((float)v1_3);
-      const float v1_5 = (-0.0625f * v1_4);
-      p1[i0 * 4LL + i1] = (float)v1_5;
-    }
-    acc0 = gc_block_reduce<GcAdd, double>(acc0, (double*)scratch, 0.0);
-    if (threadIdx.x == 0) {
-      const double v2_0 = acc0;
-      const float v2_1 = ((float)v2_0);
-      p2[i0] = (float)v2_1;
-    }
-  }
-}
-
-// k3_loop: max, sub, exp, sum, log, add, sub, mul, sum, neg, div, safe_mul, mul, add
-extern "C" __global__ void __launch_bounds__(256) k3_loop(const float* __restrict__ p0, const int* __restrict__ p1, float* __restrict__ p2, const float* __restrict__ p3, const float* __restrict__ p4, float* __restrict__ p5) {
+// k2_loop: max, abs, equal, where, sub, exp, sum, equal, where, log, add, where, equal, where, sub, mul, sum, neg, div
+extern "C" __global__ void __launch_bounds__(256) k2_loop(const float* __restrict__ p0, float* __restrict__ p1, bool* __restrict__ p2, bool* __restrict__ p3, const int* __restrict__ p4, float* __restrict__ p5, float* __restrict__ p6) {
   __shared__ __align__(8) unsigned char scratch[32 * 8];
   for (long long row = blockIdx.x; row < 16LL; row += gridDim.x) {
     long long row_rem = row;
@@ -272,17 +236,28 @@ extern "C" __global__ void __launch_bounds__(256) k3_loop(const float* __restric
       const long long i1 = red_rem;
       const float v2_0 = p0[i0 * 4LL + i1];
       const float v2_1 = acc0;
-      const float v2_2 = (v2_0 - v2_1);
-      const float v2_3 = expf(v2_2);
-      const double v2_4 = ((double)v2_3);
-      acc1 = GcAdd::apply(acc1, (double)v2_4);
+      const float v2_2 = fabsf(v2_1);
+      const bool v2_3 = (v2_2 == __int_as_float(0x7f800000));
+      const float v2_4 = (v2_3 ? 0.0f : v2_1);
+      const float v2_5 = (v2_0 - v2_4);
+      const float v2_6 = expf(v2_5);
+      const double v2_7 = ((double)v2_6);
+      acc1 = GcAdd::apply(acc1, (double)v2_7);
+      const float v3_0 = p0[i0 * 4LL + i1];
+      const float v3_1 = acc0;
+      const float v3_2 = fabsf(v3_1);
+      const bool v3_3 = (v3_2 == __int_as_float(0x7f800000));
+      const float v3_4 = (v3_3 ? 0.0f : v3_1);
+      const float v3_5 = (v3_0 - v3_4);
+      const float v3_6 = expf(v3_5);
+      p1[i0 * 4LL + i1] = (float)v3_6;
     }
     acc1 = gc_block_reduce<GcAdd, double>(acc1, (double*)scratch, 0.0);
     double acc2 = 0.0;
     for (long long red = threadIdx.x; red < 4LL; red += blockDim.x) {
       long long red_rem = red;
       const long long i1 = red_rem;
-      const int v4_0 = p1[i0];
+      const int v4_0 = p4[i0];
       const long long v4_1 = ((long long)v4_0);
       const long long v4_2 = (long long)i1;
       const bool v4_3 = (v4_1 == v4_2);
@@ -290,41 +265,50 @@ extern "C" __global__ void __launch_bounds__(256) k3_loop(const float* __restric
       const float v4_5 = p0[i0 * 4LL + i1];
       const double v4_6 = acc1;
       const float v4_7 = ((float)v4_6);
-      const float v4_8 = logf(v4_7);
-      const float v4_9 = acc0;
-      const float v4_10 = (v4_8 + v4_9);
-      const float v4_11 = (v4_5 - v4_10);
-      const float v4_12 = (v4_4 * v4_11);
-      const double v4_13 = ((double)v4_12);
-      acc2 = GcAdd::apply(acc2, (double)v4_13);
-      const float v5_0 = p4[i0 * 4LL + i1];
-      const float v5_1 = p3[i0];
-      const bool v5_2 = (v5_1 == 0.0f);
-      const double v5_3 = acc1;
-      const float v5_4 = ((float)v5_3);
-      const float v5_5 = (1.0f / v5_4);
-      const float v5_6 = (v5_1 * v5_5);
-      const float v5_7 = (v5_2 ? 0.0f : v5_6);
-      const float v5_8 = p0[i0 * 4LL + i1];
-      const float v5_9 = acc0;
-      const float v5_10 = (v5_8 - v5_9);
-      const float v5_11 = expf(v5_10);
-      const float v5_12 = (v5_7 * v5_11);
-      const float v5_13 = (v5_0 + v5_12);
-      p5[i0 * 4LL + i1] = (float)v5_13;
+      const bool v4_8 = (v4_7 == 0.0f);
+      const float v4_9 = (v4_8 ? 1.0f : v4_7);
+      const float v4_10 = logf(v4_9);
+      const float v4_11 = acc0;
+      const float v4_12 = fabsf(v4_11);
+      const bool v4_13 = (v4_12 == __int_as_float(0x7f800000));
+      const float v4_14 = (v4_13 ? 0.0f : v4_11);
+      const float v4_15 = (v4_10 + v4_14);
+      const float v4_16 = (v4_8 ? __int_as_float(0xff800000) : v4_15);
+      const bool v4_17 = (v4_16 == __int_as_float(0xff800000));
+      const float v4_18 = (v4_17 ? 0.0f : v4_16);
+      const float v4_19 = (v4_5 - v4_18);
+      const float v4_20 = (v4_4 * v4_19);
+      const double v4_21 = ((double)v4_20);
+      acc2 = GcAdd::apply(acc2, (double)v4_21);
     }
     acc2 = gc_block_reduce<GcAdd, double>(acc2, (double*)scratch, 0.0);
     if (threadIdx.x == 0) {
-      const double v6_0 = acc2;
+      const double v6_0 = acc1;
       const float v6_1 = ((float)v6_0);
-      const float v6_2 = (-v6_1);
-      p2[i0] = (float)v6_2;
+      const bool v6_2 = (v6_1 == 0.0f);
+      const float v6_3 = (v6_2 ? 1.0f : v6_1);
+      const float v6_4 = logf(v6_3);
+      const float v6_5 = acc0;
+      const float v6_6 = fabsf(v6_5);
+      const bool v6_7 = (v6_6 == __int_as_float(0x7f800000));
+      const float v6_8 = (v6_7 ? 0.0f : v6_5);
+      const float v6_9 = (v6_4 + v6_8);
+      const float v6_10 = (v6_2 ? __int_as_float(0xff800000) : v6_9);
+      const bool v6_11 = (v6_10 == __int_as_float(0xff800000));
+      const double v6_12 = acc2;
+      const float v6_13 = ((float)v6_12);
+      const float v6_14 = (-v6_13);
+      const float v6_15 = (1.0f / v6_3);
+      p2[i0] = (bool)v6_2;
+      p3[i0] = (bool)v6_11;
+      p5[i0] = (float)v6_14;
+      p6[i0] = (float)v6_15;
     }
   }
 }
 
-// k4_loop: sum, div
-extern "C" __global__ void __launch_bounds__(256) k4_loop(const float* __restrict__ p0, float* __restrict__ p1) {
+// k3_loop: sum, div
+extern "C" __global__ void __launch_bounds__(256) k3_loop(const float* __restrict__ p0, float* __restrict__ p1) {
   __shared__ __align__(8) unsigned char scratch[32 * 8];
   for (long long row = blockIdx.x; row < 1LL; row += gridDim.x) {
     double acc0 = 0.0;
@@ -341,6 +325,56 @@ extern "C" __global__ void __launch_bounds__(256) k4_loop(const float* __restric
       const float v2_1 = ((float)v2_0);
       const float v2_2 = (v2_1 / 16.0f);
       p1[0] = (float)v2_2;
+    }
+  }
+}
+
+// k4_loop: mul, neg, sum, reshape, where, where, safe_mul, where, mul, add
+extern "C" __global__ void __launch_bounds__(256) k4_loop(const int* __restrict__ p0, const bool* __restrict__ p1, const bool* __restrict__ p2, const float* __restrict__ p3, const float* __restrict__ p4, float* __restrict__ p5) {
+  __shared__ __align__(8) unsigned char scratch[32 * 8];
+  for (long long row = blockIdx.x; row < 16LL; row += gridDim.x) {
+    long long row_rem = row;
+    const long long i0 = row_rem;
+    double acc0 = 0.0;
+    for (long long red = threadIdx.x; red < 4LL; red += blockDim.x) {
+      long long red_rem = red;
+      const long long i1 = red_rem;
+      const int v0_0 = p0[i0];
+      const long long v0_1 = ((long long)v0_0);
+      const long long v0_2 = (long long)i1;
+      const bool v0_3 = (v0_1 == v0_2);
+      const float v0_4 = ((float)v0_3);
+      const float v0_5 = (-0.0625f * v0_4);
+      const float v0_6 = (-v0_5);
+      const double v0_7 = ((double)v0_6);
+      acc0 = GcAdd::apply(acc0, (double)v0_7);
+    }
+    acc0 = gc_block_reduce<GcAdd, double>(acc0, (double*)scratch, 0.0);
+    for (long long red = threadIdx.x; red < 4LL; red += blockDim.x) {
+      long long red_rem = red;
+      const long long i1 = red_rem;
+      const int v3_0 = p0[i0];
+      const long long v3_1 = ((long long)v3_0);
+      const long long v3_2 = (long long)i1;
+      const bool v3_3 = (v3_1 == v3_2);
+      const float v3_4 = ((float)v3_3);
+      const float v3_5 = (-0.0625f * v3_4);
+      const bool v3_6 = p2[i0];
+      const bool v3_7 = p2[i0];
+      const bool v3_8 = p1[i0];
+      const double v3_9 = acc0;
+      const float v3_10 = ((float)v3_9);
+      const float v3_11 = (v3_8 ? 0.0f : v3_10);
+      const float v3_12 = (v3_7 ? 0.0f : v3_11);
+      const bool v3_13 = (v3_12 == 0.0f);
+      const float v3_14 = p3[i0];
+      const float v3_15 = (v3_12 * v3_14);
+      const float v3_16 = (v3_13 ? 0.0f : v3_15);
+      const float v3_17 = (v3_6 ? 0.0f : v3_16);
+      const float v3_18 = p4[i0 * 4LL + i1];
+      const float v3_19 = (v3_17 * v3_18);
+      const float v3_20 = (v3_5 + v3_19);
+      p5[i0 * 4LL + i1] = (float)v3_20;
     }
   }
 }
