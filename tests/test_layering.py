@@ -104,23 +104,14 @@ def test_the_ir_imports_no_target():
     assert [n for n in sorted(names) if any(n == t or n.startswith(t + ".") for t in targets)] == []
 
 
-# Circles known and not yet broken, each with why: an entry goes when its circle does (the test says so).
-KNOWN_CIRCLES = {
-    # the elementwise and shape op families call each other's functions (broadcasts in gradients, elementwise
-    # ops in shape gradients); graphc/ops is being reorganised by its own change, which is to break it
-    frozenset({"graphc.ops.elementwise", "graphc.ops.shape"}),
-}
-
-
 def test_no_module_imports_itself_through_others():
     # A circle makes the import order matter (a module half-loaded when another reads it) and means
     # no part of it can be read or tested alone.  One is printed per strongly connected group.
     graph = import_graph()
     groups = [frozenset(g) for g in nx.strongly_connected_components(graph) if len(g) > 1]
-    circles = [nx.find_cycle(graph.subgraph(g)) for g in groups if g not in KNOWN_CIRCLES]
+    circles = [nx.find_cycle(graph.subgraph(g)) for g in groups]
     assert circles == [], "import circles:\n" + "\n".join(
         " -> ".join([a for a, _ in cycle] + [cycle[0][0]]) for cycle in circles)
-    assert KNOWN_CIRCLES <= set(groups), f"broken, so remove from KNOWN_CIRCLES: {KNOWN_CIRCLES - set(groups)}"
 
 
 @pytest.mark.parametrize("files, circle", [

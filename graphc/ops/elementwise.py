@@ -23,6 +23,7 @@ from graphc import scalar as S  # noqa: N812 - reads like math
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_nodes, broadcast_shapes, same_static_shape
+from graphc.ops.fill import check_representable, fill_like, ones_like, zeros_like  # noqa: F401 - graphc.ops re-exports them
 from graphc.ops.registry import Op, make_node, output_elements
 
 ONE = "one"  # a partial derivative that is exactly 1: the chain rule passes the cotangent through
@@ -159,17 +160,8 @@ def _power_scalar(attrs, dtype, x):
 
 def _power_infer(inputs, attrs):
     dtype = _power_dtype(inputs[0].dtype, attrs["exponent"])
-    _check_representable(attrs["exponent"], dtype, "exponent")  # an integer power computes in the dtype
+    check_representable(attrs["exponent"], dtype, "exponent")  # an integer power computes in the dtype
     return inputs[0].shape, dtype
-
-
-def _check_representable(value, dtype, what: str) -> None:
-    """An integer attribute must be a value of the integer dtype it is used in: numpy refuses to convert it."""
-    integral = isinstance(value, (int, np.integer)) or isinstance(value, (float, np.floating)) and value.is_integer()
-    if dtype.kind in "iu" and integral and not isinstance(value, (bool, np.bool_)):
-        info = np.iinfo(dtype)
-        if not info.min <= value <= info.max:
-            raise ShapeError(f"{what} {value} is out of the range of {dtype} ({info.min} to {info.max})")
 
 
 power_op = Op("power", "elementwise", _power_infer,
@@ -340,18 +332,6 @@ stop_gradient_op = Op("stop_gradient", "elementwise", lambda inputs, attrs: (inp
                       scalar=lambda attrs, dtype, x: x, extra={"singular": False}, arity=1, flops=output_elements,
                       doc="Identity whose derivative is zero (TF's stop_gradient, PyTorch's detach).")
 
-def _fill_like_infer(inputs, attrs):
-    _check_representable(attrs["value"], attrs["dtype"], "value")
-    return inputs[0].shape, attrs["dtype"]
-
-
-fill_like_op = Op("fill_like", "elementwise", _fill_like_infer,
-                  lambda attrs, x: np.full(x.shape, attrs["value"], attrs["dtype"]),
-                  vjp=lambda y, g: [None], jvp=lambda y, t: None,
-                  scalar=lambda attrs, dtype, x: S.const(attrs["value"], dtype), extra={"singular": False}, arity=1,
-                  attributes={"value": "number", "dtype": "dtype"}, shape_only=(0,), flops=output_elements,
-                  doc="A constant of `like`'s shape (its values unused): zeros and ones of symbolic shape.")
-
 # ---- the public functions ----------------------------------------------------------------------
 
 
@@ -408,15 +388,3 @@ def cast(x, dtype, name: str | None = None) -> Node:
     if x.dtype == dtype:
         return x
     return make_node(cast_op, (x,), {"dtype": dtype}, name=name)
-
-
-def fill_like(like: Node, value, dtype=None) -> Node:
-    return make_node(fill_like_op, (like,), {"value": value, "dtype": dtypes.as_dtype(dtype or like.dtype)})
-
-
-def zeros_like(like: Node, dtype=None) -> Node:
-    return fill_like(like, 0, dtype)
-
-
-def ones_like(like: Node, dtype=None) -> Node:
-    return fill_like(like, 1, dtype)

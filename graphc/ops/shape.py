@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 
-import graphc.ops.elementwise as ew
 from graphc import dtypes
 from graphc import scalar as S  # noqa: N812 - reads like math
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_node, as_nodes, broadcast_shapes, normalize_axes, same_static_shape
+from graphc.ops.fill import zeros_like
 from graphc.ops.layout import (
     Piece,
     Scatter,
@@ -293,7 +293,7 @@ def _concat_vjp(y, g):
 def _concat_jvp(y, tangents):
     if all(t is None for t in tangents):
         return None
-    parts = [ew.zeros_like(x) if t is None else t for x, t in zip(y.inputs, tangents)]
+    parts = [zeros_like(x) if t is None else t for x, t in zip(y.inputs, tangents)]
     return make_node(concatenate_op, parts, y.attrs)
 
 
@@ -314,7 +314,7 @@ def _concat_part(attrs, g, *xs):
 def _concat_part_vjp(y, ct):
     axis, index = y.attrs["axis"], y.attrs["index"]
     xs = y.inputs[1:]
-    parts = [ct if i == index else ew.zeros_like(x) for i, x in enumerate(xs)]
+    parts = [ct if i == index else zeros_like(x) for i, x in enumerate(xs)]
     return [make_node(concatenate_op, parts, {"axis": axis})] + [None] * len(xs)
 
 
