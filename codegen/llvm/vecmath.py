@@ -38,9 +38,9 @@ Layout
 ------
 ``vecmath_emitter`` (formats, tables, ``Emitter``: typed arithmetic and the bit tricks),
 ``vecmath_exp`` (exp, expm1, log, log1p), ``vecmath_activations`` (tanh, sigmoid, erf),
-``vecmath_trig`` (sin, cos, Payne-Hanek), ``vecmath_calls`` (definitions inline or out of line,
-vector variants, calls per lane); each family's module describes its algorithms.  This module
-is the table of functions and the API.
+``vecmath_trig`` (sin, cos, Payne-Hanek), ``vecmath_inverse`` (atan), ``vecmath_calls``
+(definitions inline or out of line, vector variants, calls per lane); each family's module
+describes its algorithms.  This module is the table of functions and the API.
 
 Accuracy
 --------
@@ -85,6 +85,7 @@ from llvmlite import ir
 from graphc.codegen.llvm.vecmath_activations import erf, sigmoid, tanh
 from graphc.codegen.llvm.vecmath_calls import inline_definition, keep_variants, out_of_line
 from graphc.codegen.llvm.vecmath_exp import exp, expm1, log, log1p
+from graphc.codegen.llvm.vecmath_inverse import atan
 from graphc.codegen.llvm.vecmath_trig import cos, sin
 
 __all__ = ["MATH_FUNCTIONS", "emit_math", "keep_variants"]
@@ -100,6 +101,7 @@ KERNELS: dict[str, Callable] = {
     "tanh": tanh,
     "sigmoid": sigmoid,
     "erf": erf,
+    "atan": atan,
 }
 
 
