@@ -493,7 +493,7 @@ def test_fmuladd_fuses_on_fma_host(kernels, kernels_nofma):
 # --------------------------------------------------------------------------------------------
 
 def test_api_types_and_caching():
-    assert {"exp", "log", "tanh", "sigmoid", "sin", "cos", "log1p", "expm1", "erf"} <= set(MATH_FUNCTIONS)
+    assert {"exp", "log", "tanh", "sigmoid", "sin", "cos", "log1p", "expm1", "erf", "atan"} <= set(MATH_FUNCTIONS)
     module = ir.Module()
     types = [ir.FloatType(), ir.DoubleType(), ir.VectorType(ir.FloatType(), 8), ir.VectorType(ir.DoubleType(), 2)]
     for ty in types:
