@@ -28,8 +28,12 @@ from graphc.ir import Node
 from graphc.ops import (
     abs,
     add,
+    arccos,
     arccosh,
+    arcsin,
     arcsinh,
+    arctan,
+    arctan2,
     arctanh,
     argmax,
     argmin,
@@ -52,11 +56,13 @@ from graphc.ops import (
     dot,
     einsum,
     equal,
+    erf,
     exp,
     expand_dims,
     expm1,
     flip,
     floor,
+    floor_divide,
     greater,
     greater_equal,
     hstack,
@@ -80,6 +86,7 @@ from graphc.ops import (
     mean,
     min,
     minimum,
+    mod,
     moveaxis,
     multiply,
     neg,
@@ -90,9 +97,11 @@ from graphc.ops import (
     pad,
     placeholder,
     power,
+    prod,
     ravel,
     reciprocal,
     relu,
+    remainder,
     repeat,
     reshape,
     roll,
@@ -146,6 +155,9 @@ __all__ = [
     "multiply", "neg", "not_equal", "one_hot", "ones_like", "placeholder", "power", "relu", "reshape", "sigmoid",
     "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze", "stack",
     "stop_gradient", "subtract", "sum", "tanh", "transpose", "variable", "where", "zeros_like",
+]
+__all__ += [  # graphc/ops/special_math.py, integer_division.py, numpy_math.py's prod
+    "arccos", "arcsin", "arctan", "arctan2", "erf", "floor_divide", "mod", "prod", "remainder",
 ]
 __all__ += ["CheckpointError", "restore_checkpoint", "save_checkpoint"]
 __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors

@@ -14,15 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.special
 
 # name -> arity; a renderer must implement every one of these.
 PRIMITIVES: dict[str, int] = {
     # arithmetic
     "add": 2, "sub": 2, "mul": 2, "div": 2, "neg": 1, "max": 2, "min": 2, "abs": 1, "pow": 2,
     "floor": 1,
+    # C's remainder, truncated (the sign of the dividend): fmod on floats, % on ints; exact, where
+    # x - trunc(x/y)*y is not.  On ints "div" truncates too, as C's /; a zero divisor (and
+    # INT_MIN by -1) is the op's scalar rule's to keep away: C leaves them undefined
+    "rem": 2,
     # transcendental (backends vectorise these themselves)
     "exp": 1, "log": 1, "sin": 1, "cos": 1, "tanh": 1, "sigmoid": 1, "sqrt": 1,
-    "log1p": 1, "expm1": 1,
+    "log1p": 1, "expm1": 1, "erf": 1, "atan": 1,
     # comparisons give bool
     "lt": 2, "le": 2, "gt": 2, "ge": 2, "eq": 2, "ne": 2,
     # logic on bool
@@ -36,7 +41,7 @@ PRIMITIVES: dict[str, int] = {
     "arg": 0, "const": 0,
 }
 # Expanded by the backends into a polynomial of a few dozen instructions (sqrt is one instruction).
-VECTOR_MATH = frozenset({"exp", "log", "sin", "cos", "tanh", "sigmoid", "log1p", "expm1"})
+VECTOR_MATH = frozenset({"exp", "log", "sin", "cos", "tanh", "sigmoid", "log1p", "expm1", "erf", "atan"})
 VECTOR_MATH_SIZE = 40
 REPR_LIMIT = 2000  # characters of one subexpression's text (a shared DAG printed as a tree is huge)
 COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
@@ -173,14 +178,25 @@ def substitute(expr: Scalar, args: list[Scalar]) -> Scalar:
     return new[id(expr)]
 
 
+def _divide(a, b):
+    """The "div" primitive: true division of floats, C's truncating division of ints."""
+    a, b = np.asarray(a), np.asarray(b)
+    if np.result_type(a, b).kind not in "iu":
+        return np.divide(a, b)
+    quotient = np.floor_divide(a, b)
+    inexact_negative = (quotient * b != a) & ((a < 0) != (b < 0))
+    return quotient + inexact_negative.astype(quotient.dtype)  # floor rounds down, C's / toward zero
+
+
 def evaluate(expr: Scalar, args: list[np.ndarray]) -> np.ndarray:
     """Numpy evaluation of an expression: lets tests check every op's scalar rule against its compute."""
     fns = {
-        "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide, "neg": np.negative,
+        "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": _divide, "neg": np.negative,
         "max": np.maximum, "min": np.minimum, "abs": np.abs, "pow": np.power, "floor": np.floor,
         "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tanh": np.tanh,
         "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "sqrt": np.sqrt, "log1p": np.log1p,
-        "expm1": np.expm1, "lt": np.less, "le": np.less_equal, "gt": np.greater,
+        "expm1": np.expm1, "erf": scipy.special.erf, "atan": np.arctan, "rem": np.fmod,
+        "lt": np.less, "le": np.less_equal, "gt": np.greater,
         "ge": np.greater_equal, "eq": np.equal, "ne": np.not_equal, "and": np.logical_and,
         "or": np.logical_or, "not": np.logical_not, "select": np.where,
         "bitand": np.bitwise_and, "bitor": np.bitwise_or, "bitxor": np.bitwise_xor, "shl": np.left_shift,

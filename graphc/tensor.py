@@ -51,6 +51,18 @@ class TensorOperators:
     def __rtruediv__(self, other):
         return _ops.divide(other, self)
 
+    def __mod__(self, other):
+        return _ops.mod(self, other)
+
+    def __rmod__(self, other):
+        return _ops.mod(other, self)
+
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
     def __pow__(self, other):
         return _ops.power(self, other)
 
@@ -158,6 +170,9 @@ class TensorOperators:
 
     def cumsum(self, axis=None, dtype=None, out=None):
         return _ops.cumsum(self, axis, dtype, out)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False):
+        return _ops.prod(self, axis, dtype, out, keepdims)
 
     # numpy's dispatch: np.exp(t), np.sum(t, axis=0), ndarray @ t build nodes (graphc/ops/numpy_protocol.py)
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):

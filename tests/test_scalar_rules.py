@@ -13,10 +13,6 @@ from graphc.ops.source import placeholder
 
 DTYPES = [np.dtype(d) for d in ("float32", "float64", "int32", "int64", "bool")]
 ELEMENTWISE = sorted(name for name, op in REGISTRY.items() if op.kind == "elementwise")
-ARITY = {"where": 3}
-ARITY.update({name: 2 for name in ("add", "sub", "mul", "div", "maximum", "minimum", "pow", "safe_mul", "less",
-                                   "less_equal", "greater", "greater_equal", "equal", "not_equal",
-                                   "logical_and", "logical_or")})
 ATTRS = {
     "power": [{"exponent": e} for e in (2, 3, 0.5, -1, -2.5, 0)],
     "cast": [{"dtype": d} for d in DTYPES],
@@ -38,7 +34,7 @@ def _random(dtype, shape, positive, rng):
 
 
 def _cases(name):
-    arity = ARITY.get(name, 1)
+    arity = REGISTRY[name].arity
     for dtypes in itertools.product(DTYPES, repeat=arity):
         if name == "where":
             if dtypes[0].kind != "b":
@@ -104,7 +100,7 @@ def test_scalar_rule_keeps_numpys_special_values(name):
     """NaN, infinities and signed zeros in every operand position give numpy's result: NaN where numpy
     has NaN (sign(NaN) is NaN, maximum propagates it), the same infinity, the same sign of a zero."""
     op = REGISTRY[name]
-    arity = ARITY.get(name, 1)
+    arity = REGISTRY[name].arity
     for dtype in (np.dtype("float32"), np.dtype("float64")):
         dtypes = ((np.dtype(np.bool_),) if name == "where" else ()) + (dtype,) * (arity - (name == "where"))
         for attrs in ATTRS.get(name, [{}]):

@@ -63,6 +63,8 @@ def kitchen_sink_graph():
     logic = gc.logical_or(gc.logical_and(s > 0, gc.logical_not(s < 1)), gc.equal(s, 2.0))
     stats = stats + gc.where(gc.not_equal(s, 0.0) & (s >= -3) | logic, s, 0.0).sum()
     stats = stats + (x[0, :] ** x[1, :]).sum() + gc.mean(x) + gc.where(s <= 2.0, 1.0, 0.0).sum()
+    inverse = gc.arcsin(gc.tanh(s)) + gc.arccos(gc.sigmoid(s)) + gc.arctan(s) + gc.arctan2(s, 2.0) + gc.erf(s)
+    stats = stats + (inverse + s % 1.5 + s // 0.7).sum()
     # collectives (one rank here: each is its input) and, in the gradients, reduce_to
     spread = gc.distributed.broadcast(gc.distributed.allreduce(s, "mean"), root=0)
     stats = stats + (gc.distributed.allreduce(spread, "max") * gc.distributed.allreduce(s, "sum")).sum()

@@ -41,6 +41,7 @@ MAX_ULP = {
     "tanh": (2.0, 2.0),
     "sigmoid": (2.5, 2.5),
     "erf": (1.5, 1.5),
+    "atan": (1.0, 1.0),
 }
 
 # Where each function does its work (dense uniform samples are drawn here).
@@ -54,6 +55,7 @@ DOMAINS = {
     "tanh": {np.float32: (-10.0, 10.0), np.float64: (-20.0, 20.0)},
     "sigmoid": {np.float32: (-110.0, 30.0), np.float64: (-750.0, 40.0)},
     "erf": {np.float32: (-4.5, 4.5), np.float64: (-6.5, 6.5)},
+    "atan": {np.float32: (-8.0, 8.0), np.float64: (-8.0, 8.0)},
 }
 
 
@@ -223,6 +225,7 @@ def _erf_ref(x):
 REFERENCE = {
     "exp": np.exp, "expm1": np.expm1, "log": np.log, "log1p": np.log1p, "sin": np.sin,
     "cos": np.cos, "tanh": np.tanh, "sigmoid": _sigmoid_ref, "erf": _erf_ref,
+    "atan": np.arctan,
 }
 
 
@@ -490,7 +493,7 @@ def test_fmuladd_fuses_on_fma_host(kernels, kernels_nofma):
 # --------------------------------------------------------------------------------------------
 
 def test_api_types_and_caching():
-    assert {"exp", "log", "tanh", "sigmoid", "sin", "cos", "log1p", "expm1", "erf"} <= set(MATH_FUNCTIONS)
+    assert {"exp", "log", "tanh", "sigmoid", "sin", "cos", "log1p", "expm1", "erf", "atan"} <= set(MATH_FUNCTIONS)
     module = ir.Module()
     types = [ir.FloatType(), ir.DoubleType(), ir.VectorType(ir.FloatType(), 8), ir.VectorType(ir.DoubleType(), 2)]
     for ty in types:

@@ -47,7 +47,8 @@ template <typename T> __device__ __forceinline__ T gc_ipow(T base, T e) {
 """
 
 _FLOAT_FNS = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh", "sqrt": "sqrt",
-              "log1p": "log1p", "expm1": "expm1", "floor": "floor", "pow": "pow"}
+              "log1p": "log1p", "expm1": "expm1", "floor": "floor", "pow": "pow", "erf": "erf", "atan": "atan",
+              "rem": "fmod"}
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
           "eq": "==", "ne": "!=", "and": "&&", "or": "||",
           # integers' bits; >> of a signed value is arithmetic in nvcc, as numpy's right_shift
@@ -112,6 +113,8 @@ def primitive(op: str, dtype: np.dtype, args: list[str], arg_dtypes: list[np.dty
         return f"(({c_type(target)}){args[0]})"
     if op == "pow" and not floaty:
         return f"gc_ipow({args[0]}, {args[1]})"
+    if op == "rem" and not floaty:  # C's %, truncating as fmod; the op's rule keeps a zero divisor away
+        return f"({args[0]} % {args[1]})"
     if op == "floor" and not floaty:
         return args[0]
     if op in _FLOAT_FNS:

@@ -49,6 +49,17 @@ def _extremum(sym: str) -> Rule:
     return rule
 
 
+def _division(float_op: str, signed_op: str, unsigned_op: str) -> Rule:
+    """fdiv/frem on floats, sdiv/srem on signed ints, udiv/urem on unsigned ones and bools (C's / and %:
+    truncating; a zero divisor never reaches them, the ops' scalar rules select a safe one)."""
+
+    def rule(r, e, args):
+        kind = np.dtype(e.args[0].dtype).kind
+        return getattr(r.builder, float_op if kind == "f" else signed_op if kind == "i" else unsigned_op)(*args)
+
+    return rule
+
+
 def _abs(r, e, args):
     b, x = r.builder, args[0]
     if _floaty(e):
@@ -106,7 +117,8 @@ def _shift_right(r, e, args):
 
 RULES: dict[str, Rule] = {
     "add": _arithmetic("fadd", "add"), "sub": _arithmetic("fsub", "sub"), "mul": _arithmetic("fmul", "mul"),
-    "div": _arithmetic("fdiv", "sdiv"), "neg": _arithmetic("fneg", "neg"),
+    "div": _division("fdiv", "sdiv", "udiv"), "rem": _division("frem", "srem", "urem"),
+    "neg": _arithmetic("fneg", "neg"),
     "max": _extremum(">"), "min": _extremum("<"), "abs": _abs, "pow": _pow,
     "floor": _float_intrinsic("floor"), "sqrt": _float_intrinsic("sqrt"),
     **{name: _math(name) for name in sorted(VECTOR_MATH)},

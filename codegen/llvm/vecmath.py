@@ -38,16 +38,16 @@ Layout
 ------
 ``vecmath_emitter`` (formats, tables, ``Emitter``: typed arithmetic and the bit tricks),
 ``vecmath_exp`` (exp, expm1, log, log1p), ``vecmath_activations`` (tanh, sigmoid, erf),
-``vecmath_trig`` (sin, cos, Payne-Hanek), ``vecmath_calls`` (definitions inline or out of line,
-vector variants, calls per lane); each family's module describes its algorithms.  This module
-is the table of functions and the API.
+``vecmath_trig`` (sin, cos, Payne-Hanek), ``vecmath_inverse`` (atan), ``vecmath_calls``
+(definitions inline or out of line, vector variants, calls per lane); each family's module
+describes its algorithms.  This module is the table of functions and the API.
 
 Accuracy
 --------
 Max error in ulp (units of the spacing of the result's type at the exact value; denormal results
 in denormal ulps) against numpy in higher precision: float64 for float32 results, 80-bit
 ``np.longdouble`` for float64 results (mpmath for erf).  float32: every one of the 2^32 inputs.
-float64: ~17 million inputs per function, random bit patterns (every exponent), dense samples
+float64: ~17 million inputs per function (atan: 2 million), random bit patterns (every exponent), dense samples
 of the interesting range, ``|x|`` down to 1e-8, floats next to multiples of pi/2 including the
 hardest cases for the reduction up to 2^30, special values; for sin and cos 8 million more from
 1.6e9 to the largest double, with the double nearest a multiple of pi/2 (6381956970095103 *
@@ -66,6 +66,7 @@ cos        0.50 / 0.50             0.78 / 0.80
 tanh       1.52 / 1.52             1.48 / 1.48
 sigmoid    2.40 / 2.40             2.20 / 2.20
 erf        1.06 / 1.10             0.95 / 1.02
+atan       0.50 / 0.50             0.86 / 0.86
 =========  ======================  ======================
 
 sigmoid is the loosest: for x < 0 the result ``e/(1+e)`` lies just below a power of two where
@@ -85,6 +86,7 @@ from llvmlite import ir
 from graphc.codegen.llvm.vecmath_activations import erf, sigmoid, tanh
 from graphc.codegen.llvm.vecmath_calls import inline_definition, keep_variants, out_of_line
 from graphc.codegen.llvm.vecmath_exp import exp, expm1, log, log1p
+from graphc.codegen.llvm.vecmath_inverse import atan
 from graphc.codegen.llvm.vecmath_trig import cos, sin
 
 __all__ = ["MATH_FUNCTIONS", "emit_math", "keep_variants"]
@@ -100,6 +102,7 @@ KERNELS: dict[str, Callable] = {
     "tanh": tanh,
     "sigmoid": sigmoid,
     "erf": erf,
+    "atan": atan,
 }
 
 

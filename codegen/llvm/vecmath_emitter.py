@@ -15,6 +15,7 @@ integer arithmetic on the exponent bits, and rounding to the nearest integer wit
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from llvmlite import ir
@@ -259,6 +260,22 @@ class Emitter:
     def pow2(self, n):
         """2^n for an integer n in the normal exponent range, by building the exponent field."""
         return self.from_bits(self.shl(self.iadd(n, self.i(self.fmt.bias)), self.fmt.mant))
+
+
+def in_double(kernel: Callable) -> Callable:
+    """Run a double-precision kernel for float inputs: fpext, compute, fptrunc (one rounding).
+
+    `kernel(e, x, single)` is told whether the result will be rounded to float, so it may use
+    shorter polynomials then; the float32 result is nearly always the correctly rounded one."""
+
+    def emit(e: Emitter, x):
+        if e.fmt is BINARY64:
+            return kernel(e, x, single=False)
+        dty = ir.VectorType(ir.DoubleType(), e.lanes) if e.lanes else ir.DoubleType()
+        d = Emitter(e.b, dty)
+        return e.b.fptrunc(kernel(d, e.b.fpext(x, dty), single=True), e.ty)
+
+    return emit
 
 
 def float_bits(v: float, fmt: Format) -> int:

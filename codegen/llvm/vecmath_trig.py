@@ -19,12 +19,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from llvmlite import ir
 
 from graphc.codegen.llvm.vecmath_calls import CallableAttributes, call_lanes, preserve_all, unlikely
-from graphc.codegen.llvm.vecmath_emitter import BINARY64, Emitter, hexfloat, intrinsic_int
+from graphc.codegen.llvm.vecmath_emitter import BINARY64, Emitter, hexfloat, in_double, intrinsic_int
 
 _TWO_OVER_PI = hexfloat("0x1.45f306dc9c883p-1")
 # pi/2 = P1 + ... + P5; P1..P4 have <= 23 significant bits, so n * P_i is exact in double for
@@ -274,18 +272,5 @@ def _payne_hanek(e: Emitter, x):
     return e.sel(x_negative, b.sub(i64(0), q), q), r, y
 
 
-def _in_double(kernel: Callable) -> Callable:
-    """Run a double-precision kernel for float inputs: fpext, compute, fptrunc (one rounding)."""
-
-    def emit(e: Emitter, x):
-        if e.fmt is BINARY64:
-            return kernel(e, x, single=False)
-        dty = ir.VectorType(ir.DoubleType(), e.lanes) if e.lanes else ir.DoubleType()
-        d = Emitter(e.b, dty)
-        return e.b.fptrunc(kernel(d, e.b.fpext(x, dty), single=True), e.ty)
-
-    return emit
-
-
-sin = _in_double(lambda e, x, single: _sincos_double(e, x, cosine=False, single=single))
-cos = _in_double(lambda e, x, single: _sincos_double(e, x, cosine=True, single=single))
+sin = in_double(lambda e, x, single: _sincos_double(e, x, cosine=False, single=single))
+cos = in_double(lambda e, x, single: _sincos_double(e, x, cosine=True, single=single))

@@ -48,6 +48,7 @@ from graphc.ops.elementwise import (
     where,
     zeros_like,
 )
+from graphc.ops.integer_division import floor_divide, mod, remainder
 from graphc.ops.linalg import matmul
 from graphc.ops.nn import log_softmax, logsumexp, sigmoid_cross_entropy, softmax, softmax_cross_entropy
 from graphc.ops.numpy_linear import dot, einsum, inner, outer, tensordot
@@ -65,6 +66,7 @@ from graphc.ops.numpy_math import (
     log2,
     log10,
     logaddexp,
+    prod,
     reciprocal,
     sinh,
     square,
@@ -111,6 +113,7 @@ from graphc.ops.shape import (
     transpose,
 )
 from graphc.ops.source import constant, placeholder, variable
+from graphc.ops.special_math import arccos, arcsin, arctan, arctan2, erf
 
 # public functions whose own checks (axes, indices, ranks) run before make_node: their ShapeErrors
 # get the op name, the operand shapes and the user's line too
@@ -150,4 +153,7 @@ __all__ += [  # the numpy surface: graphc/ops/numpy_math.py, numpy_shape.py, num
     "column_stack", "cosh", "cumsum", "diag", "diagonal", "dot", "einsum", "flip", "hstack", "hypot", "inner",
     "log10", "log2", "logaddexp", "moveaxis", "outer", "pad", "ravel", "reciprocal", "repeat", "roll", "sinh",
     "split", "square", "std", "swapaxes", "tan", "tensordot", "tile", "trace", "tril", "triu", "var", "vstack",
+]
+__all__ += [  # graphc/ops/special_math.py, integer_division.py, numpy_math.py's prod
+    "arccos", "arcsin", "arctan", "arctan2", "erf", "floor_divide", "mod", "prod", "remainder",
 ]

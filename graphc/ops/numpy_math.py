@@ -1,4 +1,4 @@
-"""numpy's math functions that graphc builds from its primitives: square ... logaddexp, var/std, argmax, cumsum.
+"""numpy's math functions that graphc builds from its primitives: square ... logaddexp, var/std, argmax, cumsum, prod.
 
 Each is a composition of existing ops, so its derivatives, fusion and the llvm and
 CUDA lowerings come from theirs.  Where a textbook formula loses digits or
@@ -259,6 +259,51 @@ def argmin(a, axis=None, out=None, *, keepdims: bool = False) -> Node:
     return _arg_extremum("argmin", reduce_ops.min, a, axis, keepdims)
 
 
+# ---- products -------------------------------------------------------------------------------------
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims: bool = False, initial=None, where=None) -> Node:
+    """numpy.prod, as a tree of multiplications: each round multiplies the first half of the axis by
+    the second (an odd element waits for the next round), log2(n) rounds and n - 1 products in all.
+
+    No division anywhere, so the gradient is right where elements are 0 (JAX's is too; the
+    textbook prod(x)/x_i is 0/0 there): the adjoint of each product is the other factor, and
+    second derivatives follow the same way.  Float results may differ from numpy's left-to-right
+    product in the last bits.  Integers and bools multiply in int64 (uint64 for unsigned), as numpy.
+    """
+    no_out("prod", out)
+    if where is not None:
+        raise TypeError("prod(..., where=): use gc.where(mask, a, 1) on the operand instead")
+    (a,) = as_nodes(a)
+    if dtype is not None:
+        a = ew.cast(a, dtype)
+    elif a.dtype.kind in "bi" and a.dtype != dtypes.int64 or a.dtype.kind == "u" and a.dtype != np.uint64:
+        a = ew.cast(a, np.uint64 if a.dtype.kind == "u" else dtypes.int64)  # numpy's platform integer
+    axes = normalize_axes(axis, a.ndim)
+    for ax in axes:
+        a = _product_along(a, ax)
+    if not keepdims and axes:
+        a = shape_ops.squeeze(a, axes)
+    return a if initial is None else a * initial
+
+
+def _product_along(x: Node, axis: int) -> Node:
+    """The product over `axis`, kept as a size-1 axis."""
+    n = x.shape[axis]
+    if n is None:
+        raise ShapeError(f"axis {axis} needs a static size, got {x.shape}")
+    if n == 0:
+        return ew.ones_like(reduce_ops.sum(x, axis, keepdims=True))  # the empty product
+    head = [slice(None)] * axis
+    while n > 1:
+        half = n // 2
+        paired = shape_ops.getitem(x, (*head, slice(0, half))) * shape_ops.getitem(x, (*head, slice(half, 2 * half)))
+        if n % 2:
+            paired = shape_ops.concatenate([paired, shape_ops.getitem(x, (*head, slice(2 * half, n)))], axis)
+        x, n = paired, half + n % 2
+    return x
+
+
 # ---- cumulative sums -----------------------------------------------------------------------------------
 
 
@@ -296,4 +341,4 @@ def _shifted(x: Node, axis: int, step: int, n: int) -> Node:
 
 
 __all__ = ["arccosh", "arcsinh", "arctanh", "argmax", "argmin", "ceil", "clip", "cosh", "cumsum", "hypot",
-           "log10", "log2", "logaddexp", "reciprocal", "sinh", "square", "std", "tan", "var"]
+           "log10", "log2", "logaddexp", "prod", "reciprocal", "sinh", "square", "std", "tan", "var"]

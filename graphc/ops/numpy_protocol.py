@@ -12,14 +12,17 @@ TypeError naming the function.  Never a silently wrong result.
 from __future__ import annotations
 
 import numpy as np
+import scipy.special
 
 from graphc.ops import elementwise as ew
+from graphc.ops import integer_division as idiv
 from graphc.ops import linalg
 from graphc.ops import numpy_linear as nl
 from graphc.ops import numpy_math as nm
 from graphc.ops import numpy_shape as ns
 from graphc.ops import reduce as reduce_ops
 from graphc.ops import shape as shape_ops
+from graphc.ops import special_math as sm
 from graphc.ops.registry import user_facing
 
 _UNSET = object()
@@ -43,6 +46,9 @@ UFUNCS = {
     np.ceil: nm.ceil, np.tan: nm.tan, np.sinh: nm.sinh, np.cosh: nm.cosh, np.arcsinh: nm.arcsinh,
     np.arccosh: nm.arccosh, np.arctanh: nm.arctanh, np.hypot: nm.hypot, np.log2: nm.log2, np.log10: nm.log10,
     np.logaddexp: nm.logaddexp,
+    # graphc/ops/special_math.py and integer_division.py (np.mod is np.remainder)
+    np.arctan: sm.arctan, np.arcsin: sm.arcsin, np.arccos: sm.arccos, np.arctan2: sm.arctan2,
+    scipy.special.erf: sm.erf, np.remainder: idiv.mod, np.floor_divide: idiv.floor_divide,
 }
 
 # ufunc.reduce(x, axis=0, keepdims=False) -> the graphc reduction
@@ -184,7 +190,7 @@ FUNCTIONS = {
 # the numpy surface: graphc's functions take numpy's signatures already
 _SURFACE = {
     # graphc/ops/numpy_math.py
-    np.argmax: nm.argmax, np.argmin: nm.argmin, np.cumsum: nm.cumsum, np.clip: _clip,
+    np.argmax: nm.argmax, np.argmin: nm.argmin, np.cumsum: nm.cumsum, np.prod: nm.prod, np.clip: _clip,
     np.var: _spread(nm.var, "var"), np.std: _spread(nm.std, "std"),
     # graphc/ops/numpy_shape.py
     np.split: ns.split, np.swapaxes: ns.swapaxes, np.moveaxis: ns.moveaxis, np.repeat: ns.repeat,
