@@ -49,18 +49,18 @@ EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
 
 
-def _matrix(name: str, a) -> Node:
+def _matrix(a) -> Node:
     (a,) = as_nodes(a)
     (a,) = float_operands(a)
     if a.ndim < 2:
-        raise ShapeError(f"{name}: needs a matrix (at least 2-d), got shape {a.shape}")
+        raise ShapeError(f"needs a matrix (at least 2-d), got shape {a.shape}")
     return a
 
 
 @user_facing
 def solve(a, b) -> Node:
     """numpy.linalg.solve: x with a @ x = b; b is a vector (1-d) or a stack of matrices (..., M, K)."""
-    a, b, vector = system("solve", a, b)
+    a, b, vector = system(a, b)
     x = make_node(solve_op, (a, b), {})
     return shape_ops.squeeze(x, -1) if vector else x
 
@@ -74,9 +74,9 @@ def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = F
     never overwrites, and a non-finite value simply propagates)."""
     codes = {0: 0, 1: 1, 2: 1, "N": 0, "T": 1, "C": 1}
     if trans not in codes:
-        raise ShapeError(f"solve_triangular: trans is 0, 1, 2, 'N', 'T' or 'C', not {trans!r}")
-    a, b, vector = system("solve_triangular", a, b)
-    static_matrix("solve_triangular", a)
+        raise ShapeError(f"trans is 0, 1, 2, 'N', 'T' or 'C', not {trans!r}")
+    a, b, vector = system(a, b)
+    static_matrix(a)
     x = triangular(a, b, lower=lower, trans=codes[trans], unit_diagonal=unit_diagonal)
     return shape_ops.squeeze(x, -1) if vector else x
 
@@ -84,19 +84,19 @@ def solve_triangular(a, b, trans=0, lower: bool = False, unit_diagonal: bool = F
 @user_facing
 def inv(a) -> Node:
     """numpy.linalg.inv: the inverse of each matrix of a stack; a singular one is a LinAlgError when run."""
-    return make_node(inv_op, (_matrix("inv", a),), {})
+    return make_node(inv_op, (_matrix(a),), {})
 
 
 @user_facing
 def det(a) -> Node:
     """numpy.linalg.det: the determinant of each matrix of a stack."""
-    return make_node(det_op, (_matrix("det", a),), {})
+    return make_node(det_op, (_matrix(a),), {})
 
 
 @user_facing
 def slogdet(a) -> SlogdetResult:
     """numpy.linalg.slogdet: (sign, logabsdet) with det = sign · exp(logabsdet), without overflow."""
-    a = _matrix("slogdet", a)
+    a = _matrix(a)
     return SlogdetResult(make_node(slogdet_sign_op, (a,), {}), make_node(slogdet_log_op, (a,), {}))
 
 
@@ -104,8 +104,8 @@ def slogdet(a) -> SlogdetResult:
 def cholesky(a, upper: bool = False) -> Node:
     """numpy.linalg.cholesky: L (lower) with L Lᵀ = a, or Lᵀ with `upper`; a must be symmetric positive
     definite (only its lower triangle is read), or running it is a LinAlgError."""
-    a = _matrix("cholesky", a)
-    static_matrix("cholesky", a)
+    a = _matrix(a)
+    static_matrix(a)
     chol = make_node(cholesky_op, (a,), {})
     return swap_last(chol) if upper else chol
 
@@ -115,9 +115,9 @@ def eigh(a, UPLO: str = "L") -> EighResult:  # noqa: N803 - numpy's name
     """numpy.linalg.eigh: (eigenvalues ascending, eigenvectors as columns) of symmetric matrices, read
     from the lower ("L") or upper ("U") triangle."""
     if UPLO not in ("L", "U"):
-        raise ShapeError(f"eigh: UPLO is 'L' or 'U', not {UPLO!r}")
-    a = _matrix("eigh", a)
-    static_matrix("eigh", a)
+        raise ShapeError(f"UPLO is 'L' or 'U', not {UPLO!r}")
+    a = _matrix(a)
+    static_matrix(a)
     if UPLO == "U":  # the upper triangle, read as the lower one of the transpose
         a = swap_last(a)
     return EighResult(*_eigh(a))
@@ -131,8 +131,8 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool 
     not differentiable (their extra columns are any basis); use full_matrices=False to
     differentiate.  `hermitian` is accepted and changes nothing (the result is the same).
     """
-    a = _matrix("svd", a)
-    static_matrix("svd", a)
+    a = _matrix(a)
+    static_matrix(a)
     factors = _svd(a, full_matrices=bool(full_matrices), compute_uv=bool(compute_uv))
     return SVDResult(*factors) if compute_uv else factors
 
@@ -150,7 +150,7 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Node:  # noqa: A002 
         if ord is None:
             return _keep(ew.sqrt(reduce_ops.sum(x * x)), x, tuple(range(x.ndim)), keepdims)
         if x.ndim not in (1, 2):
-            raise ShapeError(f"norm: with an ord and no axis, x must be 1-d or 2-d, got shape {x.shape}")
+            raise ShapeError(f"with an ord and no axis, x must be 1-d or 2-d, got shape {x.shape}")
         axis = tuple(range(x.ndim))
     given = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     normalize_axes(given, x.ndim)  # range and repeats checked; the order (rows, columns) is kept
@@ -159,12 +159,12 @@ def norm(x, ord=None, axis=None, keepdims: bool = False) -> Node:  # noqa: A002 
         return _keep(_vector_norm(x, ord, axes[0]), x, axes, keepdims)
     if len(axes) == 2:
         return _keep(_matrix_norm(x, ord, *axes), x, axes, keepdims)
-    raise ShapeError(f"norm: axis names one axis (a vector norm) or two (a matrix norm), got {axis!r}")
+    raise ShapeError(f"axis names one axis (a vector norm) or two (a matrix norm), got {axis!r}")
 
 
 def _vector_norm(x: Node, ord, axis: int) -> Node:  # noqa: A002
     if isinstance(ord, str):
-        raise ShapeError(f"norm: ord {ord!r} is a matrix norm; a vector norm takes a number")
+        raise ShapeError(f"ord {ord!r} is a matrix norm; a vector norm takes a number")
     magnitude = ew.abs(x)
     if ord is None or ord == 2:
         return ew.sqrt(reduce_ops.sum(x * x, axis))
@@ -182,7 +182,7 @@ def _vector_norm(x: Node, ord, axis: int) -> Node:  # noqa: A002
 
 def _matrix_norm(x: Node, ord, row: int, col: int) -> Node:  # noqa: A002
     if ord not in _MATRIX_ORDS:
-        raise ShapeError(f"norm: a matrix norm's ord is one of {_MATRIX_ORDS}, not {ord!r}")
+        raise ShapeError(f"a matrix norm's ord is one of {_MATRIX_ORDS}, not {ord!r}")
     if ord in (None, "fro"):
         return ew.sqrt(reduce_ops.sum(x * x, (row, col)))
     if ord in (1, -1, np.inf, -np.inf):

@@ -265,18 +265,18 @@ cholesky_op = Op("linalg_cholesky", "linalg", _square_infer, _cholesky_compute,
                  elements(node.shape) * node.shape[-1] // 3)
 
 
-def static_matrix(name: str, a: Node) -> None:
+def static_matrix(a: Node) -> None:
     """Derivatives that build masks (triangles, identities) need the matrix sizes when the graph is built."""
     if any(d is None for d in a.shape[-2:]):
-        raise ShapeError(f"{name}: the matrix sizes must be known when the graph is built, got shape {a.shape}")
+        raise ShapeError(f"the matrix sizes must be known when the graph is built, got shape {a.shape}")
 
 
-def system(op_name: str, a, b):
+def system(a, b):
     """(A, B as a stack of matrices, whether B was a vector): numpy's rule for solve's right-hand side."""
     a, b = as_nodes(a, b)
     a, b = float_operands(a, b)
     if b.ndim == 0:
-        raise ShapeError(f"{op_name}: the right-hand side is a scalar; it must be a vector or matrices")
+        raise ShapeError("the right-hand side is a scalar; it must be a vector or matrices")
     vector = b.ndim == 1
     return a, shape_ops.expand_dims(b, 1) if vector else b, vector
 
