@@ -25,6 +25,7 @@ import graphc.ops.reduce as reduce_ops
 import graphc.ops.shape as shape_ops
 from graphc.errors import ShapeError
 from graphc.ir import Node
+from graphc.ops import numpy_protocol
 from graphc.ops.common import as_nodes, normalize_axes
 from graphc.ops.linalg_solve import (
     cholesky_op,
@@ -202,6 +203,11 @@ def _keep(result: Node, x: Node, axes: tuple, keepdims: bool) -> Node:
         return result
     return shape_ops.expand_dims(result, sorted(axes)) if axes else result
 
+
+# numpy's dispatch: np.linalg.solve(t, b) on a graph tensor builds the node gc.linalg.solve does
+numpy_protocol.FUNCTIONS.update({getattr(np.linalg, name): fn for name, fn in [
+    ("solve", solve), ("inv", inv), ("det", det), ("slogdet", slogdet), ("cholesky", cholesky), ("eigh", eigh),
+    ("svd", svd), ("norm", norm)]})
 
 __all__ = ["solve", "solve_triangular", "inv", "det", "slogdet", "cholesky", "eigh", "svd", "norm",
            "SlogdetResult", "EighResult", "SVDResult"]

@@ -286,3 +286,16 @@ def test_a_repeated_eigenvalue_leaves_eigenvalue_gradients_finite():
     loss = gc.sum(gc.linalg.eigh(x).eigenvalues * np.array([1.0, 2.0, 3.0]))
     (g,) = gc.function([x], [gc.grad(loss, x)])(np.eye(3))
     assert np.all(np.isfinite(g))
+
+
+def test_numpy_linalg_functions_on_graph_tensors_build_graphc_nodes():
+    a = well_conditioned(2, 3, 3)
+    x = gc.placeholder(a.shape, gc.float64)
+    outputs = [np.linalg.solve(x, np.ones((3, 1))), np.linalg.inv(x), np.linalg.det(x), np.linalg.slogdet(x)[1],
+               np.linalg.cholesky(spd(x)), np.linalg.eigh(spd(x))[0], np.linalg.svd(x)[1],
+               np.linalg.norm(x, axis=(1, 2))]
+    assert all(isinstance(o, gc.Tensor) for o in outputs)
+    want = [np.linalg.solve(a, np.ones((3, 1))), np.linalg.inv(a), np.linalg.det(a), np.linalg.slogdet(a)[1],
+            np.linalg.cholesky(spd(a)), np.linalg.eigh(spd(a))[0], np.linalg.svd(a)[1], np.linalg.norm(a, axis=(1, 2))]
+    for got, expected in zip(run(outputs, {x: a}), want):
+        np.testing.assert_allclose(got, expected, rtol=1e-10)

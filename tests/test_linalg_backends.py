@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphc as gc
+from cuda_emulation import NEEDS_GXX, register_emulated_backend
 from graphc import backends
 from graphc.compile import plan_kernels
 from graphc.distributed.schedule import HostStep, Segment, plan_steps
@@ -101,6 +102,20 @@ def test_training_through_a_solve_updates_variables_across_the_cut_as_the_refere
     assert results["llvm"][0][-1] < results["llvm"][0][0]
     for want, got in zip(results["numpy"], results["llvm"]):
         np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+@NEEDS_GXX
+def test_the_cuda_runtime_runs_the_segments_around_a_host_step(monkeypatch):
+    """Through gc.function the CUDA backend gets the same cut: its kernels (here emulated on the host by
+    tests/cuda_emulation.py) around the solve, which runs on the host."""
+    backend = register_emulated_backend(monkeypatch)
+    x, r, out = _mixed_graph()
+    rng = np.random.default_rng(2)
+    feeds = [rng.standard_normal((3, 4, 4)).astype(np.float32), rng.standard_normal((3, 4, 1)).astype(np.float32)]
+    want = gc.function([x, r], out, backend="numpy")(*feeds)
+    f = gc.function([x, r], out, backend=backend)
+    np.testing.assert_allclose(f(*feeds), want, rtol=1e-5, atol=1e-6)
+    assert [k["kind"] for k in f.kernels()].count("host") == 1
 
 
 @pytest.mark.parametrize("build,op", [
