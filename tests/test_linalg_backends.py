@@ -3,11 +3,11 @@ between compiled segments, the rest fused as usual), and the CUDA renderer's ref
 
 import numpy as np
 import pytest
+from cuda_emulation import NEEDS_GXX, register_emulated_backend
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import graphc as gc
-from cuda_emulation import NEEDS_GXX, register_emulated_backend
 from graphc import backends
 from graphc.compile import plan_kernels
 from graphc.distributed.schedule import HostStep, Segment, plan_steps
