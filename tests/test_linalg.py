@@ -271,6 +271,7 @@ def test_a_singular_or_indefinite_matrix_is_a_linalg_error_when_run(build, op, b
     with pytest.raises(gc.LinAlgError, match=op) as info:
         gc.Session(backend=backend).run(build(x) + 1.0, feed_dict={x: singular})
     assert isinstance(info.value, gc.GraphcError)
+    assert "(3, 3) float64" in str(info.value) and "test_linalg.py" in str(info.value)  # the shapes and the line
 
 
 def test_the_derivative_of_a_complete_svd_of_a_non_square_matrix_is_refused_by_name():

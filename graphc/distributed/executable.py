@@ -40,6 +40,7 @@ import numpy as np
 
 from graphc.distributed import agreement, engine
 from graphc.distributed.schedule import HostStep, Segment, Start, Wait, plan_steps
+from graphc.errors import GraphcError
 from graphc.ir import Node, toposort
 from graphc.ops.registry import make_node
 from graphc.ops.shape import broadcast_to
@@ -187,9 +188,7 @@ class SegmentedExecutable:
                     c = step.node
                     env[c.id] = pending.pop(c.id).wait(f"{c.op.name} {c.label}")
                 elif isinstance(step, HostStep):
-                    c = step.node
-                    value = c.op.compute(c.attrs, *[_value(x, env) for x in c.inputs])
-                    env[c.id] = np.asarray(value, dtype=c.dtype)
+                    env[step.node.id] = _run_on_host(step.node, env)
             outputs = [sources[n.id] if n.id in sources else env[n.id] for n in p.outputs]
             new_values = [written[vi] if vi in written else sources[n.id] if n.id in sources else env[n.id]
                           for vi, n in zip(p.updated, p.new_values)]
@@ -238,6 +237,18 @@ class SegmentedMemoryPlan:
                  f"{self.collective_bytes} bytes), planned peak {self.peak_bytes} bytes"]
         parts += [f"  segment {i}: {p.summary(limit=limit)}" for i, p in enumerate(self.plans)]
         return "\n".join(parts)
+
+
+def _run_on_host(node: Node, env: dict) -> np.ndarray:
+    """A host op's numpy compute on its inputs' arrays; its GraphcError (a singular matrix) says where."""
+    arrays = [_value(x, env) for x in node.inputs]
+    try:
+        value = node.op.compute(node.attrs, *arrays)
+    except GraphcError as exc:
+        shapes = ", ".join(f"{a.shape} {a.dtype}" for a in arrays)
+        where = f"\n  at {node.source}" if node.source else ""
+        raise type(exc)(f"{exc} (operands: {shapes}){where}") from None
+    return np.asarray(value, dtype=node.dtype)
 
 
 def _value(node: Node, env: dict) -> np.ndarray:

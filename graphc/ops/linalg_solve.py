@@ -52,8 +52,9 @@ def check_float_matrices(*xs: Node) -> None:
     for x in xs:
         if x.ndim < 2:
             raise ShapeError(f"needs a matrix (at least 2-d), got shape {x.shape}")
-        if x.dtype.kind != "f":
-            raise ShapeError(f"takes float matrices, got {x.dtype} (gc.linalg casts integers to float64)")
+        if x.dtype not in (np.float32, np.float64):
+            raise ShapeError(f"takes float32 or float64 matrices (LAPACK's), got {x.dtype} "
+                             f"(gc.linalg casts integers to float64)")
     if len({x.dtype for x in xs}) > 1:
         raise ShapeError(f"operand dtypes differ ({' vs '.join(str(x.dtype) for x in xs)}): cast one of them")
 
