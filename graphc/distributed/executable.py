@@ -223,7 +223,8 @@ class SegmentedExecutable:
 
 
 class SegmentedMemoryPlan:
-    """The segments' memory plans: each has its own arena; the collectives' buffers live between them."""
+    """The segments' memory plans: each has its own arena; the collectives' buffers live between them
+    (the arrays a host op reads and writes are the segments' outputs and inputs, counted there)."""
 
     def __init__(self, plans: list, collective_bytes: int):
         self.plans, self.collective_bytes = plans, collective_bytes
@@ -233,7 +234,7 @@ class SegmentedMemoryPlan:
         return max((p.peak_bytes for p in self.plans), default=0) + self.collective_bytes
 
     def summary(self, limit: int = 10) -> str:
-        parts = [f"{len(self.plans)} compiled segments between collectives (buffers in flight: "
+        parts = [f"{len(self.plans)} compiled segments between host steps (collectives' buffers in flight: "
                  f"{self.collective_bytes} bytes), planned peak {self.peak_bytes} bytes"]
         parts += [f"  segment {i}: {p.summary(limit=limit)}" for i, p in enumerate(self.plans)]
         return "\n".join(parts)
