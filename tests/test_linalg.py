@@ -300,3 +300,12 @@ def test_numpy_linalg_functions_on_graph_tensors_build_graphc_nodes():
             np.linalg.cholesky(spd(a)), np.linalg.eigh(spd(a))[0], np.linalg.svd(a)[1], np.linalg.norm(a, axis=(1, 2))]
     for got, expected in zip(run(outputs, {x: a}), want):
         np.testing.assert_allclose(got, expected, rtol=1e-10)
+
+
+def test_singular_value_gradients_stay_finite_where_singular_values_repeat():
+    """An orthogonal matrix has every singular value 1: the nuclear and spectral norms' gradients are
+    still defined there (U Vᵀ for the nuclear norm), and come out finite."""
+    q = np.linalg.qr(np.random.default_rng(3).standard_normal((3, 3)))[0]
+    x = gc.placeholder((3, 3), gc.float64)
+    (g,) = gc.function([x], [gc.grad(gc.linalg.norm(x, "nuc"), x)])(q)
+    np.testing.assert_allclose(g, q, atol=1e-12)  # U Vᵀ = Q for Q = Q · I · I
