@@ -7,7 +7,7 @@
     gc.Session().run([y, g1, g2], feed_dict={x1: 2.0, x2: 5.0})
 """
 
-from graphc import distributed, nn, ops, optim, random, tensor
+from graphc import distributed, linalg, nn, ops, optim, random, tensor
 from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
 from graphc.backends import available_backends
 from graphc.checkpoint import restore_checkpoint, save_checkpoint
@@ -20,6 +20,7 @@ from graphc.errors import (
     GradientCheckError,
     GraphcError,
     GraphFormatError,
+    LinAlgError,
     MemoryBudgetError,
     MemoryLimitError,
     ShapeError,
@@ -166,5 +167,6 @@ __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
     "log10", "log2", "logaddexp", "moveaxis", "outer", "pad", "ravel", "reciprocal", "repeat", "roll", "sinh",
     "split", "square", "std", "swapaxes", "tan", "tensordot", "tile", "trace", "tril", "triu", "var", "vstack",
 ]
+__all__ += ["LinAlgError", "linalg"]
 __all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
 __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed

@@ -111,10 +111,10 @@ def builder(name: str) -> Callable:
 
         with collector_paused():
             options = Options.of(options)
-            from graphc.distributed.executable import build_with_collectives, has_collectives
+            from graphc.distributed.executable import build_with_host_steps, has_host_steps
 
-            if has_collectives(program):  # no backend compiles a collective: they run between compiled segments
-                return build_with_collectives(program, options, factory)
+            if has_host_steps(program):  # no backend compiles a host op: they run between compiled segments
+                return build_with_host_steps(program, options, factory)
             return factory(program, options)
 
     return build

@@ -46,6 +46,11 @@ class CheckpointError(GraphcError, ValueError):
     changed), or a file that is not a readable checkpoint."""
 
 
+class LinAlgError(GraphcError, ValueError):
+    """A matrix that a linear-algebra op cannot take at run time: singular (solve, inv), not positive
+    definite (cholesky); a ValueError as numpy's LinAlgError is."""
+
+
 class DistributedError(GraphcError, RuntimeError):
     """Ranks that cannot work together: MPI missing, different programs on different ranks, a rank gone silent."""
 

@@ -139,6 +139,8 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
     `check_memory`: refuse a plan over the memory limit (inspect reports it instead)."""
     options = Options.of(options)
     built = Built(target, program)
+    if target.kernels:
+        refuse_host_ops(program, target)
     if _stops("specialize", stop_after):
         return built
     if target.simplify and not simplified:
@@ -181,6 +183,23 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
         if check_memory:
             check_plan_memory(program, built.plan, options.memory_limit)
     return built
+
+
+def refuse_host_ops(program: Program, target: Target) -> None:
+    """A BackendError naming the first node whose op runs on the host: no kernel target renders one.
+
+    The backends (graphc.backends.builder) cut a program around such nodes before it gets
+    here; this refuses what reaches a renderer whole (`plan_kernels`, CUDA source, inspect).
+    """
+    from graphc.errors import BackendError
+
+    for node in program.nodes():
+        if node.op.runs_on_host:
+            where = f" (built at {node.source})" if node.source else ""
+            raise BackendError(
+                f"the {target.name} renderer has no kernel for {node.op.name}{where}: it runs on the host "
+                f"(numpy/LAPACK), between compiled parts; run the program with gc.function or a Session "
+                f"(backend 'llvm' or 'numpy'), which cut it around such nodes")
 
 
 def _comparisons(before: Program, target: Target):

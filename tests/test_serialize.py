@@ -70,6 +70,14 @@ def kitchen_sink_graph():
     stats = stats + (gc.distributed.allreduce(spread, "max") * gc.distributed.allreduce(s, "sum")).sum()
     # random draws: one of fixed shape, one sized by a feed-time size (dropout)
     stats = stats + (gc.random.normal((2,), gc.float64, seed=6) * gc.nn.dropout(x, 0.5, seed=7)[0, :2]).sum()
+    # linear algebra: host steps between compiled parts (the complete SVD has no derivative: not differentiated)
+    sq = gc.matmul(gc.transpose(w), w) + gc.constant(3.0 * np.eye(4))
+    vals, vecs = gc.linalg.eigh(sq)
+    u, sv, vh = gc.linalg.svd(w, full_matrices=False)
+    stats = stats + gc.linalg.solve(sq, h[0]).sum() + gc.linalg.inv(sq).sum() + gc.linalg.det(sq) * 1e-3
+    stats = stats + gc.linalg.slogdet(sq).logabsdet * gc.linalg.slogdet(sq).sign + gc.linalg.cholesky(sq).sum()
+    stats = stats + gc.linalg.solve_triangular(sq, h[0], lower=True).sum() + vals.sum() + (vecs * vecs).sum()
+    stats = stats + (u * u).sum() + sv.sum() + (vh * vh).sum() + gc.stop_gradient(gc.linalg.svd(w)[0]).sum()
     feeds = {"x": RNG.uniform(0.5, 1.5, size=(3, 6)), "k": np.array([0, 4, 7], np.int32)}
     return {"stats": stats, "masked": masked}, feeds
 

@@ -1,13 +1,15 @@
-"""A program with collectives, run as compiled segments with the collectives as host steps between them.
+"""A program with host-run nodes, run as compiled segments with those nodes as host steps between them.
 
-    exe = build_with_collectives(program, options, backend_factory)
+    exe = build_with_host_steps(program, options, backend_factory)
     outputs, new_values = exe(inputs, variables)
 
-No backend compiles a collective: graphc.backends hands any program that has one
-here.  graphc.distributed.schedule cuts it into segments (ordinary Programs,
+No backend compiles a node whose op `runs_on_host` (a collective, a LAPACK
+factorization of graphc.linalg): graphc.backends hands any program that has
+one here.  graphc.distributed.schedule cuts it into segments (ordinary Programs,
 each compiled by the backend asked for: llvm, cuda or the numpy reference) and
-the starts and waits of the collectives between them; a call runs the segments
-in order, starting each collective on the communication thread
+the host steps between them: the starts and waits of the collectives, and the
+other host ops, computed by their numpy `compute` where they stand.  A call runs
+the segments in order, starting each collective on the communication thread
 (graphc.distributed.engine) as soon as its input exists, so that it overlaps
 the segments that follow, and waiting only where a result is read.  A value
 that crosses a cut is an output of its segment and an input of the later ones;
@@ -20,9 +22,11 @@ A variable's update is written in its segment (in place on llvm, as usual)
 unless a later segment still reads the variable's old value; then the new value
 travels as an output and is returned at the end.
 
-Each call first checks, with one small allreduce, that every rank runs a program
-with the same variables and collectives (shapes and dtypes): otherwise the ranks
-would wait in different collectives, or add up arrays of different layouts.
+A program with collectives first checks, on each call, with one small allreduce,
+that every rank runs a program with the same variables and collectives (shapes
+and dtypes): otherwise the ranks would wait in different collectives, or add up
+arrays of different layouts.  Host steps that are not collectives need no such
+check: each rank computes them alone.
 """
 
 from __future__ import annotations
@@ -35,7 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphc.distributed import agreement, engine
-from graphc.distributed.schedule import Segment, Start, Wait, plan_steps
+from graphc.distributed.schedule import HostStep, Segment, Start, Wait, plan_steps
+from graphc.errors import GraphcError
 from graphc.ir import Node, toposort
 from graphc.ops.registry import make_node
 from graphc.ops.shape import broadcast_to
@@ -57,14 +62,13 @@ class CompiledSegment:
     updates: list[int]            # indices into the program's variables updated in this segment
 
 
-def has_collectives(program: Program) -> bool:
-    from graphc.ops import collective
+def has_host_steps(program: Program) -> bool:
+    """Some node of `program` runs on the host (its op says `runs_on_host`): no backend compiles it."""
+    return any(n.op.runs_on_host for n in program.nodes())
 
-    return collective.collectives_built and any(n.op.kind == "collective" for n in program.nodes())
 
-
-def build_with_collectives(program: Program, options: Mapping, factory: Callable) -> DistributedExecutable:
-    """Cut `program` around its collectives and compile each segment with `factory` (the backend's).
+def build_with_host_steps(program: Program, options: Mapping, factory: Callable) -> SegmentedExecutable:
+    """Cut `program` around its host-run nodes and compile each segment with `factory` (the backend's).
 
     GRAPHC_COLLECTIVE_OVERLAP=0 waits for each collective where it starts (for measuring what overlap hides).
     """
@@ -75,7 +79,7 @@ def build_with_collectives(program: Program, options: Mapping, factory: Callable
             compiled.append(_compile_segment(program, steps, index, options, factory))
         else:
             compiled.append(step)
-    return DistributedExecutable(program, compiled)
+    return SegmentedExecutable(program, compiled)
 
 
 def _compile_segment(program: Program, steps: list, index: int, options, factory) -> CompiledSegment:
@@ -142,8 +146,8 @@ def _compile_segment(program: Program, steps: list, index: int, options, factory
                            [n.id for n in roots], updated_vars)
 
 
-class DistributedExecutable:
-    """Segments and collectives in order (see the module's docstring); one call at a time (MPI's order)."""
+class SegmentedExecutable:
+    """Segments and host steps in order (see the module's docstring); one call at a time (MPI's order)."""
 
     def __init__(self, program: Program, steps: list):
         self.program = program
@@ -156,13 +160,15 @@ class DistributedExecutable:
                 c = step.node
                 key = f"{c.op.name} {sorted(c.attrs.items())} {c.shape} {c.dtype}"
                 self._signature.append((key, f"{c.op.name} of shape {c.shape}, {c.dtype} ({c.label})"))
+        self._distributed = any(isinstance(s, Start) for s in steps)
         self.backend = next((getattr(s.executable, "backend", "?") for s in steps
                              if isinstance(s, CompiledSegment)), "numpy")
 
     def __call__(self, inputs, variables, donate: bool = False):
         p = self.program
         with self._lock:
-            agreement.check_same_everywhere(self._signature, "a distributed step")
+            if self._distributed:
+                agreement.check_same_everywhere(self._signature, "a distributed step")
             env: dict[int, np.ndarray] = {n.id: np.asarray(a) for n, a in zip(p.inputs, inputs)}
             env.update((v.id, np.asarray(a)) for v, a in zip(p.variables, variables))
             sources = {n.id: np.array(_value(n, env)) for n in p.outputs + p.new_values if n.op.kind == "source"}
@@ -181,6 +187,8 @@ class DistributedExecutable:
                 elif isinstance(step, Wait):
                     c = step.node
                     env[c.id] = pending.pop(c.id).wait(f"{c.op.name} {c.label}")
+                elif isinstance(step, HostStep):
+                    env[step.node.id] = _run_on_host(step.node, env)
             outputs = [sources[n.id] if n.id in sources else env[n.id] for n in p.outputs]
             new_values = [written[vi] if vi in written else sources[n.id] if n.id in sources else env[n.id]
                           for vi, n in zip(p.updated, p.new_values)]
@@ -192,7 +200,8 @@ class DistributedExecutable:
         return [s for s in self.steps if isinstance(s, CompiledSegment)]
 
     def kernels(self) -> list[dict]:
-        """The segments' kernels, with a host step (kind "collective") where each collective starts and waits."""
+        """The segments' kernels, with a host step where each collective starts and waits (kind "collective")
+        and where each other host op runs (kind "host")."""
         described = []
         for step in self.steps:
             if isinstance(step, CompiledSegment):
@@ -200,7 +209,8 @@ class DistributedExecutable:
                 described.extend(kernels() if kernels is not None else [])
             else:
                 c = step.node
-                described.append({"name": f"{type(step).__name__.lower()}_{c.op.name}_{c.id}", "kind": "collective",
+                kind = "host" if isinstance(step, HostStep) else "collective"
+                described.append({"name": f"{type(step).__name__.lower()}_{c.op.name}_{c.id}", "kind": kind,
                                   "ops": [c.op.name], "bytes": c.size * c.dtype.itemsize})
         return described
 
@@ -213,7 +223,8 @@ class DistributedExecutable:
 
 
 class SegmentedMemoryPlan:
-    """The segments' memory plans: each has its own arena; the collectives' buffers live between them."""
+    """The segments' memory plans: each has its own arena; the collectives' buffers live between them
+    (the arrays a host op reads and writes are the segments' outputs and inputs, counted there)."""
 
     def __init__(self, plans: list, collective_bytes: int):
         self.plans, self.collective_bytes = plans, collective_bytes
@@ -223,10 +234,22 @@ class SegmentedMemoryPlan:
         return max((p.peak_bytes for p in self.plans), default=0) + self.collective_bytes
 
     def summary(self, limit: int = 10) -> str:
-        parts = [f"{len(self.plans)} compiled segments between collectives (buffers in flight: "
+        parts = [f"{len(self.plans)} compiled segments between host steps (collectives' buffers in flight: "
                  f"{self.collective_bytes} bytes), planned peak {self.peak_bytes} bytes"]
         parts += [f"  segment {i}: {p.summary(limit=limit)}" for i, p in enumerate(self.plans)]
         return "\n".join(parts)
+
+
+def _run_on_host(node: Node, env: dict) -> np.ndarray:
+    """A host op's numpy compute on its inputs' arrays; its GraphcError (a singular matrix) says where."""
+    arrays = [_value(x, env) for x in node.inputs]
+    try:
+        value = node.op.compute(node.attrs, *arrays)
+    except GraphcError as exc:
+        shapes = ", ".join(f"{a.shape} {a.dtype}" for a in arrays)
+        where = f"\n  at {node.source}" if node.source else ""
+        raise type(exc)(f"{exc} (operands: {shapes}){where}") from None
+    return np.asarray(value, dtype=node.dtype)
 
 
 def _value(node: Node, env: dict) -> np.ndarray:

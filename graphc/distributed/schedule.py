@@ -1,4 +1,4 @@
-"""The order of a program with collectives: compiled segments, and host steps that start and wait.
+"""The order of a program with host-run nodes: compiled segments, and host steps between them.
 
     steps = plan_steps(program)
     # [Segment([...forward, backward up to the last layer's gradients...]), Start(c0),
@@ -15,6 +15,11 @@ then whatever the fetched outputs need that no collective feeds is computed
 then are the results waited for; everything else (the optimizer's update) comes
 last, in one segment.
 Every rank derives the same order from the same graph, which MPI requires.
+
+Any other node whose op `runs_on_host` (LAPACK's factorizations of graphc.linalg)
+is a `HostStep`: its segment ends before it, its numpy `compute` runs on the
+arrays of its inputs, and the next segment starts after it.  It is synchronous:
+nothing overlaps it, and it needs no agreement between ranks.
 """
 
 from __future__ import annotations
@@ -41,6 +46,11 @@ class Wait:
     node: Node  # a collective started earlier: its result is needed from here on
 
 
+@dataclass
+class HostStep:
+    node: Node  # runs on the host (its op's numpy compute) when its inputs exist, and is done when it returns
+
+
 def collectives(program: Program) -> list[Node]:
     return [n for n in program.nodes() if is_collective(n)]
 
@@ -65,15 +75,16 @@ def execution_order(program: Program) -> tuple[list[Node], int]:
     return first + independent + [n for n in everything if n.id not in placed], len(first) + len(independent)
 
 
-def plan_steps(program: Program, overlap: bool = True) -> list[Segment | Start | Wait]:
-    """The program as segments of computation between the starts and waits of its collectives.
+def plan_steps(program: Program, overlap: bool = True) -> list[Segment | Start | Wait | HostStep]:
+    """The program as segments of computation between the starts and waits of its collectives and its
+    other host steps.
 
     The first read of any collective's result waits for every collective started so far:
     one segment then computes everything that follows (the optimizer's update of every
     bucket), instead of one small compiled segment per bucket.  `overlap=False` waits for
     each collective as soon as it is started (what the benchmark compares against).
     """
-    steps: list[Segment | Start | Wait] = []
+    steps: list[Segment | Start | Wait | HostStep] = []
     current = Segment()
     started: list[Node] = []
     waited: set[int] = set()
@@ -105,6 +116,9 @@ def plan_steps(program: Program, overlap: bool = True) -> list[Segment | Start |
             started.append(node)
             if not overlap:
                 wait_for_started()
+        elif node.op.runs_on_host:
+            close_segment()
+            steps.append(HostStep(node))
         else:
             current.nodes.append(node)
     wait_for_started()

@@ -2,6 +2,8 @@
 
 from graphc.ops import (
     collective,  # noqa: F401 - registers the collectives (gc.distributed builds them)
+    linalg_solve,  # noqa: F401 - registers the LAPACK-backed ops (gc.linalg builds them)
+    linalg_spectral,  # noqa: F401
     numpy_linear,
     numpy_math,
     numpy_protocol,  # noqa: F401 - numpy's dispatch for tensors (graphc/tensor.py calls it)

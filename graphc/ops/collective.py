@@ -32,8 +32,6 @@ from graphc.ops.common import as_nodes
 from graphc.ops.registry import Op, make_node, output_elements
 
 SPIN_SECONDS = 2e-4  # how long `finish` polls without sleeping
-# becomes True when the first collective node is built: until then, backends need not look for any
-collectives_built = False
 
 
 def mpi_allreduce(comm, x: np.ndarray, attrs: dict) -> np.ndarray:
@@ -103,11 +101,9 @@ def _check_root(comm, root: int) -> None:
 
 def _infer(floats_only: bool):
     def infer(inputs, attrs):
-        global collectives_built
         x = inputs[0]
         if x.dtype.kind not in ("f" if floats_only else "fiu"):
             raise ShapeError(f"a collective of {x.dtype} values: it takes {'floats' if floats_only else 'numbers'}")
-        collectives_built = True
         return x.shape, x.dtype
     return infer
 
@@ -122,7 +118,7 @@ def _collective(name: str, mpi_call, mpi_attrs: dict, vjp, jvp, floats_only=Fals
         return engine.run(call, attrs, x, name)
 
     return Op(name, "collective", _infer(floats_only), compute, vjp=vjp, jvp=jvp, extra={"mpi": call},
-              arity=1, attributes={"root": "count"} if root else {},
+              arity=1, runs_on_host=True, attributes={"root": "count"} if root else {},
               flops=None if root else output_elements)
 
 

@@ -17,6 +17,10 @@ and the facts that passes, the graph format and the CLI read instead of the op's
   shape_only                  indices of inputs read for their shape only (`*_like` ops)
   flops(node)                 FLOPs of computing the node once (None for a feed-time size);
                               None for ops that do no arithmetic (they move data)
+  runs_on_host                computed by its numpy `compute` on the host, never in a kernel
+                              (collectives, LAPACK's factorizations): the backends cut a program
+                              around such nodes (graphc.distributed.executable) and the kernel
+                              targets refuse them (graphc.pipeline.refuse_host_ops)
 and the facts that fusion and lowering apply without knowing the op (graphc/ops/layout.py):
   reduce_axes(node)           reductions: (input axes reduced, for each input axis its output
                               axis or None)
@@ -74,6 +78,7 @@ class Op:
     view: str | None = None  # None | "whole" | "part"
     shape_only: tuple[int, ...] = ()
     flops: Callable[[Node], int | None] | None = None
+    runs_on_host: bool = False
     reduce_axes: Callable[[Node], tuple[tuple, tuple]] | None = None
     view_strides: Callable[[Node, int, tuple], tuple[int, tuple] | None] | None = None
     view_axes: Callable[[Node], tuple | None] | None = None
