@@ -96,6 +96,7 @@ from graphc.ops import (
     repeat,
     reshape,
     roll,
+    scatter_add,
     sigmoid,
     sigmoid_cross_entropy,
     sign,
@@ -113,6 +114,8 @@ from graphc.ops import (
     subtract,
     sum,
     swapaxes,
+    take,
+    take_along_axis,
     tan,
     tanh,
     tensordot,
@@ -156,3 +159,4 @@ __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
 ]
 __all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
 __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed
+__all__ += ["scatter_add", "take", "take_along_axis"]  # graphc/ops/indexing.py (and x[idx])

@@ -94,6 +94,7 @@ from graphc.ops.numpy_shape import (
     triu,
     vstack,
 )
+from graphc.ops.indexing import getitem, scatter_add, take, take_along_axis
 from graphc.ops.reduce import max, mean, min, sum
 from graphc.ops.registry import REGISTRY, Op, get_op, make_node, user_facing
 from graphc.ops.shape import (
@@ -101,7 +102,6 @@ from graphc.ops.shape import (
     broadcast_to,
     concatenate,
     expand_dims,
-    getitem,
     one_hot,
     reshape,
     reshape_like,
@@ -121,6 +121,9 @@ log_softmax = user_facing(log_softmax)
 logsumexp = user_facing(logsumexp)
 max = user_facing(max)  # noqa: A001 - gc.max, as numpy
 mean = user_facing(mean)
+scatter_add = user_facing(scatter_add)
+take = user_facing(take)
+take_along_axis = user_facing(take_along_axis)
 min = user_facing(min)  # noqa: A001 - gc.min, as numpy
 one_hot = user_facing(one_hot)
 reshape = user_facing(reshape)
@@ -140,9 +143,9 @@ __all__ = [
     "cos", "divide", "equal", "exp", "expand_dims", "expm1", "fill_like", "floor", "get_op", "getitem", "greater",
     "greater_equal", "less", "less_equal", "log", "log1p", "log_softmax", "logical_and", "logical_not",
     "logical_or", "logsumexp", "make_node", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "neg",
-    "not_equal", "one_hot", "ones_like", "placeholder", "power", "relu", "reshape", "reshape_like", "safe_mul",
+    "not_equal", "one_hot", "ones_like", "placeholder", "power", "relu", "reshape", "reshape_like", "safe_mul", "scatter_add",
     "sigmoid", "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze",
-    "stack", "stop_gradient", "subtract", "sum", "sum_to_like", "tanh", "transpose", "variable", "where",
+    "stack", "stop_gradient", "subtract", "sum", "sum_to_like", "take", "take_along_axis", "tanh", "transpose", "variable", "where",
     "zeros_like",
 ]
 __all__ += [  # the numpy surface: graphc/ops/numpy_math.py, numpy_shape.py, numpy_linear.py
