@@ -14,6 +14,7 @@ stored value.  `rule_for(op)` picks the rule from what the op declares (graphc/o
                              group that reads its operand from memory
     kind "matmul"            a BLAS call starting a group; its elementwise consumers are its epilogue
     Op.scatter               a group of its own: a fill, then one copy per piece
+    Op.indexed_add           a group of its own: a copy of the first input, then the adds
     every input shape-only   refused: its value is a constant once shapes are known, which
                              simplification folds (count)
     anything else            refused: NoKernelError names the op and the user's line
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphc.ir import Node
+from graphc.ops.layout import INDEXED_ADD
 from graphc.ops.registry import Op
 from graphc.passes.fusion_groups import MAX_PHASES, Group, NoKernelError, reduce_axes
 from graphc.passes.fusion_state import FusionState, own_loop
@@ -52,6 +54,8 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
     # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
     # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
     cands.sort(key=lambda g: (g.kind != "matmul", -len(g.members)))
+    gathered = set().union(*(gathered_groups(f, x) for x in inputs))
+    cands = [g for g in cands if g.id not in gathered]
     if len(cands) > 1 and node.attrs.get("recompute") == cands[0].tag:
         for h in cands[1:]:
             if f.merge(cands[0], h, node):
@@ -192,8 +196,26 @@ def _join_view_in_registers(f: FusionState, node: Node) -> bool:
 
 
 def join_leaf(f: FusionState, node: Node) -> None:
-    """Computed by each consumer from its loop position (Op.index_scalar): no kernel, no buffer."""
+    """Computed by each consumer from its loop position (Op.index_scalar): no kernel, no buffer.
+    An input it reads at computed positions (Op.gathers) must be a buffer: a leaf there is copied."""
+    for i in node.op.gathers:
+        if node.inputs[i].id in f.leaf:
+            f.materialize(node.inputs[i])
     f.leaf.add(node.id)
+
+
+def gathered_groups(f: FusionState, node: Node) -> set:
+    """Ids of the groups whose stored values a leaf `node` reads at computed positions (Op.gathers),
+    through leaves it reads too: a consumer of `node` must not join them, or one loop point would
+    read what another writes in the same kernel."""
+    if node.id not in f.leaf:
+        return set()
+    out = set()
+    for i, x in enumerate(node.inputs):
+        if i in node.op.gathers and x.id in f.group_of:
+            out.add(f.group_of[x.id].id)
+        out |= gathered_groups(f, x)
+    return out
 
 
 def join_matmul(f: FusionState, node: Node) -> None:
@@ -202,6 +224,11 @@ def join_matmul(f: FusionState, node: Node) -> None:
         if not f.blas_ready(x):
             f.materialize(x)
     f.new_group("matmul", list(node.shape), node, tuple(range(node.ndim)), node.inputs)
+
+
+def join_indexed_add(f: FusionState, node: Node) -> None:
+    """A group of its own (scatter_add): lowering copies the first input, then adds the updates."""
+    f.new_group(INDEXED_ADD, list(node.shape), node, tuple(range(node.ndim)), node.inputs)
 
 
 def join_scatter(f: FusionState, node: Node) -> None:
@@ -231,6 +258,7 @@ RULES: list[tuple[Callable[[Op], bool], Rule]] = [
     (lambda op: op.kind == "reduce", join_reduce),
     (lambda op: op.kind == "matmul", join_matmul),
     (lambda op: op.scatter is not None, join_scatter),
+    (lambda op: op.indexed_add is not None, join_indexed_add),
     (lambda op: op.reads_only_shapes, refuse_shape_only),
 ]
 
