@@ -16,10 +16,12 @@ from graphc.errors import (
     BackendError,
     CheckpointError,
     DistributedError,
+    FedIndexRangeError,
     FeedError,
     GradientCheckError,
     GraphcError,
     GraphFormatError,
+    IndexRangeError,
     MemoryBudgetError,
     MemoryLimitError,
     ShapeError,
@@ -159,4 +161,4 @@ __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
 ]
 __all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
 __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed
-__all__ += ["scatter_add", "take", "take_along_axis"]  # graphc/ops/indexing.py (and x[idx])
+__all__ += ["FedIndexRangeError", "IndexRangeError", "scatter_add", "take", "take_along_axis"]  # graphc/ops/indexing.py (and x[idx])

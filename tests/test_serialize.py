@@ -68,6 +68,10 @@ def kitchen_sink_graph():
     stats = stats + (gc.distributed.allreduce(spread, "max") * gc.distributed.allreduce(s, "sum")).sum()
     # random draws: one of fixed shape, one sized by a feed-time size (dropout)
     stats = stats + (gc.random.normal((2,), gc.float64, seed=6) * gc.nn.dropout(x, 0.5, seed=7)[0, :2]).sum()
+    # integer-array indexing: gather (take, x[:, idx], take_along_axis) and, in the gradients, scatter_add
+    picked = gc.take(x, [0, -1], axis=1) * x[:, [1, 2]]
+    stats = stats + picked.sum() + gc.take_along_axis(x, gc.expand_dims(gc.minimum(k, 5), 1), 1).sum()
+    stats = stats + (gc.scatter_add(h, [1, 1, -1], h[:, :3], axis=1) ** 2).sum()
     feeds = {"x": RNG.uniform(0.5, 1.5, size=(3, 6)), "k": np.array([0, 4, 7], np.int32)}
     return {"stats": stats, "masked": masked}, feeds
 

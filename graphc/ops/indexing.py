@@ -120,6 +120,8 @@ def _scatter_infer(inputs, attrs):
     expected = _gathered_shape(x, idx, attrs)
     if len(u.shape) != len(expected) or not all(_same(a, b) for a, b in zip(u.shape, expected)):
         raise ShapeError(f"updates of shape {u.shape} do not fit the indexed places {expected}")
+    if x.dtype.kind == "b":
+        raise ShapeError("scatter_add adds numbers: a bool operand has no sum (cast it first)")
     if u.dtype != x.dtype:
         raise ShapeError(f"updates of dtype {u.dtype} added into {x.dtype}")
     return x.shape, x.dtype
