@@ -161,4 +161,5 @@ __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
 ]
 __all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
 __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed
-__all__ += ["FedIndexRangeError", "IndexRangeError", "scatter_add", "take", "take_along_axis"]  # graphc/ops/indexing.py (and x[idx])
+# graphc/ops/indexing.py (and x[idx]), graphc/index_checks.py
+__all__ += ["FedIndexRangeError", "IndexRangeError", "scatter_add", "take", "take_along_axis"]

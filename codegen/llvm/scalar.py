@@ -127,7 +127,8 @@ class ExprEmitter:
     """Renders scalar expressions at the renderer's builder position, memoised within one loop body.
 
     Leaves: `arg i` is the kernel's operand i (`r.operand_value`), loaded once per body;
-    `const` is a constant; `gather` reads its `Gather` operand at its index (`r.gathered`).  Every other node is `RULES[node.op]`.
+    `const` is a constant; `gather` reads its `Gather` operand at its index (`r.gathered`).
+    Every other node is `RULES[node.op]`.
     """
 
     def __init__(self, r):

@@ -48,6 +48,7 @@ from graphc.ops.elementwise import (
     where,
     zeros_like,
 )
+from graphc.ops.indexing import getitem, scatter_add, take, take_along_axis
 from graphc.ops.linalg import matmul
 from graphc.ops.nn import log_softmax, logsumexp, sigmoid_cross_entropy, softmax, softmax_cross_entropy
 from graphc.ops.numpy_linear import dot, einsum, inner, outer, tensordot
@@ -94,7 +95,6 @@ from graphc.ops.numpy_shape import (
     triu,
     vstack,
 )
-from graphc.ops.indexing import getitem, scatter_add, take, take_along_axis
 from graphc.ops.reduce import max, mean, min, sum
 from graphc.ops.registry import REGISTRY, Op, get_op, make_node, user_facing
 from graphc.ops.shape import (
@@ -143,11 +143,12 @@ __all__ = [
     "cos", "divide", "equal", "exp", "expand_dims", "expm1", "fill_like", "floor", "get_op", "getitem", "greater",
     "greater_equal", "less", "less_equal", "log", "log1p", "log_softmax", "logical_and", "logical_not",
     "logical_or", "logsumexp", "make_node", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "neg",
-    "not_equal", "one_hot", "ones_like", "placeholder", "power", "relu", "reshape", "reshape_like", "safe_mul", "scatter_add",
+    "not_equal", "one_hot", "ones_like", "placeholder", "power", "relu", "reshape", "reshape_like", "safe_mul",
     "sigmoid", "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze",
-    "stack", "stop_gradient", "subtract", "sum", "sum_to_like", "take", "take_along_axis", "tanh", "transpose", "variable", "where",
+    "stack", "stop_gradient", "subtract", "sum", "sum_to_like", "tanh", "transpose", "variable", "where",
     "zeros_like",
 ]
+__all__ += ["scatter_add", "take", "take_along_axis"]  # graphc/ops/indexing.py
 __all__ += [  # the numpy surface: graphc/ops/numpy_math.py, numpy_shape.py, numpy_linear.py
     "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "atleast_1d", "atleast_2d", "atleast_3d", "ceil", "clip",
     "column_stack", "cosh", "cumsum", "diag", "diagonal", "dot", "einsum", "flip", "hstack", "hypot", "inner",

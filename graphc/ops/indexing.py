@@ -230,6 +230,12 @@ def scatter_add(x, indices, updates, axis: int = 0, name: str | None = None) -> 
         u = ew.cast(u, x.dtype)
     places = _gathered_shape(x, idx, {"axis": axis, "along": False})
     if u.shape != places:
+        try:
+            fits = len(u.shape) <= len(places) and broadcast_shapes(u.shape, places) == places
+        except ShapeError:
+            fits = False
+        if not fits:
+            raise ShapeError(f"updates of shape {u.shape} do not broadcast to the indexed places {places}")
         u = broadcast_to(u, places)
     return make_node(scatter_add_op, (x, idx, u), {"axis": axis, "along": False}, name=name)
 
@@ -255,8 +261,8 @@ def getitem(x: Node, key) -> Node:
         raise ShapeError(f"{len(arrays)} integer-array indices in one subscript: graphc takes one (its dims "
                          f"land where numpy puts them); combine them with gc.take_along_axis or a flat index "
                          f"into gc.reshape(x, (-1,))")
-    if Ellipsis in key:
-        e = key.index(Ellipsis)
+    if any(k is Ellipsis for k in key):
+        e = next(j for j, k in enumerate(key) if k is Ellipsis)
         used = sum(1 for k in key if k is not None and k is not Ellipsis)
         key = key[:e] + (slice(None),) * max(x.ndim - used, 0) + key[e + 1:]
     where = next(j for j, k in enumerate(key) if _is_array_index(k))
