@@ -221,7 +221,7 @@ def scatter_add(x, indices, updates, axis: int = 0, name: str | None = None) -> 
     """numpy `np.add.at(copy_of_x, (slice(None),) * axis + (indices,), updates)` as a new tensor:
     repeated indices add up.  `updates` broadcasts to x.shape[:axis] + indices.shape +
     x.shape[axis+1:]; it is the adjoint of `take(x, indices, axis)`."""
-    from graphc.ops.shape import broadcast_to
+    from graphc.ops.shape import broadcast_like, broadcast_to
 
     x, idx = as_node(x), as_indices(indices)
     (axis,) = normalize_axes(axis, x.ndim)
@@ -236,7 +236,10 @@ def scatter_add(x, indices, updates, axis: int = 0, name: str | None = None) -> 
             fits = False
         if not fits:
             raise ShapeError(f"updates of shape {u.shape} do not broadcast to the indexed places {places}")
-        u = broadcast_to(u, places)
+        if None in places:  # a feed-time size: the shape of the gathered places, read for its shape only
+            u = broadcast_like(u, make_node(gather_op, (x, idx), {"axis": axis, "along": False}))
+        else:
+            u = broadcast_to(u, places)
     return make_node(scatter_add_op, (x, idx, u), {"axis": axis, "along": False}, name=name)
 
 
