@@ -278,6 +278,15 @@ def test_a_boolean_mask_points_to_where():
             x[mask]
 
 
+@pytest.mark.parametrize("build", [lambda x: x[[0, 3]], lambda x: gc.take(x, [-4], axis=1),
+                                   lambda x: gc.scatter_add(x, np.array([[9]]), 1.0),
+                                   lambda x: gc.take_along_axis(x, np.full((3, 1), -5), 0)])
+def test_constant_indices_out_of_range_are_refused_when_the_graph_is_built(build):
+    x = gc.placeholder((3, 3), gc.float32, name="x")
+    with pytest.raises(gc.ShapeError, match="out of bounds for an axis of size 3"):
+        build(x)
+
+
 def test_float_indices_and_two_arrays_are_refused_clearly():
     x = gc.placeholder((3, 3), gc.float32, name="x")
     with pytest.raises(gc.ShapeError, match="integers"):

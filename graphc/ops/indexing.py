@@ -174,6 +174,19 @@ def as_indices(indices) -> Node:
     return indices
 
 
+def _constant_indices_fit(idx: Node, n: int | None) -> None:
+    """Indices known now (a constant) out of [-n, n) are a ShapeError at the user's line, before any run."""
+    from graphc.ops.source import constant_op
+
+    if idx.op is not constant_op or n is None or idx.attrs["value"].size == 0:
+        return
+    values = idx.attrs["value"]
+    if values.min() < -n or values.max() >= n:
+        bad = values[(values < -n) | (values >= n)]
+        raise ShapeError(f"index {int(bad.flat[0])} is out of bounds for an axis of size {n} "
+                         f"(valid: {-n} to {n - 1})")
+
+
 _MASK_MESSAGE = ("boolean mask indexing x[mask] has a shape that depends on the data, which a compiled "
                  "graph cannot have: use gc.where(mask, x, 0) (or a masked sum) instead")
 
@@ -186,6 +199,7 @@ def take(x, indices, axis: int | None = None, name: str | None = None) -> Node:
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
     (axis,) = normalize_axes(axis, x.ndim)
+    _constant_indices_fit(idx, x.shape[axis])
     return make_node(gather_op, (x, idx), {"axis": axis, "along": False}, name=name)
 
 
@@ -213,6 +227,7 @@ def take_along_axis(x, indices, axis: int, name: str | None = None) -> Node:
     if axis is None:
         raise ShapeError("take_along_axis needs an axis (numpy's axis=None flattens: use take)")
     (axis,) = normalize_axes(axis, x.ndim)
+    _constant_indices_fit(idx, x.shape[axis])
     x, idx = _along_operands(x, idx, axis)
     return make_node(gather_op, (x, idx), {"axis": axis, "along": True}, name=name)
 
@@ -225,6 +240,7 @@ def scatter_add(x, indices, updates, axis: int = 0, name: str | None = None) -> 
 
     x, idx = as_node(x), as_indices(indices)
     (axis,) = normalize_axes(axis, x.ndim)
+    _constant_indices_fit(idx, x.shape[axis])
     u = as_node(updates, like=x)
     if u.dtype != x.dtype:
         u = ew.cast(u, x.dtype)
