@@ -339,3 +339,14 @@ def test_cuda_source_computes_the_references_values(backend, monkeypatch):
     outs = [x[i] * 3.0, gc.scatter_add(x, i, x[i] * 2.0), along, gc.max(x[i], axis=1), *gc.grad(loss, [x])]
     for got, want in zip(run(outs, {x: xv, i: iv}, backend), run(outs, {x: xv, i: iv})):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_numpys_take_and_take_along_axis_build_nodes_on_graph_tensors():
+    x = gc.placeholder((3, 4), gc.float64, name="x")
+    data = np.arange(12.0).reshape(3, 4)
+    idx = np.array([[1], [0], [3]])
+    got = run([np.take(x, [3, -1], axis=1), np.take_along_axis(x, idx, axis=1)], {x: data})
+    np.testing.assert_array_equal(got[0], np.take(data, [3, -1], axis=1))
+    np.testing.assert_array_equal(got[1], np.take_along_axis(data, idx, axis=1))
+    with pytest.raises(TypeError, match="mode='raise' only"):
+        np.take(x, [0], axis=0, mode="clip")
