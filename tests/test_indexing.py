@@ -350,3 +350,18 @@ def test_numpys_take_and_take_along_axis_build_nodes_on_graph_tensors():
     np.testing.assert_array_equal(got[1], np.take_along_axis(data, idx, axis=1))
     with pytest.raises(TypeError, match="mode='raise' only"):
         np.take(x, [0], axis=0, mode="clip")
+
+
+@pytest.mark.parametrize("build", [
+    lambda x, i: gc.take(gc.take(x, i), gc.constant(np.array([3, 0, -1]))),   # the table a gather itself
+    lambda x, i: gc.take(gc.one_hot(i, 4, gc.float64), [1, -1], axis=1),    # ... a one_hot
+    lambda x, i: gc.transpose(x)[:, i] * 2.0,                               # ... a transposed view
+    lambda x, i: gc.take_along_axis(x[:1], gc.reshape(gc.minimum(i[:3], 1), (3, 1)), 1),  # broadcast rows
+    lambda x, i: gc.sum(gc.exp(x[i]), axis=0) + gc.max(x[i] * x[i], axis=1)[:4],  # inside reductions
+])
+def test_gathers_from_any_table_layout_on_llvm_match_the_reference(build):
+    x = gc.placeholder((5, 4), gc.float64, name="x")
+    i = gc.placeholder((6,), gc.int64, name="i")
+    xv, iv = np.random.default_rng(11).normal(size=(5, 4)), np.array([0, 4, -1, 2, 2, -4])
+    want = run(build(x, i), {x: xv, i: iv})
+    np.testing.assert_allclose(run(build(x, i), {x: xv, i: iv}, "llvm"), want, rtol=1e-12)

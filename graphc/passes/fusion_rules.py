@@ -54,8 +54,6 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
     # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
     # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
     cands.sort(key=lambda g: (g.kind != "matmul", -len(g.members)))
-    gathered = set().union(*(gathered_groups(f, x) for x in inputs))
-    cands = [g for g in cands if g.id not in gathered]
     if len(cands) > 1 and node.attrs.get("recompute") == cands[0].tag:
         for h in cands[1:]:
             if f.merge(cands[0], h, node):
@@ -202,20 +200,6 @@ def join_leaf(f: FusionState, node: Node) -> None:
         if node.inputs[i].id in f.leaf:
             f.materialize(node.inputs[i])
     f.leaf.add(node.id)
-
-
-def gathered_groups(f: FusionState, node: Node) -> set:
-    """Ids of the groups whose stored values a leaf `node` reads at computed positions (Op.gathers),
-    through leaves it reads too: a consumer of `node` must not join them, or one loop point would
-    read what another writes in the same kernel."""
-    if node.id not in f.leaf:
-        return set()
-    out = set()
-    for i, x in enumerate(node.inputs):
-        if i in node.op.gathers and x.id in f.group_of:
-            out.add(f.group_of[x.id].id)
-        out |= gathered_groups(f, x)
-    return out
 
 
 def join_matmul(f: FusionState, node: Node) -> None:
