@@ -17,5 +17,5 @@ from graphc.nn.layers import MLP, Dense, Embedding
 from graphc.nn.metrics import accuracy
 from graphc.nn.training import History, fit_classifier, plot_losses
 
-__all__ = ["MLP", "Dense", "Embedding", "History", "accuracy", "dropout", "fit_classifier", "init", "losses", "minibatches",
-           "plot_losses", "train_test_split"]
+__all__ = ["MLP", "Dense", "Embedding", "History", "accuracy", "dropout", "fit_classifier", "init", "losses",
+           "minibatches", "plot_losses", "train_test_split"]

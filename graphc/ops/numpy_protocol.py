@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphc.ops import elementwise as ew
-from graphc.ops import indexing
-from graphc.ops import linalg
+from graphc.ops import indexing, linalg
 from graphc.ops import numpy_linear as nl
 from graphc.ops import numpy_math as nm
 from graphc.ops import numpy_shape as ns
