@@ -46,7 +46,7 @@ def _gathered_shape(x: Node, idx: Node, attrs) -> tuple:
         raise ShapeError(f"indices must be integers, got {idx.dtype}")
     if not 0 <= axis < x.ndim:
         raise ShapeError(f"axis {axis} out of range for a {x.ndim}-d operand")
-    if x.shape[axis] == 0 and idx.shape and elements(idx.shape) != 0:
+    if x.shape[axis] == 0 and elements(idx.shape) != 0:
         raise ShapeError(f"cannot take indices from the empty axis {axis}")
     if not along:
         return x.shape[:axis] + idx.shape + x.shape[axis + 1:]
