@@ -367,3 +367,36 @@ def test_gathers_from_any_table_layout_on_llvm_match_the_reference(build):
     xv, iv = np.random.default_rng(11).normal(size=(5, 4)), np.array([0, 4, -1, 2, 2, -4])
     want = run(build(x, i), {x: xv, i: iv})
     np.testing.assert_allclose(run(build(x, i), {x: xv, i: iv}, "llvm"), want, rtol=1e-12)
+
+
+@st.composite
+def _subscript_cases(draw):
+    """A shape and a numpy subscript of it: ints, slices and None around exactly one integer array."""
+    shape = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=4)))
+    where = draw(st.integers(0, len(shape) - 1))
+    used = draw(st.integers(where + 1, len(shape)))  # trailing axes left out, as numpy allows
+    key = []
+    for axis, n in enumerate(shape[:used]):
+        if axis == where:
+            size = draw(st.integers(0, 3))
+            key.append(np.array(draw(st.lists(st.integers(-n, n - 1), min_size=size, max_size=size)), np.int64))
+        elif draw(st.booleans()):
+            key.append(draw(st.integers(-n, n - 1)))
+        else:
+            bound = st.none() | st.integers(-n - 1, n + 1)
+            key.append(slice(draw(bound), draw(bound), draw(st.sampled_from([None, 1, 2, -1]))))
+        if draw(st.integers(0, 4)) == 0:
+            key.append(None)
+    return shape, tuple(key)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_subscript_cases(), st.sampled_from(BACKENDS))
+def test_random_subscripts_with_an_integer_array_are_numpys(case, backend):
+    shape, key = case
+    data = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
+    x = gc.placeholder(shape, gc.float64, name="x")
+    want = data[key]
+    got = run(x[key], {x: data}, backend)
+    assert got.shape == want.shape, (shape, key)
+    np.testing.assert_array_equal(got, want)
