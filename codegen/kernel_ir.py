@@ -19,6 +19,16 @@ broadcasting), an `Accumulator` (a reduction of an earlier phase), or a `LoopInd
 (the index of a loop dim, as int64; one_hot uses it).  Intermediate values live
 in registers; only `stores` touch memory.
 
+An indirect read (gather) is a `gather` node of the expression: its one argument is an int64
+index computed in the kernel, its value the number of a `Gather` operand (a buffer position at
+the loop point, plus index * stride along the gathered axis).  An indirect write (scatter_add)
+is a `Store` with `add_at`: it adds its value at index * stride past its access.  Both wrap a
+negative index (counted from the end) and clamp it into [0, extent): whatever the indices hold,
+generated code never touches memory outside the buffer (whether they were in range is checked
+by the graph itself, graphc/index_checks.py).  A kernel with such stores is of kind "scatter":
+two loop points may add into one element, so it never runs split between CPU threads, and CUDA
+adds atomically.
+
 A "matmul" kernel first computes C = A @ B (`Matmul`: per-batch matrices given by
 offsets and strides, BLAS-compatible layouts) into a buffer, then runs its
 phase (the epilogue: bias, activation...) which reads C through ordinary Loads.
@@ -87,7 +97,28 @@ class LoopIndex:
     dtype: np.dtype = np.dtype(np.int64)
 
 
-Operand = Load | Accumulator | LoopIndex
+@dataclass(frozen=True)
+class Gather:
+    """Element `access` (at the loop position) + i * `stride`, i the `gather` node's index wrapped and
+    clamped into [0, extent)."""
+
+    access: Access
+    stride: int
+    extent: int
+    dtype: np.dtype
+
+
+Operand = Load | Accumulator | LoopIndex | Gather
+
+
+@dataclass(frozen=True)
+class Indirect:
+    """Where an accumulating store adds: i * `stride` past the store's access, i = `index` (an int64
+    expression of the kernel) wrapped and clamped into [0, extent)."""
+
+    index: Scalar
+    stride: int
+    extent: int
 
 
 @dataclass(frozen=True)
@@ -108,6 +139,7 @@ class Reduction:
 class Store:
     access: Access
     expr: Scalar
+    add_at: Indirect | None = None  # set: buffer[access + i * stride] += expr (numpy add.at)
 
 
 @dataclass
@@ -144,7 +176,7 @@ class Matmul:
 @dataclass
 class Kernel:
     name: str
-    kind: str  # "loop" | "matmul"
+    kind: str  # "loop" | "matmul" | "scatter" (a loop with `add_at` stores: never split between threads)
     params: list[BufferParam]
     dims: list[LoopDim]
     operands: list = field(default_factory=list)
@@ -217,7 +249,7 @@ def structure_key(kernel: Kernel) -> tuple:
         return replace(a, buffer=number[a.buffer])
 
     def operand(o):
-        return replace(o, access=access(o.access)) if isinstance(o, Load) else o
+        return replace(o, access=access(o.access)) if isinstance(o, (Load, Gather)) else o
 
     def stores(ss) -> tuple:
         return tuple(replace(st, access=access(st.access)) for st in ss)

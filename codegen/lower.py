@@ -22,6 +22,8 @@ from graphc.codegen.kernel_ir import (
     Access,
     Accumulator,
     BufferParam,
+    Gather,
+    Indirect,
     Kernel,
     Load,
     LoopDim,
@@ -35,7 +37,7 @@ from graphc.codegen.kernel_ir import (
 from graphc.codegen.plan import buffer_name
 from graphc.errors import ShapeError
 from graphc.ir import Node
-from graphc.ops.layout import contiguous_strides
+from graphc.ops.layout import INDEXED_ADD, contiguous_strides
 from graphc.passes.fusion import Fusion, Group, Layout, reduce_axes
 
 _INT_LIMITS = {"max": lambda d: np.iinfo(d).min, "min": lambda d: np.iinfo(d).max}
@@ -93,10 +95,27 @@ class _KernelBuilder:
         name = self.param(lay.base, write=False)
         return self.arg(Load(Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos)), node.dtype))
 
+    def gather(self, node: Node, axes_map, kpos, axis: int, index: S.Scalar) -> S.Scalar:
+        """Value of a node in memory at the loop position but along `axis`, where `index` says: an
+        indirect read (a `Gather` operand; `axes_map` has None at `axis`)."""
+        if node.op.immediate is not None:
+            literal = node.op.immediate(node)  # one element: every index reads it
+            if literal is not None:
+                return literal
+        lay = self.fusion.layouts[node.id] if node.id in self.fusion.layouts else Layout.whole(node)
+        name = self.param(lay.base, write=False)
+        access = Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos))
+        return S.gathered(self.operand(Gather(access, lay.strides[axis], node.shape[axis], node.dtype)), index,
+                          node.dtype)
+
     def at_position(self, node: Node, axes_map, kpos) -> S.Scalar:
         """A leaf's value from the loop position (its op's `index_scalar` rule)."""
-        def value_of(x: Node, axes) -> S.Scalar:
-            return self.load(x, tuple(axes_map[a] for a in axes), kpos)
+        def value_of(x: Node, axes, at=None) -> S.Scalar:
+            x_map = tuple(None if a is None else axes_map[a] for a in axes)
+            if at:
+                ((axis, index),) = at.items()
+                return self.gather(x, x_map, kpos, axis, index)
+            return self.load(x, x_map, kpos)
 
         def index_of(axis: int) -> S.Scalar:
             d = axes_map[axis]
@@ -302,11 +321,38 @@ def _lower_scatter(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
     return kernels
 
 
+def _lower_indexed_add(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
+    """An op that adds its third input into a copy of its first at the places its second names
+    (Op.indexed_add: scatter_add): a copy kernel, then a "scatter" kernel over the updates whose
+    stores add at the indexed element (`Store.add_at`)."""
+    node = g.members[0]
+    x, idx, updates = node.inputs
+    target_axes, index_axes = node.op.indexed_add(node)
+    axis = target_axes.index(None)
+    ops = [node.op.name]
+    ident = tuple(range(node.ndim))
+    kb = _KernelBuilder(fusion, list(node.shape), ["parallel"] * node.ndim)
+    kpos = {d: d for d in ident}
+    copy = kb.store(node, ident, kpos, kb.load(x, ident, kpos))
+    kernels = [kb.kernel(f"{name}_copy", "loop", [Phase(stores=[copy])], ops=ops)]
+    loop = tuple(range(updates.ndim))
+    kb = _KernelBuilder(fusion, list(updates.shape), ["parallel"] * updates.ndim)
+    kpos = {d: d for d in loop}
+    index = S.cast(kb.load(idx, index_axes, kpos), np.int64)
+    add = kb.store(node, target_axes, kpos, kb.load(updates, loop, kpos))
+    add = Store(add.access, add.expr, Indirect(index, contiguous_strides(node.shape)[axis], node.shape[axis]))
+    kb.reads.add(add.access.buffer)  # each store reads the element it adds to
+    kernels.append(kb.kernel(f"{name}_add", "scatter", [Phase(stores=[add])], ops=ops))
+    return kernels
+
+
 def lower_group(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
     if g.kind == "matmul":
         return [_lower_matmul(fusion, g, name)]
     if g.kind == "loop":
         return [_lower_loop(fusion, g, name)]
+    if g.kind == INDEXED_ADD:
+        return _lower_indexed_add(fusion, g, name)
     return _lower_scatter(fusion, g, name)  # its kind is the op's scatter label
 
 

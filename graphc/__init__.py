@@ -16,10 +16,12 @@ from graphc.errors import (
     BackendError,
     CheckpointError,
     DistributedError,
+    FedIndexRangeError,
     FeedError,
     GradientCheckError,
     GraphcError,
     GraphFormatError,
+    IndexRangeError,
     LinAlgError,
     MemoryBudgetError,
     MemoryLimitError,
@@ -106,6 +108,7 @@ from graphc.ops import (
     repeat,
     reshape,
     roll,
+    scatter_add,
     sigmoid,
     sigmoid_cross_entropy,
     sign,
@@ -123,6 +126,8 @@ from graphc.ops import (
     subtract,
     sum,
     swapaxes,
+    take,
+    take_along_axis,
     tan,
     tanh,
     tensordot,
@@ -170,3 +175,5 @@ __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
 __all__ += ["LinAlgError", "linalg"]
 __all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
 __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed
+# graphc/ops/indexing.py (and x[idx]), graphc/index_checks.py
+__all__ += ["FedIndexRangeError", "IndexRangeError", "scatter_add", "take", "take_along_axis"]

@@ -21,6 +21,14 @@ class FeedError(GraphcError, ValueError):
     """A feed that does not match its placeholder: missing, unknown, wrong shape or dtype."""
 
 
+class IndexRangeError(GraphcError, IndexError):
+    """An integer index (gather, scatter_add, x[idx]) outside its axis, found when the graph ran."""
+
+
+class FedIndexRangeError(FeedError, IndexRangeError):
+    """An integer index outside its axis, in an array the caller fed."""
+
+
 class GradientCheckError(GraphcError, AssertionError):
     """Analytic and numeric derivatives disagree in `gc.check_grad`."""
 

@@ -98,7 +98,7 @@ class Scalar:
             elif e.op == "const":
                 t = repr(e.value)
             else:
-                extra = f", {e.value}" if e.op == "cast" else ""
+                extra = f", {e.value}" if e.op in ("cast", "gather") else ""
                 t = f"{e.op}({', '.join(text[id(a)] for a in e.args)}{extra})"
             text[id(e)] = t if len(t) <= REPR_LIMIT else t[:REPR_LIMIT] + "..."
         return text[id(self)]
@@ -165,6 +165,13 @@ def call(op: str, *args: Scalar) -> Scalar:
     args = tuple(cast(a, dtype) for a in args)
     out = np.dtype(np.bool_) if op in COMPARISONS else dtype
     return Scalar(op, args, out)
+
+
+def gathered(operand: int, index: Scalar, dtype) -> Scalar:
+    """A kernel's indirect read: operand `operand` (a `Gather` of codegen.kernel_ir) at `index`
+    (an int64 expression).  A leaf of kernel expressions, like `arg`, rather than a primitive:
+    only a kernel, which has buffers, can evaluate it."""
+    return Scalar("gather", (cast(index, np.int64),), np.dtype(dtype), operand)
 
 
 def substitute(expr: Scalar, args: list[Scalar]) -> Scalar:

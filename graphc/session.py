@@ -26,6 +26,7 @@ import numpy as np
 
 from graphc import backends
 from graphc.errors import FeedError, GraphcError, ShapeError
+from graphc.index_checks import add_index_checks, raise_for_indices
 from graphc.ir import Node, toposort
 from graphc.ops.common import as_node
 from graphc.ops.random import steps_read
@@ -123,10 +124,14 @@ class Function:
 
     def __call__(self, *args, **kwargs):
         arrays = self._feeds(args, kwargs)
-        executable, access = self._compiled(arrays)
+        executable, access, checks = self._compiled(arrays)
         program = executable.program
         with access.taken() as (values, donate):
             outputs, new_values = executable(arrays, values, donate=donate)
+            if checks:  # before any update is written: a run with a bad index changes nothing
+                outputs = list(outputs)
+                raise_for_indices(checks, outputs[len(self.outputs):])
+                outputs = outputs[: len(self.outputs)]
             for index, value in zip(program.updated, new_values):
                 program.variables[index].attrs["store"].write(value)
         outputs = list(outputs)
@@ -152,7 +157,7 @@ class Function:
         return [check_value_fits(x, a, "input") for x, a in zip(self.inputs, args)]
 
     def _compiled(self, arrays):
-        """(executable, its VariableAccess) for these feeds' shapes, compiled on first need."""
+        """(executable, its VariableAccess, its index checks) for these feeds' shapes, compiled on first need."""
         key = feed_signature(arrays)
         entry = self._cache.get(key)
         if entry is None:
@@ -162,8 +167,9 @@ class Function:
                     with backends.collector_paused():
                         program = specialize(self.inputs, self.outputs, self.updates + self._random.updates,
                                              [a.shape for a in arrays], substitute=self._random.substitute)
+                        checks = add_index_checks(program)
                         executable = self._build(program, self.options)
-                    entry = self._cache[key] = executable, VariableAccess(executable.program)
+                    entry = self._cache[key] = executable, VariableAccess(executable.program), checks
         self._last = entry[0]
         return entry
 

@@ -232,7 +232,8 @@ class LlvmExecutable:
 
 def _thread_ranges(k: Kernel) -> list[tuple[int, int]] | None:
     """The [start, end) range of each thread, the calling thread's first, for a kernel worth
-    splitting (a big loop kernel); None for one that runs on the calling thread alone."""
+    splitting (a big loop kernel); None for one that runs on the calling thread alone (a matmul,
+    whose BLAS has threads of its own, or a "scatter" kernel, whose adds may meet in one element)."""
     if k.kind != "loop" or k.work < PARALLEL_WORK or k.split_extent < 2 or THREADS < 2:
         return None
     bounds = [int(b) for b in np.linspace(0, k.split_extent, THREADS + 1).astype(np.int64)]

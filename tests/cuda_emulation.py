@@ -63,6 +63,8 @@ using std::log1p; using std::expm1; using std::floor; using std::pow; using std:
 struct Dim3 { unsigned x, y, z; };
 static inline float __int_as_float(unsigned bits) { float f; std::memcpy(&f, &bits, 4); return f; }
 static inline double __longlong_as_double(long long bits) { double d; std::memcpy(&d, &bits, 8); return d; }
+// scatter_add's adds: threads of a block are std::threads here, so the emulated add is atomic too
+template <typename T> T atomicAdd(T* p, T v) { return std::atomic_ref<T>(*p).fetch_add(v); }
 """
 
 HOST_HEADER = COMMON_HEADER + r"""

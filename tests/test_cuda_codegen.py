@@ -94,9 +94,23 @@ def vectorized_elementwise():
     return [x, bias, v, labels, d], outs, [(6, 33), (32,), (6,), (6,), (6, 32)]
 
 
+def embedding_training_step():
+    # gathers fused into elementwise kernels and reductions, scatter_add (atomicAdd) of every dtype it takes
+    ids, labels = gc.placeholder((None, 3), gc.int32), gc.placeholder((None,), gc.int64)
+    emb, head = gc.nn.Embedding(50, 16, seed=0), gc.nn.Dense(16, 4, seed=1)
+    logits = head(gc.mean(gc.tanh(emb(ids)), axis=1))
+    loss = gc.mean(gc.softmax_cross_entropy(logits, labels))
+    grads = gc.grad(loss, emb.variables + head.variables)
+    counts, totals = gc.placeholder((8,), gc.int64), gc.placeholder((8,), gc.float64)
+    outs = [loss, *grads, gc.take_along_axis(logits, gc.reshape(labels, (-1, 1)), 1),
+            gc.scatter_add(counts, labels, 1), gc.scatter_add(totals, ids[:, 0], 0.5),
+            gc.scatter_add(gc.cast(counts, gc.int32), [-1, 3], 2)]
+    return [ids, labels, counts, totals], outs, [(5, 3), (5,), (8,), (8,)]
+
+
 GRAPHS = {f.__name__: f for f in (elementwise_chain, reductions, softmax_cross_entropy, matmul_epilogue,
                                   mlp_training_step, integer_and_bool_reductions, wide_matmul_epilogue,
-                                  batched_transposed_matmul, vectorized_elementwise)}
+                                  batched_transposed_matmul, vectorized_elementwise, embedding_training_step)}
 
 
 def cuda_source(name: str) -> str:

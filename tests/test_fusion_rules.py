@@ -31,7 +31,7 @@ def test_each_ops_rule_follows_from_its_facts():
                 "sum": rules.join_reduce, "sum_to_like": rules.join_reduce, "matmul": rules.join_matmul,
                 "transpose": rules.join_view, "broadcast_like": rules.join_view, "slice": rules.join_view,
                 "one_hot": rules.join_leaf, "concatenate": rules.join_scatter, "slice_grad": rules.join_scatter,
-                "count": rules.refuse_shape_only}
+                "count": rules.refuse_shape_only, "gather": rules.join_leaf, "scatter_add": rules.join_indexed_add}
     for name, rule in expected.items():
         assert rules.rule_for(REGISTRY[name]) is rule, name
     # collectives run as host steps between compiled segments (graphc/distributed): no kernel computes them

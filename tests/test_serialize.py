@@ -78,6 +78,10 @@ def kitchen_sink_graph():
     stats = stats + gc.linalg.slogdet(sq).logabsdet * gc.linalg.slogdet(sq).sign + gc.linalg.cholesky(sq).sum()
     stats = stats + gc.linalg.solve_triangular(sq, h[0], lower=True).sum() + vals.sum() + (vecs * vecs).sum()
     stats = stats + (u * u).sum() + sv.sum() + (vh * vh).sum() + gc.stop_gradient(gc.linalg.svd(w)[0]).sum()
+    # integer-array indexing: gather (take, x[:, idx], take_along_axis) and, in the gradients, scatter_add
+    picked = gc.take(x, [0, -1], axis=1) * x[:, [1, 2]]
+    stats = stats + picked.sum() + gc.take_along_axis(x, gc.expand_dims(gc.minimum(k, 5), 1), 1).sum()
+    stats = stats + (gc.scatter_add(h, [1, 1, -1], h[:, :3], axis=1) ** 2).sum()
     feeds = {"x": RNG.uniform(0.5, 1.5, size=(3, 6)), "k": np.array([0, 4, 7], np.int32)}
     return {"stats": stats, "masked": masked}, feeds
 

@@ -109,18 +109,35 @@ class CudaKernelRenderer:
             return f"(long long)i{op.dim}"
         raise TypeError(f"unknown operand {op!r}")
 
-    def emit_values(self, exprs, indent: str) -> list[str]:
-        """Emit expressions in one scope, sharing their common subexpressions; returns their names."""
-        emitter = ScalarEmitter(self.operand, prefix=f"v{self.temps}_")
+    def emit_values(self, exprs, indent: str, extents=()) -> list[str]:
+        """Emit expressions in one scope, sharing their common subexpressions; returns their names
+        (those of the indices of `extents`, one per trailing expression, clamped into their axes)."""
+        emitter = ScalarEmitter(self.operand, prefix=f"v{self.temps}_", gathered=lambda i, index: self.gathered(
+            emitter, i, index))
         names = [emitter.emit(e) for e in exprs]
+        tail = len(names) - len(extents)
+        names[tail:] = [emitter.clamped(name, n) for name, n in zip(names[tail:], extents, strict=True)]
         self.temps += 1
         self.lines += [indent + line for line in emitter.lines]
         return names
 
+    def gathered(self, emitter: ScalarEmitter, i: int, index: str) -> str:
+        """Operand i (a `Gather`) at the clamped `index` along its gathered axis: an indirect read."""
+        op = self.k.operands[i]
+        at = emitter.clamped(index, op.extent)
+        return f"{self.local[op.access.buffer]}[{self.index(op.access)} + {at} * {op.stride}LL]"
+
     def stores(self, stores: list[Store], indent: str) -> None:
-        names = self.emit_values([s.expr for s in stores], indent)
-        for st, name in zip(stores, names, strict=True):
+        indirect = [s.add_at for s in stores if s.add_at is not None]
+        names = self.emit_values([s.expr for s in stores] + [a.index for a in indirect], indent,
+                                 extents=[a.extent for a in indirect])
+        at = iter(names[len(stores):])
+        for st, name in zip(stores, names, strict=False):
             param = next(p for p in self.k.params if p.name == st.access.buffer)
+            if st.add_at is not None:  # two threads may add into one element: atomically
+                target = f"{self.local[st.access.buffer]}[{self.index(st.access)} + {next(at)} * {st.add_at.stride}LL]"
+                self.lines.append(f"{indent}{_atomic_add(param.dtype, target, name)}")
+                continue
             target = f"{self.local[st.access.buffer]}[{self.index(st.access)}]"
             self.lines.append(f"{indent}{target} = ({c_type(param.dtype)}){name};")
 
@@ -207,6 +224,19 @@ class CudaKernelRenderer:
         self.lines.append("  }")
         self.launches.append(Launch(k.name, (_blocks(rows, 1), 1, 1), (threads, 1, 1)))
         return self.body(k.name)
+
+
+def _atomic_add(dtype, target: str, value: str) -> str:
+    """`target += value` atomically: CUDA's atomicAdd has float, double (sm_60 and later), int,
+    unsigned and unsigned 64-bit forms; a signed 64-bit add is the unsigned one (two's complement)."""
+    dtype = np.dtype(dtype)
+    if dtype == np.int64:
+        return f"atomicAdd((unsigned long long*)&{target}, (unsigned long long){value});"
+    if dtype == np.uint32 or dtype == np.uint64:
+        return f"atomicAdd(&{target}, ({c_type(dtype)}){value});"
+    if dtype in (np.float32, np.float64, np.int32):
+        return f"atomicAdd(&{target}, ({c_type(dtype)}){value});"
+    raise TypeError(f"no atomic add for {dtype} on CUDA")
 
 
 def _combine(r: Reduction) -> str:

@@ -131,8 +131,10 @@ assert set(PRIMITIVES) - {"arg", "const"} <= set(_INFIX) | set(_FLOAT_FNS) | {
 class ScalarEmitter:
     """Emits an expression as named temporaries; `operand(i)` gives the C text of leaf `arg i`."""
 
-    def __init__(self, operand: Callable[[int], str], prefix: str = "t"):
+    def __init__(self, operand: Callable[[int], str], prefix: str = "t",
+                 gathered: Callable[[int, str], str] | None = None):
         self.operand = operand
+        self.gathered = gathered  # (Gather operand, C name of its clamped index) -> the C text of the read
         self.prefix = prefix
         self.lines: list[str] = []
         self.memo: dict[int, tuple[Scalar, str]] = {}  # id -> (node, its C name)
@@ -142,12 +144,22 @@ class ScalarEmitter:
         self.lines.append(f"const {c_type(dtype)} {name} = {text};")
         return name
 
+    def clamped(self, index: str, extent: int) -> str:
+        """An index counted from the end when negative, clamped into [0, extent): an indirect access
+        never leaves its buffer (whether it was in range the graph checks itself)."""
+        wrapped = self.fresh(np.dtype(np.int64), f"{index} < 0LL ? {index} + {extent}LL : {index}")
+        return self.fresh(np.dtype(np.int64), f"{wrapped} < 0LL ? 0LL : ({wrapped} > {extent - 1}LL ? "
+                                              f"{max(extent - 1, 0)}LL : {wrapped})")
+
     def emit(self, e: Scalar) -> str:
         for node in postorder(e, known=self.memo):
             if node.op == "const":
                 out = literal(node.value, node.dtype)
             elif node.op == "arg":
                 out = self.fresh(node.dtype, self.operand(node.value))
+            elif node.op == "gather":
+                index = self.memo[id(node.args[0])][1]
+                out = self.fresh(node.dtype, self.gathered(node.value, index))
             else:
                 args = [self.memo[id(a)][1] for a in node.args]
                 text = primitive(node.op, node.dtype, args, [a.dtype for a in node.args], target=node.value)

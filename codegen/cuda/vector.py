@@ -121,6 +121,8 @@ def plan_vectors(k: Kernel) -> VectorPlan | None:
     dtypes = {p.name: p.dtype for p in k.params}
     stores = []
     for st in [s for p in k.phases for s in p.stores] + k.final_stores:
+        if st.add_at is not None:
+            return None  # an indirect add: one lane at a time, atomically
         g = classify(k, st.access, dtypes[st.access.buffer])
         if g is None or not g.run:
             return None

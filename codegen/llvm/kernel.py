@@ -18,7 +18,7 @@ import math
 import numpy as np
 from llvmlite import ir
 
-from graphc.codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Store
+from graphc.codegen.kernel_ir import Access, Accumulator, Kernel, Load, LoopIndex, Store
 from graphc.codegen.llvm.loops import Loop, LoopNest
 from graphc.codegen.llvm.matmul import Matmuls
 from graphc.codegen.llvm.reductions import SUM_LANES, Reductions, lane_count
@@ -117,12 +117,48 @@ class KernelRenderer(LoopNest, Reductions, Matmuls):
             return self.index[op.dim]
         raise TypeError(f"unknown operand {op!r}")
 
+    def clamped(self, index: ir.Value, extent: int) -> ir.Value:
+        """`index` counted from the end when negative, then clamped into [0, extent): an indirect
+        access never leaves its buffer (whether the index was in range the graph checks itself)."""
+        b = self.builder
+        wrapped = b.select(b.icmp_signed("<", index, i64(0)), b.add(index, i64(extent)), index)
+        low = b.select(b.icmp_signed("<", wrapped, i64(0)), i64(0), wrapped)
+        return b.select(b.icmp_signed(">", low, i64(extent - 1)), i64(max(extent - 1, 0)), low)
+
+    def gathered(self, i: int, index: ir.Value, offsets: dict) -> ir.Value:
+        """Operand i (a `Gather`) at `index` along its gathered axis: an indirect load."""
+        op, b = self.kernel.operands[i], self.builder
+        dtype = np.dtype(op.dtype)
+        ty = llvm_type(dtype, memory=True)
+        step = index_mul(b, self.clamped(index, op.extent), op.stride)
+        ptr = b.gep(self.pointer(op.access, offsets), [step], source_etype=ty, inbounds=True)
+        v = b.load(ptr, typ=ty)
+        # an access of its own: the loop is parallel only if nothing in it stores to this buffer
+        self.record(v, "load", Access(op.access.buffer, -1, ()))
+        return b.trunc(v, I1) if dtype.kind == "b" else v
+
     def store(self, st: Store, expr: ExprEmitter) -> None:
         v = expr(st.expr)
         dtype = np.dtype(st.expr.dtype)
+        if st.add_at is not None:
+            self.add_at(st, v, expr)
+            return
         if dtype.kind == "b":
             v = self.builder.zext(v, I8)
         self.record(self.builder.store(v, self.pointer(st.access, expr.offsets)), "store", st.access)
+
+    def add_at(self, st: Store, v: ir.Value, expr: ExprEmitter) -> None:
+        """buffer[access + i * stride] += v, i the store's clamped index: two loop points may add into
+        one element, so the accesses count as one slot (no parallel-loop hint) and the kernel is
+        never split between threads (its kind is "scatter")."""
+        b, at = self.builder, st.add_at
+        ty = llvm_type(np.dtype(st.expr.dtype), memory=True)
+        step = index_mul(b, self.clamped(expr(at.index), at.extent), at.stride)
+        ptr = b.gep(self.pointer(st.access, expr.offsets), [step], source_etype=ty, inbounds=True)
+        old = b.load(ptr, typ=ty)
+        self.record(old, "slot")
+        total = b.fadd(old, v) if np.dtype(st.expr.dtype).kind == "f" else b.add(old, v)
+        self.record(b.store(total, ptr), "slot")
 
     def render(self) -> ir.Function:
         """The body function: the matmul (if any), then the loop nest, column tiles for a column reduction."""

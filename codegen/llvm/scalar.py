@@ -139,7 +139,8 @@ class ExprEmitter:
     """Renders scalar expressions at the renderer's builder position, memoised within one loop body.
 
     Leaves: `arg i` is the kernel's operand i (`r.operand_value`), loaded once per body;
-    `const` is a constant.  Every other node is `RULES[node.op]`.
+    `const` is a constant; `gather` reads its `Gather` operand at its index (`r.gathered`).
+    Every other node is `RULES[node.op]`.
     """
 
     def __init__(self, r):
@@ -164,4 +165,6 @@ class ExprEmitter:
             return self.operands[e.value]
         if e.op == "const":
             return constant(e.value, e.dtype)
+        if e.op == "gather":  # an indirect read of operand `value` at the (emitted) index
+            return self.r.gathered(e.value, self.memo[id(e.args[0])], self.offsets)
         return RULES[e.op](self.r, e, [self.memo[id(a)] for a in e.args])

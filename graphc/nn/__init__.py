@@ -14,9 +14,9 @@ from graphc.nn import init, losses
 from graphc.nn.activations import gelu
 from graphc.nn.data import minibatches, train_test_split
 from graphc.nn.dropout import dropout
-from graphc.nn.layers import MLP, Dense
+from graphc.nn.layers import MLP, Dense, Embedding
 from graphc.nn.metrics import accuracy
 from graphc.nn.training import History, fit_classifier, plot_losses
 
-__all__ = ["MLP", "Dense", "History", "accuracy", "dropout", "fit_classifier", "gelu", "init", "losses", "minibatches",
-           "plot_losses", "train_test_split"]
+__all__ = ["MLP", "Dense", "Embedding", "History", "accuracy", "dropout", "fit_classifier", "gelu", "init", "losses",
+           "minibatches", "plot_losses", "train_test_split"]

@@ -56,11 +56,18 @@ def he_uniform(shape, rng=None, dtype=dtypes.float32) -> np.ndarray:
     return as_rng(rng).uniform(-limit, limit, shape).astype(dtypes.as_dtype(dtype))
 
 
+def standard_normal(shape, rng=None, dtype=dtypes.float32) -> np.ndarray:
+    """N(0, 1) whatever the shape: an embedding table's rows (PyTorch's default for them), which
+    no fan-in scales, since each row is read on its own."""
+    return as_rng(rng).standard_normal(shape).astype(dtypes.as_dtype(dtype))
+
+
 def zeros(shape, rng=None, dtype=dtypes.float32) -> np.ndarray:
     return np.zeros(shape, dtypes.as_dtype(dtype))
 
 
-INITIALIZERS = {f.__name__: f for f in (glorot_uniform, glorot_normal, he_normal, he_uniform, zeros)}
+INITIALIZERS = {f.__name__: f for f in (glorot_uniform, glorot_normal, he_normal, he_uniform, standard_normal,
+                                        zeros)}
 
 
 def get(name_or_fn):
@@ -72,4 +79,4 @@ def get(name_or_fn):
     return INITIALIZERS[name_or_fn]
 
 
-__all__ = ["as_rng", "get", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "zeros"]
+__all__ = ["as_rng", "get", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "standard_normal", "zeros"]

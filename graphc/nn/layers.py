@@ -1,8 +1,11 @@
-"""Dense layers and the MLP: callables that hold their variables and build graph nodes when applied.
+"""Dense and Embedding layers and the MLP: callables that hold their variables and build graph nodes
+when applied.
 
     layer = gc.nn.Dense(64, 128, activation=gc.relu, seed=0)
     h = layer(x)                       # x @ layer.w + layer.b, then relu
     layer.variables                    # [w, b], e.g. for opt.minimize(loss, var_list=...)
+    emb = gc.nn.Embedding(1000, 32, seed=0)
+    vectors = emb(token_ids)           # emb.table[token_ids]: shape token_ids.shape + (32,)
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from graphc import dtypes
 from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.nn import init
-from graphc.ops import relu
+from graphc.ops import relu, take
 from graphc.ops.source import variable
 
 
@@ -43,6 +46,35 @@ class Dense:
         return f"Dense({self.n_in} -> {self.n_out}, activation={act})"
 
 
+class Embedding:
+    """Rows of a (vocab_size, dim) table at integer ids: `emb(ids)` has shape ids.shape + (dim,).
+
+    The table is an ordinary variable (`emb.table`), so optimizers, checkpoints and `variables`
+    treat it as any weight; its gradient is a scatter_add of the rows' cotangents (ids that repeat
+    add up), a (vocab_size, dim) tensor the optimizer applies like any other.  Ids out of
+    [-vocab_size, vocab_size) are an error when the graph runs (negative ones count from the end,
+    as numpy's indexing).
+    """
+
+    def __init__(self, vocab_size: int, dim: int, embeddings_init="standard_normal", seed=None,
+                 dtype=dtypes.float32, name: str = "embedding"):
+        self.vocab_size, self.dim, self.name = int(vocab_size), int(dim), name
+        if self.vocab_size < 1 or self.dim < 1:
+            raise ShapeError(f"{name}: vocab_size and dim must be positive, got {vocab_size} and {dim}")
+        self.table = variable(init.get(embeddings_init)((self.vocab_size, self.dim), init.as_rng(seed), dtype),
+                              name=f"{name}/table")
+
+    @property
+    def variables(self) -> list[Node]:
+        return [self.table]
+
+    def __call__(self, ids) -> Node:
+        return take(self.table, ids, axis=0)
+
+    def __repr__(self):
+        return f"Embedding({self.vocab_size} x {self.dim})"
+
+
 class MLP:
     """A stack of Dense layers over `sizes` = [n_in, hidden..., n_out]; the last layer has no activation."""
 
@@ -68,4 +100,4 @@ class MLP:
         return "MLP(" + ", ".join(repr(layer) for layer in self.layers) + ")"
 
 
-__all__ = ["Dense", "MLP"]
+__all__ = ["Dense", "Embedding", "MLP"]

@@ -50,6 +50,7 @@ from graphc.ops.elementwise import (
     where,
     zeros_like,
 )
+from graphc.ops.indexing import getitem, scatter_add, take, take_along_axis
 from graphc.ops.integer_division import floor_divide, mod, remainder
 from graphc.ops.linalg import matmul
 from graphc.ops.nn import log_softmax, logsumexp, sigmoid_cross_entropy, softmax, softmax_cross_entropy
@@ -105,7 +106,6 @@ from graphc.ops.shape import (
     broadcast_to,
     concatenate,
     expand_dims,
-    getitem,
     one_hot,
     reshape,
     reshape_like,
@@ -126,6 +126,9 @@ log_softmax = user_facing(log_softmax)
 logsumexp = user_facing(logsumexp)
 max = user_facing(max)  # noqa: A001 - gc.max, as numpy
 mean = user_facing(mean)
+scatter_add = user_facing(scatter_add)
+take = user_facing(take)
+take_along_axis = user_facing(take_along_axis)
 min = user_facing(min)  # noqa: A001 - gc.min, as numpy
 one_hot = user_facing(one_hot)
 reshape = user_facing(reshape)
@@ -150,6 +153,7 @@ __all__ = [
     "stack", "stop_gradient", "subtract", "sum", "sum_to_like", "tanh", "transpose", "variable", "where",
     "zeros_like",
 ]
+__all__ += ["scatter_add", "take", "take_along_axis"]  # graphc/ops/indexing.py
 __all__ += [  # the numpy surface: graphc/ops/numpy_math.py, numpy_shape.py, numpy_linear.py
     "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "atleast_1d", "atleast_2d", "atleast_3d", "ceil", "clip",
     "column_stack", "cosh", "cumsum", "diag", "diagonal", "dot", "einsum", "flip", "hstack", "hypot", "inner",

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from graphc.ir import Node
 
-RESERVED_GROUP_KINDS = ("loop", "matmul", "dead")  # fusion's own group kinds; a scatter label differs
+INDEXED_ADD = "indexed_add"  # the group kind of an op with `indexed_add` (scatter_add)
+RESERVED_GROUP_KINDS = ("loop", "matmul", "dead", INDEXED_ADD)  # fusion's own group kinds; a scatter label differs
 
 
 def contiguous_strides(shape) -> tuple:

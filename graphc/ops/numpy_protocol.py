@@ -15,8 +15,8 @@ import numpy as np
 import scipy.special
 
 from graphc.ops import elementwise as ew
+from graphc.ops import indexing, linalg
 from graphc.ops import integer_division as idiv
-from graphc.ops import linalg
 from graphc.ops import numpy_linear as nl
 from graphc.ops import numpy_math as nm
 from graphc.ops import numpy_shape as ns
@@ -181,6 +181,18 @@ def _stacking(fn, name):
     return stacking
 
 
+def _take(a, indices, axis=None, out=None, mode="raise"):
+    _refuse("numpy.take", {"out": out})
+    if mode != "raise":
+        raise TypeError(f"numpy.take(..., mode={mode!r}): graph tensors take mode='raise' only (an index out of "
+                        f"range is an error when the graph runs)")
+    return indexing.take(a, indices, axis)
+
+
+def _take_along_axis(arr, indices, axis=-1):
+    return indexing.take_along_axis(arr, indices, axis)
+
+
 FUNCTIONS = {
     np.sum: _sum, np.mean: _mean, np.max: _extremum(reduce_ops.max, "numpy.max"),
     np.min: _extremum(reduce_ops.min, "numpy.min"), np.reshape: _reshape, np.transpose: _transpose,
@@ -201,6 +213,8 @@ _SURFACE = {
     np.atleast_3d: ns.atleast_3d,
     # graphc/ops/numpy_linear.py
     np.dot: nl.dot, np.einsum: nl.einsum, np.tensordot: nl.tensordot, np.outer: nl.outer, np.inner: nl.inner,
+    # graphc/ops/indexing.py
+    np.take: _take, np.take_along_axis: _take_along_axis,
 }
 # their argument checks name the function, the operand shapes and the user's line, as gc.<name>'s do
 FUNCTIONS.update({func: user_facing(fn) for func, fn in _SURFACE.items()})

@@ -38,6 +38,13 @@ and the facts that fusion and lowering apply without knowing the op (graphc/ops/
   immediate(node)             a value that is a literal of the kernel's code (a one-element
                               constant), or None
   scatter                     a `layout.Scatter`: the output is written piece by piece
+  gathers                     indices of inputs an index_scalar rule reads at a computed
+                              position (gather's table): they must be in memory, not leaves
+  indexed_add(node)           an output that is its first input with its third added at the
+                              places its second (integer indices) names: (target axes, index
+                              axes) over a loop across the third input (scatter_add)
+  checked_indices(node)       (which input holds integer indices, the size of the axis they
+                              index): every call checks them after the run (graphc/session.py)
   attrs_fit(attrs, inputs)    the graph format's checks of attributes against the inputs, which
                               the public functions make before the shape rule: a message or None
   describe(node)              the label `graphc dot` draws (the name, plus what tells nodes apart)
@@ -86,6 +93,9 @@ class Op:
     index_scalar: Callable[..., Any] | None = None
     immediate: Callable[[Node], Any] | None = None
     scatter: Any = None  # graphc.ops.layout.Scatter
+    gathers: tuple[int, ...] = ()
+    indexed_add: Callable[[Node], tuple[tuple, tuple]] | None = None
+    checked_indices: Callable[[Node], tuple[int, int | None]] | None = None
     attrs_fit: Callable[[dict, Sequence[Node]], str | None] | None = None
     describe: Callable[[Node], str] | None = None
 

@@ -11,6 +11,7 @@ the simplifications in `graphc.passes.simplify`; the arena planner in
 """
 
 from graphc.passes import simplify as _simplify_rewrites  # noqa: F401 - registers the rewrites
+from graphc.passes import sparse_update as _sparse_update  # noqa: F401 - registers fold_sparse_updates
 from graphc.passes.memory_plan import MemoryPlan, Step, plan_memory, plan_program_memory
 from graphc.passes.registry import (
     PHASES,

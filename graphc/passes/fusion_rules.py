@@ -14,6 +14,7 @@ stored value.  `rule_for(op)` picks the rule from what the op declares (graphc/o
                              group that reads its operand from memory
     kind "matmul"            a BLAS call starting a group; its elementwise consumers are its epilogue
     Op.scatter               a group of its own: a fill, then one copy per piece
+    Op.indexed_add           a group of its own: a copy of the first input, then the adds
     every input shape-only   refused: its value is a constant once shapes are known, which
                              simplification folds (count)
     anything else            refused: NoKernelError names the op and the user's line
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from graphc.ir import Node
+from graphc.ops.layout import INDEXED_ADD
 from graphc.ops.registry import Op
 from graphc.passes.fusion_groups import MAX_PHASES, Group, NoKernelError, reduce_axes
 from graphc.passes.fusion_state import FusionState, own_loop
@@ -192,7 +194,11 @@ def _join_view_in_registers(f: FusionState, node: Node) -> bool:
 
 
 def join_leaf(f: FusionState, node: Node) -> None:
-    """Computed by each consumer from its loop position (Op.index_scalar): no kernel, no buffer."""
+    """Computed by each consumer from its loop position (Op.index_scalar): no kernel, no buffer.
+    An input it reads at computed positions (Op.gathers) must be a buffer: a leaf there is copied."""
+    for i in node.op.gathers:
+        if node.inputs[i].id in f.leaf:
+            f.materialize(node.inputs[i])
     f.leaf.add(node.id)
 
 
@@ -202,6 +208,11 @@ def join_matmul(f: FusionState, node: Node) -> None:
         if not f.blas_ready(x):
             f.materialize(x)
     f.new_group("matmul", list(node.shape), node, tuple(range(node.ndim)), node.inputs)
+
+
+def join_indexed_add(f: FusionState, node: Node) -> None:
+    """A group of its own (scatter_add): lowering copies the first input, then adds the updates."""
+    f.new_group(INDEXED_ADD, list(node.shape), node, tuple(range(node.ndim)), node.inputs)
 
 
 def join_scatter(f: FusionState, node: Node) -> None:
@@ -231,6 +242,7 @@ RULES: list[tuple[Callable[[Op], bool], Rule]] = [
     (lambda op: op.kind == "reduce", join_reduce),
     (lambda op: op.kind == "matmul", join_matmul),
     (lambda op: op.scatter is not None, join_scatter),
+    (lambda op: op.indexed_add is not None, join_indexed_add),
     (lambda op: op.reads_only_shapes, refuse_shape_only),
 ]
 
