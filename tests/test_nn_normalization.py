@@ -207,3 +207,16 @@ def test_dropout_layer_training_can_be_fed():
 def test_dropout_layer_refuses_a_bad_rate_where_it_is_built():
     with pytest.raises(gc.GraphcError, match="rate is a number in"):
         gc.nn.Dropout(1.0)
+
+
+def test_dropout_layer_draws_the_same_masks_on_llvm_as_on_the_numpy_reference():
+    def masks(backend):
+        layer = gc.nn.Dropout(0.3, seed=4)
+        x = gc.placeholder((None, 50), gc.float32)
+        f = gc.function([x], layer(x, training=True) * 2.0, backend=backend)
+        return [f(np.ones((3, 50), np.float32)) for _ in range(2)]
+
+    want, got = masks("numpy"), masks("llvm")
+    assert not np.array_equal(want[0], want[1])
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
