@@ -28,18 +28,22 @@ import numpy as np
 
 BATCH, SEQ, WIDTH, HEADS, HIDDEN = 16, 128, 256, 4, 1024
 GELU_C = float(np.sqrt(2 / np.pi))
+TIMED = ("block fwd+bwd", "cpu ms")
 
 
-def seconds(fn) -> float:
-    start = time.perf_counter()
+def seconds(fn) -> tuple[float, float]:
+    """Wall and CPU seconds (all of this process's threads) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def median_ms(fn, repeat: int) -> float:
-    """Median wall time of `repeat` calls, in ms, after a warm-up call (which compiles)."""
+def timings(fn, repeat: int) -> dict:
+    """Medians of `repeat` calls after a warm-up call (which compiles), in ms: wall time, and CPU time,
+    which a loaded machine inflates less (with one thread each it is about the wall time of an idle core)."""
     fn()
-    return statistics.median(seconds(fn) for _ in range(repeat)) * 1e3
+    walls, cpus = zip(*(seconds(fn) for _ in range(repeat)))
+    return {"block fwd+bwd": statistics.median(walls) * 1e3, "cpu ms": statistics.median(cpus) * 1e3}
 
 
 def parameters(seed=0) -> dict[str, np.ndarray]:
@@ -91,7 +95,7 @@ def run_graphc(args) -> dict:
     xv = inputs()
     step(xv)
     out = {"compile + first call (s)": time.perf_counter() - t}
-    out["block fwd+bwd"] = median_ms(lambda: step(xv), args.repeat)
+    out.update(timings(lambda: step(xv), args.repeat))
     out["loss"] = float(step(xv)[0])
     out["backend"] = backend
     if hasattr(step, "kernels"):
@@ -126,7 +130,7 @@ def run_torch(args) -> dict:
         loss.backward()
         return loss
 
-    out = {"block fwd+bwd": median_ms(step, args.repeat), "loss": float(step()), "version": torch.__version__}
+    out = dict(timings(step, args.repeat), loss=float(step()), version=torch.__version__)
     out["threads"] = torch.get_num_threads()
     return out
 
@@ -167,7 +171,7 @@ def run_jax(args) -> dict:
         jax.block_until_ready(grads)
         return loss
 
-    return {"block fwd+bwd": median_ms(step, args.repeat), "loss": float(step()), "version": jax.__version__}
+    return dict(timings(step, args.repeat), loss=float(step()), version=jax.__version__)
 
 
 # ---- one run ------------------------------------------------------------------------------------
@@ -208,8 +212,8 @@ def main(argv=None) -> dict:
                 print(f"{name}: failed\n{done.stderr[-2000:]}", flush=True)
                 continue
             rounds[name].append(json.loads(lines[-1]))
-    results = {name: dict(runs[-1], **{"block fwd+bwd": statistics.median(r["block fwd+bwd"] for r in runs),
-                                       "rounds": [round(r["block fwd+bwd"], 1) for r in runs]})
+    results = {name: dict(runs[-1], **{key: statistics.median(r[key] for r in runs) for key in TIMED},
+                          rounds=[round(r["block fwd+bwd"], 1) for r in runs])
                for name, runs in rounds.items() if runs}
     report(results, args)
     return results
@@ -221,8 +225,9 @@ def report(results: dict, args) -> None:
           f"median over {args.rounds} interleaved rounds of the median of {args.repeat} calls, {threads}")
     g = results.get("graphc")
     for name, r in results.items():
-        ratio = f"  ratio {r['block fwd+bwd'] / g['block fwd+bwd']:.2f}x" if g and name != "graphc" else ""
-        extra = {k: v for k, v in r.items() if k not in ("block fwd+bwd",)}
+        ratio = (f"  ratio {r['block fwd+bwd'] / g['block fwd+bwd']:.2f}x (cpu {r['cpu ms'] / g['cpu ms']:.2f}x)"
+                 if g and name != "graphc" else "")
+        extra = {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items() if k != "block fwd+bwd"}
         print(f"{name:<7} {r['block fwd+bwd']:9.1f} ms{ratio}   {extra}", flush=True)
 
 
