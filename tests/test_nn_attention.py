@@ -179,3 +179,14 @@ def test_multi_head_attention_refuses_inputs_of_another_width():
 def test_causal_attention_needs_a_known_sequence_length():
     with pytest.raises(gc.ShapeError, match="causal mask needs sequence lengths"):
         gc.nn.scaled_dot_product_attention(*[gc.placeholder((2, None, 4))] * 3, causal=True)
+
+
+def test_attention_dropout_acts_only_in_training_calls():
+    layer = gc.nn.MultiHeadAttention(2, 3, width=4, dropout=0.5, seed=6, dtype=f64)
+    x, is_training = gc.placeholder((2, 5, 4), f64), gc.placeholder((), gc.bool)
+    data = np.random.default_rng(7).standard_normal((2, 5, 4))
+    inference = gc.function([x], layer(x))(data)
+    np.testing.assert_allclose(inference, numpy_multi_head(layer, data, data), rtol=1e-10, atol=1e-12)
+    fed = gc.function([x, is_training], layer(x, training=is_training))
+    np.testing.assert_allclose(fed(data, False), inference, rtol=1e-12)
+    assert not np.allclose(fed(data, True), inference)
