@@ -36,6 +36,7 @@ from graphc.ops import (
     atleast_1d,
     atleast_2d,
     atleast_3d,
+    avg_pool2d,
     broadcast_to,
     cast,
     ceil,
@@ -43,6 +44,7 @@ from graphc.ops import (
     column_stack,
     concatenate,
     constant,
+    conv2d,
     cos,
     cosh,
     cumsum,
@@ -76,6 +78,7 @@ from graphc.ops import (
     logsumexp,
     matmul,
     max,
+    max_pool2d,
     maximum,
     mean,
     min,
@@ -147,6 +150,7 @@ __all__ = [
     "sigmoid_cross_entropy", "sign", "sin", "softmax", "softmax_cross_entropy", "sqrt", "squeeze", "stack",
     "stop_gradient", "subtract", "sum", "tanh", "transpose", "variable", "where", "zeros_like",
 ]
+__all__ += ["avg_pool2d", "conv2d", "max_pool2d"]
 __all__ += ["CheckpointError", "restore_checkpoint", "save_checkpoint"]
 __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
     "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "atleast_1d", "atleast_2d", "atleast_3d", "ceil", "clip",

@@ -11,11 +11,12 @@ values and batches); nothing has its own gradient rule or backend code.
 """
 
 from graphc.nn import init, losses
+from graphc.nn.conv_layers import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from graphc.nn.data import minibatches, train_test_split
 from graphc.nn.dropout import dropout
 from graphc.nn.layers import MLP, Dense
 from graphc.nn.metrics import accuracy
 from graphc.nn.training import History, fit_classifier, plot_losses
 
-__all__ = ["MLP", "Dense", "History", "accuracy", "dropout", "fit_classifier", "init", "losses", "minibatches",
-           "plot_losses", "train_test_split"]
+__all__ = ["MLP", "AvgPool2D", "Conv2D", "Dense", "Flatten", "History", "MaxPool2D", "accuracy", "dropout",
+           "fit_classifier", "init", "losses", "minibatches", "plot_losses", "train_test_split"]
