@@ -109,8 +109,8 @@ def main(argv=None):
         history.test_accuracy.append(float(test_acc))
         if bar is not None:
             bar.set_postfix(loss=f"{history.losses[-1]:.4f}", test_acc=f"{float(test_acc):.3f}")
+        epochs_done.assign(np.int64(epoch + 1))
         if ckpt is not None:
-            epochs_done.assign(np.int64(epoch + 1))
             ckpt.parent.mkdir(parents=True, exist_ok=True)
             gc.save_checkpoint(ckpt, saved)
     if bar is not None:
