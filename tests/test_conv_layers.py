@@ -47,6 +47,16 @@ def test_he_normal_filters_use_the_receptive_field_for_their_fan_in():
     assert abs(layer.w.value.std() - np.sqrt(2 / (3 * 3 * 32))) < 0.01
 
 
+def test_conv2d_layer_bias_and_activation_are_the_gemms_epilogue_on_llvm():
+    pytest.importorskip("llvmlite")
+    x = gc.placeholder((None, 8, 8, 3), gc.float32)
+    layer = gc.nn.Conv2D(16, 3, padding="SAME", activation=gc.relu, in_channels=3, seed=0)
+    f = gc.function([x], [gc.sum(gc.max_pool2d(layer(x), 2))], backend="llvm")
+    f(np.zeros((2, 8, 8, 3), np.float32))
+    gemms = [k["ops"] for k in f.kernels() if k["kind"] == "matmul"]
+    assert gemms == [["matmul", "add", "relu"]]
+
+
 def test_pool_layers_and_flatten():
     x = gc.placeholder((None, 6, 6, 2), gc.float64)
     x_val = np.random.default_rng(2).standard_normal((3, 6, 6, 2))

@@ -20,7 +20,7 @@ from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.nn import init
 from graphc.ops import avg_pool2d, conv2d, max_pool2d, reshape
-from graphc.ops.conv import _pair
+from graphc.ops.conv import _pair, conv2d_products
 from graphc.ops.source import variable
 
 
@@ -61,8 +61,14 @@ class Conv2D:
         elif x.shape[-1] != self.in_channels:
             raise ShapeError(f"{self.name}: built for {self.in_channels} input channels, got shape {x.shape}; "
                              f"built at {x.source}")
-        y = conv2d(x, self.w, strides=self.strides, padding=self.padding, dilations=self.dilations,
-                   groups=self.groups)
+        if self.groups > 1:
+            return self._epilogue(conv2d(x, self.w, strides=self.strides, padding=self.padding,
+                                         dilations=self.dilations, groups=self.groups))
+        # bias and activation on the gemm's rows, then the reshape: the fusion pass makes them its epilogue
+        (rows,), (oh, ow) = conv2d_products(x, self.w, self.strides, self.padding, self.dilations)
+        return reshape(self._epilogue(rows), (-1, oh, ow, self.filters))
+
+    def _epilogue(self, y: Node) -> Node:
         y = y + self.b if self.b is not None else y
         return self.activation(y) if self.activation is not None else y
 

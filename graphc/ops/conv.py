@@ -136,6 +136,17 @@ def conv2d(x, w, strides=1, padding="VALID", dilations=1, groups: int = 1) -> No
     padding: "VALID", "SAME" (the odd pixel at the bottom/right) or ((top, bottom), (left, right)).
     groups splits the channels: output channels [g*C_out/groups, ...) see input channels [g*C_in/groups, ...).
     """
+    products, (oh, ow) = conv2d_products(x, w, strides, padding, dilations, groups)
+    outs = [shape_ops.reshape(p, (-1, oh, ow, p.shape[1])) for p in products]
+    return outs[0] if len(outs) == 1 else shape_ops.concatenate(outs, axis=3)
+
+
+def conv2d_products(x, w, strides=1, padding="VALID", dilations=1, groups: int = 1):
+    """([one (N*OH*OW, C_out/groups) matmul per group], (OH, OW)): conv2d before its reshape to NHWC.
+
+    A layer adds its bias and activation to these rows, before the reshape, so that the fusion
+    pass makes them the gemm's epilogue (a reshape between the matmul and them ends the group).
+    """
     x, w = as_nodes(x, w)
     strides, dilations = _pair("conv2d", "strides", strides), _pair("conv2d", "dilations", dilations)
     _, _, c_in = _spatial("conv2d", x)
@@ -151,15 +162,14 @@ def conv2d(x, w, strides=1, padding="VALID", dilations=1, groups: int = 1) -> No
     pads, (oh, ow) = _geometry("conv2d", x, (kh, kw), strides, padding, dilations)
     views = _windows(_pad_spatial(x, pads, 0), (kh, kw), dilations, strides, (oh, ow))
     o_group = c_out // groups
-    outs = []
+    products = []
     for g in range(groups):
         taps = views if groups == 1 else [v[:, :, :, g * c_group:(g + 1) * c_group] for v in views]
         columns = taps[0] if len(taps) == 1 else shape_ops.concatenate(taps, axis=3)
         filt = w if groups == 1 else w[:, :, :, g * o_group:(g + 1) * o_group]
-        product = matmul(shape_ops.reshape(columns, (-1, kh * kw * c_group)),
-                         shape_ops.reshape(filt, (kh * kw * c_group, o_group)))
-        outs.append(shape_ops.reshape(product, (-1, oh, ow, o_group)))
-    return outs[0] if groups == 1 else shape_ops.concatenate(outs, axis=3)
+        products.append(matmul(shape_ops.reshape(columns, (-1, kh * kw * c_group)),
+                               shape_ops.reshape(filt, (kh * kw * c_group, o_group))))
+    return products, (oh, ow)
 
 
 def _pool_geometry(op: str, x: Node, window, strides, padding):
