@@ -125,6 +125,14 @@ def test_integer_max_pool_pads_with_the_lowest_integer():
     assert out.dtype == np.int32 and out[0, :, :, 0].tolist() == [[-5, -7], [-6, -9]]
 
 
+def test_average_of_integers_is_float64_as_numpys_mean():
+    x = np.arange(16, dtype=np.int32).reshape(1, 4, 4, 1)
+    for padding in ("VALID", "SAME"):
+        y = gc.avg_pool2d(gc.constant(x), 3, strides=1, padding=padding)
+        assert y.dtype == np.float64
+        np.testing.assert_allclose(run([y], {})[0], loop_pool(x, (3, 3), (1, 1), padding, "avg"))
+
+
 def test_max_pool_ties_share_the_gradient_equally():
     """Ties split the gradient equally (gc.max's rule, as JAX); the window's total is 1 either way."""
     x = gc.placeholder((1, 2, 2, 1), gc.float64)

@@ -215,7 +215,8 @@ def avg_pool2d(x, window, strides=None, padding="VALID") -> Node:
     counts = _window_counts(x.shape[1:3], window, strides, pads, out_hw)
     if (counts == counts.flat[0]).all():
         return total / float(counts.flat[0])
-    return total / constant(counts.astype(x.dtype))
+    floating = np.issubdtype(x.dtype, np.floating)  # integers average to float64, as numpy's mean
+    return total / constant(counts.astype(x.dtype if floating else np.float64))
 
 
 __all__ = ["avg_pool2d", "conv2d", "max_pool2d"]
