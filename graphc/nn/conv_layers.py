@@ -20,7 +20,7 @@ from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.nn import init
 from graphc.ops import avg_pool2d, conv2d, max_pool2d, reshape
-from graphc.ops.conv import _pair, conv2d_products
+from graphc.ops.conv import conv2d_products, hw_pair
 from graphc.ops.source import variable
 
 
@@ -30,7 +30,7 @@ class Conv2D:
     def __init__(self, filters: int, kernel_size, strides=1, padding="VALID", activation: Callable | None = None,
                  dilations=1, groups: int = 1, use_bias: bool = True, in_channels: int | None = None,
                  kernel_init="he_normal", seed=None, dtype=dtypes.float32, name: str = "conv2d"):
-        self.filters, self.kernel_size = int(filters), _pair("Conv2D", "kernel_size", kernel_size)
+        self.filters, self.kernel_size = int(filters), hw_pair("Conv2D", "kernel_size", kernel_size)
         self.strides, self.padding, self.dilations, self.groups = strides, padding, dilations, int(groups)
         self.activation, self.use_bias, self.name = activation, use_bias, name
         self.kernel_init, self.dtype, self._rng = kernel_init, dtype, init.as_rng(seed)

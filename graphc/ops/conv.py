@@ -39,7 +39,7 @@ def _fail(op: str, message: str) -> ShapeError:
     return ShapeError(message)
 
 
-def _pair(op: str, what: str, value) -> tuple[int, int]:
+def hw_pair(op: str, what: str, value) -> tuple[int, int]:
     """An int or an (h, w) pair of positive ints, as (h, w)."""
     pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value) if _is_seq(value) else None
     if pair is None or len(pair) != 2 or not all(isinstance(v, (int, np.integer)) and v >= 1 for v in pair):
@@ -148,7 +148,7 @@ def conv2d_products(x, w, strides=1, padding="VALID", dilations=1, groups: int =
     pass makes them the gemm's epilogue (a reshape between the matmul and them ends the group).
     """
     x, w = as_nodes(x, w)
-    strides, dilations = _pair("conv2d", "strides", strides), _pair("conv2d", "dilations", dilations)
+    strides, dilations = hw_pair("conv2d", "strides", strides), hw_pair("conv2d", "dilations", dilations)
     _, _, c_in = _spatial("conv2d", x)
     if w.ndim != 4 or any(d is None for d in w.shape):
         raise _fail("conv2d", f"expects a static HWIO filter of rank 4, got shape {w.shape} (input {x.shape})")
@@ -173,8 +173,8 @@ def conv2d_products(x, w, strides=1, padding="VALID", dilations=1, groups: int =
 
 
 def _pool_geometry(op: str, x: Node, window, strides, padding):
-    window = _pair(op, "window", window)
-    strides = window if strides is None else _pair(op, "strides", strides)
+    window = hw_pair(op, "window", window)
+    strides = window if strides is None else hw_pair(op, "strides", strides)
     pads, out_hw = _geometry(op, x, window, strides, padding, (1, 1))
     if any(p >= k for pair, k in zip(pads, window) for p in pair):
         raise _fail(op, f"padding {pads} must be smaller than the window {window} on every side, so that every "
