@@ -38,6 +38,8 @@ def test_conv2d_layer_with_in_channels_exists_before_a_call_and_checks_its_input
         layer(gc.placeholder((1, 8, 8, 4)))
     with pytest.raises(gc.ShapeError, match="NHWC"):
         layer(gc.placeholder((8, 8, 3)))
+    with pytest.raises(gc.ShapeError, match=r"(?s)^conv2d: .*window 3 is larger.*\(1, 2, 2, 3\).*test_conv_layers.py"):
+        gc.nn.Conv2D(2, 3)(gc.placeholder((1, 2, 2, 3)))
     with pytest.raises(gc.ShapeError, match="groups=4"):
         gc.nn.Conv2D(6, 3, groups=4, in_channels=8)
 
