@@ -43,6 +43,7 @@ from graphc.ops import (
     atleast_1d,
     atleast_2d,
     atleast_3d,
+    avg_pool2d,
     broadcast_to,
     cast,
     ceil,
@@ -50,6 +51,7 @@ from graphc.ops import (
     column_stack,
     concatenate,
     constant,
+    conv2d,
     cos,
     cosh,
     cumsum,
@@ -85,6 +87,7 @@ from graphc.ops import (
     logsumexp,
     matmul,
     max,
+    max_pool2d,
     maximum,
     mean,
     min,
@@ -165,6 +168,7 @@ __all__ = [
 __all__ += [  # graphc/ops/special_math.py, integer_division.py, numpy_math.py's prod
     "arccos", "arcsin", "arctan", "arctan2", "erf", "floor_divide", "mod", "prod", "remainder",
 ]
+__all__ += ["avg_pool2d", "conv2d", "max_pool2d"]
 __all__ += ["CheckpointError", "restore_checkpoint", "save_checkpoint"]
 __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
     "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "atleast_1d", "atleast_2d", "atleast_3d", "ceil", "clip",

@@ -14,6 +14,7 @@ values and batches); nothing has its own gradient rule or backend code.
 from graphc.nn import init, losses
 from graphc.nn.activations import gelu
 from graphc.nn.attention import MultiHeadAttention, causal_mask, scaled_dot_product_attention
+from graphc.nn.conv_layers import AvgPool2D, Conv2D, Flatten, MaxPool2D
 from graphc.nn.data import minibatches, train_test_split
 from graphc.nn.dropout import Dropout, dropout
 from graphc.nn.layers import MLP, Dense, Embedding
@@ -21,6 +22,7 @@ from graphc.nn.metrics import accuracy
 from graphc.nn.normalization import BatchNorm, LayerNorm
 from graphc.nn.training import History, fit_classifier, plot_losses
 
-__all__ = ["MLP", "BatchNorm", "Dense", "Dropout", "Embedding", "History", "LayerNorm", "MultiHeadAttention",
-           "accuracy", "causal_mask", "dropout", "fit_classifier", "gelu", "init", "losses", "minibatches",
-           "plot_losses", "scaled_dot_product_attention", "train_test_split"]
+__all__ = ["MLP", "AvgPool2D", "BatchNorm", "Conv2D", "Dense", "Dropout", "Embedding", "Flatten", "History",
+           "LayerNorm", "MaxPool2D", "MultiHeadAttention", "accuracy", "causal_mask", "dropout", "fit_classifier",
+           "gelu", "init", "losses", "minibatches", "plot_losses", "scaled_dot_product_attention",
+           "train_test_split"]

@@ -11,6 +11,7 @@ from graphc.ops import (
     random,  # noqa: F401 - registers the random draws (gc.random builds them)
 )
 from graphc.ops.common import as_node
+from graphc.ops.conv import avg_pool2d, conv2d, max_pool2d
 from graphc.ops.elementwise import (
     abs,
     add,
@@ -139,12 +140,16 @@ squeeze = user_facing(squeeze)
 stack = user_facing(stack)
 sum = user_facing(sum)  # noqa: A001 - gc.sum, as numpy
 transpose = user_facing(transpose)
+conv2d = user_facing(conv2d)
+max_pool2d = user_facing(max_pool2d)
+avg_pool2d = user_facing(avg_pool2d)
 # the numpy surface: each checks its arguments (axes, sections, subscripts) before building nodes
 for _name in numpy_math.__all__ + numpy_shape.__all__ + numpy_linear.__all__:
     globals()[_name] = user_facing(globals()[_name])
 
 __all__ = [
-    "REGISTRY", "Op", "abs", "add", "as_node", "broadcast_like", "broadcast_to", "cast", "concatenate", "constant",
+    "REGISTRY", "Op", "abs", "add", "as_node", "avg_pool2d", "broadcast_like", "broadcast_to", "cast",
+    "concatenate", "constant", "conv2d", "max_pool2d",
     "cos", "divide", "equal", "exp", "expand_dims", "expm1", "fill_like", "floor", "get_op", "getitem", "greater",
     "greater_equal", "less", "less_equal", "log", "log1p", "log_softmax", "logical_and", "logical_not",
     "logical_or", "logsumexp", "make_node", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "neg",

@@ -151,9 +151,10 @@ def make_node(op: Op, inputs: Sequence[Node], attrs: dict, name: str | None = No
     return Node(op, inputs, attrs, shape, dtype, name=name, source=source)
 
 
-def user_facing(fn: Callable) -> Callable:
+def user_facing(fn: Callable, name: str | None = None) -> Callable:
     """Wrap a public op function so a ShapeError it raises before make_node (a bad axis, an index out of
-    range) names the function, the operand shapes and the user's line, as make_node's own errors do."""
+    range) names the function (or `name`, the public function it serves), the operand shapes and the
+    user's line, as make_node's own errors do."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
@@ -167,7 +168,7 @@ def user_facing(fn: Callable) -> Callable:
             shapes = ", ".join(f"{format_shape(i.shape)} {i.dtype}" for i in operands)
             source = user_source_line()
             where = f"\n  at {source}" if source else ""
-            raise ShapeError(f"{fn.__name__}: {message} (operands: {shapes}){where}") from None
+            raise ShapeError(f"{name or fn.__name__}: {message} (operands: {shapes}){where}") from None
     return wrapper
 
 
