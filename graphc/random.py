@@ -61,7 +61,7 @@ def _static_shape(shape) -> tuple:
 
 def _float_dtype(dtype) -> np.dtype:
     dtype = dtypes.as_dtype(dtype)
-    if dtype.kind != "f":
+    if not dtypes.is_float(dtype):
         raise ShapeError(f"random draws are float32 or float64, not {dtype}")
     return dtype
 
@@ -83,14 +83,14 @@ def normal(shape, dtype=dtypes.float32, seed: int | None = None) -> Node:
 def bernoulli(p, shape, seed: int | None = None) -> Node:
     """A bool of `shape` (`p` broadcast to it), True with probability p: u < p for a uniform u
     in [0, 1) of p's float dtype (float32 for a number)."""
-    dtype = p.dtype if isinstance(p, Node) and p.dtype.kind == "f" else dtypes.float32
+    dtype = p.dtype if isinstance(p, Node) and dtypes.is_float(p.dtype) else dtypes.float32
     u = draw(uniform_op, _static_shape(shape), dtype, _seed_of(seed))
     return less(u, as_node(p, u))
 
 
 def uniform_like(x: Node, seed: int | None = None) -> Node:
     """Uniform in [0, 1) of x's shape (its feed-time sizes too) and float dtype (float32 for ints)."""
-    dtype = x.dtype if x.dtype.kind == "f" else dtypes.float32
+    dtype = x.dtype if dtypes.is_float(x.dtype) else dtypes.float32
     like = x if any(d is None for d in x.shape) else None
     return draw(uniform_op, x.shape, dtype, _seed_of(seed), like=like)
 

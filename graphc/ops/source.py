@@ -140,7 +140,7 @@ def _default_dtype(value, array: np.ndarray) -> np.dtype:
     TensorFlow; a user who passes a float64 numpy array means float64.
     """
     from_python = not isinstance(value, (np.ndarray, np.generic))
-    if array.dtype.kind == "f":
+    if dtypes.is_float(array.dtype):
         return array.dtype if array.dtype in dtypes.FLOATS and not from_python else dtypes.float32
     if array.dtype.kind in "iu":
         if array.dtype in (dtypes.int32, dtypes.int64) and not from_python:

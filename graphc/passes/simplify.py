@@ -30,6 +30,7 @@ from collections.abc import Collection
 
 import numpy as np
 
+from graphc import dtypes
 from graphc.ir import Node
 from graphc.ops.registry import REGISTRY, make_node
 from graphc.ops.source import constant_op
@@ -122,7 +123,7 @@ def _is_finite_everywhere(node: Node) -> bool:
         return bool(np.isfinite(node.attrs["value"]))
     if node.op is constant_op:
         array = node.attrs["value"]
-        return array.dtype.kind != "f" or bool(np.all(np.isfinite(array)))
+        return not dtypes.is_float(array.dtype) or bool(np.all(np.isfinite(array)))
     return False
 
 
