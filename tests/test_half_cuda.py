@@ -3,12 +3,15 @@
 The generated source of a half-precision training step (matmuls with an epilogue, reductions,
 casts between every float dtype) compiles with nvcc for sm_80 and sm_90 (skipped without nvcc),
 and states its conversions: widened on load, rounded to nearest even on store and on a cast.
+Its values are checked on the host emulation of CUDA (tests/cuda_emulation.py, g++), through
+the CUDA runtime, against the numpy reference.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from cuda_emulation import NEEDS_GXX, register_emulated_backend
 
 import graphc as gc
 from graphc.codegen.cuda.nvcc import find_nvcc, nvcc_compile
@@ -66,3 +69,40 @@ def test_a_float32_module_includes_no_half_header():
 def test_half_training_step_compiles_with_nvcc(dtype, arch):
     ptx = nvcc_compile(cuda_source(dtype), arch, "ptx").decode()
     assert ".entry" in ptx
+
+
+# ---- the generated CUDA run on the host emulation (tests/cuda_emulation.py) through the CUDA runtime ----
+
+@pytest.fixture
+def emulated(monkeypatch):
+    return register_emulated_backend(monkeypatch)
+
+
+def _ulps(a: np.ndarray, b: np.ndarray) -> int:
+    ordinal = lambda x: np.where(x.view(np.int16) < 0, -32768 - x.view(np.int16).astype(np.int64),  # noqa: E731
+                                 x.view(np.int16).astype(np.int64))
+    return int(np.abs(ordinal(a) - ordinal(b)).max())
+
+
+@NEEDS_GXX
+@pytest.mark.parametrize("dtype", HALVES, ids=str)
+def test_emulated_cuda_computes_half_graphs_as_the_reference(emulated, dtype):
+    """Elementwise chains, reductions, tiled matmuls with epilogues and casts: bit for bit where
+    float32 arithmetic is exact, within one half ulp for sums, matmuls and math functions."""
+    rng = np.random.default_rng(1)
+    a, b = gc.placeholder((None, 40), dtype), gc.placeholder((40, 130), dtype)
+    wide = gc.placeholder((None, 40), gc.float64)
+    exact = [(a * 3.0 - a / 7.0) * gc.maximum(a, 0.25), gc.cast(wide, dtype), gc.cast(a, gc.float32),
+             gc.max(a, axis=1), gc.where(gc.less(a, 0.0), -a, a * a)]
+    close = [a @ b, gc.relu(a @ b) + 1.0, gc.sum(a, axis=0), gc.mean(a), gc.exp(a)]
+    feeds = [rng.standard_normal((129, 40)).astype(dtype), rng.standard_normal((40, 130)).astype(dtype),
+             rng.standard_normal((129, 40)) * 100]
+    inputs = [a, b, wide]
+    want = gc.function(inputs, exact + close, backend="numpy")(*feeds)
+    got = gc.function(inputs, exact + close, backend=emulated)(*feeds)
+    for i, (g, w) in enumerate(zip(got, want)):
+        assert g.dtype == w.dtype
+        if i < len(exact):
+            np.testing.assert_array_equal(g, w)
+        else:
+            assert _ulps(g, w) <= 1
