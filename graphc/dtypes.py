@@ -62,6 +62,14 @@ def compute_dtype(dtype) -> np.dtype:
     return float32 if d in HALF else d
 
 
+def widened(array: np.ndarray) -> np.ndarray:
+    """A float16/bfloat16 operand as float32 (others as they are): what an op's numpy `compute`
+    is given wherever graphc runs it (the reference executor, constant folding), so that each op
+    computes in float32 and its result is rounded once to the node's dtype, as the compiled
+    backends compute it."""
+    return array.astype(float32) if array.dtype in HALF else array
+
+
 @functools.cache
 def ufunc_result(ufunc: np.ufunc, *dtypes: np.dtype) -> np.dtype:
     """The dtype numpy's `ufunc` gives for operands of these dtypes: our promotion rule is numpy's

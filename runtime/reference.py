@@ -49,7 +49,7 @@ class ReferenceExecutable:
         with np.errstate(all="ignore"):
             for step, node in enumerate(self.order):
                 if node.id not in env:
-                    value = node.op.compute(node.attrs, *(_widened(env[i.id]) for i in node.inputs))
+                    value = node.op.compute(node.attrs, *(dtypes.widened(env[i.id]) for i in node.inputs))
                     env[node.id] = _checked(np.asarray(value), node)
                     if node.id not in self._static:
                         live += env[node.id].nbytes
@@ -79,12 +79,6 @@ def _unshared(value: np.ndarray, sources: list[np.ndarray]) -> np.ndarray:
     if not value.flags.writeable or any(np.may_share_memory(value, s) for s in sources):
         return value.copy()
     return value
-
-
-def _widened(value: np.ndarray) -> np.ndarray:
-    """A float16/bfloat16 operand as float32: every op computes in float32 and `_checked` rounds its
-    result to the node's dtype once, as the compiled backends do (docs/dtypes.md)."""
-    return value.astype(dtypes.float32) if value.dtype in dtypes.HALF else value
 
 
 def _checked(value: np.ndarray, node) -> np.ndarray:

@@ -223,3 +223,21 @@ def test_forward_mode_and_second_derivatives_through_casts(dtype):
         np.testing.assert_array_equal(hv, rounded(6 * qv))
         np.testing.assert_allclose(tv, np.sum(3 * qv ** 2), rtol=1e-12)
 
+
+
+# ---- random draws --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", HALVES, ids=str)
+def test_half_random_draws_are_float32_draws_rounded_and_uniform_stays_below_one(dtype):
+    u = gc.random.uniform((1 << 16,), dtype=dtype, seed=5)
+    n = gc.random.normal((1000,), dtype=dtype, seed=6)
+    u32 = gc.random.uniform((1 << 16,), seed=5)
+    n32 = gc.random.normal((1000,), seed=6)
+    got, want = run_both([], [u, n], [])
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_array_equal(got[1], want[1])
+    wide = gc.function([], [u32, n32], backend="llvm")()
+    below_one = np.nextafter(np.array(1, dtype), np.array(0, dtype))
+    np.testing.assert_array_equal(got[0], np.minimum(wide[0].astype(dtype), below_one))
+    np.testing.assert_array_equal(got[1], wide[1].astype(dtype))
+    assert got[0].max() < 1 and got[0].min() >= 0 and (got[0] == below_one).any()

@@ -164,8 +164,8 @@ def fold_constants(node: Node, new_inputs: list[Node]) -> Node | None:
 
 def _constant_result(node: Node, arrays: list[np.ndarray], shape=None) -> Node | None:
     with np.errstate(all="ignore"):
-        value = np.asarray(node.op.compute(node.attrs, *arrays))
-    value = np.array(value, dtype=node.dtype)  # a copy: never alias an input constant
+        value = np.asarray(node.op.compute(node.attrs, *(dtypes.widened(a) for a in arrays)))
+    value = np.array(value, dtype=node.dtype)  # a copy: never alias an input constant; rounded once
     if value.shape != (node.shape if shape is None else shape):
         return None
     if value.size > 1 and np.all(value == value.flat[0]):  # all equal: a broadcast scalar costs no memory
