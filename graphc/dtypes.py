@@ -28,6 +28,11 @@ bool_ = np.dtype(np.bool_)
 SUPPORTED = (float16, bfloat16, float32, float64, int32, int64, bool_)
 FLOATS = (float16, bfloat16, float32, float64)
 HALF = (float16, bfloat16)  # storage dtypes: arithmetic on them is float32 arithmetic, rounded
+# The .npy format has no bfloat16: numpy writes an ml_dtypes bfloat16 array as 2-byte void
+# records holding its bits ('|V2'), and np.load reads them back as such.  Where bfloat16 is
+# expected (a checkpoint's variable, a graph file's declared dtype, a placeholder's feed),
+# such records are taken as its bits.
+BFLOAT16_RECORDS = np.dtype("V2")
 
 
 def as_dtype(dtype) -> np.dtype:

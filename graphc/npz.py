@@ -81,7 +81,7 @@ def read_array(archive: zipfile.ZipFile, member: str, dtype: np.dtype, shape: tu
     if stored > nbytes + 4096:  # the header takes at most a few hundred bytes
         raise ValueError(f"it holds {stored} bytes, more than shape {list(shape)} {dtype} needs")
     stored_shape, stored_dtype = read_header(archive, member)
-    bfloat16_bits = dtype == dtypes.bfloat16 and stored_dtype == BFLOAT16_STORED
+    bfloat16_bits = dtype == dtypes.bfloat16 and stored_dtype == dtypes.BFLOAT16_RECORDS  # bfloat16's bits (dtypes)
     if (stored_dtype.newbyteorder("=") != dtype and not bfloat16_bits) or stored_shape != tuple(shape):
         raise ValueError(f"it is {list(stored_shape)} {stored_dtype}, {wanted_by} {list(shape)} {dtype}")
     with archive.open(member) as f:
@@ -90,11 +90,6 @@ def read_array(archive: zipfile.ZipFile, member: str, dtype: np.dtype, shape: tu
         array = array.view(dtypes.bfloat16)
     return array.astype(dtype, order="C", copy=False)
 
-
-# The .npy format has no bfloat16: numpy writes an ml_dtypes bfloat16 array as 2-byte void
-# records holding its bits ('|V2'), and reads them back as such.  Where bfloat16 is expected
-# (the variable, or the graph file's declared dtype, says so), those records are its bits.
-BFLOAT16_STORED = np.dtype("V2")
 
 READ_ERRORS = (ValueError, OSError, EOFError, zipfile.BadZipFile, NotImplementedError)
 """What reading a damaged or hostile archive may raise, beside the checks' own ValueErrors."""

@@ -91,3 +91,25 @@ def test_as_dtype_accepts_the_names():
     assert gc.placeholder((2,), "bfloat16").dtype == gc.bfloat16
     with pytest.raises(gc.GraphcError, match="float8"):
         gc.dtypes.as_dtype("float8_e4m3fn")
+
+
+def test_graphc_run_feeds_and_writes_bfloat16_as_numpy_saves_it(tmp_path):
+    from graphc.cli import main
+
+    x = gc.placeholder((None, 3), gc.bfloat16, name="x")
+    w = gc.variable(weights(gc.bfloat16)[:, :5], name="w")
+    gc.save(tmp_path / "g.json", {"y": gc.relu(x @ w), "y32": gc.cast(x @ w, gc.float32)})
+    feed = weights(gc.bfloat16, 2)[:, :4].T.copy()
+    np.save(tmp_path / "x.npy", feed)  # .npy has no bfloat16: numpy writes its bits as |V2 records
+    assert main(["run", str(tmp_path / "g.json"), "--feed", f"x={tmp_path / 'x.npy'}",
+                 "-o", str(tmp_path / "out.npz")]) == 0
+    expected = gc.load(tmp_path / "g.json").run({"x": feed})
+    with np.load(tmp_path / "out.npz") as got:
+        np.testing.assert_array_equal(got["y"].view(gc.bfloat16), expected["y"])
+        np.testing.assert_array_equal(got["y32"], expected["y32"])
+
+
+def test_a_placeholder_of_another_dtype_refuses_bfloat16_records():
+    x = gc.placeholder((2,), gc.float16, name="x")
+    with pytest.raises(gc.FeedError, match="float16"):
+        gc.function([x], [x * 2.0])(np.zeros(2, gc.bfloat16).view(np.dtype("V2")))
