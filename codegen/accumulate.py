@@ -64,7 +64,8 @@ def _reads(k: Kernel, buffer: str) -> bool:
 def _eligible(k: Kernel, kernels: list[Kernel], updates: dict[str, str], fetched: set[str]):
     """(new value buffer, variable buffer, alpha) when `k` is `new = w ± alpha * (A @ B)`, else None."""
     mm = k.matmul
-    if k.kind != "matmul" or mm.batch or mm.k == 0 or np.dtype(mm.dtype).kind != "f":
+    # not float16/bfloat16: the update rounds A @ B and then w - alpha * (A @ B), as numpy does
+    if k.kind != "matmul" or mm.batch or mm.k == 0 or np.dtype(mm.dtype) not in (np.float32, np.float64):
         return None
     if len(k.phases) != 1 or k.phases[0].reductions or len(k.phases[0].stores) != 1 or k.final_stores:
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphc import dtypes
 from graphc import scalar as S  # noqa: N812
 from graphc.codegen.kernel_ir import (
     Access,
@@ -44,7 +45,10 @@ _INT_LIMITS = {"max": lambda d: np.iinfo(d).min, "min": lambda d: np.iinfo(d).ma
 
 
 def accumulator_dtype(combine: str, dtype: np.dtype) -> np.dtype:
-    """float32 sums accumulate in float64: long sums stay as accurate as numpy's pairwise ones."""
+    """float32 sums accumulate in float64: long sums stay as accurate as numpy's pairwise ones.
+    float16/bfloat16 reductions accumulate in float32 (their arithmetic's dtype, graphc.dtypes)."""
+    if dtype in dtypes.HALF:
+        return dtypes.float32
     return np.dtype(np.float64) if combine == "add" and dtype == np.float32 else dtype
 
 

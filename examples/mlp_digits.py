@@ -8,6 +8,13 @@ over one planned arena) and called once per minibatch.
     python examples/mlp_digits.py --quick           # 12 epochs, for CI
     python examples/mlp_digits.py --backend numpy   # the reference interpreter
     OPENBLAS_NUM_THREADS=1 mpiexec -n 4 python examples/mlp_digits.py --distributed  # 4 ranks: graphc[distributed]
+    python examples/mlp_digits.py --dtype bfloat16  # mixed precision: bfloat16 activations and weight copies
+    python examples/mlp_digits.py --dtype float16   # the same in float16, with static loss scaling (1024)
+
+With --dtype float16 or bfloat16 the layers compute in that dtype (the inputs, the weights' copies,
+the activations and the matmuls' results are 16-bit; arithmetic inside kernels is float32), while
+the variables stay float32 master weights that Adam updates, and the loss is float32
+(docs/dtypes.md, Mixed-precision training).
 
 With --distributed each rank takes its share of every global batch of --batch-size rows and the
 gradients are averaged across ranks, so the ranks train the model one process would: the same
@@ -36,6 +43,10 @@ def main(argv=None):
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--distributed", action="store_true",
                         help="data-parallel across the MPI ranks of mpiexec (--batch-size is the global batch)")
+    parser.add_argument("--dtype", default="float32", choices=["float32", "float16", "bfloat16"],
+                        help="the layers' compute dtype (mixed precision; the weights stay float32)")
+    parser.add_argument("--loss-scale", type=float, default=None,
+                        help="static loss scale (default: 1024 for float16, else 1)")
     args = parser.parse_args(argv)
     try:
         backend = backend_or_reference(args.backend)
@@ -47,14 +58,18 @@ def main(argv=None):
 
     x, y = load_digits()
     x_train, x_test, y_train, y_test = gc.nn.train_test_split(x, y, test_fraction=0.25, seed=args.seed)
-    model = gc.nn.MLP([x.shape[1], *args.hidden, 10], seed=args.seed)
+    compute_dtype = None if args.dtype == "float32" else gc.dtypes.as_dtype(args.dtype)
+    loss_scale = args.loss_scale if args.loss_scale is not None else (1024.0 if args.dtype == "float16" else 1.0)
+    model = gc.nn.MLP([x.shape[1], *args.hidden, 10], seed=args.seed, compute_dtype=compute_dtype)
     ranks = f"; {gc.distributed.size()} ranks" if args.distributed else ""
-    say(f"digits: {len(x_train)} train / {len(x_test)} test images; model {model}; backend {backend}{ranks}")
+    precision = f"; compute {args.dtype}, loss scale {loss_scale:g}" if compute_dtype is not None else ""
+    say(f"digits: {len(x_train)} train / {len(x_test)} test images; model {model}; backend {backend}{ranks}"
+        f"{precision}")
     start = time.perf_counter()
     history = gc.nn.fit_classifier(model, gc.optim.Adam(args.lr), (x_train, y_train), (x_test, y_test),
                                    epochs=epochs, batch_size=args.batch_size, backend=backend, seed=args.seed,
                                    progress=not args.no_progress, desc=f"digits MLP ({backend})",
-                                   distributed=args.distributed)
+                                   distributed=args.distributed, loss_scale=loss_scale)
     seconds = time.perf_counter() - start
     accuracy = history.test_accuracy[-1]
     say(f"test accuracy {accuracy:.2%} after {epochs} epochs ({len(history.losses)} steps, {seconds:.1f} s)")
@@ -63,7 +78,8 @@ def main(argv=None):
     if args.plot:
         gc.nn.plot_losses(history, args.plot, title=f"digits MLP, {backend} backend")
         say(f"loss curve saved to {args.plot}")
-    return {"test_accuracy": accuracy, "history": history, "backend": backend, "seconds": seconds}
+    return {"test_accuracy": accuracy, "history": history, "backend": backend, "seconds": seconds,
+            "dtype": args.dtype}
 
 
 def report_compilation(step) -> None:

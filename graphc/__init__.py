@@ -11,7 +11,7 @@ from graphc import distributed, linalg, nn, ops, optim, random, tensor
 from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
 from graphc.backends import available_backends
 from graphc.checkpoint import restore_checkpoint, save_checkpoint
-from graphc.dtypes import bool_, float32, float64, int32, int64
+from graphc.dtypes import bfloat16, bool_, float16, float32, float64, int32, int64
 from graphc.errors import (
     BackendError,
     CheckpointError,
@@ -169,6 +169,7 @@ __all__ += [  # graphc/ops/special_math.py, integer_division.py, numpy_math.py's
     "arccos", "arcsin", "arctan", "arctan2", "erf", "floor_divide", "mod", "prod", "remainder",
 ]
 __all__ += ["avg_pool2d", "conv2d", "max_pool2d"]
+__all__ += ["bfloat16", "float16"]  # storage dtypes computed in float32 (docs/dtypes.md)
 __all__ += ["CheckpointError", "restore_checkpoint", "save_checkpoint"]
 __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
     "arccosh", "arcsinh", "arctanh", "argmax", "argmin", "atleast_1d", "atleast_2d", "atleast_3d", "ceil", "clip",

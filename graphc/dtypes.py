@@ -1,25 +1,46 @@
-"""The dtypes graphc supports, and numpy-compatible promotion between them."""
+"""The dtypes graphc supports, and numpy-compatible promotion between them.
+
+float16 and bfloat16 are storage dtypes: values are kept in memory with 16 bits, and every
+backend computes with them in float32 (load, widen, compute, round to the 16-bit dtype on the
+op's result; docs/dtypes.md).  numpy has float16; bfloat16 is `ml_dtypes.bfloat16`, the numpy
+dtype JAX uses, so feeds, fetches and checkpoints of bfloat16 are ordinary numpy arrays and
+promotion follows ml_dtypes' (= JAX's) table: bfloat16 + float16 is float32.
+
+    >>> ufunc_result(np.add, float16, float32), ufunc_result(np.add, bfloat16, float16)
+    (dtype('float32'), dtype('float32'))
+"""
 
 from __future__ import annotations
 
 import functools
 
+import ml_dtypes
 import numpy as np
 
+float16 = np.dtype(np.float16)
+bfloat16 = np.dtype(ml_dtypes.bfloat16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
 int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 bool_ = np.dtype(np.bool_)
 
-SUPPORTED = (float32, float64, int32, int64, bool_)
-FLOATS = (float32, float64)
+SUPPORTED = (float16, bfloat16, float32, float64, int32, int64, bool_)
+FLOATS = (float16, bfloat16, float32, float64)
+HALF = (float16, bfloat16)  # storage dtypes: arithmetic on them is float32 arithmetic, rounded
+# The .npy format has no bfloat16: numpy writes an ml_dtypes bfloat16 array as 2-byte void
+# records holding its bits ('|V2'), and np.load reads them back as such.  Where bfloat16 is
+# expected (a checkpoint's variable, a graph file's declared dtype, a placeholder's feed),
+# such records are taken as its bits.
+BFLOAT16_RECORDS = np.dtype("V2")
 
 
 def as_dtype(dtype) -> np.dtype:
-    """Normalise anything numpy accepts as a dtype, refusing those graphc does not support."""
+    """Normalise anything numpy accepts as a dtype ("bfloat16" too), refusing those graphc does not support."""
     from graphc.errors import GraphcError
 
+    if isinstance(dtype, str) and dtype == "bfloat16":
+        return bfloat16
     try:
         d = np.dtype(dtype)
     except TypeError as exc:
@@ -31,11 +52,32 @@ def as_dtype(dtype) -> np.dtype:
 
 
 def is_float(dtype) -> bool:
-    return np.dtype(dtype).kind == "f"
+    """Whether `dtype` is a floating-point dtype (bfloat16 too, whose numpy kind is 'V')."""
+    d = np.dtype(dtype)
+    return d.kind == "f" or d == bfloat16
+
+
+def is_half(dtype) -> bool:
+    return np.dtype(dtype) in HALF
+
+
+def compute_dtype(dtype) -> np.dtype:
+    """The dtype arithmetic on `dtype` is done in: float32 for the 16-bit floats, itself otherwise."""
+    d = np.dtype(dtype)
+    return float32 if d in HALF else d
+
+
+def widened(array: np.ndarray) -> np.ndarray:
+    """A float16/bfloat16 operand as float32 (others as they are): what an op's numpy `compute`
+    is given wherever graphc runs it (the reference executor, constant folding), so that each op
+    computes in float32 and its result is rounded once to the node's dtype, as the compiled
+    backends compute it."""
+    return array.astype(float32) if array.dtype in HALF else array
 
 
 @functools.cache
 def ufunc_result(ufunc: np.ufunc, *dtypes: np.dtype) -> np.dtype:
-    """The dtype numpy's `ufunc` gives for operands of these dtypes: our promotion rule is numpy's."""
+    """The dtype numpy's `ufunc` gives for operands of these dtypes: our promotion rule is numpy's
+    (and ml_dtypes' for bfloat16, which registers its ufunc loops and casts with numpy)."""
     with np.errstate(all="ignore"):
         return ufunc(*(np.ones(1, d) for d in dtypes)).dtype

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graphc import dtypes
 from graphc.errors import GraphcError, printable
 
 
@@ -80,10 +81,13 @@ def read_array(archive: zipfile.ZipFile, member: str, dtype: np.dtype, shape: tu
     if stored > nbytes + 4096:  # the header takes at most a few hundred bytes
         raise ValueError(f"it holds {stored} bytes, more than shape {list(shape)} {dtype} needs")
     stored_shape, stored_dtype = read_header(archive, member)
-    if stored_dtype.newbyteorder("=") != dtype or stored_shape != tuple(shape):
+    bfloat16_bits = dtype == dtypes.bfloat16 and stored_dtype == dtypes.BFLOAT16_RECORDS  # bfloat16's bits (dtypes)
+    if (stored_dtype.newbyteorder("=") != dtype and not bfloat16_bits) or stored_shape != tuple(shape):
         raise ValueError(f"it is {list(stored_shape)} {stored_dtype}, {wanted_by} {list(shape)} {dtype}")
     with archive.open(member) as f:
         array = np.lib.format.read_array(f, allow_pickle=False)
+    if bfloat16_bits:
+        array = array.view(dtypes.bfloat16)
     return array.astype(dtype, order="C", copy=False)
 
 

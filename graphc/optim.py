@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphc import ops
+from graphc import dtypes, ops
 from graphc.autodiff import grad
 from graphc.errors import GraphcError
 from graphc.ir import Node, toposort
@@ -27,7 +27,7 @@ from graphc.session import TrainOp
 
 def trainable_variables(loss: Node) -> list[Node]:
     """The floating-point variables `loss` depends on, in the order they were created."""
-    return sorted((n for n in toposort([loss]) if n.op is variable_op and n.dtype.kind == "f"), key=lambda n: n.id)
+    return sorted((n for n in toposort([loss]) if n.op is variable_op and dtypes.is_float(n.dtype)), key=lambda n: n.id)
 
 
 class Optimizer:
@@ -58,7 +58,7 @@ class Optimizer:
         for v in var_list:
             if not isinstance(v, Node) or v.op is not variable_op:
                 raise GraphcError(f"minimize: var_list holds {v!r}, which is not a variable")
-            if v.dtype.kind != "f":
+            if not dtypes.is_float(v.dtype):
                 raise GraphcError(f"minimize: variable {v.label!r} is {v.dtype}; only float variables train")
         return list(zip(grad(loss, var_list), var_list))
 

@@ -26,8 +26,9 @@ from graphc import dtypes
 from graphc.errors import GraphcError, ShapeError
 from graphc.ir import Node
 from graphc.ops.common import as_node
-from graphc.ops.elementwise import less
+from graphc.ops.elementwise import cast, less, minimum
 from graphc.ops.random import SEED_LIMIT, draw, normal_op, uniform_op
+from graphc.ops.source import constant
 
 _seeds = {"rng": np.random.default_rng()}
 _seeds_lock = threading.Lock()
@@ -61,14 +62,25 @@ def _static_shape(shape) -> tuple:
 
 def _float_dtype(dtype) -> np.dtype:
     dtype = dtypes.as_dtype(dtype)
-    if dtype.kind != "f":
-        raise ShapeError(f"random draws are float32 or float64, not {dtype}")
+    if not dtypes.is_float(dtype):
+        raise ShapeError(f"random draws are float16, bfloat16, float32 or float64, not {dtype}")
     return dtype
 
 
+def _in_half(u: Node, dtype: np.dtype) -> Node:
+    """A float32 uniform in [0, 1) rounded to half dtype `dtype`, still below 1: rounding to nearest
+    would make the draws just under 1 exactly 1 (one in 2^12 for float16, 2^9 for bfloat16)."""
+    below_one = np.nextafter(np.array(1, dtype), np.array(0, dtype))
+    return minimum(cast(u, dtype), constant(below_one, dtype))
+
+
 def uniform(shape, dtype=dtypes.float32, low=0.0, high=1.0, seed: int | None = None) -> Node:
-    """Uniform in [low, high): low + (high - low) * u, u in [0, 1) with 24 (float64: 53) random bits."""
-    u = draw(uniform_op, _static_shape(shape), _float_dtype(dtype), _seed_of(seed))
+    """Uniform in [low, high): low + (high - low) * u, u in [0, 1) with 24 (float64: 53) random bits
+    (float16/bfloat16: a float32 draw rounded, and kept below 1)."""
+    dtype = _float_dtype(dtype)
+    u = draw(uniform_op, _static_shape(shape), dtypes.compute_dtype(dtype), _seed_of(seed))
+    if dtype in dtypes.HALF:
+        u = _in_half(u, dtype)
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and (low, high) == (0, 1):
         return u
     low = as_node(low, u)
@@ -76,21 +88,25 @@ def uniform(shape, dtype=dtypes.float32, low=0.0, high=1.0, seed: int | None = N
 
 
 def normal(shape, dtype=dtypes.float32, seed: int | None = None) -> Node:
-    """Standard normal, by Box-Muller from two uniforms per element."""
-    return draw(normal_op, _static_shape(shape), _float_dtype(dtype), _seed_of(seed))
+    """Standard normal, by Box-Muller from two uniforms per element (float16/bfloat16: a float32
+    draw rounded)."""
+    dtype = _float_dtype(dtype)
+    z = draw(normal_op, _static_shape(shape), dtypes.compute_dtype(dtype), _seed_of(seed))
+    return cast(z, dtype)
 
 
 def bernoulli(p, shape, seed: int | None = None) -> Node:
     """A bool of `shape` (`p` broadcast to it), True with probability p: u < p for a uniform u
     in [0, 1) of p's float dtype (float32 for a number)."""
-    dtype = p.dtype if isinstance(p, Node) and p.dtype.kind == "f" else dtypes.float32
-    u = draw(uniform_op, _static_shape(shape), dtype, _seed_of(seed))
+    dtype = p.dtype if isinstance(p, Node) and dtypes.is_float(p.dtype) else dtypes.float32
+    u = draw(uniform_op, _static_shape(shape), dtypes.compute_dtype(dtype), _seed_of(seed))
     return less(u, as_node(p, u))
 
 
 def uniform_like(x: Node, seed: int | None = None) -> Node:
-    """Uniform in [0, 1) of x's shape (its feed-time sizes too) and float dtype (float32 for ints)."""
-    dtype = x.dtype if x.dtype.kind == "f" else dtypes.float32
+    """Uniform in [0, 1) of x's shape (its feed-time sizes too) and float dtype (float32 for ints,
+    and for float16/bfloat16: a mask compares the float32 draw)."""
+    dtype = dtypes.compute_dtype(x.dtype) if dtypes.is_float(x.dtype) else dtypes.float32
     like = x if any(d is None for d in x.shape) else None
     return draw(uniform_op, x.shape, dtype, _seed_of(seed), like=like)
 

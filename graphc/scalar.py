@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ml_dtypes
 import numpy as np
 import scipy.special
 
@@ -46,6 +47,9 @@ VECTOR_MATH_SIZE = 40
 REPR_LIMIT = 2000  # characters of one subexpression's text (a shared DAG printed as a tree is huge)
 COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
 INTEGER_ONLY = frozenset({"bitand", "bitor", "bitxor", "shl", "shr"})  # a float has no bits to shift
+# Storage dtypes: no primitive but cast, select and the leaves ever has one of these, so a renderer
+# only converts them (to and from float32 registers; graphc.dtypes).
+HALF = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
 
 
 class Scalar:
@@ -162,6 +166,9 @@ def call(op: str, *args: Scalar) -> Scalar:
     dtype = np.result_type(*(a.dtype for a in args))
     if op in INTEGER_ONLY and dtype.kind not in "iu":
         raise ValueError(f"scalar primitive {op} takes integers, not {dtype}")
+    if dtype in HALF:  # a storage dtype: computed in float32, the result rounded as numpy rounds it
+        result = call(op, *(cast(a, np.float32) for a in args))
+        return result if op in COMPARISONS else cast(result, dtype)
     args = tuple(cast(a, dtype) for a in args)
     out = np.dtype(np.bool_) if op in COMPARISONS else dtype
     return Scalar(op, args, out)

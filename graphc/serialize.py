@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graphc import npz
+from graphc import dtypes, npz
 from graphc import serialize_schema as schema
 from graphc.errors import FeedError, GraphcError, GraphFormatError, printable
 from graphc.ir import Node, toposort
@@ -117,12 +117,12 @@ def default_gradients(outputs: Mapping[str, Node], wrt: Sequence[Node] | None = 
     if not outputs:
         raise GraphcError("no outputs to differentiate")
     name, y = next(iter(outputs.items()))
-    if y.dtype.kind != "f":
+    if not dtypes.is_float(y.dtype):
         raise GraphcError(f"cannot differentiate output {name!r}: it is {y.dtype}, not floating point")
     if wrt is None:
         order = toposort([y])
-        wrt = [n for n in order if n.op is variable_op and n.dtype.kind == "f"]
-        wrt = wrt or [n for n in order if n.op is placeholder_op and n.dtype.kind == "f"]
+        wrt = [n for n in order if n.op is variable_op and dtypes.is_float(n.dtype)]
+        wrt = wrt or [n for n in order if n.op is placeholder_op and dtypes.is_float(n.dtype)]
     if not wrt:
         raise GraphcError(f"output {name!r} depends on no float variable or placeholder to differentiate by")
     return {f"d{name}/d{x.label}": g for x, g in zip(wrt, grad(y, list(wrt)))}

@@ -99,7 +99,7 @@ def decode_dtype(value, where: str) -> np.dtype:
     names = [str(d) for d in dtypes.SUPPORTED]
     if not isinstance(value, str) or value not in names:
         _fail(where, f"dtype {_describe(value)} is not one of {', '.join(names)}")
-    return np.dtype(value)
+    return dtypes.as_dtype(value)
 
 
 def _decode_bool(value, where: str) -> bool:

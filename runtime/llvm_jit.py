@@ -36,6 +36,7 @@ from graphc.runtime.llvm_workers import BorrowedWorkers, answer_timeout
 def _initialize() -> tuple[str, str]:
     """The native target, and gemm registered for generated code to call."""
     _register_blas()
+    _register_libc()
     return native_target()
 
 
@@ -69,6 +70,14 @@ def _numpy_blas():
 
 
 BLAS_INT_BITS = 32  # set by _register_blas: the width of gemm's integer arguments
+
+
+def _register_libc() -> None:
+    """malloc and free as `graphc_malloc`/`graphc_free`: the float32 scratch of half-precision
+    matmuls (graphc.codegen.llvm.matmul_half)."""
+    libc = ctypes.CDLL(None)
+    llvm.add_symbol("graphc_malloc", ctypes.cast(libc.malloc, ctypes.c_void_p).value)
+    llvm.add_symbol("graphc_free", ctypes.cast(libc.free, ctypes.c_void_p).value)
 
 
 def _register_blas() -> None:

@@ -1,6 +1,7 @@
 """The numpy reference executor: the oracle every backend and pass is tested against.
 
-It runs a Program node by node with each op's `compute`, in topological order,
+It runs a Program node by node with each op's `compute`, in topological order
+(float16/bfloat16 operands widened to float32, each result rounded to its dtype),
 and drops every intermediate after its last use so its peak memory is
 meaningful too.  No passes run here: what it computes is the graph as written.
 """
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from graphc import dtypes
 from graphc.errors import GraphcError
 from graphc.program import Program
 
@@ -47,7 +49,7 @@ class ReferenceExecutable:
         with np.errstate(all="ignore"):
             for step, node in enumerate(self.order):
                 if node.id not in env:
-                    value = node.op.compute(node.attrs, *(env[i.id] for i in node.inputs))
+                    value = node.op.compute(node.attrs, *(dtypes.widened(env[i.id]) for i in node.inputs))
                     env[node.id] = _checked(np.asarray(value), node)
                     if node.id not in self._static:
                         live += env[node.id].nbytes

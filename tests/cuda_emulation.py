@@ -120,6 +120,40 @@ static void gc_launch(Dim3 grid, Dim3 block, const std::function<void()>& body) 
   }
 }
 """
+# cuda_fp16.h and cuda_bf16.h as host C++, replacing their #include lines in generated source:
+# __half is GCC's _Float16 (its conversions round to nearest even, doubles in one rounding, as
+# CUDA's), __nv_bfloat16 its bits with CUDA's round-to-nearest-even conversions written out
+# (a double first rounded to float *to odd*, so that the second rounding is the correct one).
+HALF_HEADER = r"""typedef _Float16 __half;
+static inline float __half2float(__half h) { return (float)h; }
+static inline __half __float2half_rn(float f) { return (__half)f; }
+static inline __half __double2half(double d) { return (__half)d; }
+struct __nv_bfloat16 { unsigned short bits; };
+static inline float __bfloat162float(__nv_bfloat16 b) {
+  const unsigned u = (unsigned)b.bits << 16; float f; std::memcpy(&f, &u, 4); return f;
+}
+static inline __nv_bfloat16 __float2bfloat16_rn(float f) {
+  unsigned u; std::memcpy(&u, &f, 4);
+  if (f != f) { return {(unsigned short)((u >> 16) | 0x40)}; }
+  return {(unsigned short)((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16)};
+}
+static inline __nv_bfloat16 __double2bfloat16(double d) {
+  float r = (float)d;
+  unsigned u; std::memcpy(&u, &r, 4);
+  if (d == d && (double)r != d && (u & 1u) == 0) {
+    u = std::fabs((double)r) > std::fabs(d) ? u - 1 : u + 1; std::memcpy(&r, &u, 4);
+  }
+  return __float2bfloat16_rn(r);
+}
+"""
+_HALF_INCLUDES = "#include <cuda_fp16.h>\n#include <cuda_bf16.h>\n"
+
+
+def host_source(source: str) -> str:
+    """Generated CUDA with the half-precision headers replaced by their host emulation."""
+    return source.replace(_HALF_INCLUDES, HALF_HEADER)
+
+
 EMULATED_BLOCKS = 3  # blocks per grid dimension that grid-stride loops may shrink to
 
 _KERNEL = re.compile(r'extern "C" __global__ void __launch_bounds__\([^)]*\) (\w+)\(([^)]*)\)')
@@ -165,7 +199,7 @@ class EmulatedLauncher(Launcher):
             wrappers.append(f'extern "C" void gc_run_{name}(unsigned gx, unsigned gy, unsigned gz, unsigned bx, '
                             f"unsigned by, unsigned bz, void** a) "
                             f"{{ gc_launch({{gx, gy, gz}}, {{bx, by, bz}}, [=] {{ {name}({args}); }}); }}")
-        return compile_host_library(THREADED_HEADER + source + "\n".join(wrappers) + "\n")
+        return compile_host_library(THREADED_HEADER + host_source(source) + "\n".join(wrappers) + "\n")
 
     def function(self, module, name: str):
         return name, getattr(module, f"gc_run_{name}")

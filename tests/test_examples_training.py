@@ -52,6 +52,18 @@ def test_mlp_digits_runs_as_a_script_with_a_progress_bar(tmp_path):
     assert "loss=" in done.stderr and "step" in done.stderr  # tqdm writes to stderr
 
 
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_mlp_digits_mixed_precision_reaches_the_float32_accuracy(dtype):
+    """Half-precision activations and weight copies, float32 master weights: within 1% of float32's."""
+    quick = ["--quick", "--no-progress", "--plot", ""]
+    float32 = load_example("mlp_digits").main(quick)["test_accuracy"]
+    result = load_example("mlp_digits").main([*quick, "--dtype", dtype])
+    assert result["dtype"] == dtype
+    assert result["test_accuracy"] >= float32 - 0.01
+    step_dtypes = {n.dtype for n in gc.ir.toposort(result["history"].step.outputs)}
+    assert gc.dtypes.as_dtype(dtype) in step_dtypes  # the step really computes in the half dtype
+
+
 @pytest.mark.slow
 def test_mlp_digits_full_run_reaches_97_percent(tmp_path):
     result = load_example("mlp_digits").main(["--no-progress", "--plot", str(tmp_path / "loss.png")])

@@ -306,7 +306,7 @@ def _mutations():
         "shapes don't broadcast": (broadcast_mismatch, "cannot be broadcast"),
         "declared shape disagrees": (bad_shape_decl, "declares shape [2]"),
         "declared dtype disagrees": (swap_dtype, "declares shape [] float32"),
-        "unsupported dtype": (set_in(lambda d: _node(d, "sin"), "dtype", "float16"), "dtype 'float16'"),
+        "unsupported dtype": (set_in(lambda d: _node(d, "sin"), "dtype", "complex64"), "dtype 'complex64'"),
         "missing attr": (set_in(lambda d: _node(d, "placeholder"), "attrs", {"shape": []}), "missing dtype"),
         "extra attr": (set_in(lambda d: _node(d, "sin"), "attrs", {"axis": 1}), "unexpected axis"),
         "bad attr type": (set_in(lambda d: _node(d, "fill_like")["attrs"], "value", "one"), "expected a number"),

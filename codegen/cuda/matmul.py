@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphc.codegen.cuda import half
 from graphc.codegen.cuda.module import Launch
 from graphc.codegen.cuda.scalar import c_type
 from graphc.codegen.kernel_ir import Kernel, Load
@@ -87,7 +88,8 @@ def c_load_operands(kernel: Kernel) -> set[int] | None:
 
 
 def _copy_loop(lines: list[str], buffer: str, off: str, rows: str, cols: str, row_stride: int,
-               col_stride: int, tile_rows: int, tile_cols: int, dest: str, t: str, idx: str, sfx: str) -> None:
+               col_stride: int, tile_rows: int, tile_cols: int, dest: str, t: str, idx: str, sfx: str,
+               dtype=None) -> None:
     """Copy a tile_rows x tile_cols tile of a matrix into shared `dest`, consecutive threads along its contiguous axis.
 
     `dest` is indexed [k][m-or-n]: for A the tile's columns are k, for B its rows are.
@@ -101,8 +103,8 @@ def _copy_loop(lines: list[str], buffer: str, off: str, rows: str, cols: str, ro
     else:
         lines.append(f"        const int tr = e % {tile_rows}, tc = e / {tile_rows};")
     lines.append(f"        const {idx} gr = {rows}0 + tr, gc = {cols}0 + tc;")
-    value = (f"(gr < {rows}_n && gc < {cols}_n) ? {buffer}[{off} + gr * {row_stride}{sfx} + gc * {col_stride}{sfx}]"
-             f" : ({t})0")
+    element = half.load_text(f"{buffer}[{off} + gr * {row_stride}{sfx} + gc * {col_stride}{sfx}]", dtype)
+    value = f"(gr < {rows}_n && gc < {cols}_n) ? {element} : ({t})0"
     lines.append(f"        {dest} = {value};")
     lines.append("      }")
 
@@ -155,8 +157,10 @@ def render_matmul(r, fuse: bool) -> str:
     lines.append("    }")
     lines.append(f"    for ({idx} k0 = 0; k0 < k_n; k0 += {tile.bk}) {{")
     # A tile: bm rows (m) x bk columns (k), stored As[k][m]; B tile: bk rows (k) x bn columns (n), stored Bs[k][n]
-    _copy_loop(lines, pa, "off_a", "m", "k", a.row_stride, a.col_stride, tile.bm, tile.bk, "As[tc][tr]", t, idx, sfx)
-    _copy_loop(lines, pb, "off_b", "k", "n", b.row_stride, b.col_stride, tile.bk, tile.bn, "Bs[tr][tc]", t, idx, sfx)
+    _copy_loop(lines, pa, "off_a", "m", "k", a.row_stride, a.col_stride, tile.bm, tile.bk, "As[tc][tr]", t, idx, sfx,
+               mm.dtype)
+    _copy_loop(lines, pb, "off_b", "k", "n", b.row_stride, b.col_stride, tile.bk, tile.bn, "Bs[tr][tc]", t, idx, sfx,
+               mm.dtype)
     lines.append("      __syncthreads();")
     lines.append("      #pragma unroll")
     lines.append(f"      for (int kk = 0; kk < {tile.bk}; ++kk) {{")
@@ -180,8 +184,13 @@ def render_matmul(r, fuse: bool) -> str:
     lines.append(f"        if (i{nb} < m_n && i{nb + 1} < n_n) {{")
     c_at = f"{pc}[off_c + i{nb} * {c.row_stride}{sfx} + i{nb + 1} * {c.col_stride}{sfx}]"
     scaled = "acc[i][j]" if mm.alpha == 1.0 else f"({t}){mm.alpha!r} * acc[i][j]"
-    lines.append(f"          const {t} c_val = {f'{c_at} + ' if mm.accumulate else ''}{scaled};")
-    lines.append(f"          {c_at} = c_val;")
+    if half.is_half(mm.dtype):  # float tiles and accumulators; C rounded once, its epilogue reads the rounding
+        previous = f"{half.load_text(c_at, mm.dtype)} + " if mm.accumulate else ""
+        lines.append(f"          const {t} c_val = {half.round_text(previous + scaled, mm.dtype)};")
+        lines.append(f"          {c_at} = {half.store_text('c_val', mm.dtype)};")
+    else:
+        lines.append(f"          const {t} c_val = {f'{c_at} + ' if mm.accumulate else ''}{scaled};")
+        lines.append(f"          {c_at} = c_val;")
     if fuse:
         r.overrides = {i: "c_val" for i in c_load_operands(k)}
         for phase in k.phases:

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphc.codegen.cuda import half
 from graphc.codegen.cuda.matmul import c_load_operands, render_matmul
 from graphc.codegen.cuda.module import CudaModule, Launch
-from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal
+from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal, memory_type
 from graphc.codegen.cuda.vector import LANES, VECTOR_PRELUDE, plan_vectors, render_vector_loop
 from graphc.codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Reduction, Store
 
@@ -89,7 +90,7 @@ class CudaKernelRenderer:
         params = []
         for p in self.k.params:
             const = "const " if p.role == "input" else ""
-            params.append(f"{const}{c_type(p.dtype)}* __restrict__ {self.local[p.name]}")
+            params.append(f"{const}{memory_type(p.dtype)}* __restrict__ {self.local[p.name]}")
         return f'extern "C" __global__ void __launch_bounds__({THREADS}) {name}({", ".join(params)})'
 
     def index(self, access) -> str:
@@ -102,7 +103,7 @@ class CudaKernelRenderer:
             return self.overrides[i]
         op = self.k.operands[i]
         if isinstance(op, Load):
-            return f"{self.local[op.access.buffer]}[{self.index(op.access)}]"
+            return half.load_text(f"{self.local[op.access.buffer]}[{self.index(op.access)}]", op.dtype)
         if isinstance(op, Accumulator):
             return f"acc{op.index}"
         if isinstance(op, LoopIndex):
@@ -139,7 +140,10 @@ class CudaKernelRenderer:
                 self.lines.append(f"{indent}{_atomic_add(param.dtype, target, name)}")
                 continue
             target = f"{self.local[st.access.buffer]}[{self.index(st.access)}]"
-            self.lines.append(f"{indent}{target} = ({c_type(param.dtype)}){name};")
+            value = f"({c_type(param.dtype)}){name}"
+            if half.is_half(param.dtype):
+                value = half.store_text(name, param.dtype)
+            self.lines.append(f"{indent}{target} = {value};")
 
     def unflatten(self, flat: str, dims: list[int], indent: str) -> None:
         """Declare i<d> for each of `dims` from the flat index `flat` (row-major over dims)."""
@@ -254,5 +258,7 @@ def render_module(kernels: list[Kernel]) -> CudaModule:
         parts.append(r.render())
         module.launches[k.name] = r.launches
         module.params[k.name] = [p.name for p in k.params]
+    if any(half.is_half(p.dtype) for k in kernels for p in k.params):
+        parts.insert(1, half.PRELUDE)
     module.source = "\n".join(parts)
     return module

@@ -16,9 +16,11 @@ from collections.abc import Callable
 
 import numpy as np
 
+from graphc.codegen.cuda.half import MEMORY_TYPES, is_half, round_text
 from graphc.scalar import PRIMITIVES, Scalar, postorder
 
 C_TYPES = {
+    "float16": "float", "bfloat16": "float",  # in registers; in memory `half.MEMORY_TYPES`
     "float32": "float", "float64": "double", "bool": "bool",
     "int8": "signed char", "int16": "short", "int32": "int", "int64": "long long",
     "uint8": "unsigned char", "uint16": "unsigned short", "uint32": "unsigned int", "uint64": "unsigned long long",
@@ -62,6 +64,11 @@ def c_type(dtype) -> str:
     return C_TYPES[name]
 
 
+def memory_type(dtype) -> str:
+    """The C type of a buffer's elements: `c_type`, but the 16-bit types of the half dtypes."""
+    return MEMORY_TYPES[np.dtype(dtype)] if is_half(dtype) else c_type(dtype)
+
+
 def literal(value, dtype) -> str:
     """An exact C literal of `value` as `dtype` (inf and NaN through their bit patterns)."""
     dtype = np.dtype(dtype)
@@ -75,7 +82,7 @@ def literal(value, dtype) -> str:
             return f"{v}ULL"
         return f"({v + 1}LL - 1)" if v == np.iinfo(np.int64).min else f"{v}LL"
     v = float(value)
-    f32 = dtype == np.float32
+    f32 = dtype == np.float32 or is_half(dtype)  # a half dtype's value is a float in registers
     if math.isnan(v):
         return "__int_as_float(0x7fc00000)" if f32 else "__longlong_as_double(0x7ff8000000000000LL)"
     if math.isinf(v):
@@ -108,6 +115,8 @@ def primitive(op: str, dtype: np.dtype, args: list[str], arg_dtypes: list[np.dty
     if op == "select":
         return f"({args[0]} ? {args[1]} : {args[2]})"
     if op == "cast":
+        if is_half(target):
+            return round_text(args[0], target)
         if np.dtype(target).kind == "b":
             return f"({args[0]} != 0)"
         return f"(({c_type(target)}){args[0]})"

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphc.codegen.cuda.half import is_half
 from graphc.codegen.cuda.scalar import c_type
 from graphc.codegen.kernel_ir import Access, Kernel, Load, LoopIndex
 
@@ -100,8 +101,8 @@ def plan_vectors(k: Kernel) -> VectorPlan | None:
     par = k.parallel_dims
     eff = [d for d in par if k.dims[d].size > 1]
     n = int(np.prod([k.dims[d].size for d in par], dtype=np.int64))
-    if k.reduce_dims or not eff or n < 2 * LANES:
-        return None
+    if k.reduce_dims or not eff or n < 2 * LANES or any(is_half(p.dtype) for p in k.params):
+        return None  # GcVec4 holds the register type: half buffers take the element loop
     inner = eff[-1]
     rows_ok = k.dims[inner].size % LANES == 0
     loads, needs_indices = {}, False

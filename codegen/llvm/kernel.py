@@ -18,9 +18,12 @@ import math
 import numpy as np
 from llvmlite import ir
 
+from graphc import dtypes
 from graphc.codegen.kernel_ir import Access, Accumulator, Kernel, Load, LoopIndex, Store
+from graphc.codegen.llvm import half
 from graphc.codegen.llvm.loops import Loop, LoopNest
 from graphc.codegen.llvm.matmul import Matmuls
+from graphc.codegen.llvm.matmul_half import HalfMatmuls
 from graphc.codegen.llvm.reductions import SUM_LANES, Reductions, lane_count
 from graphc.codegen.llvm.scalar import ExprEmitter
 from graphc.codegen.llvm.values import F32, F64, I1, I8, I64, PTR, VOID, i64, index_add, index_mul, llvm_type
@@ -43,7 +46,7 @@ def code_size(kernel: Kernel, vector_bits: tuple[int, ...] | None = None) -> int
     return kernel.code_size() if inlines_math(kernel, vector_bits) else kernel.code_size(math_size=1)
 
 
-class KernelRenderer(LoopNest, Reductions, Matmuls):
+class KernelRenderer(LoopNest, Reductions, Matmuls, HalfMatmuls):
     """Emits one kernel's body function into a module (its loops, reductions and matmuls: the mixins)."""
 
     def __init__(self, module: ir.Module, kernel: Kernel, blas_int_bits: int = 32,
@@ -110,6 +113,8 @@ class KernelRenderer(LoopNest, Reductions, Matmuls):
             dtype = np.dtype(op.dtype)
             v = b.load(self.pointer(op.access, offsets), typ=llvm_type(dtype, memory=True))
             self.record(v, "load", op.access)
+            if dtype in dtypes.HALF:
+                return half.widen(b, v, dtype)
             return b.trunc(v, I1) if dtype.kind == "b" else v
         if isinstance(op, Accumulator):
             return self.acc_values[op.index]
@@ -145,6 +150,8 @@ class KernelRenderer(LoopNest, Reductions, Matmuls):
             return
         if dtype.kind == "b":
             v = self.builder.zext(v, I8)
+        elif dtype in dtypes.HALF:
+            v = half.to_bits(self.builder, v, dtype)
         self.record(self.builder.store(v, self.pointer(st.access, expr.offsets)), "store", st.access)
 
     def add_at(self, st: Store, v: ir.Value, expr: ExprEmitter) -> None:

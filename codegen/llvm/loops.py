@@ -5,6 +5,7 @@ kernel dim it runs over, an int, or, for the loops a kernel's dims do not name, 
 
     Loop("batch", d)     the batch dim d of a matmul (one gemm per batch element)
     Loop("gemm_row"), Loop("gemm_col"), Loop("gemm_inner")     plain-loop matmul (ints, k == 0)
+    Loop("half_row"), Loop("half_col")     a float16/bfloat16 matmul's copies to and from float32
     Loop("tile"), Loop("column")     column reductions: tiles of COLUMN_TILE columns, a column in one
     Loop("chunk", d), Loop("lane", d)     a float sum over dim d: chunks of SUM_LANES, a lane in one
 
@@ -34,7 +35,7 @@ MATH_INTERLEAVE = 4
 MATH_INTERLEAVE_MIN_TRIP = 8 * MATH_INTERLEAVE * 2
 
 # the number in the names of a `Loop`'s blocks and index (kernel dims are numbered from 0)
-_LABELS = {"batch": 1000, "gemm_row": 2001, "gemm_col": 2002, "gemm_inner": 2003,
+_LABELS = {"batch": 1000, "gemm_row": 2001, "gemm_col": 2002, "gemm_inner": 2003, "half_row": 2004, "half_col": 2005,
            "tile": 3000, "column": 3001, "chunk": 4000, "lane": 5000}
 
 

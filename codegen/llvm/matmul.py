@@ -3,7 +3,8 @@
 Float matmuls call `graphc_sgemm`/`graphc_dgemm` (symbols the JIT resolves to scipy's
 cython_blas).  Row-major `C = alpha A @ B (+ C)` is column-major `C^T = B^T A^T`, so gemm gets
 B first; a transposed or sliced operand is a `trans='T'` or a leading dimension
-(`blas_layout`), never a copy.  Integer matmuls (no BLAS) and `k == 0` run `naive_gemm`'s loops.
+(`blas_layout`), never a copy.  Integer matmuls (no BLAS) and `k == 0` run `naive_gemm`'s loops;
+float16/bfloat16 ones are copied to float32 around sgemm (`matmul_half.py`).
 
     >>> blas_layout(3, 4, Matrix("a", offset=0, batch_strides=(), row_stride=1, col_stride=3))
     ('T', 3)
@@ -14,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 
+from graphc import dtypes
 from graphc.codegen.kernel_ir import Matrix
 from graphc.codegen.llvm.loops import Loop
 from graphc.codegen.llvm.values import F32, I8, PTR, VOID, i64, index_add, index_mul, llvm_type
@@ -29,9 +31,11 @@ class Matmuls:
             return
         batch_dims = list(range(len(mm.batch)))
         saved = dict(self.index)
-        float_blas = np.dtype(mm.dtype).kind == "f" and mm.k > 0
+        half_blas = mm.dtype in dtypes.HALF  # sgemm on float32 copies, k == 0 too (C = beta * C)
+        float_blas = np.dtype(mm.dtype).kind == "f" and mm.k > 0 and not half_blas
         gemm_args = self.gemm_args(mm) if float_blas else None
-        naive_acc = None if float_blas else b.alloca(llvm_type(mm.dtype))
+        naive_acc = None if float_blas or half_blas else b.alloca(llvm_type(mm.dtype))
+        scratch = self.half_scratch(mm) if half_blas else None
 
         def gemm():
             offsets = {}
@@ -42,7 +46,9 @@ class Matmuls:
                         idx = index_add(b, idx, index_mul(b, self.index[Loop("batch", d)], s))
                 offsets[name] = b.gep(self.fn.args[self.params[mat.buffer]], [idx],
                                       source_etype=llvm_type(mm.dtype, memory=True))
-            if float_blas:
+            if half_blas:
+                self.half_gemm(mm, offsets, scratch)
+            elif float_blas:
                 self.call_gemm(mm, offsets, gemm_args)
             else:
                 self.naive_gemm(mm, offsets, naive_acc)
@@ -55,6 +61,8 @@ class Matmuls:
             self.loop(Loop("batch", d), i64(0), i64(mm.batch[d]), lambda: batch_nest(ds[1:]))
 
         batch_nest(batch_dims)
+        if scratch is not None:
+            self.free_half_scratch(scratch)
         self.index = saved
 
     def gemm_args(self, mm) -> list:

@@ -15,14 +15,21 @@ import struct
 import numpy as np
 from llvmlite import ir
 
-I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
+from graphc import dtypes
+from graphc.codegen.llvm import half
+
+I1, I8, I16, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(16), ir.IntType(32), ir.IntType(64)
 F32, F64 = ir.FloatType(), ir.DoubleType()
 PTR = ir.PointerType()
 VOID = ir.VoidType()
 
 
 def llvm_type(dtype, memory: bool = False) -> ir.Type:
+    """A dtype's type in registers (or in memory): float16 and bfloat16 are float32 in registers,
+    their 16 bits in memory (graphc.codegen.llvm.half)."""
     dtype = np.dtype(dtype)
+    if dtype in dtypes.HALF:
+        return I16 if memory else F32
     if dtype == np.float32:
         return F32
     if dtype == np.float64:
@@ -45,7 +52,7 @@ def i64(value: int) -> ir.Constant:
 
 def constant(value, dtype) -> ir.Constant:
     dtype = np.dtype(dtype)
-    if dtype.kind == "f":
+    if dtypes.is_float(dtype):
         return _float_constant(dtype, struct.pack("<d", float(value)))  # by its bits: 0.0 == -0.0, nan != nan
     if dtype.kind == "b":
         return _scalar_constant(I1, int(bool(value)))
@@ -86,6 +93,10 @@ def cast(b: ir.IRBuilder, v: ir.Value, src: np.dtype, dst: np.dtype) -> ir.Value
     """`v` of dtype `src` converted as numpy's astype(dst) (floats to ints by truncation, to bool by `!= 0`)."""
     if src == dst:
         return v
+    if dst in dtypes.HALF:
+        return half.quantize(b, v, src, dst)
+    if src in dtypes.HALF:  # a float32 in registers
+        return cast(b, v, dtypes.float32, dst)
     to = llvm_type(dst)
     if dst.kind == "b":
         if src.kind == "f":

@@ -42,7 +42,7 @@ def float64_copy(roots: Sequence[Node], feeds: dict[int, np.ndarray]):
             if value is None:
                 raise GraphcError(f"check_grad: no value for placeholder {node.label!r}: add it to feed_dict")
             value = np.asarray(value)
-            value = value.astype(np.float64) if value.dtype.kind == "f" or node.dtype.kind == "f" else value
+            value = value.astype(np.float64) if dtypes.is_float(value.dtype) or dtypes.is_float(node.dtype) else value
             value = value.astype(_promote(node.dtype), copy=False)
             new = placeholder(value.shape, value.dtype, name=node.label)
             sources[node.id], values[node.id] = new, value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from graphc import dtypes
 from graphc.errors import GraphcError, ShapeError
 from graphc.ir import Node, toposort
 from graphc.ops import as_node, broadcast_like, ones_like, zeros_like
@@ -40,7 +41,7 @@ def adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
         result[node.id] = adjoint
         if node.op.vjp is None or not node.inputs:
             continue
-        wanted = [i.id in relevant and i.dtype.kind == "f" for i in node.inputs]
+        wanted = [i.id in relevant and dtypes.is_float(i.dtype) for i in node.inputs]
         if not any(wanted):
             continue
         for inp, want, contribution in zip(node.inputs, wanted, node.op.vjp(node, adjoint)):
@@ -64,7 +65,7 @@ def grad(y: Node, xs, grad_y=None):
     for x in xs:
         if not isinstance(x, Node):
             raise GraphcError(f"grad: can only differentiate with respect to graph nodes, got {type(x).__name__}")
-    if y.dtype.kind != "f":
+    if not dtypes.is_float(y.dtype):
         raise GraphcError(f"grad: the output must be floating point, got {y.dtype}")
     if grad_y is None:
         grad_y = ones_like(y)
@@ -81,5 +82,5 @@ def grad(y: Node, xs, grad_y=None):
 
 def _as_input_gradient(g: Node | None, x: Node) -> Node:
     if g is None:
-        return zeros_like(x, x.dtype if x.dtype.kind == "f" else None)
+        return zeros_like(x, x.dtype if dtypes.is_float(x.dtype) else None)
     return g

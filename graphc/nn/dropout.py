@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from graphc import dtypes
 from graphc.errors import GraphcError
 from graphc.ir import Node
 from graphc.ops.common import as_node
@@ -22,7 +23,7 @@ def dropout(x, rate: float, seed: int | None = None, training: bool = True) -> N
         raise GraphcError(f"dropout: training is True or False (a Python bool), not {training!r}")
     if not training or rate == 0:
         return x
-    if x.dtype.kind != "f":
+    if not dtypes.is_float(x.dtype):
         raise GraphcError(f"dropout: x must be float32 or float64, not {x.dtype}")
     keep = greater_equal(uniform_like(x, seed), as_node(float(rate), x))
     return where(keep, x * (1.0 / (1.0 - rate)), 0.0)

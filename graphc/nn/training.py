@@ -35,13 +35,17 @@ class History:
 
 def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs: int, batch_size: int = 64,
                    backend: str = "numpy", seed: int = 0, progress: bool = True, desc: str = "train",
-                   distributed: bool = False) -> History:
+                   distributed: bool = False, loss_scale: float = 1.0) -> History:
     """Train `model` (x -> logits) with softmax cross-entropy on integer labels; evaluate on `test` each epoch.
 
     `distributed=True` (under mpiexec, graphc.distributed): every rank starts from rank 0's variables,
     takes its share of each global batch of `batch_size` rows, and applies the gradients averaged over
     the ranks, so the ranks train one model as one process would on the whole batch; the recorded
     losses and accuracies are the means over the ranks, and only rank 0 shows progress.
+
+    `loss_scale` (static loss scaling, for float16 mixed precision): the gradients are taken of
+    `loss * loss_scale`, so that small ones stay above float16's subnormals on their way back
+    through the half-precision layers, and divided by it again in the variables' dtype.
     """
     x_train, y_train = np.asarray(train[0], np.float32), np.asarray(train[1], np.int32)
     x_test, y_test = np.asarray(test[0], np.float32), np.asarray(test[1], np.int32)
@@ -58,7 +62,7 @@ def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs
         ranks.broadcast_variables(trainable_variables(loss))
         reported = [ranks.allreduce(loss, "mean"), ranks.allreduce(acc, "mean")]
         progress = progress and ranks.rank() == 0
-    train_op = optimizer.minimize(loss, distributed=distributed)
+    train_op = optimizer.apply_gradients(_scaled_gradients(optimizer, loss, loss_scale), distributed=distributed)
     history = History(step=function([x, labels], reported, updates=train_op, backend=backend),
                       evaluate=function([x, labels], [loss, acc], backend=backend))
     batch_size = min(batch_size, len(x_train))
@@ -83,6 +87,14 @@ def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs
         bar.set_postfix(loss=f"{history.losses[-1]:.4f}", test_acc=f"{history.test_accuracy[-1]:.3f}")
         bar.close()
     return history
+
+
+def _scaled_gradients(optimizer, loss, loss_scale: float) -> list:
+    """(gradient, variable) pairs of `loss`, taken of `loss * loss_scale` and divided back."""
+    if loss_scale == 1.0:
+        return optimizer.compute_gradients(loss)
+    pairs = optimizer.compute_gradients(loss * float(loss_scale))
+    return [(None if g is None else g * (1.0 / loss_scale), v) for g, v in pairs]
 
 
 def _progress_bar(total: int, desc: str):

@@ -24,7 +24,7 @@ def as_node(value, like: Node | None = None) -> Node:
     if isinstance(value, (bool, np.bool_)):
         return constant(value, dtypes.bool_)
     if isinstance(value, numbers.Number) and like is not None:
-        if isinstance(value, numbers.Integral) or like.dtype.kind == "f":
+        if isinstance(value, numbers.Integral) or dtypes.is_float(like.dtype):
             dtype = like.dtype if like.dtype.kind != "b" else None
             return constant(value, dtype)
         return constant(value, dtypes.float32 if like.dtype != dtypes.int64 else dtypes.float64)

@@ -173,7 +173,7 @@ power_op = Op("power", "elementwise", _power_infer,
 
 
 def _power_dtype(dtype, exponent):
-    return dtype if dtype.kind == "f" or float(exponent).is_integer() and exponent >= 0 else _float_out({}, dtype)
+    return dtype if dtypes.is_float(dtype) or float(exponent).is_integer() and exponent >= 0 else _float_out({}, dtype)
 
 
 def _power_partial(y, x):
@@ -198,7 +198,7 @@ def _linear_jvp(node, tangents, coefficients):
 
 def _tie_share(a: Node, b: Node) -> Node:
     """∂max(a,b)/∂a: 1 where a wins, 1/2 on ties, 0 where b wins."""
-    return where(greater(a, b), 1.0, where(equal(a, b), 0.5, 0.0)) if a.dtype.kind == "f" else None
+    return where(greater(a, b), 1.0, where(equal(a, b), 0.5, 0.0)) if dtypes.is_float(a.dtype) else None
 
 
 def _safe_mul_compute(a, b):
@@ -241,7 +241,7 @@ def _sign_scalar(attrs, dtype, x):
     is 0, which also made the gradient of abs, g * sign(x), vanish at NaN and hide it from training)."""
     step = S.call("sub", S.cast(S.call("gt", x, S.const(0, x.dtype)), dtype),
                   S.cast(S.call("lt", x, S.const(0, x.dtype)), dtype))
-    return S.call("select", S.call("ne", x, x), S.cast(x, dtype), step) if x.dtype.kind == "f" else step
+    return S.call("select", S.call("ne", x, x), S.cast(x, dtype), step) if dtypes.is_float(x.dtype) else step
 
 
 sign_op = elementwise("sign", np.sign, _sign_scalar, arity=1, partials=lambda y, x: [None])
@@ -317,13 +317,13 @@ where_op = Op("where", "elementwise",
 
 def _cast_vjp(y, g):
     x = y.inputs[0]
-    return [cast(g, x.dtype) if x.dtype.kind == "f" and y.dtype.kind == "f" else None]
+    return [cast(g, x.dtype) if dtypes.is_float(x.dtype) and dtypes.is_float(y.dtype) else None]
 
 
 cast_op = Op("cast", "elementwise", lambda inputs, attrs: (inputs[0].shape, attrs["dtype"]),
              lambda attrs, x: x.astype(attrs["dtype"]),
              vjp=_cast_vjp,
-             jvp=lambda y, t: cast(t[0], y.dtype) if t[0] is not None and y.dtype.kind == "f" else None,
+             jvp=lambda y, t: cast(t[0], y.dtype) if t[0] is not None and dtypes.is_float(y.dtype) else None,
              scalar=lambda attrs, dtype, x: S.cast(x, dtype), extra={"singular": False}, arity=1,
              attributes={"dtype": "dtype"}, flops=output_elements)
 

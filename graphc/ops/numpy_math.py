@@ -38,7 +38,7 @@ def no_out(name: str, out) -> None:
 def _float(x) -> Node:
     """`x` as a node of numpy's float result dtype for a unary float function (int64 -> float64)."""
     (x,) = as_nodes(x)
-    return x if x.dtype.kind == "f" else ew.cast(x, ew._float_out({}, x.dtype))
+    return x if dtypes.is_float(x.dtype) else ew.cast(x, ew._float_out({}, x.dtype))
 
 
 def _select(condition: Node, x: Node, safe: float) -> Node:
@@ -158,7 +158,7 @@ def hypot(x1, x2) -> Node:
     numpy's special cases kept: hypot(±inf, anything, NaN included) = inf, hypot(0, 0) = 0.
     """
     x1, x2 = as_nodes(x1, x2)
-    if x1.dtype.kind != "f" or x2.dtype.kind != "f":
+    if not dtypes.is_float(x1.dtype) or not dtypes.is_float(x2.dtype):
         dtype = ew._float_out({}, x1.dtype, x2.dtype)
         x1, x2 = ew.cast(x1, dtype), ew.cast(x2, dtype)
     a, b = ew.abs(x1), ew.abs(x2)
@@ -183,7 +183,7 @@ def logaddexp(x1, x2) -> Node:
     """log(exp(x1) + exp(x2)) = max + log1p(exp(-|x1 - x2|)): no overflow; equal operands (±inf
     included) take the difference as 0, so logaddexp(-inf, -inf) is -inf, never NaN, in value or gradient."""
     x1, x2 = as_nodes(x1, x2)
-    if x1.dtype.kind != "f" or x2.dtype.kind != "f":
+    if not dtypes.is_float(x1.dtype) or not dtypes.is_float(x2.dtype):
         dtype = ew._float_out({}, x1.dtype, x2.dtype)
         x1, x2 = ew.cast(x1, dtype), ew.cast(x2, dtype)
     same = ew.equal(x1, x2)
@@ -201,7 +201,7 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims: bool = False) -> N
     (a,) = as_nodes(a)
     if dtype is not None:
         a = ew.cast(a, dtype)
-    elif a.dtype.kind != "f":
+    elif not dtypes.is_float(a.dtype):
         a = ew.cast(a, dtypes.float64)  # numpy's var of integers is float64
     axes = normalize_axes(axis, a.ndim)
     sizes = [a.shape[i] for i in axes]
@@ -238,7 +238,7 @@ def _arg_extremum(name: str, reduction, a, axis, keepdims) -> Node:
         raise ShapeError(f"attempt to get {name} of an empty sequence (axis {axis} of {a.shape})")
     extremum = reduction(a, axis, keepdims=True)
     hit = ew.equal(a, extremum)
-    if a.dtype.kind == "f":
+    if dtypes.is_float(a.dtype):
         is_nan = ew.not_equal(a, a)
         has_nan = ew.greater(reduce_ops.sum(is_nan, axis, keepdims=True), 0)
         hit = ew.where(has_nan, is_nan, hit)

@@ -120,7 +120,7 @@ min = _reduction(min_op)  # noqa: A001
 
 def mean(x, axis=None, keepdims: bool = False, name: str | None = None) -> Node:
     (x,) = as_nodes(x)
-    if x.dtype.kind != "f":
+    if not dtypes.is_float(x.dtype):
         x = ew.cast(x, dtypes.float32)
     axes = normalize_axes(axis, x.ndim)
     total = sum(x, axes, keepdims)

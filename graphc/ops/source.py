@@ -140,7 +140,7 @@ def _default_dtype(value, array: np.ndarray) -> np.dtype:
     TensorFlow; a user who passes a float64 numpy array means float64.
     """
     from_python = not isinstance(value, (np.ndarray, np.generic))
-    if array.dtype.kind == "f":
+    if dtypes.is_float(array.dtype):
         return array.dtype if array.dtype in dtypes.FLOATS and not from_python else dtypes.float32
     if array.dtype.kind in "iu":
         if array.dtype in (dtypes.int32, dtypes.int64) and not from_python:
@@ -160,6 +160,8 @@ def check_value_fits(node: Node, value, what: str) -> np.ndarray:
         array = np.asarray(value)
     except Exception as exc:  # noqa: BLE001 - any conversion failure is the user's input
         raise FeedError(f"{label}: cannot convert {type(value).__name__} to an array: {exc}") from None
+    if node.dtype == dtypes.bfloat16 and array.dtype == dtypes.BFLOAT16_RECORDS:
+        array = array.view(dtypes.bfloat16)  # bfloat16 as np.save wrote it and np.load read it back
     _check_int_range(label, array, node.dtype)
     if array.dtype != node.dtype and not np.can_cast(array.dtype, node.dtype, casting="same_kind"):
         raise FeedError(f"{label} expects dtype {node.dtype}, got {array.dtype} "

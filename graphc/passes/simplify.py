@@ -30,6 +30,7 @@ from collections.abc import Collection
 
 import numpy as np
 
+from graphc import dtypes
 from graphc.ir import Node
 from graphc.ops.registry import REGISTRY, make_node
 from graphc.ops.source import constant_op
@@ -122,7 +123,7 @@ def _is_finite_everywhere(node: Node) -> bool:
         return bool(np.isfinite(node.attrs["value"]))
     if node.op is constant_op:
         array = node.attrs["value"]
-        return array.dtype.kind != "f" or bool(np.all(np.isfinite(array)))
+        return not dtypes.is_float(array.dtype) or bool(np.all(np.isfinite(array)))
     return False
 
 
@@ -163,8 +164,8 @@ def fold_constants(node: Node, new_inputs: list[Node]) -> Node | None:
 
 def _constant_result(node: Node, arrays: list[np.ndarray], shape=None) -> Node | None:
     with np.errstate(all="ignore"):
-        value = np.asarray(node.op.compute(node.attrs, *arrays))
-    value = np.array(value, dtype=node.dtype)  # a copy: never alias an input constant
+        value = np.asarray(node.op.compute(node.attrs, *(dtypes.widened(a) for a in arrays)))
+    value = np.array(value, dtype=node.dtype)  # a copy: never alias an input constant; rounded once
     if value.shape != (node.shape if shape is None else shape):
         return None
     if value.size > 1 and np.all(value == value.flat[0]):  # all equal: a broadcast scalar costs no memory
