@@ -40,7 +40,9 @@ def adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
         result[node.id] = adjoint
         if node.op.vjp is None or not node.inputs:
             continue
-        wanted = [i.id in relevant and i.dtype.kind == "f" for i in node.inputs]
+        # a control-flow node's value is a tuple of results: it has a cotangent when one of them does
+        wanted = [i.id in relevant and (i.dtype.kind == "f" or i.op.extra.get("tuple_output", False))
+                  for i in node.inputs]
         if not any(wanted):
             continue
         for inp, want, contribution in zip(node.inputs, wanted, node.op.vjp(node, adjoint)):
