@@ -8,7 +8,7 @@ same predicate), so the untaken branch never reaches the gradient either.
 from __future__ import annotations
 
 from graphc import dtypes
-from graphc.control.derivatives import body_jvp, body_vjp, is_float
+from graphc.control.derivatives import CaptureBinding, body_jvp, body_vjp, is_float
 from graphc.control.results import Parts, control_op, results_of
 from graphc.control.subgraph import describe_type, trace, types_of
 from graphc.errors import ShapeError
@@ -44,23 +44,24 @@ def _compute(attrs, pred, *rest):
 def _vjp(node: Node, g: Parts):
     pred, operands, captures = _split(node.inputs, node.attrs)
     outputs = results_of(node)
-    given = {i: g[i] for i in sorted(g)} if g else {}
+    g = g or Parts()
     float_outs = [i for i, o in enumerate(outputs) if is_float(o)]
-    cts = [given.get(i) if i in given else zeros_like(outputs[i]) for i in float_outs]
+    cts = [g[i] if i in g else zeros_like(outputs[i]) for i in float_outs]
     wrt_ops = [i for i, x in enumerate(operands) if is_float(x)]
-    wrt_caps = [c for c in captures if is_float(c)]
-    if not wrt_ops and not wrt_caps:
+    binding = CaptureBinding(node.attrs["captures"], captures, [is_float(c) for c in captures])
+    if not wrt_ops and not binding.values:
         return [None] * len(node.inputs)
-    k = len(operands)
-    bound = _bound(node)
+    k, n_ct = len(operands), len(cts)
 
     def branch_vjp(branch):
         def fn(*args):
-            return tuple(body_vjp(branch, args[:k], dict(zip(float_outs, args[k:])), bound, wrt_ops, wrt_caps))
+            caps = args[k + n_ct:]
+            return tuple(body_vjp(branch, args[:k], dict(zip(float_outs, args[k:k + n_ct])), binding.bind(caps),
+                                  wrt_ops, caps))
         return fn
 
     true_b, false_b = node.attrs["branches"]
-    grads = cond(pred, branch_vjp(true_b), branch_vjp(false_b), *operands, *cts)
+    grads = cond(pred, branch_vjp(true_b), branch_vjp(false_b), *operands, *cts, *binding.values)
     grads = list(grads) if isinstance(grads, tuple) else [grads]
     out: list = [None] * len(node.inputs)
     for n, i in enumerate(wrt_ops):
@@ -71,33 +72,28 @@ def _vjp(node: Node, g: Parts):
     return out
 
 
-def _bound(node: Node) -> dict[int, Node]:
-    """The branches' captures (by the traced node's id) -> this node's inputs now."""
-    _, _, captures = _split(node.inputs, node.attrs)
-    return {c.id: now for c, now in zip(node.attrs["captures"], captures)}
-
-
 def _jvp(node: Node, tangents):
     pred, operands, captures = _split(node.inputs, node.attrs)
     k = len(operands)
     op_ts = {i: t for i, t in enumerate(tangents[1:1 + k]) if t is not None and is_float(operands[i])}
-    cap_ts = [(captures[j], t) for j, t in enumerate(tangents[1 + k:]) if t is not None and is_float(captures[j])]
-    bound = _bound(node)
+    with_tangent = [t is not None and is_float(c) for c, t in zip(captures, tangents[1 + k:])]
+    cap_ts = [t for t, w in zip(tangents[1 + k:], with_tangent) if w]
+    binding = CaptureBinding(node.attrs["captures"], captures, with_tangent)
     float_outs = [i for i, t in enumerate(_results(node.inputs, node.attrs)) if is_float(t)]
     if not float_outs or (not op_ts and not cap_ts):
         return None
-    op_keys = list(op_ts)
+    op_keys, n_op, n_cap = list(op_ts), len(op_ts), len(cap_ts)
 
     def branch_jvp(branch):
         def fn(*args):
-            ts = dict(zip(op_keys, args[k:k + len(op_keys)]))
-            return tuple(body_jvp(branch, args[:k], ts, bound, [c for c, _ in cap_ts], args[k + len(op_keys):],
+            ts = dict(zip(op_keys, args[k:k + n_op]))
+            caps = args[k + n_op:k + n_op + n_cap]
+            return tuple(body_jvp(branch, args[:k], ts, binding.bind(caps), caps, args[k + n_op + n_cap:],
                                   float_outs)[1])
         return fn
 
     true_b, false_b = node.attrs["branches"]
-    out = cond(pred, branch_jvp(true_b), branch_jvp(false_b), *operands, *op_ts.values(),
-               *(t for _, t in cap_ts))
+    out = cond(pred, branch_jvp(true_b), branch_jvp(false_b), *operands, *op_ts.values(), *binding.values, *cap_ts)
     out = list(out) if isinstance(out, tuple) else [out]
     return Parts(zip(float_outs, out))
 

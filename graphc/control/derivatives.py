@@ -59,3 +59,23 @@ def body_jvp(body: Subgraph, args: Sequence[Node], tangents: dict[int, Node], bo
 
         return outputs, [zeros_like(w) for w in wanted]
     return outputs, list(jvp(wanted, xs, ts))
+
+
+class CaptureBinding:
+    """How a derivative body reads the captures of the construct it differentiates.
+
+    The captures it differentiates with respect to are handed in as operands (or loop carries)
+    and bound to the body's parameters, never read as outer nodes: `grad` over outer nodes
+    would take total derivatives (through a capture computed from another capture, counting
+    that path twice), where a construct's rule needs the partial derivative in each input.
+    The others are read as they are.
+    """
+
+    def __init__(self, originals: Sequence[Node], now: Sequence[Node], differentiated: Sequence[bool]):
+        self.fixed = {o.id: c for o, c, d in zip(originals, now, differentiated) if not d}
+        self.ids = [o.id for o, d in zip(originals, differentiated) if d]
+        self.values = [c for c, d in zip(now, differentiated) if d]
+
+    def bind(self, params: Sequence[Node]) -> dict[int, Node]:
+        """The `bound` map of `inline` with the differentiated captures read from `params`."""
+        return {**self.fixed, **dict(zip(self.ids, params))}

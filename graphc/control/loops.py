@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from graphc.control.derivatives import body_jvp, body_vjp, is_float
+from graphc.control.derivatives import CaptureBinding, body_jvp, body_vjp, is_float
 from graphc.control.loop_compute import (
     scan_check,
     scan_compute,
@@ -29,7 +29,7 @@ from graphc.control.loop_compute import (
     while_results,
 )
 from graphc.control.results import Parts, control_op, result_types, results_of
-from graphc.control.subgraph import Subgraph, trace, types_of
+from graphc.control.subgraph import Subgraph, inline, trace, types_of
 from graphc.ir import Node, user_source_line
 from graphc.ops import zeros_like
 from graphc.ops.registry import make_node
@@ -65,9 +65,11 @@ def build_while(cond_body: Subgraph, body: Subgraph, init: Sequence[Node], max_i
     return results_of(node)
 
 
-def _bound(node: Node, captures: Sequence[Node]) -> dict[int, Node]:
-    """The bodies' captures (the traced nodes' ids) -> this node's inputs now."""
-    return {c.id: now for c, now in zip(node.attrs["captures"], captures)}
+def _binding(node: Node, captures: Sequence[Node], differentiated=None) -> CaptureBinding:
+    """The captures a derivative loop carries as values (float ones, or those `differentiated`)."""
+    if differentiated is None:
+        differentiated = [is_float(c) for c in captures]
+    return CaptureBinding(node.attrs["captures"], captures, differentiated)
 
 
 def _twin(node: Node) -> list[Node]:
@@ -77,36 +79,39 @@ def _twin(node: Node) -> list[Node]:
     return results_of(make_node(node.op, node.inputs, {**node.attrs, "record": True}, source=node.source))
 
 
-def _reverse_sweep(body: Subgraph, bound, n: int, stacks, xs, y_cts, stack_cts, final_cts, captures,
-                   wrt_xs, reverse: bool, source):
+def _reverse_sweep(body: Subgraph, binding: CaptureBinding, n: int, stacks, xs, y_cts, stack_cts, final_cts,
+                   wrt_xs, reverse: bool, length, source):
     """The backward scan over a loop's recorded steps: (cotangents of the float carries' initial values,
-    of the float captures, and of the xs `wrt_xs`, stacked)."""
+    of the differentiated captures, and of the xs `wrt_xs`, stacked; the float carries' indices).
+
+    Its carry: the float carries' cotangents, the captures' cotangents summed over steps, and the
+    captures' values themselves (carried unchanged, see CaptureBinding)."""
     float_carries = [i for i in range(n) if is_float(stacks[i])]
-    float_caps = [c for c in captures if is_float(c)]
-    n_fc, n_cap = len(float_carries), len(float_caps)
+    n_fc, n_cap = len(float_carries), len(binding.values)
     y_slots = sorted(y_cts)
     stack_slots = sorted(stack_cts)
     seq = [*stacks, *xs, *(y_cts[j] for j in y_slots), *(stack_cts[i] for i in stack_slots)]
-    init = [final_cts[i] for i in float_carries] + [zeros_like(c) for c in float_caps]
+    init = [final_cts[i] for i in float_carries] + [zeros_like(c) for c in binding.values] + binding.values
 
     def step(*args):
         g_carry, g_caps = args[:n_fc], args[n_fc:n_fc + n_cap]
-        rest = args[n_fc + n_cap:]
+        caps = args[n_fc + n_cap:n_fc + 2 * n_cap]
+        rest = args[n_fc + 2 * n_cap:]
         carry_t, x_t = rest[:n], rest[n:n + len(xs)]
         gy_t = rest[n + len(xs):n + len(xs) + len(y_slots)]
         gstack_t = dict(zip(stack_slots, rest[n + len(xs) + len(y_slots):]))
         cts = dict(zip(float_carries, g_carry))
         cts.update((n + j, g) for j, g in zip(y_slots, gy_t))
-        grads = body_vjp(body, [*carry_t, *x_t], cts, bound, [*float_carries, *(n + j for j in wrt_xs)],
-                         float_caps)
+        grads = body_vjp(body, [*carry_t, *x_t], cts, binding.bind(caps),
+                         [*float_carries, *(n + j for j in wrt_xs)], caps)
         new_carry = [g + gstack_t[i] if i in gstack_t else g for i, g in zip(float_carries, grads[:n_fc])]
         g_x = grads[n_fc:n_fc + len(wrt_xs)]
         new_caps = [a + b for a, b in zip(g_caps, grads[n_fc + len(wrt_xs):])]
-        return [*new_carry, *new_caps], g_x
+        return [*new_carry, *new_caps, *caps], g_x
 
-    length = None if seq else 0
-    out = build_scan(step, init, seq, length, reverse=not reverse, name="scan body VJP", source=source)
-    return out[:n_fc], out[n_fc:n_fc + n_cap], out[n_fc + n_cap:], float_carries
+    out = build_scan(step, init, seq, None if seq else length, reverse=not reverse, name="scan body VJP",
+                     source=source)
+    return out[:n_fc], out[n_fc:n_fc + n_cap], out[n_fc + 2 * n_cap:], float_carries
 
 
 def _scan_vjp(node: Node, g: Parts):
@@ -122,8 +127,8 @@ def _scan_vjp(node: Node, g: Parts):
     stack_cts = {i: g[n + n_y + i] for i in range(n) if node.attrs["record"] and n + n_y + i in g}
     wrt_xs = [j for j, x in enumerate(xs) if is_float(x)]
     g_init, g_caps, g_xs, float_carries = _reverse_sweep(
-        body, _bound(node, captures), n, stacks, xs, y_cts, stack_cts, final_cts, captures, wrt_xs,
-        node.attrs["reverse"], node.source)
+        body, _binding(node, captures), n, stacks, xs, y_cts, stack_cts, final_cts, wrt_xs,
+        node.attrs["reverse"], node.attrs["length"], node.source)
     out: list = [None] * len(node.inputs)
     for i, gi in zip(float_carries, g_init):
         out[i] = gi
@@ -149,8 +154,8 @@ def _while_vjp(node: Node, g: Parts):
                  if is_float(init[i])}
     stack_cts = {i: g[n + 1 + i] for i in range(n) if node.attrs["record"] and n + 1 + i in g}
     g_init, g_caps, _, float_carries = _reverse_sweep(
-        node.attrs["body"], _bound(node, captures), n, stacks, [], {}, stack_cts, final_cts, captures, [],
-        False, node.source)
+        node.attrs["body"], _binding(node, captures), n, stacks, [], {}, stack_cts, final_cts, [], False, None,
+        node.source)
     out: list = [None] * len(node.inputs)
     for i, gi in zip(float_carries, g_init):
         out[i] = gi
@@ -167,6 +172,12 @@ def _tangent_inputs(values, tangents, always: bool):
     return out
 
 
+def _capture_tangents(node: Node, captures, tangents):
+    """(binding of the captures that have a tangent, their tangents)."""
+    with_tangent = [t is not None and is_float(c) for c, t in zip(captures, tangents)]
+    return _binding(node, captures, with_tangent), [t for t, w in zip(tangents, with_tangent) if w]
+
+
 def _scan_jvp(node: Node, tangents):
     init, xs, captures = scan_parts(node.inputs, node.attrs)
     n, k = node.attrs["n_carry"], len(xs)
@@ -175,23 +186,22 @@ def _scan_jvp(node: Node, tangents):
     body = node.attrs["body"]
     dc = _tangent_inputs(init, tangents[:n], always=True)
     dx = _tangent_inputs(xs, tangents[n:n + k], always=False)
-    cap_ts = [(c, t) for c, t in zip(captures, tangents[n + k:]) if t is not None and is_float(c)]
+    binding, cap_ts = _capture_tangents(node, captures, tangents[n + k:])
+    n_dc, n_cap = len(dc), len(cap_ts)
     n_y = len(body.outputs) - n
     float_ys = [n + j for j in range(n_y) if is_float(body.outputs[n + j])]
-    bound = _bound(node, captures)
 
     def step(*args):
-        carry, tcarry = args[:n], args[n:n + len(dc)]
-        x_t, tx = args[n + len(dc):n + len(dc) + k], args[n + len(dc) + k:]
+        carry, tcarry, caps = args[:n], args[n:n + n_dc], args[n + n_dc:n + n_dc + n_cap]
+        x_t, tx = args[n + n_dc + n_cap:n + n_dc + n_cap + k], args[n + n_dc + n_cap + k:]
         ts = {**dict(zip(dc, tcarry)), **{n + j: t for j, t in zip(dx, tx)}}
-        outs, touts = body_jvp(body, [*carry, *x_t], ts, bound, [c for c, _ in cap_ts], [t for _, t in cap_ts],
-                               [*dc, *float_ys])
-        return [*outs[:n], *touts[:len(dc)]], [*outs[n:], *touts[len(dc):]]
+        outs, touts = body_jvp(body, [*carry, *x_t], ts, binding.bind(caps), caps, cap_ts, [*dc, *float_ys])
+        return [*outs[:n], *touts[:n_dc], *caps], [*outs[n:], *touts[n_dc:]]
 
-    res = build_scan(step, [*init, *dc.values()], [*xs, *dx.values()], node.attrs["length"], node.attrs["reverse"],
-                     record=node.attrs["record"], name="scan body JVP", source=node.source)
+    res = build_scan(step, [*init, *dc.values(), *binding.values], [*xs, *dx.values()], node.attrs["length"],
+                     node.attrs["reverse"], record=node.attrs["record"], name="scan body JVP", source=node.source)
     parts = Parts({i: res[n + m] for m, i in enumerate(dc)})
-    ys_at = n + len(dc)
+    ys_at = n + n_dc + n_cap
     parts.update({y: res[ys_at + n_y + m] for m, y in enumerate(float_ys)})
     if node.attrs["record"]:
         stacks_at = ys_at + n_y + len(float_ys) + n
@@ -205,26 +215,27 @@ def _while_jvp(node: Node, tangents):
     if all(t is None for t in tangents):
         return None
     dc = _tangent_inputs(init, tangents[:n], always=True)
-    cap_ts = [(c, t) for c, t in zip(captures, tangents[n:]) if t is not None and is_float(c)]
-    bound = _bound(node, captures)
-    from graphc.control.subgraph import inline
+    binding, cap_ts = _capture_tangents(node, captures, tangents[n:])
+    n_dc = len(dc)
+    types = types_of([*init, *dc.values(), *binding.values])
 
-    types = types_of([*init, *dc.values()])
-    cond_body, _ = trace(lambda *a: inline(node.attrs["cond"], a[:n], bound)[0], types, "while_loop condition")
+    def test(*args):
+        return inline(node.attrs["cond"], args[:n], binding.bind(args[n + n_dc:]))[0]
 
     def step(*args):
-        carry, tcarry = args[:n], args[n:]
-        outs, touts = body_jvp(node.attrs["body"], carry, dict(zip(dc, tcarry)), bound, [c for c, _ in cap_ts],
-                               [t for _, t in cap_ts], list(dc))
-        return [*outs, *touts]
+        carry, tcarry, caps = args[:n], args[n:n + n_dc], args[n + n_dc:]
+        outs, touts = body_jvp(node.attrs["body"], carry, dict(zip(dc, tcarry)), binding.bind(caps), caps, cap_ts,
+                               list(dc))
+        return [*outs, *touts, *caps]
 
+    cond_body, _ = trace(test, types, "while_loop condition")
     body, _ = trace(step, types, "while_loop body JVP")
-    res = build_while(cond_body, body, [*init, *dc.values()], node.attrs["max_iterations"],
+    res = build_while(cond_body, body, [*init, *dc.values(), *binding.values], node.attrs["max_iterations"],
                       record=node.attrs["record"], source=node.source)
     parts = Parts({i: res[n + m] for m, i in enumerate(dc)})
     if node.attrs["record"]:
-        stacks_at = n + len(dc) + 1 + n
-        parts.update({n + 1 + i: res[stacks_at + m] for m, i in enumerate(dc)})
+        width = n + n_dc + len(binding.values)
+        parts.update({n + 1 + i: res[width + 1 + n + m] for m, i in enumerate(dc)})
     return parts
 
 
