@@ -115,6 +115,10 @@ def builder(name: str) -> Callable:
 
             if has_collectives(program):  # no backend compiles a collective: they run between compiled segments
                 return build_with_collectives(program, options, factory)
+            if name != "numpy":  # the reference runs control nodes itself; compiled backends around them
+                from graphc.control.executable import with_control_flow
+
+                return with_control_flow(factory)(program, options)
             return factory(program, options)
 
     return build
