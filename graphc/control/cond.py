@@ -99,6 +99,8 @@ def _jvp(node: Node, tangents):
 
 
 cond_op = control_op("cond", _results, _compute, _vjp, _jvp, check=_check,
+                     attributes={"branches": "subgraphs", "n_operands": "count"},
+                     capture_start=lambda attrs: 1 + attrs["n_operands"],
                      doc="Runs the true or the false branch (a subgraph) by a scalar bool predicate.")
 
 

@@ -49,15 +49,16 @@ def packed_type(types: Sequence[tuple]) -> tuple:
 
 
 def control_op(name: str, results: Callable, compute: Callable, vjp: Callable, jvp: Callable, doc: str,
-               check: Callable | None = None) -> Op:
-    """Register a control-flow op: `results(inputs, attrs)` its result types, `check` its construction rules."""
+               attributes: dict, capture_start: Callable, check: Callable | None = None) -> Op:
+    """Register a control-flow op: `results(inputs, attrs)` its result types, `check` its construction rules,
+    `capture_start(attrs)` where its captured inputs begin (the graph format rebuilds attrs["captures"])."""
     def infer(inputs, attrs):
         if check is not None:
             check(inputs, attrs)
         return packed_type(results(inputs, attrs))
 
-    return Op(name, "control", infer, compute, vjp=vjp, jvp=jvp, doc=doc, arity=(0, None),
-              extra={"tuple_output": True, "results": results})
+    return Op(name, "control", infer, compute, vjp=vjp, jvp=jvp, doc=doc, arity=(0, None), attributes=attributes,
+              extra={"tuple_output": True, "results": results, "capture_start": capture_start})
 
 
 def _result_infer(inputs, attrs):
@@ -74,7 +75,7 @@ def _result_jvp(node: Node, tangents):
 
 
 control_result_op = Op("control_result", "control", _result_infer, lambda attrs, values: values[attrs["index"]],
-                       vjp=_result_vjp, jvp=_result_jvp, arity=1, attributes={"index": "int"},
+                       vjp=_result_vjp, jvp=_result_jvp, arity=1, attributes={"index": "count"},
                        doc="One result of a control-flow node (cond, while_loop, scan).",
                        describe=lambda node: f"result {node.attrs['index']}")
 

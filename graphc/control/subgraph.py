@@ -154,3 +154,15 @@ def same_type(a: tuple, b: tuple) -> bool:
     (sa, da), (sb, db) = a, b
     return np.dtype(da) == np.dtype(db) and len(sa) == len(sb) and all(
         x is None or y is None or x == y for x, y in zip(sa, sb))
+
+
+def bodies_of(nodes: Sequence[Node], depth: int = 0) -> list[tuple[Node, Subgraph, int]]:
+    """(control node, body, nesting depth) for every body of `nodes`, and of the bodies within them."""
+    found = []
+    for node in nodes:
+        for value in node.attrs.values():
+            for body in value if isinstance(value, tuple) else (value,):
+                if isinstance(body, Subgraph):
+                    found.append((node, body, depth))
+                    found += bodies_of(body.order, depth + 1)
+    return found
