@@ -41,14 +41,16 @@ def _compute(attrs, pred, *rest):
     return tuple(branch.run(rest[:k], captured))
 
 
-def _vjp(node: Node, g: Parts):
+def _vjp(node: Node, g: Parts, wanted):
     pred, operands, captures = _split(node.inputs, node.attrs)
     outputs = results_of(node)
     g = g or Parts()
     float_outs = [i for i, o in enumerate(outputs) if is_float(o)]
     cts = [g[i] if i in g else zeros_like(outputs[i]) for i in float_outs]
-    wrt_ops = [i for i, x in enumerate(operands) if is_float(x)]
-    binding = CaptureBinding(node.attrs["captures"], captures, [is_float(c) for c in captures])
+    k = len(operands)
+    wrt_ops = [i for i, x in enumerate(operands) if is_float(x) and wanted[1 + i]]
+    differentiated = [is_float(c) and w for c, w in zip(captures, wanted[1 + k:])]
+    binding = CaptureBinding(node.attrs["captures"], captures, differentiated)
     if not wrt_ops and not binding.values:
         return [None] * len(node.inputs)
     k, n_ct = len(operands), len(cts)
@@ -66,7 +68,7 @@ def _vjp(node: Node, g: Parts):
     out: list = [None] * len(node.inputs)
     for n, i in enumerate(wrt_ops):
         out[1 + i] = grads[n]
-    positions = [1 + k + j for j, c in enumerate(captures) if is_float(c)]
+    positions = [1 + k + j for j, d in enumerate(differentiated) if d]
     for n, position in enumerate(positions):
         out[position] = grads[len(wrt_ops) + n]
     return out

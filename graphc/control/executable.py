@@ -58,6 +58,10 @@ def with_control_flow(factory: Callable) -> Callable:
     """`factory` for programs that may hold control nodes (bodies may nest them: the same factory)."""
     def build(program: Program, options: Mapping):
         if has_control_flow(program):
+            if getattr(options, "remat", "none") != "none":  # the pipeline never sees this program whole
+                from graphc.control.checkpoint import checkpoint_scans
+
+                program = checkpoint_scans(program)
             return ControlFlowExecutable(program, options, build)
         return factory(program, options)
     return build

@@ -114,52 +114,55 @@ def _reverse_sweep(body: Subgraph, binding: CaptureBinding, n: int, stacks, xs, 
     return out[:n_fc], out[n_fc:n_fc + n_cap], out[n_fc + 2 * n_cap:], float_carries
 
 
-def _scan_vjp(node: Node, g: Parts):
+def _scan_vjp(node: Node, g: Parts, wanted: Sequence[bool]):
     init, xs, captures = scan_parts(node.inputs, node.attrs)
     body, n = node.attrs["body"], node.attrs["n_carry"]
     g = g or Parts()
     twin = _twin(node)
     n_y = len(body.outputs) - n
     stacks = twin[n + n_y:n + n_y + n]
-    final_cts = {i: g.get(i) if g.get(i) is not None else zeros_like(twin[i]) for i in range(n)
+    final_cts = {i: g.get(i) if g.get(i) is not None else zeros_like(init[i]) for i in range(n)
                  if is_float(init[i])}
     y_cts = {j: g[n + j] for j in range(n_y) if n + j in g}
     stack_cts = {i: g[n + n_y + i] for i in range(n) if node.attrs["record"] and n + n_y + i in g}
-    wrt_xs = [j for j, x in enumerate(xs) if is_float(x)]
+    wrt_xs = [j for j, x in enumerate(xs) if is_float(x) and wanted[n + j]]
+    differentiated = [is_float(c) and w for c, w in zip(captures, wanted[n + len(xs):])]
     g_init, g_caps, g_xs, float_carries = _reverse_sweep(
-        body, _binding(node, captures), n, stacks, xs, y_cts, stack_cts, final_cts, wrt_xs,
+        body, _binding(node, captures, differentiated), n, stacks, xs, y_cts, stack_cts, final_cts, wrt_xs,
         node.attrs["reverse"], node.attrs["length"], node.source)
     out: list = [None] * len(node.inputs)
     for i, gi in zip(float_carries, g_init):
         out[i] = gi
     for j, gx in zip(wrt_xs, g_xs):
         out[n + j] = gx
-    _place_captures(out, n + len(xs), captures, g_caps)
+    _place_captures(out, n + len(xs), differentiated, g_caps)
     return out
 
 
-def _place_captures(out: list, offset: int, captures, g_caps) -> None:
-    positions = [offset + j for j, c in enumerate(captures) if is_float(c)]
+def _place_captures(out: list, offset: int, differentiated: Sequence[bool], g_caps) -> None:
+    positions = [offset + j for j, d in enumerate(differentiated) if d]
     for position, gc in zip(positions, g_caps):
         out[position] = gc
 
 
-def _while_vjp(node: Node, g: Parts):
+def _while_vjp(node: Node, g: Parts, wanted: Sequence[bool]):
     init, captures = while_parts(node.inputs, node.attrs)
     n = node.attrs["n_carry"]
     g = g or Parts()
     twin = _twin(node)
     stacks = twin[n + 1:n + 1 + n]
-    final_cts = {i: g.get(i) if g.get(i) is not None else zeros_like(twin[i]) for i in range(n)
+    final_cts = {i: g.get(i) if g.get(i) is not None else zeros_like(init[i]) for i in range(n)
                  if is_float(init[i])}
     stack_cts = {i: g[n + 1 + i] for i in range(n) if node.attrs["record"] and n + 1 + i in g}
+    differentiated = [is_float(c) and w for c, w in zip(captures, wanted[n:])]
     g_init, g_caps, _, float_carries = _reverse_sweep(
-        node.attrs["body"], _binding(node, captures), n, stacks, [], {}, stack_cts, final_cts, [], False, None,
+        node.attrs["body"], _binding(node, captures, differentiated), n, stacks, [], {}, stack_cts, final_cts, [],
+        False, None,
         node.source)
     out: list = [None] * len(node.inputs)
     for i, gi in zip(float_carries, g_init):
         out[i] = gi
-    _place_captures(out, n, captures, g_caps)
+    _place_captures(out, n, differentiated, g_caps)
     return out
 
 

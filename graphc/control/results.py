@@ -9,6 +9,8 @@ flow still counts what it holds.
 During differentiation a control node's cotangent (or tangent) is a `Parts`: the
 cotangents of the results that have one, by index.  It is a Python object of the
 differentiation, never a value at run time: the control node's own rule reads its parts.
+A control node's VJP is also told which inputs want a cotangent (`extra["vjp_takes_wanted"]`):
+a loop computes a stacked cotangent of its xs only when someone differentiates by them.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def control_op(name: str, results: Callable, compute: Callable, vjp: Callable, j
         return packed_type(results(inputs, attrs))
 
     return Op(name, "control", infer, compute, vjp=vjp, jvp=jvp, doc=doc, arity=(0, None), attributes=attributes,
-              extra={"tuple_output": True, "results": results, "capture_start": capture_start})
+              extra={"tuple_output": True, "results": results, "capture_start": capture_start,
+                     "vjp_takes_wanted": True})
 
 
 def _result_infer(inputs, attrs):
