@@ -5,7 +5,8 @@ its other nodes run as compiled segments, and each control node runs as a host s
 them.  A host step runs the node's own loop or branch (the op's `compute`, the numpy
 reference's code) with each body replaced by a `CompiledBody`: the body's subgraph compiled
 once, as a program of its own (fusion and every other pass work inside it), whose inputs
-are the body's parameters and captures.  So compile time does not grow with the trip count,
+are the body's parameters and captures (compiled when it first runs if it was traced with feed-time
+sizes).  So compile time does not grow with the trip count,
 but each iteration is one call of the compiled body from Python: the loop itself is not
 native code yet (docs/control_flow.md says so).
 """
@@ -20,6 +21,7 @@ import numpy as np
 from graphc.control.subgraph import Subgraph
 from graphc.distributed.executable import CompiledSegment, SegmentedMemoryPlan, compile_segment, run_segment, value_of
 from graphc.distributed.schedule import Segment
+from graphc.errors import GraphcError
 from graphc.ir import Node
 from graphc.ops.source import placeholder_op
 from graphc.program import Program
@@ -36,22 +38,42 @@ class HostStep:
 
 
 class CompiledBody:
-    """A body compiled once: `run(args, captured)` as `Subgraph.run`, by one call of the executable."""
+    """A body compiled once per shape of what it receives: `run(args, captured)` as `Subgraph.run`, by one
+    call of the executable.
+
+    A body traced with feed-time (None) sizes (a batch size) is compiled when it first runs, for the
+    sizes it then gets; a body of static shapes is compiled at once, with the function."""
 
     def __init__(self, body: Subgraph, options, factory: Callable):
-        self.body = body
+        self.body, self.options, self.factory = body, options, factory
         self.outputs = body.outputs  # the loops' compute reads the outputs' types from its body
-        stand_ins = {n.id: Node(placeholder_op, (), {"shape": n.shape, "dtype": n.dtype}, n.shape, n.dtype,
-                                name=f"{body.name}/{n.label}", source=n.source)
-                     for n in body.params + body.captures}
-        outputs, _ = rebuild(body.outputs, lambda node, new_inputs: stand_ins.get(node.id))
-        program = Program(inputs=[stand_ins[n.id] for n in body.params + body.captures], variables=[],
-                          outputs=outputs, updated=[], new_values=[])
-        self.executable = factory(program, options)
+        self.inputs = body.params + body.captures
+        self._compiled: dict[tuple, object] = {}
+        if all(n.is_static for n in self.inputs):
+            self._compile(tuple((n.shape, n.dtype.str) for n in self.inputs))
+
+    def _compile(self, signature: tuple):
+        stand_ins = {n.id: Node(placeholder_op, (), {"shape": shape, "dtype": n.dtype}, shape, n.dtype,
+                                name=f"{self.body.name}/{n.label}", source=n.source)
+                     for n, (shape, _) in zip(self.inputs, signature)}
+        outputs, _ = rebuild(self.body.outputs, lambda node, new_inputs: stand_ins.get(node.id))
+        program = Program(inputs=[stand_ins[n.id] for n in self.inputs], variables=[], outputs=outputs, updated=[],
+                          new_values=[])
+        self._compiled[signature] = executable = self.factory(program, self.options)
+        return executable
+
+    @property
+    def executable(self):
+        """The executable compiled first (for inspection: kernels, memory plan, LLVM IR)."""
+        if not self._compiled:
+            raise GraphcError(f"{self.body.name} has feed-time sizes and has not run yet: call the function first")
+        return next(iter(self._compiled.values()))
 
     def run(self, args, captured) -> list[np.ndarray]:
         feeds = [*(np.asarray(a) for a in args), *(captured[c.id] for c in self.body.captures)]
-        return self.executable(feeds, [])[0]
+        signature = tuple((f.shape, f.dtype.str) for f in feeds)
+        executable = self._compiled.get(signature) or self._compile(signature)
+        return executable(feeds, [])[0]
 
 
 def with_control_flow(factory: Callable) -> Callable:
