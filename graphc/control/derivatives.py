@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphc.autodiff import grad, jvp
+from graphc.autodiff.forward import jvp
+from graphc.autodiff.reverse import grad
 from graphc.control.subgraph import Subgraph, inline
 from graphc.ir import Node
 from graphc.ops import sum as reduce_sum
