@@ -91,3 +91,15 @@ def test_inspect_lists_the_bodies(tmp_path):
     text = subprocess.run([sys.executable, "-m", "graphc", "inspect", str(path)], capture_output=True, text=True,
                           check=True).stdout
     assert "control-flow bodies (subgraphs): 7" in text
+
+
+def test_dot_draws_each_body_as_a_cluster(tmp_path):
+    pytest.importorskip("graphviz")
+    _, _, loss = model()
+    path = gc.save(tmp_path / "cf.json", {"loss": loss})
+    subprocess.run([sys.executable, "-m", "graphc", "dot", str(path), "-o", str(tmp_path / "cf.dot")], check=True,
+                   capture_output=True)
+    source = (tmp_path / "cf.dot").read_text()
+    assert source.count("subgraph cluster_body_") == 7  # cond (2), scan (1) with its cond (2), while (2)
+    for label in ("cond true branch of cond_", "scan body of scan_", "while_loop condition of while_loop_"):
+        assert label in source
