@@ -147,3 +147,13 @@ def test_the_notes_example_has_gradient_f_over_a(a0):
         got_f = value(f, {a: a0})
         np.testing.assert_allclose(np.diag(jac), got_f / a0, rtol=1e-12)
         np.testing.assert_allclose(jac - np.diag(np.diag(jac)), 0.0)
+
+
+def test_check_grad_promotes_float32_bodies_to_float64():
+    # check_grad copies the graph in float64: the bodies too, or their float32 parameters would not fit
+    x, w = gc.placeholder((3,), gc.float32), gc.variable(np.array([0.5, 0.2, -0.3], np.float32))
+    c, ys = gc.scan(lambda c, t: (gc.tanh(c * w + t), c * 0.5), x, gc.constant(np.ones((4, 3), np.float32)))
+    grown = gc.while_loop(lambda v: gc.sum(v * v) < 50.0, lambda v: v * 1.5 + w, c)
+    picked = gc.cond(gc.sum(grown) > 0, lambda v: v * w, lambda v: gc.sin(v), grown)
+    loss = gc.sum(picked) + gc.sum(ys)
+    assert gc.check_grad(loss, [x, w], {x: np.array([0.1, 0.2, 0.3], np.float32)})
