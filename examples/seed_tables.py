@@ -5,8 +5,16 @@ from gc.jvp and its adjoint v̄_i = ∂y/∂v_i from gc.grad with respect to tha
 the seed notes: v_-1 = x1, v0 = x2, v1 = ln v_-1, v2 = v_-1·v0, v3 = sin v0, v4 = v1 + v2,
 v5 = v4 − v3 = y.
 
+Then the notes' example of differentiating through control flow: f(a) doubles b = 2a while
+its norm is below 1000, then keeps b or takes 100·b by the sign of its sum.  f is piecewise
+linear, f(a) = k·a with k depending on a, so the gradient must be f(a)/a; graphc builds the
+`while` and the `if` as graph ops (gc.while_loop, gc.cond) whose trip count and branch are
+decided at run time, for a scalar and for a vector a.
+
     python examples/seed_tables.py
 """
+
+import numpy as np
 
 import graphc as gc
 
@@ -36,6 +44,25 @@ def tables(x1_value=2.0, x2_value=5.0):
             for (name, formula, _), v, d, b in zip(rows, values, dots, bars)]
 
 
+def notes_f(a):
+    """The notes' f: `while b.norm() < 1000: b = b * 2`, then `b if b.sum() > 0 else 100 * b`."""
+    b = a * 2.0
+    b = gc.while_loop(lambda b: gc.sqrt(gc.sum(b * b)) < 1000.0, lambda b: b * 2.0, b)
+    return gc.cond(gc.sum(b) > 0, lambda b: b, lambda b: 100.0 * b, b)
+
+
+def control_flow_rows(values=(0.3, -0.3, (0.5, -1.2, 2.0))):
+    """Rows (a, f(a), gradient of sum f(a) in a, f(a)/a) for each a, one graph per shape of a."""
+    rows = []
+    for a_value in values:
+        a_value = np.asarray(a_value, dtype=np.float64)
+        a = gc.placeholder(a_value.shape, gc.float64, name="a")
+        d = notes_f(a)
+        d_value, grad_value = gc.Session().run([d, gc.grad(gc.sum(d), a)], {a: a_value})
+        rows.append((a_value, d_value, grad_value, d_value / a_value))
+    return rows
+
+
 def main():
     rows = tables()
     print("Forward mode, x1 = 2, x2 = 5, seeding dx1 = 1 (v̇_i = ∂v_i/∂x1)")
@@ -49,6 +76,11 @@ def main():
         print(f"{name:>5}  {formula:<10} {value:10.4f}  {bar:10.4f}")
     print()
     print(f"y = {rows[-1][2]:.4f}, dy/dx1 = {rows[0][4]:.4f}, dy/dx2 = {rows[1][4]:.4f}")
+    print()
+    print("Control flow: f(a) with a data-dependent while and if (gc.while_loop, gc.cond)")
+    with np.printoptions(precision=4, suppress=True):
+        for a, d, g, ratio in control_flow_rows():
+            print(f"a = {a}  f(a) = {d}  grad = {g}  f(a)/a = {ratio}  a.grad == f(a)/a: {np.allclose(g, ratio)}")
 
 
 if __name__ == "__main__":

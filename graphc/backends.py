@@ -113,9 +113,14 @@ def builder(name: str) -> Callable:
             options = Options.of(options)
             from graphc.distributed.executable import build_with_host_steps, has_host_steps
 
+            compile_program = factory
+            if name != "numpy":  # the reference runs control nodes itself; compiled backends around them
+                from graphc.control.executable import with_control_flow
+
+                compile_program = with_control_flow(factory)
             if has_host_steps(program):  # no backend compiles a host op: they run between compiled segments
-                return build_with_host_steps(program, options, factory)
-            return factory(program, options)
+                return build_with_host_steps(program, options, compile_program)
+            return compile_program(program, options)
 
     return build
 

@@ -35,6 +35,12 @@ _PACKAGE_ROOTS = tuple(
 )
 
 
+def id_mark() -> int:
+    """An id smaller than that of every node built afterwards: control flow tells a body's own nodes
+    from the outer ones it reads by comparing with the mark taken before tracing it."""
+    return next(_ids)
+
+
 def user_source_line() -> str | None:
     """`file:line: code` of the innermost frame outside graphc: the user's line that built a node."""
     frame = sys._getframe(1)

@@ -134,8 +134,9 @@ def human(n: int) -> str:
 
 
 def program_buffers(program) -> list[Buffer]:
-    """Every value a node-by-node run allocates: one buffer per non-source node (outputs included)."""
-    return [Buffer(n.op.name, n.shape, str(n.dtype), math.prod(n.shape) * n.dtype.itemsize)
+    """Every value a node-by-node run allocates: one buffer per non-source node (outputs included).
+    A size known only at run time (a while loop's recorded steps) counts as 0: it cannot be told before."""
+    return [Buffer(n.op.name, n.shape, str(n.dtype), math.prod(d or 0 for d in n.shape) * n.dtype.itemsize)
             for n in program.nodes() if n.op.kind != "source"]
 
 

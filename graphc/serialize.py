@@ -34,6 +34,7 @@ from graphc.ir import Node, toposort
 from graphc.memory_limit import Limit, human, resolve
 from graphc.ops.registry import REGISTRY, get_op, make_node
 from graphc.ops.source import VariableStore, constant_op, placeholder_op, variable_op
+from graphc.serialize_subgraph import decode_subgraph, encode_subgraph
 from graphc.version import __version__
 
 INLINE_BYTES = 4096  # arrays up to this size are written inline (base64) unless save() is told otherwise
@@ -182,7 +183,9 @@ def save(path, outputs, grads=None, wrt: Sequence[Node] | None = None, metadata:
     npz_path = path.with_suffix(".npz")
     side_arrays: dict[str, np.ndarray] = {}
     nodes = [_encode_node(n, i, index, side_arrays, inline_bytes) for i, n in enumerate(order)]
-    doc = {"format": schema.FORMAT_NAME, "version": schema.FORMAT_VERSION, "graphc_version": _graphc_version()}
+    # version 2 only when it is needed (bodies as subgraphs): any other graph stays readable by older graphc
+    version = schema.FORMAT_VERSION if any(n.op.extra.get("tuple_output") for n in order) else 1
+    doc = {"format": schema.FORMAT_NAME, "version": version, "graphc_version": _graphc_version()}
     if metadata:
         try:
             json.dumps(metadata, allow_nan=False)
@@ -220,7 +223,9 @@ def _check_unique_names(order: Sequence[Node]) -> None:
                 seen[node.label] = node
 
 
-def _encode_node(node: Node, i: int, index: dict[int, int], side_arrays: dict, inline_bytes: int) -> dict:
+def _encode_node(node: Node, i: int, index: dict[int, int], side_arrays: dict, inline_bytes: int,
+                 key: str = "n") -> dict:
+    """One node's JSON; `key` prefixes the names of its arrays in the side file (bodies nest: "n4.b0.n2")."""
     op = node.op.name
     if REGISTRY.get(op) is not node.op:
         raise GraphcError(f"save: op {op!r} is not the registered op of that name (graphc/ops/registry.py)")
@@ -232,12 +237,17 @@ def _encode_node(node: Node, i: int, index: dict[int, int], side_arrays: dict, i
             raise GraphcError(f"save: node name {name[:80]!r}... is longer than {schema.MAX_NAME_CHARS} characters")
         out["name"] = name
     attrs = {}
-    for key, kind in node.op.attributes.items():
+    for attr, kind in node.op.attributes.items():
         if kind == "array":
             value = node.value if node.op is variable_op else node.attrs["value"]
-            attrs[key] = _encode_array(np.asarray(value), f"n{i}", side_arrays, inline_bytes)
+            attrs[attr] = _encode_array(np.asarray(value), f"{key}{i}", side_arrays, inline_bytes)
+        elif kind in schema.SUBGRAPH_TYPES:
+            bodies = node.attrs[attr] if kind == "subgraphs" else (node.attrs[attr],)
+            encoded = [encode_subgraph(body, node.attrs["captures"], lambda n, j, idx, b=b: _encode_node(
+                n, j, idx, side_arrays, inline_bytes, f"{key}{i}.{attr}{b}.n")) for b, body in enumerate(bodies)]
+            attrs[attr] = encoded if kind == "subgraphs" else encoded[0]
         else:
-            attrs[key] = schema.encode_attr(kind, node.attrs[key])
+            attrs[attr] = schema.encode_attr(kind, node.attrs[attr])
     if attrs:
         out["attrs"] = attrs
     if node.source:
@@ -319,9 +329,10 @@ def _read_json(path: Path, limit: Limit | None) -> dict:
     if not isinstance(doc, dict) or doc.get("format") != schema.FORMAT_NAME:
         raise GraphFormatError(f"{path}: not a graph file (no \"format\": \"{schema.FORMAT_NAME}\" field)")
     version = doc.get("version")
-    if version != schema.FORMAT_VERSION:
+    if version not in schema.READABLE_VERSIONS or isinstance(version, bool):
         raise GraphFormatError(f"{path}: graph format version {version!r} is not supported: this graphc "
-                               f"({_graphc_version()}) reads version {schema.FORMAT_VERSION}")
+                               f"({_graphc_version()}) reads versions "
+                               f"{' and '.join(map(str, schema.READABLE_VERSIONS))}")
     unknown = set(doc) - _TOP_KEYS
     if unknown:
         raise GraphFormatError(f"{path}: unknown field(s) {', '.join(sorted(unknown))} for format version "
@@ -400,14 +411,15 @@ class _Reader:
                 out[node.label] = node
         return out
 
-    def _node(self, i: int, raw, built: list[Node]) -> Node:
-        where = f"node {i}"
+    def _node(self, i: int, raw, built: list[Node], context: str = "", depth: int = 0) -> Node:
+        """Node `i` of `built` (the file's nodes, or a body's: `context` names it, `depth` its nesting)."""
+        where = f"{context}node {i}"
         if not isinstance(raw, dict):
             self.fail(where, f"must be an object, got {type(raw).__name__}")
         op_name = raw.get("op")
         if not isinstance(op_name, str) or op_name not in REGISTRY:
             self.fail(where, f"unknown op {op_name!r}")
-        where = f"node {i} ({op_name})"
+        where = f"{context}node {i} ({op_name})"
         unknown = set(raw) - _NODE_KEYS
         if unknown:
             self.fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
@@ -421,13 +433,14 @@ class _Reader:
         schema.check_arity(REGISTRY[op_name], len(inputs), f"{self.path}: {where}")
         prefix = f"{self.path}: {where}"
         declared_shape = schema.decode_dims(raw.get("shape"), f"{prefix}: shape")
-        declared_dtype = schema.decode_dtype(raw.get("dtype"), f"{prefix}: dtype")
+        tuple_output = REGISTRY[op_name].extra.get("tuple_output", False)
+        declared_dtype = schema.decode_dtype(raw.get("dtype"), f"{prefix}: dtype", ("uint8",) if tuple_output else ())
         name, source = raw.get("name"), raw.get("source")
         for key, value in (("name", name), ("source", source)):
             if value is not None and (not isinstance(value, str) or len(value) > schema.MAX_NAME_CHARS):
                 self.fail(where, f"{key} must be a string of at most {schema.MAX_NAME_CHARS} characters")
-        attrs = self._attrs(op_name, raw.get("attrs", {}), prefix)
         args = [built[j] for j in inputs]
+        attrs = self._attrs(op_name, raw.get("attrs", {}), prefix, args, depth)
         schema.check_attrs_fit_inputs(op_name, attrs, args, prefix)
         source = printable(source) if source else f"{printable(self.path.name)}: node {i}"  # shown in errors
         node = self._make(op_name, args, attrs, name, source, prefix)
@@ -436,7 +449,7 @@ class _Reader:
                              f"give {list(node.shape)} {node.dtype}")
         return node
 
-    def _attrs(self, op_name: str, raw, prefix: str) -> dict:
+    def _attrs(self, op_name: str, raw, prefix: str, args: list[Node], depth: int) -> dict:
         wanted = REGISTRY[op_name].attributes
         if not isinstance(raw, dict):
             raise GraphFormatError(f"{prefix}: attrs must be an object")
@@ -446,9 +459,32 @@ class _Reader:
                 [f"unexpected {', '.join(sorted(extra))}"] if extra else [])
             raise GraphFormatError(f"{prefix}: attrs {'; '.join(parts)} (an {op_name} node has "
                                    f"{', '.join(wanted) or 'no attributes'})")
-        return {key: self._array(raw[key], f"{prefix}: attribute {key!r}") if kind == "array"
-                else schema.decode_attr(kind, raw[key], f"{prefix}: attribute {key!r}")
-                for key, kind in wanted.items()}
+        attrs = {key: self._array(raw[key], f"{prefix}: attribute {key!r}") if kind == "array"
+                 else schema.decode_attr(kind, raw[key], f"{prefix}: attribute {key!r}")
+                 for key, kind in wanted.items() if kind not in schema.SUBGRAPH_TYPES}
+        if any(kind in schema.SUBGRAPH_TYPES for kind in wanted.values()):
+            self._bodies(op_name, raw, prefix, args, depth, attrs)
+        return attrs
+
+    def _bodies(self, op_name: str, raw, prefix: str, args: list[Node], depth: int, attrs: dict) -> None:
+        """A control node's bodies into `attrs`, with its captured inputs (the last ones) as attrs["captures"]."""
+        start = REGISTRY[op_name].extra["capture_start"](attrs)
+        if start > len(args):
+            raise GraphFormatError(f"{prefix}: {len(args)} inputs, fewer than the {start} its attributes count")
+        attrs["captures"] = tuple(args[start:])
+
+        def node(i, raw_node, built, context):  # `_node` names the file itself: the context leaves it out
+            return self._node(i, raw_node, built, context.removeprefix(f"{self.path}: "), depth + 1)
+
+        for key, kind in REGISTRY[op_name].attributes.items():
+            if kind not in schema.SUBGRAPH_TYPES:
+                continue
+            where = f"{prefix}: attribute {key!r}"
+            if kind == "subgraphs" and (not isinstance(raw[key], list) or len(raw[key]) > 2):
+                raise GraphFormatError(f"{where}: expected a list of bodies")
+            items = raw[key] if kind == "subgraphs" else [raw[key]]
+            bodies = tuple(decode_subgraph(r, attrs["captures"], where, node, depth + 1) for r in items)
+            attrs[key] = bodies if kind == "subgraphs" else bodies[0]
 
     def _make(self, op_name: str, inputs: list[Node], attrs: dict, name, source: str, prefix: str) -> Node:
         op = get_op(op_name)

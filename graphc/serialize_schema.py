@@ -22,7 +22,8 @@ from graphc.errors import GraphFormatError
 from graphc.ops.registry import REGISTRY
 
 FORMAT_NAME = "graphc-graph"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2               # what a graph with control flow is written as (bodies as subgraphs)
+READABLE_VERSIONS = (1, 2)       # a graph without control flow is still written as version 1
 
 # ---- limits: a file asking for more than this is refused before anything is allocated ----------
 MAX_FILE_BYTES = 64 << 20         # the JSON text: parsed, it may take JSON_MEMORY_FACTOR times as much
@@ -95,11 +96,12 @@ def encode_number(value):
     return value
 
 
-def decode_dtype(value, where: str) -> np.dtype:
-    names = [str(d) for d in dtypes.SUPPORTED]
+def decode_dtype(value, where: str, also: tuple = ()) -> np.dtype:
+    """A dtype graphc computes with; `also` names more (a control node declares uint8: its bytes)."""
+    names = [str(d) for d in dtypes.SUPPORTED] + list(also)
     if not isinstance(value, str) or value not in names:
         _fail(where, f"dtype {_describe(value)} is not one of {', '.join(names)}")
-    return dtypes.as_dtype(value)
+    return np.dtype(value) if value in also else dtypes.as_dtype(value)
 
 
 def _decode_bool(value, where: str) -> bool:
@@ -111,6 +113,12 @@ def _decode_bool(value, where: str) -> bool:
 def _decode_count(value, where: str) -> int:
     if not is_int(value) or not 0 <= value <= MAX_DIM:
         _fail(where, f"expected a non-negative integer, got {_describe(value)}")
+    return value
+
+
+def _decode_text(value, where: str) -> str:
+    if not isinstance(value, str) or len(value) > MAX_NAME_CHARS:
+        _fail(where, f"expected a string of at most {MAX_NAME_CHARS} characters, got {_describe(value)}")
     return value
 
 
@@ -137,8 +145,10 @@ def _decode_reshape_spec(value, where: str) -> tuple:
     return spec
 
 
+# what an op's `attributes` may name ("array", "subgraph" and "subgraphs": stored by the caller)
 ATTRIBUTE_TYPES = ("array", "dims", "dims_static", "axes", "axes_any_order", "reshape_spec", "number", "dtype",
-                   "bool", "count", "slices")  # what an op's `attributes` may name ("array": stored by the caller)
+                   "bool", "count", "optional_count", "text", "slices", "subgraph", "subgraphs")
+SUBGRAPH_TYPES = ("subgraph", "subgraphs")
 
 _DECODERS = {
     "dims": decode_dims,
@@ -150,6 +160,8 @@ _DECODERS = {
     "dtype": decode_dtype,
     "bool": _decode_bool,
     "count": _decode_count,
+    "optional_count": lambda v, where: None if v is None else _decode_count(v, where),
+    "text": _decode_text,
     "slices": _decode_slices,
 }
 
@@ -169,6 +181,10 @@ def encode_attr(kind: str, value):
         return bool(value)
     if kind == "count":
         return int(value)
+    if kind == "optional_count":
+        return None if value is None else int(value)
+    if kind == "text":
+        return str(value)
     if kind == "slices":
         return [[None if v is None else int(v) for v in triple] for triple in value]
     return [None if d is None else int(d) for d in value]  # shapes and axes

@@ -4,6 +4,7 @@ import importlib.util
 import pathlib
 import re
 
+import numpy as np
 import pytest
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "seed_tables.py"
@@ -54,3 +55,15 @@ def test_reverse_table_lists_nodes_from_output_to_inputs(capsys):
     reverse_block = _run_main(capsys).split("Reverse mode")[1]
     names = re.findall(r"^\s*(v_-1|v\d)\s", reverse_block, flags=re.M)
     assert names == ["v5", "v4", "v3", "v2", "v1", "v0", "v_-1"]
+
+
+def test_the_control_flow_example_has_gradient_f_over_a(capsys):
+    out = _run_main(capsys).split("Control flow")[1]
+    lines = [line for line in out.splitlines() if line.startswith("a = ")]
+    assert len(lines) == 3 and all(line.endswith("a.grad == f(a)/a: True") for line in lines)
+    spec = importlib.util.spec_from_file_location("seed_tables", EXAMPLE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for _, d, g, ratio in module.control_flow_rows((0.3, -0.3, 7.0, (0.5, -1.2, 2.0))):
+        assert g == pytest.approx(ratio, rel=1e-12)
+        assert np.linalg.norm(d) >= 1000.0  # the loop ran until the norm reached 1000

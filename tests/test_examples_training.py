@@ -106,3 +106,15 @@ def test_examples_fall_back_to_numpy_with_a_notice_when_llvm_is_missing(monkeypa
     out = capsys.readouterr().out
     assert "notice: the llvm backend is not available" in out and out.count("numpy:") == 1
     assert result["max_error"] < 1e-6
+
+
+def test_lstm_digits_built_with_scan_reaches_95_percent_on_its_quick_setting(tmp_path):
+    # a script of its own: it sets one BLAS thread before numpy loads, as a user running it gets
+    plot = tmp_path / "lstm.png"
+    done = subprocess.run([sys.executable, str(EXAMPLES / "lstm_digits.py"), "--quick", "--plot", str(plot)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr
+    accuracy = float(done.stdout.split("test accuracy ")[1].split("%")[0]) / 100
+    assert accuracy >= 0.95
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "loss=" in done.stderr and "step" in done.stderr  # the progress bar (tqdm writes to stderr)

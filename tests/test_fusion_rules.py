@@ -34,8 +34,10 @@ def test_each_ops_rule_follows_from_its_facts():
                 "count": rules.refuse_shape_only, "gather": rules.join_leaf, "scatter_add": rules.join_indexed_add}
     for name, rule in expected.items():
         assert rules.rule_for(REGISTRY[name]) is rule, name
-    # collectives run as host steps between compiled segments (graphc/distributed): no kernel computes them
-    assert all(rules.rule_for(op) is not rules.refuse for op in REGISTRY.values() if not op.runs_on_host)
+    # collectives and control flow run as host steps between compiled segments (graphc/distributed,
+    # graphc/control/executable.py): no kernel computes them
+    assert all(rules.rule_for(op) is not rules.refuse for op in REGISTRY.values()
+               if not op.runs_on_host and op.kind != "control")
 
 
 def test_an_unfolded_shape_function_is_an_error_naming_the_op_and_the_line_for_every_target():

@@ -35,8 +35,14 @@ def float64_copy(roots: Sequence[Node], feeds: dict[int, np.ndarray]):
     """
     sources: dict[int, Node] = {}
     values: dict[int, np.ndarray] = {}
+    done: dict[int, Node] = {}  # old id -> its float64 copy: what a control-flow body's captures become
 
-    def replace(node: Node, new_inputs):
+    def replace(node: Node, new_inputs, scope: dict[int, Node] = done):
+        new = copy(node, new_inputs, scope)
+        scope[node.id] = new
+        return new
+
+    def copy(node: Node, new_inputs, scope: dict[int, Node]):
         if node.op in (placeholder_op, variable_op):
             value = node.value if node.op is variable_op else feeds.get(node.id)
             if value is None:
@@ -47,13 +53,36 @@ def float64_copy(roots: Sequence[Node], feeds: dict[int, np.ndarray]):
             new = placeholder(value.shape, value.dtype, name=node.label)
             sources[node.id], values[node.id] = new, value
             return new
-        attrs = {k: _promote(v) for k, v in node.attrs.items()}
+        attrs = {k: _promote_attr(v, scope, replace) for k, v in node.attrs.items()}
         if node.op is constant_op:
             return make_node(constant_op, (), attrs, source=node.source)
         return make_node(node.op, new_inputs, attrs, name=node.name, source=node.source)
 
     new_roots, _ = rebuild(roots, replace)
     return new_roots, sources, values
+
+
+def _promote_attr(value, scope: dict[int, Node], replace):
+    """An attribute in float64: a control-flow body copied with its nodes promoted (its captures read from
+    `scope`, the copies of the nodes around it), a tuple of captured nodes their copies, else `_promote`."""
+    from graphc.control.subgraph import Subgraph, param_op
+
+    if isinstance(value, tuple) and value and all(isinstance(v, (Subgraph, Node)) for v in value):
+        return tuple(_promote_attr(v, scope, replace) for v in value)
+    if isinstance(value, Node):
+        return scope[value.id]
+    if not isinstance(value, Subgraph):
+        return _promote(value)
+    inner = dict(scope)
+    params = []
+    for p in value.params:
+        dtype = _promote(p.dtype)
+        params.append(Node(param_op, (), {"shape": p.shape, "dtype": dtype}, p.shape, dtype, name=p.name))
+        inner[p.id] = params[-1]
+    for node in value.order:
+        replace(node, [inner[i.id] for i in node.inputs], inner)
+    return Subgraph(value.name, tuple(params), tuple(inner[o.id] for o in value.outputs),
+                    tuple(inner[c.id] for c in value.captures))
 
 
 def check_grad(loss: Node, xs: Sequence[Node], feed_dict: dict | None = None, eps: float = 1e-6,

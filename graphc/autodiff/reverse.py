@@ -41,10 +41,17 @@ def adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
         result[node.id] = adjoint
         if node.op.vjp is None or not node.inputs:
             continue
-        wanted = [i.id in relevant and dtypes.is_float(i.dtype) for i in node.inputs]
+        # a control-flow node's value is a tuple of results: it has a cotangent when one of them does
+        wanted = [i.id in relevant and (dtypes.is_float(i.dtype) or i.op.extra.get("tuple_output", False))
+                  for i in node.inputs]
         if not any(wanted):
             continue
-        for inp, want, contribution in zip(node.inputs, wanted, node.op.vjp(node, adjoint)):
+        # control flow's rules are told what is wanted: a loop's cotangent of its xs is a whole stack
+        if node.op.extra.get("vjp_takes_wanted"):
+            contributions = node.op.vjp(node, adjoint, wanted)
+        else:
+            contributions = node.op.vjp(node, adjoint)
+        for inp, want, contribution in zip(node.inputs, wanted, contributions):
             if want and contribution is not None:
                 partials.setdefault(inp.id, []).append(contribution)
     return result

@@ -4,7 +4,8 @@ Forward nodes are blue, adjoint nodes (what the gradient outputs add to the
 graph: the extended graph of reverse mode, as in the seeds' figure) orange;
 sources are boxes, outputs have a double border.  With --fusion, the graph
 drawn is the program a backend compiles (specialised to --shape, simplified)
-with each fusion group (one kernel) as a cluster.
+with each fusion group (one kernel) as a cluster, and each control-flow body (docs/control_flow.md) as a
+cluster of its own beside its node.
 
 Writing .dot needs only the `graphviz` Python package; .svg/.png/.pdf also
 need Graphviz's `dot` program.
@@ -110,7 +111,50 @@ def build_digraph(nodes, outputs: dict, adjoint_ids: set[int], groups: list[list
         shape_only = node.op.shape_only
         for k, i in enumerate(node.inputs):
             g.edge(str(i.id), str(node.id), **({"style": "dashed"} if k in shape_only else {}))
+    names = {n.id: str(n.id) for n in nodes}
+    _draw_bodies(g, nodes, names, add, counter=[0])
     return g
+
+
+def _draw_bodies(g, nodes, names: dict, add, counter: list) -> None:
+    """Each control-flow body as a cluster beside its node (nested bodies inside theirs): its parameters and
+    nodes, the outer values it reads (edges from them), and a dotted edge from its outputs to its node.
+
+    A body's nodes get names of their own (a derivative body may reuse nodes of the body it differentiates)."""
+    from graphc.control.subgraph import Subgraph
+
+    for node in nodes:
+        for value in node.attrs.values():
+            for body in value if isinstance(value, tuple) else (value,):
+                if not isinstance(body, Subgraph):
+                    continue
+                counter[0] += 1
+                k = counter[0]
+                inner = dict(names)
+                inner.update((n.id, f"b{k}_{n.id}") for n in body.params + tuple(body.order))
+                with g.subgraph(name=f"cluster_body_{k}") as cluster:
+                    cluster.attr(label=dot_text(f"{body.name} of {node.label}"), style="rounded", color="#3366aa",
+                                 fontsize="9")
+                    for n in body.params + tuple(body.order):
+                        add(_Renamed(cluster, inner[n.id]), n)
+                    _draw_bodies(cluster, body.order, inner, add, counter)
+                for n in body.order:
+                    for i in n.inputs:
+                        if i.id in inner:
+                            g.edge(inner[i.id], inner[n.id])
+                for out in body.outputs:
+                    if out.id in inner:
+                        g.edge(inner[out.id], names[node.id], style="dotted")
+
+
+class _Renamed:
+    """A graphviz target whose `node(name, ...)` uses the given name: a body's copy of a node."""
+
+    def __init__(self, target, name: str):
+        self.target, self.name = target, name
+
+    def node(self, _name, **attrs):
+        self.target.node(self.name, **attrs)
 
 
 def render(digraph, path: str) -> None:

@@ -27,6 +27,7 @@ from graphc.cli.common import (
     remat_planner_options,
     table,
 )
+from graphc.control.subgraph import bodies_of
 from graphc.cost import count_flops
 from graphc.errors import printable
 
@@ -80,6 +81,9 @@ def describe(graph, grads: bool) -> dict:
         "outputs": [{"name": k, "shape": _shape(n.shape), "dtype": str(n.dtype)} for k, n in graph.outputs.items()],
         "gradients": [{"name": k, "shape": _shape(n.shape), "dtype": str(n.dtype)}
                       for k, n in (graph.gradients.items() if grads else ())],
+        "bodies": [{"op": node.op.name, "node": node.label, "body": body.name, "depth": depth,
+                    "params": len(body.params), "captures": len(body.captures), "nodes": len(body.order),
+                    "outputs": len(body.outputs)} for node, body, depth in bodies_of(nodes)],
     }
 
 
@@ -211,6 +215,11 @@ def render(f: dict) -> str:
                             ("gradient", "gradients")) for x in f[key]]
     out += ["", table(io, ["", "name", "shape", "dtype"]),
             "", f"parameters: {f['parameters']:,} ({human_bytes(f['parameter_bytes'])})"]
+    if f["bodies"]:
+        rows = [["  " * b["depth"] + printable(b["node"]), printable(b["body"]), b["nodes"], b["params"],
+                 b["captures"], b["outputs"]] for b in f["bodies"]]
+        out += ["", f"control-flow bodies (subgraphs): {len(rows)}",
+                table(rows, ["node", "body", "nodes", "params", "captures", "outputs"])]
     if "compiled_unavailable" in f:
         out += ["", f"FLOPs, kernels and memory plan need concrete shapes: {f['compiled_unavailable']}"]
         return "\n".join(out)

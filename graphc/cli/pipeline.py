@@ -100,6 +100,7 @@ def _kernel_stages(simplified: Program, remat, planner_options: dict | None = No
     from graphc import pipeline
 
     options = pipeline.Options.of(planner_options, remat=remat)
+    _refuse_control_flow(simplified)
     try:
         return pipeline.run(simplified, options, pipeline.LLVM, simplified=True, check_memory=False)
     except ImportError as exc:
@@ -107,7 +108,15 @@ def _kernel_stages(simplified: Program, remat, planner_options: dict | None = No
                                                  f"available: {exc}") from None
 
 
+def _refuse_control_flow(program: Program) -> None:
+    if any(n.op.kind == "control" for n in program.nodes()):
+        raise NotAvailableError("fusion groups", "a program with control flow compiles as segments around its "
+                                                 "control nodes, each body on its own (graphc/control/executable.py),"
+                                                 " not as one program")
+
+
 def fuse(program: Program):
+    _refuse_control_flow(program)
     try:
         from graphc.passes.fusion import fuse as fuse_program
     except ImportError as exc:

@@ -62,6 +62,14 @@ class CompiledSegment:
     updates: list[int]            # indices into the program's variables updated in this segment
 
 
+def run_segment(step: CompiledSegment, inputs, variables, env: dict, written: dict, donate: bool) -> None:
+    """Run one compiled segment: its results into `env` by node id, its variables' new values into `written`."""
+    feeds = [inputs[i] if kind == "input" else env[i] for kind, i in step.feeds]
+    outs, news = step.executable(feeds, [variables[i] for i in step.variables], donate=donate)
+    env.update(zip(step.outputs, outs))
+    written.update(zip(step.updates, news))
+
+
 def has_host_steps(program: Program) -> bool:
     """Some node of `program` runs on the host (its op says `runs_on_host`): no backend compiles it."""
     return any(n.op.runs_on_host for n in program.nodes())
@@ -76,13 +84,13 @@ def build_with_host_steps(program: Program, options: Mapping, factory: Callable)
     compiled: list = []
     for index, step in enumerate(steps):
         if isinstance(step, Segment):
-            compiled.append(_compile_segment(program, steps, index, options, factory))
+            compiled.append(compile_segment(program, steps, index, options, factory))
         else:
             compiled.append(step)
     return SegmentedExecutable(program, compiled)
 
 
-def _compile_segment(program: Program, steps: list, index: int, options, factory) -> CompiledSegment:
+def compile_segment(program: Program, steps: list, index: int, options, factory) -> CompiledSegment:
     here = {n.id for n in steps[index].nodes}
     later_reads: set[int] = set()
     for step in steps[index + 1:]:
@@ -171,19 +179,16 @@ class SegmentedExecutable:
                 agreement.check_same_everywhere(self._signature, "a distributed step")
             env: dict[int, np.ndarray] = {n.id: np.asarray(a) for n, a in zip(p.inputs, inputs)}
             env.update((v.id, np.asarray(a)) for v, a in zip(p.variables, variables))
-            sources = {n.id: np.array(_value(n, env)) for n in p.outputs + p.new_values if n.op.kind == "source"}
+            sources = {n.id: np.array(value_of(n, env)) for n in p.outputs + p.new_values if n.op.kind == "source"}
             pending: dict[int, engine.Pending] = {}
             written: dict[int, np.ndarray] = {}
             for step in self.steps:
                 if isinstance(step, CompiledSegment):
-                    feeds = [inputs[i] if kind == "input" else env[i] for kind, i in step.feeds]
-                    outs, news = step.executable(feeds, [variables[i] for i in step.variables], donate=donate)
-                    env.update(zip(step.outputs, outs))
-                    written.update(zip(step.updates, news))
+                    run_segment(step, inputs, variables, env, written, donate)
                 elif isinstance(step, Start):
                     c = step.node
                     what = f"{c.op.name} {c.label}"
-                    pending[c.id] = engine.start(c.op.extra["mpi"], c.attrs, _value(c.inputs[0], env), what)
+                    pending[c.id] = engine.start(c.op.extra["mpi"], c.attrs, value_of(c.inputs[0], env), what)
                 elif isinstance(step, Wait):
                     c = step.node
                     env[c.id] = pending.pop(c.id).wait(f"{c.op.name} {c.label}")
@@ -242,7 +247,7 @@ class SegmentedMemoryPlan:
 
 def _run_on_host(node: Node, env: dict) -> np.ndarray:
     """A host op's numpy compute on its inputs' arrays; its GraphcError (a singular matrix) says where."""
-    arrays = [_value(x, env) for x in node.inputs]
+    arrays = [value_of(x, env) for x in node.inputs]
     try:
         value = node.op.compute(node.attrs, *arrays)
     except GraphcError as exc:
@@ -252,7 +257,7 @@ def _run_on_host(node: Node, env: dict) -> np.ndarray:
     return np.asarray(value, dtype=node.dtype)
 
 
-def _value(node: Node, env: dict) -> np.ndarray:
+def value_of(node: Node, env: dict) -> np.ndarray:
     if node.op is constant_op:
         return np.asarray(node.attrs["value"], node.dtype)
     return env[node.id]

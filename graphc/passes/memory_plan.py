@@ -280,7 +280,8 @@ def plan_program_memory(program, in_place: bool = False, alignment: int = ALIGNM
     sizes, names, steps = {}, {}, []
     for node in order:
         names[node.id] = node.label
-        sizes[node.id] = math.prod(node.shape) * node.dtype.itemsize
+        # a size known only at run time (a while loop's recorded steps) cannot be planned: counted as 0
+        sizes[node.id] = math.prod(d or 0 for d in node.shape) * node.dtype.itemsize
         if node.id in sources:
             continue
         same_layout = [i.id for i in node.inputs

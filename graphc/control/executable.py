@@ -1,0 +1,196 @@
+"""Control flow on compiled backends (llvm, cuda): compiled segments around host-run control nodes.
+
+A program with control nodes is cut like a program with collectives (graphc/distributed):
+its other nodes run as compiled segments, and each control node runs as a host step between
+them.  A host step runs the node's own loop or branch (the op's `compute`, the numpy
+reference's code) with each body replaced by a `CompiledBody`: the body's subgraph compiled
+once, as a program of its own (fusion and every other pass work inside it), whose inputs
+are the body's parameters and captures (compiled when it first runs if it was traced with feed-time
+sizes).  So compile time does not grow with the trip count,
+but each iteration is one call of the compiled body from Python: the loop itself is not
+native code yet (docs/control_flow.md says so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphc.control.subgraph import Subgraph
+from graphc.distributed.executable import CompiledSegment, SegmentedMemoryPlan, compile_segment, run_segment, value_of
+from graphc.distributed.schedule import Segment
+from graphc.errors import GraphcError
+from graphc.ir import Node
+from graphc.ops.source import placeholder_op
+from graphc.program import Program
+from graphc.rewrite import rebuild
+
+
+def has_control_flow(program: Program) -> bool:
+    return any(n.op.kind == "control" for n in program.nodes())
+
+
+@dataclass
+class HostStep:
+    node: Node  # a control node (its loop or branch runs here) or one of its results (picked here)
+
+
+class CompiledBody:
+    """A body compiled once per shape of what it receives: `run(args, captured)` as `Subgraph.run`, by one
+    call of the executable.
+
+    A body traced with feed-time (None) sizes (a batch size) is compiled when it first runs, for the
+    sizes it then gets; a body of static shapes is compiled at once, with the function."""
+
+    def __init__(self, body: Subgraph, options, factory: Callable):
+        self.body, self.options, self.factory = body, options, factory
+        self.outputs = body.outputs  # the loops' compute reads the outputs' types from its body
+        self.inputs = body.params + body.captures
+        self._compiled: dict[tuple, object] = {}
+        if all(n.is_static for n in self.inputs):
+            self._compile(tuple((n.shape, n.dtype.str) for n in self.inputs))
+
+    def _compile(self, signature: tuple):
+        stand_ins = {n.id: Node(placeholder_op, (), {"shape": shape, "dtype": n.dtype}, shape, n.dtype,
+                                name=f"{self.body.name}/{n.label}", source=n.source)
+                     for n, (shape, _) in zip(self.inputs, signature)}
+        outputs, _ = rebuild(self.body.outputs, lambda node, new_inputs: stand_ins.get(node.id))
+        program = Program(inputs=[stand_ins[n.id] for n in self.inputs], variables=[], outputs=outputs, updated=[],
+                          new_values=[])
+        self._compiled[signature] = executable = self.factory(program, self.options)
+        return executable
+
+    @property
+    def executable(self):
+        """The executable compiled first (for inspection: kernels, memory plan, LLVM IR)."""
+        if not self._compiled:
+            raise GraphcError(f"{self.body.name} has feed-time sizes and has not run yet: call the function first")
+        return next(iter(self._compiled.values()))
+
+    def run(self, args, captured) -> list[np.ndarray]:
+        feeds = [*(np.asarray(a) for a in args), *(captured[c.id] for c in self.body.captures)]
+        signature = tuple((f.shape, f.dtype.str) for f in feeds)
+        executable = self._compiled.get(signature) or self._compile(signature)
+        return executable(feeds, [])[0]
+
+
+def with_control_flow(factory: Callable) -> Callable:
+    """`factory` for programs that may hold control nodes (bodies may nest them: the same factory)."""
+    def build(program: Program, options: Mapping):
+        if has_control_flow(program):
+            if getattr(options, "remat", "none") != "none":  # the pipeline never sees this program whole
+                from graphc.control.checkpoint import checkpoint_scans
+
+                program = checkpoint_scans(program)
+            return ControlFlowExecutable(program, options, build)
+        return factory(program, options)
+    return build
+
+
+def plan_steps(program: Program) -> list:
+    """The program's nodes in order, as segments of ordinary nodes between host steps."""
+    steps: list = []
+    current = Segment()
+    for node in program.nodes():
+        if node.op.kind == "source":
+            continue
+        if node.op.kind == "control":
+            if current.nodes:
+                steps.append(current)
+                current = Segment()
+            steps.append(HostStep(node))
+        else:
+            current.nodes.append(node)
+    if current.nodes:
+        steps.append(current)
+    return steps
+
+
+class ControlFlowExecutable:
+    """Segments and control nodes in order; `(inputs, variables) -> (outputs, new_values)` as any executable."""
+
+    def __init__(self, program: Program, options: Mapping, factory: Callable):
+        self.program = program
+        plan = plan_steps(program)
+        self.steps: list = []
+        bodies: dict[int, CompiledBody] = {}  # a recording twin shares its original's bodies: compiled once
+        for index, step in enumerate(plan):
+            if isinstance(step, Segment):
+                self.steps.append(compile_segment(program, plan, index, options, factory))
+            else:
+                self.steps.append((step, _compiled_attrs(step.node, options, factory, bodies)))
+        self.backend = next((getattr(s.executable, "backend", "?") for s in self.segments()), "numpy")
+
+    def __call__(self, inputs, variables, donate: bool = False):
+        p = self.program
+        env: dict[int, object] = {n.id: np.asarray(a) for n, a in zip(p.inputs, inputs)}
+        env.update((v.id, np.asarray(a)) for v, a in zip(p.variables, variables))
+        written: dict[int, np.ndarray] = {}
+        for step in self.steps:
+            if isinstance(step, CompiledSegment):
+                run_segment(step, inputs, variables, env, written, donate)
+            else:
+                host, attrs = step
+                node = host.node
+                env[node.id] = node.op.compute(attrs, *(value_of(i, env) for i in node.inputs))
+        outputs = [np.array(value_of(n, env)) if n.op.kind == "source" else env[n.id] for n in p.outputs]
+        new_values = [written[vi] if vi in written else np.asarray(value_of(n, env))
+                      for vi, n in zip(p.updated, p.new_values)]
+        return outputs, new_values
+
+    def segments(self) -> list[CompiledSegment]:
+        return [s for s in self.steps if isinstance(s, CompiledSegment)]
+
+    def bodies(self) -> list[CompiledBody]:
+        found = {}
+        for step in self.steps:
+            if not isinstance(step, CompiledSegment):
+                for value in step[1].values():
+                    for body in value if isinstance(value, tuple) else (value,):
+                        if isinstance(body, CompiledBody):
+                            found[id(body)] = body
+        return list(found.values())
+
+    def kernels(self) -> list[dict]:
+        listed = []
+        for s in self.segments():
+            listed += s.executable.kernels()
+        for body in self.bodies():
+            listed += body.executable.kernels()
+        return listed
+
+    def memory_plan(self):
+        """The segments' and bodies' plans; the control nodes' results are held between them (counted
+        from their declared sizes: a while loop's recorded steps, sized at run time, as 0)."""
+        held = sum(n.size or 0 for s in self.steps if not isinstance(s, CompiledSegment)
+                   for n in [s[0].node] if n.op.extra.get("tuple_output"))
+        plans = [s.executable.memory_plan() for s in self.segments()]
+        plans += [b.executable.memory_plan() for b in self.bodies()]
+        return SegmentedMemoryPlan(plans, held)
+
+    def llvm_ir(self, optimized: bool = True) -> str:
+        parts = [s.executable.llvm_ir(optimized) for s in self.segments()]
+        parts += [b.executable.llvm_ir(optimized) for b in self.bodies()]
+        return "\n".join(parts)
+
+
+def _compiled_attrs(node: Node, options, factory, bodies: dict) -> dict:
+    """The node's attrs with each body (a Subgraph, or a tuple of them) compiled once."""
+    def compiled(body: Subgraph) -> CompiledBody:
+        if id(body) not in bodies:
+            bodies[id(body)] = CompiledBody(body, options, factory)
+        return bodies[id(body)]
+
+    attrs = {}
+    for key, value in node.attrs.items():
+        if isinstance(value, Subgraph):
+            value = compiled(value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, Subgraph) for v in value):
+            value = tuple(compiled(v) for v in value)
+        attrs[key] = value
+    return attrs
+
+
+__all__ = ["CompiledBody", "ControlFlowExecutable", "has_control_flow", "with_control_flow"]
