@@ -400,3 +400,13 @@ def test_random_subscripts_with_an_integer_array_are_numpys(case, backend):
     got = run(x[key], {x: data}, backend)
     assert got.shape == want.shape, (shape, key)
     np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_empty_index_array_beside_empty_slices_gives_numpys_empty_result(backend):
+    # found by the random-subscript test: the reshape of an empty gather had no memory layout in fusion
+    x = gc.placeholder((1, 1, 1, 1), gc.float64, name="x")
+    key = (0, None, np.array([], np.int64), None, slice(None), None, slice(None, 0), None)
+    data = np.ones((1, 1, 1, 1))
+    got = run(x[key], {x: data}, backend)
+    assert got.shape == data[key].shape == (0, 1, 1, 1, 1, 0, 1)

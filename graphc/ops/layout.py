@@ -50,9 +50,11 @@ def reshape_strides(node: Node, offset: int, strides) -> tuple[int, tuple] | Non
     """A reshape keeps the offset and is contiguous, when its input's non-1 axes are contiguous in
     memory; otherwise strides cannot express it (None: the input is copied first)."""
     x = node.inputs[0]
+    if any(d == 0 for d in x.shape):  # no element to read: any strides express it
+        return offset, contiguous_strides(node.shape)
     dims = [(d, s) for d, s in zip(x.shape, strides) if d != 1]
     expected = contiguous_strides([d for d, _ in dims])
-    if any(s != e for (_, s), e in zip(dims, expected)) or any(d == 0 for d in x.shape):
+    if any(s != e for (_, s), e in zip(dims, expected)):
         return None
     base_stride = dims[-1][1] if dims else 1
     if base_stride != 1:
