@@ -17,7 +17,7 @@ import numpy as np
 
 from graphc.errors import GraphcError, ShapeError
 from graphc.evaluate import evaluate
-from graphc.ir import Node, id_mark
+from graphc.ir import Node, extend_postorder, id_mark
 from graphc.ops.common import as_node
 from graphc.ops.registry import Op, format_shape, make_node
 
@@ -57,24 +57,12 @@ class Subgraph:
 
 
 def _internal_order(outputs: Sequence[Node], bound: set[int]) -> list[Node]:
-    """The body's own nodes, each after its inputs, not walking past parameters and captures."""
+    """The body's own nodes, each after its inputs, not walking past parameters and captures
+    (graphc.ir's one depth-first walk, with those marked done before it starts)."""
     order: list[Node] = []
     done = set(bound)
     for root in outputs:
-        if root.id in done:
-            continue
-        done.add(root.id)
-        stack = [(root, iter(root.inputs))]
-        while stack:
-            top, children = stack[-1]
-            for child in children:
-                if child.id not in done:
-                    done.add(child.id)
-                    stack.append((child, iter(child.inputs)))
-                    break
-            else:
-                stack.pop()
-                order.append(top)
+        extend_postorder(root, done, order)
     return order
 
 
