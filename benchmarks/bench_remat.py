@@ -60,6 +60,84 @@ def build(depth: int, width: int, residual: bool, seed: int = 0):
     return x, [loss, *gc.grad(loss, ws)]
 
 
+# ---- the workloads beside the MLP: each builds (input placeholder, [loss, *gradients]) and its feed's shape ----
+# `depth` counts layers (blocks, scan steps), `width` channels or features; the budget comparison runs each at its
+# NETS defaults (--fractions), small enough that a 2-core machine compiles and times them in minutes.
+
+
+def build_cnn(depth: int, width: int, seed: int = 0, side: int = 16):
+    """`depth` 3x3 SAME convolutions with relu (gc.nn.Conv2D, as examples/cnn_digits.py), `width` channels each,
+    over side x side NHWC images; loss mean(h²)."""
+    import graphc as gc
+
+    rng = np.random.default_rng(seed)
+    x = gc.placeholder((None, side, side, width), gc.float32, name="x")
+    layers = [gc.nn.Conv2D(width, 3, padding="SAME", activation=gc.relu, in_channels=width, seed=rng,
+                           name=f"conv{k}") for k in range(depth)]
+    h = x
+    for layer in layers:
+        h = layer(h)
+    loss = gc.mean(h * h)
+    return x, [loss, *gc.grad(loss, [v for layer in layers for v in layer.variables])], (side, side, width)
+
+
+def build_transformer(depth: int, width: int, seed: int = 0, seq: int = 32, heads: int = 4):
+    """`depth` pre-norm blocks as benchmarks/bench_transformer.py's (h = x + MHA(LN(x)), causal; y = h + W2
+    gelu(W1 LN(h) + b1) + b2, MLP 4 x width), float32; loss mean(y²)."""
+    import graphc as gc
+
+    rng = np.random.default_rng(seed)
+    x = gc.placeholder((None, seq, width), gc.float32, name="x")
+    params, h = [], x
+    for k in range(depth):
+        ln1, ln2 = gc.nn.LayerNorm(width, name=f"ln1_{k}"), gc.nn.LayerNorm(width, name=f"ln2_{k}")
+        mha = gc.nn.MultiHeadAttention(heads, width // heads, causal=True, width=width, seed=rng, name=f"mha{k}")
+        w1 = gc.variable((rng.standard_normal((width, 4 * width)) / math.sqrt(width)).astype(np.float32))
+        w2 = gc.variable((rng.standard_normal((4 * width, width)) / math.sqrt(4 * width)).astype(np.float32))
+        b1, b2 = gc.variable(np.zeros(4 * width, np.float32)), gc.variable(np.zeros(width, np.float32))
+        h = h + mha(ln1(h))
+        h = h + gc.nn.gelu(ln2(h) @ w1 + b1, approximate=True) @ w2 + b2
+        params += mha.variables + ln1.variables + ln2.variables + [w1, b1, w2, b2]
+    loss = gc.mean(h * h)
+    return x, [loss, *gc.grad(loss, params)], (seq, width)
+
+
+def build_scan(depth: int, width: int, seed: int = 0):
+    """An RNN as one gc.scan over `depth` steps, h' = tanh(h W + x_t U), its two weights shared by every step;
+    the placeholder is (steps, batch, width); loss mean(h_T²)."""
+    import graphc as gc
+
+    rng = np.random.default_rng(seed)
+    xs = gc.placeholder((depth, None, width), gc.float32, name="xs")
+    w, u = (gc.variable((rng.standard_normal((width, width)) / math.sqrt(width)).astype(np.float32))
+            for _ in range(2))
+    h0 = gc.zeros_like(xs[0])
+    h, _ = gc.scan(lambda h, x: (gc.tanh(h @ w + x @ u), None), h0, xs)
+    loss = gc.mean(h * h)
+    return xs, [loss, *gc.grad(loss, [w, u])], None  # None: the feed is (steps, batch, width)
+
+
+# net -> (builder of (x, outputs, feed shape after the batch), depth, width, batch) for --fractions
+NETS = {"mlp": (None, 32, 128, 2048), "residual": (None, 32, 128, 2048), "cnn": (build_cnn, 8, 32, 16),
+        "transformer": (build_transformer, 4, 128, 16), "scan": (build_scan, 64, 128, 512)}
+
+
+def build_net(net: str, depth: int, width: int, batch: int, seed: int = 0):
+    """(input placeholder, [loss, *gradients], a feed for it) for one of NETS."""
+    if net in ("mlp", "residual"):
+        x, outputs = build(depth, width, net == "residual", seed)
+        shape = (batch, width)
+    else:
+        x, outputs, rest = NETS[net][0](depth, width, seed)
+        shape = (depth, batch, width) if rest is None else (batch, *rest)
+    return x, outputs, np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+
+
+def net_name(residual) -> str:
+    """The rows' `residual` field was a bool before the other workloads: a bool names mlp or residual."""
+    return residual if isinstance(residual, str) else ("residual" if residual else "mlp")
+
+
 def backend_name() -> str:
     from graphc.backends import available_backends
 
@@ -87,21 +165,24 @@ def compile_graphc(depth, width, batch, residual, strategy, budget=None, planner
     """(one gradient step as a callable, its row without times) for one strategy."""
     import graphc as gc
 
-    x, outputs = build(depth, width, residual)
-    feed = np.random.default_rng(1).standard_normal((batch, width)).astype(np.float32)
+    net = net_name(residual)
+    x, outputs, feed = build_net(net, depth, width, batch)
     remat = {"budget": budget, "reorder": UNLIMITED}.get(strategy, strategy)
     f = gc.function([x], outputs, remat=remat, backend=backend_name(), remat_planner=planner,
                     remat_time_limit=SOLVER["time_limit"])
     start = time.perf_counter()
     f.compile(feed)
     compile_seconds = time.perf_counter() - start
+    f(feed)  # a scan's body is compiled for its sizes at its first run
     program = f.executable.program
     stats = getattr(program, "remat_stats", None)
     measured = getattr(f.executable, "peak_bytes", None)  # the numpy executor's live-bytes high-water mark
     measured_is_rss = measured is None
-    if measured_is_rss:  # a compiled backend's arena is its plan: measure the process instead
-        measured = measure_graphc_rss(depth, width, batch, residual, remat)
-    row = {"system": "graphc", "strategy": strategy, "depth": depth, "residual": residual,
+    if measured_is_rss and net in ("mlp", "residual"):  # a compiled arena is its plan: measure the process
+        measured = measure_graphc_rss(depth, width, batch, net == "residual", remat)
+    elif measured_is_rss:
+        measured, measured_is_rss = f.memory_plan().peak_bytes, False  # the other nets: the kernels' arena plan
+    row = {"system": "graphc", "strategy": strategy, "depth": depth, "residual": net == "residual", "net": net,
            "planned": f.memory_plan().peak_bytes, "measured": measured, "measured_is_rss": measured_is_rss,
            "recompute_flops": stats.recompute_fraction if stats else 0.0,
            "node_peak": stats.planned_peak_bytes if stats else None,
@@ -129,6 +210,7 @@ def measure_budgets(depth, width, batch, residual, fractions, repeats) -> list:
     rows, steps = {}, {}
     for strategy in ("none", "sqrt"):
         steps[strategy], rows[strategy] = compile_graphc(depth, width, batch, residual, strategy)
+        print(f"  {net_name(residual)} {strategy}: {mib(rows[strategy]['planned'])} MiB planned", flush=True)
     for k in fractions:
         budget = rows["none"]["planned"] // k
         for planner in ("greedy", "optimal"):
@@ -139,6 +221,8 @@ def measure_budgets(depth, width, batch, residual, fractions, repeats) -> list:
                 print(f"  {name}: {type(exc).__name__}: {str(exc)[:120]}", file=sys.stderr)
                 continue
             rows[name].update(strategy=name, budget=budget)
+            print(f"  {net_name(residual)} {name}: {mib(rows[name]['planned'])} MiB planned, recomputed "
+                  f"{rows[name]['recomputed'] / 1e6:.1f} MFLOP ({rows[name]['planner']})", flush=True)
     seconds = time_interleaved(steps, repeats)
     for strategy, row in rows.items():
         row["seconds"], row["seconds_none"] = seconds[strategy], seconds["none"]
@@ -146,15 +230,52 @@ def measure_budgets(depth, width, batch, residual, fractions, repeats) -> list:
 
 
 def print_budget_table(rows):
-    print(f"{'net':<8} {'depth':>5} {'budget':<14} {'planner':<8} {'planned MiB':>11} {'recomputed':>11} "
-          f"{'of step':>7} {'s/step':>7} {'time/none':>9} {'solve s':>7} {'gap':>6}")
+    """One row per plan; `floor` is the modelled time 1 + recomputed FLOPs / step FLOPs, `time/floor` the measured
+    time ratio over it (the issue's check: within 1.05)."""
+    print(f"{'net':<11} {'depth':>5} {'budget':<14} {'planner':<8} {'planned MiB':>11} {'recomputed':>11} "
+          f"{'of step':>7} {'s/step':>7} {'time/none':>9} {'floor':>6} {'time/floor':>10} {'solve s':>7} {'gap':>6}")
     for r in rows:
-        net = "residual" if r["residual"] else "mlp"
         solve = "-" if r.get("solve_seconds") is None else f"{r['solve_seconds']:.1f}"
         gap = "-" if r.get("gap") is None else f"{100 * r['gap']:.1f}%"
-        print(f"{net:<8} {r['depth']:>5} {r['strategy']:<14} {r.get('planner') or '-':<8} {mib(r['planned']):>11} "
-              f"{r.get('recomputed', 0) / 1e6:10.1f}M {100 * r['recompute_flops']:6.1f}% {r['seconds']:7.3f} "
-              f"{r['seconds'] / r['seconds_none']:9.2f} {solve:>7} {gap:>6}")
+        floor = 1 + r["recompute_flops"]
+        ratio = r["seconds"] / r["seconds_none"]
+        print(f"{net_name(r.get('net', r['residual'])):<11} {r['depth']:>5} {r['strategy']:<14} "
+              f"{r.get('planner') or '-':<8} {mib(r['planned']):>11} {r.get('recomputed', 0) / 1e6:10.1f}M "
+              f"{100 * r['recompute_flops']:6.1f}% {r['seconds']:7.3f} {ratio:9.2f} {floor:6.2f} "
+              f"{ratio / floor:10.2f} {solve:>7} {gap:>6}")
+
+
+def plot_budget_pareto(rows, path):
+    """Per net, each plan's planned peak (share of none's) against its measured step time (share of none's, timed
+    in turn with it), marked by planner: the planners' time-memory frontiers side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    nets = list(dict.fromkeys(r["net"] for r in rows))
+    fig, axes = plt.subplots(1, len(nets), figsize=(4.2 * len(nets), 4), squeeze=False)
+    markers = {"none": "*", "sqrt": "s", "greedy": "o", "optimal": "^"}
+    for ax, net in zip(axes[0], nets):
+        group = [r for r in rows if r["net"] == net]
+        none = next(r for r in group if r["strategy"] == "none")
+        for planner, marker in markers.items():
+            pts = [r for r in group if (r.get("planner") or r["strategy"]) == planner]
+            ax.scatter([r["seconds"] / r["seconds_none"] for r in pts], [r["planned"] / none["planned"] for r in pts],
+                       marker=marker, s=50, label=planner, alpha=0.8)
+            for r in pts:
+                where = (r["seconds"] / r["seconds_none"], r["planned"] / none["planned"])
+                ax.annotate(r["strategy"].split()[0], where, fontsize=6, alpha=0.7)
+        ax.set_yscale("log")
+        ax.set_xlabel("step time / none's")
+        ax.set_ylabel("planned peak / none's")
+        ax.set_title(f"{net} (depth {none['depth']})", fontsize=9)
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle("rematerialisation under byte budgets: peak memory against step time, per planner")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print(f"Pareto plot written to {path}")
 
 
 def plot_pareto(rows, path):
@@ -411,6 +532,8 @@ def main(argv=None) -> int:
     parser.add_argument("--pareto", metavar="PNG", help="write peak memory against step time, every planner")
     parser.add_argument("--fractions", type=int, nargs="+", metavar="K",
                         help="compare greedy, sqrt and optimal under budgets of 1/K of the no-remat peak instead")
+    parser.add_argument("--nets", nargs="+", choices=sorted(NETS),
+                        help="with --fractions: these workloads at their NETS sizes (default: mlp and residual)")
     parser.add_argument("--time-limit", type=float, default=SOLVER["time_limit"],
                         help="the optimal planner's solver seconds")
     args = parser.parse_args(argv)
@@ -422,10 +545,16 @@ def main(argv=None) -> int:
           f"own baseline) so that the machine's drift does not enter the ratios")
     rows = []
     if args.fractions:
-        for residual in (False,) if args.no_residual else (False, True):
-            for depth in args.depths:
-                rows += measure_budgets(depth, args.width, args.batch, residual, args.fractions, args.repeats)
+        for net in args.nets or (["mlp"] if args.no_residual else ["mlp", "residual"]):
+            _, depth, width, batch = NETS[net]
+            if net in ("mlp", "residual") and not args.nets:  # the MLPs as before: --depths, --width, --batch
+                for depth in args.depths:
+                    rows += measure_budgets(depth, args.width, args.batch, net, args.fractions, args.repeats)
+            else:
+                rows += measure_budgets(depth, width, batch, net, args.fractions, args.repeats)
         print_budget_table(rows)
+        if args.pareto:
+            plot_budget_pareto(rows, args.pareto)
         if args.json:
             with open(args.json, "w") as fh:
                 json.dump(rows, fh, indent=1)
