@@ -12,9 +12,12 @@ planner and decides:
     objective (nothing dearer is worth finding), and the MILP's plan is taken only when it
     fits the budget as planned and recomputes no more.  The model's memory is not the
     planner's (it counts a stage's recomputed values as live for the whole stage, and no arena
-    holes), so the model's budget is bisected (`ATTEMPTS` solves from MODEL_SCALES): tighter
-    when a realised plan does not fit, looser (and cheaper than the best so far) when it does
-    or when the model has no schedule.  When the solver finds nothing, the greedy plan stands
+    holes), so the model's budget is searched (`ATTEMPTS` solves from MODEL_SCALES): tighter
+    when a realised plan does not fit (by the secant step: the model budget scaled by budget /
+    planned peak), looser (and cheaper than the best so far) when it does or when the model has
+    no schedule.  When the model has no schedule at first, the units are made again with
+    backward values recomputable too (remat_units.coarsen's `everything`) and solved in a looser
+    model budget.  When the solver finds nothing, the greedy plan stands
     and a warning says so;
   * without a budget, the MILP minimises the model's peak with at most one forward pass of
     recompute; √n's plan stands when it is lower as planned.
@@ -44,6 +47,7 @@ ATTEMPTS = 5
 # (lowest, first, highest) model budget tried, as a fraction of the budget: the model counts every value a stage
 # recomputes as live for the whole stage (over), but no arena holes (under)
 MODEL_SCALES = (0.7, 1.0, 1.5)
+SECANT_MARGIN = 0.98  # aim a little under the budget when a plan planned over it
 
 
 class RematPlannerWarning(UserWarning):
@@ -109,17 +113,22 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     deadline = time.perf_counter() + time_limit  # the solver's time: the greedy plan's is its own
     program = prepared
     incumbent = _recomputed(greedy) if greedy is not None else None
-    units = coarsen(program, a)
+    units, widened = coarsen(program, a), False
     found, why, cap = None, f"none found in {time_limit:g} s", incumbent
     lo, scale, hi = MODEL_SCALES
-    for _ in range(ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         left = deadline - time.perf_counter()
-        solution = solve(units, scale * budget, left, max_cost=cap) if left > 0 else why
+        share = left if attempt == ATTEMPTS - 1 else left / 2  # HiGHS spends what it is given closing the gap:
+        solution = solve(units, scale * budget, share, max_cost=cap) if left > 0 else why  # keep some for more
         if isinstance(solution, str):
             if found is None:
                 why = solution
             if not solution.endswith("in its model"):  # out of time
                 break
+            if not widened and found is None:  # nothing recomputing forward values only: backward ones too,
+                units, widened = coarsen(program, a, everything=True), True  # in a looser model budget: the wider
+                scale = (scale + hi) / 2  # model is slower to solve, and its realised plans plan well below it
+                continue
             lo = scale  # nothing (cheaper) at this model budget: loosen it
         else:
             rebuilt = realise(program, a, units, solution.recompute)
@@ -130,6 +139,12 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
                 hi = scale
                 if found is None:
                     why = f"its schedules planned over the budget, the last at {peak} bytes"
+                # the secant step: the model budget whose plan would plan at the budget, were the ratio of
+                # planned to modelled peak the same; bisection when that leaves the bracket
+                aim = scale * budget / peak * SECANT_MARGIN
+                if lo < aim < hi:
+                    scale = aim
+                    continue
         scale = (lo + hi) / 2
     if found is not None:
         rebuilt, solution, peak = found

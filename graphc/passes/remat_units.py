@@ -12,7 +12,14 @@ computed, kept or recomputed as a whole:
     results' bytes live from its stage to the end whatever is kept; values read only inside
     the unit live while it runs;
   * it is *recomputable* when all its nodes are forward values and none is a result
-    (recomputing a backward node would be correct too, but never saves memory).
+    (recomputing a backward node would be correct too, but never saves memory).  Forward values
+    are remat_analysis's forward side, and everything a scalar output (a loss) reads: the
+    analysis takes a read more than LONG_EDGE levels back for a backward read, so on a
+    transformer, whose residual stream skips a whole attention block, it leaves most of the
+    forward pass on the backward side, where no heuristic recomputes it; the MILP may.
+    `coarsen(..., everything=True)` makes every unit without a result recomputable: a model
+    with more variables (slower to solve) that the optimal planner falls back to when the
+    narrower one has no schedule under the budget (a transformer at half its peak).
 
 Runs never straddle the end of the forward pass, so that the forward pass's units stay
 recomputable.
@@ -76,15 +83,24 @@ def without_shape_reads(program: Program) -> Program:
                    updated=list(program.updated), new_values=roots[n:])
 
 
-def execution_order(program: Program, a: Analysis) -> list[Node]:
-    """The non-source nodes in the order the other planners run them: forward, then backward."""
-    return [n for n in schedule_backward(program, a.backward) if n.op.kind != "source"]
+def loss_reads(program: Program) -> set[int]:
+    """The ids of every node a scalar output (a loss) reads: the forward pass, whatever remat_analysis says."""
+    return {n.id for n in toposort([o for o in program.outputs if o.shape == ()])}
 
 
-def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS) -> Units:
-    """Cut the execution order into at most `max_units` runs of about equal node count."""
-    order = execution_order(program, a)
-    forward_end = next((k for k, n in enumerate(order) if not a.is_forward(n)), len(order))
+def execution_order(program: Program, a: Analysis, forward: set[int] = frozenset()) -> list[Node]:
+    """The non-source nodes in the order the other planners run them: forward (the analysis's forward side and
+    `forward`), then backward."""
+    return [n for n in schedule_backward(program, a.backward - forward) if n.op.kind != "source"]
+
+
+def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everything: bool = False) -> Units:
+    """Cut the execution order into at most `max_units` runs of about equal node count.  With `everything`,
+    every unit that holds no result is recomputable, backward ones too (a wider model: see the module
+    docstring)."""
+    forward = loss_reads(program)
+    order = execution_order(program, a, forward)
+    forward_end = next((k for k, n in enumerate(order) if not a.is_forward(n) and n.id not in forward), len(order))
     parts = [order[:forward_end], order[forward_end:]]
     share = [max(1, round(max_units * len(p) / max(len(order), 1))) if p else 0 for p in parts]
     runs: list[list[Node]] = []
@@ -109,7 +125,8 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS) -> Units:
             bytes=sum(nbytes(n) for n in run if n.id in read_outside and n.id not in roots),
             result_bytes=sum(nbytes(n) for n in run if n.id in roots),
             scratch_bytes=_scratch(run, read_outside | roots),
-            recomputable=all(a.is_forward(n) and n.id not in roots for n in run), inputs=sorted(inputs[u])))
+            recomputable=all((everything or a.is_forward(n) or n.id in forward) and n.id not in roots for n in run),
+            inputs=sorted(inputs[u])))
     return Units(units, of_node)
 
 
