@@ -540,7 +540,8 @@ def main(argv=None) -> int:
     SOLVER["time_limit"] = args.time_limit
     if args.quick:
         args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 3
-    print(f"graphc backend: {backend_name()}; width {args.width}, batch {args.batch}; "
+    sizes = ", ".join(f"{n} depth {NETS[n][1]} width {NETS[n][2]} batch {NETS[n][3]}" for n in args.nets or ())
+    print(f"graphc backend: {backend_name()}; {sizes or f'width {args.width}, batch {args.batch}'}; "
           f"times are the median of {args.repeats}, each strategy timed in turn with the others (peers: with their "
           f"own baseline) so that the machine's drift does not enter the ratios")
     rows = []
