@@ -123,8 +123,12 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
         if isinstance(solution, str):
             if found is None:
                 why = solution
-            if not solution.endswith("in its model"):  # out of time
-                break
+            if not solution.endswith("in its model"):  # out of time: a looser model budget is easier to meet
+                if found is not None:
+                    break
+                lo = scale
+                scale = (scale + hi) / 2
+                continue
             if not widened and found is None:  # nothing recomputing forward values only: backward ones too,
                 units, widened = coarsen(program, a, everything=True), True  # in a looser model budget: the wider
                 scale = (scale + hi) / 2  # model is slower to solve, and its realised plans plan well below it
