@@ -154,6 +154,7 @@ class Function:
                     loop = Function(inputs, outputs, updates, self.backend, **dict(self.options))
                     self._step_loops[key] = loop
         outputs = loop(*stacked)
+        self._last = loop.executable  # what ran last, for kernels(), memory_plan() and the rest
         return outputs[0] if self.single else outputs
 
     @property
@@ -198,7 +199,8 @@ class Function:
 
     @property
     def executable(self):
-        """The most recently used executable (for inspection: kernels, memory plan, generated code)."""
+        """The most recently used executable (for inspection: kernels, memory plan, generated code);
+        after `run`, the compiled loop's."""
         if self._last is None:
             raise GraphcError("this function has not been compiled yet: call it, or .compile(*example_inputs)")
         return self._last
