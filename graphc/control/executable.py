@@ -81,9 +81,9 @@ def with_control_flow(factory: Callable) -> Callable:
     def build(program: Program, options: Mapping):
         if has_control_flow(program):
             if getattr(options, "remat", "none") != "none":  # the pipeline never sees this program whole
-                from graphc.control.checkpoint import checkpoint_scans
+                from graphc.control.while_checkpoint import checkpoint_loops
 
-                program = checkpoint_scans(program)
+                program = checkpoint_loops(program)
             return ControlFlowExecutable(program, options, build)
         return factory(program, options)
     return build
