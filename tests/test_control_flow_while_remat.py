@@ -6,12 +6,12 @@ gradients are bitwise those of remat="none", on numpy and llvm."""
 from __future__ import annotations
 
 import math
-import tracemalloc
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_control_flow_remat import peak_of_call
 
 import graphc as gc
 from graphc.control.results import results_of
@@ -32,16 +32,6 @@ def counted_rnn(width: int):
                              (gc.constant(0.0), x0))
     loss = gc.sum(final * final)
     return [x0, limit], [loss, *gc.grad(loss, [w, x0])]
-
-
-def peak_of_call(f, *args) -> int:
-    f(*args)  # compiled, and warm
-    tracemalloc.start()
-    try:
-        f(*args)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def test_checkpoints_double_their_spacing_to_keep_about_sqrt_t():
