@@ -35,6 +35,7 @@ from graphc.control.loop_compute import (
     while_steps_parts,
     while_steps_results,
 )
+from graphc.control.loop_memory import while_checkpoints_memory, while_steps_memory
 from graphc.control.loops import build_scan, scan_op, while_op
 from graphc.control.results import control_op, results_of
 from graphc.control.subgraph import describe_type, same_type, types_of
@@ -111,13 +112,13 @@ while_checkpoints_op = control_op(
     _built_after_differentiation, check=while_check,
     attributes={"cond": "subgraph", "body": "subgraph", "n_carry": "count", "max_iterations": "optional_count",
                 "where": "text"},
-    capture_start=lambda attrs: attrs["n_carry"],
+    capture_start=lambda attrs: attrs["n_carry"], memory=while_checkpoints_memory,
     doc="A while loop (remat) that keeps the carry before every K-th step, K doubling as it runs: about √T.")
 while_steps_op = control_op(
     "while_steps", while_steps_results, while_steps_compute, _built_after_differentiation,
     _built_after_differentiation, check=_steps_check,
     attributes={"body": "subgraph", "n_carry": "count"},
-    capture_start=lambda attrs: attrs["n_carry"] + 1,
+    capture_start=lambda attrs: attrs["n_carry"] + 1, memory=while_steps_memory,
     doc="Runs a while loop's body a given number of times from a checkpoint (remat), stacking each carry.")
 
 __all__ = ["checkpoint_loops", "checkpoint_while_loops", "while_checkpoints_op", "while_steps_op"]
