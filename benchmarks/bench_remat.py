@@ -66,8 +66,9 @@ def backend_name() -> str:
     return "llvm" if "llvm" in available_backends() else "numpy"
 
 
-def time_interleaved(steps: dict, repeats: int) -> dict:
-    """Median seconds of each step, called in turn `repeats` times after one warm-up call each.
+def time_interleaved(steps: dict, repeats: int, spread: dict | None = None) -> dict:
+    """Median seconds of each step, called in turn `repeats` times after one warm-up call each
+    (`spread`, when given, receives each step's (fastest, slowest) seconds).
 
     This machine's speed drifts by 10-30% over seconds; timing the strategies one after the
     other puts that drift into their ratios, calling them in turn spreads it over all of them.
@@ -80,6 +81,8 @@ def time_interleaved(steps: dict, repeats: int) -> dict:
             start = time.perf_counter()
             step()
             times[name].append(time.perf_counter() - start)
+    if spread is not None:
+        spread.update((name, (min(t), max(t))) for name, t in times.items())
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
@@ -394,9 +397,10 @@ def measure_graphc_recurrent(steps: int, width: int, batch: int, repeats: int, b
         rows[strategy] = {"system": "graphc", "backend": backend, "strategy": strategy, "steps": steps,
                           "planned": f.memory_plan().peak_bytes, "measured": traced_peak(calls[strategy]),
                           "compile_seconds": compile_seconds}
-    seconds = time_interleaved(calls, repeats)
+    spread: dict = {}
+    seconds = time_interleaved(calls, repeats, spread)
     for strategy, row in rows.items():
-        row["seconds"], row["seconds_none"] = seconds[strategy], seconds["none"]
+        row["seconds"], row["seconds_none"], row["spread"] = seconds[strategy], seconds["none"], spread[strategy]
     return list(rows.values())
 
 
@@ -454,6 +458,7 @@ for _ in range(repeats):
         t = time.perf_counter(); fn(); times[m].append(time.perf_counter() - t)
 for m in rows:
     rows[m]["seconds"], rows[m]["seconds_none"] = float(np.median(times[m])), float(np.median(times[False]))
+    rows[m]["spread"] = (min(times[m]), max(times[m]))
 print(json.dumps({str(int(m)): r for m, r in rows.items()}))
 """
 
@@ -470,19 +475,22 @@ def measure_jax_recurrent(steps: int, width: int, batch: int, repeats: int) -> l
         print(f"  jax failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return []
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    return [{"system": "jax", "backend": "xla", "strategy": f"checkpoint {seg}" if remat == "1" else "none",
-             "steps": steps, "measured": r["planned"], **r} for remat, r in out.items()]
+    return [{"system": "jax", "backend": "xla", "strategy": "checkpoint" if remat == "1" else "none",
+             "segment": seg if remat == "1" else None, "steps": steps, "measured": r["planned"], **r}
+            for remat, r in out.items()]
 
 
 def print_recurrent_table(rows):
-    print(f"{'system':<7} {'strategy':<14} {'T':>5} {'compile s':>9} {'planned MiB':>11} {'measured MiB':>12} "
-          f"{'mem/none':>8} {'s/step':>8} {'time/none':>9}")
+    print(f"{'system':<7} {'strategy':<21} {'T':>5} {'compile s':>9} {'planned MiB':>11} {'measured MiB':>12} "
+          f"{'mem/none':>8} {'s/step':>8} {'(fastest-slowest)':>17} {'time/none':>9}")
     base = {(r["system"], r["steps"]): r for r in rows if r["strategy"] == "none"}
     for r in rows:
         b = base[(r["system"], r["steps"])]
-        print(f"{r['system']:<7} {r['strategy']:<14} {r['steps']:>5} {r['compile_seconds']:9.2f} "
+        strategy = r["strategy"] + (f" ({r['segment']} steps)" if r.get("segment") else "")
+        fastest, slowest = r["spread"]
+        print(f"{r['system']:<7} {strategy:<21} {r['steps']:>5} {r['compile_seconds']:9.2f} "
               f"{mib(r['planned']):>11} {mib(r['measured']):>12} {r['measured'] / b['measured']:8.2f} "
-              f"{r['seconds']:8.3f} {r['seconds'] / r['seconds_none']:9.2f}")
+              f"{r['seconds']:8.3f} {f'({fastest:.3f}-{slowest:.3f})':>17} {r['seconds'] / r['seconds_none']:9.2f}")
     for system in sorted({r["system"] for r in rows}):
         for strategy in sorted({r["strategy"] for r in rows if r["system"] == system}):
             pts = sorted((r["steps"], r["measured"]) for r in rows
@@ -508,6 +516,8 @@ def plot_recurrent(rows, path):
             ax.plot([p[0] for p in pts], [p[k] / scale for p in pts], style, marker="o", label=f"{system} {strategy}")
     for ax, what in zip(axes, ("peak memory (MiB)", "time per gradient step (s)", "compile time (s)")):
         log_axes(ax, "sequence length T", what, xbase=2)
+    axes[2].set_yscale("linear")
+    axes[2].set_ylim(bottom=0)
     axes[0].legend(fontsize=8)
     fig.suptitle("remat inside a scan: tanh RNN cell, memory, step time and compile time against T")
     fig.tight_layout()
