@@ -113,3 +113,20 @@ def test_most_checkpoints_bounds_what_the_doubling_keeps():
     for steps in [0, 1, 2, 3, 4, 5, 17, 18, 19, 31, 32, 33, 127, 128, 129, 500, 2047, 2048, 2049]:
         (lengths,) = f(float(steps))
         assert len(lengths) <= most_checkpoints(steps) <= 2 * math.sqrt(2 * steps) + 1
+
+
+def test_inspect_plans_loops_under_remat_and_names_what_it_cannot_size(tmp_path):
+    from test_cli import graphc as run_cli
+
+    x = gc.placeholder((64,), gc.float64, name="x")
+    bounded = gc.while_loop(lambda v: gc.sum(v * v) < 1e4, lambda v: v * 1.5, x, max_iterations=1000)
+    unbounded = gc.while_loop(lambda v: gc.sum(v * v) < 1e4, lambda v: v * 1.5, x)
+    gc.save(tmp_path / "bounded.json", {"y": gc.sum(bounded * bounded)})
+    gc.save(tmp_path / "unbounded.json", {"y": gc.sum(unbounded * unbounded)})
+    import json
+
+    facts = json.loads(run_cli("inspect", tmp_path / "bounded.json", "--grad", "--remat", "sqrt", "--json").stdout)
+    memory = facts["memory"]
+    assert memory["peak_bytes"] >= 1000 * 64 * 8 > 4 * memory["remat"]["peak_bytes"]
+    text = run_cli("inspect", tmp_path / "unbounded.json", "--grad").stdout
+    assert "not planned: while_loop" in text and "run time" in text
