@@ -77,15 +77,23 @@ class CompiledBody:
 
 
 def with_control_flow(factory: Callable) -> Callable:
-    """`factory` for programs that may hold control nodes (bodies may nest them: the same factory)."""
-    def build(program: Program, options: Mapping):
-        if has_control_flow(program):
-            if getattr(options, "remat", "none") != "none":  # the pipeline never sees this program whole
-                from graphc.control.while_checkpoint import checkpoint_loops
+    """`factory` for programs that may hold control nodes (bodies may nest them: the same factory).
 
-                program = checkpoint_loops(program)
-            return ControlFlowExecutable(program, options, build)
+    Under remat the loops' backward sweeps are rewritten over checkpoints once, on the whole program
+    (as graphc.pipeline does for numpy), never again in the bodies that rewrite built: a segment's
+    recomputation and its sweep, rewritten again, would recompute each segment over checkpoints of
+    its own (and those again), running the body about log T more times for little memory."""
+    def build_bodies(program: Program, options: Mapping):
+        if has_control_flow(program):
+            return ControlFlowExecutable(program, options, build_bodies)
         return factory(program, options)
+
+    def build(program: Program, options: Mapping):
+        if has_control_flow(program) and getattr(options, "remat", "none") != "none":
+            from graphc.control.while_checkpoint import checkpoint_loops
+
+            program = checkpoint_loops(program)  # the pipeline never sees this program whole
+        return build_bodies(program, options)
     return build
 
 
