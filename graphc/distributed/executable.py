@@ -238,6 +238,11 @@ class SegmentedMemoryPlan:
     def peak_bytes(self) -> int:
         return max((p.peak_bytes for p in self.plans), default=0) + self.collective_bytes
 
+    @property
+    def unplanned(self) -> list[str]:
+        """What the plans hold but could not size (a while loop's recorded steps, sized at run time)."""
+        return list(dict.fromkeys(u for p in self.plans for u in getattr(p, "unplanned", ())))
+
     def summary(self, limit: int = 10) -> str:
         parts = [f"{len(self.plans)} compiled segments between host steps (collectives' buffers in flight: "
                  f"{self.collective_bytes} bytes), planned peak {self.peak_bytes} bytes"]
