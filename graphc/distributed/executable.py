@@ -244,7 +244,8 @@ class SegmentedMemoryPlan:
         return list(dict.fromkeys(u for p in self.plans for u in getattr(p, "unplanned", ())))
 
     def summary(self, limit: int = 10) -> str:
-        parts = [f"{len(self.plans)} compiled segments between host steps (collectives' buffers in flight: "
+        segments = f"{len(self.plans)} compiled segment{'s' if len(self.plans) != 1 else ''}"
+        parts = [f"{segments} between host steps (buffers the host steps hold between segments: "
                  f"{self.collective_bytes} bytes), planned peak {self.peak_bytes} bytes"]
         parts += [f"  segment {i}: {p.summary(limit=limit)}" for i, p in enumerate(self.plans)]
         return "\n".join(parts)
