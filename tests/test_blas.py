@@ -96,15 +96,17 @@ def test_the_default_choice_computes_the_references_products(tmp_path):
     assert_agree_with_the_reference(result)
 
 
-def test_the_default_is_numpys_openblas_when_nothing_else_is_installed(tmp_path):
+def test_the_default_is_numpys_openblas_when_nothing_else_is_installed(tmp_path, monkeypatch, fresh_choice):
     if blas.find("numpy-openblas") is None:
         pytest.skip("this numpy ships no OpenBLAS of its own")
-    if any(blas.find(name) for name in blas.AUTOMATIC if name != "numpy-openblas"):
-        pytest.skip("other BLAS libraries are installed here: the default is measured")
-    info = json.loads(run_python("import json, graphc as gc; i = gc.blas_info(); "
-                                 "print(json.dumps([i.name, i.how, i.ilp64, i.gflops]))", tmp_path).stdout)
-    assert info == ["numpy-openblas", "only candidate", True, {}]
-    assert not (tmp_path / "cache").exists()  # nothing measured, nothing recorded
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("GRAPHC_BLAS", raising=False)
+    for name in blas.AUTOMATIC[1:]:
+        monkeypatch.setitem(blas.FINDERS, name, lambda: None)
+    fresh_choice()
+    lib, how, gflops = blas._choose()
+    assert (lib.name, lib.ilp64, how, gflops) == ("numpy-openblas", True, "only candidate", {})
+    assert not os.path.exists(blas.cache_path())  # nothing measured, nothing recorded
 
 
 def test_graphc_blas_names_the_library_and_blas_info_says_so(tmp_path):
