@@ -4,6 +4,7 @@
     python benchmarks/bench_ops.py --quick    # smaller sizes, fewer repeats
     python benchmarks/bench_ops.py --only matmul chain
     python benchmarks/bench_ops.py --same-process   # all peers in one process (thread pools compete)
+    python benchmarks/bench_ops.py --only matmul --rounds 3   # medians of 3 interleaved rounds (shared machines)
 
 Figures are the best of `--repeat` runs (after a warm-up call that compiles); matmul's are the
 median of `--repeat` calls, and its lines also show graphc with every other BLAS library
@@ -321,6 +322,8 @@ def main(argv=None) -> None:
     parser.add_argument("--only", nargs="*", default=["chain", "matmul", "mlp"], help="chain, matmul, mlp")
     parser.add_argument("--peer", default=None, help=argparse.SUPPRESS)  # internal: one peer per process
     parser.add_argument("--blas", default=None, help=argparse.SUPPRESS)  # internal: GRAPHC_BLAS of a graphc peer
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of one process per peer, interleaved; figures are the medians")
     parser.add_argument("--same-process", action="store_true",
                         help="run every peer in this process (their thread pools then compete)")
     args = parser.parse_args(argv)
@@ -343,21 +346,28 @@ def main(argv=None) -> None:
             line, other_blas = blas_line()
             print(line, flush=True)
             runs += [("graphc", blas, ["matmul"]) for blas in other_blas]
-        results = {}
-        for name, blas, only in runs:
-            cmd = [sys.executable, __file__, "--peer", name, "--only", *only]
-            cmd += ["--quick"] if args.quick else []
-            cmd += ["--repeat", str(args.repeat)] if args.repeat else []
-            cmd += ["--blas", blas] if blas else []
-            out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-            if out.returncode != 0 or not lines:
-                print(f"{name}{f' ({blas})' if blas else ''}: failed\n{out.stderr[-2000:]}")
-                continue
-            for key, figures in json.loads(lines[-1]).items():
-                if blas:
-                    figures = {f"graphc ({blas})": figures["graphc"]}
-                results.setdefault(key, {}).update(figures)
+        per_round: dict = {}  # key -> peer -> the figure of each round
+        for _ in range(args.rounds):  # interleaved: a change in the machine's load hits every peer alike
+            for name, blas, only in runs:
+                cmd = [sys.executable, __file__, "--peer", name, "--only", *only]
+                cmd += ["--quick"] if args.quick else []
+                cmd += ["--repeat", str(args.repeat)] if args.repeat else []
+                cmd += ["--blas", blas] if blas else []
+                out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+                lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+                if out.returncode != 0 or not lines:
+                    print(f"{name}{f' ({blas})' if blas else ''}: failed\n{out.stderr[-2000:]}")
+                    continue
+                for key, figures in json.loads(lines[-1]).items():
+                    if blas:
+                        figures = {f"graphc ({blas})": figures["graphc"]}
+                    for peer, value in figures.items():
+                        per_round.setdefault(key, {}).setdefault(peer, []).append(value)
+        results = {key: {peer: statistics.median(values) for peer, values in figures.items()}
+                   for key, figures in per_round.items()}
+        if args.rounds > 1:
+            print(f"median of {args.rounds} interleaved rounds; each round's figures: "
+                  f"{json.dumps({k.split('|')[0]: v for k, v in per_round.items()})}")
     for key, figures in results.items():
         title, unit, higher = key.split("|")
         report(title, unit, figures, higher_is_better=higher == "1")
