@@ -139,9 +139,13 @@ def test_a_known_library_that_is_not_installed_is_a_blas_error(monkeypatch, fres
         blas.chosen()
 
 
-def test_blas_threads_follow_graphc_blas_threads(tmp_path):
-    done = run_python("import graphc as gc; print(gc.blas_info().threads)", tmp_path, GRAPHC_BLAS_THREADS="1")
-    assert done.stdout.strip() == "1", done.stderr[-2000:]
+@pytest.mark.parametrize("name", [name for name in blas.candidates() if blas.find(name).set_threads])
+def test_each_librarys_pool_follows_graphc_blas_threads(name, tmp_path):
+    script = "import graphc as gc; print(gc.blas_info().threads)"
+    # (MKL gives no more threads than cores: MKL_DYNAMIC)
+    for threads in ("1", str(min(2, os.cpu_count() or 1))):
+        done = run_python(script, tmp_path, GRAPHC_BLAS=name, GRAPHC_BLAS_THREADS=threads)
+        assert done.stdout.strip() == threads, done.stderr[-2000:]
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1"])
