@@ -32,7 +32,8 @@ How the choice is made, once per process, at the first compile:
 
 Threads: the chosen library's pool gets GRAPHC_BLAS_THREADS threads when that is set; otherwise
 the library keeps its own default (its environment variables, OPENBLAS_NUM_THREADS and the like,
-are the user's to set), and `blas_info().threads` says what it is.
+are the user's to set), and `blas_info().threads` says what it is.  MKL's idle threads are told
+to sleep at once (KMP_BLOCKTIME=0 unless set): they would spin against graphc's kernel threads.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ MEASURE_TIMEOUT_S = 120.0  # a measuring child that hangs is given up (numpy's l
 CACHE_VERSION = 1
 MAX_CACHE_BYTES = 1 << 16  # a bigger cache file is not ours: ignored
 MAX_CACHE_ENTRIES = 32  # hosts/library sets remembered (a shared home directory sees several)
+# MKL's OpenMP threads (libiomp5) spin 200 ms after each parallel region by default; between two
+# gemm calls graphc runs its own kernels on those cores, so they sleep at once (docs/performance.md,
+# "The host's BLAS": the transformer block 0.3-0.8x the time).  A user's own setting is kept.
+MKL_IDLE_ENV = (("KMP_BLOCKTIME", "0"),)
 # the libraries' own thread-count variables: 1 in the measuring child
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS")
 
@@ -74,6 +79,9 @@ class Library:
     sgemm_symbol: str  # the name of sgemm in `path` (what the measuring child calls); "" if none
     get_threads: Callable[[], int] | None = dataclasses.field(default=None, compare=False, repr=False)
     set_threads: Callable[[int], None] | None = dataclasses.field(default=None, compare=False, repr=False)
+    # environment defaults set when the library is chosen (before its first call): how long its idle
+    # threads spin before they sleep, so that they leave the cores to graphc's kernel threads
+    idle_env: tuple[tuple[str, str], ...] = ()
 
     @property
     def ilp64(self) -> bool:
@@ -176,7 +184,7 @@ def _find_mkl() -> Library | None:
         get = _int_function(lib, "MKL_Get_Max_Threads")
         set_ = _int_function(lib, "MKL_Set_Num_Threads", [ctypes.c_int], None)
         return Library("mkl", path, metadata.version("mkl"), 64, _address(lib, "sgemm_64"),
-                       _address(lib, "dgemm_64"), "sgemm_64", get, set_)
+                       _address(lib, "dgemm_64"), "sgemm_64", get, set_, MKL_IDLE_ENV)
     except (OSError, AttributeError):
         return None
 
@@ -384,6 +392,8 @@ def _choose() -> tuple[Library | None, str, dict]:
 def chosen() -> Library | None:
     """The library generated code calls (None: no BLAS at all here), its thread count applied."""
     lib = _choose()[0]
+    for name, value in lib.idle_env if lib is not None else ():
+        os.environ.setdefault(name, value)  # read by the library's thread pool when it starts
     threads = requested_threads()
     if lib is not None and threads is not None and lib.set_threads is not None:
         lib.set_threads(threads)

@@ -148,6 +148,27 @@ def test_each_librarys_pool_follows_graphc_blas_threads(name, tmp_path):
         assert done.stdout.strip() == threads, done.stderr[-2000:]
 
 
+MKL_BLOCKTIME_SCRIPT = textwrap.dedent("""
+    import ctypes, os
+    import numpy as np
+    import graphc as gc
+    p = gc.placeholder((64, 64))
+    gc.function([p], p @ p, backend="llvm")(np.ones((64, 64), np.float32))
+    iomp = ctypes.CDLL(os.path.join(os.path.dirname(gc.blas_info().path), "libiomp5.so"))
+    print(iomp.kmp_get_blocktime())
+""")
+
+
+@pytest.mark.skipif(blas.find("mkl") is None, reason="MKL is not installed here")
+@pytest.mark.parametrize("setting, blocktime", [(None, "0"), ("30", "30")])
+def test_mkls_idle_threads_sleep_at_once_unless_the_user_says_otherwise(setting, blocktime, tmp_path):
+    env = {"GRAPHC_BLAS": "mkl", **({"KMP_BLOCKTIME": setting} if setting else {})}
+    if setting is None:
+        os.environ.get("KMP_BLOCKTIME") and pytest.skip("KMP_BLOCKTIME is set in this environment")
+    done = run_python(MKL_BLOCKTIME_SCRIPT, tmp_path, **env)
+    assert done.stdout.strip() == blocktime, done.stderr[-2000:]
+
+
 @pytest.mark.parametrize("value", ["0", "two", "-1"])
 def test_a_thread_count_that_is_no_positive_number_is_a_blas_error(value, monkeypatch):
     monkeypatch.setenv("GRAPHC_BLAS_THREADS", value)
