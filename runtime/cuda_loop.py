@@ -69,7 +69,7 @@ class CudaLoopExecutable:
 
     def describe(self) -> dict:
         m = self.module
-        return {"name": m.name, "kind": "loop", "ops": ["scan"], "steps": list(m.steps), "blocks": self.blocks,
+        return {"name": m.name, "kind": "loop_kernel", "ops": ["scan"], "steps": list(m.steps), "blocks": self.blocks,
                 "threads": m.threads, "params": [(a.name, str(a.dtype), a.shape, a.role) for a in m.params],
                 "workspace_bytes": m.workspace_bytes}
 

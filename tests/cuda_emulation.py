@@ -147,11 +147,21 @@ static inline __nv_bfloat16 __double2bfloat16(double d) {
 }
 """
 _HALF_INCLUDES = "#include <cuda_fp16.h>\n#include <cuda_bf16.h>\n"
+# a loop kernel's grid barrier (codegen/cuda/loop.py) on a grid of ONE block, the only grid the emulated
+# launcher runs cooperatively (its blocks run one after another, so no two are ever resident together):
+# there the grid barrier is exactly the block barrier
+COOPERATIVE_HEADER = r"""#define __noinline__
+namespace cooperative_groups {
+struct grid_group { void sync() const { __syncthreads(); } };
+static inline grid_group this_grid() { return {}; }
+}
+"""
+_COOPERATIVE_INCLUDE = "#include <cooperative_groups.h>\n"
 
 
 def host_source(source: str) -> str:
-    """Generated CUDA with the half-precision headers replaced by their host emulation."""
-    return source.replace(_HALF_INCLUDES, HALF_HEADER)
+    """Generated CUDA with the half-precision and cooperative-groups headers replaced by their host emulation."""
+    return source.replace(_HALF_INCLUDES, HALF_HEADER).replace(_COOPERATIVE_INCLUDE, COOPERATIVE_HEADER)
 
 
 EMULATED_BLOCKS = 3  # blocks per grid dimension that grid-stride loops may shrink to
@@ -238,6 +248,20 @@ class EmulatedLauncher(Launcher):
     def synchronize(self) -> None:
         pass
 
+    def cooperative(self) -> bool:
+        return True
+
+    def resident_blocks(self, fn, threads: int, shared: int) -> int:
+        return 1  # blocks run one after another: only a one-block grid may wait at a grid barrier
+
+    def launch_cooperative(self, fn, grid, block, shared, packed) -> None:
+        if tuple(grid) != (1, 1, 1):
+            raise BackendError(f"the emulated launcher runs cooperative grids of one block, not {tuple(grid)}")
+        name, run = fn
+        self.launched.append(name)
+        with _LAUNCH:
+            run(*(ctypes.c_uint(int(v)) for v in (*grid, *block)), packed)
+
 
 def build_emulated(program, options: dict):
     """Backend factory ("cuda-emulated" in the tests): the CUDA runtime on an EmulatedLauncher."""
@@ -246,3 +270,23 @@ def build_emulated(program, options: dict):
 
     program, plan, module = render_program(program, options)
     return CudaExecutable(program, plan, module, EmulatedLauncher())
+
+
+def build_emulated_loops(program, options: dict):
+    """Backend factory ("cuda-emulated-loops"): as build_emulated, with its scans run as loop kernels
+    (graphc/control/cuda.py) on the emulated launcher, one block per grid."""
+    return build_emulated(program, options)
+
+
+def _emulated_control_flow(factory):
+    from graphc.control.cuda import with_cuda_control_flow
+
+    return with_cuda_control_flow(factory, EmulatedLauncher())
+
+
+build_emulated_loops.control_flow = _emulated_control_flow
+
+
+def register_emulated_loops_backend(monkeypatch) -> str:
+    monkeypatch.setitem(backends._FACTORIES, "cuda-emulated-loops", "cuda_emulation:build_emulated_loops")
+    return "cuda-emulated-loops"

@@ -108,8 +108,11 @@ def render_scan(name: str, plan: ExecutionPlan, shape: LoopShape) -> LoopModule:
               if plan.buffers[outputs[n + j]].kind == "output" and outputs.count(outputs[n + j]) == 1}
     places: dict[str, int] = {}
     constants = []
-    for buf, spec in plan.buffers.items():
-        if spec.kind in ("output", "constant") and buf not in direct:
+    # in order of first use, not by name: names carry node ids, and the same graph built twice must render alike
+    used = dict.fromkeys([p.name for kernel in plan.kernels for p in kernel.params] + list(outputs))
+    for buf in used:
+        spec = plan.buffers[buf]
+        if spec.kind in ("output", "constant") and buf not in direct and buf not in places:
             places[buf] = work.take(spec.nbytes)
             if spec.kind == "constant":
                 constants.append((places[buf], np.ascontiguousarray(spec.value, dtype=spec.dtype)))
