@@ -8,8 +8,9 @@ grid size is correct; fewer blocks only means more work per block.
 
 Buffers: one device buffer per kernel argument (init carries, xs, captures; final carries, ys,
 stacks) and the workspace (the body's arena, its other outputs, constants uploaded once, staging).
-A call copies the operands in, launches once and copies the results out (the scan node's results in
-its order: final carries, ys, stacks).
+A call copies the operands in, launches once and copies the results out (the loop node's results in
+its order: final carries, ys, stacks); a while loop's kernel reports reaching max_iterations through
+its status argument, raised here as the GraphcError the host loop raises.
 
     loop = CudaLoopExecutable(module, open_launcher())
     carries_ys_stacks = loop([init0, init1, xs0, w])
@@ -22,7 +23,7 @@ import threading
 import numpy as np
 
 from graphc.codegen.cuda.loop import LoopModule
-from graphc.errors import BackendError, FeedError
+from graphc.errors import BackendError, FeedError, GraphcError
 from graphc.runtime.cuda import _load, free_owned
 from graphc.runtime.cuda_launch import Launcher
 
@@ -44,6 +45,7 @@ class CudaLoopExecutable:
             launcher.htod(self.workspace + offset, value)
         self._args = launcher.pack([self.pointers[a.name] for a in module.params] + [self.workspace])
         self._inputs, self._outputs = module.args_of("input"), module.args_of("output")
+        self._status = module.args_of("status")
         self._lock = threading.Lock()
 
     def _alloc(self, nbytes: int) -> int:
@@ -59,7 +61,14 @@ class CudaLoopExecutable:
             launcher.activate()
             for arg, value in zip(self._inputs, arrays, strict=True):
                 launcher.htod(self.pointers[arg.name], _checked(value, arg))
+            for arg in self._status:
+                launcher.htod(self.pointers[arg.name], np.zeros(arg.shape, arg.dtype))
             launcher.launch_cooperative(self._fn, (self.blocks, 1, 1), (self.module.threads, 1, 1), 0, self._args)
+            for arg in self._status:  # a while loop that reached max_iterations
+                status = np.empty(arg.shape, arg.dtype)
+                launcher.dtoh(status, self.pointers[arg.name])
+                if status.any():
+                    raise GraphcError(self.module.error)
             results = []
             for arg in self._outputs:
                 out = np.empty(arg.shape, arg.dtype)
@@ -69,7 +78,8 @@ class CudaLoopExecutable:
 
     def describe(self) -> dict:
         m = self.module
-        return {"name": m.name, "kind": "loop_kernel", "ops": ["scan"], "steps": list(m.steps), "blocks": self.blocks,
+        return {"name": m.name, "kind": "loop_kernel", "ops": ["while_loop" if self._status else "scan"],
+                "steps": list(m.steps), "blocks": self.blocks,
                 "threads": m.threads, "params": [(a.name, str(a.dtype), a.shape, a.role) for a in m.params],
                 "workspace_bytes": m.workspace_bytes}
 

@@ -107,14 +107,33 @@ def test_carries_that_swap_go_through_staging():
     assert "gc_copy((double*)(ws + " in loop.text and ", (const double*)(carry1), 3LL);" in loop.text
 
 
-def test_fori_loop_with_int_bounds_is_a_loop_kernel_and_while_loop_stays_on_the_host():
+def while_and_cond(x):
+    """(a plain while loop on x, a cond on x)."""
+    z = gc.while_loop(lambda v: gc.sum(v) < 100.0, lambda v: v * 2.0, x + 1.0, max_iterations=50)
+    return z, gc.cond(gc.sum(x) > 0, lambda v: v * 2.0, lambda v: v - 1.0, x)
+
+
+def test_fori_loop_and_a_plain_while_loop_are_loop_kernels_and_cond_stays_on_the_host():
     x = gc.placeholder((5,), gc.float32)
     y = gc.fori_loop(2, 9, lambda i, v: v * 0.5 + 1.0, x)
-    z = gc.while_loop(lambda v: gc.sum(v) < 100.0, lambda v: v * 2.0, x + 1.0, max_iterations=50)
-    steps = rendered([x], [y, z], [(5,)])
-    (loop,) = steps.loops()
-    assert "step < 7LL" in loop.text
-    assert [s[1].op.name for s in steps.steps if s[0] == "host"].count("while_loop") == 1
+    steps = rendered([x], [y, *while_and_cond(x)], [(5,)])
+    fori, loop = steps.loops()
+    assert "step < 7LL" in fori.text
+    assert "for (long long trips = 0;; ++trips) {" in loop.text
+    assert "if (trips >= 50LL) {" in loop.text and "status[0] = 1;" in loop.text
+    assert loop.params[-1].name == "status" and "max_iterations=50" in loop.error
+    assert [s[1].op.name for s in steps.steps if s[0] == "host"].count("cond") == 1
+
+
+def test_a_while_loops_gradient_records_a_run_time_number_of_steps_so_it_stays_on_the_host():
+    x = gc.placeholder((5,), gc.float64)
+    z, _ = while_and_cond(x)
+    (g,) = gc.grad(gc.sum(z), [x])
+    steps = rendered([x], [z, g], [(5,)])
+    hosts = [s[1] for s in steps.steps if s[0] == "host" and s[1].op.name in ("while_loop", "scan")]
+    # the recording twin, and the backward scan over its stacks (of a length known only at run time)
+    assert [(h.op.name, h.attrs["record"]) for h in hosts] == [("while_loop", True), ("scan", False)]
+    assert len(steps.loops()) == 1  # the plain loop
 
 
 def test_the_rendering_is_deterministic():
@@ -156,6 +175,15 @@ def test_a_loop_body_with_a_batched_matmul_and_reductions_compiles(arch):
     steps = rendered([xs, w], [h, ys, g], [(5, 2, 6, 8), (8, 8)])
     assert len(steps.loops()) == 3
     compile_to_ptx(steps.source, arch)
+
+
+@needs_nvcc
+@pytest.mark.parametrize("arch", ARCHS)
+def test_a_while_loop_kernel_compiles(arch):
+    x = gc.placeholder((5,), gc.float32)
+    steps = rendered([x], list(while_and_cond(x)), [(5,)])
+    (loop,) = steps.loops()
+    assert f".entry {loop.name}(" in compile_to_ptx(steps.source, arch)
 
 
 # ---- its numbers, emulated (and on a GPU) -------------------------------------------------------------------
@@ -204,3 +232,16 @@ def test_lstm_training_steps_match_numpy(backend):
         results[name] = [f(*feeds)[0] for _ in range(3)]
     np.testing.assert_allclose(results[backend], results["numpy"], rtol=2e-5)
     assert results["numpy"][2] < results["numpy"][0]  # it trains
+
+
+def test_while_loops_match_numpy_and_reaching_max_iterations_is_an_error(backend):
+    x = gc.placeholder((5,), gc.float32)
+    z, c = while_and_cond(x)
+    f = gc.function([x], [z, c], backend=backend)
+    assert [k["ops"] for k in f.kernels() if k["kind"] == "loop_kernel"] == [["while_loop"]]
+    ref = gc.function([x], [z, c], backend="numpy")
+    for feed in (np.arange(5, dtype=f32), np.full(5, 30, f32), -np.ones(5, f32) * 0.999):  # some, no, 10+ trips
+        for a, b in zip(f(feed), ref(feed), strict=True):
+            np.testing.assert_array_equal(a, b)
+    with pytest.raises(gc.GraphcError, match="max_iterations=50"):
+        f(-np.ones(5, f32))  # sum(v) stays -0: the condition holds forever

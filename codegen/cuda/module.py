@@ -35,7 +35,7 @@ class LoopArg:
     name: str
     dtype: np.dtype
     shape: tuple
-    role: str  # "input" | "output" | "workspace"
+    role: str  # "input" | "output" (a result of the loop node) | "status" (a while loop's bound reached)
 
     @property
     def nbytes(self) -> int:
@@ -56,7 +56,8 @@ class LoopModule:
     threads: int = THREADS
     shared_bytes: int = 0
     steps: list[str] = field(default_factory=list)  # the body's functions in the order each step calls them
-    kernels: list = field(default_factory=list)     # the body's kernel IR (what the prelude must serve)
+    kernels: list = field(default_factory=list)     # the bodies' kernel IR (what the prelude must serve)
+    error: str = ""               # what reaching a while loop's max_iterations means (its `status` argument set)
 
     def args_of(self, role: str) -> list[LoopArg]:
         return [a for a in self.params if a.role == role]

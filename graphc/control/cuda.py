@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from graphc.control.executable import CompiledBody, _compiled_attrs, has_control_flow, plan_steps
-from graphc.control.loop_compute import scan_parts
+from graphc.control.results import result_types
 from graphc.control.subgraph import Subgraph
 from graphc.distributed.executable import CompiledSegment, compile_segment, run_segment, value_of
 from graphc.distributed.schedule import Segment
@@ -44,29 +44,49 @@ def body_program(body: Subgraph, types: list[tuple]) -> Program:
     return Program(inputs=[stand_ins[n.id] for n in inputs], variables=[], outputs=outputs, updated=[], new_values=[])
 
 
-def native_scan(node: Node, options, name: str):
-    """The scan `node` as a LoopModule (graphc.codegen.cuda.loop), or None when its body cannot be one kernel:
-    it holds a control node or a host op, or a size is known only at run time."""
-    from graphc import pipeline
-    from graphc.codegen.cuda.loop import LoopShape, render_scan
+def native_loop(node: Node, options, name: str):
+    """The loop `node` as a LoopModule (graphc.codegen.cuda.loop), or None when it cannot be one kernel: not a
+    scan nor a plain while loop (a recording one stacks a run-time number of steps), a body holding a control
+    node or a host op, or a size known only at run time."""
+    from graphc.codegen.cuda.loop import LoopShape, render_scan, render_while
 
-    if node.op.name != "scan" or not all(i.is_static for i in node.inputs):
+    kind = node.op.name
+    if kind not in ("scan", "while_loop") or (kind == "while_loop" and node.attrs["record"]):
         return None
-    body: Subgraph = node.attrs["body"]
-    if any(n.op.kind == "control" or n.op.runs_on_host for n in body.order):
+    bodies = [node.attrs["body"]] + ([node.attrs["cond"]] if kind == "while_loop" else [])
+    if not all(i.is_static for i in node.inputs) or any(
+            n.op.kind == "control" or n.op.runs_on_host for body in bodies for n in body.order):
         return None
-    init, xs, captures = scan_parts(node.inputs, node.attrs)
-    n = len(init)
-    carries = [(tuple(c.shape), c.dtype) for c in init]
-    slices = [(tuple(x.shape[1:]), x.dtype) for x in xs]
-    caps = [(tuple(c.shape), c.dtype) for c in captures]
-    program = body_program(body, carries + slices + caps)
-    plan = pipeline.run(program, options, pipeline.CUDA).plan
-    ys = [(tuple(o.shape), o.dtype) for o in program.outputs[n:]]
-    length = xs[0].shape[0] if xs else node.attrs["length"]
-    shape = LoopShape(tuple(carries), tuple(slices), tuple(caps), tuple(ys), int(length), bool(node.attrs["reverse"]),
-                      bool(node.attrs["record"]))
+    n = node.attrs["n_carry"]
+    types = [(tuple(i.shape), i.dtype) for i in node.inputs]
+    carries, captures = types[:n], types[len(node.inputs) - len(node.attrs["captures"]):]
+    if kind == "while_loop":
+        cond_plan, cond_caps = _body_plan(node.attrs["cond"], carries, node, options)
+        plan, body_caps = _body_plan(node.attrs["body"], carries, node, options)
+        shape = LoopShape(tuple(carries), (), tuple(captures), (), None,
+                          max_iterations=node.attrs["max_iterations"])
+        error = (f"while_loop: the condition still holds after max_iterations={node.attrs['max_iterations']} "
+                 f"iterations{node.attrs['where']}")
+        return render_while(name, cond_plan, cond_caps, plan, body_caps, shape, error)
+    slices = [(shape[1:], dtype) for shape, dtype in types[n:n + node.attrs["n_xs"]]]
+    plan, _ = _body_plan(node.attrs["body"], carries + slices, node, options)
+    n_y = len(node.attrs["body"].outputs) - n
+    ys = [(tuple(shape[1:]), dtype) for shape, dtype in result_types(node)[n:n + n_y]]
+    length = node.inputs[n].shape[0] if slices else node.attrs["length"]
+    shape = LoopShape(tuple(carries), tuple(slices), tuple(captures), tuple(ys), int(length),
+                      bool(node.attrs["reverse"]), bool(node.attrs["record"]))
     return render_scan(name, plan, shape)
+
+
+def _body_plan(body: Subgraph, param_types: list[tuple], node: Node, options) -> tuple:
+    """(the body's ExecutionPlan through the CUDA pipeline, for each of its captures the loop's capture index)."""
+    from graphc import pipeline
+
+    slot = {c.id: i for i, c in enumerate(node.attrs["captures"])}
+    capture_types = [(tuple(node.inputs[len(node.inputs) - len(slot) + slot[c.id]].shape), c.dtype)
+                     for c in body.captures]
+    program = body_program(body, param_types + capture_types)
+    return pipeline.run(program, options, pipeline.CUDA).plan, [slot[c.id] for c in body.captures]
 
 
 @dataclass
@@ -100,7 +120,7 @@ def render_cuda_program(program: Program, options: Mapping | None = None) -> Cud
             kernels += named
             texts.append(render_module(named, header=False).source)
             rendered.steps.append(("segment", segment))
-        elif (loop := native_scan(step.node, options, f"loop{index}")) is not None:
+        elif (loop := native_loop(step.node, options, f"loop{index}")) is not None:
             texts.append(loop.text)
             rendered.steps.append(("loop", step.node, loop))
         else:
@@ -127,7 +147,7 @@ class CudaControlFlowExecutable:
             if isinstance(step, Segment):
                 self.steps.append(compile_segment(program, plan, index, options, factory))
                 continue
-            loop = native_scan(step.node, options, f"loop{index}") if launcher.cooperative() else None
+            loop = native_loop(step.node, options, f"loop{index}") if launcher.cooperative() else None
             if loop is not None:
                 self.steps.append((step.node, CudaLoopExecutable(loop, launcher)))
             else:
@@ -187,5 +207,5 @@ def with_cuda_control_flow(factory: Callable, launcher=None) -> Callable:
     return build
 
 
-__all__ = ["CudaControlFlowExecutable", "CudaProgramSource", "body_program", "native_scan", "render_cuda_program",
+__all__ = ["CudaControlFlowExecutable", "CudaProgramSource", "body_program", "native_loop", "render_cuda_program",
            "with_cuda_control_flow"]
