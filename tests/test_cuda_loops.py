@@ -157,6 +157,22 @@ def test_the_cuda_source_of_an_lstm_training_step_compiles(arch):
     ptx = compile_to_ptx(steps.source, arch)
     for m in loops:
         assert f".entry {m.name}(" in ptx
+        assert stale_reads(ptx, m.name) == []
+
+
+def stale_reads(ptx: str, loop: str) -> list[str]:
+    """Reads through the non-coherent (read-only) cache of memory the loop kernel `loop` writes: any in its
+    body's functions, and any in the kernel after its first call (only init, xs and captures, read-only for
+    the whole kernel, may be; it copies the inits before the loop)."""
+    found = []
+    for block in ptx.split("\n}\n"):
+        header = block[:block.find("(")] if "(" in block else ""
+        if ".func" in header and f"{loop}_k" in header:  # a body function (its name mangled)
+            found += [f"{header.split()[-1]}: {line.strip()}" for line in block.splitlines() if "ld.global.nc" in line]
+        elif header.rstrip().endswith(f".entry {loop}"):
+            after = block[block.find("call.uni"):] if "call.uni" in block else ""
+            found += [f"{loop}: {line.strip()}" for line in after.splitlines() if "ld.global.nc" in line]
+    return found
 
 
 @needs_nvcc

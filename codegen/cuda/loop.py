@@ -42,9 +42,10 @@ from graphc.codegen.plan import ExecutionPlan
 ALIGN = 256  # bytes: every workspace region starts on a boundary this wide (16-byte vector loads need 16)
 
 LOOP_PRELUDE = r"""#include <cooperative_groups.h>
-// dst[i] = src[i] for i < n, the whole grid striding over it (a loop kernel's copies between its steps)
-template <typename T> __device__ __forceinline__ void gc_copy(T* __restrict__ dst, const T* __restrict__ src,
-                                                              long long n) {
+// dst[i] = src[i] for i < n, the whole grid striding over it (a loop kernel's copies between its steps).
+// No __restrict__: a `const __restrict__` source may be read through the non-coherent (read-only) cache,
+// valid only for memory no thread writes during the kernel, and this kernel rewrites it every step.
+template <typename T> __device__ __forceinline__ void gc_copy(T* dst, const T* src, long long n) {
   for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
     dst[i] = src[i];
   }
@@ -252,11 +253,12 @@ def render_while(name: str, cond: ExecutionPlan, cond_captures: list[int], plan:
 
 
 def _signature(params: list[LoopArg]) -> str:
+    """The loop kernel's parameters: `const __restrict__` only on what no step writes (init, xs, captures)."""
     parts = []
     for a in params:
-        const = "const " if a.role == "input" else ""
-        parts.append(f"{const}{memory_type(a.dtype)}* __restrict__ {a.name}")
-    return ", ".join([*parts, "unsigned char* __restrict__ ws"])
+        qualifiers = ("const ", " __restrict__") if a.role == "input" else ("", "")
+        parts.append(f"{qualifiers[0]}{memory_type(a.dtype)}*{qualifiers[1]} {a.name}")
+    return ", ".join([*parts, "unsigned char* ws"])
 
 
 def _const(pointer: str, dtype) -> str:

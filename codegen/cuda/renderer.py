@@ -92,11 +92,14 @@ class CudaKernelRenderer:
 
     def signature(self, name: str) -> str:
         params = []
+        # in device mode no __restrict__: a `const __restrict__` buffer may be read through the non-coherent
+        # cache, valid only for memory nothing writes during the kernel, and a loop kernel rewrites its buffers
+        restrict = "" if self.device else " __restrict__"
         for p in self.k.params:
             const = "const " if p.role == "input" else ""
-            params.append(f"{const}{memory_type(p.dtype)}* __restrict__ {self.local[p.name]}")
+            params.append(f"{const}{memory_type(p.dtype)}*{restrict} {self.local[p.name]}")
         if self.device:
-            return f'__device__ __noinline__ void {name}({", ".join([*params, "unsigned char* __restrict__ gc_smem"])})'
+            return f'__device__ __noinline__ void {name}({", ".join([*params, "unsigned char* gc_smem"])})'
         return f'extern "C" __global__ void __launch_bounds__({THREADS}) {name}({", ".join(params)})'
 
     def shared_array(self, ctype: str, itemsize: int, name: str, dims: tuple, align: int) -> str:
