@@ -76,6 +76,11 @@ class CudaLoopExecutable:
                 results.append(out)
             return tuple(results)
 
+    @property
+    def nbytes(self) -> int:
+        """Device memory this loop holds: its arguments' buffers and its workspace."""
+        return sum(a.nbytes for a in self.module.params) + self.module.workspace_bytes
+
     def describe(self) -> dict:
         m = self.module
         return {"name": m.name, "kind": "loop_kernel", "ops": ["while_loop" if self._status else "scan"],

@@ -204,7 +204,8 @@ class EmulatedLauncher(Launcher):
         source = image.decode()
         wrappers = []
         for name, params in _KERNEL.findall(source):
-            types = [p.rsplit(" __restrict__ ", 1)[0] for p in params.split(", ")]
+            # each parameter's type: its text without the name (and without __restrict__, where it has one)
+            types = [p.rsplit(" ", 1)[0].removesuffix(" __restrict__") for p in params.split(", ")]
             args = ", ".join(f"({t})a[{i}]" for i, t in enumerate(types))
             wrappers.append(f'extern "C" void gc_run_{name}(unsigned gx, unsigned gy, unsigned gz, unsigned bx, '
                             f"unsigned by, unsigned bz, void** a) "

@@ -204,13 +204,20 @@ def test_a_while_loop_kernel_compiles(arch):
 
 # ---- its numbers, emulated (and on a GPU) -------------------------------------------------------------------
 
-LOOP_BACKENDS = [pytest.param("cuda", marks=[gpu, pytest.mark.gpu]), pytest.param("cuda-emulated-loops",
-                                                                                   marks=NEEDS_GXX)]
+# cooperative launches go through cuda-python (pycuda has none: with it loops run from the host)
+cooperative = pytest.mark.skipif("cuda-python" not in available_bindings(), reason="cuda-python not installed")
+LOOP_BACKENDS = [pytest.param("cuda", marks=[gpu, cooperative, pytest.mark.gpu]),
+                 pytest.param("cuda-emulated-loops", marks=NEEDS_GXX)]
 
 
 @pytest.fixture(params=LOOP_BACKENDS)
 def backend(request, monkeypatch):
+    """The backend's name; on a GPU, gc.function uses the cuda-python launcher for it."""
     register_emulated_loops_backend(monkeypatch)
+    if request.param == "cuda":
+        real = gc.function
+        monkeypatch.setattr(gc, "function", lambda *a, **k: real(*a, **(
+            {**k, "cuda_launcher": "cuda-python"} if k.get("backend") == "cuda" else k)))
     return request.param
 
 
@@ -222,6 +229,7 @@ def test_a_scan_and_its_gradient_match_numpy(backend):
     f = gc.function([xs, w], [h, ys, *g], backend=backend)
     got = f(*feeds)
     assert sum(k["kind"] == "loop_kernel" for k in f.kernels()) == 3  # the scan, its twin, its VJP
+    assert f.memory_plan().peak_bytes > 0
     want = gc.function([xs, w], [h, ys, *g], backend="numpy")(*feeds)
     for a, b in zip(got, want, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
@@ -261,3 +269,16 @@ def test_while_loops_match_numpy_and_reaching_max_iterations_is_an_error(backend
             np.testing.assert_array_equal(a, b)
     with pytest.raises(gc.GraphcError, match="max_iterations=50"):
         f(-np.ones(5, f32))  # sum(v) stays -0: the condition holds forever
+
+
+def test_a_checkpointed_scan_gradient_matches_numpy(backend):
+    # remat="sqrt" runs the scan as segments of inner scans: the outer loops from the host, the inner ones
+    # (plain bodies) as loop kernels
+    xs, w, h, ys = rnn_scan(steps=9)
+    g = gc.grad(gc.sum(h) + gc.sum(ys * ys), [w])
+    rng = np.random.default_rng(2)
+    feeds = [rng.normal(size=(9, 3, 4)).astype(f32), rng.normal(size=4).astype(f32)]
+    got = gc.function([xs, w], [h, *g], backend=backend, remat="sqrt")(*feeds)
+    want = gc.function([xs, w], [h, *g], backend="numpy")(*feeds)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

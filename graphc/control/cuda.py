@@ -25,7 +25,13 @@ import numpy as np
 from graphc.control.executable import CompiledBody, _compiled_attrs, has_control_flow, plan_steps
 from graphc.control.results import result_types
 from graphc.control.subgraph import Subgraph
-from graphc.distributed.executable import CompiledSegment, compile_segment, run_segment, value_of
+from graphc.distributed.executable import (
+    CompiledSegment,
+    SegmentedMemoryPlan,
+    compile_segment,
+    run_segment,
+    value_of,
+)
 from graphc.distributed.schedule import Segment
 from graphc.ir import Node
 from graphc.ops.source import placeholder_op
@@ -142,7 +148,8 @@ class CudaControlFlowExecutable:
         launcher = launcher or open_launcher(options.get("cuda_launcher"))
         plan = plan_steps(program)
         self.steps: list = []
-        bodies: dict[int, CompiledBody] = {}
+        self._bodies: dict[int, CompiledBody] = {}  # a recording twin shares its original's bodies
+        bodies = self._bodies
         for index, step in enumerate(plan):
             if isinstance(step, Segment):
                 self.steps.append(compile_segment(program, plan, index, options, factory))
@@ -175,6 +182,16 @@ class CudaControlFlowExecutable:
     def cuda_source(self) -> str:
         parts = [s.executable.cuda_source() for s in self.steps if isinstance(s, CompiledSegment)]
         return "\n".join(parts + [loop.module.source for loop in self.loops()])
+
+    def memory_plan(self):
+        """The segments' and host-run bodies' plans; held beside them: each loop kernel's device buffers
+        (its arguments and workspace) and the host-run control nodes' results (as on llvm)."""
+        plans = [s.executable.memory_plan() for s in self.steps if isinstance(s, CompiledSegment)]
+        plans += [b.executable.memory_plan() for b in self._bodies.values()]
+        held = sum(loop.nbytes for loop in self.loops())
+        held += sum(node.size or 0 for step in self.steps if not isinstance(step, CompiledSegment)
+                    for node in [step[0]] if not callable(step[1]) and node.op.extra.get("tuple_output"))
+        return SegmentedMemoryPlan(plans, held)
 
     def kernels(self) -> list[dict]:
         listed = []
