@@ -282,3 +282,20 @@ def test_a_checkpointed_scan_gradient_matches_numpy(backend):
     want = gc.function([xs, w], [h, *g], backend="numpy")(*feeds)
     for a, b in zip(got, want, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_graphc_compile_writes_a_scans_loop_kernel(tmp_path):
+    """`graphc compile --target cuda` on a saved graph with a scan and its gradient: the loop kernels, no GPU."""
+    import subprocess
+
+    from graphc.serialize import save
+
+    xs = gc.placeholder((None, 2, 4), gc.float32, name="xs")
+    w = gc.variable(np.full(4, 0.5, f32), name="w")
+    h, _ = gc.scan(lambda h, x: (gc.tanh(h * w + x), None), gc.constant(np.zeros((2, 4), f32)), xs)
+    save(tmp_path / "rnn.json", {"loss": gc.sum(h)}, grads=True)
+    out = tmp_path / "rnn.cu"
+    subprocess.run([sys.executable, "-m", "graphc", "compile", str(tmp_path / "rnn.json"), "--grad", "--target",
+                    "cuda", "--shape", "xs=5,2,4", "-o", str(out)], check=True, capture_output=True, text=True)
+    source = out.read_text()
+    assert "step < 5LL" in source and "const long long t = 4LL - step;" in source and "grid.sync();" in source
