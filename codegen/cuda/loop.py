@@ -23,6 +23,10 @@ is a y and nothing else is written straight into `ys0 + t * 16LL`; the carries l
 arguments themselves.  The body's arena, its other outputs, its constants and the staging copies live
 in one workspace argument.
 
+A plain while loop (`render_while`) is the same kernel with an open loop: each trip runs its condition's
+functions, every thread reads the condition's bool after the barrier (so the grid leaves together),
+then the body's functions and the carry update; reaching max_iterations sets a status argument.
+
     module = render_scan("scan7", body_plan, LoopShape(...))
     module.source        # one translation unit: the body's functions and the loop kernel `scan7`
     module.params        # the kernel's arguments in order (LoopArg: name, dtype, shape, role)
@@ -51,9 +55,6 @@ template <typename T> __device__ __forceinline__ void gc_copy(T* dst, const T* s
   }
 }
 """
-
-Type = tuple  # (shape, dtype)
-
 
 @dataclass(frozen=True)
 class LoopShape:
