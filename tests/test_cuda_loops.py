@@ -5,8 +5,9 @@ step index `t` picking each slice of xs and ys by offset, a grid barrier between
 the kernel's arguments are laid out as the runtime expects, and the CUDA source of a whole scan training
 step (an LSTM, its gradient scan and an SGD update) compiles with nvcc for sm_80 and sm_90.  The loop
 kernels' numbers are checked against the numpy reference by running the generated code as host C++
-(tests/cuda_emulation.py, one block per grid, where the grid barrier is the block barrier): that checks
-the loop's logic, not a GPU.  On a GPU the same comparisons run on the device (marked `gpu`).
+(tests/cuda_emulation.py: up to 3 blocks of 256 threads, all at once as std::threads, the grid barrier
+a barrier over all of them): that checks the loop's logic, not a GPU.  On a GPU the same comparisons
+run on the device (marked `gpu`).
 """
 
 from __future__ import annotations
@@ -249,13 +250,36 @@ def test_swapping_carries_and_a_reverse_scan_match_numpy(backend):
 def test_lstm_training_steps_match_numpy(backend):
     rng = np.random.default_rng(1)
     feeds = [rng.uniform(0, 16, (4, 64)).astype(f32), rng.integers(0, 10, 4)]
-    results = {}
+    results, functions = {}, {}
     for name in (backend, "numpy"):
         inputs, outputs, updates, _ = lstm_training_step()
-        f = gc.function(inputs, outputs, updates=updates, backend=name)
+        f = functions[name] = gc.function(inputs, outputs, updates=updates, backend=name)
         results[name] = [f(*feeds)[0] for _ in range(3)]
     np.testing.assert_allclose(results[backend], results["numpy"], rtol=2e-5)
     assert results["numpy"][2] < results["numpy"][0]  # it trains
+    loops = [k for k in functions[backend].kernels() if k["kind"] == "loop_kernel"]
+    assert len(loops) == 3 and max(k["blocks"] for k in loops) > 1  # the gradient's rows over several blocks
+
+
+def test_a_body_with_matmul_tiles_and_row_reductions_over_several_blocks_matches_numpy(backend):
+    xs = gc.placeholder((3, 2, 70, 9), gc.float64)
+    w = gc.placeholder((9, 9), gc.float64)
+
+    def body(h, x):
+        a = gc.matmul(h + x, w)                      # 2 batches x 2 row tiles: 4 tiles over the blocks
+        a = a - gc.max(a, axis=-1, keepdims=True)    # 140 rows, one block each in turn
+        return a / (1.0 + gc.sqrt(gc.sum(a * a))), gc.sum(a, axis=(0, 1))
+
+    h, ys = gc.scan(body, gc.constant(np.zeros((2, 70, 9))), xs)
+    rng = np.random.default_rng(3)
+    feeds = [rng.normal(size=(3, 2, 70, 9)), rng.normal(size=(9, 9))]
+    f = gc.function([xs, w], [h, ys], backend=backend)
+    got = f(*feeds)
+    (loop,) = [k for k in f.kernels() if k["kind"] == "loop_kernel"]
+    assert loop["blocks"] > 1
+    want = gc.function([xs, w], [h, ys], backend="numpy")(*feeds)
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
 def test_while_loops_match_numpy_and_reaching_max_iterations_is_an_error(backend):
