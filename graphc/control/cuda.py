@@ -212,15 +212,20 @@ def _run_control(node: Node, how, env: dict):
 
 def with_cuda_control_flow(factory: Callable, launcher=None) -> Callable:
     """`factory` (the cuda backend's) for programs that may hold control nodes; `launcher` runs the loop
-    kernels (default: the process's, graphc.runtime.cuda_launch.open_launcher)."""
-    def build(program: Program, options: Mapping):
+    kernels (default: the process's, graphc.runtime.cuda_launch.open_launcher).  Under remat the loops
+    are checkpointed once, on the whole program, as graphc.control.executable.with_control_flow does
+    (never again in the bodies that rewrite built)."""
+    def build_bodies(program: Program, options: Mapping):
         if has_control_flow(program):
-            if getattr(options, "remat", "none") != "none":  # as graphc.control.executable does
-                from graphc.control.checkpoint import checkpoint_scans
-
-                program = checkpoint_scans(program)
-            return CudaControlFlowExecutable(program, options, build, launcher)
+            return CudaControlFlowExecutable(program, options, build_bodies, launcher)
         return factory(program, options)
+
+    def build(program: Program, options: Mapping):
+        if has_control_flow(program) and getattr(options, "remat", "none") != "none":
+            from graphc.control.while_checkpoint import checkpoint_loops
+
+            program = checkpoint_loops(program)
+        return build_bodies(program, options)
     return build
 
 
