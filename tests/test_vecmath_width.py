@@ -14,8 +14,11 @@ import re
 import llvmlite.binding as llvm
 import numpy as np
 import pytest
+from llvmlite import ir
+from test_vecmath import FUNCS, build_map_loop
 
 import graphc as gc
+from graphc.codegen.llvm.vecmath import keep_variants
 from graphc.codegen.llvm.vecmath_width import preferred_width
 from graphc.runtime import llvm_compile
 
@@ -129,3 +132,19 @@ def test_this_host_runs_at_its_own_width():
     check_chain(f, n)
     lanes = 16 if 512 in llvm_compile.vector_bits() else 8
     assert f"<{lanes} x float>" in f.llvm_ir(), f"the host's {lanes} lanes"
+
+
+@pytest.mark.parametrize("cpu", AVX512_CPUS)
+def test_every_math_function_compiles_to_512_bit_code_without_calls(cpu):
+    # each function on explicit <16 x float> and <8 x double> vectors, as the 16-lane variants are
+    module = ir.Module(name="vecmath512")
+    for name in FUNCS:
+        build_map_loop(module, f"{name}_f32", name, np.float32, lanes=16)
+        build_map_loop(module, f"{name}_f64", name, np.float64, lanes=8)
+    keep_variants(module)
+    ir_opt, asm = optimized_for(cpu, str(module))
+    assert re.search(r"\bvfmadd\w+\s+%zmm", asm)
+    callees = set(re.findall(r"\bcall [^@\n]*@\"?([\w.$-]+)", ir_opt))
+    defined = set(re.findall(r"^define [^@\n]*@\"?([\w.$-]+)", ir_opt, re.M))
+    assert all(c.startswith("llvm.") or c in defined for c in callees), callees - defined
+    assert not re.search(r"@llvm\.(exp|exp2|log|log2|sin|cos|tan|pow|tanh|fma)\.", ir_opt)
