@@ -2,10 +2,10 @@
 
 LLVM's loop vectorizer sizes vectors by the target's *preferred* width, and for the Intel CPUs
 with AVX-512 (skylake-avx512, icelake, rocketlake, sapphirerapids; not znver4) that preference
-is 256 bits: a kernel of exp/tanh/sigmoid ran 8 float32 lanes in ymm registers there, with 16 of
-them for four interleaved vectors of math and their constants, so it spilled.  The function
-attribute ``"prefer-vector-width"="<bits>"`` lifts the preference for one function: with the
-host's 512 bits, the same IR runs 16 lanes in 32 zmm registers.  The widths come from the host
+is 256 bits: a kernel of exp/tanh/sigmoid ran 8 float32 lanes in ymm registers there, half
+the work per instruction the host can do.  The function attribute
+``"prefer-vector-width"="<bits>"`` lifts the preference for one function: with the host's 512
+bits, the same IR runs 16 lanes in zmm registers.  The widths come from the host
 (``graphc.runtime.llvm_compile.vector_bits`` asks LLVM's host CPU features for ``+avx512f``);
 nothing here assumes a CPU.  Kernels without math keep LLVM's choice: a memory-bound loop gains
 nothing from wider registers, and some of these CPUs lower their clock for heavy 512-bit code.
