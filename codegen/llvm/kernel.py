@@ -27,6 +27,7 @@ from graphc.codegen.llvm.matmul_half import HalfMatmuls
 from graphc.codegen.llvm.reductions import SUM_LANES, Reductions, lane_count
 from graphc.codegen.llvm.scalar import ExprEmitter
 from graphc.codegen.llvm.values import F32, F64, I1, I8, I64, PTR, VOID, i64, index_add, index_mul, llvm_type
+from graphc.codegen.llvm.vecmath_width import prefer_host_width
 
 # A kernel over fewer elements than this calls its math functions out of line (one vectorized
 # copy of each per module) rather than inlining dozens of instructions at every use: it runs in
@@ -185,6 +186,8 @@ class KernelRenderer(LoopNest, Reductions, Matmuls, HalfMatmuls):
             else:
                 self.render_outer()
         b.ret_void()
+        if self.math_calls:
+            prefer_host_width(self.fn, self.vector_bits)   # 16 float32 lanes where the host has AVX-512
         return self.fn
 
     def render_outer(self) -> None:

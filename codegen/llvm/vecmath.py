@@ -39,8 +39,16 @@ Layout
 ``vecmath_emitter`` (formats, tables, ``Emitter``: typed arithmetic and the bit tricks),
 ``vecmath_exp`` (exp, expm1, log, log1p), ``vecmath_activations`` (tanh, sigmoid, erf),
 ``vecmath_trig`` (sin, cos, Payne-Hanek), ``vecmath_inverse`` (atan), ``vecmath_calls``
-(definitions inline or out of line, vector variants, calls per lane); each family's module
-describes its algorithms.  This module is the table of functions and the API.
+(definitions inline or out of line, vector variants, calls per lane), ``vecmath_width`` (the
+host's vector width for the loops that evaluate them); each family's module describes its
+algorithms.  This module is the table of functions and the API.
+
+Width
+-----
+The kernels' loops are vectorized at the host's widest registers, asked of LLVM's host CPU
+features (``graphc.runtime.llvm_compile.vector_bits``): 16 float32 lanes where the host has
+AVX-512 (a kernel that evaluates these functions carries ``"prefer-vector-width"="512"``,
+since LLVM's tuning for Intel's AVX-512 CPUs would otherwise keep 256 bits), 8 with AVX2.
 
 Accuracy
 --------
