@@ -96,3 +96,19 @@ def test_llvm_checkpoints_once_one_more_forward_pass_not_nested_ones(monkeypatch
     f(data)
     # the plain forward pass, the checkpoints' and each segment's recomputation: three passes of 64 steps
     assert runs["scan body"] == 3 * 64 and runs["scan checkpoints"] == runs["scan checkpointed VJP"] == 8
+
+
+@pytest.mark.parametrize("backend", ["numpy", "llvm"])
+def test_a_byte_budget_below_what_the_checkpointed_loop_plans_is_refused_and_one_above_is_kept(backend):
+    steps, width = 64, 32
+    xs = gc.placeholder((steps, 4, width), gc.float32, name="xs")
+    w = gc.variable(np.random.default_rng(0).normal(0, 0.1, (width, width)).astype(np.float32), name="w")
+    h, _ = gc.scan(lambda h, x: (gc.tanh(h @ w + x), None), gc.constant(np.zeros((4, width), np.float32)), xs)
+    loss = gc.sum(h * h)
+    outputs = [loss, gc.grad(loss, [w])[0]]
+    feed = np.zeros((steps, 4, width), np.float32)
+    with pytest.raises(gc.MemoryBudgetError, match="cannot be met"):
+        gc.function([xs], outputs, backend=backend, remat=1000).compile(feed)
+    roomy = gc.function([xs], outputs, backend=backend, remat=1 << 30)
+    roomy.compile(feed)
+    assert roomy.memory_plan().peak_bytes <= 1 << 30

@@ -93,8 +93,24 @@ def with_control_flow(factory: Callable) -> Callable:
             from graphc.control.while_checkpoint import checkpoint_loops
 
             program = checkpoint_loops(program)  # the pipeline never sees this program whole
-        return build_bodies(program, options)
+        executable = build_bodies(program, options)
+        budget = getattr(options, "remat", "none")
+        if isinstance(executable, ControlFlowExecutable) and isinstance(budget, int) and not isinstance(budget, bool):
+            _check_budget(executable, budget)
+        return executable
     return build
+
+
+def _check_budget(executable: ControlFlowExecutable, budget: int) -> None:
+    """Each segment met the byte budget on its own; the whole plan (the loops' checkpoints, bodies and
+    carries beside the segments) must meet it too, or the budget would be accepted and silently exceeded."""
+    from graphc.errors import MemoryBudgetError
+
+    peak = executable.memory_plan().peak_bytes
+    if peak > budget:
+        raise MemoryBudgetError(f"remat budget of {budget} bytes cannot be met: with its loops checkpointed "
+                                f"(about sqrt(T) carries each), the program plans {peak} bytes; raise the budget "
+                                f"to at least {peak}, or use remat='sqrt'")
 
 
 def plan_steps(program: Program) -> list:
