@@ -4,9 +4,12 @@ Everything is decided at compile time: each buffer's place (an input, a
 variable, a constant, a fresh output array, or an offset in the arena), the
 kernel order, and which kernels are split between threads.  A call validates
 the feeds (shape, dtype, contiguity, alignment) before any generated code runs,
-fills the pointer table, and calls the kernels.  ctypes releases the GIL during
-each call, so big elementwise kernels run on all cores: the first parallel
-loop's range is split between a worker thread and the calling thread.
+fills the pointer table, and enters generated code once: the native runner
+(graphc.runtime.native_pool) runs every kernel call of the step in order, with
+the GIL released for the whole call.  A big loop kernel (PARALLEL_WORK) is cut
+into pieces that the calling thread and the runner's native worker threads take;
+a small one, a matmul (BLAS has threads of its own) or a scatter runs on the
+calling thread alone.
 
     exe(inputs, variables) -> (outputs, new_variable_values)
     exe(inputs, variables, donate=True)   # the variables' arrays may be updated in place
@@ -28,37 +31,24 @@ from __future__ import annotations
 
 import collections
 import ctypes
-import os
 import sys
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from graphc.codegen.kernel_ir import Kernel
 from graphc.codegen.plan import BufferSpec, ExecutionPlan
 from graphc.errors import FeedError
+from graphc.runtime.native_pool import THREADS, NativeRunner, native_runner, piece_size
 
 # the plan's types live in graphc.codegen.plan (both sides read them); named here for older imports
 __all__ = ["NO_KERNELS_IR", "BufferSpec", "ExecutionPlan", "LlvmExecutable"]
 
 ALIGN = 64
-THREADS = max(1, min(os.cpu_count() or 1, 8))
-PARALLEL_WORK = 1 << 20  # element-ops: below, a thread hand-off (tens of us; more while BLAS threads spin) costs more
+PARALLEL_WORK = 1 << 20  # element-ops: below, waking a worker (tens of us on a loaded machine) costs more
 # the module of a program whose outputs are all inputs, variables or constants: it has no `jit`
 NO_KERNELS_IR = "; no kernels: every output is an input, a variable or a constant\n"
-_KERNEL_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _workers() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=max(1, THREADS - 1), thread_name_prefix="graphc-kernel")
-    return _pool
 
 
 class LlvmExecutable:
@@ -82,13 +72,18 @@ class LlvmExecutable:
                 self._fixed.append((slots[name], value.ctypes.data))
         self._idle = collections.deque([self._workspace()])  # deque: thread-safe appends and pops
         self._lock = threading.Lock()  # the pools of returned arrays below
-        self._calls = []
+        records = []
         for k in plan.kernels:
             entry = entries[k.name]
-            fn = _KERNEL_TYPE(jit.address(entry.function))
             kernel_slots = (ctypes.c_int64 * max(1, len(entry.slots)))(*entry.slots)
             self._keep.append(kernel_slots)
-            self._calls.append((fn, ctypes.addressof(kernel_slots), k.split_extent, _thread_ranges(k)))
+            records.append((jit.address(entry.function), ctypes.addressof(kernel_slots), 0, k.split_extent,
+                            _piece(k)))
+        self.call_records = records  # (kernel, slots, start, end, piece): what the runner runs, in order
+        self._calls = NativeRunner.calls(records)
+        self._calls_address, self._n_calls = ctypes.addressof(self._calls), len(records)
+        if any(r[4] for r in records):
+            native_runner().start_workers()
         slot = self.slots
         self._inputs = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "input"]
         self._variables = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "variable"]
@@ -155,16 +150,13 @@ class LlvmExecutable:
                 np.copyto(out, current)
             arrays[name] = out
             table[slot] = self._address_of(out)
-        for fn, kernel_slots, extent, ranges in self._calls:
-            if ranges:
-                pool = _workers()
-                futures = [pool.submit(fn, address, kernel_slots, lo, hi) for lo, hi in ranges[1:]]
-                fn(address, kernel_slots, *ranges[0])
-                for f in futures:
-                    f.result()
-            else:
-                fn(address, kernel_slots, 0, extent)
+        self._enter(address)
         return arrays
+
+    def _enter(self, table: int) -> None:
+        """Run every kernel call of the step, in order: one call into the native runner (GIL released)."""
+        if self._n_calls:
+            native_runner()(table, self._calls_address, self._n_calls)
 
     def _fresh(self, name: str, spec: BufferSpec) -> np.ndarray:
         """An array to write output `name` into that nothing outside this executable can see.
@@ -230,14 +222,13 @@ class LlvmExecutable:
         return self._jit.optimized_ir if optimized and self._jit is not None else self._ir_text
 
 
-def _thread_ranges(k: Kernel) -> list[tuple[int, int]] | None:
-    """The [start, end) range of each thread, the calling thread's first, for a kernel worth
-    splitting (a big loop kernel); None for one that runs on the calling thread alone (a matmul,
+def _piece(k: Kernel) -> int:
+    """The size of the pieces a kernel worth splitting (a big loop kernel) is cut into for the
+    runner's threads; 0 for one that runs on the calling thread alone (a small one, a matmul,
     whose BLAS has threads of its own, or a "scatter" kernel, whose adds may meet in one element)."""
-    if k.kind != "loop" or k.work < PARALLEL_WORK or k.split_extent < 2 or THREADS < 2:
-        return None
-    bounds = [int(b) for b in np.linspace(0, k.split_extent, THREADS + 1).astype(np.int64)]
-    return list(zip(bounds[:-1], bounds[1:]))
+    if k.kind != "loop" or k.work < PARALLEL_WORK or THREADS < 2:
+        return 0
+    return piece_size(k.split_extent)
 
 
 def _checked(array, node, what: str) -> np.ndarray:

@@ -1,0 +1,282 @@
+"""The native runner: one function that runs a program's kernel calls in order, big loops split over a pool.
+
+A compiled program is a list of kernel calls (graphc.codegen.llvm.renderer: `kernel(table, slots, start,
+end)`).  Calling each from Python costs a ctypes call and the GIL per kernel; a small training step has
+dozens.  This module renders, once per process, the LLVM IR of
+
+    void @graphc_run(ptr pool, ptr table, ptr calls, i64 n)
+        runs `n` call records in order: each is CALL_FIELDS i64s,
+        (kernel address, slots address, start, end, chunk); chunk 0: kernel(table, slots, start, end) on
+        this thread; chunk > 0: the range [0, end) cut into pieces of `chunk`, taken by this thread and
+        the pool's workers (an atomic counter hands them out, so a worker the OS runs late takes fewer)
+    void @graphc_scan(ptr pool, ptr table, ptr calls, i64 n, i64 steps, ptr moves, i64 n_moves,
+                      ptr swaps, i64 n_swaps)
+        `steps` times: run the calls, then add each move's stride to its table entry (a slice of a scan's
+        xs or ys walks on), then exchange the table entries of each swap pair (a carry's old and new
+        buffers): a whole scan in one call (graphc.control.native_scan)
+    ptr @graphc_pool_worker(ptr pool)
+        a worker thread's loop (started with pthread_create by graphc.runtime.native_pool): sleeps on a
+        condition variable until a split call is posted, joins it while it is open, takes pieces
+
+The pool's state is one block of memory (POOL_BYTES, laid out by the offsets below) holding a mutex, two
+condition variables and the posted call.  Split calls take the pool one at a time: a call that finds it
+busy (another Python thread's program is in a split kernel) runs its range alone instead of waiting.
+The waiting is blocking, never spinning, so idle workers leave the cores to BLAS's threads and to
+other processes.  Threads and locks are libc's, reached through the symbols POOL_SYMBOLS names (the JIT
+registers them).
+"""
+
+from __future__ import annotations
+
+CALL_FIELDS = 5  # kernel, slots, start, end, chunk
+MOVE_FIELDS = 2  # table slot, byte stride
+SWAP_FIELDS = 2  # two table slots
+
+# The pool's state: byte offsets.  A pthread mutex or condition variable is at most 64 bytes on the
+# platforms LLVM's JIT runs on (40/48 on glibc x86-64, 64/48 on macOS); 128 are kept for each.
+MUTEX, WORK_POSTED, WORK_DONE, OWNER = 0, 128, 256, 384
+GENERATION, OPEN, JOINED, KERNEL, TABLE, SLOTS, EXTENT, CHUNK = 512, 520, 528, 536, 544, 552, 560, 568
+NEXT = 640  # the piece counter, on a cache line of its own: every thread of a split call updates it
+POOL_BYTES = 704
+SYNC_OBJECTS = {"mutex": (MUTEX, OWNER), "cond": (WORK_POSTED, WORK_DONE)}
+
+# libc function -> the symbol generated code calls it by
+POOL_SYMBOLS = {
+    "pthread_mutex_lock": "graphc_mutex_lock",
+    "pthread_mutex_unlock": "graphc_mutex_unlock",
+    "pthread_mutex_trylock": "graphc_mutex_trylock",
+    "pthread_cond_wait": "graphc_cond_wait",
+    "pthread_cond_broadcast": "graphc_cond_broadcast",
+    "pthread_cond_signal": "graphc_cond_signal",
+}
+
+
+def _field(name: str, offset: int) -> str:
+    return f"  %{name} = getelementptr i8, ptr %pool, i64 {offset}\n"
+
+
+def _fields(*pairs: tuple[str, int]) -> str:
+    return "".join(_field(n, o) for n, o in pairs)
+
+
+_DECLARATIONS = """\
+declare i32 @graphc_mutex_lock(ptr)
+declare i32 @graphc_mutex_unlock(ptr)
+declare i32 @graphc_mutex_trylock(ptr)
+declare i32 @graphc_cond_wait(ptr, ptr)
+declare i32 @graphc_cond_broadcast(ptr)
+declare i32 @graphc_cond_signal(ptr)
+"""
+
+# Pieces of the posted range until none is left: every thread of a split call runs this.
+_TAKE_PIECES = f"""\
+define private void @take_pieces(ptr %pool, ptr %kernel, ptr %table, ptr %slots, i64 %extent, i64 %chunk) {{
+entry:
+{_field("next", NEXT)}  br label %loop
+loop:
+  %i = atomicrmw add ptr %next, i64 1 seq_cst
+  %lo = mul i64 %i, %chunk
+  %more = icmp slt i64 %lo, %extent
+  br i1 %more, label %piece, label %done
+piece:
+  %end = add i64 %lo, %chunk
+  %short = icmp slt i64 %end, %extent
+  %hi = select i1 %short, i64 %end, i64 %extent
+  call void %kernel(ptr %table, ptr %slots, i64 %lo, i64 %hi)
+  br label %loop
+done:
+  ret void
+}}
+"""
+
+# The calling thread's side of a split call: post it, take pieces, close it, wait for those who joined.
+_PARALLEL = f"""\
+define private void @parallel(ptr %pool, ptr %kernel, ptr %table, ptr %slots, i64 %extent, i64 %chunk) {{
+entry:
+{_fields(("mutex", MUTEX), ("posted", WORK_POSTED), ("done_cv", WORK_DONE), ("owner", OWNER),
+         ("gen", GENERATION), ("open", OPEN), ("joined", JOINED), ("kernel_f", KERNEL), ("table_f", TABLE),
+         ("slots_f", SLOTS), ("extent_f", EXTENT), ("chunk_f", CHUNK), ("next", NEXT))}\
+  %busy = call i32 @graphc_mutex_trylock(ptr %owner)
+  %free = icmp eq i32 %busy, 0
+  br i1 %free, label %post, label %alone
+alone:
+  call void %kernel(ptr %table, ptr %slots, i64 0, i64 %extent)
+  ret void
+post:
+  call i32 @graphc_mutex_lock(ptr %mutex)
+  store ptr %kernel, ptr %kernel_f
+  store ptr %table, ptr %table_f
+  store ptr %slots, ptr %slots_f
+  store i64 %extent, ptr %extent_f
+  store i64 %chunk, ptr %chunk_f
+  store atomic i64 0, ptr %next seq_cst, align 8
+  store i64 1, ptr %open
+  %g = load i64, ptr %gen
+  %g1 = add i64 %g, 1
+  store i64 %g1, ptr %gen
+  call i32 @graphc_cond_broadcast(ptr %posted)
+  call i32 @graphc_mutex_unlock(ptr %mutex)
+  call void @take_pieces(ptr %pool, ptr %kernel, ptr %table, ptr %slots, i64 %extent, i64 %chunk)
+  call i32 @graphc_mutex_lock(ptr %mutex)
+  store i64 0, ptr %open
+  br label %check
+check:
+  %j = load i64, ptr %joined
+  %none = icmp eq i64 %j, 0
+  br i1 %none, label %finish, label %sleep
+sleep:
+  call i32 @graphc_cond_wait(ptr %done_cv, ptr %mutex)
+  br label %check
+finish:
+  call i32 @graphc_mutex_unlock(ptr %mutex)
+  call i32 @graphc_mutex_unlock(ptr %owner)
+  ret void
+}}
+"""
+
+# A worker: wait for a new generation; join it if still open; take pieces; check out.
+_WORKER = f"""\
+define ptr @graphc_pool_worker(ptr %pool) {{
+entry:
+{_fields(("mutex", MUTEX), ("posted", WORK_POSTED), ("done_cv", WORK_DONE), ("gen", GENERATION),
+         ("open", OPEN), ("joined", JOINED), ("kernel_f", KERNEL), ("table_f", TABLE), ("slots_f", SLOTS),
+         ("extent_f", EXTENT), ("chunk_f", CHUNK))}\
+  call i32 @graphc_mutex_lock(ptr %mutex)
+  %first = load i64, ptr %gen
+  br label %check
+check:
+  %seen = phi i64 [%first, %entry], [%g, %sleep], [%g, %closed], [%g, %finished]
+  %g = load i64, ptr %gen
+  %same = icmp eq i64 %g, %seen
+  br i1 %same, label %sleep, label %posted_new
+sleep:
+  call i32 @graphc_cond_wait(ptr %posted, ptr %mutex)
+  br label %check
+posted_new:
+  %o = load i64, ptr %open
+  %is_open = icmp ne i64 %o, 0
+  br i1 %is_open, label %join, label %closed
+closed:
+  br label %check
+join:
+  %j = load i64, ptr %joined
+  %j1 = add i64 %j, 1
+  store i64 %j1, ptr %joined
+  %kernel = load ptr, ptr %kernel_f
+  %table = load ptr, ptr %table_f
+  %slots = load ptr, ptr %slots_f
+  %extent = load i64, ptr %extent_f
+  %chunk = load i64, ptr %chunk_f
+  call i32 @graphc_mutex_unlock(ptr %mutex)
+  call void @take_pieces(ptr %pool, ptr %kernel, ptr %table, ptr %slots, i64 %extent, i64 %chunk)
+  call i32 @graphc_mutex_lock(ptr %mutex)
+  %k = load i64, ptr %joined
+  %k1 = sub i64 %k, 1
+  store i64 %k1, ptr %joined
+  %last = icmp eq i64 %k1, 0
+  br i1 %last, label %wake, label %finished
+wake:
+  call i32 @graphc_cond_signal(ptr %done_cv)
+  br label %finished
+finished:
+  br label %check
+}}
+"""
+
+# One record: on this thread, or split.
+_RUN = f"""\
+define void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n) {{
+entry:
+  %any = icmp sgt i64 %n, 0
+  br i1 %any, label %loop, label %done
+loop:
+  %i = phi i64 [0, %entry], [%i1, %next]
+  %at = mul i64 %i, {CALL_FIELDS}
+  %rec = getelementptr i64, ptr %calls, i64 %at
+  %kernel = load ptr, ptr %rec
+  %slots_p = getelementptr i64, ptr %rec, i64 1
+  %slots = load ptr, ptr %slots_p
+  %lo_p = getelementptr i64, ptr %rec, i64 2
+  %lo = load i64, ptr %lo_p
+  %hi_p = getelementptr i64, ptr %rec, i64 3
+  %hi = load i64, ptr %hi_p
+  %chunk_p = getelementptr i64, ptr %rec, i64 4
+  %chunk = load i64, ptr %chunk_p
+  %split = icmp sgt i64 %chunk, 0
+  br i1 %split, label %shared, label %alone
+alone:
+  call void %kernel(ptr %table, ptr %slots, i64 %lo, i64 %hi)
+  br label %next
+shared:
+  call void @parallel(ptr %pool, ptr %kernel, ptr %table, ptr %slots, i64 %hi, i64 %chunk)
+  br label %next
+next:
+  %i1 = add i64 %i, 1
+  %more = icmp slt i64 %i1, %n
+  br i1 %more, label %loop, label %done
+done:
+  ret void
+}}
+"""
+
+# A whole scan: the body's calls `steps` times, the table's slice pointers moved and carries swapped between.
+_SCAN = f"""\
+define void @graphc_scan(ptr %pool, ptr %table, ptr %calls, i64 %n, i64 %steps, ptr %moves, i64 %n_moves,
+                         ptr %swaps, i64 %n_swaps) {{
+entry:
+  %any = icmp sgt i64 %steps, 0
+  br i1 %any, label %step, label %done
+step:
+  %t = phi i64 [0, %entry], [%t1, %swapped]
+  call void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n)
+  %any_move = icmp sgt i64 %n_moves, 0
+  br i1 %any_move, label %move, label %moved
+move:
+  %m = phi i64 [0, %step], [%m1, %move]
+  %m_at = mul i64 %m, {MOVE_FIELDS}
+  %m_rec = getelementptr i64, ptr %moves, i64 %m_at
+  %m_slot = load i64, ptr %m_rec
+  %m_stride_p = getelementptr i64, ptr %m_rec, i64 1
+  %m_stride = load i64, ptr %m_stride_p
+  %m_entry = getelementptr ptr, ptr %table, i64 %m_slot
+  %m_ptr = load ptr, ptr %m_entry
+  %m_new = getelementptr i8, ptr %m_ptr, i64 %m_stride
+  store ptr %m_new, ptr %m_entry
+  %m1 = add i64 %m, 1
+  %m_more = icmp slt i64 %m1, %n_moves
+  br i1 %m_more, label %move, label %moved
+moved:
+  %any_swap = icmp sgt i64 %n_swaps, 0
+  br i1 %any_swap, label %swap, label %swapped
+swap:
+  %s = phi i64 [0, %moved], [%s1, %swap]
+  %s_at = mul i64 %s, {SWAP_FIELDS}
+  %s_rec = getelementptr i64, ptr %swaps, i64 %s_at
+  %a_slot = load i64, ptr %s_rec
+  %b_slot_p = getelementptr i64, ptr %s_rec, i64 1
+  %b_slot = load i64, ptr %b_slot_p
+  %a_entry = getelementptr ptr, ptr %table, i64 %a_slot
+  %b_entry = getelementptr ptr, ptr %table, i64 %b_slot
+  %a = load ptr, ptr %a_entry
+  %b = load ptr, ptr %b_entry
+  store ptr %b, ptr %a_entry
+  store ptr %a, ptr %b_entry
+  %s1 = add i64 %s, 1
+  %s_more = icmp slt i64 %s1, %n_swaps
+  br i1 %s_more, label %swap, label %swapped
+swapped:
+  %t1 = add i64 %t, 1
+  %t_more = icmp slt i64 %t1, %steps
+  br i1 %t_more, label %step, label %done
+done:
+  ret void
+}}
+"""
+
+
+def runner_module() -> str:
+    """The runner's LLVM module text (the same for every program: compiled once per process)."""
+    return "; graphc native runner\n" + "\n".join([_DECLARATIONS, _TAKE_PIECES, _PARALLEL, _WORKER, _RUN, _SCAN])
+
+
+__all__ = ["CALL_FIELDS", "MOVE_FIELDS", "POOL_BYTES", "POOL_SYMBOLS", "SWAP_FIELDS", "SYNC_OBJECTS", "runner_module"]

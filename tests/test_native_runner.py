@@ -1,0 +1,140 @@
+"""The llvm executable enters generated code once per call: the native runner runs every kernel in order,
+splits big loops over native worker threads (no Python thread pool), and releases the GIL throughout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import graphc as gc
+from graphc.runtime import native_pool
+from graphc.runtime.native_pool import THREADS, piece_size
+
+BIG = 1 << 21  # element-ops above the split threshold (graphc.runtime.plan.PARALLEL_WORK)
+
+
+def chain(x, y):
+    return gc.tanh(x) * y + gc.exp(-x * x) * 0.5 - gc.sigmoid(y)
+
+
+def big_chain_function():
+    x = gc.placeholder((BIG,), gc.float64, name="x")
+    y = gc.placeholder((BIG,), gc.float64, name="y")
+    return gc.function([x, y], [chain(x, y)], backend="llvm")
+
+
+def feeds(seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(BIG), rng.standard_normal(BIG)
+
+
+def test_a_piece_covers_the_range_in_at_most_threads_times_pieces_per_thread():
+    for extent in (2, 7, 1000, BIG):
+        piece = piece_size(extent)
+        if THREADS < 2:
+            assert piece == 0
+        else:
+            assert 1 <= piece <= extent
+            assert -(-extent // piece) <= THREADS * native_pool.PIECES_PER_THREAD
+
+
+def test_a_big_split_chain_equals_the_reference():
+    f = big_chain_function()
+    reference = gc.function(f.inputs, f.outputs, backend="numpy")
+    x, y = feeds()
+    np.testing.assert_allclose(f(x, y)[0], reference(x, y)[0], rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.skipif(THREADS < 2, reason="one core: nothing is split")
+def test_big_loop_kernels_are_split_and_small_ones_are_not():
+    x = gc.placeholder((BIG,), gc.float32, name="x")
+    small = gc.placeholder((64,), gc.float32, name="small")
+    f = gc.function([x, small], [gc.tanh(x) + 1.0, gc.tanh(small) + 1.0], backend="llvm")
+    f(np.ones(BIG, np.float32), np.ones(64, np.float32))
+    exe = f.executable
+    piece_by_extent = {k["dims"][0][0]: record[4] for k, record in zip(exe.kernels(), exe.call_records)}
+    assert piece_by_extent[BIG] > 0 and piece_by_extent[64] == 0
+
+
+def test_no_python_thread_runs_the_kernels():
+    f = big_chain_function()
+    before = threading.active_count()
+    f(*feeds())
+    assert threading.active_count() == before
+
+
+def test_the_gil_is_released_for_the_whole_call():
+    """A Python thread keeps running while the calling thread is inside a long compiled call."""
+    x = gc.placeholder((BIG,), gc.float64, name="x")
+    y = x
+    for _ in range(40):  # 40 kernels of a few ms each: a call long enough to watch
+        y = gc.sin(gc.cumsum(y, axis=0) * 1e-9)
+    f = gc.function([x], [y], backend="llvm")
+    a = np.ones(BIG)
+    f(a)
+    ticks, inside = [], threading.Event()
+    done = threading.Event()
+
+    def count():
+        inside.wait()
+        while not done.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.0005)
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    start = time.perf_counter()
+    inside.set()
+    f(a)
+    end = time.perf_counter()
+    done.set()
+    counter.join()
+    during = [t for t in ticks if start < t < end]
+    assert end - start > 0.02
+    assert len(during) >= 5  # the counter ran while the call was in compiled code
+
+
+def test_calls_from_many_threads_at_once_give_the_serial_results():
+    """Split calls take the pool one at a time; a call that finds it busy runs its range alone."""
+    f = big_chain_function()
+    inputs = [feeds(seed) for seed in range(4)]
+    serial = [f(*i)[0] for i in inputs]
+    wrong, start = [], threading.Barrier(4)
+
+    def work(i):
+        start.wait()
+        for _ in range(5):
+            if not np.array_equal(f(*inputs[i])[0], serial[i]):
+                wrong.append(i)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
+
+
+def test_a_forked_child_runs_split_kernels_with_a_pool_of_its_own():
+    script = textwrap.dedent(f"""
+        import os, sys
+        import numpy as np
+        import graphc as gc
+        x = gc.placeholder(({BIG},), gc.float32, name="x")
+        f = gc.function([x], [gc.tanh(x) * 2.0], backend="llvm")
+        a = np.linspace(-1, 1, {BIG}, dtype=np.float32)
+        want = f(a)[0]
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0 if np.array_equal(f(a)[0], want) else 1)
+        _, status = os.waitpid(pid, 0)
+        sys.exit(os.waitstatus_to_exitcode(status))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
