@@ -101,6 +101,9 @@ _runner_lock = threading.Lock()
 
 def native_runner() -> NativeRunner:
     global _runner
+    runner = _runner  # read once: a fork may reset it
+    if runner is not None:
+        return runner
     with _runner_lock:
         if _runner is None:
             _runner = NativeRunner()

@@ -92,18 +92,24 @@ class LlvmExecutable:
         # arrays this executable returned, per output buffer: reused once nobody else holds them (see _fresh)
         self._returned: dict[str, list[np.ndarray]] = {n: [] for n, _, _ in self._outputs + self._updates}
         # id -> data address of each array in those pools (no reference: the pool's keeps it alive, and
-        # an id leaves this map when its array leaves the pool, so an id found here is that array's)
+        # an id leaves this map when its array leaves the pool, so an id found here is that array's: a
+        # variable's value that is our previous output, contiguous and aligned by construction)
         self._owned: dict[int, int] = {}
         self._results = [self._result_getter(name) for name in plan.outputs + plan.new_values]
+        self._input_types = [(n, n.dtype, tuple(n.shape)) for n in program.inputs]
+        self._variable_types = [(n, n.dtype, tuple(n.shape)) for n in program.variables]
         self._n_outputs = len(plan.outputs)
 
     def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
-        p = self.program
-        if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
+        if len(inputs) != len(self._input_types) or len(variables) != len(self._variable_types):
+            p = self.program
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
                             f"got {len(inputs)} and {len(variables)}")
-        inputs = [_checked(a, node, "input") for a, node in zip(inputs, p.inputs)]
-        variables = [self._checked_variable(a, node) for a, node in zip(variables, p.variables)]
+        inputs = [a if _ready(a, dtype, shape) else _checked(a, node, "input")
+                  for a, (node, dtype, shape) in zip(inputs, self._input_types)]
+        owned = self._owned
+        variables = [a if id(a) in owned and a.dtype == dtype and a.shape == shape else _checked(a, node, "variable")
+                     for a, (node, dtype, shape) in zip(variables, self._variable_types)]
         try:
             workspace = self._idle.pop()
         except IndexError:  # another thread's call is using each workspace there is
@@ -131,14 +137,14 @@ class LlvmExecutable:
         """Run the kernels with this workspace; the arrays written, by output or update buffer."""
         table, address, _ = workspace
         for slot, index in self._inputs:
-            table[slot] = self._address_of(inputs[index])
+            table[slot] = data_address(inputs[index])
         for slot, index in self._variables:
-            table[slot] = self._address_of(variables[index])
+            table[slot] = data_address(variables[index])
         arrays: dict[str, np.ndarray] = {}
         for name, slot, spec in self._outputs:
             out = self._fresh(name, spec)
             arrays[name] = out
-            table[slot] = self._address_of(out)
+            table[slot] = data_address(out)
         for name, slot, spec in self._updates:
             current = variables[spec.index]
             with self._lock:
@@ -149,7 +155,7 @@ class LlvmExecutable:
                 out = self._fresh(name, spec)
                 np.copyto(out, current)
             arrays[name] = out
-            table[slot] = self._address_of(out)
+            table[slot] = data_address(out)
         self._enter(address)
         return arrays
 
@@ -171,29 +177,15 @@ class LlvmExecutable:
             pool = self._returned[name]
             for i in range(len(pool)):
                 if sys.getrefcount(pool[i]) == 2:  # the pool's own reference and getrefcount's argument
-                    old = pool.pop(i)
-                    pool.append(old)
-                    return old
+                    if i + 1 < len(pool):
+                        pool.append(pool.pop(i))
+                    return pool[-1]
             out = np.empty(spec.shape, spec.dtype)
             pool.append(out)
-            self._owned[id(out)] = out.ctypes.data
+            self._owned[id(out)] = data_address(out)
             if len(pool) > 2:
                 del self._owned[id(pool.pop(0))]
             return out
-
-    def _address_of(self, array: np.ndarray) -> int:
-        """The array's data pointer: remembered for the arrays this executable made (`.ctypes.data`
-        costs microseconds, and a small model's step passes dozens of them: its variables' values
-        are the previous step's outputs)."""
-        address = self._owned.get(id(array))  # an id in there is a live array of a pool: this one
-        return array.ctypes.data if address is None else address
-
-    def _checked_variable(self, array, node) -> np.ndarray:
-        """A variable's value as `_checked` would give it; an array of ours (the previous step's
-        new value) is contiguous and aligned by construction, so only its dtype and shape are checked."""
-        if id(array) in self._owned and array.dtype == node.dtype and array.shape == node.shape:
-            return array
-        return _checked(array, node, "variable")
 
     def _result_getter(self, name: str):
         """How to produce the returned array of buffer `name` (fixed at compile time)."""
@@ -229,6 +221,34 @@ def _piece(k: Kernel) -> int:
     if k.kind != "loop" or k.work < PARALLEL_WORK or THREADS < 2:
         return 0
     return piece_size(k.split_extent)
+
+
+def _ready(array, dtype: np.dtype, shape: tuple) -> bool:
+    """Whether a fed array is already what generated code needs (the common case, checked quickly)."""
+    if type(array) is not np.ndarray or array.dtype != dtype or array.shape != shape:
+        return False
+    flags = array.flags
+    return flags.c_contiguous and flags.aligned
+
+
+def _data_offset() -> int | None:
+    """Where an ndarray object keeps its data pointer (numpy's PyArrayObject: right after the object
+    header), when this interpreter and numpy agree with that; None: ask `.ctypes.data`."""
+    offset = object.__sizeof__(object())  # the object header: 16 bytes on a 64-bit CPython
+    probes = [np.empty(3), np.arange(6.0)[2:], np.zeros((2, 2), np.float32).T]
+    if all(ctypes.c_void_p.from_address(id(p) + offset).value == p.ctypes.data for p in probes):
+        return offset
+    return None
+
+
+_DATA_OFFSET = _data_offset()
+
+
+def data_address(array: np.ndarray, _read=ctypes.c_void_p.from_address, _offset=_DATA_OFFSET) -> int:
+    """An ndarray's data pointer: read from the object (a tenth of `.ctypes.data`'s cost)."""
+    if _offset is None:
+        return array.ctypes.data
+    return _read(id(array) + _offset).value or 0
 
 
 def _checked(array, node, what: str) -> np.ndarray:
