@@ -3,7 +3,7 @@
     runner = native_runner()                   # compiled on first use, shared by every executable
     calls = runner.calls([(kernel, slots, start, end, chunk), ...])   # an array of call records
     runner.run(table, calls, len(records))     # one ctypes call, the GIL released throughout
-    runner.scan(table, calls, n, steps, moves, n_moves, swaps, n_swaps)
+    runner.scan(table, calls, n, steps, copies, moves, swaps)   # a whole scan: see graphc.runtime.native_loop
 
 Worker threads are native (pthread_create, not Python threads): they never take the GIL, and they
 sleep on a condition variable between split kernels rather than spin, so they leave the cores to
@@ -34,7 +34,7 @@ THREADS = max(1, int(os.environ.get("GRAPHC_THREADS", min(_usable_cores(), 8))))
 PIECES_PER_THREAD = 4  # a split range is cut into THREADS * this pieces: a thread the OS runs late takes fewer
 _RUN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
 _SCAN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
-                              ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64)
+                              ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 3)
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -85,9 +85,13 @@ class NativeRunner:
     def __call__(self, table: int, calls: int, n: int) -> None:
         self.run(self.pool, table, calls, n)
 
-    def scan(self, table: int, calls: int, n: int, steps: int, moves: int, n_moves: int, swaps: int,
-             n_swaps: int) -> None:
-        self.scan_entry(self.pool, table, calls, n, steps, moves, n_moves, swaps, n_swaps)
+    def scan(self, table: int, calls: int, n: int, steps: int, copies, moves, swaps) -> None:
+        """`steps` runs of the calls with, after each, the copies, moves and swaps (records of
+        COPY_FIELDS, MOVE_FIELDS and SWAP_FIELDS integers) applied to the table."""
+        lists = [self.calls(records) for records in (copies, moves, swaps)]
+        counts = [len(records) for records in (copies, moves, swaps)]
+        self.scan_entry(self.pool, table, calls, n, steps, *[v for array, count in zip(lists, counts)
+                                                             for v in (ctypes.addressof(array), count)])
 
 
 def _check(status: int, what: str) -> None:

@@ -99,16 +99,18 @@ class LlvmExecutable:
         self._input_types = [(n, n.dtype, tuple(n.shape)) for n in program.inputs]
         self._variable_types = [(n, n.dtype, tuple(n.shape)) for n in program.variables]
         self._n_outputs = len(plan.outputs)
+        self._loops: dict[tuple, object] = {}  # (n_carry, n_xs) -> ScanLoop or None (see scan_loop)
 
     def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
         if len(inputs) != len(self._input_types) or len(variables) != len(self._variable_types):
             p = self.program
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
                             f"got {len(inputs)} and {len(variables)}")
-        inputs = [a if _ready(a, dtype, shape) else _checked(a, node, "input")
+        inputs = [a if _ready(a, dtype, shape) else checked_feed(a, node, "input")
                   for a, (node, dtype, shape) in zip(inputs, self._input_types)]
         owned = self._owned
-        variables = [a if id(a) in owned and a.dtype == dtype and a.shape == shape else _checked(a, node, "variable")
+        variables = [a if id(a) in owned and a.dtype == dtype and a.shape == shape
+                     else checked_feed(a, node, "variable")
                      for a, (node, dtype, shape) in zip(variables, self._variable_types)]
         try:
             workspace = self._idle.pop()
@@ -158,6 +160,16 @@ class LlvmExecutable:
             table[slot] = data_address(out)
         self._enter(address)
         return arrays
+
+    def scan_loop(self, n_carry: int, n_xs: int):
+        """This executable, the body of a scan, as a native loop (graphc.runtime.native_loop.ScanLoop:
+        `run(init, xs, captured, steps, reverse, record)`), or None where its plan cannot loop natively."""
+        from graphc.runtime.native_loop import ScanLoop  # it reads this module's checks
+
+        key = (n_carry, n_xs)
+        if key not in self._loops:
+            self._loops[key] = ScanLoop.of(self, n_carry, n_xs)
+        return self._loops[key]
 
     def _enter(self, table: int) -> None:
         """Run every kernel call of the step, in order: one call into the native runner (GIL released)."""
@@ -251,7 +263,7 @@ def data_address(array: np.ndarray, _read=ctypes.c_void_p.from_address, _offset=
     return _read(id(array) + _offset).value or 0
 
 
-def _checked(array, node, what: str) -> np.ndarray:
+def checked_feed(array, node, what: str) -> np.ndarray:
     """The array as generated code needs it: exact dtype and shape, C-contiguous and aligned."""
     if not isinstance(array, np.ndarray):
         array = np.asarray(array)

@@ -9,11 +9,12 @@ dozens.  This module renders, once per process, the LLVM IR of
         (kernel address, slots address, start, end, chunk); chunk 0: kernel(table, slots, start, end) on
         this thread; chunk > 0: the range [0, end) cut into pieces of `chunk`, taken by this thread and
         the pool's workers (an atomic counter hands them out, so a worker the OS runs late takes fewer)
-    void @graphc_scan(ptr pool, ptr table, ptr calls, i64 n, i64 steps, ptr moves, i64 n_moves,
-                      ptr swaps, i64 n_swaps)
-        `steps` times: run the calls, then add each move's stride to its table entry (a slice of a scan's
-        xs or ys walks on), then exchange the table entries of each swap pair (a carry's old and new
-        buffers): a whole scan in one call (graphc.control.native_scan)
+    void @graphc_scan(ptr pool, ptr table, ptr calls, i64 n, i64 steps, ptr copies, i64 n_copies,
+                      ptr moves, i64 n_moves, ptr swaps, i64 n_swaps)
+        `steps` times: run the calls, then copy `bytes` from each copy's source entry to its destination
+        entry, add each move's stride to its table entry (a slice of a scan's xs or ys walks on), and
+        exchange the table entries of each swap pair (a carry's old and new buffers): a whole scan in
+        one call (graphc.runtime.native_loop)
     ptr @graphc_pool_worker(ptr pool)
         a worker thread's loop (started with pthread_create by graphc.runtime.native_pool): sleeps on a
         condition variable until a split call is posted, joins it while it is open, takes pieces
@@ -29,6 +30,7 @@ registers them).
 from __future__ import annotations
 
 CALL_FIELDS = 5  # kernel, slots, start, end, chunk
+COPY_FIELDS = 3  # destination slot, source slot, bytes
 MOVE_FIELDS = 2  # table slot, byte stride
 SWAP_FIELDS = 2  # two table slots
 
@@ -219,52 +221,56 @@ done:
 }}
 """
 
-# A whole scan: the body's calls `steps` times, the table's slice pointers moved and carries swapped between.
+def _each(name: str, records: str, count: str, fields: int, body: str, then: str) -> str:
+    """Blocks `<name>` (entered from `<name>_head`) that run `body` for each of `count` records of `fields`
+    i64s at `records` (`%<name>_rec` points at one, `%<name>_f<k>` holds field k), then branch to `then`."""
+    loads = "".join(f"  %{name}_f{k}_p = getelementptr i64, ptr %{name}_rec, i64 {k}\n"
+                    f"  %{name}_f{k} = load i64, ptr %{name}_f{k}_p\n" for k in range(fields))
+    return f"""\
+{name}_head:
+  %{name}_any = icmp sgt i64 %{count}, 0
+  br i1 %{name}_any, label %{name}, label %{then}
+{name}:
+  %{name}_i = phi i64 [0, %{name}_head], [%{name}_i1, %{name}]
+  %{name}_at = mul i64 %{name}_i, {fields}
+  %{name}_rec = getelementptr i64, ptr %{records}, i64 %{name}_at
+{loads}{body}  %{name}_i1 = add i64 %{name}_i, 1
+  %{name}_more = icmp slt i64 %{name}_i1, %{count}
+  br i1 %{name}_more, label %{name}, label %{then}
+"""
+
+
+def _entry(name: str, slot: str) -> str:
+    """`%<name>` = the address of table entry `slot`, `%<name>_v` the pointer it holds."""
+    return (f"  %{name} = getelementptr ptr, ptr %table, i64 %{slot}\n"
+            f"  %{name}_v = load ptr, ptr %{name}\n")
+
+
+# After each step: copies (an output that is not a buffer of its own: an input passed through, a
+# constant, a value two outputs share), then moves (xs and ys slices walk on), then swaps (carries).
+_COPY = _entry("dst", "copy_f0") + _entry("src", "copy_f1") + \
+    "  call void @llvm.memcpy.p0.p0.i64(ptr %dst_v, ptr %src_v, i64 %copy_f2, i1 false)\n"
+_MOVE = _entry("moved", "move_f0") + \
+    "  %moved_new = getelementptr i8, ptr %moved_v, i64 %move_f1\n  store ptr %moved_new, ptr %moved\n"
+_SWAP = _entry("a", "swap_f0") + _entry("b", "swap_f1") + "  store ptr %b_v, ptr %a\n  store ptr %a_v, ptr %b\n"
+
+# A whole scan: the body's calls `steps` times, outputs copied, slices moved and carries swapped between.
 _SCAN = f"""\
-define void @graphc_scan(ptr %pool, ptr %table, ptr %calls, i64 %n, i64 %steps, ptr %moves, i64 %n_moves,
-                         ptr %swaps, i64 %n_swaps) {{
+declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
+
+define void @graphc_scan(ptr %pool, ptr %table, ptr %calls, i64 %n, i64 %steps, ptr %copies, i64 %n_copies,
+                         ptr %moves, i64 %n_moves, ptr %swaps, i64 %n_swaps) {{
 entry:
   %any = icmp sgt i64 %steps, 0
   br i1 %any, label %step, label %done
 step:
-  %t = phi i64 [0, %entry], [%t1, %swapped]
+  %t = phi i64 [0, %entry], [%t1, %stepped]
   call void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n)
-  %any_move = icmp sgt i64 %n_moves, 0
-  br i1 %any_move, label %move, label %moved
-move:
-  %m = phi i64 [0, %step], [%m1, %move]
-  %m_at = mul i64 %m, {MOVE_FIELDS}
-  %m_rec = getelementptr i64, ptr %moves, i64 %m_at
-  %m_slot = load i64, ptr %m_rec
-  %m_stride_p = getelementptr i64, ptr %m_rec, i64 1
-  %m_stride = load i64, ptr %m_stride_p
-  %m_entry = getelementptr ptr, ptr %table, i64 %m_slot
-  %m_ptr = load ptr, ptr %m_entry
-  %m_new = getelementptr i8, ptr %m_ptr, i64 %m_stride
-  store ptr %m_new, ptr %m_entry
-  %m1 = add i64 %m, 1
-  %m_more = icmp slt i64 %m1, %n_moves
-  br i1 %m_more, label %move, label %moved
-moved:
-  %any_swap = icmp sgt i64 %n_swaps, 0
-  br i1 %any_swap, label %swap, label %swapped
-swap:
-  %s = phi i64 [0, %moved], [%s1, %swap]
-  %s_at = mul i64 %s, {SWAP_FIELDS}
-  %s_rec = getelementptr i64, ptr %swaps, i64 %s_at
-  %a_slot = load i64, ptr %s_rec
-  %b_slot_p = getelementptr i64, ptr %s_rec, i64 1
-  %b_slot = load i64, ptr %b_slot_p
-  %a_entry = getelementptr ptr, ptr %table, i64 %a_slot
-  %b_entry = getelementptr ptr, ptr %table, i64 %b_slot
-  %a = load ptr, ptr %a_entry
-  %b = load ptr, ptr %b_entry
-  store ptr %b, ptr %a_entry
-  store ptr %a, ptr %b_entry
-  %s1 = add i64 %s, 1
-  %s_more = icmp slt i64 %s1, %n_swaps
-  br i1 %s_more, label %swap, label %swapped
-swapped:
+  br label %copy_head
+{_each("copy", "copies", "n_copies", COPY_FIELDS, _COPY, "move_head")}\
+{_each("move", "moves", "n_moves", MOVE_FIELDS, _MOVE, "swap_head")}\
+{_each("swap", "swaps", "n_swaps", SWAP_FIELDS, _SWAP, "stepped")}\
+stepped:
   %t1 = add i64 %t, 1
   %t_more = icmp slt i64 %t1, %steps
   br i1 %t_more, label %step, label %done
@@ -279,4 +285,5 @@ def runner_module() -> str:
     return "; graphc native runner\n" + "\n".join([_DECLARATIONS, _TAKE_PIECES, _PARALLEL, _WORKER, _RUN, _SCAN])
 
 
-__all__ = ["CALL_FIELDS", "MOVE_FIELDS", "POOL_BYTES", "POOL_SYMBOLS", "SWAP_FIELDS", "SYNC_OBJECTS", "runner_module"]
+__all__ = ["CALL_FIELDS", "COPY_FIELDS", "MOVE_FIELDS", "POOL_BYTES", "POOL_SYMBOLS", "SWAP_FIELDS", "SYNC_OBJECTS",
+           "runner_module"]
