@@ -52,7 +52,8 @@ def test_sqrt_keeps_about_sqrt_t_carries_with_bitwise_equal_gradients(backend):
     carry = width * 8
     none_peak, sqrt_peak = peak_of_call(plain, data), peak_of_call(checkpointed, data)
     assert none_peak > steps * carry  # every carry of the forward pass, stacked
-    assert sqrt_peak < 4 * 2 * 16 * carry < none_peak / 4  # 16 checkpoints and 16 recomputed carries, with slack
+    assert sqrt_peak < 4 * 2 * 16 * carry  # 16 checkpoints and 16 recomputed carries, with slack
+    assert sqrt_peak < none_peak / 4
 
 
 @settings(max_examples=8, deadline=None)
