@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphc.errors import FeedError
+from graphc.runtime.arrays import checked_feed, data_address
 from graphc.runtime.native_pool import native_runner
-from graphc.runtime.plan import checked_feed, data_address
 
 
 @dataclass

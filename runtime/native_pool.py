@@ -14,13 +14,14 @@ is built.  A forked child gets a pool of its own (the parent's workers do not ex
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import os
 import threading
 
 import llvmlite.binding as llvm
 
-from graphc.codegen.llvm.runner import POOL_BYTES, POOL_SYMBOLS, SYNC_OBJECTS, runner_module
+from graphc.codegen.llvm.runner import POOL_BYTES, POOL_SYMBOLS, STOP, SYNC_OBJECTS, runner_module
 
 
 def _usable_cores() -> int:
@@ -65,6 +66,13 @@ class NativeRunner:
             _check(_libc.pthread_cond_init(ctypes.c_void_p(self.pool + offset), None), "pthread_cond_init")
         self._workers: list[ctypes.c_ulong] = []
         self._start_lock = threading.Lock()
+        atexit.register(self.stop)
+
+    def stop(self) -> None:
+        """Park every call still running (at its next kernel) for good: the interpreter is exiting,
+        and a daemon thread inside a long call (`graphc run` interrupted by Ctrl-C) would otherwise keep
+        BLAS's threads busy while the process's exit waits for them to finish."""
+        ctypes.c_int64.from_address(self.pool + STOP).value = 1
 
     def start_workers(self) -> None:
         """THREADS - 1 worker threads, once (they live as long as the process)."""

@@ -138,3 +138,15 @@ def test_a_forked_child_runs_split_kernels_with_a_pool_of_its_own():
     """)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(THREADS < 2, reason="one core: no workers")
+def test_idle_workers_sleep_instead_of_spinning():
+    """Between split kernels the workers wait on a condition variable: they take no CPU time that BLAS's
+    threads or other processes could use."""
+    f = big_chain_function()
+    f(*feeds())  # the workers are started and have just worked
+    time.sleep(0.05)
+    cpu, wall = time.process_time(), time.perf_counter()
+    time.sleep(0.5)
+    assert time.process_time() - cpu < 0.1 * (time.perf_counter() - wall)

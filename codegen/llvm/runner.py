@@ -38,9 +38,11 @@ SWAP_FIELDS = 2  # two table slots
 # platforms LLVM's JIT runs on (40/48 on glibc x86-64, 64/48 on macOS); 128 are kept for each.
 MUTEX, WORK_POSTED, WORK_DONE, OWNER = 0, 128, 256, 384
 GENERATION, OPEN, JOINED, KERNEL, TABLE, SLOTS, EXTENT, CHUNK = 512, 520, 528, 536, 544, 552, 560, 568
+STOP = 576  # set when the interpreter exits: a call still running parks before its next kernel (see _RUN)
 NEXT = 640  # the piece counter, on a cache line of its own: every thread of a split call updates it
-POOL_BYTES = 704
-SYNC_OBJECTS = {"mutex": (MUTEX, OWNER), "cond": (WORK_POSTED, WORK_DONE)}
+PARKED = 768  # the condition variable parked calls wait on (nobody signals it)
+POOL_BYTES = 896
+SYNC_OBJECTS = {"mutex": (MUTEX, OWNER), "cond": (WORK_POSTED, WORK_DONE, PARKED)}
 
 # libc function -> the symbol generated code calls it by
 POOL_SYMBOLS = {
@@ -185,14 +187,27 @@ finished:
 }}
 """
 
-# One record: on this thread, or split.
+# One record: on this thread, or split.  Before each, the STOP word: once the interpreter exits (a
+# Ctrl-C'd `graphc run` whose work thread is inside a long call), the call parks for good instead of
+# keeping BLAS's threads busy, which the process's exit waits for.  It never returns a partial result.
 _RUN = f"""\
 define void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n) {{
 entry:
+{_fields(("stop", STOP), ("mutex", MUTEX), ("parked", PARKED))}\
   %any = icmp sgt i64 %n, 0
   br i1 %any, label %loop, label %done
 loop:
   %i = phi i64 [0, %entry], [%i1, %next]
+  %stopped = load atomic i64, ptr %stop monotonic, align 8
+  %go = icmp eq i64 %stopped, 0
+  br i1 %go, label %record, label %park
+park:
+  call i32 @graphc_mutex_lock(ptr %mutex)
+  br label %park_wait
+park_wait:
+  call i32 @graphc_cond_wait(ptr %parked, ptr %mutex)
+  br label %park_wait
+record:
   %at = mul i64 %i, {CALL_FIELDS}
   %rec = getelementptr i64, ptr %calls, i64 %at
   %kernel = load ptr, ptr %rec
