@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 import pytest
+from test_threads import in_threads
 
 import graphc as gc
 from graphc.runtime import native_pool
@@ -105,19 +106,14 @@ def test_calls_from_many_threads_at_once_give_the_serial_results():
     f = big_chain_function()
     inputs = [feeds(seed) for seed in range(4)]
     serial = [f(*i)[0] for i in inputs]
-    wrong, start = [], threading.Barrier(4)
+    wrong = []
 
     def work(i):
-        start.wait()
         for _ in range(5):
             if not np.array_equal(f(*inputs[i])[0], serial[i]):
                 wrong.append(i)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(work, threads=4)
     assert wrong == []
 
 

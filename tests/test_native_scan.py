@@ -4,10 +4,9 @@ equal the numpy reference's, and its values and gradients are bitwise those of t
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 import pytest
+from test_threads import in_threads
 
 import graphc as gc
 import graphc.control.executable as control_executable
@@ -134,17 +133,12 @@ def test_calls_from_many_threads_give_the_serial_results():
     f = gc.function([xs], outputs, backend="llvm")
     feeds = [np.random.default_rng(seed).normal(size=(20, 6)) for seed in range(4)]
     serial = [f(a) for a in feeds]
-    wrong, start = [], threading.Barrier(4)
+    wrong = []
 
     def work(i):
-        start.wait()
         for _ in range(20):
             if not all(np.array_equal(a, b) for a, b in zip(f(feeds[i]), serial[i])):
                 wrong.append(i)
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_threads(work, threads=4)
     assert wrong == []
