@@ -125,16 +125,15 @@ class Function:
     def __call__(self, *args, **kwargs):
         arrays = self._feeds(args, kwargs)
         executable, access, checks = self._compiled(arrays)
-        program = executable.program
         values, donate, held = access.take()  # not `with access.taken()`: a generator costs microseconds
         try:
-            outputs, new_values = executable(arrays, values, donate=donate)
+            outputs, new_values = executable(arrays, values, donate)
             if checks:  # before any update is written: a run with a bad index changes nothing
                 outputs = list(outputs)
                 raise_for_indices(checks, outputs[len(self.outputs):])
                 outputs = outputs[: len(self.outputs)]
-            for index, value in zip(program.updated, new_values):
-                program.variables[index].attrs["store"].write(value)
+            for store, value in zip(access.written, new_values):
+                store.write(value)
         finally:
             access.release(held)
         outputs = list(outputs)
@@ -147,6 +146,10 @@ class Function:
         return self._random.counter
 
     def _feeds(self, args, kwargs) -> list[np.ndarray]:
+        if not kwargs and len(args) == len(self.inputs):  # every value already an array that fits: as is
+            arrays = [a for x, a in zip(self.inputs, args) if _fits(a, x)]
+            if len(arrays) == len(args):
+                return arrays
         if kwargs:
             by_name = {x.label: i for i, x in enumerate(self.inputs)}
             args = list(args) + [None] * (len(self.inputs) - len(args))
@@ -282,6 +285,7 @@ class VariableAccess:
         self.steps = sorted(((store, indices, id(store) in updated) for store, indices in first.values()),
                             key=lambda step: step[0].order)
         self.updated = [store for store, _, updating in self.steps if updating]
+        self.written = [stores[i] for i in program.updated]  # the store of each new value, in order
 
     @contextlib.contextmanager
     def taken(self) -> Iterator[tuple[list[np.ndarray], bool]]:
@@ -294,6 +298,8 @@ class VariableAccess:
     def take(self) -> tuple[list[np.ndarray], bool, list]:
         """`taken` without the context manager: (values, donate, held), where `held` (the updated
         variables' stores, left locked) goes to `release` once the new values are written."""
+        if not self.steps:
+            return [], True, []
         values: list = [None] * self.count
         held = []
         try:

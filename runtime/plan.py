@@ -97,6 +97,8 @@ class LlvmExecutable:
         # variable's value that is our previous output, contiguous and aligned by construction)
         self._owned: dict[int, int] = {}
         self._results = [self._result_getter(name) for name in plan.outputs + plan.new_values]
+        self._result_names = plan.outputs + plan.new_values
+        self._written_only = all(plan.buffers[n].kind in ("output", "update") for n in self._result_names)
         self._input_types = [(n, n.dtype, tuple(n.shape)) for n in program.inputs]
         self._variable_types = [(n, n.dtype, tuple(n.shape)) for n in program.variables]
         self._n_outputs = len(plan.outputs)
@@ -121,7 +123,10 @@ class LlvmExecutable:
             arrays = self._run(workspace, inputs, variables, donate)
         finally:
             self._idle.append(workspace)
-        results = [get(arrays, inputs, variables) for get in self._results]
+        if self._written_only:  # every result a buffer kernels wrote (the common case): no getters
+            results = [arrays[name] for name in self._result_names]
+        else:
+            results = [get(arrays, inputs, variables) for get in self._results]
         return results[:self._n_outputs], results[self._n_outputs:]
 
     def _workspace(self):
@@ -175,7 +180,8 @@ class LlvmExecutable:
     def _enter(self, table: int) -> None:
         """Run every kernel call of the step, in order: one call into the native runner (GIL released)."""
         if self._n_calls:
-            native_runner()(table, self._calls_address, self._n_calls)
+            runner = native_runner()
+            runner.run(runner.pool, table, self._calls_address, self._n_calls)
 
     def _fresh(self, name: str, spec: BufferSpec) -> np.ndarray:
         """An array to write output `name` into that nothing outside this executable can see.
