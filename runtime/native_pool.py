@@ -69,10 +69,11 @@ class NativeRunner:
         atexit.register(self.stop)
 
     def stop(self) -> None:
-        """Park every call still running (at its next kernel) for good: the interpreter is exiting,
-        and a daemon thread inside a long call (`graphc run` interrupted by Ctrl-C) would otherwise keep
-        BLAS's threads busy while the process's exit waits for them to finish."""
-        ctypes.c_int64.from_address(self.pool + STOP).value = 1
+        """Park every other thread's call still running (at its next kernel) for good: the interpreter
+        is exiting, and a daemon thread inside a long call (`graphc run` interrupted by Ctrl-C) would
+        otherwise keep BLAS's threads busy while the process's exit waits for them to finish.  The
+        exiting thread's own calls (an atexit handler may run graphc) go on."""
+        ctypes.c_uint64.from_address(self.pool + STOP).value = threading.get_ident()  # its pthread_self
 
     def start_workers(self) -> None:
         """THREADS - 1 worker threads, once (they live as long as the process)."""
@@ -109,6 +110,7 @@ def _check(status: int, what: str) -> None:
 
 _runner: NativeRunner | None = None
 _runner_lock = threading.Lock()
+_workers_at_start = False  # a forked child whose parent split kernels: its executables will too
 
 
 def native_runner() -> NativeRunner:
@@ -119,12 +121,16 @@ def native_runner() -> NativeRunner:
     with _runner_lock:
         if _runner is None:
             _runner = NativeRunner()
+            if _workers_at_start:
+                _runner.start_workers()
         return _runner
 
 
 def _forget_in_child() -> None:
-    """A forked child has none of the parent's worker threads (and maybe a mutex a worker held): a new pool."""
-    global _runner, _runner_lock
+    """A forked child has none of the parent's worker threads (and maybe a mutex a worker held): a new
+    pool, with workers from the start if the parent had some (its executables split kernels)."""
+    global _runner, _runner_lock, _workers_at_start
+    _workers_at_start = _workers_at_start or (_runner is not None and bool(_runner._workers))
     _runner, _runner_lock = None, threading.Lock()
 
 

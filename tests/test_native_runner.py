@@ -146,3 +146,23 @@ def test_idle_workers_sleep_instead_of_spinning():
     cpu, wall = time.process_time(), time.perf_counter()
     time.sleep(0.5)
     assert time.process_time() - cpu < 0.1 * (time.perf_counter() - wall)
+
+
+def test_an_atexit_handler_still_runs_compiled_functions():
+    """At exit, calls of other threads park (an interrupted `graphc run`), but the exiting thread's own go on."""
+    script = textwrap.dedent("""
+        import atexit
+        import numpy as np
+        import graphc as gc
+
+        def save():  # registered before graphc's own exit hook: runs after it
+            print("at exit", f(np.arange(3.0))[0].tolist(), flush=True)
+
+        atexit.register(save)
+        x = gc.placeholder((3,), gc.float64, name="x")
+        f = gc.function([x], [x * 2.0 + 1.0], backend="llvm")
+        f(np.zeros(3))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "at exit [1.0, 3.0, 5.0]" in done.stdout

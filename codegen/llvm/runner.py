@@ -38,7 +38,7 @@ SWAP_FIELDS = 2  # two table slots
 # platforms LLVM's JIT runs on (40/48 on glibc x86-64, 64/48 on macOS); 128 are kept for each.
 MUTEX, WORK_POSTED, WORK_DONE, OWNER = 0, 128, 256, 384
 GENERATION, OPEN, JOINED, KERNEL, TABLE, SLOTS, EXTENT, CHUNK = 512, 520, 528, 536, 544, 552, 560, 568
-STOP = 576  # set when the interpreter exits: a call still running parks before its next kernel (see _RUN)
+STOP = 576  # set when the interpreter exits (to the exiting thread's id): other threads' calls park (see _RUN)
 NEXT = 640  # the piece counter, on a cache line of its own: every thread of a split call updates it
 PARKED = 768  # the condition variable parked calls wait on (nobody signals it)
 POOL_BYTES = 896
@@ -52,6 +52,7 @@ POOL_SYMBOLS = {
     "pthread_cond_wait": "graphc_cond_wait",
     "pthread_cond_broadcast": "graphc_cond_broadcast",
     "pthread_cond_signal": "graphc_cond_signal",
+    "pthread_self": "graphc_thread_self",
 }
 
 
@@ -70,6 +71,7 @@ declare i32 @graphc_mutex_trylock(ptr)
 declare i32 @graphc_cond_wait(ptr, ptr)
 declare i32 @graphc_cond_broadcast(ptr)
 declare i32 @graphc_cond_signal(ptr)
+declare i64 @graphc_thread_self()
 """
 
 # Pieces of the posted range until none is left: every thread of a split call runs this.
@@ -188,8 +190,9 @@ finished:
 """
 
 # One record: on this thread, or split.  Before each, the STOP word: once the interpreter exits (a
-# Ctrl-C'd `graphc run` whose work thread is inside a long call), the call parks for good instead of
-# keeping BLAS's threads busy, which the process's exit waits for.  It never returns a partial result.
+# Ctrl-C'd `graphc run` whose work thread is inside a long call), a call on any thread but the exiting
+# one (which may still run graphc in an atexit handler) parks for good instead of keeping BLAS's threads
+# busy, which the process's exit waits for.  It never returns a partial result.
 _RUN = f"""\
 define void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n) {{
 entry:
@@ -200,7 +203,11 @@ loop:
   %i = phi i64 [0, %entry], [%i1, %next]
   %stopped = load atomic i64, ptr %stop monotonic, align 8
   %go = icmp eq i64 %stopped, 0
-  br i1 %go, label %record, label %park
+  br i1 %go, label %record, label %exiting
+exiting:
+  %self = call i64 @graphc_thread_self()
+  %exiter = icmp eq i64 %self, %stopped
+  br i1 %exiter, label %record, label %park
 park:
   call i32 @graphc_mutex_lock(ptr %mutex)
   br label %park_wait
