@@ -142,3 +142,17 @@ def test_calls_from_many_threads_give_the_serial_results():
 
     in_threads(work, threads=4)
     assert wrong == []
+
+
+def test_a_body_without_kernels_and_scalar_integer_carries(native_scans):
+    """A body that only passes values along compiles to no kernels: the loop is copies alone."""
+    xs = gc.placeholder((5, 3), gc.float32, name="xs")
+    swapped, ys = gc.scan(lambda c, x: (x, c), gc.constant(np.zeros(3, np.float32)), xs)
+    counted, firsts = gc.scan(lambda c, x: ((c[0] + 1, c[1] + gc.sum(x)), c[0]),
+                              (gc.constant(np.int32(0)), gc.constant(np.float32(0))), xs)
+    data = np.arange(15, dtype=np.float32).reshape(5, 3)
+    llvm, reference = run_both([xs], [swapped, ys, *counted, firsts], data)
+    for got, want in zip(llvm, reference):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got, want)
+    assert native_scans == [True, True]
