@@ -25,7 +25,7 @@ import numpy as np
 
 from graphc.errors import FeedError
 from graphc.runtime.arrays import checked_feed, data_address
-from graphc.runtime.native_pool import native_runner
+from graphc.runtime.native_pool import WORK_PER_ENTRY, native_runner
 
 
 @dataclass
@@ -114,8 +114,9 @@ class ScanLoop:
                 moves.append((out.slot, sign * y.strides[0]))
             for c, slot in zip(captured, self.inputs[n + len(xs):]):
                 table[slot] = data_address(c)
+            per_entry = max(1, WORK_PER_ENTRY // max(1, exe.work))  # long loops: Ctrl-C heard between entries
             native_runner().scan(ctypes.addressof(table), exe._calls_address, exe._n_calls, steps, copies, moves,
-                                 swaps)
+                                 swaps, per_entry)
             finals = [self._final(placed, table, i, record, reverse) for i, placed in enumerate(carries)]
         finally:
             exe._idle.append(workspace)

@@ -3,7 +3,7 @@
     runner = native_runner()                   # compiled on first use, shared by every executable
     calls = runner.calls([(kernel, slots, start, end, chunk), ...])   # an array of call records
     runner.run(table, calls, len(records))     # one ctypes call, the GIL released throughout
-    runner.scan(table, calls, n, steps, copies, moves, swaps)   # a whole scan: see graphc.runtime.native_loop
+    runner.scan(table, calls, n, steps, copies, moves, swaps, per_entry)   # a scan: graphc.runtime.native_loop
 
 Worker threads are native (pthread_create, not Python threads): they never take the GIL, and they
 sleep on a condition variable between split kernels rather than spin, so they leave the cores to
@@ -32,6 +32,9 @@ def _usable_cores() -> int:
 
 
 THREADS = max(1, int(os.environ.get("GRAPHC_THREADS", min(_usable_cores(), 8))))
+# element-ops: a long program (or scan) enters generated code once per about this much work, so that
+# Python can handle Ctrl-C between entries (graphc.runtime.plan._entries); a training step enters once
+WORK_PER_ENTRY = 1 << 28
 PIECES_PER_THREAD = 4  # a split range is cut into THREADS * this pieces: a thread the OS runs late takes fewer
 _RUN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
 _SCAN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
@@ -94,13 +97,16 @@ class NativeRunner:
     def __call__(self, table: int, calls: int, n: int) -> None:
         self.run(self.pool, table, calls, n)
 
-    def scan(self, table: int, calls: int, n: int, steps: int, copies, moves, swaps) -> None:
+    def scan(self, table: int, calls: int, n: int, steps: int, copies, moves, swaps, per_entry: int) -> None:
         """`steps` runs of the calls with, after each, the copies, moves and swaps (records of
-        COPY_FIELDS, MOVE_FIELDS and SWAP_FIELDS integers) applied to the table."""
+        COPY_FIELDS, MOVE_FIELDS and SWAP_FIELDS integers) applied to the table; entered once per
+        `per_entry` steps (the table carries the loop's state from one entry to the next), so that
+        Python can handle a signal between them."""
         lists = [self.calls(records) for records in (copies, moves, swaps)]
-        counts = [len(records) for records in (copies, moves, swaps)]
-        self.scan_entry(self.pool, table, calls, n, steps, *[v for array, count in zip(lists, counts)
-                                                             for v in (ctypes.addressof(array), count)])
+        rest = [v for array, records in zip(lists, (copies, moves, swaps))
+                for v in (ctypes.addressof(array), len(records))]
+        for start in range(0, steps, per_entry):
+            self.scan_entry(self.pool, table, calls, n, min(per_entry, steps - start), *rest)
 
 
 def _check(status: int, what: str) -> None:

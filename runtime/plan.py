@@ -38,10 +38,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from graphc.codegen.kernel_ir import Kernel
+from graphc.codegen.llvm.runner import CALL_FIELDS
 from graphc.codegen.plan import BufferSpec, ExecutionPlan
 from graphc.errors import FeedError
 from graphc.runtime.arrays import checked_feed, data_address, ready
-from graphc.runtime.native_pool import THREADS, NativeRunner, native_runner, piece_size
+from graphc.runtime.native_pool import THREADS, WORK_PER_ENTRY, NativeRunner, native_runner, piece_size
 
 # the plan's types live in graphc.codegen.plan (both sides read them); named here for older imports
 __all__ = ["NO_KERNELS_IR", "BufferSpec", "ExecutionPlan", "LlvmExecutable"]
@@ -83,6 +84,8 @@ class LlvmExecutable:
         self.call_records = records  # (kernel, slots, start, end, piece): what the runner runs, in order
         self._calls = NativeRunner.calls(records)
         self._calls_address, self._n_calls = ctypes.addressof(self._calls), len(records)
+        self.work = sum(k.work for k in plan.kernels)
+        self._entries = _entries(self._calls_address, [k.work for k in plan.kernels])
         if any(r[4] for r in records):
             native_runner().start_workers()
         slot = self.slots
@@ -178,10 +181,12 @@ class LlvmExecutable:
         return self._loops[key]
 
     def _enter(self, table: int) -> None:
-        """Run every kernel call of the step, in order: one call into the native runner (GIL released)."""
-        if self._n_calls:
+        """Run every kernel call of the step, in order: one call into the native runner (GIL released),
+        or one per WORK_PER_ENTRY of work for a long program (see `_entries`)."""
+        if self._entries:
             runner = native_runner()
-            runner.run(runner.pool, table, self._calls_address, self._n_calls)
+            for calls, n in self._entries:
+                runner.run(runner.pool, table, calls, n)
 
     def _fresh(self, name: str, spec: BufferSpec) -> np.ndarray:
         """An array to write output `name` into that nothing outside this executable can see.
@@ -231,6 +236,21 @@ class LlvmExecutable:
     def llvm_ir(self, optimized: bool = True) -> str:
         """The generated LLVM IR: after -O3 (what runs), or as rendered when `optimized=False`."""
         return self._jit.optimized_ir if optimized and self._jit is not None else self._ir_text
+
+
+def _entries(calls: int, works: list[int]) -> list[tuple[int, int]]:
+    """(address, count) of each run of call records the runner is entered with: one for a program of
+    less than WORK_PER_ENTRY element-operations (every training step), else consecutive runs of about
+    that much work.  Python handles a signal only between two calls into generated code, so this is
+    what keeps Ctrl-C in a script's main thread prompt (KeyboardInterrupt within a run's time, and
+    before any result is returned) during a program that computes for seconds or minutes."""
+    entries, start, work = [], 0, 0
+    for i, w in enumerate(works):
+        work += w
+        if work >= WORK_PER_ENTRY or i == len(works) - 1:
+            entries.append((calls + start * CALL_FIELDS * 8, i + 1 - start))
+            start, work = i + 1, 0
+    return entries
 
 
 def _piece(k: Kernel) -> int:

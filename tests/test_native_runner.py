@@ -3,6 +3,7 @@ splits big loops over native worker threads (no Python thread pool), and release
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import textwrap
@@ -166,3 +167,48 @@ def test_an_atexit_handler_still_runs_compiled_functions():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "at exit [1.0, 3.0, 5.0]" in done.stdout
+
+
+def test_entries_of_a_long_program_hold_about_work_per_entry_each():
+    from graphc.runtime.plan import _entries
+
+    per = native_pool.WORK_PER_ENTRY
+    assert _entries(1000, [5, 7, 9]) == [(1000, 3)]  # a short program: one entry
+    record = 8 * 5  # CALL_FIELDS int64s
+    assert _entries(1000, [per, 1, per // 2, per // 2, 3]) == [(1000, 1), (1000 + record, 3), (1000 + 4 * record, 1)]
+    assert _entries(1000, []) == []
+
+
+def test_ctrl_c_in_a_scripts_main_thread_stops_a_long_call_soon():
+    """Python handles a signal between two entries into generated code: a long program enters once per
+    WORK_PER_ENTRY of work, so KeyboardInterrupt comes within seconds, not at the end of the call."""
+    script = textwrap.dedent("""
+        import sys, time
+        import numpy as np
+        import graphc as gc
+        x = gc.placeholder((1 << 24,), gc.float32, name="x")
+        y = x
+        for _ in range(600):  # tens of seconds of kernels, each a sweep of 16M elements
+            y = gc.sin(gc.cumsum(y, axis=0) * 1e-9)
+        f = gc.function([x], [y], backend="llvm")
+        f.compile(np.ones(1 << 24, np.float32))
+        print("running", flush=True)
+        started = time.monotonic()
+        try:
+            f(np.ones(1 << 24, np.float32))
+            print(f"finished after {time.monotonic() - started:.1f} s", flush=True)
+        except KeyboardInterrupt:
+            print(f"interrupted after {time.monotonic() - started:.1f} s", flush=True)
+            sys.exit(3)
+    """)
+    run = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        assert run.stdout.readline().strip() == "running"
+        time.sleep(1.0)
+        run.send_signal(signal.SIGINT)
+        out, err = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    assert run.returncode == 3, out + err
+    assert float(out.split()[2]) < 10  # the whole call takes tens of seconds
