@@ -4,8 +4,12 @@
     python benchmarks/bench_ops.py --quick    # smaller sizes, fewer repeats
     python benchmarks/bench_ops.py --only matmul chain
     python benchmarks/bench_ops.py --same-process   # all peers in one process (thread pools compete)
+    python benchmarks/bench_ops.py --only matmul --rounds 3   # medians of 3 interleaved rounds (shared machines)
 
-Figures are the best of `--repeat` runs (after a warm-up call that compiles).
+Figures are the best of `--repeat` runs (after a warm-up call that compiles); matmul's are the
+median of `--repeat` calls, and its lines also show graphc with every other BLAS library
+installed here ("graphc (mkl)": GRAPHC_BLAS=mkl, in a process of its own), after a line that
+says which library graphc chose and how (gc.blas_info()).
 Every line prints each peer's figure and graphc / peer; the fused triad's
 bandwidth is measured in the same run as the memory-bound chain's reference.
 Each peer runs in its own process, one after the other (see main()).
@@ -15,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -24,14 +30,23 @@ import numpy as np
 import graphc as gc
 
 
-def best(fn, repeat: int) -> float:
+def call_times(fn, repeat: int) -> list[float]:
+    """Seconds of each of `repeat` calls, after a warm-up call (which compiles)."""
     fn()
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return min(times)
+    return times
+
+
+def best(fn, repeat: int) -> float:
+    return min(call_times(fn, repeat))
+
+
+def median(fn, repeat: int) -> float:
+    return statistics.median(call_times(fn, repeat))
 
 
 def peers(only: str | None = None):
@@ -147,6 +162,7 @@ def _peer_chain(available, x, y, which, repeat, bytes_moved) -> dict:
 
 
 def bench_matmul(n: int, repeat: int, available) -> dict:
+    """GFLOP/s of an n x n float32 product: the median of `repeat` calls."""
     rng = np.random.default_rng(0)
     a, b = rng.standard_normal((n, n), np.float32), rng.standard_normal((n, n), np.float32)
     flops = 2.0 * n ** 3
@@ -154,19 +170,29 @@ def bench_matmul(n: int, repeat: int, available) -> dict:
     if "graphc" in available:
         pa, pb = gc.placeholder((n, n), gc.float32), gc.placeholder((n, n), gc.float32)
         f = gc.function([pa, pb], pa @ pb, backend="llvm")
-        figures["graphc"] = flops / best(lambda: f(a, b), repeat) / 1e9
+        figures["graphc"] = flops / median(lambda: f(a, b), repeat) / 1e9
     if "numpy" in available:
-        figures["numpy"] = flops / best(lambda: a @ b, repeat) / 1e9
+        figures["numpy"] = flops / median(lambda: a @ b, repeat) / 1e9
     if "jax" in available:
         jax, jnp = available["jax"]
         mm = jax.jit(lambda x, y: x @ y)
         ja, jb = jnp.asarray(a), jnp.asarray(b)
-        figures["jax"] = flops / best(lambda: mm(ja, jb).block_until_ready(), repeat) / 1e9
+        figures["jax"] = flops / median(lambda: mm(ja, jb).block_until_ready(), repeat) / 1e9
     if "torch" in available:
         torch = available["torch"]
         ta, tb = torch.from_numpy(a), torch.from_numpy(b)
-        figures["torch"] = flops / best(lambda: ta @ tb, repeat) / 1e9
+        figures["torch"] = flops / median(lambda: ta @ tb, repeat) / 1e9
     return {f"matmul {n}x{n} float32|GFLOP/s|1": figures}
+
+
+def blas_line() -> tuple[str, list[str]]:
+    """A line saying which BLAS graphc chose and how, and the other libraries installed here."""
+    info = gc.blas_info()
+    measured = "; ".join(f"{name} " + "/".join(f"{v:.0f}" for v in figures.values())
+                         for name, figures in info.gflops.items())
+    line = (f"BLAS: {info.name} {info.version} ({'ILP64' if info.ilp64 else 'LP64'}, {info.threads} threads, "
+            f"{info.how}{'; one-core sgemm GFLOP/s at 512/1024: ' + measured if measured else ''})")
+    return line, [name for name in info.candidates if name != info.name]
 
 
 # ---- MLP training step --------------------------------------------------------------------------
@@ -295,10 +321,15 @@ def main(argv=None) -> None:
     parser.add_argument("--repeat", type=int, default=None)
     parser.add_argument("--only", nargs="*", default=["chain", "matmul", "mlp"], help="chain, matmul, mlp")
     parser.add_argument("--peer", default=None, help=argparse.SUPPRESS)  # internal: one peer per process
+    parser.add_argument("--blas", default=None, help=argparse.SUPPRESS)  # internal: GRAPHC_BLAS of a graphc peer
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of one process per peer, interleaved; figures are the medians")
     parser.add_argument("--same-process", action="store_true",
                         help="run every peer in this process (their thread pools then compete)")
     args = parser.parse_args(argv)
     if args.peer is not None:
+        if args.blas:
+            os.environ["GRAPHC_BLAS"] = args.blas
         print(json.dumps(run_benchmarks(args, peers(args.peer))))
         return
     if args.same_process:
@@ -310,18 +341,33 @@ def main(argv=None) -> None:
         # each call and would slow each other down several times over
         names = ["graphc"] + [p for p in ("numpy", "jax", "torch", "tensorflow") if peers(p)]
         print(f"peers: {', '.join(names)} (one process each)", flush=True)
-        results = {}
-        for name in names:
-            cmd = [sys.executable, __file__, "--peer", name, "--only", *args.only]
-            cmd += ["--quick"] if args.quick else []
-            cmd += ["--repeat", str(args.repeat)] if args.repeat else []
-            out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-            if out.returncode != 0 or not lines:
-                print(f"{name}: failed\n{out.stderr[-2000:]}")
-                continue
-            for key, figures in json.loads(lines[-1]).items():
-                results.setdefault(key, {}).update(figures)
+        runs = [(name, None, args.only) for name in names]
+        if "matmul" in args.only:
+            line, other_blas = blas_line()
+            print(line, flush=True)
+            runs += [("graphc", blas, ["matmul"]) for blas in other_blas]
+        per_round: dict = {}  # key -> peer -> the figure of each round
+        for _ in range(args.rounds):  # interleaved: a change in the machine's load hits every peer alike
+            for name, blas, only in runs:
+                cmd = [sys.executable, __file__, "--peer", name, "--only", *only]
+                cmd += ["--quick"] if args.quick else []
+                cmd += ["--repeat", str(args.repeat)] if args.repeat else []
+                cmd += ["--blas", blas] if blas else []
+                out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+                lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
+                if out.returncode != 0 or not lines:
+                    print(f"{name}{f' ({blas})' if blas else ''}: failed\n{out.stderr[-2000:]}")
+                    continue
+                for key, figures in json.loads(lines[-1]).items():
+                    if blas:
+                        figures = {f"graphc ({blas})": figures["graphc"]}
+                    for peer, value in figures.items():
+                        per_round.setdefault(key, {}).setdefault(peer, []).append(value)
+        results = {key: {peer: statistics.median(values) for peer, values in figures.items()}
+                   for key, figures in per_round.items()}
+        if args.rounds > 1:
+            print(f"median of {args.rounds} interleaved rounds; each round's figures: "
+                  f"{json.dumps({k.split('|')[0]: v for k, v in per_round.items()})}")
     for key, figures in results.items():
         title, unit, higher = key.split("|")
         report(title, unit, figures, higher_is_better=higher == "1")

@@ -66,8 +66,9 @@ def backend_name() -> str:
     return "llvm" if "llvm" in available_backends() else "numpy"
 
 
-def time_interleaved(steps: dict, repeats: int) -> dict:
-    """Median seconds of each step, called in turn `repeats` times after one warm-up call each.
+def time_interleaved(steps: dict, repeats: int, spread: dict | None = None) -> dict:
+    """Median seconds of each step, called in turn `repeats` times after one warm-up call each
+    (`spread`, when given, receives each step's (fastest, slowest) seconds).
 
     This machine's speed drifts by 10-30% over seconds; timing the strategies one after the
     other puts that drift into their ratios, calling them in turn spreads it over all of them.
@@ -80,6 +81,8 @@ def time_interleaved(steps: dict, repeats: int) -> dict:
             start = time.perf_counter()
             step()
             times[name].append(time.perf_counter() - start)
+    if spread is not None:
+        spread.update((name, (min(t), max(t))) for name, t in times.items())
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
@@ -341,6 +344,212 @@ def measure_graphc_rss(depth, width, batch, residual, strategy) -> int | None:
     return int(done.stdout.strip().splitlines()[-1])
 
 
+# ---- recurrent workload (issue 19): a scanned RNN cell, memory and time against the sequence length ------------
+
+RECURRENT_LENGTHS = [64, 128, 256, 512, 1024, 2048, 4096]
+
+
+def build_rnn(steps: int, width: int, batch: int, seed: int = 0):
+    """A tanh RNN cell scanned over `steps` inputs, its loss and the gradients in its two weights: the backward
+    sweep reads the hidden state before every step (T x batch x width floats), unless remat recomputes them."""
+    import graphc as gc
+
+    rng = np.random.default_rng(seed)
+    xs = gc.placeholder((steps, batch, width), gc.float32, name="xs")
+    w = gc.variable((rng.standard_normal((width, width)) / math.sqrt(width)).astype(np.float32), name="w")
+    u = gc.variable(rng.uniform(0.5, 1.0, width).astype(np.float32), name="u")
+    final, _ = gc.scan(lambda h, x: (gc.tanh(h @ w + x * u), None), gc.constant(np.zeros((batch, width), np.float32)),
+                       xs)
+    loss = gc.mean(final * final)
+    return xs, [loss, *gc.grad(loss, [w, u])]
+
+
+def rnn_feed(steps: int, width: int, batch: int) -> np.ndarray:
+    return np.random.default_rng(1).standard_normal((steps, batch, width)).astype(np.float32)
+
+
+def traced_peak(step) -> int:
+    """Bytes allocated at once (tracemalloc's high-water mark, numpy's arrays included) over one call of `step`."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        step()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def measure_graphc_recurrent(steps: int, width: int, batch: int, repeats: int, backend: str) -> list:
+    """remat "none" and "sqrt" on one sequence length: compile seconds, planned and measured peak, step time
+    (the two steps called in turn, so the machine's drift falls on both)."""
+    import graphc as gc
+
+    feed = rnn_feed(steps, width, batch)
+    rows, calls = {}, {}
+    for strategy in ("none", "sqrt"):
+        xs, outputs = build_rnn(steps, width, batch)
+        f = gc.function([xs], outputs, remat=strategy, backend=backend)
+        f.compile(feed)
+        compile_seconds = graphc_compile_seconds(steps, width, batch, strategy, backend)
+        calls[strategy] = lambda f=f: f(feed)
+        calls[strategy]()  # warm: bodies compiled, pages touched
+        rows[strategy] = {"system": "graphc", "backend": backend, "strategy": strategy, "steps": steps,
+                          "planned": f.memory_plan().peak_bytes, "measured": traced_peak(calls[strategy]),
+                          "compile_seconds": compile_seconds}
+    spread: dict = {}
+    seconds = time_interleaved(calls, repeats, spread)
+    for strategy, row in rows.items():
+        row["seconds"], row["seconds_none"], row["spread"] = seconds[strategy], seconds["none"], spread[strategy]
+    return list(rows.values())
+
+
+def graphc_compile_seconds(steps: int, width: int, batch: int, strategy: str, backend: str) -> float:
+    """Seconds to compile the RNN's gradient step in a fresh process: compiled kernels are cached within one,
+    and the first compilation of a process also pays for starting LLVM, as JAX's first compilation pays for XLA."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    code = "\n".join([
+        "import sys, time, graphc as gc",
+        f"sys.path.insert(0, {here!r})",
+        "from bench_remat import build_rnn, rnn_feed",
+        f"xs, outputs = build_rnn({steps}, {width}, {batch})",
+        f"f = gc.function([xs], outputs, remat={strategy!r}, backend={backend!r})",
+        f"feed = rnn_feed({steps}, {width}, {batch})",
+        "start = time.perf_counter()",
+        "f.compile(feed)",
+        "print(time.perf_counter() - start)",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+JAX_RECURRENT = r"""
+import json, math, sys, time
+import numpy as np
+import jax, jax.numpy as jnp
+jax.config.update("jax_platforms", "cpu")
+steps, width, batch, seg, repeats = map(int, sys.argv[1:6])
+rng = np.random.default_rng(0)
+W = jnp.asarray((rng.standard_normal((width, width)) / math.sqrt(width)).astype(np.float32))
+U = jnp.asarray(rng.uniform(0.5, 1.0, width).astype(np.float32))
+X = jnp.asarray(np.random.default_rng(1).standard_normal((steps, batch, width)).astype(np.float32))
+def loss(wu, xs, remat):
+    w, u = wu
+    cell = lambda h, x: (jnp.tanh(h @ w + x * u), None)
+    h0 = jnp.zeros((batch, width), jnp.float32)
+    if remat:  # jax.checkpoint over segments of `seg` steps: only each segment's first carry is kept
+        segment = jax.checkpoint(lambda h, xs_k: (jax.lax.scan(cell, h, xs_k)[0], None))
+        h = jax.lax.scan(segment, h0, xs.reshape(steps // seg, seg, batch, width))[0]
+    else:
+        h = jax.lax.scan(cell, h0, xs)[0]
+    return jnp.mean(h * h)
+rows, fns = {}, {}
+for remat in (False, True):
+    step = jax.jit(jax.value_and_grad(lambda wu, xs, r=remat: loss(wu, xs, r)))
+    start = time.perf_counter()
+    compiled = step.lower((W, U), X).compile()
+    compile_seconds = time.perf_counter() - start
+    fns[remat] = lambda c=compiled: jax.block_until_ready(c((W, U), X))
+    fns[remat]()
+    rows[remat] = {"planned": int(compiled.memory_analysis().temp_size_in_bytes), "compile_seconds": compile_seconds}
+times = {m: [] for m in fns}
+for _ in range(repeats):
+    for m, fn in fns.items():
+        t = time.perf_counter(); fn(); times[m].append(time.perf_counter() - t)
+for m in rows:
+    rows[m]["seconds"], rows[m]["seconds_none"] = float(np.median(times[m])), float(np.median(times[False]))
+    rows[m]["spread"] = (min(times[m]), max(times[m]))
+print(json.dumps({str(int(m)): r for m, r in rows.items()}))
+"""
+
+
+def measure_jax_recurrent(steps: int, width: int, batch: int, repeats: int) -> list:
+    """lax.scan, plain and with jax.checkpoint over segments (the divisor of T nearest √T), in a fresh process.
+    The peak is XLA's planned temporary bytes (memory_analysis): XLA pools freed memory, so RSS cannot show it."""
+    from graphc.control.checkpoint import segment_length
+
+    seg = segment_length(steps) or 1
+    args = [sys.executable, "-c", JAX_RECURRENT, str(steps), str(width), str(batch), str(seg), str(repeats)]
+    done = subprocess.run(args, capture_output=True, text=True, env={**os.environ, "JAX_PLATFORMS": "cpu"})
+    if done.returncode != 0:
+        print(f"  jax failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return []
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    return [{"system": "jax", "backend": "xla", "strategy": "checkpoint" if remat == "1" else "none",
+             "segment": seg if remat == "1" else None, "steps": steps, "measured": r["planned"], **r}
+            for remat, r in out.items()]
+
+
+def print_recurrent_table(rows):
+    print(f"{'system':<7} {'strategy':<21} {'T':>5} {'compile s':>9} {'planned MiB':>11} {'measured MiB':>12} "
+          f"{'mem/none':>8} {'s/step':>8} {'(fastest-slowest)':>17} {'time/none':>9}")
+    base = {(r["system"], r["steps"]): r for r in rows if r["strategy"] == "none"}
+    for r in rows:
+        b = base[(r["system"], r["steps"])]
+        strategy = r["strategy"] + (f" ({r['segment']} steps)" if r.get("segment") else "")
+        fastest, slowest = r["spread"]
+        print(f"{r['system']:<7} {strategy:<21} {r['steps']:>5} {r['compile_seconds']:9.2f} "
+              f"{mib(r['planned']):>11} {mib(r['measured']):>12} {r['measured'] / b['measured']:8.2f} "
+              f"{r['seconds']:8.3f} {f'({fastest:.3f}-{slowest:.3f})':>17} {r['seconds'] / r['seconds_none']:9.2f}")
+    for system in sorted({r["system"] for r in rows}):
+        for strategy in sorted({r["strategy"] for r in rows if r["system"] == system}):
+            pts = sorted((r["steps"], r["measured"]) for r in rows
+                         if (r["system"], r["strategy"]) == (system, strategy))
+            if len(pts) >= 2:
+                exponent = fitted_exponent([t for t, _ in pts], [m for _, m in pts])
+                print(f"{system} {strategy}: measured peak ~ T^{exponent:.2f}")
+
+
+def plot_recurrent(rows, path):
+    """Peak memory, time per gradient step and compile time against T, graphc beside JAX."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    for system, strategy in sorted({(r["system"], r["strategy"]) for r in rows}):
+        pts = sorted((r["steps"], r["measured"], r["seconds"], r["compile_seconds"]) for r in rows
+                     if (r["system"], r["strategy"]) == (system, strategy))
+        style = "-" if system == "graphc" else "--"
+        for ax, k, scale in zip(axes, (1, 2, 3), (2**20, 1, 1)):
+            ax.plot([p[0] for p in pts], [p[k] / scale for p in pts], style, marker="o", label=f"{system} {strategy}")
+    for ax, what in zip(axes, ("peak memory (MiB)", "time per gradient step (s)", "compile time (s)")):
+        log_axes(ax, "sequence length T", what, xbase=2)
+    axes[2].set_yscale("linear")
+    axes[2].set_ylim(bottom=0)
+    axes[0].legend(fontsize=8)
+    fig.suptitle("remat inside a scan: tanh RNN cell, memory, step time and compile time against T")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    print(f"plot written to {path}")
+
+
+def run_recurrent(args) -> int:
+    backend = args.backend or backend_name()
+    print(f"recurrent workload: tanh RNN cell, width {args.width}, batch {args.batch}, float32; graphc on {backend}; "
+          f"measured peak: tracemalloc's high-water mark of one call (graphc), XLA's planned temporaries (jax); "
+          f"times the median of {args.repeats}, none and sqrt called in turn")
+    import graphc as gc
+
+    xs, outputs = build_rnn(8, args.width, args.batch)  # warm the compiler before anything is timed
+    gc.function([xs], outputs, backend=backend)(rnn_feed(8, args.width, args.batch))
+    rows = []
+    for steps in args.lengths:
+        rows += measure_graphc_recurrent(steps, args.width, args.batch, args.repeats, backend)
+        if not args.no_peers and peer_available("jax"):
+            rows += measure_jax_recurrent(steps, args.width, args.batch, args.repeats)
+        print(f"  T = {steps} done", flush=True)
+    print()
+    print_recurrent_table(rows)
+    if args.plot:
+        plot_recurrent(rows, args.plot)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(rows, fh, indent=1)
+    return 0
+
+
 # ---- report ------------------------------------------------------------------------------------
 
 
@@ -413,7 +622,16 @@ def main(argv=None) -> int:
                         help="compare greedy, sqrt and optimal under budgets of 1/K of the no-remat peak instead")
     parser.add_argument("--time-limit", type=float, default=SOLVER["time_limit"],
                         help="the optimal planner's solver seconds")
+    parser.add_argument("--recurrent", action="store_true",
+                        help="the recurrent workload instead: a scanned RNN cell against sequence length T (--lengths, "
+                             "--width, --batch), remat none and sqrt beside JAX's lax.scan with jax.checkpoint")
+    parser.add_argument("--lengths", type=int, nargs="+", default=RECURRENT_LENGTHS, help="T for --recurrent")
+    parser.add_argument("--backend", help="graphc's backend for --recurrent (default: llvm when available)")
     args = parser.parse_args(argv)
+    if args.recurrent:
+        if "--width" not in " ".join(argv or sys.argv):
+            args.width, args.batch = 64, 16
+        return run_recurrent(args)
     SOLVER["time_limit"] = args.time_limit
     if args.quick:
         args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 3

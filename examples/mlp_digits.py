@@ -41,6 +41,9 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--plot", default="loss_curve.png", help="where to save the loss curve ('' for none)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--steps-per-call", type=int, default=None,
+                        help="training steps per call of the compiled step (default: a whole epoch per call, one "
+                             "compiled loop; 1 under --distributed)")
     parser.add_argument("--distributed", action="store_true",
                         help="data-parallel across the MPI ranks of mpiexec (--batch-size is the global batch)")
     parser.add_argument("--dtype", default="float32", choices=["float32", "float16", "bfloat16"],
@@ -53,6 +56,8 @@ def main(argv=None):
     except gc.BackendError as exc:
         parser.error(str(exc))  # exit status 2 and one line, as for any argument that cannot be used here
     epochs = args.epochs or (12 if args.quick else 15)
+    if args.steps_per_call is not None and args.steps_per_call < 1:
+        parser.error("--steps-per-call must be at least 1")
 
     say = print if not args.distributed or gc.distributed.rank() == 0 else (lambda *a, **k: None)
 
@@ -65,11 +70,14 @@ def main(argv=None):
     precision = f"; compute {args.dtype}, loss scale {loss_scale:g}" if compute_dtype is not None else ""
     say(f"digits: {len(x_train)} train / {len(x_test)} test images; model {model}; backend {backend}{ranks}"
         f"{precision}")
+    steps_per_epoch = len(x_train) // min(args.batch_size, len(x_train))
+    steps_per_call = args.steps_per_call or (1 if args.distributed else steps_per_epoch)
     start = time.perf_counter()
     history = gc.nn.fit_classifier(model, gc.optim.Adam(args.lr), (x_train, y_train), (x_test, y_test),
                                    epochs=epochs, batch_size=args.batch_size, backend=backend, seed=args.seed,
                                    progress=not args.no_progress, desc=f"digits MLP ({backend})",
-                                   distributed=args.distributed, loss_scale=loss_scale)
+                                   distributed=args.distributed, loss_scale=loss_scale,
+                                   steps_per_call=steps_per_call)
     seconds = time.perf_counter() - start
     accuracy = history.test_accuracy[-1]
     say(f"test accuracy {accuracy:.2%} after {epochs} epochs ({len(history.losses)} steps, {seconds:.1f} s)")

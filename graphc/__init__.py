@@ -10,11 +10,13 @@
 from graphc import distributed, linalg, nn, ops, optim, random, tensor
 from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
 from graphc.backends import available_backends
+from graphc.blas import blas_info
 from graphc.checkpoint import restore_checkpoint, save_checkpoint
 from graphc.control import cond, fori_loop, scan, while_loop
 from graphc.dtypes import bfloat16, bool_, float16, float32, float64, int32, int64
 from graphc.errors import (
     BackendError,
+    BlasError,
     CheckpointError,
     DistributedError,
     FedIndexRangeError,
@@ -181,6 +183,7 @@ __all__ += [  # graphc/ops/numpy_*.py: numpy's functions for graph tensors
 __all__ += ["LinAlgError", "linalg"]
 __all__ += ["DistributedError", "LoadedGraph", "available_backends", "distributed", "load", "save", "nn", "optim"]
 __all__ += ["cond", "fori_loop", "scan", "while_loop"]  # graphc/control: control flow as graph ops
+__all__ += ["BlasError", "blas_info"]  # graphc/blas.py: which BLAS the llvm backend's gemm calls
 __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed
 # graphc/ops/indexing.py (and x[idx]), graphc/index_checks.py
 __all__ += ["FedIndexRangeError", "IndexRangeError", "scatter_add", "take", "take_along_axis"]

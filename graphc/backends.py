@@ -117,7 +117,8 @@ def builder(name: str) -> Callable:
             if name != "numpy":  # the reference runs control nodes itself; compiled backends around them
                 from graphc.control.executable import with_control_flow
 
-                compile_program = with_control_flow(factory)
+                # a backend may run control flow its own way (cuda: a scan as one loop kernel)
+                compile_program = getattr(factory, "control_flow", with_control_flow)(factory)
             if has_host_steps(program):  # no backend compiles a host op: they run between compiled segments
                 return build_with_host_steps(program, options, compile_program)
             return compile_program(program, options)

@@ -37,6 +37,10 @@ class BackendError(GraphcError, RuntimeError):
     """A backend that cannot run here (missing compiler, driver or library) or failed to build."""
 
 
+class BlasError(BackendError):
+    """GRAPHC_BLAS names a BLAS graphc does not know or that is not installed (or GRAPHC_BLAS_THREADS is no count)."""
+
+
 class GraphFormatError(GraphcError, ValueError):
     """A saved graph file that is malformed, truncated, of a wrong version or hostile."""
 

@@ -152,10 +152,10 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
         return built
     chosen: dict = {}
     if options.remat != "none":
-        from graphc.control.checkpoint import checkpoint_scans
+        from graphc.control.while_checkpoint import checkpoint_loops
         from graphc.passes.remat import rematerialize
 
-        program = checkpoint_scans(program)  # a scan's backward sweep over √T checkpoints (docs/control_flow.md)
+        program = checkpoint_loops(program)  # loops' backward sweeps over √T checkpoints (docs/control_flow.md)
 
         planner = _kernel_planner(target, chosen) if target.kernels else None
         program = rematerialize(program, options.remat, planner=planner, remat_planner=options.remat_planner,

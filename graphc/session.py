@@ -34,6 +34,7 @@ from graphc.ops.registry import format_shape
 from graphc.ops.source import check_value_fits, placeholder_op, variable, variable_op
 from graphc.pipeline import Options
 from graphc.program import feed_signature, specialize
+from graphc.steps import stacked_feeds, step_loop
 
 
 class TrainOp:
@@ -121,6 +122,7 @@ class Function:
         self._cache: dict[tuple, Any] = {}
         self._compiling = threading.Lock()
         self._last = None
+        self._step_loops: dict[tuple, Function] = {}  # graphc.steps: the compiled loops of `run`
 
     def __call__(self, *args, **kwargs):
         arrays = self._feeds(args, kwargs)
@@ -137,6 +139,24 @@ class Function:
         finally:
             access.release(held)
         outputs = list(outputs)
+        return outputs[0] if self.single else outputs
+
+    def run(self, steps: int, feeds: Iterable | None = None):
+        """`steps` calls in one: the i-th fed the i-th item of `feeds` (a tuple of arguments, a dict by
+        input name, or an array for a function of one input), run as one compiled loop without returning
+        to Python between steps; returns each output stacked over the steps (graphc.steps)."""
+        stacked = stacked_feeds(self, steps, feeds)
+        key = (int(steps), feed_signature(stacked))
+        loop = self._step_loops.get(key)
+        if loop is None:
+            with self._compiling:
+                loop = self._step_loops.get(key)
+                if loop is None:
+                    inputs, outputs, updates = step_loop(self, int(steps), stacked)
+                    loop = Function(inputs, outputs, updates, self.backend, **dict(self.options))
+                    self._step_loops[key] = loop
+        outputs = loop(*stacked)
+        self._last = loop.executable  # what ran last, for kernels(), memory_plan() and the rest
         return outputs[0] if self.single else outputs
 
     @property
@@ -185,7 +205,8 @@ class Function:
 
     @property
     def executable(self):
-        """The most recently used executable (for inspection: kernels, memory plan, generated code)."""
+        """The most recently used executable (for inspection: kernels, memory plan, generated code);
+        after `run`, the compiled loop's."""
         if self._last is None:
             raise GraphcError("this function has not been compiled yet: call it, or .compile(*example_inputs)")
         return self._last

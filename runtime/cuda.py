@@ -225,12 +225,7 @@ class CudaExecutable:
         return out
 
     def __del__(self):
-        launcher = getattr(self, "launcher", None)
-        for ptr in getattr(self, "_owned", []):
-            try:
-                launcher.free(ptr)
-            except Exception:  # interpreter shutdown: the context may be gone already
-                pass
+        free_owned(self)
 
     # ---- inspection ---------------------------------------------------------------------------
 
@@ -243,6 +238,16 @@ class CudaExecutable:
 
     def kernels(self) -> list[dict]:
         return [k.describe() for k in self.plan.kernels]
+
+
+def free_owned(executable) -> None:
+    """Free the device buffers `executable._owned` through its launcher (from __del__: quietly)."""
+    launcher = getattr(executable, "launcher", None)
+    for ptr in getattr(executable, "_owned", []):
+        try:
+            launcher.free(ptr)
+        except Exception:  # interpreter shutdown: the context may be gone already
+            pass
 
 
 def _load(launcher: Launcher, source: str):

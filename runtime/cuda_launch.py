@@ -73,6 +73,18 @@ class Launcher:
     def synchronize(self) -> None:
         raise NotImplementedError
 
+    def cooperative(self) -> bool:
+        """Whether this launcher can launch a loop kernel (graphc/codegen/cuda/loop.py): a cooperative launch,
+        every block resident at once, so that its grid barrier cannot deadlock.  False: loops run from the host."""
+        return False
+
+    def resident_blocks(self, fn, threads: int, shared: int) -> int:
+        """How many blocks of `threads` threads of `fn` the whole device holds at once (the cooperative limit)."""
+        raise NotImplementedError
+
+    def launch_cooperative(self, fn, grid: tuple, block: tuple, shared: int, packed) -> None:
+        raise NotImplementedError
+
 
 class PycudaLauncher(Launcher):
     name = "pycuda"
@@ -231,6 +243,23 @@ class CudaPythonLauncher(Launcher):
 
     def synchronize(self) -> None:
         self.check(self.cu.cuCtxSynchronize(), "cuCtxSynchronize")
+
+    def _attribute(self, name: str) -> int:
+        attr = getattr(self.cu.CUdevice_attribute, name)
+        return int(self.check(self.cu.cuDeviceGetAttribute(attr, self.device), f"cuDeviceGetAttribute({name})"))
+
+    def cooperative(self) -> bool:
+        return self._attribute("CU_DEVICE_ATTRIBUTE_COOPERATIVE_LAUNCH") != 0
+
+    def resident_blocks(self, fn, threads: int, shared: int) -> int:
+        per_sm = self.check(self.cu.cuOccupancyMaxActiveBlocksPerMultiprocessor(fn, int(threads), int(shared)),
+                            "cuOccupancyMaxActiveBlocksPerMultiprocessor")
+        return int(per_sm) * self._attribute("CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT")
+
+    def launch_cooperative(self, fn, grid, block, shared, packed: _PackedArgs) -> None:
+        # the legacy default stream, as `launch`: ordered with the synchronous copies around it
+        self.check(self.cu.cuLaunchCooperativeKernel(fn, *map(int, grid), *map(int, block), int(shared), 0,
+                                                     packed.address), "cuLaunchCooperativeKernel")
 
 
 def driver_library() -> str | None:

@@ -14,8 +14,8 @@ and emit object code, which the execution engine links in (graphc.runtime.llvm_w
 whose worker fails is compiled here instead.
 
 BLAS gemm is made available to generated code as the symbols `graphc_sgemm` and
-`graphc_dgemm` (Fortran convention): numpy's own OpenBLAS when numpy ships one (ILP64),
-else scipy's cython_blas function pointers (32-bit integers); `blas_int_bits()` says which.
+`graphc_dgemm` (Fortran convention): the library graphc.runtime.blas chooses for this host
+(numpy's own OpenBLAS by default, ILP64); `blas_int_bits()` says how wide its integers are.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 import llvmlite.binding as llvm
 
 from graphc.errors import BackendError
+from graphc.runtime import blas
 from graphc.runtime.llvm_compile import InvalidModuleError, native_target, optimized, target_machine
 from graphc.runtime.llvm_workers import BorrowedWorkers, answer_timeout
 
@@ -47,28 +48,6 @@ def _optimized(text: str, tm, optimize: bool = True) -> llvm.ModuleRef:
         raise BackendError(f"internal error: {exc}") from None
 
 
-def _numpy_blas():
-    """numpy's own OpenBLAS (ILP64 Fortran gemm), when numpy ships one: the library `a @ b` uses.
-
-    Sharing it means one BLAS thread pool in the process (two OpenBLAS copies whose
-    threads spin after each call slow each other down several times over).
-    """
-    import glob
-    import os
-
-    import numpy as np
-
-    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
-    for path in libs:
-        try:
-            lib = ctypes.CDLL(path)
-            return {"sgemm": ctypes.cast(lib.scipy_sgemm_64_, ctypes.c_void_p).value,
-                    "dgemm": ctypes.cast(lib.scipy_dgemm_64_, ctypes.c_void_p).value}
-        except (OSError, AttributeError):
-            continue
-    return None
-
-
 BLAS_INT_BITS = 32  # set by _register_blas: the width of gemm's integer arguments
 
 
@@ -81,26 +60,14 @@ def _register_libc() -> None:
 
 
 def _register_blas() -> None:
+    """The chosen library's gemm (graphc.runtime.blas) as `graphc_sgemm`/`graphc_dgemm`."""
     global BLAS_INT_BITS
-    found = _numpy_blas()
-    if found is not None:
-        BLAS_INT_BITS = 64
-        llvm.add_symbol("graphc_sgemm", found["sgemm"])
-        llvm.add_symbol("graphc_dgemm", found["dgemm"])
+    lib = blas.chosen()
+    if lib is None:  # generated code falls back to loops only if gemm is never referenced
         return
-    try:
-        from scipy.linalg import cython_blas
-    except ImportError:  # generated code falls back to loops only if gemm is never referenced
-        return
-    get = ctypes.pythonapi.PyCapsule_GetPointer
-    get.restype = ctypes.c_void_p
-    get.argtypes = [ctypes.py_object, ctypes.c_char_p]
-    name = ctypes.pythonapi.PyCapsule_GetName
-    name.restype = ctypes.c_char_p
-    name.argtypes = [ctypes.py_object]
-    for blas, symbol in (("sgemm", "graphc_sgemm"), ("dgemm", "graphc_dgemm")):
-        capsule = cython_blas.__pyx_capi__[blas]
-        llvm.add_symbol(symbol, get(capsule, name(capsule)))
+    BLAS_INT_BITS = lib.int_bits
+    llvm.add_symbol("graphc_sgemm", lib.sgemm)
+    llvm.add_symbol("graphc_dgemm", lib.dgemm)
 
 
 def blas_int_bits() -> int:

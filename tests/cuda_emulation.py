@@ -84,17 +84,21 @@ THREADED_HEADER = COMMON_HEADER + r"""#include <barrier>
 #include <vector>
 static thread_local Dim3 blockIdx, threadIdx;
 static Dim3 blockDim, gridDim;
-static std::barrier<>* gc_block_barrier;
-static std::vector<std::barrier<>*> gc_warp_barriers;
-alignas(8) static unsigned char gc_slots[1024][8];
+// a block's barrier, warp barriers and shuffle slots, per thread: a cooperative grid runs its blocks at once
+static thread_local std::barrier<>* gc_block_barrier;
+static thread_local std::vector<std::barrier<>*>* gc_warp_barriers;
+alignas(8) static unsigned char gc_serial_slots[1024][8];
+static thread_local unsigned char (*gc_slots)[8];
+static thread_local unsigned char* gc_smem_block;  // a loop kernel's shared buffer, its block's
+static std::barrier<>* gc_grid_barrier;
 static inline void __syncthreads() { gc_block_barrier->arrive_and_wait(); }
 template <typename T> T __shfl_down_sync(unsigned, T v, int offset) {
   const unsigned t = threadIdx.x, warp = t >> 5;
   std::memcpy(gc_slots[t], &v, sizeof(T));
-  gc_warp_barriers[warp]->arrive_and_wait();
+  (*gc_warp_barriers)[warp]->arrive_and_wait();
   T out = v;
   if ((t & 31) + offset < 32 && t + offset < blockDim.x) { std::memcpy(&out, gc_slots[t + offset], sizeof(T)); }
-  gc_warp_barriers[warp]->arrive_and_wait();
+  (*gc_warp_barriers)[warp]->arrive_and_wait();
   return out;
 }
 static void gc_launch(Dim3 grid, Dim3 block, const std::function<void()>& body) {
@@ -103,13 +107,13 @@ static void gc_launch(Dim3 grid, Dim3 block, const std::function<void()>& body) 
   for (unsigned bz = 0; bz < grid.z; ++bz)
   for (unsigned by = 0; by < grid.y; ++by)
   for (unsigned bx = 0; bx < grid.x; ++bx) {
-    std::barrier<> bar(n); gc_block_barrier = &bar;
+    std::barrier<> bar(n);
     std::vector<std::barrier<>*> warps;
     for (unsigned w = 0; w * 32 < n; ++w) { warps.push_back(new std::barrier<>(std::min(32u, n - w * 32))); }
-    gc_warp_barriers = warps;
     std::vector<std::thread> threads;
     for (unsigned t = 0; t < n; ++t) {
-      threads.emplace_back([=, &body] {
+      threads.emplace_back([=, &body, &bar, &warps] {
+        gc_block_barrier = &bar; gc_warp_barriers = &warps; gc_slots = gc_serial_slots;
         threadIdx = {t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
         blockIdx = {bx, by, bz};
         body();
@@ -118,6 +122,40 @@ static void gc_launch(Dim3 grid, Dim3 block, const std::function<void()>& body) 
     for (auto& th : threads) { th.join(); }
     for (auto* w : warps) { delete w; }
   }
+}
+// every block of the grid at once (each with its own barriers, slots and shared buffer), as a cooperative
+// launch guarantees: what a grid barrier needs
+struct GcBlock {
+  explicit GcBlock(unsigned n) : bar(n) {
+    for (unsigned w = 0; w * 32 < n; ++w) { warps.push_back(new std::barrier<>(std::min(32u, n - w * 32))); }
+  }
+  ~GcBlock() { for (auto* w : warps) { delete w; } }
+  std::barrier<> bar;
+  std::vector<std::barrier<>*> warps;
+  alignas(16) unsigned char smem[49152];
+  alignas(8) unsigned char slots[1024][8];
+};
+static void gc_launch_cooperative(Dim3 grid, Dim3 block, const std::function<void()>& body) {
+  blockDim = block; gridDim = grid;
+  const unsigned n = block.x * block.y * block.z, blocks = grid.x * grid.y * grid.z;
+  std::barrier<> grid_barrier(n * blocks); gc_grid_barrier = &grid_barrier;
+  std::vector<GcBlock*> states;
+  for (unsigned b = 0; b < blocks; ++b) { states.push_back(new GcBlock(n)); }
+  std::vector<std::thread> threads;
+  for (unsigned b = 0; b < blocks; ++b) {
+    for (unsigned t = 0; t < n; ++t) {
+      GcBlock* state = states[b];
+      threads.emplace_back([=, &body] {
+        gc_block_barrier = &state->bar; gc_warp_barriers = &state->warps; gc_slots = state->slots;
+        gc_smem_block = state->smem;
+        threadIdx = {t % block.x, (t / block.x) % block.y, t / (block.x * block.y)};
+        blockIdx = {b % grid.x, (b / grid.x) % grid.y, b / (grid.x * grid.y)};
+        body();
+      });
+    }
+  }
+  for (auto& th : threads) { th.join(); }
+  for (auto* state : states) { delete state; }
 }
 """
 # cuda_fp16.h and cuda_bf16.h as host C++, replacing their #include lines in generated source:
@@ -147,11 +185,22 @@ static inline __nv_bfloat16 __double2bfloat16(double d) {
 }
 """
 _HALF_INCLUDES = "#include <cuda_fp16.h>\n#include <cuda_bf16.h>\n"
+# a loop kernel's grid barrier (codegen/cuda/loop.py): a barrier over every thread of the grid, whose blocks
+# gc_launch_cooperative runs at once; its one shared buffer becomes its block's
+COOPERATIVE_HEADER = r"""#define __noinline__
+namespace cooperative_groups {
+struct grid_group { void sync() const { gc_grid_barrier->arrive_and_wait(); } };
+static inline grid_group this_grid() { return {}; }
+}
+"""
+_COOPERATIVE_INCLUDE = "#include <cooperative_groups.h>\n"
+_LOOP_SHARED = re.compile(r"__shared__ __align__\(16\) unsigned char gc_smem\[\d+\];")
 
 
 def host_source(source: str) -> str:
-    """Generated CUDA with the half-precision headers replaced by their host emulation."""
-    return source.replace(_HALF_INCLUDES, HALF_HEADER)
+    """Generated CUDA with the half-precision and cooperative-groups headers replaced by their host emulation."""
+    source = source.replace(_HALF_INCLUDES, HALF_HEADER).replace(_COOPERATIVE_INCLUDE, COOPERATIVE_HEADER)
+    return _LOOP_SHARED.sub("unsigned char* gc_smem = gc_smem_block;", source)
 
 
 EMULATED_BLOCKS = 3  # blocks per grid dimension that grid-stride loops may shrink to
@@ -194,15 +243,17 @@ class EmulatedLauncher(Launcher):
         source = image.decode()
         wrappers = []
         for name, params in _KERNEL.findall(source):
-            types = [p.rsplit(" __restrict__ ", 1)[0] for p in params.split(", ")]
+            # each parameter's type: its text without the name (and without __restrict__, where it has one)
+            types = [p.rsplit(" ", 1)[0].removesuffix(" __restrict__") for p in params.split(", ")]
             args = ", ".join(f"({t})a[{i}]" for i, t in enumerate(types))
-            wrappers.append(f'extern "C" void gc_run_{name}(unsigned gx, unsigned gy, unsigned gz, unsigned bx, '
-                            f"unsigned by, unsigned bz, void** a) "
-                            f"{{ gc_launch({{gx, gy, gz}}, {{bx, by, bz}}, [=] {{ {name}({args}); }}); }}")
+            for kind, launch in (("run", "gc_launch"), ("cooperative", "gc_launch_cooperative")):
+                wrappers.append(f'extern "C" void gc_{kind}_{name}(unsigned gx, unsigned gy, unsigned gz, unsigned bx, '
+                                f"unsigned by, unsigned bz, void** a) "
+                                f"{{ {launch}({{gx, gy, gz}}, {{bx, by, bz}}, [=] {{ {name}({args}); }}); }}")
         return compile_host_library(THREADED_HEADER + host_source(source) + "\n".join(wrappers) + "\n")
 
     def function(self, module, name: str):
-        return name, getattr(module, f"gc_run_{name}")
+        return name, getattr(module, f"gc_run_{name}"), getattr(module, f"gc_cooperative_{name}")
 
     def alloc(self, nbytes: int) -> int:
         raw = np.zeros(max(1, nbytes) + 256, np.uint8)
@@ -228,7 +279,7 @@ class EmulatedLauncher(Launcher):
         return (ctypes.c_void_p * max(1, len(pointers)))(*pointers)
 
     def launch(self, fn, grid, block, shared, packed) -> None:
-        name, run = fn
+        name, run, _ = fn
         self.launched.append(name)
         if not name.endswith("_matmul"):  # grid-stride and row loops: any grid is correct
             grid = [min(g, EMULATED_BLOCKS) for g in grid]
@@ -238,6 +289,20 @@ class EmulatedLauncher(Launcher):
     def synchronize(self) -> None:
         pass
 
+    def cooperative(self) -> bool:
+        return True
+
+    def resident_blocks(self, fn, threads: int, shared: int) -> int:
+        return EMULATED_BLOCKS  # a cooperative grid's blocks run at once, as threads: keep them few
+
+    def launch_cooperative(self, fn, grid, block, shared, packed) -> None:
+        if int(np.prod(grid)) > EMULATED_BLOCKS:
+            raise BackendError(f"cooperative grid {tuple(grid)} has more blocks than fit ({EMULATED_BLOCKS})")
+        name, _, run = fn
+        self.launched.append(name)
+        with _LAUNCH:
+            run(*(ctypes.c_uint(int(v)) for v in (*grid, *block)), packed)
+
 
 def build_emulated(program, options: dict):
     """Backend factory ("cuda-emulated" in the tests): the CUDA runtime on an EmulatedLauncher."""
@@ -246,3 +311,23 @@ def build_emulated(program, options: dict):
 
     program, plan, module = render_program(program, options)
     return CudaExecutable(program, plan, module, EmulatedLauncher())
+
+
+def build_emulated_loops(program, options: dict):
+    """Backend factory ("cuda-emulated-loops"): as build_emulated, with its loops run as loop kernels
+    (graphc/control/cuda.py) on the emulated launcher, every block of the grid at once."""
+    return build_emulated(program, options)
+
+
+def _emulated_control_flow(factory):
+    from graphc.control.cuda import with_cuda_control_flow
+
+    return with_cuda_control_flow(factory, EmulatedLauncher())
+
+
+build_emulated_loops.control_flow = _emulated_control_flow
+
+
+def register_emulated_loops_backend(monkeypatch) -> str:
+    monkeypatch.setitem(backends._FACTORIES, "cuda-emulated-loops", "cuda_emulation:build_emulated_loops")
+    return "cuda-emulated-loops"

@@ -74,3 +74,28 @@ def test_checkpointed_gradients_equal_the_plain_ones_bitwise(steps, reverse, see
                 np.testing.assert_array_equal(a, b)
             else:
                 np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.skipif("llvm" not in BACKENDS, reason="the llvm backend is not available")
+def test_llvm_checkpoints_once_one_more_forward_pass_not_nested_ones(monkeypatch):
+    # the rewrite runs on the whole program only: the bodies it builds are not checkpointed again
+    from graphc.control import executable
+
+    runs = {}
+    original = executable.CompiledBody.run
+
+    def counted(self, args, captured):
+        runs[self.body.name] = runs.get(self.body.name, 0) + 1
+        return original(self, args, captured)
+
+    monkeypatch.setattr(executable.CompiledBody, "run", counted)
+    # steps counted as body calls from the host: the native loop (graphc.runtime.native_loop) makes none
+    monkeypatch.setattr(executable, "scan_natively", lambda attrs, values: None)
+    xs, outputs = rnn_gradient(64, 4)
+    f = gc.function([xs], outputs, backend="llvm", remat="sqrt")
+    data = np.ones((64, 4))
+    f(data)
+    runs.clear()
+    f(data)
+    # the plain forward pass, the checkpoints' and each segment's recomputation: three passes of 64 steps
+    assert runs["scan body"] == 3 * 64 and runs["scan checkpoints"] == runs["scan checkpointed VJP"] == 8

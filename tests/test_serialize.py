@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 import graphc as gc
 from graphc import backends, serialize_schema
 from graphc.control.subgraph import bodies_of
+from graphc.control.while_checkpoint import checkpoint_loops
 from graphc.ir import toposort
 from graphc.ops.registry import REGISTRY
+from graphc.program import Program
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 import models  # noqa: E402 - examples/ is not a package
@@ -88,6 +90,10 @@ def kitchen_sink_graph():
     carried, ys = gc.scan(lambda c, row: (c * 0.5 + row, gc.sum(c)), gc.constant(np.zeros(4)), w)
     flow = gc.sum(looped) + gc.sum(carried) + gc.sum(ys)
     stats = stats + gc.cond(flow > 0, lambda a: a * 2.0, lambda a: a - 1.0, flow)
+    # remat's while-loop checkpoints (while_checkpoints, while_steps): built after differentiation, not differentiated
+    spun = gc.while_loop(lambda v: gc.sum(v * v) < 50.0, lambda v: v * 1.3, gc.cos(w[0]), max_iterations=40)
+    swept = checkpoint_loops(Program([], [], [gc.grad(gc.sum(spun), w)], [], [])).outputs[0]
+    stats = stats + gc.stop_gradient(swept).sum()
     feeds = {"x": RNG.uniform(0.5, 1.5, size=(3, 6)), "k": np.array([0, 4, 7], np.int32)}
     return {"stats": stats, "masked": masked}, feeds
 

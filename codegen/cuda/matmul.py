@@ -131,14 +131,28 @@ def render_matmul(r, fuse: bool) -> str:
     pa, pb, pc = r.local[a.buffer], r.local[b.buffer], r.local[c.buffer]
     lines = r.lines
     # rows of (BM + 4) elements: a multiple of 16 bytes, so every 4-wide piece is one aligned 16-byte load
-    lines.append(f"  __shared__ __align__(16) {t} As[{tile.bk}][{tile.bm} + 4];  // k-major: a thread's rows adjoin")
-    lines.append(f"  __shared__ __align__(16) {t} Bs[{tile.bk}][{tile.bn} + 4];")
-    lines.append(f"  const int tx = threadIdx.x, ty = threadIdx.y, t = ty * {THREADS_X} + tx;")
+    if r.device:  # a function of a loop kernel: 1-d blocks of 256 threads walk the tiles (below)
+        itemsize = 4 if half.is_half(mm.dtype) else np.dtype(mm.dtype).itemsize  # the register type's
+        lines.append("  " + r.shared_array(t, itemsize, "As", (tile.bk, tile.bm + 4), 16))
+        lines.append("  " + r.shared_array(t, itemsize, "Bs", (tile.bk, tile.bn + 4), 16))
+        lines.append(f"  const int tx = threadIdx.x % {THREADS_X}, ty = threadIdx.x / {THREADS_X}, t = threadIdx.x;")
+    else:
+        lines.append(f"  __shared__ __align__(16) {t} As[{tile.bk}][{tile.bm} + 4];"
+                     "  // k-major: a thread's rows adjoin")
+        lines.append(f"  __shared__ __align__(16) {t} Bs[{tile.bk}][{tile.bn} + 4];")
+        lines.append(f"  const int tx = threadIdx.x, ty = threadIdx.y, t = ty * {THREADS_X} + tx;")
     # 32-bit index arithmetic (fewer registers) when every buffer has fewer than 2**31 elements
     idx, sfx = ("int", "") if max(p.size for p in k.params) < 2**31 and batch < 2**31 else ("long long", "LL")
     lines.append(f"  const {idx} m_n = {mm.m}{sfx}, n_n = {mm.n}{sfx}, k_n = {mm.k}{sfx};")
-    lines.append(f"  const {idx} m0 = ({idx})blockIdx.y * {tile.bm}, n0 = ({idx})blockIdx.x * {tile.bn};")
-    lines.append(f"  for ({idx} b = blockIdx.z; b < {batch}{sfx}; b += gridDim.z) {{")
+    tiles_m, tiles_n = -(-mm.m // tile.bm), -(-mm.n // tile.bn)
+    if r.device:  # every (batch, row tile, column tile) in turn, whatever the grid
+        lines.append(f"  for ({idx} tile = blockIdx.x; tile < {batch * tiles_m * tiles_n}{sfx}; tile += gridDim.x) {{")
+        batch_index = f"b = tile / {tiles_m * tiles_n}{sfx}, " if nb else ""
+        lines.append(f"    const {idx} {batch_index}m0 = tile / {tiles_n}{sfx} % {tiles_m}{sfx} * {tile.bm}, "
+                     f"n0 = tile % {tiles_n}{sfx} * {tile.bn};")
+    else:
+        lines.append(f"  const {idx} m0 = ({idx})blockIdx.y * {tile.bm}, n0 = ({idx})blockIdx.x * {tile.bn};")
+        lines.append(f"  for ({idx} b = blockIdx.z; b < {batch}{sfx}; b += gridDim.z) {{")
     if nb:
         lines.append(f"    {idx} b_rem = b;")
     offs = {"a": str(a.offset), "b": str(b.offset), "c": str(c.offset)}

@@ -26,12 +26,11 @@ import numpy as np
 
 from graphc.codegen.cuda import half
 from graphc.codegen.cuda.matmul import c_load_operands, render_matmul
-from graphc.codegen.cuda.module import CudaModule, Launch
+from graphc.codegen.cuda.module import THREADS, CudaModule, Launch
 from graphc.codegen.cuda.scalar import PRELUDE, ScalarEmitter, c_type, literal, memory_type
 from graphc.codegen.cuda.vector import LANES, VECTOR_PRELUDE, plan_vectors, render_vector_loop
 from graphc.codegen.kernel_ir import Accumulator, Kernel, Load, LoopIndex, Reduction, Store
 
-THREADS = 256          # threads per block for elementwise and reduction kernels
 MAX_BLOCKS = 1 << 16   # grid-stride loops cover the rest
 
 REDUCE_PRELUDE = r"""
@@ -75,8 +74,13 @@ def _blocks(n: int, per_block: int) -> int:
 class CudaKernelRenderer:
     """Renders one kernel of the kernel IR."""
 
-    def __init__(self, kernel: Kernel):
+    def __init__(self, kernel: Kernel, device: bool = False):
         self.k = kernel
+        # device: render `__device__` functions a loop kernel calls in turn (codegen/cuda/loop.py), each
+        # covering its whole index space with whatever grid runs it, shared memory carved from `gc_smem`
+        self.device = device
+        self.shared_bytes = 0  # the most shared memory a device-mode function carves
+        self.shared_used = 0   # what the function being rendered has carved so far
         self.lines: list[str] = []
         self.launches: list[Launch] = []
         self.temps = 0
@@ -88,10 +92,28 @@ class CudaKernelRenderer:
 
     def signature(self, name: str) -> str:
         params = []
+        # in device mode no __restrict__: a `const __restrict__` buffer may be read through the non-coherent
+        # cache, valid only for memory nothing writes during the kernel, and a loop kernel rewrites its buffers
+        restrict = "" if self.device else " __restrict__"
         for p in self.k.params:
             const = "const " if p.role == "input" else ""
-            params.append(f"{const}{memory_type(p.dtype)}* __restrict__ {self.local[p.name]}")
+            params.append(f"{const}{memory_type(p.dtype)}*{restrict} {self.local[p.name]}")
+        if self.device:
+            return f'__device__ __noinline__ void {name}({", ".join([*params, "unsigned char* gc_smem"])})'
         return f'extern "C" __global__ void __launch_bounds__({THREADS}) {name}({", ".join(params)})'
+
+    def shared_array(self, ctype: str, itemsize: int, name: str, dims: tuple, align: int) -> str:
+        """The declaration of a shared array `ctype name[d0][d1]...`.  In device mode it is a view into the loop
+        kernel's one shared buffer `gc_smem`: its functions run one at a time (a grid barrier between them),
+        so each carves from offset 0 and the loop kernel needs the largest function's share, not the sum."""
+        extents = "".join(f"[{d}]" for d in dims)
+        if not self.device:
+            return f"__shared__ __align__({align}) {ctype} {name}{extents};"
+        offset = -(-self.shared_used // align) * align
+        self.shared_used = offset + int(np.prod(dims)) * itemsize
+        self.shared_bytes = max(self.shared_bytes, self.shared_used)
+        inner = "".join(f"[{d}]" for d in dims[1:])
+        return f"{ctype} (*{name}){inner} = reinterpret_cast<{ctype} (*){inner}>(gc_smem + {offset});"
 
     def index(self, access) -> str:
         terms = [str(access.offset)] if access.offset or not any(access.strides) else []
@@ -174,6 +196,7 @@ class CudaKernelRenderer:
     def body(self, name: str) -> str:
         text = "\n".join([self.signature(name) + " {", *self.lines, "}", ""])
         self.lines = []
+        self.shared_used = 0
         return text
 
     def render_elementwise(self) -> str:
@@ -200,7 +223,10 @@ class CudaKernelRenderer:
         rows, n = self.extent(par), self.extent(red)
         threads = min(THREADS, max(32, 1 << max(0, (n - 1).bit_length())))
         widest = max((np.dtype(r.dtype).itemsize for r in k.reductions()), default=8)
-        self.lines.append(f"  __shared__ __align__(8) unsigned char scratch[32 * {max(widest, 8)}];")
+        if self.device:
+            self.lines.append("  " + self.shared_array("unsigned char", 1, "scratch", (32 * max(widest, 8),), 8))
+        else:
+            self.lines.append(f"  __shared__ __align__(8) unsigned char scratch[32 * {max(widest, 8)}];")
         self.lines.append(f"  for (long long row = blockIdx.x; row < {rows}LL; row += gridDim.x) {{")
         self.unflatten("row", par, "    ")
         first = 0
@@ -247,10 +273,19 @@ def _combine(r: Reduction) -> str:
     return {"add": "GcAdd", "max": "GcMax", "min": "GcMin"}[r.combine]
 
 
-def render_module(kernels: list[Kernel]) -> CudaModule:
-    """All kernels of a plan in one translation unit (one nvcc run compiles them all)."""
-    # no #include: nvcc includes cuda_runtime.h itself, and NVRTC (no toolkit headers) needs none
+def prelude(kernels: list[Kernel]) -> list[str]:
+    """The helpers every translation unit of `kernels` starts with (the half types' only when one is used)."""
+    # no #include but the half types': nvcc includes cuda_runtime.h itself, and NVRTC (no toolkit headers) needs none
     parts = ["// generated by graphc: CUDA backend", PRELUDE, REDUCE_PRELUDE, VECTOR_PRELUDE]
+    if any(half.is_half(p.dtype) for k in kernels for p in k.params):
+        parts.insert(1, half.PRELUDE)
+    return parts
+
+
+def render_module(kernels: list[Kernel], header: bool = True) -> CudaModule:
+    """All kernels of a plan in one translation unit (one nvcc run compiles them all); without `header`, the
+    kernels alone, to join other parts under one `prelude`."""
+    parts = prelude(kernels) if header else []
     module = CudaModule("")
     for k in kernels:
         r = CudaKernelRenderer(k)
@@ -258,7 +293,5 @@ def render_module(kernels: list[Kernel]) -> CudaModule:
         parts.append(r.render())
         module.launches[k.name] = r.launches
         module.params[k.name] = [p.name for p in k.params]
-    if any(half.is_half(p.dtype) for k in kernels for p in k.params):
-        parts.insert(1, half.PRELUDE)
     module.source = "\n".join(parts)
     return module

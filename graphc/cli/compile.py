@@ -74,8 +74,14 @@ def cuda_code(program, options: dict, emit: str, arch: str) -> str:
     """CUDA C or PTX of the program: rendering needs no GPU and no driver, PTX needs nvcc (not a device)."""
     from graphc.codegen.cuda.nvcc import compile_to_ptx, find_nvcc, nvcc_missing
     from graphc.compile import render_program
+    from graphc.control.executable import has_control_flow
 
-    source = render_program(program, options)[2].source
+    if has_control_flow(program):  # a scan as one loop kernel, other control flow noted as host steps
+        from graphc.control.cuda import render_cuda_program
+
+        source = render_cuda_program(program, options).source
+    else:
+        source = render_program(program, options)[2].source
     if emit == "cuda":
         return source
     if find_nvcc() is None:

@@ -115,7 +115,8 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None,
         facts["kernels"], facts["kernels_unavailable"] = None, str(exc)
     plan = view.memory_plan(remat=False)
     memory = {"planner": "node by node (graphc.passes.memory_plan.plan_program_memory)",
-              "peak_bytes": plan.peak_bytes, "lower_bound_bytes": plan.lower_bound_bytes}
+              "peak_bytes": plan.peak_bytes, "lower_bound_bytes": plan.lower_bound_bytes,
+              "unplanned": plan.unplanned}
     stats = view.program.remat_stats
     remat_plan = view.memory_plan(remat=True)
     memory["remat"] = {
@@ -245,6 +246,7 @@ def render(f: dict) -> str:
                     f"{r['segments']} segments, {r['checkpoints']} checkpoints" + _planner_note(r)]],
                   ["", "peak", "recompute FLOPs", "schedule"]),
             f"live-bytes lower bound without rematerialization: {human_bytes(m['lower_bound_bytes'])}"]
+    out += [f"not planned: {what}" for what in m["unplanned"]]
     k = m["kernels"]
     if "unavailable" in k:
         out += ["", f"memory plan of the compiled kernels: {k['unavailable']}"]

@@ -137,6 +137,12 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
     program = specialize(inputs, list(fetches.values()), [], feed_shapes(inputs, shapes))
     program = pipeline.run(program, pipeline.Options(remat), pipeline.LLVM, stop_after="simplify").simplified
     options = pipeline.Options.of(planner_options, remat=remat)
-    rematerialized = rematerialize(program, remat, remat_planner=options.remat_planner,
+    if options.remat != "none":  # loops' backward sweeps over √T checkpoints first, as graphc.pipeline.run does
+        from graphc.control.while_checkpoint import checkpoint_loops
+
+        program_with_loops = checkpoint_loops(program)
+    else:
+        program_with_loops = program
+    rematerialized = rematerialize(program_with_loops, remat, remat_planner=options.remat_planner,
                                    time_limit=options.remat_time_limit)
     return CompiledView(rematerialized, program, list(fetches), len(graph.outputs), remat, planner_options)

@@ -5,6 +5,7 @@ Each construct is one node whose bodies are subgraphs traced once from Python fu
 every construct are constructs again, so any order of either mode works.
 """
 
+from graphc.control import while_checkpoint  # noqa: F401  (registers the ops remat builds: files may hold them)
 from graphc.control.cond import cond
 from graphc.control.loop_api import fori_loop, scan, while_loop
 

@@ -15,11 +15,15 @@ the same body on the same values in the same order, and B's carry (the cotangent
 the steps) passes through the segments in the order it passed through the steps: the gradients
 are bitwise equal to the unrewritten ones.  A trip count with no divisor near √T (a prime T) is
 left as it is, and so is a twin whose results anything else reads.
+
+graphc/control/while_checkpoint.py does the same for while loops (whose trip count is known only at
+run time), and `checkpoint_loops` there is what remat runs: both rewrites.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from graphc.control.loop_compute import scan_parts
 from graphc.control.loops import build_scan, scan_op
@@ -39,9 +43,15 @@ def segment_length(steps: int) -> int | None:
 
 def checkpoint_scans(program: Program) -> Program:
     """`program` with each scan's backward sweep over √T checkpoints (see the module's docstring)."""
+    return rewrite_sweeps(program, _sweep_over_twin, _checkpointed)
+
+
+def rewrite_sweeps(program: Program, twin_of: Callable, checkpointed: Callable) -> Program:
+    """`program` with the results of each backward sweep that `twin_of(node, users)` finds a twin for
+    replaced by `checkpointed(sweep)`'s (the sweep rebuilt over the program's rewritten inputs)."""
     order = program.nodes()
     users = consumers(order)
-    sweeps = {node.id for node in order if _sweep_over_twin(node, users) is not None}
+    sweeps = {node.id for node in order if twin_of(node, users) is not None}
     if not sweeps:
         return program
     built: dict[int, list[Node]] = {}
@@ -51,7 +61,7 @@ def checkpoint_scans(program: Program) -> Program:
             return None
         sweep = new_inputs[0]
         if sweep.id not in built:
-            built[sweep.id] = _checkpointed(sweep)
+            built[sweep.id] = checkpointed(sweep)
         return built[sweep.id][node.attrs["index"]]
 
     roots, _ = rebuild(program.roots, replace)
@@ -60,27 +70,38 @@ def checkpoint_scans(program: Program) -> Program:
                    updated=program.updated, new_values=roots[n_out:])
 
 
-def _sweep_over_twin(node: Node, users) -> Node | None:
-    """The recording twin whose stacked carries the backward sweep `node` runs over, when the rewrite applies."""
+def recording_twin_of(node: Node, users, twin_op, first_stack: Callable[[Node], int]) -> Node | None:
+    """The recording `twin_op` node whose n stacked carries (its results from `first_stack(twin)` on) are the
+    first xs of the plain scan `node` (a backward sweep), when the twin's results feed `node` only (else the
+    twin stays, and a rewrite of the sweep saves nothing)."""
     if node.op is not scan_op or node.attrs["record"]:
         return None
     _, xs, _ = scan_parts(node.inputs, node.attrs)
-    if not xs or xs[0].op is not control_result_op or xs[0].inputs[0].op is not scan_op:
+    if not xs or xs[0].op is not control_result_op or xs[0].inputs[0].op is not twin_op:
         return None
     twin = xs[0].inputs[0]
-    n = twin.attrs["n_carry"]
-    first_stack = len(twin.attrs["body"].outputs)
-    _, twin_xs, _ = scan_parts(twin.inputs, twin.attrs)
-    stacks_read = [x.op is control_result_op and x.inputs[0] is twin and x.attrs["index"] == first_stack + i
-                   for i, x in enumerate(xs[:n])]
-    steps = xs[0].shape[0]
-    if (not twin.attrs["record"] or len(xs) < n + len(twin_xs) or not all(stacks_read)
-            or any(a is not b for a, b in zip(xs[n:n + len(twin_xs)], twin_xs))
-            or node.attrs["reverse"] == twin.attrs["reverse"] or steps is None or segment_length(steps) is None):
+    n, first = twin.attrs["n_carry"], first_stack(twin)
+    if not twin.attrs["record"] or len(xs) < n or not all(
+            x.op is control_result_op and x.inputs[0] is twin and x.attrs["index"] == first + i
+            for i, x in enumerate(xs[:n])):
         return None
-    # the twin's results feed this sweep only (else the twin stays, and the rewrite saves nothing)
     readers = [r for result in users[twin.id] for r in users[result.id]]
     if any(r is not node for r in readers) or any(r.op is not control_result_op for r in users[twin.id]):
+        return None
+    return twin
+
+
+def _sweep_over_twin(node: Node, users) -> Node | None:
+    """The recording twin whose stacked carries the backward sweep `node` runs over, when the rewrite applies."""
+    twin = recording_twin_of(node, users, scan_op, lambda t: len(t.attrs["body"].outputs))
+    if twin is None:
+        return None
+    _, xs, _ = scan_parts(node.inputs, node.attrs)
+    n = twin.attrs["n_carry"]
+    _, twin_xs, _ = scan_parts(twin.inputs, twin.attrs)
+    steps = xs[0].shape[0]
+    if (len(xs) < n + len(twin_xs) or any(a is not b for a, b in zip(xs[n:n + len(twin_xs)], twin_xs))
+            or node.attrs["reverse"] == twin.attrs["reverse"] or steps is None or segment_length(steps) is None):
         return None
     return twin
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from graphc import dtypes
 from graphc.control.derivatives import CaptureBinding, body_jvp, body_vjp, is_float
+from graphc.control.loop_memory import cond_memory
 from graphc.control.results import Parts, control_op, results_of
 from graphc.control.subgraph import describe_type, trace, types_of
 from graphc.errors import ShapeError
@@ -102,7 +103,7 @@ def _jvp(node: Node, tangents):
 
 cond_op = control_op("cond", _results, _compute, _vjp, _jvp, check=_check,
                      attributes={"branches": "subgraphs", "n_operands": "count"},
-                     capture_start=lambda attrs: 1 + attrs["n_operands"],
+                     capture_start=lambda attrs: 1 + attrs["n_operands"], memory=cond_memory,
                      doc="Runs the true or the false branch (a subgraph) by a scalar bool predicate.")
 
 

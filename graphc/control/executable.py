@@ -105,15 +105,23 @@ def scan_natively(attrs, values) -> tuple | None:
 
 
 def with_control_flow(factory: Callable) -> Callable:
-    """`factory` for programs that may hold control nodes (bodies may nest them: the same factory)."""
-    def build(program: Program, options: Mapping):
-        if has_control_flow(program):
-            if getattr(options, "remat", "none") != "none":  # the pipeline never sees this program whole
-                from graphc.control.checkpoint import checkpoint_scans
+    """`factory` for programs that may hold control nodes (bodies may nest them: the same factory).
 
-                program = checkpoint_scans(program)
-            return ControlFlowExecutable(program, options, build)
+    Under remat the loops' backward sweeps are rewritten over checkpoints once, on the whole program
+    (as graphc.pipeline does for numpy), never again in the bodies that rewrite built: a segment's
+    recomputation and its sweep, rewritten again, would recompute each segment over checkpoints of
+    its own (and those again), running the body about log T more times for little memory."""
+    def build_bodies(program: Program, options: Mapping):
+        if has_control_flow(program):
+            return ControlFlowExecutable(program, options, build_bodies)
         return factory(program, options)
+
+    def build(program: Program, options: Mapping):
+        if has_control_flow(program) and getattr(options, "remat", "none") != "none":
+            from graphc.control.while_checkpoint import checkpoint_loops
+
+            program = checkpoint_loops(program)  # the pipeline never sees this program whole
+        return build_bodies(program, options)
     return build
 
 
@@ -143,7 +151,7 @@ class ControlFlowExecutable:
         self.program = program
         plan = plan_steps(program)
         self.steps: list = []
-        bodies: dict[int, CompiledBody] = {}  # a recording twin shares its original's bodies: compiled once
+        self._bodies = bodies = {}  # id(Subgraph) -> CompiledBody: a recording twin shares its original's bodies
         for index, step in enumerate(plan):
             if isinstance(step, Segment):
                 self.steps.append(compile_segment(program, plan, index, options, factory))
@@ -192,13 +200,14 @@ class ControlFlowExecutable:
         return listed
 
     def memory_plan(self):
-        """The segments' and bodies' plans; the control nodes' results are held between them (counted
-        from their declared sizes: a while loop's recorded steps, sized at run time, as 0)."""
-        held = sum(n.size or 0 for s in self.steps if not isinstance(s, CompiledSegment)
-                   for n in [s[0].node] if n.op.extra.get("tuple_output"))
-        plans = [s.executable.memory_plan() for s in self.segments()]
-        plans += [b.executable.memory_plan() for b in self.bodies()]
-        return SegmentedMemoryPlan(plans, held)
+        """The segments' plans beside what each control node holds while it runs (its compiled bodies' arenas,
+        a carry, its steps before they are stacked: graphc/control/loop_memory.py); the control nodes' results
+        are held between them (a while loop's recorded steps bounded by max_iterations, else named unplanned)."""
+        from graphc.control.loop_memory import host_step_plans
+
+        nodes = [s[0].node for s in self.steps if not isinstance(s, CompiledSegment)]
+        loops, held = host_step_plans(nodes, lambda body: self._bodies[id(body)].executable.memory_plan())
+        return SegmentedMemoryPlan([s.executable.memory_plan() for s in self.segments()] + loops, held)
 
     def llvm_ir(self, optimized: bool = True) -> str:
         parts = [s.executable.llvm_ir(optimized) for s in self.segments()]

@@ -7,6 +7,12 @@ Node layouts (inputs, then results), shared with graphc/control/loops.py:
   while_loop  inputs  init carries, captures
               results final carries, and with `record` the trip count (int64) and the carry
                       before each step, stacked (length known only at run time)
+  while_checkpoints   a while loop under remat (graphc/control/while_checkpoint.py)
+              inputs  init carries, captures
+              results final carries, the trip count (int64), the length of each segment (int64,
+                      stacked) and the carry each segment starts from, stacked
+  while_steps inputs  the carries a segment starts from, its number of steps (int64), captures
+              results the carry before each of those steps, stacked
 """
 
 from __future__ import annotations
@@ -128,6 +134,63 @@ def while_compute(attrs, *arrays):
         return tuple(carry)
     stacked = [_stacked([s[i] for s in stacks], (np.shape(c), c.dtype), trips) for i, c in enumerate(init)]
     return (*carry, np.asarray(trips, dtype=np.int64), *stacked)
+
+
+def while_checkpoint_results(inputs, attrs):
+    init, _ = while_parts(inputs, attrs)
+    carries = types_of(init)
+    stacks = [((None, *shape), dtype) for shape, dtype in carries]
+    return carries + [((), dtypes.int64), ((None,), dtypes.int64)] + stacks
+
+
+def while_checkpoint_compute(attrs, *arrays):
+    """The while loop, keeping the carry before every K-th step only: its checkpoints.
+
+    The trip count is known only when the loop ends, so K doubles as the loop runs: it starts
+    at 1, and whenever more than 2K checkpoints are kept every other one is dropped and K
+    doubles.  So after T steps K is between sqrt(T/2) and sqrt(2T) and about T/K checkpoints are
+    kept: K + T/K <= 2.2 sqrt(T) carries, held and recomputed, instead of T.
+    """
+    init, captured_values = while_parts(arrays, attrs)
+    captured = {c.id: v for c, v in zip(attrs["captures"], captured_values)}
+    limit = attrs["max_iterations"]
+    carry = [np.asarray(c) for c in init]
+    spacing, kept, trips = 1, [], 0
+    while bool(attrs["cond"].run(carry, captured)[0]):
+        if limit is not None and trips >= limit:
+            raise GraphcError(f"while_loop: the condition still holds after max_iterations={limit} "
+                              f"iterations{attrs['where']}")
+        if trips % spacing == 0:
+            kept.append(carry)
+            if len(kept) > 2 * spacing:
+                kept, spacing = kept[::2], 2 * spacing
+        carry = _kept(attrs["body"].run(carry, captured), init)
+        trips += 1
+    lengths = np.asarray([min(spacing, trips - i * spacing) for i in range(len(kept))], dtype=np.int64)
+    stacked = [_stacked([k[i] for k in kept], (np.shape(c), c.dtype), len(kept)) for i, c in enumerate(init)]
+    return (*carry, np.asarray(trips, dtype=np.int64), lengths, *stacked)
+
+
+def while_steps_parts(inputs, attrs):
+    n = attrs["n_carry"]
+    return list(inputs[:n]), inputs[n], list(inputs[n + 1:])
+
+
+def while_steps_results(inputs, attrs):
+    start, _, _ = while_steps_parts(inputs, attrs)
+    return [((None, *shape), dtype) for shape, dtype in types_of(start)]
+
+
+def while_steps_compute(attrs, *arrays):
+    """The carry before each of `steps` runs of the body from `start`, stacked (a segment, recomputed)."""
+    start, steps, captured_values = while_steps_parts(arrays, attrs)
+    captured = {c.id: v for c, v in zip(attrs["captures"], captured_values)}
+    carry = [np.asarray(c) for c in start]
+    stacks = []
+    for _ in range(int(steps)):
+        stacks.append(carry)
+        carry = _kept(attrs["body"].run(carry, captured), start)
+    return tuple(_stacked([s[i] for s in stacks], (np.shape(c), c.dtype), len(stacks)) for i, c in enumerate(start))
 
 
 def _kept(values, like):

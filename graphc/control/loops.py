@@ -28,6 +28,7 @@ from graphc.control.loop_compute import (
     while_parts,
     while_results,
 )
+from graphc.control.loop_memory import scan_memory, while_memory
 from graphc.control.results import Parts, control_op, result_types, results_of
 from graphc.control.subgraph import Subgraph, inline, trace, types_of
 from graphc.ir import Node, user_source_line
@@ -245,12 +246,12 @@ def _while_jvp(node: Node, tangents):
 scan_op = control_op("scan", scan_results, scan_compute, _scan_vjp, _scan_jvp, check=scan_check,
                      attributes={"body": "subgraph", "n_carry": "count", "n_xs": "count", "length": "optional_count",
                                  "reverse": "bool", "record": "bool"},
-                     capture_start=lambda attrs: attrs["n_carry"] + attrs["n_xs"],
+                     capture_start=lambda attrs: attrs["n_carry"] + attrs["n_xs"], memory=scan_memory,
                      doc="Runs a body (a subgraph) once per step over xs, carrying values; stacks its outputs.")
 while_op = control_op("while_loop", while_results, while_compute, _while_vjp, _while_jvp, check=while_check,
                       attributes={"cond": "subgraph", "body": "subgraph", "n_carry": "count",
                                   "max_iterations": "optional_count", "record": "bool", "where": "text"},
-                      capture_start=lambda attrs: attrs["n_carry"],
+                      capture_start=lambda attrs: attrs["n_carry"], memory=while_memory,
                       doc="Runs a body (a subgraph) while a condition (a subgraph) holds, carrying values.")
 
 __all__ = ["build_scan", "build_while", "result_types", "scan_op", "while_op"]

@@ -51,9 +51,11 @@ def packed_type(types: Sequence[tuple]) -> tuple:
 
 
 def control_op(name: str, results: Callable, compute: Callable, vjp: Callable, jvp: Callable, doc: str,
-               attributes: dict, capture_start: Callable, check: Callable | None = None) -> Op:
+               attributes: dict, capture_start: Callable, check: Callable | None = None,
+               memory: Callable | None = None) -> Op:
     """Register a control-flow op: `results(inputs, attrs)` its result types, `check` its construction rules,
-    `capture_start(attrs)` where its captured inputs begin (the graph format rebuilds attrs["captures"])."""
+    `capture_start(attrs)` where its captured inputs begin (the graph format rebuilds attrs["captures"]),
+    `memory(node, plan_body)` what it holds while it runs (graphc/control/loop_memory.py, for memory plans)."""
     def infer(inputs, attrs):
         if check is not None:
             check(inputs, attrs)
@@ -61,7 +63,7 @@ def control_op(name: str, results: Callable, compute: Callable, vjp: Callable, j
 
     return Op(name, "control", infer, compute, vjp=vjp, jvp=jvp, doc=doc, arity=(0, None), attributes=attributes,
               extra={"tuple_output": True, "results": results, "capture_start": capture_start,
-                     "vjp_takes_wanted": True})
+                     "vjp_takes_wanted": True, "memory": memory})
 
 
 def _result_infer(inputs, attrs):

@@ -238,8 +238,14 @@ class SegmentedMemoryPlan:
     def peak_bytes(self) -> int:
         return max((p.peak_bytes for p in self.plans), default=0) + self.collective_bytes
 
+    @property
+    def unplanned(self) -> list[str]:
+        """What the plans hold but could not size (a while loop's recorded steps, sized at run time)."""
+        return list(dict.fromkeys(u for p in self.plans for u in getattr(p, "unplanned", ())))
+
     def summary(self, limit: int = 10) -> str:
-        parts = [f"{len(self.plans)} compiled segments between host steps (collectives' buffers in flight: "
+        segments = f"{len(self.plans)} compiled segment{'s' if len(self.plans) != 1 else ''}"
+        parts = [f"{segments} between host steps (buffers the host steps hold between segments: "
                  f"{self.collective_bytes} bytes), planned peak {self.peak_bytes} bytes"]
         parts += [f"  segment {i}: {p.summary(limit=limit)}" for i, p in enumerate(self.plans)]
         return "\n".join(parts)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphc import dtypes
+from graphc.errors import GraphcError
 from graphc.nn import losses
 from graphc.nn.data import minibatches
 from graphc.nn.metrics import accuracy
@@ -35,7 +36,7 @@ class History:
 
 def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs: int, batch_size: int = 64,
                    backend: str = "numpy", seed: int = 0, progress: bool = True, desc: str = "train",
-                   distributed: bool = False, loss_scale: float = 1.0) -> History:
+                   distributed: bool = False, loss_scale: float = 1.0, steps_per_call: int = 1) -> History:
     """Train `model` (x -> logits) with softmax cross-entropy on integer labels; evaluate on `test` each epoch.
 
     `distributed=True` (under mpiexec, graphc.distributed): every rank starts from rank 0's variables,
@@ -43,10 +44,20 @@ def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs
     the ranks, so the ranks train one model as one process would on the whole batch; the recorded
     losses and accuracies are the means over the ranks, and only rank 0 shows progress.
 
+    `steps_per_call` > 1 runs that many training steps per call of the compiled step (`Function.run`:
+    one compiled loop, no return to Python in between; the same results as one step per call); the
+    progress bar then moves that many steps at a time.  Not with `distributed` (each step's
+    collectives run between compiled segments).
+
     `loss_scale` (static loss scaling, for float16 mixed precision): the gradients are taken of
     `loss * loss_scale`, so that small ones stay above float16's subnormals on their way back
     through the half-precision layers, and divided by it again in the variables' dtype.
     """
+    if isinstance(steps_per_call, bool) or not isinstance(steps_per_call, int) or steps_per_call < 1:
+        raise GraphcError(f"steps_per_call must be a positive integer, got {steps_per_call!r}")
+    if distributed and steps_per_call > 1:
+        raise GraphcError("steps_per_call > 1 does not work with distributed=True: each step's gradients are "
+                          "averaged across the ranks between compiled segments, one step per call")
     x_train, y_train = np.asarray(train[0], np.float32), np.asarray(train[1], np.int32)
     x_test, y_test = np.asarray(test[0], np.float32), np.asarray(test[1], np.int32)
     x = placeholder((None, x_train.shape[1]), dtypes.float32, name="x")
@@ -70,14 +81,18 @@ def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs
     bar = _progress_bar(epochs * steps_per_epoch, desc) if progress else None
     rng = np.random.default_rng(seed)
     for _ in range(epochs):
-        for xb, yb in minibatches(x_train, y_train, batch_size=batch_size, seed=rng, drop_last=True,
-                                  distributed=distributed):
-            batch_loss, batch_acc = history.step(xb, yb)
-            history.losses.append(float(batch_loss))
-            history.train_accuracy.append(float(batch_acc))
+        batches = minibatches(x_train, y_train, batch_size=batch_size, seed=rng, drop_last=True,
+                              distributed=distributed)
+        for chunk in _chunks(batches, steps_per_call):
+            if len(chunk) == 1:
+                step_losses, step_accuracies = ([value] for value in history.step(*chunk[0]))
+            else:
+                step_losses, step_accuracies = history.step.run(steps=len(chunk), feeds=chunk)
+            history.losses.extend(float(v) for v in step_losses)
+            history.train_accuracy.extend(float(v) for v in step_accuracies)
             if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{float(batch_loss):.4f}", acc=f"{float(batch_acc):.3f}",
+                bar.update(len(chunk))
+                bar.set_postfix(loss=f"{history.losses[-1]:.4f}", acc=f"{history.train_accuracy[-1]:.3f}",
                                 test_acc=f"{history.test_accuracy[-1]:.3f}" if history.test_accuracy else "-",
                                 refresh=False)
         test_loss, test_acc = history.evaluate(x_test, y_test)
@@ -87,6 +102,18 @@ def fit_classifier(model: Callable, optimizer, train: tuple, test: tuple, epochs
         bar.set_postfix(loss=f"{history.losses[-1]:.4f}", test_acc=f"{history.test_accuracy[-1]:.3f}")
         bar.close()
     return history
+
+
+def _chunks(items, size: int):
+    """Lists of `size` consecutive items (the last may be shorter)."""
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _scaled_gradients(optimizer, loss, loss_scale: float) -> list:

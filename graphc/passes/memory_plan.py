@@ -80,6 +80,10 @@ class MemoryPlan:
     step_names: list[str] = field(default_factory=list)
     # what the plan is of (graphc.memory_picture.PlanSource: the program, the plans to compare), when known
     source: Any = field(default=None, compare=False, repr=False)
+    # node id -> the buffer it is a view of (a control node's result picked by a control_result node)
+    views: dict = field(default_factory=dict, compare=False, repr=False)
+    # what the plan holds but could not size (a while loop's recorded steps, sized at run time), in words
+    unplanned: list[str] = field(default_factory=list, compare=False)
 
     @property
     def peak_bytes(self) -> int:
@@ -88,9 +92,10 @@ class MemoryPlan:
 
     def buffer(self, key) -> BufferPlan:
         """The plan of one buffer, by key; a graph node may stand for its id (the key `plan_program_memory` uses)."""
+        key = self.views.get(key, key)
         if key in self.buffers:
             return self.buffers[key]
-        node_id = getattr(key, "id", None)
+        node_id = self.views.get(getattr(key, "id", None), getattr(key, "id", None))
         if node_id is not None and node_id in self.buffers:
             return self.buffers[node_id]
         raise KeyError(f"no buffer {key!r} in this memory plan")
@@ -110,7 +115,7 @@ class MemoryPlan:
     def as_dict(self) -> dict:
         return {
             "peak_bytes": self.arena_bytes, "lower_bound_bytes": self.lower_bound_bytes,
-            "alignment": self.alignment, "steps": self.n_steps,
+            "alignment": self.alignment, "steps": self.n_steps, "unplanned": list(self.unplanned),
             "buffers": [{"key": b.key, "name": b.name, "size": b.size, "offset": b.offset, "first": b.first,
                          "last": b.last, "kind": b.kind} for b in self.buffers.values()],
         }
@@ -124,6 +129,7 @@ class MemoryPlan:
             lines.append(f"{b.offset:>10} {b.size:>10} {f'{b.first}-{b.last}':>11}  {b.kind:<5} {b.name}")
         if len(placed) > limit:
             lines.append(f"... {len(placed) - limit} more")
+        lines += [f"not planned: {what}" for what in self.unplanned]
         return "\n".join(lines)
 
     def plot(self, path, compare: Mapping[str, MemoryPlan] | None = None, title: str | None = None):
@@ -274,20 +280,51 @@ def plan_program_memory(program, in_place: bool = False, alignment: int = ALIGNM
     node id; placeholders, variables and constants are external (the caller and
     the program own them); outputs and new values are kept to the end.
     Elementwise nodes may overwrite a dying input of their shape and itemsize when `in_place`.
+
+    A control node (cond, while_loop, scan) is its results' buffer plus, during its own step only,
+    what it holds while it runs (its op's `extra["memory"]`, graphc/control/loop_memory.py: its
+    bodies' plans, made by `plan_body_memory`, one carry, the steps not yet stacked); the nodes
+    that pick its results are views of that buffer (`plan.views`).  What is sized only at run
+    time (a while loop's recorded steps without max_iterations) counts 0 and is named in
+    `plan.unplanned`.
     """
-    order = program.nodes()
-    sources = {n.id for n in order if n.op.kind == "source"}
-    sizes, names, steps = {}, {}, []
-    for node in order:
+    return _plan_nodes(program.nodes(), program.roots, (), in_place, alignment)
+
+
+def plan_body_memory(body, alignment: int = ALIGNMENT) -> MemoryPlan:
+    """The plan of one run of a control-flow body (its `order`, `params`, `captures` and `outputs`): its
+    parameters and captures are the control node's, its outputs kept to the end of the run."""
+    return _plan_nodes(body.order, body.outputs, [*body.params, *body.captures], False, alignment)
+
+
+def _plan_nodes(order, roots, given, in_place: bool, alignment: int) -> MemoryPlan:
+    sources = {n.id for n in order if n.op.kind == "source"} | {n.id for n in given}
+    sizes, names, steps, views, unplanned = {}, {}, [], {}, []
+    for node in [*given, *order]:
         names[node.id] = node.label
         # a size known only at run time (a while loop's recorded steps) cannot be planned: counted as 0
         sizes[node.id] = math.prod(d or 0 for d in node.shape) * node.dtype.itemsize
         if node.id in sources:
             continue
+        reads = [views.get(i.id, i.id) for i in node.inputs]
+        if node.inputs and node.inputs[0].op.extra.get("tuple_output"):  # picks a control node's result: a view
+            views[node.id] = reads[0]
+            steps.append(Step(writes=[], reads=reads, name=node.label))
+            continue
+        writes = [node.id]
+        memory = node.op.extra.get("memory")
+        if memory is not None:
+            held = memory(node, lambda body: plan_body_memory(body, alignment))
+            running = ("running", node.id)
+            sizes[node.id], sizes[running], names[running] = held.results, held.working, f"{node.label} (running)"
+            writes.append(running)
+            unplanned += held.unplanned
         same_layout = [i.id for i in node.inputs
                        if i.shape == node.shape and i.dtype.itemsize == node.dtype.itemsize]
-        steps.append(Step(writes=[node.id], reads=[i.id for i in node.inputs], name=node.label,
+        steps.append(Step(writes=writes, reads=reads, name=node.label,
                           in_place=same_layout if node.op.kind == "elementwise" else False))
-    keep = {n.id for n in program.roots} - sources
-    return plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
+    keep = {views.get(n.id, n.id) for n in roots} - sources
+    plan = plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
                        names=names)
+    plan.views, plan.unplanned = views, list(dict.fromkeys(unplanned))
+    return plan

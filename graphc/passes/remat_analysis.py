@@ -191,6 +191,10 @@ def _made_levels(order: list[Node], level: dict[int, int]) -> dict[int, int]:
 
 
 def nbytes(node: Node) -> int:
+    """Bytes of a node's value; a size known only at run time (a while loop's recorded steps) counts as 0,
+    as in graphc.passes.memory_plan (it cannot be planned before the loop runs)."""
+    if None in node.shape:
+        return 0
     return math.prod(node.shape) * node.dtype.itemsize  # math.prod: np.prod costs microseconds a call
 
 
@@ -200,4 +204,6 @@ def flops(node: Node) -> int:
     if node.op.kind == "source":
         return 0
     rule = node.op.flops
+    if rule is None and None in node.shape:  # a size known at run time (a while loop's records): unknown, 0
+        return 0
     return math.prod(node.shape) if rule is None else rule(node)
