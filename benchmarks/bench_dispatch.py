@@ -167,12 +167,31 @@ def run_digits(rounds: int) -> None:
     step = graphc_step(DIGITS_SIZES, gc.optim.Adam(1e-3), "llvm")
     batches = list(epoch_batches(x, y, 0))
     step(*batches[0])
+    kernels = len(step.kernels())  # of one step (after `run`, the function shows its loop's executable)
     old = python_driven(step)
 
     def epoch(f):
         return lambda: [f(xb, yb) for xb, yb in batches]
-    times = interleaved({"native runner": epoch(step), "kernels from Python": epoch(old)}, rounds, 1)
-    report(f"digits MLP epoch ({len(batches)} steps, {len(step.kernels())} kernels a step), ms", times, "ms", 1e-3)
+
+    def one_call(native: bool):
+        """The epoch as one call (Function.run: a scan over the batches), its loop native or host-driven."""
+        def run():
+            if native:
+                return step.run(steps=len(batches), feeds=batches)
+            import graphc.control.executable as control_executable
+
+            scan_natively = control_executable.scan_natively
+            control_executable.scan_natively = lambda attrs, values: None
+            try:
+                return step.run(steps=len(batches), feeds=batches)
+            finally:
+                control_executable.scan_natively = scan_natively
+        return run
+    variants = {"native runner": epoch(step), "kernels from Python": epoch(old)}
+    if hasattr(step, "run"):
+        variants.update({"f.run, scan as a native loop": one_call(True), "f.run, scan host-driven": one_call(False)})
+    times = interleaved(variants, rounds, 1)
+    report(f"digits MLP epoch ({len(batches)} steps, {kernels} kernels a step), ms", times, "ms", 1e-3)
 
 
 def main(argv=None) -> None:
