@@ -4,11 +4,12 @@ An RNN cell h = tanh(h @ W + x_t) scanned over T steps, and its gradient in W (t
 scan, its recording twin and the backward scan: three loops).  Each T is measured in a fresh
 process, so no JIT cache carries over: the compile time is `f.compile(...)` of the whole
 function, the step time the best of a few calls.  The body is compiled once whatever T is, so
-compile time should not grow with T; the step time grows linearly, and on llvm each iteration
-is a call of the compiled body from the host (docs/control_flow.md: the loop is not native yet).
+compile time should not grow with T; the step time grows linearly.  On llvm each scan runs as one
+native loop; `llvm-host` is llvm with each step called from Python instead (as before the native loop).
 
     python benchmarks/bench_control_flow.py                 # T = 10, 100, 1000, 10000
     python benchmarks/bench_control_flow.py --steps 10 10000 --width 64 --json
+    python benchmarks/bench_control_flow.py --backends llvm llvm-host     # native loop against host-driven
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ import json, sys, time
 import numpy as np
 import graphc as gc
 T, width, backend = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+label = backend
+if backend == "llvm-host":  # llvm with each step called from Python (how scans ran before the native loop)
+    import graphc.control.executable as control_executable
+    control_executable.scan_natively = lambda attrs, values: None
+    backend = "llvm"
 rng = np.random.default_rng(0)
 xs = gc.placeholder((T, 1, width), gc.float32, name="xs")
 w = gc.variable((rng.normal(size=(width, width)) / np.sqrt(width)).astype(np.float32), name="w")
@@ -39,7 +45,7 @@ for _ in range(3):
     start = time.perf_counter()
     f(data)
     times.append(time.perf_counter() - start)
-print(json.dumps({"steps": T, "backend": backend, "compile_s": compile_s, "call_s": min(times)}))
+print(json.dumps({"steps": T, "backend": label, "compile_s": compile_s, "call_s": min(times)}))
 """
 
 

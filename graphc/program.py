@@ -80,4 +80,4 @@ def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequenc
 
 
 def feed_signature(arrays: Sequence[np.ndarray]) -> tuple:
-    return tuple((a.shape, a.dtype.str) for a in arrays)
+    return tuple([(a.shape, a.dtype) for a in arrays])  # the dtype itself: `.str` builds a string each time

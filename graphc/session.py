@@ -127,15 +127,17 @@ class Function:
     def __call__(self, *args, **kwargs):
         arrays = self._feeds(args, kwargs)
         executable, access, checks = self._compiled(arrays)
-        program = executable.program
-        with access.taken() as (values, donate):
-            outputs, new_values = executable(arrays, values, donate=donate)
+        values, donate, held = access.take()  # not `with access.taken()`: a generator costs microseconds
+        try:
+            outputs, new_values = executable(arrays, values, donate)
             if checks:  # before any update is written: a run with a bad index changes nothing
                 outputs = list(outputs)
                 raise_for_indices(checks, outputs[len(self.outputs):])
                 outputs = outputs[: len(self.outputs)]
-            for index, value in zip(program.updated, new_values):
-                program.variables[index].attrs["store"].write(value)
+            for store, value in zip(access.written, new_values):
+                store.write(value)
+        finally:
+            access.release(held)
         outputs = list(outputs)
         return outputs[0] if self.single else outputs
 
@@ -164,6 +166,10 @@ class Function:
         return self._random.counter
 
     def _feeds(self, args, kwargs) -> list[np.ndarray]:
+        if not kwargs and len(args) == len(self.inputs):  # every value already an array that fits: as is
+            arrays = [a for x, a in zip(self.inputs, args) if _fits(a, x)]
+            if len(arrays) == len(args):
+                return arrays
         if kwargs:
             by_name = {x.label: i for i, x in enumerate(self.inputs)}
             args = list(args) + [None] * (len(self.inputs) - len(args))
@@ -174,7 +180,7 @@ class Function:
         if len(args) != len(self.inputs) or any(a is None for a in args):
             raise FeedError(f"expected {len(self.inputs)} inputs "
                             f"({', '.join(x.label for x in self.inputs)}), got {len(args)}")
-        return [check_value_fits(x, a, "input") for x, a in zip(self.inputs, args)]
+        return [a if _fits(a, x) else check_value_fits(x, a, "input") for x, a in zip(self.inputs, args)]
 
     def _compiled(self, arrays):
         """(executable, its VariableAccess, its index checks) for these feeds' shapes, compiled on first need."""
@@ -300,9 +306,21 @@ class VariableAccess:
         self.steps = sorted(((store, indices, id(store) in updated) for store, indices in first.values()),
                             key=lambda step: step[0].order)
         self.updated = [store for store, _, updating in self.steps if updating]
+        self.written = [stores[i] for i in program.updated]  # the store of each new value, in order
 
     @contextlib.contextmanager
     def taken(self) -> Iterator[tuple[list[np.ndarray], bool]]:
+        values, donate, held = self.take()
+        try:
+            yield values, donate
+        finally:
+            self.release(held)
+
+    def take(self) -> tuple[list[np.ndarray], bool, list]:
+        """`taken` without the context manager: (values, donate, held), where `held` (the updated
+        variables' stores, left locked) goes to `release` once the new values are written."""
+        if not self.steps:
+            return [], True, []
         values: list = [None] * self.count
         held = []
         try:
@@ -315,10 +333,25 @@ class VariableAccess:
                 else:
                     store.lent = True
                     store.lock.release()
-            yield values, not any(store.lent for store in self.updated)
-        finally:
-            for store in held:
-                store.lock.release()
+        except BaseException:
+            self.release(held)
+            raise
+        return values, not any(store.lent for store in self.updated), held
+
+    @staticmethod
+    def release(held: list) -> None:
+        for store in held:
+            store.lock.release()
+
+
+def _fits(value, node: Node) -> bool:
+    """Whether a fed value is already the array `check_value_fits` would make of it (checked quickly:
+    the common case of every training step)."""
+    if type(value) is not np.ndarray or value.dtype != node.dtype or not value.flags.c_contiguous:
+        return False
+    shape = value.shape
+    return shape == node.shape or (
+        len(shape) == len(node.shape) and all(d is None or d == s for d, s in zip(node.shape, shape)))
 
 
 def _unfed_placeholders(roots, fed_ids) -> list[Node]:

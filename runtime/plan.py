@@ -4,9 +4,12 @@ Everything is decided at compile time: each buffer's place (an input, a
 variable, a constant, a fresh output array, or an offset in the arena), the
 kernel order, and which kernels are split between threads.  A call validates
 the feeds (shape, dtype, contiguity, alignment) before any generated code runs,
-fills the pointer table, and calls the kernels.  ctypes releases the GIL during
-each call, so big elementwise kernels run on all cores: the first parallel
-loop's range is split between a worker thread and the calling thread.
+fills the pointer table, and enters generated code once: the native runner
+(graphc.runtime.native_pool) runs every kernel call of the step in order, with
+the GIL released for the whole call.  A big loop kernel (PARALLEL_WORK) is cut
+into pieces that the calling thread and the runner's native worker threads take;
+a small one, a matmul (BLAS has threads of its own) or a scatter runs on the
+calling thread alone.
 
     exe(inputs, variables) -> (outputs, new_variable_values)
     exe(inputs, variables, donate=True)   # the variables' arrays may be updated in place
@@ -28,37 +31,26 @@ from __future__ import annotations
 
 import collections
 import ctypes
-import os
 import sys
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from graphc.codegen.kernel_ir import Kernel
+from graphc.codegen.llvm.runner import CALL_FIELDS
 from graphc.codegen.plan import BufferSpec, ExecutionPlan
 from graphc.errors import FeedError
+from graphc.runtime.arrays import checked_feed, data_address, ready
+from graphc.runtime.native_pool import THREADS, WORK_PER_ENTRY, NativeRunner, native_runner, piece_size
 
 # the plan's types live in graphc.codegen.plan (both sides read them); named here for older imports
 __all__ = ["NO_KERNELS_IR", "BufferSpec", "ExecutionPlan", "LlvmExecutable"]
 
 ALIGN = 64
-THREADS = max(1, min(os.cpu_count() or 1, 8))
-PARALLEL_WORK = 1 << 20  # element-ops: below, a thread hand-off (tens of us; more while BLAS threads spin) costs more
+PARALLEL_WORK = 1 << 20  # element-ops: below, waking a worker (tens of us on a loaded machine) costs more
 # the module of a program whose outputs are all inputs, variables or constants: it has no `jit`
 NO_KERNELS_IR = "; no kernels: every output is an input, a variable or a constant\n"
-_KERNEL_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
-
-
-def _workers() -> ThreadPoolExecutor:
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=max(1, THREADS - 1), thread_name_prefix="graphc-kernel")
-    return _pool
 
 
 class LlvmExecutable:
@@ -82,13 +74,20 @@ class LlvmExecutable:
                 self._fixed.append((slots[name], value.ctypes.data))
         self._idle = collections.deque([self._workspace()])  # deque: thread-safe appends and pops
         self._lock = threading.Lock()  # the pools of returned arrays below
-        self._calls = []
+        records = []
         for k in plan.kernels:
             entry = entries[k.name]
-            fn = _KERNEL_TYPE(jit.address(entry.function))
             kernel_slots = (ctypes.c_int64 * max(1, len(entry.slots)))(*entry.slots)
             self._keep.append(kernel_slots)
-            self._calls.append((fn, ctypes.addressof(kernel_slots), k.split_extent, _thread_ranges(k)))
+            records.append((jit.address(entry.function), ctypes.addressof(kernel_slots), 0, k.split_extent,
+                            _piece(k)))
+        self.call_records = records  # (kernel, slots, start, end, piece): what the runner runs, in order
+        self._calls = NativeRunner.calls(records)
+        self._calls_address, self._n_calls = ctypes.addressof(self._calls), len(records)
+        self.work = sum(k.work for k in plan.kernels)
+        self._entries = _entries(self._calls_address, [k.work for k in plan.kernels])
+        if any(r[4] for r in records):
+            native_runner().start_workers()
         slot = self.slots
         self._inputs = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "input"]
         self._variables = [(slot[n], s.index) for n, s in plan.buffers.items() if s.kind == "variable"]
@@ -97,18 +96,28 @@ class LlvmExecutable:
         # arrays this executable returned, per output buffer: reused once nobody else holds them (see _fresh)
         self._returned: dict[str, list[np.ndarray]] = {n: [] for n, _, _ in self._outputs + self._updates}
         # id -> data address of each array in those pools (no reference: the pool's keeps it alive, and
-        # an id leaves this map when its array leaves the pool, so an id found here is that array's)
+        # an id leaves this map when its array leaves the pool, so an id found here is that array's: a
+        # variable's value that is our previous output, contiguous and aligned by construction)
         self._owned: dict[int, int] = {}
         self._results = [self._result_getter(name) for name in plan.outputs + plan.new_values]
+        self._result_names = plan.outputs + plan.new_values
+        self._written_only = all(plan.buffers[n].kind in ("output", "update") for n in self._result_names)
+        self._input_types = [(n, n.dtype, tuple(n.shape)) for n in program.inputs]
+        self._variable_types = [(n, n.dtype, tuple(n.shape)) for n in program.variables]
         self._n_outputs = len(plan.outputs)
+        self._loops: dict[tuple, object] = {}  # (n_carry, n_xs) -> ScanLoop or None (see scan_loop)
 
     def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
-        p = self.program
-        if len(inputs) != len(p.inputs) or len(variables) != len(p.variables):
+        if len(inputs) != len(self._input_types) or len(variables) != len(self._variable_types):
+            p = self.program
             raise FeedError(f"expected {len(p.inputs)} inputs and {len(p.variables)} variables, "
                             f"got {len(inputs)} and {len(variables)}")
-        inputs = [_checked(a, node, "input") for a, node in zip(inputs, p.inputs)]
-        variables = [self._checked_variable(a, node) for a, node in zip(variables, p.variables)]
+        inputs = [a if ready(a, dtype, shape) else checked_feed(a, node, "input")
+                  for a, (node, dtype, shape) in zip(inputs, self._input_types)]
+        owned = self._owned
+        variables = [a if id(a) in owned and a.dtype == dtype and a.shape == shape
+                     else checked_feed(a, node, "variable")
+                     for a, (node, dtype, shape) in zip(variables, self._variable_types)]
         try:
             workspace = self._idle.pop()
         except IndexError:  # another thread's call is using each workspace there is
@@ -117,7 +126,10 @@ class LlvmExecutable:
             arrays = self._run(workspace, inputs, variables, donate)
         finally:
             self._idle.append(workspace)
-        results = [get(arrays, inputs, variables) for get in self._results]
+        if self._written_only:  # every result a buffer kernels wrote (the common case): no getters
+            results = [arrays[name] for name in self._result_names]
+        else:
+            results = [get(arrays, inputs, variables) for get in self._results]
         return results[:self._n_outputs], results[self._n_outputs:]
 
     def _workspace(self):
@@ -136,14 +148,14 @@ class LlvmExecutable:
         """Run the kernels with this workspace; the arrays written, by output or update buffer."""
         table, address, _ = workspace
         for slot, index in self._inputs:
-            table[slot] = self._address_of(inputs[index])
+            table[slot] = data_address(inputs[index])
         for slot, index in self._variables:
-            table[slot] = self._address_of(variables[index])
+            table[slot] = data_address(variables[index])
         arrays: dict[str, np.ndarray] = {}
         for name, slot, spec in self._outputs:
             out = self._fresh(name, spec)
             arrays[name] = out
-            table[slot] = self._address_of(out)
+            table[slot] = data_address(out)
         for name, slot, spec in self._updates:
             current = variables[spec.index]
             with self._lock:
@@ -154,17 +166,27 @@ class LlvmExecutable:
                 out = self._fresh(name, spec)
                 np.copyto(out, current)
             arrays[name] = out
-            table[slot] = self._address_of(out)
-        for fn, kernel_slots, extent, ranges in self._calls:
-            if ranges:
-                pool = _workers()
-                futures = [pool.submit(fn, address, kernel_slots, lo, hi) for lo, hi in ranges[1:]]
-                fn(address, kernel_slots, *ranges[0])
-                for f in futures:
-                    f.result()
-            else:
-                fn(address, kernel_slots, 0, extent)
+            table[slot] = data_address(out)
+        self._enter(address)
         return arrays
+
+    def scan_loop(self, n_carry: int, n_xs: int):
+        """This executable, the body of a scan, as a native loop (graphc.runtime.native_loop.ScanLoop:
+        `run(init, xs, captured, steps, reverse, record)`), or None where its plan cannot loop natively."""
+        from graphc.runtime.native_loop import ScanLoop  # it reads this module's checks
+
+        key = (n_carry, n_xs)
+        if key not in self._loops:
+            self._loops[key] = ScanLoop.of(self, n_carry, n_xs)
+        return self._loops[key]
+
+    def _enter(self, table: int) -> None:
+        """Run every kernel call of the step, in order: one call into the native runner (GIL released),
+        or one per WORK_PER_ENTRY of work for a long program (see `_entries`)."""
+        if self._entries:
+            runner = native_runner()
+            for calls, n in self._entries:
+                runner.run(runner.pool, table, calls, n)
 
     def _fresh(self, name: str, spec: BufferSpec) -> np.ndarray:
         """An array to write output `name` into that nothing outside this executable can see.
@@ -179,29 +201,15 @@ class LlvmExecutable:
             pool = self._returned[name]
             for i in range(len(pool)):
                 if sys.getrefcount(pool[i]) == 2:  # the pool's own reference and getrefcount's argument
-                    old = pool.pop(i)
-                    pool.append(old)
-                    return old
+                    if i + 1 < len(pool):
+                        pool.append(pool.pop(i))
+                    return pool[-1]
             out = np.empty(spec.shape, spec.dtype)
             pool.append(out)
-            self._owned[id(out)] = out.ctypes.data
+            self._owned[id(out)] = data_address(out)
             if len(pool) > 2:
                 del self._owned[id(pool.pop(0))]
             return out
-
-    def _address_of(self, array: np.ndarray) -> int:
-        """The array's data pointer: remembered for the arrays this executable made (`.ctypes.data`
-        costs microseconds, and a small model's step passes dozens of them: its variables' values
-        are the previous step's outputs)."""
-        address = self._owned.get(id(array))  # an id in there is a live array of a pool: this one
-        return array.ctypes.data if address is None else address
-
-    def _checked_variable(self, array, node) -> np.ndarray:
-        """A variable's value as `_checked` would give it; an array of ours (the previous step's
-        new value) is contiguous and aligned by construction, so only its dtype and shape are checked."""
-        if id(array) in self._owned and array.dtype == node.dtype and array.shape == node.shape:
-            return array
-        return _checked(array, node, "variable")
 
     def _result_getter(self, name: str):
         """How to produce the returned array of buffer `name` (fixed at compile time)."""
@@ -230,25 +238,25 @@ class LlvmExecutable:
         return self._jit.optimized_ir if optimized and self._jit is not None else self._ir_text
 
 
-def _thread_ranges(k: Kernel) -> list[tuple[int, int]] | None:
-    """The [start, end) range of each thread, the calling thread's first, for a kernel worth
-    splitting (a big loop kernel); None for one that runs on the calling thread alone (a matmul,
+def _entries(calls: int, works: list[int]) -> list[tuple[int, int]]:
+    """(address, count) of each run of call records the runner is entered with: one for a program of
+    less than WORK_PER_ENTRY element-operations (every training step), else consecutive runs of about
+    that much work.  Python handles a signal only between two calls into generated code, so this is
+    what keeps Ctrl-C in a script's main thread prompt (KeyboardInterrupt within a run's time, and
+    before any result is returned) during a program that computes for seconds or minutes."""
+    entries, start, work = [], 0, 0
+    for i, w in enumerate(works):
+        work += w
+        if work >= WORK_PER_ENTRY or i == len(works) - 1:
+            entries.append((calls + start * CALL_FIELDS * 8, i + 1 - start))
+            start, work = i + 1, 0
+    return entries
+
+
+def _piece(k: Kernel) -> int:
+    """The size of the pieces a kernel worth splitting (a big loop kernel) is cut into for the
+    runner's threads; 0 for one that runs on the calling thread alone (a small one, a matmul,
     whose BLAS has threads of its own, or a "scatter" kernel, whose adds may meet in one element)."""
-    if k.kind != "loop" or k.work < PARALLEL_WORK or k.split_extent < 2 or THREADS < 2:
-        return None
-    bounds = [int(b) for b in np.linspace(0, k.split_extent, THREADS + 1).astype(np.int64)]
-    return list(zip(bounds[:-1], bounds[1:]))
-
-
-def _checked(array, node, what: str) -> np.ndarray:
-    """The array as generated code needs it: exact dtype and shape, C-contiguous and aligned."""
-    if not isinstance(array, np.ndarray):
-        array = np.asarray(array)
-    if array.dtype != node.dtype or array.shape != tuple(node.shape):
-        raise FeedError(f"{what} {node.label!r} expects {node.dtype} of shape {tuple(node.shape)}, "
-                        f"got {array.dtype} of shape {array.shape}")
-    if not array.flags.c_contiguous or not array.flags.aligned:
-        array = np.ascontiguousarray(array)
-        if not array.flags.aligned:
-            array = array.copy()
-    return array
+    if k.kind != "loop" or k.work < PARALLEL_WORK or THREADS < 2:
+        return 0
+    return piece_size(k.split_extent)

@@ -52,7 +52,8 @@ def test_sqrt_keeps_about_sqrt_t_carries_with_bitwise_equal_gradients(backend):
     carry = width * 8
     none_peak, sqrt_peak = peak_of_call(plain, data), peak_of_call(checkpointed, data)
     assert none_peak > steps * carry  # every carry of the forward pass, stacked
-    assert sqrt_peak < 4 * 2 * 16 * carry < none_peak / 4  # 16 checkpoints and 16 recomputed carries, with slack
+    assert sqrt_peak < 4 * 2 * 16 * carry  # 16 checkpoints and 16 recomputed carries, with slack
+    assert sqrt_peak < none_peak / 4
 
 
 @settings(max_examples=8, deadline=None)
@@ -88,6 +89,8 @@ def test_llvm_checkpoints_once_one_more_forward_pass_not_nested_ones(monkeypatch
         return original(self, args, captured)
 
     monkeypatch.setattr(executable.CompiledBody, "run", counted)
+    # steps counted as body calls from the host: the native loop (graphc.runtime.native_loop) makes none
+    monkeypatch.setattr(executable, "scan_natively", lambda attrs, values: None)
     xs, outputs = rnn_gradient(64, 4)
     f = gc.function([xs], outputs, backend="llvm", remat="sqrt")
     data = np.ones((64, 4))

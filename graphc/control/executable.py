@@ -6,9 +6,12 @@ them.  A host step runs the node's own loop or branch (the op's `compute`, the n
 reference's code) with each body replaced by a `CompiledBody`: the body's subgraph compiled
 once, as a program of its own (fusion and every other pass work inside it), whose inputs
 are the body's parameters and captures (compiled when it first runs if it was traced with feed-time
-sizes).  So compile time does not grow with the trip count,
-but each iteration is one call of the compiled body from Python: the loop itself is not
-native code yet (docs/control_flow.md says so).
+sizes).  So compile time does not grow with the trip count.
+
+A scan whose body compiled to an executable that can loop natively (the llvm backend's:
+`executable.scan_loop`, graphc.runtime.native_loop) runs all its steps in one call of generated
+code; other loops (while_loop, a body holding control flow of its own, other backends) call the
+compiled body from Python once per iteration.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphc.control.loop_compute import scan_parts
+from graphc.control.loops import scan_op
 from graphc.control.subgraph import Subgraph
 from graphc.distributed.executable import CompiledSegment, SegmentedMemoryPlan, compile_segment, run_segment, value_of
 from graphc.distributed.schedule import Segment
@@ -69,11 +74,34 @@ class CompiledBody:
             raise GraphcError(f"{self.body.name} has feed-time sizes and has not run yet: call the function first")
         return next(iter(self._compiled.values()))
 
+    def compiled_for(self, signature: tuple):
+        """The executable for inputs of these ((shape, dtype.str), ...), compiled on first need."""
+        return self._compiled.get(signature) or self._compile(signature)
+
     def run(self, args, captured) -> list[np.ndarray]:
         feeds = [*(np.asarray(a) for a in args), *(captured[c.id] for c in self.body.captures)]
-        signature = tuple((f.shape, f.dtype.str) for f in feeds)
-        executable = self._compiled.get(signature) or self._compile(signature)
-        return executable(feeds, [])[0]
+        return self.compiled_for(tuple((f.shape, f.dtype.str) for f in feeds))(feeds, [])[0]
+
+
+def scan_natively(attrs, values) -> tuple | None:
+    """A scan node's results (as `scan_compute` gives them) from one native loop of its compiled body,
+    or None where its executable cannot loop natively (then the host runs the steps)."""
+    body = attrs["body"]
+    if not isinstance(body, CompiledBody):
+        return None
+    init, xs, captured_values = scan_parts(values, attrs)
+    init, xs = [np.asarray(c) for c in init], [np.asarray(x) for x in xs]
+    by_id = {c.id: np.asarray(v) for c, v in zip(attrs["captures"], captured_values)}
+    captured = [by_id[c.id] for c in body.body.captures]
+    types = [(c.shape, c.dtype) for c in init] + [(x.shape[1:], x.dtype) for x in xs]
+    executable = body.compiled_for(tuple((shape, dtype.str) for shape, dtype in types)
+                                   + tuple((c.shape, c.dtype.str) for c in captured))
+    loop = executable.scan_loop(attrs["n_carry"], len(xs)) if hasattr(executable, "scan_loop") else None
+    if loop is None:
+        return None
+    steps = xs[0].shape[0] if xs else attrs["length"]
+    carries, ys, stacks = loop.run(init, xs, captured, steps, attrs["reverse"], attrs["record"])
+    return (*carries, *ys, *stacks)
 
 
 def with_control_flow(factory: Callable) -> Callable:
@@ -158,7 +186,9 @@ class ControlFlowExecutable:
             else:
                 host, attrs = step
                 node = host.node
-                env[node.id] = node.op.compute(attrs, *(value_of(i, env) for i in node.inputs))
+                values = [value_of(i, env) for i in node.inputs]
+                native = scan_natively(attrs, values) if node.op is scan_op else None
+                env[node.id] = native if native is not None else node.op.compute(attrs, *values)
         outputs = [np.array(value_of(n, env)) if n.op.kind == "source" else env[n.id] for n in p.outputs]
         new_values = [written[vi] if vi in written else np.asarray(value_of(n, env))
                       for vi, n in zip(p.updated, p.new_values)]

@@ -1,0 +1,158 @@
+"""A scan run as one native loop: a compiled body's kernel calls, `steps` times, in one call of the runner.
+
+The body is an llvm executable whose inputs are the carries, the xs slices and the captures, and
+whose outputs are the new carries and the ys slices (graphc.control.executable compiles it once).
+Instead of a call of the executable per step, its pointer table is set up once and the runner
+(graphc.codegen.llvm.runner, `graphc_scan`) loops: after each step it copies the outputs that are not
+buffers of their own, moves the xs and ys entries one slice on, and swaps each carry's two buffers.
+
+    loop = ScanLoop.of(executable, n_carry, n_xs)      # None: this body's plan cannot loop natively
+    carries, ys, stacks = loop.run(init, xs, captured, steps, reverse, record)
+
+With `record` (a loop whose gradient needs the carry before each step), a carry lives in one array of
+steps + 1 rows: step t reads row t and writes row t + 1 (reverse: rows t + 1 and t), so the rows are the
+stack and the last one the final carry, with no copy.  Without it, a carry has two buffers that swap.
+A carry that the body passes through unchanged stays where it is.  Every array handed to generated
+code is checked as the executable checks feeds: exact dtype and shape, C-contiguous and aligned.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphc.errors import FeedError
+from graphc.runtime.arrays import checked_feed, data_address
+from graphc.runtime.native_pool import WORK_PER_ENTRY, native_runner
+
+
+@dataclass
+class _Output:
+    slot: int          # the table entry kernels write it through, or the entry its copy is made to
+    copy_from: int | None  # the table entry to copy it from after each step (None: kernels write it)
+    nbytes: int
+    unchanged: bool = False  # a carry that the body returns as it received it
+
+
+class ScanLoop:
+    """Where each carry, slice and output of one body executable lives in its pointer table."""
+
+    def __init__(self, executable, n_carry: int, n_xs: int, inputs: list, outputs: list[_Output], n_slots: int):
+        self.executable, self.n_carry, self.n_xs = executable, n_carry, n_xs
+        self.inputs = inputs    # the table entry of each program input (carries, xs, captures)
+        self.outputs = outputs  # each program output (new carries, ys)
+        self.n_slots = n_slots  # the executable's entries and the extra ones of copies and unused inputs
+
+    @classmethod
+    def of(cls, executable, n_carry: int, n_xs: int) -> ScanLoop | None:
+        """The loop layout of `executable`, or None when its plan cannot run as a native loop
+        (no native runner, or an output that is neither a kernel's, nor an input or constant to copy)."""
+        plan = getattr(executable, "plan", None)
+        if plan is None or not hasattr(executable, "call_records"):
+            return None
+        slots = dict(executable.slots)
+        extra = len(slots)
+        by_index = {spec.index: slots[name] for name, spec in plan.buffers.items() if spec.kind == "input"}
+        inputs = []
+        for i in range(len(executable.program.inputs)):
+            if i not in by_index:  # an input the body never reads: an entry of its own all the same
+                by_index[i], extra = extra, extra + 1
+            inputs.append(by_index[i])
+        outputs, seen = [], set()
+        for j, name in enumerate(plan.outputs):
+            spec = plan.buffers[name]
+            if spec.kind not in ("output", "input", "constant"):
+                return None
+            nbytes = int(np.prod(spec.shape, dtype=np.int64)) * np.dtype(spec.dtype).itemsize
+            unchanged = j < n_carry and spec.kind == "input" and spec.index == j
+            if spec.kind == "output" and name not in seen:
+                outputs.append(_Output(slots[name], None, nbytes))
+            else:
+                outputs.append(_Output(extra, slots[name], nbytes, unchanged))
+                extra += 1
+            seen.add(name)
+        return cls(executable, n_carry, n_xs, inputs, outputs, extra)
+
+    def run(self, init, xs, captured, steps: int, reverse: bool, record: bool):
+        """(final carries, ys stacked, carries before each step stacked when `record`)."""
+        exe, n = self.executable, self.n_carry
+        nodes = exe.program.inputs
+        init = [checked_feed(np.asarray(c), node, "scan carry") for c, node in zip(init, nodes)]
+        xs = [np.ascontiguousarray(x) for x in xs]
+        for x, node in zip(xs, nodes[n:]):
+            if x.dtype != node.dtype or x.shape != (steps, *node.shape):
+                raise FeedError(f"scan xs {node.label!r} expects {node.dtype} of shape {(steps, *node.shape)}, "
+                                f"got {x.dtype} of shape {x.shape}")
+        captured = [checked_feed(np.asarray(c), node, "scan capture")
+                    for c, node in zip(captured, nodes[n + len(xs):])]
+        ys = [np.empty((steps, *node.shape), node.dtype) for node in exe.program.outputs[n:]]
+        if steps == 0:
+            stacks = [np.empty((0, *c.shape), c.dtype) for c in init] if record else []
+            return [c.copy() for c in init], ys, stacks
+        table_type = ctypes.c_void_p * self.n_slots
+        try:
+            workspace = exe._idle.pop()
+        except IndexError:
+            workspace = exe._workspace()
+        try:
+            table = table_type()
+            ctypes.memmove(table, workspace[0], ctypes.sizeof(workspace[0]))
+            first = steps - 1 if reverse else 0
+            sign = -1 if reverse else 1
+            copies, moves, swaps = [], [], []
+            for out in self.outputs:  # an unchanged carry is copied only into its record's next row
+                if out.copy_from is not None and (record or not out.unchanged):
+                    copies.append((out.slot, out.copy_from, out.nbytes))
+            carries = self._place_carries(table, init, record, steps, reverse, moves, swaps)
+            for x, slot in zip(xs, self.inputs[n:]):
+                table[slot] = data_address(x) + first * x.strides[0]
+                moves.append((slot, sign * x.strides[0]))
+            for y, out in zip(ys, self.outputs[n:]):
+                table[out.slot] = data_address(y) + first * y.strides[0]
+                moves.append((out.slot, sign * y.strides[0]))
+            for c, slot in zip(captured, self.inputs[n + len(xs):]):
+                table[slot] = data_address(c)
+            per_entry = max(1, WORK_PER_ENTRY // max(1, exe.work))  # long loops: Ctrl-C heard between entries
+            native_runner().scan(ctypes.addressof(table), exe._calls_address, exe._n_calls, steps, copies, moves,
+                                 swaps, per_entry)
+            finals = [self._final(placed, table, i, record, reverse) for i, placed in enumerate(carries)]
+        finally:
+            exe._idle.append(workspace)
+        if record:
+            stacks = [big[1:] if reverse else big[:-1] for big in carries]
+            return finals, ys, stacks
+        return finals, ys, []
+
+    def _place_carries(self, table, init, record: bool, steps: int, reverse: bool, moves: list, swaps: list):
+        """Each carry's array(s), their table entries set; the moves or swaps that advance them."""
+        placed = []
+        for c, slot, out in zip(init, self.inputs, self.outputs):
+            if record:  # rows: init, then each step's new carry (reverse: from the last row down)
+                big = np.empty((steps + 1, *c.shape), c.dtype)
+                start = steps if reverse else 0
+                big[start] = c
+                row = big.strides[0]
+                sign = -1 if reverse else 1
+                table[slot] = data_address(big) + start * row
+                table[out.slot] = data_address(big) + (start + sign) * row
+                moves += [(slot, sign * row), (out.slot, sign * row)]
+                placed.append(big)
+            elif out.unchanged:
+                held = c.copy()
+                table[slot] = data_address(held)
+                placed.append((held,))
+            else:
+                pair = (c.copy(), np.empty_like(c))
+                table[slot], table[out.slot] = data_address(pair[0]), data_address(pair[1])
+                swaps.append((slot, out.slot))
+                placed.append(pair)
+        return placed
+
+    def _final(self, placed, table, i: int, record: bool, reverse: bool) -> np.ndarray:
+        """Carry i's value after the last step: a row of its record, or the buffer its entry holds now."""
+        if record:  # a copy: the rows are the stacks, returned too
+            return (placed[0] if reverse else placed[-1]).copy()
+        current = table[self.inputs[i]]
+        return next(a for a in placed if data_address(a) == current)
