@@ -17,66 +17,36 @@ import contextlib
 import io
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from test_inspect_scaling import chain  # tests/ is on the path, as pytest runs them
 
 import graphc as gc
 from graphc.cli import build_parser
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-
-
-def chain(n_ops: int) -> dict:
-    """matmuls, biases, tanh, scaling and residual sines in turn (tests/test_inspect_scaling.py's chain)."""
-    rng = np.random.default_rng(0)
-    x = gc.placeholder((None, 8), gc.float32, name="x")
-    h = x
-    for i in range(n_ops):
-        k = i % 5
-        if k == 0:
-            h = h @ gc.variable(rng.normal(size=(8, 8)).astype(np.float32) * 0.1, name=f"w{i}")
-        elif k == 1:
-            h = h + gc.variable(np.zeros(8, np.float32), name=f"b{i}")
-        elif k == 2:
-            h = gc.tanh(h)
-        elif k == 3:
-            h = h * 0.9
-        else:
-            h = gc.sin(h) + h
-    return {"loss": gc.mean(h * h)}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import bench_compile  # noqa: E402  (the random graphs whose inspect time docs/performance.md gives)
 
 
 def random_dag(n_ops: int) -> dict:
-    """Elementwise ops, broadcasts and row means over mostly recent values (benchmarks/bench_compile.py's)."""
-    rng = np.random.default_rng(1)
-    x = gc.placeholder((None, 8), gc.float32, name="x")
-    nodes = [x, x * gc.variable(rng.normal(size=(8,)).astype(np.float32), name="v")]
-    unary = [gc.tanh, gc.sin, gc.sigmoid, lambda a: a * 0.5, gc.neg]
-    binary = [gc.add, gc.subtract, gc.multiply, gc.maximum]
-    for _ in range(n_ops):
-        r = rng.random()
-        a = nodes[int(rng.integers(max(0, len(nodes) - 50), len(nodes)))]
-        if r < 0.45:
-            nodes.append(unary[int(rng.integers(len(unary)))](a))
-        elif r < 0.9:
-            nodes.append(binary[int(rng.integers(len(binary)))](a, nodes[int(rng.integers(len(nodes)))]))
-        else:
-            nodes.append(a - gc.mean(a, axis=1, keepdims=True))
-    return {"loss": gc.sum(nodes[-1]) + gc.sum(nodes[len(nodes) // 2])}
+    """benchmarks/bench_compile.py's random DAG: elementwise ops, broadcasts and row means over recent values."""
+    _, loss, _ = bench_compile.random_graph(n_ops, np.random.default_rng(1))
+    return {"loss": loss}
 
 
-CASES = {
-    "inspect_chain_sqrt": (lambda: chain(400), ["--remat", "sqrt"]),
-    "inspect_chain_budget": (lambda: chain(400), ["--remat", "60K"]),
-    "inspect_random_sqrt": (lambda: random_dag(1200), ["--remat", "sqrt"]),
+CASES = {  # (graph saved at a path, its x's shape, inspect's options)
+    "inspect_chain_sqrt": (lambda path: chain(400, path), "x=16,8", ["--remat", "sqrt"]),
+    "inspect_chain_budget": (lambda path: chain(400, path), "x=16,8", ["--remat", "60K"]),
+    "inspect_random_sqrt": (lambda path: gc.save(path, random_dag(1200)), "x=16,16", ["--remat", "sqrt"]),
 }
 
 
-def report(outputs: dict, options: list[str], path: Path) -> str:
-    gc.save(path, outputs)
-    args = build_parser().parse_args(["inspect", str(path), "--grad", "--shape", "x=16,8", "--memory-limit", "1G",
+def report(path: Path, shape: str, options: list[str]) -> str:
+    args = build_parser().parse_args(["inspect", str(path), "--grad", "--shape", shape, "--memory-limit", "1G",
                                       "--json", *options])
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -88,8 +58,8 @@ def report(outputs: dict, options: list[str], path: Path) -> str:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_inspect_reports_the_figures_of_its_snapshot(case, tmp_path):
-    build, options = CASES[case]
-    text = report(build(), options, tmp_path / f"{case}.json")
+    save, shape, options = CASES[case]
+    text = report(save(tmp_path / f"{case}.json"), shape, options)
     path = SNAPSHOTS / f"{case}.json"
     if os.environ.get("GRAPHC_UPDATE_SNAPSHOTS"):
         path.write_text(text)
