@@ -81,7 +81,8 @@ class RematCache:
 
     `graphc inspect` judges one program's candidates twice: node by node (the numpy backend's
     plan) and by the compiled kernels' arena.  The analysis and the candidates do not depend on
-    the judge, and building them was half of each search; with a cache they are built once.
+    the judge, and building them was half of each search; with a cache they are built once, and
+    the candidates share the forward pass's nodes (the same in each: only the backward side differs).
     Each judge gets its own Program and RematStats (it writes its planned peak into them); the
     nodes are shared (they are immutable).  The cache holds every program it saw alive, so it
     belongs to one inspection, not to a session.
@@ -95,6 +96,7 @@ class RematCache:
         self._analyses: dict[int, tuple[Program, Analysis]] = {}
         self._built: dict[tuple, tuple[Program, Program, RematStats]] = {}
         self._lowest: dict[int, list[Segmentation]] = {}
+        self._forward: dict[int, dict] = {}  # id(analysis) -> its forward pass's tagged nodes, for every candidate
 
     def analysis(self, program: Program) -> Analysis:
         if id(program) not in self._analyses:
@@ -112,7 +114,8 @@ class RematCache:
         (Program, RematStats) pair over the same nodes each time."""
         key = (id(program), frozenset(keep), seg.cuts, strategy)
         if key not in self._built:
-            self._built[key] = (program, *rewrite(program, a, keep, seg, strategy))
+            forward = self._forward.setdefault(id(a), {})
+            self._built[key] = (program, *rewrite(program, a, keep, seg, strategy, forward))
         _, rebuilt, stats = self._built[key]
         return dataclasses.replace(rebuilt, outputs=list(rebuilt.outputs), new_values=list(rebuilt.new_values),
                                    schedule=list(rebuilt.schedule), remat_stats=None), \
