@@ -126,6 +126,21 @@ class Built:
     last_stage: str = "specialize"
 
 
+@dataclass
+class Reuse:
+    """Work that several runs over one program share: `graphc inspect` judges remat node by node,
+    then runs the kernel stages with and without remat, over the same simplified program.
+
+    `remat`: the remat search's analysis and candidates (graphc.passes.remat.RematCache), built
+    once for every judge; `kernel_stages`: id(program) -> (weak reference, (fusion, kernels, plan))
+    of each program the remat search fused, lowered and planned, the program unchanged included,
+    so that a later run over one of them starts from its kernels.
+    """
+
+    remat: Any = field(default_factory=lambda: importlib.import_module("graphc.passes.remat").RematCache())
+    kernel_stages: dict = field(default_factory=dict)
+
+
 def _stops(stage: str, stop_after: str) -> bool:
     if stop_after not in STAGES:
         raise GraphcError(f"stop_after={stop_after!r}: stages are {', '.join(STAGES)}")
@@ -133,10 +148,11 @@ def _stops(stage: str, stop_after: str) -> bool:
 
 
 def run(program: Program, options: Mapping | None, target: Target, stop_after: str = "memory_plan",
-        simplified: bool = False, check_memory: bool = True) -> Built:
+        simplified: bool = False, check_memory: bool = True, reuse: Reuse | None = None) -> Built:
     """Run `target`'s stages on a specialised program, up to and including `stop_after` (render excluded:
     `build` renders).  `simplified=True`: the program is already simplified (inspect reuses one).
-    `check_memory`: refuse a plan over the memory limit (inspect reports it instead)."""
+    `check_memory`: refuse a plan over the memory limit (inspect reports it instead).  `reuse`: what
+    other runs over the same program built (see Reuse); this run adds to it."""
     options = Options.of(options)
     built = Built(target, program)
     if target.kernels:
@@ -150,7 +166,7 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
     built.simplified, built.last_stage = program, "simplify"
     if _stops("simplify", stop_after):
         return built
-    chosen: dict = {}
+    chosen: dict = reuse.kernel_stages if reuse is not None else {}
     if options.remat != "none":
         from graphc.control.while_checkpoint import checkpoint_loops
         from graphc.passes.remat import rematerialize
@@ -159,7 +175,7 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
 
         planner = _kernel_planner(target, chosen) if target.kernels else None
         program = rematerialize(program, options.remat, planner=planner, remat_planner=options.remat_planner,
-                                time_limit=options.remat_time_limit)
+                                time_limit=options.remat_time_limit, cache=reuse.remat if reuse is not None else None)
     built.program, built.remat_stats, built.last_stage = program, program.remat_stats, "remat"
     if _stops("remat", stop_after):
         return built

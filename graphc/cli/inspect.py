@@ -101,11 +101,12 @@ def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None,
     if facts_view is not None:  # the caller draws from it
         facts_view.append(view)
     program = view.before_remat
-    flop_count = count_flops(program.nodes())
+    nodes = program.nodes()  # a walk over the whole program: once
+    flop_count = count_flops(nodes)
     facts = {
         "shapes": {p.label: list(p.shape) for p in program.inputs},
         "flops": {"total": flop_count.total, "by_op": flop_count.by_op},
-        "program_nodes": len(program.nodes()),
+        "program_nodes": len(nodes),
     }
     try:
         facts["kernels"] = [{"kind": g.kind, "ops": [n.op.name for n in g.members],

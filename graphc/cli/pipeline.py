@@ -13,7 +13,8 @@ built into this installation.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from graphc.cli.common import NotAvailableError, UsageError
 from graphc.errors import printable
@@ -60,6 +61,8 @@ class CompiledView:
     n_forward: int
     remat: str | int = "none"
     planner_options: dict | None = None   # remat_planner, remat_time_limit (graphc.pipeline.Options)
+    reuse: Any = None                     # graphc.pipeline.Reuse: what the stages built, shared by the views
+    node_plans: dict = field(default_factory=dict)  # id(program) -> (program, its node-by-node MemoryPlan)
 
     @property
     def nodes(self) -> list[Node]:
@@ -77,24 +80,35 @@ class CompiledView:
     @functools.cached_property
     def kernels(self):
         """The llvm backend's pipeline up to its memory plan, without remat (graphc.pipeline.Built)."""
-        return _kernel_stages(self.before_remat, "none")
+        if self.remat != "none":  # its search fuses and lowers the program unchanged too: done once
+            _ = self.remat_kernels
+        return _kernel_stages(self.before_remat, "none", reuse=self.reuse)
 
     @functools.cached_property
     def remat_kernels(self):
         """The same with this view's remat: the program, stats and arena the llvm backend builds."""
-        return self.kernels if self.remat == "none" else _kernel_stages(self.before_remat, self.remat,
-                                                                        self.planner_options)
+        if self.remat == "none":
+            return self.kernels
+        built = _kernel_stages(self.before_remat, self.remat, self.planner_options, self.reuse)
+        self.reuse.remat = None  # both judges are done: the candidates they rejected can go
+        return built
 
     def fusion_groups(self) -> list[list[Node]]:
         return [list(g.members) for g in self.kernels.fusion.groups]
 
     def memory_plan(self, remat: bool = True):
+        return self.plan_nodes(self.program if remat else self.before_remat)
+
+    def plan_nodes(self, program: Program):
+        """`plan_program_memory(program)`, made once per program (remat's search plans both of this view's)."""
         from graphc.passes.memory_plan import plan_program_memory
 
-        return plan_program_memory(self.program if remat else self.before_remat)
+        if id(program) not in self.node_plans:
+            self.node_plans[id(program)] = (program, plan_program_memory(program))
+        return self.node_plans[id(program)][1]
 
 
-def _kernel_stages(simplified: Program, remat, planner_options: dict | None = None):
+def _kernel_stages(simplified: Program, remat, planner_options: dict | None = None, reuse=None):
     """graphc.pipeline's llvm stages on an already simplified program; plans over the memory limit
     are built (inspect reports them), not refused."""
     from graphc import pipeline
@@ -102,7 +116,7 @@ def _kernel_stages(simplified: Program, remat, planner_options: dict | None = No
     options = pipeline.Options.of(planner_options, remat=remat)
     _refuse_control_flow(simplified)
     try:
-        return pipeline.run(simplified, options, pipeline.LLVM, simplified=True, check_memory=False)
+        return pipeline.run(simplified, options, pipeline.LLVM, simplified=True, check_memory=False, reuse=reuse)
     except ImportError as exc:
         raise NotAvailableError("fusion groups", f"the compiled backends' stages (fusion, lowering) are not "
                                                  f"available: {exc}") from None
@@ -143,6 +157,9 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
         program_with_loops = checkpoint_loops(program)
     else:
         program_with_loops = program
-    rematerialized = rematerialize(program_with_loops, remat, remat_planner=options.remat_planner,
-                                   time_limit=options.remat_time_limit)
-    return CompiledView(rematerialized, program, list(fetches), len(graph.outputs), remat, planner_options)
+    view = CompiledView(program, program, list(fetches), len(graph.outputs), remat, planner_options, pipeline.Reuse())
+    # judged node by node with the view's own plans, and the candidates kept for the kernels' judgement
+    view.program = rematerialize(program_with_loops, remat, planner=view.plan_nodes,
+                                 remat_planner=options.remat_planner, time_limit=options.remat_time_limit,
+                                 cache=view.reuse.remat)
+    return view

@@ -36,6 +36,7 @@ class FusionState:
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
         self.sizes: dict[tuple, int] = {}   # (op, dtypes, attrs) -> body_size of its scalar rule
+        self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add`
 
     # ---- dependencies -------------------------------------------------------------------------
 
@@ -175,11 +176,15 @@ class FusionState:
         """About how many instructions `node` adds to a kernel's body (by its scalar rule)."""
         if node.op.kind != "elementwise" or node.op.scalar is None:
             return 1
+        known = self.node_sizes.get(node.id)
+        if known is not None:
+            return known
         dtypes = tuple(x.dtype for x in node.inputs)
         key = (node.op.name, dtypes, node.dtype, repr(sorted(node.attrs.items())))
         if key not in self.sizes:
             args = [Scalar.arg(i, dtype) for i, dtype in enumerate(dtypes)]
             self.sizes[key] = body_size(node.op.scalar(node.attrs, node.dtype, *args))
+        self.node_sizes[node.id] = self.sizes[key]
         return self.sizes[key]
 
     def legal(self, g: Group, node: Node, inputs) -> bool:

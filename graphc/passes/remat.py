@@ -33,6 +33,8 @@ compares its plan with the unchanged program's and returns the program when it i
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from graphc.errors import GraphcError, MemoryBudgetError
@@ -44,7 +46,8 @@ from graphc.passes.remat_segments import Segmentation, segment_for_target, segme
 from graphc.program import Program
 
 # the names the tests and tools read here, whichever step defines them
-__all__ = ["FORWARD_TAG", "SQRT_CANDIDATES", "STRATEGIES", "Analysis", "Candidate", "RematStats", "Segmentation",
+__all__ = ["FORWARD_TAG", "SQRT_CANDIDATES", "STRATEGIES", "Analysis", "Candidate", "RematCache", "RematStats",
+           "Segmentation",
            "analyse", "candidates", "check_remat_option", "checkpoints", "computed_twice", "fit_budget", "flops",
            "is_cheap", "nbytes", "rebuild_with_copies", "rematerialize", "rewrite", "schedule_backward",
            "segment_for_target", "segmentations", "sqrt_candidates"]
@@ -73,8 +76,54 @@ def _planned_peak(program: Program, planner=None) -> int:
     return planner(program).peak_bytes
 
 
+class RematCache:
+    """What rematerialising a program builds before judging it, kept for a second judge.
+
+    `graphc inspect` judges one program's candidates twice: node by node (the numpy backend's
+    plan) and by the compiled kernels' arena.  The analysis and the candidates do not depend on
+    the judge, and building them was half of each search; with a cache they are built once, and
+    the candidates share the forward pass's nodes (the same in each: only the backward side differs).
+    Each judge gets its own Program and RematStats (it writes its planned peak into them); the
+    nodes are shared (they are immutable).  The cache holds every program it saw alive, so it
+    belongs to one inspection, not to a session.
+
+        cache = RematCache()
+        by_nodes = rematerialize(program, "sqrt", cache=cache)
+        by_kernels = rematerialize(program, "sqrt", planner=kernel_planner, cache=cache)  # no rebuild
+    """
+
+    def __init__(self):
+        self._analyses: dict[int, tuple[Program, Analysis]] = {}
+        self._built: dict[tuple, tuple[Program, Program, RematStats]] = {}
+        self._lowest: dict[int, list[Segmentation]] = {}
+        self._forward: dict[int, dict] = {}  # id(analysis) -> its forward pass's tagged nodes, for every candidate
+
+    def analysis(self, program: Program) -> Analysis:
+        if id(program) not in self._analyses:
+            self._analyses[id(program)] = (program, analyse(program))
+        return self._analyses[id(program)][1]
+
+    def lowest_segmentations(self, a: Analysis) -> list[Segmentation]:
+        """`lowest_segmentations(a)`, searched once per analysis (which this cache keeps alive)."""
+        if id(a) not in self._lowest:
+            self._lowest[id(a)] = lowest_segmentations(a)
+        return self._lowest[id(a)]
+
+    def rewrite(self, program: Program, a: Analysis, keep: set[int], seg: Segmentation, strategy):
+        """`rewrite(program, a, keep, seg, strategy)`, built once per program and choice: a fresh
+        (Program, RematStats) pair over the same nodes each time."""
+        key = (id(program), frozenset(keep), seg.cuts, strategy)
+        if key not in self._built:
+            forward = self._forward.setdefault(id(a), {})
+            self._built[key] = (program, *rewrite(program, a, keep, seg, strategy, forward))
+        _, rebuilt, stats = self._built[key]
+        return dataclasses.replace(rebuilt, outputs=list(rebuilt.outputs), new_values=list(rebuilt.new_values),
+                                   schedule=list(rebuilt.schedule), remat_stats=None), \
+            dataclasses.replace(stats, recomputed_ops=dict(stats.recomputed_ops))
+
+
 def rematerialize(program: Program, strategy, planner=None, remat_planner: str = "greedy",
-                  time_limit: float = 10.0) -> Program:
+                  time_limit: float = 10.0, cache: RematCache | None = None) -> Program:
     """Rematerialise `program` under `strategy` ("none", "sqrt", "optimal" or a byte budget); see the
     module docstring.
 
@@ -82,7 +131,9 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     node, what the numpy backend runs); a compiled backend passes its own (fuse, then plan the
     kernels) so that the choice and the budget hold for what it really runs.  `remat_planner`
     ("greedy" or "optimal") says who meets a byte budget; "optimal" solves for at most
-    `time_limit` seconds.  The returned Program's `remat_stats` field says what it recomputes
+    `time_limit` seconds.  `cache` (a RematCache) shares the analysis and the candidates with
+    another call on the same program (the heuristics'; the optimal planner builds its own).
+    The returned Program's `remat_stats` field says what it recomputes
     and which planner made the plan (None when nothing changed).
     """
     from graphc.passes.remat_optimal import check_planner, optimal_rematerialize
@@ -95,7 +146,7 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
         return optimal_rematerialize(program, strategy, planner, time_limit, greedy=fit_budget,
                                      sqrt=lambda p: rematerialize(p, "sqrt" if strategy == "optimal" else strategy,
                                                                   planner))
-    a = analyse(program)
+    a = cache.analysis(program) if cache is not None else analyse(program)
     if not a.stashed:  # no backward pass reads forward values: nothing to trade
         if isinstance(strategy, int):
             peak = _planned_peak(program, planner)
@@ -104,7 +155,7 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
         return program
     if strategy == "sqrt":
         best = None
-        for rebuilt, stats in sqrt_candidates(program, a, strategy):
+        for rebuilt, stats in sqrt_candidates(program, a, strategy, cache):
             stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
             key = (stats.planned_peak_bytes, stats.recompute_flops)
             if best is None or key < best[0]:
@@ -113,17 +164,23 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
         stats.planner = "sqrt"
         rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
         return rebuilt if stats.planned_peak_bytes < _planned_peak(program, planner) else program
-    return fit_budget(program, a, strategy, planner)
+    return fit_budget(program, a, strategy, planner, cache)
 
 
-def sqrt_candidates(program: Program, a: Analysis, strategy):
-    """The SQRT_CANDIDATES segmentations with the lowest modelled peaks (ties: fewer segments)."""
-    best = sorted(segmentations(a), key=lambda s: (s.modelled_peak, s.count))[:SQRT_CANDIDATES]
+def sqrt_candidates(program: Program, a: Analysis, strategy, cache: RematCache | None = None):
+    """The programs of the SQRT_CANDIDATES segmentations with the lowest modelled peaks, and their stats."""
+    best = cache.lowest_segmentations(a) if cache is not None else lowest_segmentations(a)
+    build = cache.rewrite if cache is not None else rewrite
     for seg in best:
-        yield rewrite(program, a, checkpoints(a, seg.segment), seg, strategy)
+        yield build(program, a, checkpoints(a, seg.segment), seg, strategy)
 
 
-def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Program:
+def lowest_segmentations(a: Analysis) -> list[Segmentation]:
+    """The SQRT_CANDIDATES segmentations with the lowest modelled peaks (ties: fewer segments)."""
+    return sorted(segmentations(a), key=lambda s: (s.modelled_peak, s.count))[:SQRT_CANDIDATES]
+
+
+def fit_budget(program: Program, a: Analysis, budget: int, planner=None, cache: RematCache | None = None) -> Program:
     """The candidate whose planned peak fits `budget` with the least recompute (ties: the lower peak).
 
     Candidates are ranked by recompute without being built, then built and planned in that
@@ -139,7 +196,7 @@ def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Prog
     for cand in sorted(every, key=lambda c: (c.recompute_flops, c.modelled_peak)):
         if cand.modelled_peak > budget or (unchanged <= budget and cand.recompute_flops > 0):
             continue
-        rebuilt, stats = cand.build(program, a, budget)
+        rebuilt, stats = cand.build(program, a, budget, cache)
         stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
         if stats.planned_peak_bytes <= budget and stats.planned_peak_bytes < unchanged:
             rebuilt.remat_stats = stats
@@ -147,7 +204,8 @@ def fit_budget(program: Program, a: Analysis, budget: int, planner=None) -> Prog
     if unchanged <= budget:
         return program
     lowest = sorted(every, key=lambda c: c.modelled_peak)[:SQRT_CANDIDATES]
-    smallest = min((_planned_peak(c.build(program, a, budget)[0], planner), c.segmentation.count) for c in lowest)
+    smallest = min((_planned_peak(c.build(program, a, budget, cache)[0], planner), c.segmentation.count)
+                   for c in lowest)
     raise MemoryBudgetError(_budget_message(budget, smallest[0], f"{smallest[1]} segments"))
 
 

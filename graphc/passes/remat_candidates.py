@@ -79,8 +79,10 @@ class Candidate:
     recompute_flops: int     # computed_twice's work: exactly what `rewrite` will count
     modelled_peak: int       # the segmentation's model, plus matmul/reduction outputs kept beside it
 
-    def build(self, program: Program, a: Analysis, strategy):
-        rebuilt, stats = rewrite(program, a, self.keep, self.segmentation, strategy)
+    def build(self, program: Program, a: Analysis, strategy, cache=None):
+        """(program, RematStats); `cache`, a graphc.passes.remat.RematCache, builds it once for two judges."""
+        build = cache.rewrite if cache is not None else rewrite
+        rebuilt, stats = build(program, a, self.keep, self.segmentation, strategy)
         stats.modelled_peak_bytes = self.modelled_peak
         return rebuilt, stats
 

@@ -42,14 +42,18 @@ class RematStats:
         return self.recompute_flops / self.total_flops if self.total_flops else 0.0
 
 
-def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: dict[int, int]):
+def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: dict[int, int],
+                        forward: dict[int, Node] | None = None):
     """Backward nodes read helpers computed afresh and copies of the spine values not kept.
 
     Returns (program, copies, new): `copies` maps an original node id to its recomputed
     copy (spine copies, tagged with their segment, and helpers, untagged so that
     they fuse with the backward nodes that read them); `new` maps every other original
-    id to its node in the result.  The forward pass's own nodes are tagged FORWARD_TAG.
+    id to its node in the result.  The forward pass's own nodes are tagged FORWARD_TAG:
+    the same for every choice of `keep`, so candidates may share them through `forward`
+    (original id -> tagged node, filled as they are made).
     """
+    forward = {} if forward is None else forward
     new: dict[int, Node] = {}
     copies: dict[int, Node] = {}
 
@@ -95,9 +99,11 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
                 new[node.id] = node
             else:
                 new[node.id] = _same_value(node, inputs, node.attrs)
+        elif node.id in forward:
+            new[node.id] = forward[node.id]
         else:
             inputs = [new[i.id] for i in node.inputs]
-            new[node.id] = _same_value(node, inputs, {**node.attrs, "recompute": FORWARD_TAG})
+            new[node.id] = forward[node.id] = _same_value(node, inputs, {**node.attrs, "recompute": FORWARD_TAG})
     n = len(program.outputs)
     roots = [new[r.id] for r in program.roots]
     rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
@@ -127,13 +133,15 @@ def shape_stand_in(node: Node, k: int, inputs: list[Node]) -> Node:
     return inputs[k]
 
 
-def rewrite(program: Program, a: Analysis, keep: set[int], seg: Segmentation, strategy):
+def rewrite(program: Program, a: Analysis, keep: set[int], seg: Segmentation, strategy,
+            forward: dict[int, Node] | None = None):
     """The program that keeps `keep` and recomputes the rest by `seg`, and its RematStats.
 
     The stats count only work really done twice, on the program as built; the planned peak is
-    left for the caller, which alone knows the planner the target runs.
+    left for the caller, which alone knows the planner the target runs.  `forward`: the forward
+    pass's tagged nodes, shared with other candidates (see rebuild_with_copies).
     """
-    rebuilt, copies, new = rebuild_with_copies(program, a, keep, seg.segment)
+    rebuilt, copies, new = rebuild_with_copies(program, a, keep, seg.segment, forward)
     reachable = {n.id for n in rebuilt.schedule}
     # work done twice: spine copies whose forward twin still runs (a helper's original no longer runs at all)
     twice = [copy for nid, copy in copies.items() if nid in new and new[nid].id in reachable]
