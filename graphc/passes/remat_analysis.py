@@ -98,7 +98,10 @@ def analyse(program: Program) -> Analysis:
         if node.op.kind == "source":
             continue
         is_seed = node.id in seeds
-        reads_far_back = any(i.op.kind != "source" and level[node.id] - made[i.id] > LONG_EDGE for i in node.inputs)
+        # a far read marks a backward reader; a constant (an initial value such as a convolution's zero padding,
+        # broadcast once and read by every layer) is read far by the forward pass too, and seeds are marked above
+        reads_far_back = any(i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE
+                             for i in node.inputs)
         if is_seed or reads_far_back or any(i.id in backward for i in node.inputs):
             backward.add(node.id)
     position = {n.id: k for k, n in enumerate(order)}
