@@ -665,9 +665,7 @@ def run_recurrent(args) -> int:
     print_recurrent_table(rows)
     if args.plot:
         plot_recurrent(rows, args.plot)
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(rows, fh, indent=1)
+    save_rows(rows, args.json)
     return 0
 
 
@@ -726,6 +724,13 @@ def plot(rows, path):
     print(f"plot written to {path}")
 
 
+def save_rows(rows: list, path: str | None) -> None:
+    """The measured rows as JSON at `path` (--json), when one was given."""
+    if path:
+        with open(path, "w") as fh:
+            json.dump(rows, fh, indent=1)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="width 128, batch 2048, depths 16..128, three repeats")
@@ -774,9 +779,7 @@ def main(argv=None) -> int:
         print_budget_table(rows)
         if args.pareto:
             plot_budget_pareto(rows, args.pareto)
-        if args.json:
-            with open(args.json, "w") as fh:
-                json.dump(rows, fh, indent=1)
+        save_rows(rows, args.json)
         return 0
     for residual in (False,) if args.no_residual else (False, True):
         for depth in args.depths:
@@ -811,9 +814,7 @@ def main(argv=None) -> int:
         plot(rows, args.plot)
     if args.pareto:
         plot_pareto(rows, args.pareto)
-    if args.json:
-        with open(args.json, "w") as fh:
-            json.dump(rows, fh, indent=1)
+    save_rows(rows, args.json)
     return 0
 
 
