@@ -36,6 +36,8 @@ from graphc.pipeline import Options
 from graphc.program import feed_signature, specialize
 from graphc.steps import stacked_feeds, step_loop
 
+_GENERAL = object()  # Function._run_entry: the checked entry did not run these arrays
+
 
 class TrainOp:
     """A group of variable updates, fetched for its effect (TensorFlow 1's train op).
@@ -122,14 +124,35 @@ class Function:
         self._cache: dict[tuple, Any] = {}
         self._compiling = threading.Lock()
         self._last = None
+        self._checked_entry = None  # the last entry compiled or called whose executable has `call_checked`
         self._step_loops: dict[tuple, Function] = {}  # graphc.steps: the compiled loops of `run`
 
     def __call__(self, *args, **kwargs):
+        entry = self._checked_entry
+        if entry is not None and not kwargs:  # the common call: one native entry checks the arrays
+            result = self._run_entry(entry, args, checked=True)
+            if result is not _GENERAL:
+                return result
         arrays = self._feeds(args, kwargs)
-        executable, access, checks = self._compiled(arrays)
+        return self._run_entry(self._compiled(arrays), arrays, checked=False)
+
+    def _run_entry(self, entry, arrays, checked: bool):
+        """Run a compiled entry on these arrays with its variables, check its indices, write its updates.
+
+        `checked`: the arrays are the caller's, unconverted; the executable's `call_checked` runs them
+        only if each is already what it needs, else this returns _GENERAL having run and written
+        nothing (the variables' locks taken and released), and `__call__` takes the general path."""
+        executable, access, checks = entry
+        self._last = executable
         values, donate, held = access.take()  # not `with access.taken()`: a generator costs microseconds
         try:
-            outputs, new_values = executable(arrays, values, donate)
+            if checked:
+                ran = executable.call_checked(arrays, values, donate)
+                if ran is None:
+                    return _GENERAL
+                outputs, new_values = ran
+            else:
+                outputs, new_values = executable(arrays, values, donate)
             if checks:  # before any update is written: a run with a bad index changes nothing
                 outputs = list(outputs)
                 raise_for_indices(checks, outputs[len(self.outputs):])
@@ -138,8 +161,7 @@ class Function:
                 store.write(value)
         finally:
             access.release(held)
-        outputs = list(outputs)
-        return outputs[0] if self.single else outputs
+        return outputs[0] if self.single else list(outputs)
 
     def run(self, steps: int, feeds: Iterable | None = None):
         """`steps` calls in one: the i-th fed the i-th item of `feeds` (a tuple of arguments, a dict by
@@ -197,6 +219,8 @@ class Function:
                         executable = self._build(program, self.options)
                     entry = self._cache[key] = executable, VariableAccess(executable.program), checks
         self._last = entry[0]
+        if getattr(entry[0], "call_checked", None) is not None:
+            self._checked_entry = entry  # the next call tries it first: feeds of these shapes are likely
         return entry
 
     def compile(self, *example_args):
@@ -320,7 +344,7 @@ class VariableAccess:
         """`taken` without the context manager: (values, donate, held), where `held` (the updated
         variables' stores, left locked) goes to `release` once the new values are written."""
         if not self.steps:
-            return [], True, []
+            return _NO_VARIABLES
         values: list = [None] * self.count
         held = []
         try:
@@ -342,6 +366,9 @@ class VariableAccess:
     def release(held: list) -> None:
         for store in held:
             store.lock.release()
+
+
+_NO_VARIABLES = ((), True, ())  # what VariableAccess.take gives a call that has none (shared: never changed)
 
 
 def _fits(value, node: Node) -> bool:

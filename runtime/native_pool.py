@@ -3,6 +3,7 @@
     runner = native_runner()                   # compiled on first use, shared by every executable
     calls = runner.calls([(kernel, slots, start, end, chunk), ...])   # an array of call records
     runner.run(table, calls, len(records))     # one ctypes call, the GIL released throughout
+    runner.call(block, arrays)                 # the same, the arrays checked and placed natively first
     runner.scan(table, calls, n, steps, copies, moves, swaps, per_entry)   # a scan: graphc.runtime.native_loop
 
 Worker threads are native (pthread_create, not Python threads): they never take the GIL, and they
@@ -22,6 +23,7 @@ import threading
 import llvmlite.binding as llvm
 
 from graphc.codegen.llvm.runner import POOL_BYTES, POOL_SYMBOLS, STOP, SYNC_OBJECTS, runner_module
+from graphc.runtime.native_entry import OBJECT_LAYOUT
 
 
 def _usable_cores() -> int:
@@ -37,6 +39,7 @@ THREADS = max(1, int(os.environ.get("GRAPHC_THREADS", min(_usable_cores(), 8))))
 WORK_PER_ENTRY = 1 << 28
 PIECES_PER_THREAD = 4  # a split range is cut into THREADS * this pieces: a thread the OS runs late takes fewer
 _RUN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
+_CALL_TYPE = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.py_object)  # releases the GIL too
 _SCAN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
                               ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 3)
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -57,8 +60,11 @@ class NativeRunner:
 
         for libc_name, symbol in POOL_SYMBOLS.items():
             llvm.add_symbol(symbol, ctypes.cast(getattr(_libc, libc_name), ctypes.c_void_p).value)
-        self._jit = JitModule(runner_module())
+        self._jit = JitModule(runner_module(OBJECT_LAYOUT))
         self.run = _RUN_TYPE(self._jit.address("graphc_run"))
+        # call(block, arrays) -> 0 when the arrays passed and ran (graphc.runtime.native_entry); None
+        # where the object layout could not be confirmed
+        self.call = _CALL_TYPE(self._jit.address("graphc_call")) if OBJECT_LAYOUT is not None else None
         self.scan_entry = _SCAN_TYPE(self._jit.address("graphc_scan"))
         self._state = ctypes.create_string_buffer(POOL_BYTES + 64)
         address = ctypes.addressof(self._state)

@@ -42,6 +42,7 @@ from graphc.codegen.llvm.runner import CALL_FIELDS
 from graphc.codegen.plan import BufferSpec, ExecutionPlan
 from graphc.errors import FeedError
 from graphc.runtime.arrays import checked_feed, data_address, ready
+from graphc.runtime.native_entry import CheckedCall
 from graphc.runtime.native_pool import THREADS, WORK_PER_ENTRY, NativeRunner, native_runner, piece_size
 
 # the plan's types live in graphc.codegen.plan (both sides read them); named here for older imports
@@ -72,7 +73,6 @@ class LlvmExecutable:
                 value = np.ascontiguousarray(spec.value, dtype=spec.dtype)
                 self._keep.append(value)
                 self._fixed.append((slots[name], value.ctypes.data))
-        self._idle = collections.deque([self._workspace()])  # deque: thread-safe appends and pops
         self._lock = threading.Lock()  # the pools of returned arrays below
         records = []
         for k in plan.kernels:
@@ -106,6 +106,8 @@ class LlvmExecutable:
         self._variable_types = [(n, n.dtype, tuple(n.shape)) for n in program.variables]
         self._n_outputs = len(plan.outputs)
         self._loops: dict[tuple, object] = {}  # (n_carry, n_xs) -> ScanLoop or None (see scan_loop)
+        self._checked = self._checked_call()
+        self._idle = collections.deque([self._workspace()])  # deque: thread-safe appends and pops
 
     def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
         if len(inputs) != len(self._input_types) or len(variables) != len(self._variable_types):
@@ -132,8 +134,62 @@ class LlvmExecutable:
             results = [get(arrays, inputs, variables) for get in self._results]
         return results[:self._n_outputs], results[self._n_outputs:]
 
+    def call_checked(self, inputs: Sequence, variables: Sequence, donate: bool):
+        """The common call in one native entry: (outputs, new_variable_values) as `__call__` returns
+        them, or None, with nothing run, where this call needs `__call__`'s general path.
+
+        The arrays go to generated code as they are (graphc.runtime.native_entry), which runs the
+        kernels only if each is exactly what they read (an ndarray of the dtype and shape compiled
+        for, C-contiguous and aligned); anything else (a list, a scalar, another dtype or shape, a
+        strided view) comes back None, and `__call__` converts what it can and raises what it
+        cannot (FeedError), as for every call before.  None too without the entry (an unconfirmed
+        object layout), for a program that enters native code more than once or returns a value
+        no kernel wrote, and for an update buffer whose variable's array may not be written over.
+        """
+        if self._checked is None:
+            return None
+        outs = self._fresh_outputs()
+        for name, _, spec in self._updates:
+            current = variables[spec.index]
+            if not (donate and self._is_ours(name, current)):
+                return None
+            outs.append(current)
+        runner = native_runner()
+        try:
+            workspace = self._idle.pop()
+        except IndexError:
+            workspace = self._workspace()
+        try:
+            if workspace[4] is not runner:  # made before a fork: the child's runner has a pool of its own
+                workspace = self._workspace()
+            status = runner.call(workspace[3], [*inputs, *variables, *outs])
+        finally:
+            self._idle.append(workspace)
+        if status:
+            return None
+        if self._checked_results is not None:
+            outs = [outs[k] for k in self._checked_results]
+        n = self._n_outputs
+        return (outs, ()) if n == len(outs) else (outs[:n], outs[n:])
+
+    def _checked_call(self) -> CheckedCall | None:
+        """What `call_checked` hands the native entry (None where it does not apply: see there)."""
+        runner = native_runner()
+        if runner.call is None or len(self._entries) != 1 or not self._written_only:
+            return None
+        written = [name for name, _, _ in self._outputs + self._updates]
+        order = [written.index(name) for name in self._result_names]
+        self._checked_results = None if order == list(range(len(written))) else order
+
+        def fed(kinds, types):
+            return [(dtype, shape, [slot for slot, index in kinds if index == i])
+                    for i, (_, dtype, shape) in enumerate(types)]
+        return CheckedCall(fed(self._inputs, self._input_types), fed(self._variables, self._variable_types),
+                           [slot for _, slot, _ in self._outputs + self._updates], *self._entries[0])
+
     def _workspace(self):
-        """A pointer table, with the constants' and the arena's addresses filled in, and its arena."""
+        """A pointer table, with the constants' and the arena's addresses filled in, its arena and, for
+        `call_checked`, the native entry's block for this table and the runner it was made for."""
         table = (ctypes.c_void_p * max(1, len(self.slots)))()
         arena = np.empty(self.plan.arena_bytes + ALIGN, np.uint8)
         base = arena.ctypes.data
@@ -142,11 +198,16 @@ class LlvmExecutable:
             table[slot] = base + offset
         for slot, address in self._fixed:
             table[slot] = address
-        return table, ctypes.addressof(table), arena
+        address = ctypes.addressof(table)
+        if self._checked is None:
+            return table, address, arena, 0, None, None
+        runner = native_runner()
+        block = self._checked.block(runner.pool, address)
+        return table, address, arena, ctypes.addressof(block), runner, block
 
     def _run(self, workspace, inputs, variables, donate: bool) -> dict[str, np.ndarray]:
         """Run the kernels with this workspace; the arrays written, by output or update buffer."""
-        table, address, _ = workspace
+        table, address = workspace[0], workspace[1]
         for slot, index in self._inputs:
             table[slot] = data_address(inputs[index])
         for slot, index in self._variables:
@@ -158,9 +219,7 @@ class LlvmExecutable:
             table[slot] = data_address(out)
         for name, slot, spec in self._updates:
             current = variables[spec.index]
-            with self._lock:
-                ours = any(current is mine for mine in self._returned[name])
-            if donate and ours:
+            if donate and self._is_ours(name, current):
                 out = current
             else:
                 out = self._fresh(name, spec)
@@ -198,18 +257,32 @@ class LlvmExecutable:
         holds the arrays it is writing, but two calls must not both take one nobody holds yet.
         """
         with self._lock:
-            pool = self._returned[name]
-            for i in range(len(pool)):
-                if sys.getrefcount(pool[i]) == 2:  # the pool's own reference and getrefcount's argument
-                    if i + 1 < len(pool):
-                        pool.append(pool.pop(i))
-                    return pool[-1]
-            out = np.empty(spec.shape, spec.dtype)
-            pool.append(out)
-            self._owned[id(out)] = data_address(out)
-            if len(pool) > 2:
-                del self._owned[id(pool.pop(0))]
-            return out
+            return self._reused_or_new(name, spec)
+
+    def _fresh_outputs(self) -> list[np.ndarray]:
+        """`_fresh` of every output buffer, in order, taking the lock once."""
+        with self._lock:
+            return [self._reused_or_new(name, spec) for name, _, spec in self._outputs]
+
+    def _reused_or_new(self, name: str, spec: BufferSpec) -> np.ndarray:
+        """`_fresh`'s work, the lock held."""
+        pool = self._returned[name]
+        for i in range(len(pool)):
+            if sys.getrefcount(pool[i]) == 2:  # the pool's own reference and getrefcount's argument
+                if i + 1 < len(pool):
+                    pool.append(pool.pop(i))
+                return pool[-1]
+        out = np.empty(spec.shape, spec.dtype)
+        pool.append(out)
+        self._owned[id(out)] = data_address(out)
+        if len(pool) > 2:
+            del self._owned[id(pool.pop(0))]
+        return out
+
+    def _is_ours(self, name: str, array: np.ndarray) -> bool:
+        """Whether `array` is one this executable returned for buffer `name` (an update may write over it)."""
+        with self._lock:
+            return any(array is mine for mine in self._returned[name])
 
     def _result_getter(self, name: str):
         """How to produce the returned array of buffer `name` (fixed at compile time)."""

@@ -18,6 +18,9 @@ dozens.  This module renders, once per process, the LLVM IR of
     ptr @graphc_pool_worker(ptr pool)
         a worker thread's loop (started with pthread_create by graphc.runtime.native_pool): sleeps on a
         condition variable until a split call is posted, joins it while it is open, takes pieces
+    i64 @graphc_call(ptr block, ptr objects)
+        checks a call's arrays, fills the table and runs its calls: one native entry per call
+        (graphc.codegen.llvm.entry; rendered for the object layout the runtime measured)
 
 The pool's state is one block of memory (POOL_BYTES, laid out by the offsets below) holding a mutex, two
 condition variables and the posted call.  Split calls take the pool one at a time: a call that finds it
@@ -28,6 +31,8 @@ registers them).
 """
 
 from __future__ import annotations
+
+from graphc.codegen.llvm.entry import ObjectLayout, entry_module_part
 
 CALL_FIELDS = 5  # kernel, slots, start, end, chunk
 COPY_FIELDS = 3  # destination slot, source slot, bytes
@@ -302,9 +307,13 @@ done:
 """
 
 
-def runner_module() -> str:
-    """The runner's LLVM module text (the same for every program: compiled once per process)."""
-    return "; graphc native runner\n" + "\n".join([_DECLARATIONS, _TAKE_PIECES, _PARALLEL, _WORKER, _RUN, _SCAN])
+def runner_module(layout: ObjectLayout | None = None) -> str:
+    """The runner's LLVM module text (the same for every program: compiled once per process), with the
+    checked entry @graphc_call (graphc.codegen.llvm.entry) for objects of `layout` when it is known."""
+    parts = [_DECLARATIONS, _TAKE_PIECES, _PARALLEL, _WORKER, _RUN, _SCAN]
+    if layout is not None:
+        parts.append(entry_module_part(layout))
+    return "; graphc native runner\n" + "\n".join(parts)
 
 
 __all__ = ["CALL_FIELDS", "COPY_FIELDS", "MOVE_FIELDS", "POOL_BYTES", "POOL_SYMBOLS", "SWAP_FIELDS", "SYNC_OBJECTS",
