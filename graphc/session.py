@@ -144,7 +144,8 @@ class Function:
         nothing (the variables' locks taken and released), and `__call__` takes the general path."""
         executable, access, checks = entry
         self._last = executable
-        values, donate, held = access.take()  # not `with access.taken()`: a generator costs microseconds
+        # not `with access.taken()`: a generator costs microseconds
+        values, donate, held = access.take() if access.steps else _NO_VARIABLES
         try:
             if checked:
                 ran = executable.call_checked(arrays, values, donate)
@@ -157,10 +158,12 @@ class Function:
                 outputs = list(outputs)
                 raise_for_indices(checks, outputs[len(self.outputs):])
                 outputs = outputs[: len(self.outputs)]
-            for store, value in zip(access.written, new_values):
-                store.write(value)
+            if new_values:
+                for store, value in zip(access.written, new_values):
+                    store.write(value)
         finally:
-            access.release(held)
+            if held:
+                access.release(held)
         return outputs[0] if self.single else list(outputs)
 
     def run(self, steps: int, feeds: Iterable | None = None):

@@ -148,12 +148,9 @@ class LlvmExecutable:
         """
         if self._checked is None:
             return None
-        outs = self._fresh_outputs()
-        for name, _, spec in self._updates:
-            current = variables[spec.index]
-            if not (donate and self._is_ours(name, current)):
-                return None
-            outs.append(current)
+        outs = self._arrays_to_write(variables, donate)
+        if outs is None:
+            return None
         runner = native_runner()
         try:
             workspace = self._idle.pop()
@@ -259,19 +256,33 @@ class LlvmExecutable:
         with self._lock:
             return self._reused_or_new(name, spec)
 
-    def _fresh_outputs(self) -> list[np.ndarray]:
-        """`_fresh` of every output buffer, in order, taking the lock once."""
-        with self._lock:
-            return [self._reused_or_new(name, spec) for name, _, spec in self._outputs]
+    def _arrays_to_write(self, variables: Sequence, donate: bool) -> list[np.ndarray] | None:
+        """The arrays `call_checked`'s kernels write, taking the lock once: `_fresh` of each output
+        buffer, then each update buffer's variable array itself; None where an update may not write
+        over its variable's array (not donated, or not an array of ours): the general path copies."""
+        lock = self._lock
+        lock.acquire()
+        try:
+            outs = [self._reused_or_new(name, spec) for name, _, spec in self._outputs]
+            for name, _, spec in self._updates:
+                current = variables[spec.index]
+                if not donate or not any(current is mine for mine in self._returned[name]):
+                    return None
+                outs.append(current)
+            return outs
+        finally:
+            lock.release()
 
-    def _reused_or_new(self, name: str, spec: BufferSpec) -> np.ndarray:
+    def _reused_or_new(self, name: str, spec: BufferSpec, _references=sys.getrefcount) -> np.ndarray:
         """`_fresh`'s work, the lock held."""
         pool = self._returned[name]
-        for i in range(len(pool)):
-            if sys.getrefcount(pool[i]) == 2:  # the pool's own reference and getrefcount's argument
-                if i + 1 < len(pool):
+        i = 0
+        for out in pool:
+            if _references(out) == 3:  # the pool's, `out`'s and getrefcount's argument: nobody else's
+                if i + 1 < len(pool):  # the last returned goes last: the pool drops its oldest first
                     pool.append(pool.pop(i))
-                return pool[-1]
+                return out
+            i += 1
         out = np.empty(spec.shape, spec.dtype)
         pool.append(out)
         self._owned[id(out)] = data_address(out)
