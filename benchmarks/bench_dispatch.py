@@ -1,6 +1,9 @@
-"""Per-call overhead and the native runner: graphc's one native entry per call against the same kernels
-driven from Python (one ctypes call per kernel, big kernels split by a Python thread pool: the llvm
-executable before the native runner), beside jax.jit's and PyTorch eager's dispatch, in one process.
+"""Per-call overhead and the native runner: graphc's one native entry per call (the checked entry: feeds
+checked and placed by generated code, graphc.runtime.native_entry) against the same call with the feeds
+checked in Python before one entry into the runner (graphc before the checked entry), and against the
+same kernels driven from Python (one ctypes call per kernel, big kernels split by a Python thread pool:
+the llvm executable before the native runner), beside jax.jit's and PyTorch eager's dispatch, in one
+process.
 
     PYTHONPATH=/tmp/peers-site python benchmarks/bench_dispatch.py          # everything
     python benchmarks/bench_dispatch.py --only dispatch --rounds 30
@@ -33,7 +36,14 @@ _KERNEL = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int6
 _pool = ThreadPoolExecutor(max_workers=max(1, THREADS - 1))
 
 
-class PythonDriven(LlvmExecutable):
+class PythonChecked(LlvmExecutable):
+    """The executable as it ran before the checked entry: the feeds checked and their pointers placed
+    in the table by Python, then one call into the native runner."""
+
+    call_checked = None
+
+
+class PythonDriven(PythonChecked):
     """The executable as it ran before the native runner: each kernel a ctypes call from Python, a big
     kernel's range cut in THREADS equal parts, all but the first run by a Python thread pool."""
 
@@ -50,13 +60,15 @@ class PythonDriven(LlvmExecutable):
                 fn(table, slots, start, end)
 
 
-def python_driven(function):
-    """A twin of a compiled gc.function whose executables drive their kernels from Python."""
+def python_driven(function, kind: type = PythonDriven):
+    """A twin of a compiled gc.function whose executables run as `kind` (by default: their kernels
+    driven from Python)."""
     twin = copy.copy(function)
     twin._cache = {}
+    twin._checked_entry = None
     for key, (exe, access, checks) in function._cache.items():
         old = copy.copy(exe)
-        old.__class__ = PythonDriven
+        old.__class__ = kind
         twin._cache[key] = (old, access, checks)
     return twin
 
@@ -87,7 +99,7 @@ def report(title: str, times: dict, unit: str = "us", scale: float = 1.0) -> Non
     print(f"{title}")
     for name, ts in times.items():
         med = statistics.median(ts)
-        print(f"  {name:<34} {med * scale:9.2f} {unit}  (spread {min(ts) * scale:.2f}-{max(ts) * scale:.2f}, "
+        print(f"  {name:<40} {med * scale:9.2f} {unit}  (spread {min(ts) * scale:.2f}-{max(ts) * scale:.2f}, "
               f"{med / first:4.2f}x the first)", flush=True)
 
 
@@ -139,9 +151,12 @@ def run_dispatch(rounds: int) -> None:
     add, one, step, small = dispatch_workloads()
     print(f"(20-kernel step: {len(step.kernels())} kernels)")
     old_add, old_step = python_driven(add), python_driven(step)
-    variants = {"graphc add (native runner)": lambda: add(one),
+    checked_add, checked_step = python_driven(add, PythonChecked), python_driven(step, PythonChecked)
+    variants = {"graphc add (checked entry)": lambda: add(one),
+                "graphc add (checks in Python)": lambda: checked_add(one),
                 "graphc add (kernels from Python)": lambda: old_add(one),
-                "graphc 20-kernel step (native)": lambda: step(small),
+                "graphc 20-kernel step (checked entry)": lambda: step(small),
+                "graphc 20-kernel step (checks in Python)": lambda: checked_step(small),
                 "graphc 20-kernel step (from Python)": lambda: old_step(small)}
     peers_dispatch(variants)
     report("per-call time, us (gc.function call, numpy in and out)", interleaved(variants, rounds, 2000))
@@ -187,7 +202,8 @@ def run_digits(rounds: int) -> None:
             finally:
                 control_executable.scan_natively = scan_natively
         return run
-    variants = {"native runner": epoch(step), "kernels from Python": epoch(old)}
+    variants = {"checked entry": epoch(step), "checks in Python": epoch(python_driven(step, PythonChecked)),
+                "kernels from Python": epoch(old)}
     if hasattr(step, "run"):
         variants.update({"f.run, scan as a native loop": one_call(True), "f.run, scan host-driven": one_call(False)})
     times = interleaved(variants, rounds, 1)
