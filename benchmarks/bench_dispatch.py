@@ -38,9 +38,7 @@ _pool = ThreadPoolExecutor(max_workers=max(1, THREADS - 1))
 
 class PythonChecked(LlvmExecutable):
     """The executable as it ran before the checked entry: the feeds checked and their pointers placed
-    in the table by Python, then one call into the native runner."""
-
-    call_checked = None
+    in the table by Python, then one call into the native runner (`checked_entry` off: see python_driven)."""
 
 
 class PythonDriven(PythonChecked):
@@ -69,6 +67,7 @@ def python_driven(function, kind: type = PythonDriven):
     for key, (exe, access, checks) in function._cache.items():
         old = copy.copy(exe)
         old.__class__ = kind
+        old.checked_entry = False  # every call through LlvmExecutable.__call__, feeds checked in Python
         twin._cache[key] = (old, access, checks)
     return twin
 

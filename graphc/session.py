@@ -124,7 +124,7 @@ class Function:
         self._cache: dict[tuple, Any] = {}
         self._compiling = threading.Lock()
         self._last = None
-        self._checked_entry = None  # the last entry compiled or called whose executable has `call_checked`
+        self._checked_entry = None  # the last entry compiled or called whose executable has a checked entry
         self._step_loops: dict[tuple, Function] = {}  # graphc.steps: the compiled loops of `run`
 
     def __call__(self, *args, **kwargs):
@@ -222,7 +222,7 @@ class Function:
                         executable = self._build(program, self.options)
                     entry = self._cache[key] = executable, VariableAccess(executable.program), checks
         self._last = entry[0]
-        if getattr(entry[0], "call_checked", None) is not None:
+        if getattr(entry[0], "checked_entry", False):
             self._checked_entry = entry  # the next call tries it first: feeds of these shapes are likely
         return entry
 

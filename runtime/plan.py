@@ -107,6 +107,7 @@ class LlvmExecutable:
         self._n_outputs = len(plan.outputs)
         self._loops: dict[tuple, object] = {}  # (n_carry, n_xs) -> ScanLoop or None (see scan_loop)
         self._checked = self._checked_call()
+        self.checked_entry = self._checked is not None  # whether `call_checked` can run a call at all
         self._idle = collections.deque([self._workspace()])  # deque: thread-safe appends and pops
 
     def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):

@@ -183,3 +183,14 @@ def test_the_native_check_names_the_record_that_failed_and_places_what_passed():
     assert runner.call(block, [a.astype(np.float64), s, out]) == 1      # its dtype
     assert runner.call(block, [a.tolist(), s, out]) == 1                # not an ndarray
     assert runner.call(block, [a, s]) == -1                             # a list of the wrong length
+
+
+def test_a_program_returning_its_input_as_is_runs_the_general_path_and_returns_a_copy():
+    x = gc.placeholder((3,), gc.float32, name="x")
+    f = gc.function([x], [x, x * 2], backend="llvm")
+    a = values((3,))
+    same, double = f(a)
+    assert not f.executable.checked_entry  # a result no kernel writes: the entry does not apply
+    np.testing.assert_array_equal(same, a)
+    np.testing.assert_array_equal(double, a * 2)
+    assert not np.shares_memory(same, a)
