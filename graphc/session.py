@@ -18,6 +18,7 @@ that update nothing run side by side (docs/backends.md, Threads).
 from __future__ import annotations
 
 import contextlib
+import operator
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -124,7 +125,7 @@ class Function:
         self._cache: dict[tuple, Any] = {}
         self._compiling = threading.Lock()
         self._last = None
-        self._checked_entry = None  # the last entry compiled or called whose executable has a checked entry
+        self._checked_entry = None  # the entry the next call tries first (see __call__)
         self._step_loops: dict[tuple, Function] = {}  # graphc.steps: the compiled loops of `run`
 
     def __call__(self, *args, **kwargs):
@@ -134,7 +135,13 @@ class Function:
             if result is not _GENERAL:
                 return result
         arrays = self._feeds(args, kwargs)
-        return self._run_entry(self._compiled(arrays), arrays, checked=False)
+        entry = self._compiled(arrays)
+        # The next call tries the checked entry first only where it could have taken these feeds as
+        # they came: a caller who feeds what must be converted (float64 to a float32 input, lists)
+        # probably does so every call, and would pay a rejection (a few us) each time.
+        fed_as_is = not kwargs and all(map(operator.is_, arrays, args)) and len(arrays) == len(args)
+        self._checked_entry = entry if fed_as_is and getattr(entry[0], "checked_entry", False) else None
+        return self._run_entry(entry, arrays, checked=False)
 
     def _run_entry(self, entry, arrays, checked: bool):
         """Run a compiled entry on these arrays with its variables, check its indices, write its updates.
@@ -222,8 +229,6 @@ class Function:
                         executable = self._build(program, self.options)
                     entry = self._cache[key] = executable, VariableAccess(executable.program), checks
         self._last = entry[0]
-        if getattr(entry[0], "checked_entry", False):
-            self._checked_entry = entry  # the next call tries it first: feeds of these shapes are likely
         return entry
 
     def compile(self, *example_args):

@@ -194,3 +194,19 @@ def test_a_program_returning_its_input_as_is_runs_the_general_path_and_returns_a
     np.testing.assert_array_equal(same, a)
     np.testing.assert_array_equal(double, a * 2)
     assert not np.shares_memory(same, a)
+
+
+def test_after_a_feed_that_needed_converting_the_entry_waits_for_one_that_fits(monkeypatch):
+    f = add_one()
+    exe = f.executable
+    tries = []
+    checked = exe.call_checked
+    monkeypatch.setattr(exe, "call_checked", lambda *a: tries.append(1) or checked(*a))
+    wide = values((4, 3), np.float64)
+    for _ in range(3):  # converted every call: one rejection, then straight to the general path
+        np.testing.assert_array_equal(f(wide)[0], wide.astype(np.float32) + 1)
+    assert len(tries) == 1
+    exact = values((4, 3))
+    for _ in range(3):  # the first exact feed goes the general way and brings the entry back
+        np.testing.assert_array_equal(f(exact)[0], exact + 1)
+    assert len(tries) == 3
