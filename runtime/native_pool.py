@@ -4,6 +4,7 @@
     calls = runner.calls([(kernel, slots, start, end, chunk), ...])   # an array of call records
     runner.run(table, calls, len(records))     # one ctypes call, the GIL released throughout
     runner.scan(table, calls, n, steps, copies, moves, swaps, per_entry)   # a scan: graphc.runtime.native_loop
+    runner.while_loop(table, calls, n, holds, limit, copies, swaps, per_entry)   # a while loop: the same
 
 Worker threads are native (pthread_create, not Python threads): they never take the GIL, and they
 sleep on a condition variable between split kernels rather than spin, so they leave the cores to
@@ -39,6 +40,8 @@ PIECES_PER_THREAD = 4  # a split range is cut into THREADS * this pieces: a thre
 _RUN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
 _SCAN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
                               ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 3)
+_WHILE_TYPE = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
+                               ctypes.c_int64, ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 2)
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -60,6 +63,7 @@ class NativeRunner:
         self._jit = JitModule(runner_module())
         self.run = _RUN_TYPE(self._jit.address("graphc_run"))
         self.scan_entry = _SCAN_TYPE(self._jit.address("graphc_scan"))
+        self.while_entry = _WHILE_TYPE(self._jit.address("graphc_while"))
         self._state = ctypes.create_string_buffer(POOL_BYTES + 64)
         address = ctypes.addressof(self._state)
         self.pool = address + (-address) % 64
@@ -107,6 +111,22 @@ class NativeRunner:
                 for v in (ctypes.addressof(array), len(records))]
         for start in range(0, steps, per_entry):
             self.scan_entry(self.pool, table, calls, n, min(per_entry, steps - start), *rest)
+
+    def while_loop(self, table: int, calls: int, n: int, holds: int, limit: int | None, copies, swaps,
+                   per_entry: int) -> int:
+        """Steps of the calls, each followed by the copies and swaps, while the byte table entry `holds`
+        points at is nonzero (the caller sets it first; each step writes it again) and fewer than `limit`
+        (None: no bound) have run; entered once per `per_entry` steps, as `scan`.  The steps run."""
+        lists = [self.calls(records) for records in (copies, swaps)]
+        rest = [v for array, records in zip(lists, (copies, swaps)) for v in (ctypes.addressof(array), len(records))]
+        trips = 0
+        while limit is None or trips < limit:
+            entry = per_entry if limit is None else min(per_entry, limit - trips)
+            ran = self.while_entry(self.pool, table, calls, n, entry, holds, *rest)
+            trips += ran
+            if ran < entry:  # the condition failed
+                break
+        return trips
 
 
 def _check(status: int, what: str) -> None:
