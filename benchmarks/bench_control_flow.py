@@ -7,7 +7,7 @@ function, the step time the best of a few calls.  The body is compiled once what
 compile time should not grow with T; the step time grows linearly.  On llvm each scan runs as one
 native loop; `llvm-host` is llvm with each step called from Python instead (as before the native loop).
 `--loop while` measures a while_loop instead: the same cell, h = tanh(h @ W + b), while a counter is
-below T (fed at run time), values only (a gradient's recording loop runs on the host).
+below T (fed at run time), values only; `--loop while-grad` with the gradient in W.
 
     python benchmarks/bench_control_flow.py                 # T = 10, 100, 1000, 10000
     python benchmarks/bench_control_flow.py --steps 10 10000 --width 64 --json
@@ -48,7 +48,8 @@ else:
     b = gc.constant(rng.normal(size=(1, width)).astype(np.float32))
     _, final = gc.while_loop(lambda i, h: i < n, lambda i, h: (i + 1, gc.tanh(gc.matmul(h, w) + b)),
                              (gc.constant(np.int32(0)), h0))
-    f = gc.function([n], [gc.sum(final)], backend=backend)
+    loss = gc.sum(final)
+    f = gc.function([n], [loss, gc.grad(loss, w)] if loop == "while-grad" else [loss], backend=backend)
     feeds = [np.int32(T)]
 start = time.perf_counter()
 f.compile(*feeds)
@@ -73,8 +74,9 @@ def main(argv=None) -> int:
     parser.add_argument("--steps", type=int, nargs="+", default=[10, 100, 1000, 10000])
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--backends", nargs="+", default=["llvm", "numpy"])
-    parser.add_argument("--loop", choices=["scan", "while"], default="scan",
-                        help="scan: loss and gradient (3 loops); while: a while_loop's values")
+    parser.add_argument("--loop", choices=["scan", "while", "while-grad"], default="scan",
+                        help="scan: loss and gradient (3 loops); while: a while_loop's values; while-grad: "
+                             "with the gradient (the loop, its recording twin, a backward scan)")
     parser.add_argument("--json", action="store_true", help="one JSON object per measurement")
     args = parser.parse_args(argv)
     rows = [measure(t, args.width, b, args.loop) for b in args.backends for t in args.steps]
@@ -82,7 +84,8 @@ def main(argv=None) -> int:
         for row in rows:
             print(json.dumps(row))
         return 0
-    what = "scan, loss and gradient (3 loops)" if args.loop == "scan" else "while_loop, values"
+    what = {"scan": "scan, loss and gradient (3 loops)", "while": "while_loop, values",
+            "while-grad": "while_loop, loss and gradient (3 loops)"}[args.loop]
     print(f"RNN {what}, width {args.width}, one process per row")
     print(f"{'backend':>8} {'T':>7} {'compile s':>10} {'call s':>9} {'us/step':>9}")
     for r in rows:

@@ -175,8 +175,15 @@ class WhileLoop:
     swapped after each step.
 
         loop = WhileLoop.of(executable, n_carry)     # None: this step cannot loop natively
-        carries, trips, still_holds = loop.run(init, captured, holds, limit)
+        carries, trips, still_holds, stacks = loop.run(init, captured, holds, limit, record)
+
+    With `record` (the loop a gradient reads) the carry before each step is kept, as a recording scan keeps
+    it: rows of one array, step t reading row t and writing row t + 1.  The trip count is known only when
+    the loop ends, so the rows come in blocks that double (16, 32, ... steps), one native call each; the
+    last row of a block starts the next.  The blocks are joined at the end.
     """
+
+    FIRST_BLOCK = 16  # steps of the first recorded block
 
     def __init__(self, layout: ScanLoop):
         self.layout = layout
@@ -197,26 +204,65 @@ class WhileLoop:
             return None
         return cls(layout)
 
-    def run(self, init, captured, holds: bool, limit: int | None):
-        """(final carries, the steps run, whether the condition still held after the last): steps while the
-        condition holds (`holds`: on the initial carry), at most `limit` (None: no bound)."""
+    def run(self, init, captured, holds: bool, limit: int | None, record: bool = False):
+        """(final carries, the steps run, whether the condition still held after the last, the carries before
+        each step stacked when `record`): steps while the condition holds (`holds`: on the initial carry), at
+        most `limit` (None: no bound)."""
         layout = self.layout
         exe, n = layout.executable, layout.n_carry
         nodes = exe.program.inputs
         init = [checked_feed(np.asarray(c), node, "while_loop carry") for c, node in zip(init, nodes)]
         captured = [checked_feed(np.asarray(c), node, "while_loop capture") for c, node in zip(captured, nodes[n:])]
         with layout.table() as table:
-            copies, swaps = [], []
-            for out in layout.outputs:
-                if out.copy_from is not None and not out.unchanged:
-                    copies.append((out.slot, out.copy_from, out.nbytes))
-            carries = layout._place_carries(table, init, False, 0, False, [], swaps)
+            copies = [(out.slot, out.copy_from, out.nbytes) for out in layout.outputs  # an unchanged carry is
+                      if out.copy_from is not None and (record or not out.unchanged)]  # copied into its next row
             for c, slot in zip(captured, layout.inputs[n:]):
                 table[slot] = data_address(c)
             flag = np.array([holds], np.bool_)  # the condition's byte: each step's last kernel (or copy) writes it
             table[layout.outputs[n].slot] = data_address(flag)
-            per_entry = max(1, WORK_PER_ENTRY // max(1, exe.work))
-            trips = native_runner().while_loop(ctypes.addressof(table), exe._calls_address, exe._n_calls,
-                                               layout.outputs[n].slot, limit, copies, swaps, per_entry)
+            steps = _Steps(exe, ctypes.addressof(table), layout.outputs[n].slot, copies)
+            if record:
+                return self._recorded(table, init, steps, flag, limit)
+            swaps: list = []
+            carries = layout._place_carries(table, init, False, 0, False, [], swaps)
+            trips = steps.run(limit, [], swaps)
             finals = [layout._final(placed, table, i, False, False) for i, placed in enumerate(carries)]
-        return finals, trips, bool(flag[0])
+        return finals, trips, bool(flag[0]), []
+
+    def _recorded(self, table, init, steps: _Steps, flag, limit: int | None):
+        layout, blocks, current, trips, rows = self.layout, [], init, 0, self.FIRST_BLOCK
+        while True:
+            want = rows if limit is None else min(rows, limit - trips)
+            moves, block = [], []
+            for c, slot, out in zip(current, layout.inputs, layout.outputs):
+                big = np.empty((want + 1, *c.shape), c.dtype)
+                big[0] = c
+                table[slot], table[out.slot] = data_address(big), data_address(big) + big.strides[0]
+                moves += [(slot, big.strides[0]), (out.slot, big.strides[0])]
+                block.append(big)
+            ran = steps.run(want, moves, [])
+            trips += ran
+            blocks.append([big[:ran] for big in block])
+            current = [big[ran] for big in block]
+            if not flag[0] or ran < want or (limit is not None and trips >= limit):
+                break
+            rows *= 2
+        stacks = [np.concatenate([b[i] for b in blocks]) for i in range(len(init))]
+        return [c.copy() for c in current], trips, bool(flag[0]), stacks
+
+
+@dataclass
+class _Steps:
+    """One while loop's native steps: the step executable's calls on this table, the condition's byte at
+    table entry `holds`, the copies made after each step."""
+
+    executable: object
+    table: int
+    holds: int
+    copies: list
+
+    def run(self, limit: int | None, moves: list, swaps: list) -> int:
+        exe = self.executable
+        per_entry = max(1, WORK_PER_ENTRY // max(1, exe.work))  # long loops: Ctrl-C heard between entries
+        return native_runner().while_loop(self.table, exe._calls_address, exe._n_calls, self.holds, limit,
+                                          self.copies, moves, swaps, per_entry)

@@ -4,7 +4,7 @@
     calls = runner.calls([(kernel, slots, start, end, chunk), ...])   # an array of call records
     runner.run(table, calls, len(records))     # one ctypes call, the GIL released throughout
     runner.scan(table, calls, n, steps, copies, moves, swaps, per_entry)   # a scan: graphc.runtime.native_loop
-    runner.while_loop(table, calls, n, holds, limit, copies, swaps, per_entry)   # a while loop: the same
+    runner.while_loop(table, calls, n, holds, limit, copies, moves, swaps, per_entry)   # a while loop: the same
 
 Worker threads are native (pthread_create, not Python threads): they never take the GIL, and they
 sleep on a condition variable between split kernels rather than spin, so they leave the cores to
@@ -41,7 +41,7 @@ _RUN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_vo
 _SCAN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
                               ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 3)
 _WHILE_TYPE = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
-                               ctypes.c_int64, ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 2)
+                               ctypes.c_int64, ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 3)
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -101,24 +101,28 @@ class NativeRunner:
     def __call__(self, table: int, calls: int, n: int) -> None:
         self.run(self.pool, table, calls, n)
 
+    def _table_edits(self, copies, moves, swaps) -> tuple[list, list]:
+        """The record arrays of a loop's copies, moves and swaps (kept alive by the caller while the loop runs),
+        and the (address, count) arguments that pass them."""
+        arrays = [self.calls(records) for records in (copies, moves, swaps)]
+        return arrays, [v for array, records in zip(arrays, (copies, moves, swaps))
+                        for v in (ctypes.addressof(array), len(records))]
+
     def scan(self, table: int, calls: int, n: int, steps: int, copies, moves, swaps, per_entry: int) -> None:
         """`steps` runs of the calls with, after each, the copies, moves and swaps (records of
         COPY_FIELDS, MOVE_FIELDS and SWAP_FIELDS integers) applied to the table; entered once per
         `per_entry` steps (the table carries the loop's state from one entry to the next), so that
         Python can handle a signal between them."""
-        lists = [self.calls(records) for records in (copies, moves, swaps)]
-        rest = [v for array, records in zip(lists, (copies, moves, swaps))
-                for v in (ctypes.addressof(array), len(records))]
+        kept_alive, rest = self._table_edits(copies, moves, swaps)
         for start in range(0, steps, per_entry):
             self.scan_entry(self.pool, table, calls, n, min(per_entry, steps - start), *rest)
 
-    def while_loop(self, table: int, calls: int, n: int, holds: int, limit: int | None, copies, swaps,
+    def while_loop(self, table: int, calls: int, n: int, holds: int, limit: int | None, copies, moves, swaps,
                    per_entry: int) -> int:
-        """Steps of the calls, each followed by the copies and swaps, while the byte table entry `holds`
-        points at is nonzero (the caller sets it first; each step writes it again) and fewer than `limit`
-        (None: no bound) have run; entered once per `per_entry` steps, as `scan`.  The steps run."""
-        lists = [self.calls(records) for records in (copies, swaps)]
-        rest = [v for array, records in zip(lists, (copies, swaps)) for v in (ctypes.addressof(array), len(records))]
+        """Steps of the calls, each followed by the copies, moves and swaps, while the byte table entry
+        `holds` points at is nonzero (the caller sets it first; each step writes it again) and fewer than
+        `limit` (None: no bound) have run; entered once per `per_entry` steps, as `scan`.  The steps run."""
+        kept_alive, rest = self._table_edits(copies, moves, swaps)
         trips = 0
         while limit is None or trips < limit:
             entry = per_entry if limit is None else min(per_entry, limit - trips)

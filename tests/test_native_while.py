@@ -107,17 +107,48 @@ def test_carries_passed_through_swapped_or_returned_unchanged(native_whiles):
     assert native_whiles == [True]
 
 
-def test_a_while_loop_with_a_gradient_stays_correct():
-    """The loop a gradient differentiates records its steps (a stack whose length is known when it ends):
-    that one runs on the host; the values and gradient still equal the reference's."""
+def gradient_of_damped_iteration():
     inputs, outputs = damped_iteration()
-    x = inputs[0]
     loss = gc.sum(outputs[1] * outputs[1])
-    grads = [loss, gc.grad(loss, x)]
-    feeds = (np.linspace(-1, 1, 6), np.int32(30))
-    llvm, reference = run_both(inputs, grads, *feeds)
+    return inputs, [outputs[0], loss, gc.grad(loss, inputs[0])]
+
+
+@pytest.mark.parametrize("limit", [0, 3, 16, 17, 100])
+def test_the_loop_a_gradient_records_runs_natively_too(native_whiles, limit):
+    """Its carries before each step are kept in blocks of 16, 32, ... rows: limits below, at and past a
+    block's end."""
+    inputs, outputs = gradient_of_damped_iteration()
+    feeds = (np.linspace(-1, 1, 6), np.int32(limit))
+    llvm, reference = run_both(inputs, outputs, *feeds)
+    assert llvm[0] == reference[0] == min(limit, llvm[0])
     for got, want in zip(llvm, reference):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)
+    assert native_whiles and all(native_whiles)
+
+
+def test_gradients_are_bitwise_those_of_the_host_driven_loop(monkeypatch):
+    inputs, outputs = gradient_of_damped_iteration()
+    feeds = (np.linspace(-1, 1, 6), np.int32(200))
+    native = gc.function(inputs, outputs, backend="llvm")(*feeds)
+    host_driven(monkeypatch)
+    host = gc.function(inputs, outputs, backend="llvm")(*feeds)
+    for a, b in zip(native, host):
+        np.testing.assert_array_equal(a, b)
+    assert 16 < native[0] < 200  # past the first block, stopped by the change
+
+
+def test_the_gradient_matches_central_differences():
+    inputs, outputs = gradient_of_damped_iteration()
+    f = gc.function(inputs, outputs[1:], backend="llvm")
+    x, n = np.linspace(-1, 1, 6), np.int32(40)
+    _, grad = f(x, n)
+    eps, numeric = 1e-6, np.zeros_like(x)
+    for i in range(x.size):
+        up, down = x.copy(), x.copy()
+        up[i] += eps
+        down[i] -= eps
+        numeric[i] = (f(up, n)[0] - f(down, n)[0]) / (2 * eps)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-8)
 
 
 def test_a_body_holding_control_flow_of_its_own_falls_back_to_the_host_loop(native_whiles):

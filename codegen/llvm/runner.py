@@ -16,9 +16,9 @@ dozens.  This module renders, once per process, the LLVM IR of
         exchange the table entries of each swap pair (a carry's old and new buffers): a whole scan in
         one call (graphc.runtime.native_loop)
     i64 @graphc_while(ptr pool, ptr table, ptr calls, i64 n, i64 max_steps, i64 holds, ptr copies,
-                      i64 n_copies, ptr swaps, i64 n_swaps)
+                      i64 n_copies, ptr moves, i64 n_moves, ptr swaps, i64 n_swaps)
         while the byte table entry `holds` points at is nonzero and fewer than `max_steps` steps have run: run
-        the calls, then the copies and swaps as a scan does; returns the steps run.  The calls compute the
+        the calls, then the copies, moves and swaps as a scan does; returns the steps run.  The calls compute the
         loop's body and then its condition on the new carry, into that byte: a while loop in one call
         (graphc.runtime.native_loop.WhileLoop)
     ptr @graphc_pool_worker(ptr pool)
@@ -310,10 +310,11 @@ done:
 
 # A whole while loop: the step's calls (the body, then the condition on the new carry, written to the byte
 # entry `holds` points at) while that byte is nonzero, at most `max_steps` times; the steps run returned.
+# Moves: a recording loop's carries walk on through rows, as a recording scan's do.
 # The caller writes the condition on the initial carry to that byte first.
 _WHILE = f"""\
 define i64 @graphc_while(ptr %pool, ptr %table, ptr %calls, i64 %n, i64 %max_steps, i64 %holds, ptr %copies,
-                         i64 %n_copies, ptr %swaps, i64 %n_swaps) {{
+                         i64 %n_copies, ptr %moves, i64 %n_moves, ptr %swaps, i64 %n_swaps) {{
 entry:
 {_entry("flag", "holds")}\
   br label %test
@@ -327,7 +328,8 @@ test:
 step:
   call void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n)
   br label %copy_head
-{_each("copy", "copies", "n_copies", COPY_FIELDS, _COPY, "swap_head")}\
+{_each("copy", "copies", "n_copies", COPY_FIELDS, _COPY, "move_head")}\
+{_each("move", "moves", "n_moves", MOVE_FIELDS, _MOVE, "swap_head")}\
 {_each("swap", "swaps", "n_swaps", SWAP_FIELDS, _SWAP, "stepped")}\
 stepped:
   %t1 = add i64 %t, 1

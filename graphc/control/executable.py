@@ -10,9 +10,9 @@ sizes).  So compile time does not grow with the trip count.
 
 A scan whose body compiled to an executable that can loop natively (the llvm backend's:
 `executable.scan_loop`, graphc.runtime.native_loop) runs all its steps in one call of generated
-code; so does a plain while_loop, its body and condition compiled as one step (graphc.control.while_native).
-Other loops (a while loop recording its steps for a gradient, a body holding control flow of its own,
-other backends) call the compiled body from Python once per iteration.
+code; so does a while_loop, its body and condition compiled as one step (graphc.control.while_native).
+Other loops (remat's checkpointing while loop, a body holding control flow of its own, other backends)
+call the compiled body from Python once per iteration.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ class ControlFlowExecutable:
                 native = None
                 if node.op is scan_op:
                     native = scan_natively(attrs, values)
-                elif node.op is while_op and not attrs["record"]:
+                elif node.op is while_op:
                     native = self._while_step(node, attrs).run(attrs, values)
                 env[node.id] = native if native is not None else node.op.compute(attrs, *values)
         outputs = [np.array(value_of(n, env)) if n.op.kind == "source" else env[n.id] for n in p.outputs]
@@ -202,7 +202,7 @@ class ControlFlowExecutable:
         return outputs, new_values
 
     def _while_step(self, node: Node, attrs) -> WhileStep:
-        """The native step of a plain while loop, made on its first run (two threads may both make it)."""
+        """The native step of a while loop, made on its first run (two threads may both make it)."""
         step = self._while_steps.get(node.id)
         if step is None:
             step = self._while_steps[node.id] = WhileStep(attrs["cond"], attrs["body"])

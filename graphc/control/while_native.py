@@ -11,10 +11,11 @@ run the step, swap each carry's two buffers, stop when the condition's byte is 0
 one call of generated code, as a scan's is.  The condition on the initial carry is the compiled condition's
 one call from here.
 
-Only the plain loop runs this way.  A loop recording its steps for a gradient (its stack's length is known
-when it ends), a checkpointed one, a step whose condition is not a bool scalar or whose carries change type,
-and a step that does not compile to a natively looping executable (another backend, nested control flow)
-run on the host, one call of the condition and the body per iteration.
+A loop recording its steps for a gradient runs this way too (its carries kept in blocks of rows that
+double, graphc.runtime.native_loop.WhileLoop).  remat's checkpointing loop, a step whose condition is not a
+bool scalar or whose carries change type, and a step that does not compile to a natively looping executable
+(another backend, nested control flow) run on the host, one call of the condition and the body per
+iteration.
 """
 
 from __future__ import annotations
@@ -52,11 +53,13 @@ class WhileStep:
         if loop is None:
             return None
         limit = attrs["max_iterations"]
-        carries, trips, still_holds = loop.run(init, captured, holds, limit)
+        carries, trips, still_holds, stacks = loop.run(init, captured, holds, limit, attrs["record"])
         if still_holds and limit is not None and trips >= limit:
             raise GraphcError(f"while_loop: the condition still holds after max_iterations={limit} "
                               f"iterations{attrs['where']}")
-        return tuple(carries)
+        if not attrs["record"]:
+            return tuple(carries)
+        return (*carries, np.asarray(trips, dtype=np.int64), *stacks)
 
     def _loop(self, signature: tuple, n_carry: int):
         """The step's native loop, or None; not compiled where the condition's executable (just run) is of a
