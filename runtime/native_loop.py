@@ -14,10 +14,14 @@ steps + 1 rows: step t reads row t and writes row t + 1 (reverse: rows t + 1 and
 stack and the last one the final carry, with no copy.  Without it, a carry has two buffers that swap.
 A carry that the body passes through unchanged stays where it is.  Every array handed to generated
 code is checked as the executable checks feeds: exact dtype and shape, C-contiguous and aligned.
+
+A while loop (`WhileLoop`) runs the same way, over a step that computes the body and then the condition on
+the new carry: the runner's `graphc_while` stops when the condition's byte is 0.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 from dataclasses import dataclass
 
@@ -91,14 +95,7 @@ class ScanLoop:
         if steps == 0:
             stacks = [np.empty((0, *c.shape), c.dtype) for c in init] if record else []
             return [c.copy() for c in init], ys, stacks
-        table_type = ctypes.c_void_p * self.n_slots
-        try:
-            workspace = exe._idle.pop()
-        except IndexError:
-            workspace = exe._workspace()
-        try:
-            table = table_type()
-            ctypes.memmove(table, workspace[0], ctypes.sizeof(workspace[0]))
+        with self.table() as table:
             first = steps - 1 if reverse else 0
             sign = -1 if reverse else 1
             copies, moves, swaps = [], [], []
@@ -118,12 +115,26 @@ class ScanLoop:
             native_runner().scan(ctypes.addressof(table), exe._calls_address, exe._n_calls, steps, copies, moves,
                                  swaps, per_entry)
             finals = [self._final(placed, table, i, record, reverse) for i, placed in enumerate(carries)]
-        finally:
-            exe._idle.append(workspace)
         if record:
             stacks = [big[1:] if reverse else big[:-1] for big in carries]
             return finals, ys, stacks
         return finals, ys, []
+
+    @contextlib.contextmanager
+    def table(self):
+        """A pointer table for one run: an idle workspace's (its arena's and constants' addresses), with this
+        loop's extra entries; the workspace is someone else's again when the run ends."""
+        exe = self.executable
+        try:
+            workspace = exe._idle.pop()
+        except IndexError:  # another thread's call is using each workspace there is
+            workspace = exe._workspace()
+        try:
+            table = (ctypes.c_void_p * self.n_slots)()
+            ctypes.memmove(table, workspace[0], ctypes.sizeof(workspace[0]))
+            yield table
+        finally:
+            exe._idle.append(workspace)
 
     def _place_carries(self, table, init, record: bool, steps: int, reverse: bool, moves: list, swaps: list):
         """Each carry's array(s), their table entries set; the moves or swaps that advance them."""
@@ -156,3 +167,102 @@ class ScanLoop:
             return (placed[0] if reverse else placed[-1]).copy()
         current = table[self.inputs[i]]
         return next(a for a in placed if data_address(a) == current)
+
+
+class WhileLoop:
+    """A while loop's step (its body, then its condition on the new carry: graphc.control.while_native) as
+    one native loop: the step's calls while the condition's byte is nonzero, each carry's two buffers
+    swapped after each step.
+
+        loop = WhileLoop.of(executable, n_carry)     # None: this step cannot loop natively
+        carries, trips, still_holds, stacks = loop.run(init, captured, holds, limit, record)
+
+    With `record` (the loop a gradient reads) the carry before each step is kept, as a recording scan keeps
+    it: rows of one array, step t reading row t and writing row t + 1.  The trip count is known only when
+    the loop ends, so the rows come in blocks that double (16, 32, ... steps), one native call each; the
+    last row of a block starts the next.  The blocks are joined at the end.
+    """
+
+    FIRST_BLOCK = 16  # steps of the first recorded block
+
+    def __init__(self, layout: ScanLoop):
+        self.layout = layout
+
+    @classmethod
+    def of(cls, executable, n_carry: int) -> WhileLoop | None:
+        """None unless the step's outputs are its carries, of their inputs' types (the buffers swap), and a
+        bool scalar: the condition."""
+        layout = ScanLoop.of(executable, n_carry, 0)
+        program = executable.program
+        if layout is None or len(program.outputs) != n_carry + 1:
+            return None
+        if any(o.dtype != i.dtype or tuple(o.shape) != tuple(i.shape)
+               for i, o in zip(program.inputs[:n_carry], program.outputs[:n_carry])):
+            return None
+        holds = program.outputs[n_carry]
+        if holds.dtype != np.bool_ or tuple(holds.shape) != ():
+            return None
+        return cls(layout)
+
+    def run(self, init, captured, holds: bool, limit: int | None, record: bool = False):
+        """(final carries, the steps run, whether the condition still held after the last, the carries before
+        each step stacked when `record`): steps while the condition holds (`holds`: on the initial carry), at
+        most `limit` (None: no bound)."""
+        layout = self.layout
+        exe, n = layout.executable, layout.n_carry
+        nodes = exe.program.inputs
+        init = [checked_feed(np.asarray(c), node, "while_loop carry") for c, node in zip(init, nodes)]
+        captured = [checked_feed(np.asarray(c), node, "while_loop capture") for c, node in zip(captured, nodes[n:])]
+        with layout.table() as table:
+            copies = [(out.slot, out.copy_from, out.nbytes) for out in layout.outputs  # an unchanged carry is
+                      if out.copy_from is not None and (record or not out.unchanged)]  # copied into its next row
+            for c, slot in zip(captured, layout.inputs[n:]):
+                table[slot] = data_address(c)
+            flag = np.array([holds], np.bool_)  # the condition's byte: each step's last kernel (or copy) writes it
+            table[layout.outputs[n].slot] = data_address(flag)
+            steps = _Steps(exe, ctypes.addressof(table), layout.outputs[n].slot, copies)
+            if record:
+                return self._recorded(table, init, steps, flag, limit)
+            swaps: list = []
+            carries = layout._place_carries(table, init, False, 0, False, [], swaps)
+            trips = steps.run(limit, [], swaps)
+            finals = [layout._final(placed, table, i, False, False) for i, placed in enumerate(carries)]
+        return finals, trips, bool(flag[0]), []
+
+    def _recorded(self, table, init, steps: _Steps, flag, limit: int | None):
+        layout, blocks, current, trips, rows = self.layout, [], init, 0, self.FIRST_BLOCK
+        while True:
+            want = rows if limit is None else min(rows, limit - trips)
+            moves, block = [], []
+            for c, slot, out in zip(current, layout.inputs, layout.outputs):
+                big = np.empty((want + 1, *c.shape), c.dtype)
+                big[0] = c
+                table[slot], table[out.slot] = data_address(big), data_address(big) + big.strides[0]
+                moves += [(slot, big.strides[0]), (out.slot, big.strides[0])]
+                block.append(big)
+            ran = steps.run(want, moves, [])
+            trips += ran
+            blocks.append([big[:ran] for big in block])
+            current = [big[ran] for big in block]
+            if not flag[0] or ran < want or (limit is not None and trips >= limit):
+                break
+            rows *= 2
+        stacks = [np.concatenate([b[i] for b in blocks]) for i in range(len(init))]
+        return [c.copy() for c in current], trips, bool(flag[0]), stacks
+
+
+@dataclass
+class _Steps:
+    """One while loop's native steps: the step executable's calls on this table, the condition's byte at
+    table entry `holds`, the copies made after each step."""
+
+    executable: object
+    table: int
+    holds: int
+    copies: list
+
+    def run(self, limit: int | None, moves: list, swaps: list) -> int:
+        exe = self.executable
+        per_entry = max(1, WORK_PER_ENTRY // max(1, exe.work))  # long loops: Ctrl-C heard between entries
+        return native_runner().while_loop(self.table, exe._calls_address, exe._n_calls, self.holds, limit,
+                                          self.copies, moves, swaps, per_entry)

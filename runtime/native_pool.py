@@ -5,6 +5,7 @@
     runner.run(table, calls, len(records))     # one ctypes call, the GIL released throughout
     runner.call(block, arrays)                 # the same, the arrays checked and placed natively first
     runner.scan(table, calls, n, steps, copies, moves, swaps, per_entry)   # a scan: graphc.runtime.native_loop
+    runner.while_loop(table, calls, n, holds, limit, copies, moves, swaps, per_entry)   # a while loop: the same
 
 Worker threads are native (pthread_create, not Python threads): they never take the GIL, and they
 sleep on a condition variable between split kernels rather than spin, so they leave the cores to
@@ -42,6 +43,8 @@ _RUN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_vo
 _CALL_TYPE = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.py_object)  # releases the GIL too
 _SCAN_TYPE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
                               ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 3)
+_WHILE_TYPE = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
+                               ctypes.c_int64, ctypes.c_int64, *[ctypes.c_void_p, ctypes.c_int64] * 3)
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -66,6 +69,7 @@ class NativeRunner:
         # where the object layout could not be confirmed
         self.call = _CALL_TYPE(self._jit.address("graphc_call")) if OBJECT_LAYOUT is not None else None
         self.scan_entry = _SCAN_TYPE(self._jit.address("graphc_scan"))
+        self.while_entry = _WHILE_TYPE(self._jit.address("graphc_while"))
         self._state = ctypes.create_string_buffer(POOL_BYTES + 64)
         address = ctypes.addressof(self._state)
         self.pool = address + (-address) % 64
@@ -103,16 +107,36 @@ class NativeRunner:
     def __call__(self, table: int, calls: int, n: int) -> None:
         self.run(self.pool, table, calls, n)
 
+    def _table_edits(self, copies, moves, swaps) -> tuple[list, list]:
+        """The record arrays of a loop's copies, moves and swaps (kept alive by the caller while the loop runs),
+        and the (address, count) arguments that pass them."""
+        arrays = [self.calls(records) for records in (copies, moves, swaps)]
+        return arrays, [v for array, records in zip(arrays, (copies, moves, swaps))
+                        for v in (ctypes.addressof(array), len(records))]
+
     def scan(self, table: int, calls: int, n: int, steps: int, copies, moves, swaps, per_entry: int) -> None:
         """`steps` runs of the calls with, after each, the copies, moves and swaps (records of
         COPY_FIELDS, MOVE_FIELDS and SWAP_FIELDS integers) applied to the table; entered once per
         `per_entry` steps (the table carries the loop's state from one entry to the next), so that
         Python can handle a signal between them."""
-        lists = [self.calls(records) for records in (copies, moves, swaps)]
-        rest = [v for array, records in zip(lists, (copies, moves, swaps))
-                for v in (ctypes.addressof(array), len(records))]
+        kept_alive, rest = self._table_edits(copies, moves, swaps)
         for start in range(0, steps, per_entry):
             self.scan_entry(self.pool, table, calls, n, min(per_entry, steps - start), *rest)
+
+    def while_loop(self, table: int, calls: int, n: int, holds: int, limit: int | None, copies, moves, swaps,
+                   per_entry: int) -> int:
+        """Steps of the calls, each followed by the copies, moves and swaps, while the byte table entry
+        `holds` points at is nonzero (the caller sets it first; each step writes it again) and fewer than
+        `limit` (None: no bound) have run; entered once per `per_entry` steps, as `scan`.  The steps run."""
+        kept_alive, rest = self._table_edits(copies, moves, swaps)
+        trips = 0
+        while limit is None or trips < limit:
+            entry = per_entry if limit is None else min(per_entry, limit - trips)
+            ran = self.while_entry(self.pool, table, calls, n, entry, holds, *rest)
+            trips += ran
+            if ran < entry:  # the condition failed
+                break
+        return trips
 
 
 def _check(status: int, what: str) -> None:

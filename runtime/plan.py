@@ -105,7 +105,7 @@ class LlvmExecutable:
         self._input_types = [(n, n.dtype, tuple(n.shape)) for n in program.inputs]
         self._variable_types = [(n, n.dtype, tuple(n.shape)) for n in program.variables]
         self._n_outputs = len(plan.outputs)
-        self._loops: dict[tuple, object] = {}  # (n_carry, n_xs) -> ScanLoop or None (see scan_loop)
+        self._loops: dict[tuple, object] = {}  # (n_carry, n_xs) -> ScanLoop, ("while", n_carry) -> WhileLoop; or None
         self._checked = self._checked_call()
         self.checked_entry = self._checked is not None  # whether `call_checked` can run a call at all
         self._idle = collections.deque([self._workspace()])  # deque: thread-safe appends and pops
@@ -235,6 +235,16 @@ class LlvmExecutable:
         key = (n_carry, n_xs)
         if key not in self._loops:
             self._loops[key] = ScanLoop.of(self, n_carry, n_xs)
+        return self._loops[key]
+
+    def while_loop(self, n_carry: int):
+        """This executable, the step of a while loop (body, then condition: graphc.control.while_native), as a
+        native loop (graphc.runtime.native_loop.WhileLoop), or None where its plan cannot loop natively."""
+        from graphc.runtime.native_loop import WhileLoop
+
+        key = ("while", n_carry)
+        if key not in self._loops:
+            self._loops[key] = WhileLoop.of(self, n_carry)
         return self._loops[key]
 
     def _enter(self, table: int) -> None:

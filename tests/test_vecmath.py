@@ -552,6 +552,7 @@ def test_api_errors():
 # --------------------------------------------------------------------------------------------
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # 2^32 inputs against a float64 reference: minutes each, more on a loaded machine
 @pytest.mark.parametrize("name", FUNCS)
 def test_exhaustive_float32(kernels, name):
     worst = 0.0

@@ -15,6 +15,12 @@ dozens.  This module renders, once per process, the LLVM IR of
         entry, add each move's stride to its table entry (a slice of a scan's xs or ys walks on), and
         exchange the table entries of each swap pair (a carry's old and new buffers): a whole scan in
         one call (graphc.runtime.native_loop)
+    i64 @graphc_while(ptr pool, ptr table, ptr calls, i64 n, i64 max_steps, i64 holds, ptr copies,
+                      i64 n_copies, ptr moves, i64 n_moves, ptr swaps, i64 n_swaps)
+        while the byte table entry `holds` points at is nonzero and fewer than `max_steps` steps have run: run
+        the calls, then the copies, moves and swaps as a scan does; returns the steps run.  The calls compute the
+        loop's body and then its condition on the new carry, into that byte: a while loop in one call
+        (graphc.runtime.native_loop.WhileLoop)
     ptr @graphc_pool_worker(ptr pool)
         a worker thread's loop (started with pthread_create by graphc.runtime.native_pool): sleeps on a
         condition variable until a split call is posted, joins it while it is open, takes pieces
@@ -307,10 +313,42 @@ done:
 """
 
 
+# A whole while loop: the step's calls (the body, then the condition on the new carry, written to the byte
+# entry `holds` points at) while that byte is nonzero, at most `max_steps` times; the steps run returned.
+# Moves: a recording loop's carries walk on through rows, as a recording scan's do.
+# The caller writes the condition on the initial carry to that byte first.
+_WHILE = f"""\
+define i64 @graphc_while(ptr %pool, ptr %table, ptr %calls, i64 %n, i64 %max_steps, i64 %holds, ptr %copies,
+                         i64 %n_copies, ptr %moves, i64 %n_moves, ptr %swaps, i64 %n_swaps) {{
+entry:
+{_entry("flag", "holds")}\
+  br label %test
+test:
+  %t = phi i64 [0, %entry], [%t1, %stepped]
+  %flag_byte = load i8, ptr %flag_v
+  %holds_now = icmp ne i8 %flag_byte, 0
+  %room = icmp slt i64 %t, %max_steps
+  %again = and i1 %holds_now, %room
+  br i1 %again, label %step, label %done
+step:
+  call void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n)
+  br label %copy_head
+{_each("copy", "copies", "n_copies", COPY_FIELDS, _COPY, "move_head")}\
+{_each("move", "moves", "n_moves", MOVE_FIELDS, _MOVE, "swap_head")}\
+{_each("swap", "swaps", "n_swaps", SWAP_FIELDS, _SWAP, "stepped")}\
+stepped:
+  %t1 = add i64 %t, 1
+  br label %test
+done:
+  ret i64 %t
+}}
+"""
+
+
 def runner_module(layout: ObjectLayout | None = None) -> str:
     """The runner's LLVM module text (the same for every program: compiled once per process), with the
     checked entry @graphc_call (graphc.codegen.llvm.entry) for objects of `layout` when it is known."""
-    parts = [_DECLARATIONS, _TAKE_PIECES, _PARALLEL, _WORKER, _RUN, _SCAN]
+    parts = [_DECLARATIONS, _TAKE_PIECES, _PARALLEL, _WORKER, _RUN, _SCAN, _WHILE]
     if layout is not None:
         parts.append(entry_module_part(layout))
     return "; graphc native runner\n" + "\n".join(parts)

@@ -10,8 +10,9 @@ sizes).  So compile time does not grow with the trip count.
 
 A scan whose body compiled to an executable that can loop natively (the llvm backend's:
 `executable.scan_loop`, graphc.runtime.native_loop) runs all its steps in one call of generated
-code; other loops (while_loop, a body holding control flow of its own, other backends) call the
-compiled body from Python once per iteration.
+code; so does a while_loop, its body and condition compiled as one step (graphc.control.while_native).
+Other loops (remat's checkpointing while loop, a body holding control flow of its own, other backends)
+call the compiled body from Python once per iteration.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphc.control.loop_compute import scan_parts
-from graphc.control.loops import scan_op
+from graphc.control.loops import scan_op, while_op
 from graphc.control.subgraph import Subgraph
+from graphc.control.while_native import WhileStep
 from graphc.distributed.executable import CompiledSegment, SegmentedMemoryPlan, compile_segment, run_segment, value_of
 from graphc.distributed.schedule import Segment
 from graphc.errors import GraphcError
@@ -168,6 +170,7 @@ class ControlFlowExecutable:
         plan = plan_steps(program)
         self.steps: list = []
         self._bodies = bodies = {}  # id(Subgraph) -> CompiledBody: a recording twin shares its original's bodies
+        self._while_steps: dict[int, WhileStep] = {}  # while node id -> its body and condition as one step
         for index, step in enumerate(plan):
             if isinstance(step, Segment):
                 self.steps.append(compile_segment(program, plan, index, options, factory))
@@ -187,12 +190,23 @@ class ControlFlowExecutable:
                 host, attrs = step
                 node = host.node
                 values = [value_of(i, env) for i in node.inputs]
-                native = scan_natively(attrs, values) if node.op is scan_op else None
+                native = None
+                if node.op is scan_op:
+                    native = scan_natively(attrs, values)
+                elif node.op is while_op:
+                    native = self._while_step(node, attrs).run(attrs, values)
                 env[node.id] = native if native is not None else node.op.compute(attrs, *values)
         outputs = [np.array(value_of(n, env)) if n.op.kind == "source" else env[n.id] for n in p.outputs]
         new_values = [written[vi] if vi in written else np.asarray(value_of(n, env))
                       for vi, n in zip(p.updated, p.new_values)]
         return outputs, new_values
+
+    def _while_step(self, node: Node, attrs) -> WhileStep:
+        """The native step of a while loop, made on its first run (two threads may both make it)."""
+        step = self._while_steps.get(node.id)
+        if step is None:
+            step = self._while_steps[node.id] = WhileStep(attrs["cond"], attrs["body"])
+        return step
 
     def segments(self) -> list[CompiledSegment]:
         return [s for s in self.steps if isinstance(s, CompiledSegment)]
