@@ -79,6 +79,33 @@ def test_concurrent_sgd_steps_lose_no_update(backend):
     np.testing.assert_array_equal(w.value, np.full(w.shape, THREADS * CALLS))
 
 
+def test_steps_fed_as_they_are_and_fed_for_converting_lose_no_update(backend):
+    # on llvm, exact float64 feeds run in the checked entry and float32 ones take the general path
+    # (converted): threads switching the function between the two paths still count every step
+    f, w, step, ones = counting_step(backend)
+    narrow = ones.astype(np.float32)
+    in_threads(lambda i: [f(ones if (i + k) % 3 else narrow) for k in range(CALLS)])
+    assert step.value == THREADS * CALLS
+    np.testing.assert_array_equal(w.value, np.full(w.shape, THREADS * CALLS))
+
+
+def test_feeds_of_two_sizes_from_many_threads_give_the_serial_results(backend):
+    x = gc.placeholder((None, 8), gc.float64)
+    f = gc.function([x], [gc.tanh(x @ x.T) + 1.0], backend=backend)
+    feeds = [np.full((2 + 3 * (i % 2), 8), i / 50) + np.arange(8) / 10 for i in range(THREADS)]
+    serial = [f(a)[0] for a in feeds]
+    wrong = []
+
+    def work(i):
+        for k in range(CALLS):
+            j = (i + k) % THREADS  # each call's size differs from the last one this function ran
+            if not np.array_equal(f(feeds[j])[0], serial[j]):
+                wrong.append(j)
+
+    in_threads(work)
+    assert not wrong, f"{len(wrong)} calls returned another call's values"
+
+
 def test_a_reader_never_sees_a_half_written_update(backend):
     f, w, step, ones = counting_step(backend, shape=(64, 256))
     read = gc.function([], [w * 1.0, gc.sum(w)], backend=backend)
