@@ -92,16 +92,18 @@ def analyse(program: Program) -> Analysis:
         skip = node.op.shape_only  # inputs read for their shape only (values unused)
         value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
     constants = [n for n in order if not value_dep[n.id] and n.op.kind != "source" and n.op.name not in _NEVER_SEEDS]
-    seeds = {n.id for n in constants} - _initial_values(order, program.roots, constants, made)
+    forward_reads = _loss_reads(program.outputs, value_dep)
+    seeds = {n.id for n in constants} - _initial_values(order, program.roots, constants, made) - forward_reads
     backward: set[int] = set()
     for node in order:
         if node.op.kind == "source":
             continue
         is_seed = node.id in seeds
         # a far read marks a backward reader; a constant (an initial value such as a convolution's zero padding,
-        # broadcast once and read by every layer) is read far by the forward pass too, and seeds are marked above
-        reads_far_back = any(i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE
-                             for i in node.inputs)
+        # broadcast once and read by every layer) is read far by the forward pass too, and seeds are marked above;
+        # what a loss reads is forward, however far (see _loss_reads)
+        reads_far_back = node.id not in forward_reads and any(
+            i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE for i in node.inputs)
         if is_seed or reads_far_back or any(i.id in backward for i in node.inputs):
             backward.add(node.id)
     position = {n.id: k for k, n in enumerate(order)}
@@ -124,6 +126,22 @@ def analyse(program: Program) -> Analysis:
                 value_readers[i.id].add(node.id)
     stashed = {n.id for n in spine if any(u in backward or u in helpers for u in value_readers[n.id])}
     return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
+
+
+def _loss_reads(outputs: list[Node], value_dep: dict[int, bool]) -> set[int]:
+    """Ids of the nodes a scalar output computed from the inputs (a loss) reads: forward, however far they read.
+
+    Reverse mode turns at the loss: the backward pass starts from its cotangent, so what the loss
+    itself reads is the forward pass (a second-order loss that reads gradients aside, whose seeds
+    still mark them).  Within it a far read is a forward one: a transformer reads each block's input
+    again after the attention (the residual) and a softmax's scores after their log-sum-exp (15
+    levels later), a convolution reads its weights' reshape (made at level 1) in every layer.  Taken
+    for backward reads, any of those made everything after it backward, and left √n and the greedy
+    planner no forward pass to cut.  Without a scalar output (only gradients fetched) there is no
+    loss to see, and every far read counts.
+    """
+    losses = [o for o in outputs if o.shape == () and value_dep[o.id]]
+    return {n.id for n in toposort(losses)} if losses else set()
 
 
 def _initial_values(order: list[Node], roots, constants: list[Node], made: dict[int, int]) -> set[int]:
