@@ -15,13 +15,19 @@ How the graph is read (a structural rule, no tags from autodiff needed):
     is also what makes a value costly to keep.  A costly value (a matmul, a
     reduction) counts as made just before its first reader: `x[t] @ U` depends on
     inputs alone, but it is made for step t, and reading it there is no backward read.
+  * What a scalar output (a loss) reads is forward, however far it reads, and no
+    seed: reverse mode turns at the loss.  Far reads inside a forward pass are common
+    (a convolution's weights' reshape, made at level 1 and read in every layer; a
+    transformer block's residual around the attention; a softmax's scores read again
+    after their log-sum-exp), and each would otherwise make everything after it backward.
   * The forward side is cut in order of the latest level each node may run at
     (just before its first forward reader), so `x[t] @ U` sits in step t's segment.
   * The *backward side* B is every node that is a seed or reads far back, and
     everything that depends on those (variable updates `w - lr * grad` included).
     Everything else that is not a source is the *forward side* F.  A misjudged node
     (a forward broadcast constant taken for a seed, a long skip connection taken for
-    a backward read, the last layer's first adjoints taken for forward ones) only
+    a backward read where no loss is fetched, the last layer's first adjoints taken
+    for forward ones) only
     changes what is rematerialised, never the values computed.
 
 What is never stashed (what else is kept: graphc/passes/remat_segments.py):
