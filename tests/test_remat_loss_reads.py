@@ -41,8 +41,8 @@ def transformer(batch=16):
     return x, outputs, np.random.default_rng(1).standard_normal((batch, *shape)).astype(np.float32)
 
 
-def gradients_only_mlp(depth=12, width=32, batch=64):
-    """A tanh MLP whose function fetches only the weights' gradients: no loss to tell the forward pass by."""
+def tanh_mlp(fetch, depth=12, width=32, batch=64):
+    """A tanh MLP whose function fetches its weights' gradients, and as `fetch` says their norm and the loss."""
     rng = np.random.default_rng(0)
     x = gc.placeholder((None, width), gc.float32, name="x")
     ws = [gc.variable((rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32))
@@ -50,8 +50,12 @@ def gradients_only_mlp(depth=12, width=32, batch=64):
     h = x
     for w in ws:
         h = gc.tanh(h @ w)
-    feed = rng.standard_normal((batch, width)).astype(np.float32)
-    return x, gc.grad(gc.mean(h * h), ws), feed
+    loss = gc.mean(h * h)
+    grads = gc.grad(loss, ws)
+    norm = gc.sqrt(sum(gc.sum(g * g) for g in grads))
+    outputs = {"gradients": grads, "gradients and their norm": [norm, *grads],
+               "loss, gradients and their norm": [loss, norm, *grads]}[fetch]
+    return x, outputs, rng.standard_normal((batch, width)).astype(np.float32)
 
 
 NETS = {"cnn": cnn, "transformer": transformer}
@@ -78,13 +82,18 @@ def test_every_node_the_loss_reads_is_forward(net):
     assert a.stashed, "the backward pass reads forward values: there is something to rematerialise"
 
 
-def test_without_a_loss_a_far_read_still_marks_the_backward_pass():
-    x, outputs, feed = gradients_only_mlp()
+@pytest.mark.parametrize("fetch", ["gradients", "gradients and their norm", "loss, gradients and their norm"])
+def test_a_gradient_norm_is_no_loss_and_without_a_loss_far_reads_still_mark_the_backward_pass(fetch):
+    """A gradient's norm is a scalar output that reads the whole backward pass: taken for a loss, it would leave
+    nothing backward and nothing to rematerialise."""
+    x, outputs, feed = tanh_mlp(fetch)
     program = run_passes(specialize([x], outputs, [], [feed.shape]))
     a = analyse(program)
     assert a.backward and a.stashed
     plain, cut = (gc.function([x], outputs, remat=remat) for remat in ("none", "sqrt"))
-    plain(feed), cut(feed)
+    for a, b in zip(plain(feed), cut(feed)):
+        np.testing.assert_array_equal(a, b)
+    assert cut.executable.program.remat_stats.recompute_flops > 0
     assert cut.memory_plan().peak_bytes < 0.5 * plain.memory_plan().peak_bytes
 
 

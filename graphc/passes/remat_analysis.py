@@ -98,20 +98,9 @@ def analyse(program: Program) -> Analysis:
         skip = node.op.shape_only  # inputs read for their shape only (values unused)
         value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
     constants = [n for n in order if not value_dep[n.id] and n.op.kind != "source" and n.op.name not in _NEVER_SEEDS]
-    forward_reads = _loss_reads(program.outputs, value_dep)
-    seeds = {n.id for n in constants} - _initial_values(order, program.roots, constants, made) - forward_reads
-    backward: set[int] = set()
-    for node in order:
-        if node.op.kind == "source":
-            continue
-        is_seed = node.id in seeds
-        # a far read marks a backward reader; a constant (an initial value such as a convolution's zero padding,
-        # broadcast once and read by every layer) is read far by the forward pass too, and seeds are marked above;
-        # what a loss reads is forward, however far (see _loss_reads)
-        reads_far_back = node.id not in forward_reads and any(
-            i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE for i in node.inputs)
-        if is_seed or reads_far_back or any(i.id in backward for i in node.inputs):
-            backward.add(node.id)
+    side = _BackwardSide(order, level, made, value_dep,
+                         {n.id for n in constants} - _initial_values(order, program.roots, constants, made))
+    backward = side.of(_loss_reads(program.outputs, value_dep, side))
     position = {n.id: k for k, n in enumerate(order)}
     users = consumers(order)
     roots = {r.id for r in program.roots}
@@ -134,20 +123,55 @@ def analyse(program: Program) -> Analysis:
     return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
 
 
-def _loss_reads(outputs: list[Node], value_dep: dict[int, bool]) -> set[int]:
-    """Ids of the nodes a scalar output computed from the inputs (a loss) reads: forward, however far they read.
+class _BackwardSide:
+    """The backward side for a set of nodes known to be forward (`of(forward)`): every seed and far reader
+    outside that set, and everything that depends on them."""
+
+    def __init__(self, order: list[Node], level: dict[int, int], made: dict[int, int], value_dep: dict[int, bool],
+                 seeds: set[int]):
+        self.order, self.level, self.seeds = order, level, seeds
+        # far reads: a constant (an initial value such as a convolution's zero padding, broadcast once and read
+        # by every layer) is read far by the forward pass too, and seeds are marked on their own
+        self.far_readers = {node.id for node in order if node.op.kind != "source" and any(
+            i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE
+            for i in node.inputs)}
+
+    def of(self, forward: set[int]) -> set[int]:
+        marks = (self.seeds | self.far_readers) - forward
+        backward: set[int] = set()
+        for node in self.order:
+            if node.op.kind != "source" and (node.id in marks or any(i.id in backward for i in node.inputs)):
+                backward.add(node.id)
+        return backward
+
+    def reads_forward_values(self, backward: set[int]) -> bool:
+        """Whether a backward node reads a forward value: whether there is anything to rematerialise."""
+        return any(i.op.kind != "source" and i.id not in backward for node in self.order if node.id in backward
+                   for i in node.inputs)
+
+
+def _loss_reads(outputs: list[Node], value_dep: dict[int, bool], side: _BackwardSide) -> set[int]:
+    """Ids of the nodes the scalar outputs computed from the inputs (the losses) read: forward, however far they read.
 
     Reverse mode turns at the loss: the backward pass starts from its cotangent, so what the loss
-    itself reads is the forward pass (a second-order loss that reads gradients aside, whose seeds
-    still mark them).  Within it a far read is a forward one: a transformer reads each block's input
-    again after the attention (the residual) and a softmax's scores after their log-sum-exp (15
-    levels later), a convolution reads its weights' reshape (made at level 1) in every layer.  Taken
-    for backward reads, any of those made everything after it backward, and left √n and the greedy
-    planner no forward pass to cut.  Without a scalar output (only gradients fetched) there is no
-    loss to see, and every far read counts.
+    itself reads is the forward pass, and none of it is a seed.  Within it a far read is a forward
+    one: a transformer reads each block's input again after the attention (the residual) and a
+    softmax's scores after their log-sum-exp (15 levels later), a convolution reads its weights'
+    reshape (made at level 1) in every layer.  Taken for backward reads, any of those made
+    everything after it backward, and left √n and the greedy planner no forward pass to cut.
+
+    Not every scalar output is a loss: a gradient's norm, fetched to log or clip it, reads the
+    whole backward pass.  Scalar outputs are taken lowest level first (a loss comes before the
+    gradients that depend on it), and one is a loss only if, its reads taken as forward, a
+    backward pass that reads forward values is left; else it is passed over.  Without a scalar
+    output (only gradients fetched) there is no loss to see, and every far read counts.
     """
-    losses = [o for o in outputs if o.shape == () and value_dep[o.id]]
-    return {n.id for n in toposort(losses)} if losses else set()
+    forward: set[int] = set()
+    for loss in sorted((o for o in outputs if o.shape == () and value_dep[o.id]), key=lambda o: side.level[o.id]):
+        trial = forward | {n.id for n in toposort([loss])}
+        if side.reads_forward_values(side.of(trial)):
+            forward = trial
+    return forward
 
 
 def _initial_values(order: list[Node], roots, constants: list[Node], made: dict[int, int]) -> set[int]:
