@@ -20,6 +20,8 @@ How the graph is read (a structural rule, no tags from autodiff needed):
     (a convolution's weights' reshape, made at level 1 and read in every layer; a
     transformer block's residual around the attention; a softmax's scores read again
     after their log-sum-exp), and each would otherwise make everything after it backward.
+    A scalar output that reads the backward pass (a gradient's norm) is no loss: see
+    `_loss_reads`.
   * The forward side is cut in order of the latest level each node may run at
     (just before its first forward reader), so `x[t] @ U` sits in step t's segment.
   * The *backward side* B is every node that is a seed or reads far back, and
