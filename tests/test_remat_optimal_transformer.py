@@ -1,9 +1,11 @@
-"""The optimal planner on a transformer: the graph whose forward pass the heuristics cannot see.
+"""The optimal planner on a transformer: the graph whose forward pass the heuristics could not see.
 
 remat_analysis takes a read more than LONG_EDGE levels back for a backward read; a pre-norm
-block's residual stream skips the whole attention, so the analysis leaves most of the forward
-pass on the backward side, and neither √n nor the greedy planner recomputes anything there.
-The MILP's units take everything a scalar output (the loss) reads as forward.
+block's residual stream skips the whole attention, so the analysis used to leave most of the
+forward pass on the backward side, and neither √n nor the greedy planner recomputed anything
+there.  The MILP's units take everything a scalar output (the loss) reads as forward; since
+2026-12-04 the analysis does too (tests/test_remat_loss_reads.py), the greedy planner meets
+these budgets, and the MILP must recompute no more than it.
 """
 
 import warnings
@@ -13,7 +15,6 @@ import pytest
 
 import graphc as gc
 from graphc.backends import available_backends
-from graphc.errors import MemoryBudgetError
 from graphc.passes import plan_program_memory, run_passes
 from graphc.passes.remat import rematerialize
 from graphc.passes.remat_analysis import analyse
@@ -57,23 +58,21 @@ def test_every_value_the_loss_reads_is_in_a_recomputable_unit_unless_it_is_a_res
     units = coarsen(program, a)
     forward = loss_reads(program)
     roots = {r.id for r in program.roots}
-    assert len(forward) > 3 * len(a.forward), "the analysis alone sees most of this forward pass as backward"
     for unit in units.units:
         if any(n.id in forward for n in unit.nodes) and not any(n.id in roots for n in unit.nodes):
             assert all(n.id in forward or a.is_forward(n) for n in unit.nodes), "forward units run first"
             assert unit.recomputable
 
 
-def test_the_milp_meets_a_budget_the_heuristics_cannot_and_stays_within_it():
+def test_the_milp_meets_a_budget_with_no_more_recompute_than_greedy_and_stays_within_it():
     program = program_of()
     budget = plan_program_memory(program).peak_bytes * 7 // 10
-    with pytest.raises(MemoryBudgetError):
-        rematerialize(program, budget)
+    greedy = rematerialize(program, budget).remat_stats
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RematPlannerWarning)
         planned = rematerialize(program, budget, remat_planner="optimal", time_limit=SECONDS)
     stats = planned.remat_stats
-    assert stats.planner == "optimal" and stats.recompute_flops > 0
+    assert stats.planner in ("optimal", "greedy") and 0 < stats.recompute_flops <= greedy.recompute_flops
     assert stats.planned_peak_bytes == plan_program_memory(planned).peak_bytes <= budget
     seen = set()
     for node in planned.nodes():  # a valid schedule: every value is computed before it is read
@@ -94,7 +93,7 @@ def test_its_gradients_are_bitwise_those_without_remat(backend):
                         remat_time_limit=SECONDS)
         got = f(feed())
     stats = f.executable.program.remat_stats
-    assert stats.planner == "optimal" and stats.planned_peak_bytes <= budget
+    assert stats.planner in ("optimal", "greedy") and stats.planned_peak_bytes <= budget  # greedy: none cheaper
     assert f.memory_plan().peak_bytes == stats.planned_peak_bytes
     if backend == "numpy":  # the executor's measured high-water mark: within the plan's alignment padding
         assert f.executable.peak_bytes <= f.memory_plan().peak_bytes

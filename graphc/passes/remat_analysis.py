@@ -15,13 +15,21 @@ How the graph is read (a structural rule, no tags from autodiff needed):
     is also what makes a value costly to keep.  A costly value (a matmul, a
     reduction) counts as made just before its first reader: `x[t] @ U` depends on
     inputs alone, but it is made for step t, and reading it there is no backward read.
+  * What a scalar output (a loss) reads is forward, however far it reads, and no
+    seed: reverse mode turns at the loss.  Far reads inside a forward pass are common
+    (a convolution's weights' reshape, made at level 1 and read in every layer; a
+    transformer block's residual around the attention; a softmax's scores read again
+    after their log-sum-exp), and each would otherwise make everything after it backward.
+    A scalar output that reads the backward pass (a gradient's norm) is no loss: see
+    `_loss_reads`.
   * The forward side is cut in order of the latest level each node may run at
     (just before its first forward reader), so `x[t] @ U` sits in step t's segment.
   * The *backward side* B is every node that is a seed or reads far back, and
     everything that depends on those (variable updates `w - lr * grad` included).
     Everything else that is not a source is the *forward side* F.  A misjudged node
     (a forward broadcast constant taken for a seed, a long skip connection taken for
-    a backward read, the last layer's first adjoints taken for forward ones) only
+    a backward read where no loss is fetched, the last layer's first adjoints taken
+    for forward ones) only
     changes what is rematerialised, never the values computed.
 
 What is never stashed (what else is kept: graphc/passes/remat_segments.py):
@@ -92,18 +100,9 @@ def analyse(program: Program) -> Analysis:
         skip = node.op.shape_only  # inputs read for their shape only (values unused)
         value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
     constants = [n for n in order if not value_dep[n.id] and n.op.kind != "source" and n.op.name not in _NEVER_SEEDS]
-    seeds = {n.id for n in constants} - _initial_values(order, program.roots, constants, made)
-    backward: set[int] = set()
-    for node in order:
-        if node.op.kind == "source":
-            continue
-        is_seed = node.id in seeds
-        # a far read marks a backward reader; a constant (an initial value such as a convolution's zero padding,
-        # broadcast once and read by every layer) is read far by the forward pass too, and seeds are marked above
-        reads_far_back = any(i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE
-                             for i in node.inputs)
-        if is_seed or reads_far_back or any(i.id in backward for i in node.inputs):
-            backward.add(node.id)
+    side = _BackwardSide(order, level, made, value_dep,
+                         {n.id for n in constants} - _initial_values(order, program.roots, constants, made))
+    backward = side.of(_loss_reads(program.outputs, value_dep, side))
     position = {n.id: k for k, n in enumerate(order)}
     users = consumers(order)
     roots = {r.id for r in program.roots}
@@ -124,6 +123,57 @@ def analyse(program: Program) -> Analysis:
                 value_readers[i.id].add(node.id)
     stashed = {n.id for n in spine if any(u in backward or u in helpers for u in value_readers[n.id])}
     return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
+
+
+class _BackwardSide:
+    """The backward side for a set of nodes known to be forward (`of(forward)`): every seed and far reader
+    outside that set, and everything that depends on them."""
+
+    def __init__(self, order: list[Node], level: dict[int, int], made: dict[int, int], value_dep: dict[int, bool],
+                 seeds: set[int]):
+        self.order, self.level, self.seeds = order, level, seeds
+        # far reads: a constant (an initial value such as a convolution's zero padding, broadcast once and read
+        # by every layer) is read far by the forward pass too, and seeds are marked on their own
+        self.far_readers = {node.id for node in order if node.op.kind != "source" and any(
+            i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE
+            for i in node.inputs)}
+
+    def of(self, forward: set[int]) -> set[int]:
+        marks = (self.seeds | self.far_readers) - forward
+        backward: set[int] = set()
+        for node in self.order:
+            if node.op.kind != "source" and (node.id in marks or any(i.id in backward for i in node.inputs)):
+                backward.add(node.id)
+        return backward
+
+    def reads_forward_values(self, backward: set[int]) -> bool:
+        """Whether a backward node reads a forward value: whether there is anything to rematerialise."""
+        return any(i.op.kind != "source" and i.id not in backward for node in self.order if node.id in backward
+                   for i in node.inputs)
+
+
+def _loss_reads(outputs: list[Node], value_dep: dict[int, bool], side: _BackwardSide) -> set[int]:
+    """Ids of the nodes the scalar outputs computed from the inputs (the losses) read: forward, however far they read.
+
+    Reverse mode turns at the loss: the backward pass starts from its cotangent, so what the loss
+    itself reads is the forward pass, and none of it is a seed.  Within it a far read is a forward
+    one: a transformer reads each block's input again after the attention (the residual) and a
+    softmax's scores after their log-sum-exp (15 levels later), a convolution reads its weights'
+    reshape (made at level 1) in every layer.  Taken for backward reads, any of those made
+    everything after it backward, and left √n and the greedy planner no forward pass to cut.
+
+    Not every scalar output is a loss: a gradient's norm, fetched to log or clip it, reads the
+    whole backward pass.  Scalar outputs are taken lowest level first (a loss comes before the
+    gradients that depend on it), and one is a loss only if, its reads taken as forward, a
+    backward pass that reads forward values is left; else it is passed over.  Without a scalar
+    output (only gradients fetched) there is no loss to see, and every far read counts.
+    """
+    forward: set[int] = set()
+    for loss in sorted((o for o in outputs if o.shape == () and value_dep[o.id]), key=lambda o: side.level[o.id]):
+        trial = forward | {n.id for n in toposort([loss])}
+        if side.reads_forward_values(side.of(trial)):
+            forward = trial
+    return forward
 
 
 def _initial_values(order: list[Node], roots, constants: list[Node], made: dict[int, int]) -> set[int]:
