@@ -134,11 +134,18 @@ class Reuse:
     `remat`: the remat search's analysis and candidates (graphc.passes.remat.RematCache), built
     once for every judge; `kernel_stages`: id(program) -> (weak reference, (fusion, kernels, plan))
     of each program the remat search fused, lowered and planned, the program unchanged included,
-    so that a later run over one of them starts from its kernels.
+    so that a later run over one of them starts from its kernels.  The search lowers its candidates
+    params only (graphc.codegen.lower: buffers, sizes and roles, what placing them needs), so a run
+    that renders lowers its program again, in full.
+
+    `plans_only`: the caller reads the fusion and the plans, never the kernels' code (`graphc
+    inspect`): a program's kernels are lowered params only, and the search's plan of the chosen
+    program is the plan (nothing is accumulated into a variable: the same buffers, placed the same).
     """
 
     remat: Any = field(default_factory=lambda: importlib.import_module("graphc.passes.remat").RematCache())
     kernel_stages: dict = field(default_factory=dict)
+    plans_only: bool = False
 
 
 def _stops(stage: str, stop_after: str) -> bool:
@@ -186,15 +193,16 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
             check_program(program, options.memory_limit)  # numpy would allocate as it goes: refuse first
         built.last_stage = "memory_plan"
         return built
+    plans_only = reuse is not None and reuse.plans_only and stop_after == "memory_plan"
     reused = chosen.get(id(program))
-    if reused is not None and reused[0]() is program:  # the remat search fused, lowered and planned it
+    if reused is not None and reused[0]() is program:  # the remat search fused, lowered (params only), planned it
         fusion, kernels, plan = reused[1]
-        if target.accumulate:  # accumulation rewrites the lowered kernels, then the buffers are placed again
-            plan_stages(built, program, stop_after, fusion, kernels)
-        else:
+        if plans_only and not (target.accumulate and _updates(program)):
             built.fusion, built.kernels, built.plan, built.last_stage = fusion, kernels, plan, "memory_plan"
+        else:  # the kernels' code is wanted (or accumulation rewrites it, and the buffers are placed again)
+            plan_stages(built, program, stop_after, fusion)
     else:
-        plan_stages(built, program, stop_after)
+        plan_stages(built, program, stop_after, params_only=plans_only)
     if built.last_stage == "memory_plan":
         from graphc.memory_picture import PlanSource
 
@@ -237,22 +245,22 @@ def _comparisons(before: Program, target: Target):
 
 
 def plan_stages(built: Built, program: Program, stop_after: str = "memory_plan", fusion=None,
-                kernels: list | None = None) -> Built:
+                kernels: list | None = None, params_only: bool = False) -> Built:
     """fuse → lower (→ accumulate) → memory plan of a program after remat; `fusion` and `kernels`,
-    when given, are those stages' results already (the remat search's, for the chosen candidate)."""
+    when given, are those stages' results already.  `params_only`: kernels without their code, enough
+    for the plan (graphc.codegen.lower); not when updates are accumulated, which rewrites the code."""
     from graphc.codegen.accumulate import accumulate_updates
     from graphc.codegen.lower import buffer_name, lower
     from graphc.passes.fusion import fuse
 
+    updates = _updates(program) if built.target.accumulate else {}
     built.fusion, built.last_stage = fusion if fusion is not None else fuse(program), "fuse"
     if _stops("fuse", stop_after):
         return built
-    built.kernels, built.last_stage = kernels if kernels is not None else lower(built.fusion), "lower"
-    if built.target.accumulate:
-        # a value given to two variables is stored once and copied: it cannot be written over either
-        given = collections.Counter(buffer_name(n) for n in program.new_values)
-        updates = {buffer_name(n): buffer_name(program.variables[i])
-                   for i, n in zip(program.updated, program.new_values) if given[buffer_name(n)] == 1}
+    if kernels is None:
+        kernels = lower(built.fusion, params_only=params_only and not updates)
+    built.kernels, built.last_stage = kernels, "lower"
+    if updates:  # with none, accumulation changes nothing
         built.kernels, built.accumulated = accumulate_updates(built.kernels, updates,
                                                               {buffer_name(n) for n in program.outputs})
     if _stops("lower", stop_after):
@@ -262,13 +270,25 @@ def plan_stages(built: Built, program: Program, stop_after: str = "memory_plan",
     return built
 
 
+def _updates(program: Program) -> dict[str, str]:
+    """New value's buffer -> its variable's buffer, for the updates a kernel may accumulate into the
+    variable (graphc.codegen.accumulate)."""
+    from graphc.codegen.lower import buffer_name
+
+    # a value given to two variables is stored once and copied: it cannot be written over either
+    given = collections.Counter(buffer_name(n) for n in program.new_values)
+    return {buffer_name(n): buffer_name(program.variables[i])
+            for i, n in zip(program.updated, program.new_values) if given[buffer_name(n)] == 1}
+
+
 def _kernel_planner(target: Target, chosen: dict):
-    """The remat search's planner for a kernel target: each candidate fused, lowered and planned as the
-    target would.  The plans are kept (while their candidate lives) so the chosen one is not planned twice."""
+    """The remat search's planner for a kernel target: each candidate fused, lowered (params only: the
+    plan needs no code) and planned as the target would.  The fusions and plans are kept (while their
+    candidate lives) so the chosen one is not fused twice."""
     plain = Target(target.name, target.simplify, target.kernels, False, target.render)
 
     def plan(candidate: Program):
-        built = plan_stages(Built(plain, candidate), candidate)
+        built = plan_stages(Built(plain, candidate), candidate, params_only=True)
         for key in [k for k, (ref, _) in chosen.items() if ref() is None]:  # rejected candidates' plans go
             del chosen[key]
         # no weakref callback: it would close over `chosen`, a cycle left for the (paused) collector
