@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import importlib
+import math
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -324,31 +325,37 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
         spec = buffers[acc.variable]
         buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
     steps, sizes = [], {}
+    itemsize: dict = {}  # dtype -> bytes: np.dtype() asked once per dtype, not per param
+    seen: set = set()
     for k in kernels:
         writes, reads = [], []
         for p in k.params:
-            if p.name not in buffers:
-                node = nodes[p.name]
+            name = p.name
+            if name not in buffers:
+                node = nodes[name]
                 if node.op.name == "constant":
-                    buffers[p.name] = BufferSpec(p.name, node.dtype, node.shape, "constant",
-                                                 value=node.attrs["value"])
+                    buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
                 elif node.op.kind == "source":
                     raise AssertionError(f"unplaced source {node}")
-            spec = buffers.get(p.name)
+            spec = buffers.get(name)
             if spec is not None and spec.kind != "arena":
                 continue
-            sizes[p.name] = p.size * np.dtype(p.dtype).itemsize
-            if p.role in ("output", "inout"):
-                writes.append(p.name)
-            if p.role in ("input", "inout"):
-                reads.append(p.name)
-        # a buffer written in this kernel for the first time is written before it is read
-        steps.append(Step(writes=[w for w in writes], reads=reads, name=k.name))
-    seen: set = set()
-    for s in steps:  # a kernel that writes a buffer another already wrote (concat parts) only reads it
-        s.reads = list(s.reads) + [w for w in s.writes if w in seen]
-        s.writes = [w for w in s.writes if w not in seen]
-        seen.update(s.writes)
+            if p.dtype not in itemsize:
+                itemsize[p.dtype] = np.dtype(p.dtype).itemsize
+            sizes[name] = math.prod(p.shape) * itemsize[p.dtype]  # BufferParam.size, without its int()
+            role = p.role
+            if role == "output" or role == "inout":
+                writes.append(name)
+            if role == "input" or role == "inout":
+                reads.append(name)
+        # a buffer written in this kernel for the first time is written before it is read; a kernel that
+        # writes a buffer another already wrote (concat parts) only reads it
+        again = [w for w in writes if w in seen]
+        if again:
+            reads += again
+            writes = [w for w in writes if w not in seen]
+        seen.update(writes)
+        steps.append(Step(writes=writes, reads=reads, name=k.name))
     memory = plan_memory(steps, sizes, names={k: _label(nodes.get(k), k) for k in sizes})
     for name in sizes:
         node = nodes[name]
