@@ -67,10 +67,10 @@ class _KernelBuilder:
     def __init__(self, fusion: Fusion, dims: list[int], kinds: list[str], params_only: bool = False):
         self.fusion = fusion
         self.params_only = params_only
-        self.dims = [LoopDim(int(s), k) for s, k in zip(dims, kinds)]
+        self.dims = [_loop_dim(int(s), k) for s, k in zip(dims, kinds)]
         self.operands: list = []
         self._operand_index: dict = {}
-        self.buffers: dict[str, BufferParam] = {}
+        self.buffers: dict[str, Node] = {}  # buffer name -> the node it holds, in the order of first use
         self.reads: set[str] = set()
         self.writes: set[str] = set()
 
@@ -91,7 +91,7 @@ class _KernelBuilder:
         name = buffer_name(node)
         (self.writes if write else self.reads).add(name)
         if name not in self.buffers:  # one node, one buffer: its first use places it among the params
-            self.buffers[name] = BufferParam(name, node.dtype, tuple(node.shape), "input")
+            self.buffers[name] = node
         return name
 
     def base_of(self, node: Node) -> Node:
@@ -160,16 +160,25 @@ class _KernelBuilder:
 
     def kernel(self, name: str, kind: str, phases, final=(), matmul=None, ops=()) -> Kernel:
         params = []
-        for pname, p in self.buffers.items():
-            role = "inout" if pname in self.reads and pname in self.writes else (
-                "output" if pname in self.writes else "input")
-            params.append(BufferParam(p.name, p.dtype, p.shape, role))
+        reads, writes = self.reads, self.writes
+        for pname, node in self.buffers.items():
+            role = ("inout" if pname in reads else "output") if pname in writes else "input"
+            params.append(BufferParam(pname, node.dtype, tuple(node.shape), role))
         if self.params_only:
             return Kernel(name, kind, params, self.dims, ops=list(ops))
         return Kernel(name, kind, params, self.dims, self.operands, list(phases), list(final), matmul, list(ops))
 
 
 _STAND_INS: dict = {}
+_LOOP_DIMS: dict = {}
+
+
+def _loop_dim(size: int, kind: str) -> LoopDim:
+    """LoopDims are immutable: one per (size, kind), not one per kernel."""
+    key = (size, kind)
+    if key not in _LOOP_DIMS:
+        _LOOP_DIMS[key] = LoopDim(size, kind)
+    return _LOOP_DIMS[key]
 
 
 def _stand_in(dtype) -> S.Scalar:

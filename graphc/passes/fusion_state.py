@@ -22,6 +22,21 @@ def own_loop(node: Node) -> tuple[list, tuple]:
     return [node.shape[a] for a in full], tuple(idx.get(i) for i in range(node.ndim))
 
 
+def _maps_of_shape(g: Group, shape: tuple):
+    """The maps of g's members of `shape`, then of its operands read from memory at that shape (g.refs)."""
+    maps = g.maps
+    for m in g.members:
+        if m.shape == shape:
+            yield maps[m.id]
+    for ref_shape, mm in g.refs:
+        if ref_shape == shape:
+            yield mm
+
+
+# (op name, input dtypes, dtype, attrs) -> body_size of the op's scalar rule: the same in every fusion
+_BODY_SIZES: dict[tuple, int] = {}
+
+
 class FusionState:
     def __init__(self, program: Program):
         self.program = program
@@ -35,7 +50,7 @@ class FusionState:
         self.users = consumers(self.order)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
-        self.sizes: dict[tuple, int] = {}   # (op, dtypes, attrs) -> body_size of its scalar rule
+        self.sizes = _BODY_SIZES            # (op, dtypes, attrs) -> body_size of its scalar rule
         self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add`
 
     # ---- dependencies -------------------------------------------------------------------------
@@ -140,12 +155,10 @@ class FusionState:
                     covered[lead + i] = True
         if not all(covered):
             # take the map of a member with the same shape, consistent with what inputs fixed
-            refs = [(m.shape, maps[m.id]) for m in g.members] + g.refs
-            for ref_shape, mm in refs:
-                if ref_shape == shape:
-                    if all(o is None or o == d for o, d in zip(out, mm)):
-                        out = list(mm)
-                        break
+            for mm in _maps_of_shape(g, shape):
+                if all(o is None or o == d for o, d in zip(out, mm)):
+                    out = list(mm)
+                    break
             else:
                 return None
         used = {d for d in out if d is not None}
