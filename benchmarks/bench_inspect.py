@@ -51,7 +51,10 @@ def inspect_seconds(path: Path, family: str, tree: str | None) -> tuple[float, f
                "--memory-limit", "64G"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # run from the graph's folder: `python -m` puts the working directory first on sys.path, so from a
+    # checkout's root every "tree" would import that checkout's graphc (--compare timed one tree twice)
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   cwd=path.parent)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -11,6 +11,13 @@ from the loop position where it is read.
 
     kernels = lower(fusion)      # [Kernel, ...] in execution order
     buffer_name(node)            # "t<id>": the buffer a kernel reads or writes for node (graphc.codegen.plan)
+    lower(fusion, params_only=True)  # the same kernels' names, params (buffers, sizes, roles) and dims, no code
+
+A params-only lowering is what a memory plan needs (graphc.pipeline.place_buffers): remat judges
+every candidate by its kernels' arena, and `graphc inspect` reports arenas, not code.  It walks
+the members as the full lowering does (the same functions, so the params come in the same order)
+but builds no expressions: each value read is a stand-in of its dtype, and no Load, Matmul or
+phase is made.
 """
 
 from __future__ import annotations
@@ -53,14 +60,17 @@ def accumulator_dtype(combine: str, dtype: np.dtype) -> np.dtype:
 
 
 class _KernelBuilder:
-    """Collects operands, buffer params and stores of one kernel over `dims` (group dim -> kernel dim)."""
+    """Collects operands, buffer params and stores of one kernel over `dims` (group dim -> kernel dim).
 
-    def __init__(self, fusion: Fusion, dims: list[int], kinds: list[str]):
+    `params_only`: only the buffer params are wanted (see the module docstring); values are stand-ins."""
+
+    def __init__(self, fusion: Fusion, dims: list[int], kinds: list[str], params_only: bool = False):
         self.fusion = fusion
-        self.dims = [LoopDim(int(s), k) for s, k in zip(dims, kinds)]
+        self.params_only = params_only
+        self.dims = [_loop_dim(int(s), k) for s, k in zip(dims, kinds)]
         self.operands: list = []
         self._operand_index: dict = {}
-        self.buffers: dict[str, BufferParam] = {}
+        self.buffers: dict[str, Node] = {}  # buffer name -> the node it holds, in the order of first use
         self.reads: set[str] = set()
         self.writes: set[str] = set()
 
@@ -73,11 +83,21 @@ class _KernelBuilder:
     def arg(self, op) -> S.Scalar:
         return S.Scalar.arg(self.operand(op), op.dtype)
 
+    def stand_in(self, dtype) -> S.Scalar:
+        """A params-only lowering's value of `dtype`: an argument that no operand backs."""
+        return _stand_in(dtype)
+
     def param(self, node: Node, write: bool) -> str:
         name = buffer_name(node)
         (self.writes if write else self.reads).add(name)
-        self.buffers[name] = BufferParam(name, node.dtype, tuple(node.shape), "input")
+        if name not in self.buffers:  # one node, one buffer: its first use places it among the params
+            self.buffers[name] = node
         return name
+
+    def base_of(self, node: Node) -> Node:
+        """The node whose buffer holds `node`'s values (itself, or the value a view's strides read)."""
+        lay = self.fusion.layouts.get(node.id)
+        return node if lay is None else lay.base
 
     def strides(self, node_strides, axes_map, kpos) -> tuple:
         out = [0] * len(self.dims)
@@ -95,6 +115,9 @@ class _KernelBuilder:
                 return literal
         if op.index_scalar is not None and node.id not in f.group_of:
             return self.at_position(node, axes_map, kpos)
+        if self.params_only:
+            self.param(self.base_of(node), write=False)
+            return self.stand_in(node.dtype)
         lay = f.layouts[node.id] if node.id in f.layouts else Layout.whole(node)
         name = self.param(lay.base, write=False)
         return self.arg(Load(Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos)), node.dtype))
@@ -106,6 +129,9 @@ class _KernelBuilder:
             literal = node.op.immediate(node)  # one element: every index reads it
             if literal is not None:
                 return literal
+        if self.params_only:
+            self.param(self.base_of(node), write=False)
+            return self.stand_in(node.dtype)
         lay = self.fusion.layouts[node.id] if node.id in self.fusion.layouts else Layout.whole(node)
         name = self.param(lay.base, write=False)
         access = Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos))
@@ -134,11 +160,32 @@ class _KernelBuilder:
 
     def kernel(self, name: str, kind: str, phases, final=(), matmul=None, ops=()) -> Kernel:
         params = []
-        for pname, p in self.buffers.items():
-            role = "inout" if pname in self.reads and pname in self.writes else (
-                "output" if pname in self.writes else "input")
-            params.append(BufferParam(p.name, p.dtype, p.shape, role))
+        reads, writes = self.reads, self.writes
+        for pname, node in self.buffers.items():
+            role = ("inout" if pname in reads else "output") if pname in writes else "input"
+            params.append(BufferParam(pname, node.dtype, tuple(node.shape), role))
+        if self.params_only:
+            return Kernel(name, kind, params, self.dims, ops=list(ops))
         return Kernel(name, kind, params, self.dims, self.operands, list(phases), list(final), matmul, list(ops))
+
+
+_STAND_INS: dict = {}
+_LOOP_DIMS: dict = {}
+
+
+def _loop_dim(size: int, kind: str) -> LoopDim:
+    """LoopDims are immutable: one per (size, kind), not one per kernel."""
+    key = (size, kind)
+    if key not in _LOOP_DIMS:
+        _LOOP_DIMS[key] = LoopDim(size, kind)
+    return _LOOP_DIMS[key]
+
+
+def _stand_in(dtype) -> S.Scalar:
+    dtype = np.dtype(dtype)
+    if dtype not in _STAND_INS:
+        _STAND_INS[dtype] = S.Scalar.arg(-1, dtype)
+    return _STAND_INS[dtype]
 
 
 def _broadcast_map(x: Node, consumer: Node, consumer_map) -> tuple:
@@ -148,11 +195,12 @@ def _broadcast_map(x: Node, consumer: Node, consumer_map) -> tuple:
                  for i in range(x.ndim))
 
 
-def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
+def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) -> Kernel:
     par = [d for d in range(len(g.dims)) if d not in g.reduce]
     red = [d for d in range(len(g.dims)) if d in g.reduce]
     kpos = {d: i for i, d in enumerate(par + red)}
-    kb = _KernelBuilder(fusion, [g.dims[d] for d in par + red], ["parallel"] * len(par) + ["reduce"] * len(red))
+    kb = _KernelBuilder(fusion, [g.dims[d] for d in par + red], ["parallel"] * len(par) + ["reduce"] * len(red),
+                        params_only)
     members = {m.id for m in g.members}
     memo: dict[tuple, S.Scalar] = {}          # (node id, phase evaluated in) -> value
     accumulators: dict[int, S.Scalar] = {}   # reduce node id -> its accumulator's value
@@ -197,7 +245,8 @@ def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
             else:
                 out = kb.at_position(node, g.maps[node.id], kpos)
         elif op.kind == "elementwise":
-            out = op.scalar(node.attrs, node.dtype, *(value(x, node, phase) for x in node.inputs))
+            args = [value(x, node, phase) for x in node.inputs]
+            out = kb.stand_in(node.dtype) if params_only else op.scalar(node.attrs, node.dtype, *args)
         elif op.kind == "reduce":
             x = node.inputs[0]
             if node.id not in g.reductions:
@@ -259,7 +308,10 @@ def _lower_loop(fusion: Fusion, g: Group, name: str) -> Kernel:
     return kb.kernel(name, "loop", phases, final, ops=ops)
 
 
-def _matrix(fusion: Fusion, kb: _KernelBuilder, x: Node, out: Node, write=False) -> Matrix:
+def _matrix(fusion: Fusion, kb: _KernelBuilder, x: Node, out: Node, write=False) -> Matrix | None:
+    if kb.params_only:
+        kb.param(kb.base_of(x), write=write)
+        return None
     lay = fusion.layouts.get(x.id) or Layout.whole(x)
     name = kb.param(lay.base, write=write)
     nb = out.ndim - 2
@@ -271,13 +323,14 @@ def _matrix(fusion: Fusion, kb: _KernelBuilder, x: Node, out: Node, write=False)
     return Matrix(name, lay.offset, tuple(batch), lay.strides[-2], lay.strides[-1])
 
 
-def _lower_matmul(fusion: Fusion, g: Group, name: str) -> Kernel:
+def _lower_matmul(fusion: Fusion, g: Group, name: str, params_only: bool = False) -> Kernel:
     m = g.members[0]
     a, b = m.inputs
     kpos = {d: d for d in range(len(g.dims))}
-    kb = _KernelBuilder(fusion, g.dims, ["parallel"] * len(g.dims))
-    mm = Matmul(_matrix(fusion, kb, a, m), _matrix(fusion, kb, b, m), _matrix(fusion, kb, m, m, write=True),
-                m=m.shape[-2], n=m.shape[-1], k=a.shape[-1], batch=tuple(m.shape[:-2]), dtype=m.dtype)
+    kb = _KernelBuilder(fusion, g.dims, ["parallel"] * len(g.dims), params_only)
+    matrices = [_matrix(fusion, kb, a, m), _matrix(fusion, kb, b, m), _matrix(fusion, kb, m, m, write=True)]
+    mm = None if params_only else Matmul(*matrices, m=m.shape[-2], n=m.shape[-1], k=a.shape[-1],
+                                         batch=tuple(m.shape[:-2]), dtype=m.dtype)
     members = {x.id for x in g.members}
     memo: dict[int, S.Scalar] = {}
 
@@ -288,7 +341,8 @@ def _lower_matmul(fusion: Fusion, g: Group, name: str) -> Kernel:
             elif node.op.kind == "elementwise":
                 args = [expr(x) if x.id in members else kb.load(x, _broadcast_map(x, node, g.maps[node.id]), kpos)
                         for x in node.inputs]
-                memo[node.id] = node.op.scalar(node.attrs, node.dtype, *args)
+                memo[node.id] = kb.stand_in(node.dtype) if params_only else node.op.scalar(node.attrs, node.dtype,
+                                                                                            *args)
             else:  # a size-1 reduction: its operand's value, in the group or read from memory
                 x = node.inputs[0]
                 xval = expr(x) if x.id in members else kb.load(x, g.input_maps[node.id], kpos)
@@ -305,19 +359,19 @@ def _lower_matmul(fusion: Fusion, g: Group, name: str) -> Kernel:
                      ops=[x.op.name for x in g.members])
 
 
-def _lower_scatter(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
+def _lower_scatter(fusion: Fusion, g: Group, name: str, params_only: bool = False) -> list[Kernel]:
     """A fill of the whole output (when the op has one), then one copy kernel per piece (Op.scatter)."""
     node = g.members[0]
     scatter, ops = node.op.scatter, [node.op.name]
     kernels = []
     if scatter.fill is not None:
         ident = tuple(range(node.ndim))
-        kb = _KernelBuilder(fusion, list(node.shape), ["parallel"] * node.ndim)
+        kb = _KernelBuilder(fusion, list(node.shape), ["parallel"] * node.ndim, params_only)
         fill = kb.store(node, ident, {d: d for d in ident}, S.const(scatter.fill, node.dtype))
         kernels.append(kb.kernel(f"{name}_{scatter.fill_name}", "loop", [Phase(stores=[fill])], ops=ops))
     for piece in scatter.pieces(node):
         part = node.inputs[piece.input]
-        kb = _KernelBuilder(fusion, list(part.shape), ["parallel"] * part.ndim)
+        kb = _KernelBuilder(fusion, list(part.shape), ["parallel"] * part.ndim, params_only)
         ident = tuple(range(part.ndim))
         kpos = {d: d for d in ident}
         st = kb.store(node, ident, kpos, kb.load(part, ident, kpos), offset=piece.offset, strides=piece.strides)
@@ -325,7 +379,7 @@ def _lower_scatter(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
     return kernels
 
 
-def _lower_indexed_add(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
+def _lower_indexed_add(fusion: Fusion, g: Group, name: str, params_only: bool = False) -> list[Kernel]:
     """An op that adds its third input into a copy of its first at the places its second names
     (Op.indexed_add: scatter_add): a copy kernel, then a "scatter" kernel over the updates whose
     stores add at the indexed element (`Store.add_at`)."""
@@ -335,12 +389,12 @@ def _lower_indexed_add(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
     axis = target_axes.index(None)
     ops = [node.op.name]
     ident = tuple(range(node.ndim))
-    kb = _KernelBuilder(fusion, list(node.shape), ["parallel"] * node.ndim)
+    kb = _KernelBuilder(fusion, list(node.shape), ["parallel"] * node.ndim, params_only)
     kpos = {d: d for d in ident}
     copy = kb.store(node, ident, kpos, kb.load(x, ident, kpos))
     kernels = [kb.kernel(f"{name}_copy", "loop", [Phase(stores=[copy])], ops=ops)]
     loop = tuple(range(updates.ndim))
-    kb = _KernelBuilder(fusion, list(updates.shape), ["parallel"] * updates.ndim)
+    kb = _KernelBuilder(fusion, list(updates.shape), ["parallel"] * updates.ndim, params_only)
     kpos = {d: d for d in loop}
     index = S.cast(kb.load(idx, index_axes, kpos), np.int64)
     add = kb.store(node, target_axes, kpos, kb.load(updates, loop, kpos))
@@ -350,19 +404,19 @@ def _lower_indexed_add(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
     return kernels
 
 
-def lower_group(fusion: Fusion, g: Group, name: str) -> list[Kernel]:
+def lower_group(fusion: Fusion, g: Group, name: str, params_only: bool = False) -> list[Kernel]:
     if g.kind == "matmul":
-        return [_lower_matmul(fusion, g, name)]
+        return [_lower_matmul(fusion, g, name, params_only)]
     if g.kind == "loop":
-        return [_lower_loop(fusion, g, name)]
+        return [_lower_loop(fusion, g, name, params_only)]
     if g.kind == INDEXED_ADD:
-        return _lower_indexed_add(fusion, g, name)
-    return _lower_scatter(fusion, g, name)  # its kind is the op's scatter label
+        return _lower_indexed_add(fusion, g, name, params_only)
+    return _lower_scatter(fusion, g, name, params_only)  # its kind is the op's scatter label
 
 
-def lower(fusion: Fusion) -> list[Kernel]:
-    """Every group's kernels, in execution order."""
+def lower(fusion: Fusion, params_only: bool = False) -> list[Kernel]:
+    """Every group's kernels, in execution order; `params_only`: without their code (module docstring)."""
     kernels: list[Kernel] = []
     for i, g in enumerate(fusion.groups):
-        kernels.extend(lower_group(fusion, g, f"k{i}_{g.kind}"))
+        kernels.extend(lower_group(fusion, g, f"k{i}_{g.kind}", params_only))
     return kernels

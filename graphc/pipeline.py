@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import importlib
+import math
 import weakref
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -134,11 +135,18 @@ class Reuse:
     `remat`: the remat search's analysis and candidates (graphc.passes.remat.RematCache), built
     once for every judge; `kernel_stages`: id(program) -> (weak reference, (fusion, kernels, plan))
     of each program the remat search fused, lowered and planned, the program unchanged included,
-    so that a later run over one of them starts from its kernels.
+    so that a later run over one of them starts from its kernels.  The search lowers its candidates
+    params only (graphc.codegen.lower: buffers, sizes and roles, what placing them needs), so a run
+    that renders lowers its program again, in full.
+
+    `plans_only`: the caller reads the fusion and the plans, never the kernels' code (`graphc
+    inspect`): a program's kernels are lowered params only, and the search's plan of the chosen
+    program is the plan (nothing is accumulated into a variable: the same buffers, placed the same).
     """
 
     remat: Any = field(default_factory=lambda: importlib.import_module("graphc.passes.remat").RematCache())
     kernel_stages: dict = field(default_factory=dict)
+    plans_only: bool = False
 
 
 def _stops(stage: str, stop_after: str) -> bool:
@@ -186,15 +194,16 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
             check_program(program, options.memory_limit)  # numpy would allocate as it goes: refuse first
         built.last_stage = "memory_plan"
         return built
+    plans_only = reuse is not None and reuse.plans_only and stop_after == "memory_plan"
     reused = chosen.get(id(program))
-    if reused is not None and reused[0]() is program:  # the remat search fused, lowered and planned it
+    if reused is not None and reused[0]() is program:  # the remat search fused, lowered (params only), planned it
         fusion, kernels, plan = reused[1]
-        if target.accumulate:  # accumulation rewrites the lowered kernels, then the buffers are placed again
-            plan_stages(built, program, stop_after, fusion, kernels)
-        else:
+        if plans_only and not (target.accumulate and _updates(program)):
             built.fusion, built.kernels, built.plan, built.last_stage = fusion, kernels, plan, "memory_plan"
+        else:  # the kernels' code is wanted (or accumulation rewrites it, and the buffers are placed again)
+            plan_stages(built, program, stop_after, fusion)
     else:
-        plan_stages(built, program, stop_after)
+        plan_stages(built, program, stop_after, params_only=plans_only)
     if built.last_stage == "memory_plan":
         from graphc.memory_picture import PlanSource
 
@@ -237,22 +246,22 @@ def _comparisons(before: Program, target: Target):
 
 
 def plan_stages(built: Built, program: Program, stop_after: str = "memory_plan", fusion=None,
-                kernels: list | None = None) -> Built:
+                kernels: list | None = None, params_only: bool = False) -> Built:
     """fuse → lower (→ accumulate) → memory plan of a program after remat; `fusion` and `kernels`,
-    when given, are those stages' results already (the remat search's, for the chosen candidate)."""
+    when given, are those stages' results already.  `params_only`: kernels without their code, enough
+    for the plan (graphc.codegen.lower); not when updates are accumulated, which rewrites the code."""
     from graphc.codegen.accumulate import accumulate_updates
     from graphc.codegen.lower import buffer_name, lower
     from graphc.passes.fusion import fuse
 
+    updates = _updates(program) if built.target.accumulate else {}
     built.fusion, built.last_stage = fusion if fusion is not None else fuse(program), "fuse"
     if _stops("fuse", stop_after):
         return built
-    built.kernels, built.last_stage = kernels if kernels is not None else lower(built.fusion), "lower"
-    if built.target.accumulate:
-        # a value given to two variables is stored once and copied: it cannot be written over either
-        given = collections.Counter(buffer_name(n) for n in program.new_values)
-        updates = {buffer_name(n): buffer_name(program.variables[i])
-                   for i, n in zip(program.updated, program.new_values) if given[buffer_name(n)] == 1}
+    if kernels is None:
+        kernels = lower(built.fusion, params_only=params_only and not updates)
+    built.kernels, built.last_stage = kernels, "lower"
+    if updates:  # with none, accumulation changes nothing
         built.kernels, built.accumulated = accumulate_updates(built.kernels, updates,
                                                               {buffer_name(n) for n in program.outputs})
     if _stops("lower", stop_after):
@@ -262,13 +271,25 @@ def plan_stages(built: Built, program: Program, stop_after: str = "memory_plan",
     return built
 
 
+def _updates(program: Program) -> dict[str, str]:
+    """New value's buffer -> its variable's buffer, for the updates a kernel may accumulate into the
+    variable (graphc.codegen.accumulate)."""
+    from graphc.codegen.lower import buffer_name
+
+    # a value given to two variables is stored once and copied: it cannot be written over either
+    given = collections.Counter(buffer_name(n) for n in program.new_values)
+    return {buffer_name(n): buffer_name(program.variables[i])
+            for i, n in zip(program.updated, program.new_values) if given[buffer_name(n)] == 1}
+
+
 def _kernel_planner(target: Target, chosen: dict):
-    """The remat search's planner for a kernel target: each candidate fused, lowered and planned as the
-    target would.  The plans are kept (while their candidate lives) so the chosen one is not planned twice."""
+    """The remat search's planner for a kernel target: each candidate fused, lowered (params only: the
+    plan needs no code) and planned as the target would.  The fusions and plans are kept (while their
+    candidate lives) so the chosen one is not fused twice."""
     plain = Target(target.name, target.simplify, target.kernels, False, target.render)
 
     def plan(candidate: Program):
-        built = plan_stages(Built(plain, candidate), candidate)
+        built = plan_stages(Built(plain, candidate), candidate, params_only=True)
         for key in [k for k, (ref, _) in chosen.items() if ref() is None]:  # rejected candidates' plans go
             del chosen[key]
         # no weakref callback: it would close over `chosen`, a cycle left for the (paused) collector
@@ -304,31 +325,37 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
         spec = buffers[acc.variable]
         buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
     steps, sizes = [], {}
+    itemsize: dict = {}  # dtype -> bytes: np.dtype() asked once per dtype, not per param
+    seen: set = set()
     for k in kernels:
         writes, reads = [], []
         for p in k.params:
-            if p.name not in buffers:
-                node = nodes[p.name]
+            name = p.name
+            if name not in buffers:
+                node = nodes[name]
                 if node.op.name == "constant":
-                    buffers[p.name] = BufferSpec(p.name, node.dtype, node.shape, "constant",
-                                                 value=node.attrs["value"])
+                    buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
                 elif node.op.kind == "source":
                     raise AssertionError(f"unplaced source {node}")
-            spec = buffers.get(p.name)
+            spec = buffers.get(name)
             if spec is not None and spec.kind != "arena":
                 continue
-            sizes[p.name] = p.size * np.dtype(p.dtype).itemsize
-            if p.role in ("output", "inout"):
-                writes.append(p.name)
-            if p.role in ("input", "inout"):
-                reads.append(p.name)
-        # a buffer written in this kernel for the first time is written before it is read
-        steps.append(Step(writes=[w for w in writes], reads=reads, name=k.name))
-    seen: set = set()
-    for s in steps:  # a kernel that writes a buffer another already wrote (concat parts) only reads it
-        s.reads = list(s.reads) + [w for w in s.writes if w in seen]
-        s.writes = [w for w in s.writes if w not in seen]
-        seen.update(s.writes)
+            if p.dtype not in itemsize:
+                itemsize[p.dtype] = np.dtype(p.dtype).itemsize
+            sizes[name] = math.prod(p.shape) * itemsize[p.dtype]  # BufferParam.size, without its int()
+            role = p.role
+            if role == "output" or role == "inout":
+                writes.append(name)
+            if role == "input" or role == "inout":
+                reads.append(name)
+        # a buffer written in this kernel for the first time is written before it is read; a kernel that
+        # writes a buffer another already wrote (concat parts) only reads it
+        again = [w for w in writes if w in seen]
+        if again:
+            reads += again
+            writes = [w for w in writes if w not in seen]
+        seen.update(writes)
+        steps.append(Step(writes=writes, reads=reads, name=k.name))
     memory = plan_memory(steps, sizes, names={k: _label(nodes.get(k), k) for k in sizes})
     for name in sizes:
         node = nodes[name]

@@ -32,14 +32,24 @@ class Program:
     schedule: list[Node] | None = None
     # What rematerialisation recomputes (graphc.passes.remat.RematStats), on the program it returns.
     remat_stats: Any = field(default=None, compare=False, repr=False)
+    # (ids of the roots, their toposort): the walk made once while the roots stay the same.  Nodes never
+    # change their inputs, so the order of the same roots is the same; the order holds the roots, so
+    # their ids cannot be reused while it is kept.
+    _order: tuple | None = field(default=None, init=False, compare=False, repr=False)
 
     @property
     def roots(self) -> list[Node]:
         return self.outputs + self.new_values
 
     def nodes(self) -> list[Node]:
-        """Every node to run, in execution order."""
-        return list(self.schedule) if self.schedule is not None else toposort(self.roots)
+        """Every node to run, in execution order (a new list each time: callers may change it)."""
+        if self.schedule is not None:
+            return list(self.schedule)
+        roots = self.roots
+        key = tuple(id(r) for r in roots)
+        if self._order is None or self._order[0] != key:
+            self._order = (key, toposort(roots))
+        return list(self._order[1])
 
 
 def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequence[tuple[Node, Node]],

@@ -96,10 +96,13 @@ def encode_number(value):
     return value
 
 
+_DTYPE_NAMES = tuple(str(d) for d in dtypes.SUPPORTED)  # once: str(dtype) is microseconds, asked per node
+
+
 def decode_dtype(value, where: str, also: tuple = ()) -> np.dtype:
     """A dtype graphc computes with; `also` names more (a control node declares uint8: its bytes)."""
-    names = [str(d) for d in dtypes.SUPPORTED] + list(also)
-    if not isinstance(value, str) or value not in names:
+    if not isinstance(value, str) or (value not in _DTYPE_NAMES and value not in also):
+        names = [*_DTYPE_NAMES, *also]
         _fail(where, f"dtype {_describe(value)} is not one of {', '.join(names)}")
     return np.dtype(value) if value in also else dtypes.as_dtype(value)
 

@@ -157,7 +157,8 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
         program_with_loops = checkpoint_loops(program)
     else:
         program_with_loops = program
-    view = CompiledView(program, program, list(fetches), len(graph.outputs), remat, planner_options, pipeline.Reuse())
+    view = CompiledView(program, program, list(fetches), len(graph.outputs), remat, planner_options,
+                       pipeline.Reuse(plans_only=True))  # inspect and dot read plans and groups, never code
     # judged node by node with the view's own plans, and the candidates kept for the kernels' judgement
     view.program = rematerialize(program_with_loops, remat, planner=view.plan_nodes,
                                  remat_planner=options.remat_planner, time_limit=options.remat_time_limit,

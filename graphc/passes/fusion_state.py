@@ -22,6 +22,21 @@ def own_loop(node: Node) -> tuple[list, tuple]:
     return [node.shape[a] for a in full], tuple(idx.get(i) for i in range(node.ndim))
 
 
+def _maps_of_shape(g: Group, shape: tuple):
+    """The maps of g's members of `shape`, then of its operands read from memory at that shape (g.refs)."""
+    maps = g.maps
+    for m in g.members:
+        if m.shape == shape:
+            yield maps[m.id]
+    for ref_shape, mm in g.refs:
+        if ref_shape == shape:
+            yield mm
+
+
+# (op name, input dtypes, dtype, attrs) -> body_size of the op's scalar rule: the same in every fusion
+_BODY_SIZES: dict[tuple, int] = {}
+
+
 class FusionState:
     def __init__(self, program: Program):
         self.program = program
@@ -35,7 +50,7 @@ class FusionState:
         self.users = consumers(self.order)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
-        self.sizes: dict[tuple, int] = {}   # (op, dtypes, attrs) -> body_size of its scalar rule
+        self.sizes = _BODY_SIZES            # (op, dtypes, attrs) -> body_size of its scalar rule
         self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add`
 
     # ---- dependencies -------------------------------------------------------------------------
@@ -98,7 +113,7 @@ class FusionState:
         g.members.append(node)
         g.size += self.size(node)
         g.maps[node.id] = tuple(node_map)
-        if any(d in g.reduce for d in node_map if d is not None):
+        if g.reduce and any(d in g.reduce for d in node_map if d is not None):
             g.phase[node.id] = phase
         else:
             g.avail[node.id] = avail
@@ -122,63 +137,68 @@ class FusionState:
 
     def elementwise_map(self, g: Group, node: Node, inputs) -> tuple | None:
         """node's map in g from its in-group inputs (broadcast into node's shape), else None."""
-        out: list = [None] * node.ndim
-        covered = [node.shape[i] == 1 for i in range(node.ndim)]
-        for x in inputs:
-            if self.group_of.get(x.id) is not g:
-                continue
-            xmap = g.maps[x.id]
-            lead = node.ndim - x.ndim
-            for i, d in enumerate(xmap):
-                if x.shape[i] == node.shape[lead + i] and x.shape[i] != 1:
-                    if out[lead + i] is not None and out[lead + i] != d:
+        shape, maps, group_of = node.shape, g.maps, self.group_of  # locals: asked for every elementwise node
+        ndim = len(shape)
+        out: list = [None] * ndim
+        covered = [d == 1 for d in shape]
+        in_group = [x for x in inputs if group_of.get(x.id) is g]
+        for x in in_group:
+            xshape = x.shape
+            lead = ndim - len(xshape)
+            for i, d in enumerate(maps[x.id]):
+                size = xshape[i]
+                if size != 1 and size == shape[lead + i]:
+                    known = out[lead + i]
+                    if known is not None and known != d:
                         return None
                     out[lead + i] = d
                     covered[lead + i] = True
         if not all(covered):
             # take the map of a member with the same shape, consistent with what inputs fixed
-            refs = [(m.shape, g.maps[m.id]) for m in g.members] + g.refs
-            for shape, mm in refs:
-                if shape == node.shape:
-                    if all(o is None or o == d for o, d in zip(out, mm)):
-                        out = list(mm)
-                        break
+            for mm in _maps_of_shape(g, shape):
+                if all(o is None or o == d for o, d in zip(out, mm)):
+                    out = list(mm)
+                    break
             else:
                 return None
-        used = [d for d in out if d is not None]
-        if len(used) != len(set(used)):
+        used = {d for d in out if d is not None}
+        if len(used) != ndim - out.count(None):
             return None
-        if any(node.shape[i] != 1 and (d is None or g.dims[d] != node.shape[i]) for i, d in enumerate(out)):
-            return None
+        dims = g.dims
+        for i, d in enumerate(out):
+            if shape[i] != 1 and (d is None or dims[d] != shape[i]):
+                return None
         # every in-group input must not vary along a loop dim the node lacks, and must be broadcast only
         # along dims it does not run on
-        for x in inputs:
-            if self.group_of.get(x.id) is not g:
-                continue
-            if not set(d for d in g.maps[x.id] if d is not None) <= set(used):
-                return None
+        for x in in_group:
+            for d in maps[x.id]:
+                if d is not None and d not in used:
+                    return None
         return tuple(out)
 
     def phase_of(self, g: Group, node: Node, node_map, inputs) -> tuple[int, int]:
         """(phase, avail) of a new member computed from its in-group inputs."""
-        inner = any(d in g.reduce for d in node_map if d is not None)
+        reduce = g.reduce
+        inner = bool(reduce) and any(d in reduce for d in node_map if d is not None)
         p = 0
+        group_of, phase, avail = self.group_of, g.phase, g.avail
         for x in inputs:
-            if self.group_of.get(x.id) is not g:
+            if group_of.get(x.id) is not g:
                 continue
-            if x.id in g.phase:
-                p = max(p, g.phase[x.id])
-            else:
-                p = max(p, g.avail[x.id])
+            q = phase.get(x.id)
+            if q is None:
+                q = avail[x.id]
+            if q > p:
+                p = q
         return (p, 0) if inner else (0, p)
 
     def size(self, node: Node) -> int:
         """About how many instructions `node` adds to a kernel's body (by its scalar rule)."""
-        if node.op.kind != "elementwise" or node.op.scalar is None:
-            return 1
         known = self.node_sizes.get(node.id)
         if known is not None:
             return known
+        if node.op.kind != "elementwise" or node.op.scalar is None:
+            return 1
         dtypes = tuple(x.dtype for x in node.inputs)
         key = (node.op.name, dtypes, node.dtype, repr(sorted(node.attrs.items())))
         if key not in self.sizes:
@@ -192,10 +212,15 @@ class FusionState:
             return False
         if node.attrs.get("recompute") != g.tag:
             return False
+        group_of, gid = self.group_of, g.id
         for x in inputs:
-            if self.group_of.get(x.id) is g:
+            h = group_of.get(x.id)
+            if h is g:
                 continue
-            if self._all_deps(self.dep_groups(x)) >> g.id & 1:
+            if h is not None:  # dep_groups(x) is {h.id}: the common case, asked without building a set
+                if h.id == gid or h.deps >> gid & 1:
+                    return False
+            elif self._all_deps(self.dep_groups(x)) >> gid & 1:
                 return False
         return True
 

@@ -180,7 +180,7 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
         if key in first:
             last[key] = end
 
-    size_of = {k: _align(max(int(sizes[k]), 0), alignment) for k in first}
+    size_of = {k: -(-max(int(sizes[k]), 0) // alignment) * alignment for k in first}  # _align, inlined: per buffer
     heap = _Heap()
     offset: dict[Hashable, int] = {}
     shares: dict[Hashable, Hashable] = {}
@@ -190,6 +190,7 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
             dying[t].append(key)
     live = lower_bound = 0
     donated: set[Hashable] = set()  # inputs whose bytes an in-place output took over: never freed by them
+    allocate, free = heap.allocate, heap.free
     for t, step in enumerate(steps):
         donors = []
         if in_place and step.in_place:  # asked first: most steps write no buffer in place
@@ -204,19 +205,23 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
                 offset[key] = offset[donor]
                 shares[key] = donor
             else:
-                offset[key] = heap.allocate(size_of[key])
-                live += size_of[key]
-        lower_bound = max(lower_bound, live)
+                size = size_of[key]
+                offset[key] = allocate(size)
+                live += size
+        if live > lower_bound:
+            lower_bound = live
         for key in dying[t]:
             if key not in donated:
-                live -= size_of[key]
-                heap.free(offset[key], size_of[key])
+                size = size_of[key]
+                live -= size
+                free(offset[key], size)
     buffers: dict[Hashable, BufferPlan] = {}
     for key in external:
         buffers[key] = BufferPlan(key, names.get(key, str(key)), int(sizes.get(key, 0)), None, -1, end, "external")
-    for key in first:
-        buffers[key] = BufferPlan(key, names.get(key, str(key)), int(sizes[key]), offset[key], first[key], last[key],
-                                  "kept" if key in keep else "temp", shares.get(key))
+    for key, start in first.items():
+        name = names.get(key)
+        buffers[key] = BufferPlan(key, str(key) if name is None else name, int(sizes[key]), offset[key], start,
+                                  last[key], "kept" if key in keep else "temp", shares.get(key))
     return MemoryPlan(buffers, heap.top, lower_bound, len(steps), alignment, [s.name for s in steps])
 
 
@@ -301,15 +306,16 @@ def _plan_nodes(order, roots, given, in_place: bool, alignment: int) -> MemoryPl
     sources = {n.id for n in order if n.op.kind == "source"} | {n.id for n in given}
     sizes, names, steps, views, unplanned = {}, {}, [], {}, []
     for node in [*given, *order]:
-        names[node.id] = node.label
+        label, shape = node.label, node.shape
+        names[node.id] = label
         # a size known only at run time (a while loop's recorded steps) cannot be planned: counted as 0
-        sizes[node.id] = math.prod(d or 0 for d in node.shape) * node.dtype.itemsize
+        sizes[node.id] = 0 if None in shape else math.prod(shape) * node.dtype.itemsize
         if node.id in sources:
             continue
-        reads = [views.get(i.id, i.id) for i in node.inputs]
+        reads = [views.get(i.id, i.id) for i in node.inputs] if views else [i.id for i in node.inputs]
         if node.inputs and node.inputs[0].op.extra.get("tuple_output"):  # picks a control node's result: a view
             views[node.id] = reads[0]
-            steps.append(Step(writes=[], reads=reads, name=node.label))
+            steps.append(Step(writes=[], reads=reads, name=label))
             continue
         writes = [node.id]
         memory = node.op.extra.get("memory")
@@ -319,10 +325,11 @@ def _plan_nodes(order, roots, given, in_place: bool, alignment: int) -> MemoryPl
             sizes[node.id], sizes[running], names[running] = held.results, held.working, f"{node.label} (running)"
             writes.append(running)
             unplanned += held.unplanned
-        same_layout = [i.id for i in node.inputs
-                       if i.shape == node.shape and i.dtype.itemsize == node.dtype.itemsize]
-        steps.append(Step(writes=writes, reads=reads, name=node.label,
-                          in_place=same_layout if node.op.kind == "elementwise" else False))
+        if node.op.kind == "elementwise":
+            in_place_of = [i.id for i in node.inputs if i.shape == shape and i.dtype.itemsize == node.dtype.itemsize]
+        else:
+            in_place_of = False
+        steps.append(Step(writes=writes, reads=reads, name=label, in_place=in_place_of))
     keep = {views.get(n.id, n.id) for n in roots} - sources
     plan = plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
                        names=names)
