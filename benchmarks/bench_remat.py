@@ -44,6 +44,7 @@ import numpy as np
 STRATEGIES = ("none", "reorder", "sqrt", "budget", "optimal")
 SOLVER = {"time_limit": 10.0}  # seconds for the optimal planner's solver (--time-limit)
 UNLIMITED = 2**62  # a budget that keeps every value: only the schedule changes
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def build(depth: int, width: int, residual: bool, seed: int = 0):
@@ -176,15 +177,12 @@ def compile_graphc(depth, width, batch, residual, strategy, budget=None, planner
     start = time.perf_counter()
     f.compile(feed)
     compile_seconds = time.perf_counter() - start
-    f(feed)  # a scan's body is compiled for its sizes at its first run
+    measured = first_call_growth(f, feed)  # the arena is allocated at the first call: its pages are touched then
+    if getattr(f.executable, "peak_bytes", None) is not None:  # the numpy executor's live-bytes high-water mark
+        measured = f.executable.peak_bytes
+    measured_is_rss = getattr(f.executable, "peak_bytes", None) is None
     program = f.executable.program
     stats = getattr(program, "remat_stats", None)
-    measured = getattr(f.executable, "peak_bytes", None)  # the numpy executor's live-bytes high-water mark
-    measured_is_rss = measured is None
-    if measured_is_rss and net in ("mlp", "residual"):  # a compiled arena is its plan: measure the process
-        measured = measure_graphc_rss(depth, width, batch, net == "residual", remat)
-    elif measured_is_rss:
-        measured, measured_is_rss = f.memory_plan().peak_bytes, False  # the other nets: the kernels' arena plan
     row = {"system": "graphc", "strategy": strategy, "depth": depth, "residual": net == "residual", "net": net,
            "planned": f.memory_plan().peak_bytes, "measured": measured, "measured_is_rss": measured_is_rss,
            "recompute_flops": stats.recompute_fraction if stats else 0.0,
@@ -193,6 +191,37 @@ def compile_graphc(depth, width, batch, residual, strategy, budget=None, planner
            "gap": stats.gap if stats else None, "solve_seconds": stats.solve_seconds if stats else None,
            "compile_seconds": compile_seconds}
     return (lambda: f(feed)), row
+
+
+def first_call_growth(f, feed) -> int:
+    """The resident set's high-water mark over `f`'s first call, over what was resident before, less the arrays the
+    call returns (the weight gradients: the caller's, as PyTorch's .grad buffers are).  The same compiled function,
+    the same plan, is then timed: measuring a fresh compilation in another process measured another plan whenever
+    the planner's answer depends on time (the MILP under a time limit).  `fix_malloc` must have run first, and a
+    warm-up function (`warm_up`), so that no call pays for the process's one-time buffers."""
+    returned = []
+    growth = peak_growth(lambda: returned.extend(f(feed)))
+    return max(0, growth - sum(a.nbytes for a in returned))
+
+
+def fix_malloc() -> None:
+    """FIXED_MMAP in this process: glibc's mmap threshold fixed, so a freed array leaves the resident set and a new
+    arena's pages are counted when first touched."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-3, int(FIXED_MMAP["MALLOC_MMAP_THRESHOLD_"]))  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
+def warm_up() -> None:
+    """One small gradient step first: the runtime's worker threads and BLAS buffers, made once per process, are
+    then not in any measured step's growth."""
+    import graphc as gc
+
+    x, outputs = build(2, 16, False)
+    gc.function([x], outputs, backend=backend_name())(np.ones((8, 16), np.float32))
 
 
 def measure_graphc(depth, width, batch, residual, repeats) -> list:
@@ -332,23 +361,9 @@ residual = residual == "1"
 rng = np.random.default_rng(0)
 W = (rng.standard_normal((depth, width, width)) / math.sqrt(width)).astype(np.float32)
 X = rng.standard_normal((batch, width)).astype(np.float32)
-import os, threading
-PAGE = os.sysconf("SC_PAGE_SIZE")
-def rss():
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * PAGE
-def peak_growth(fn):
-    # the high-water mark of the resident set while fn runs, over what was resident before
-    base, peak, done = rss(), [0], [False]
-    def sample():
-        while not done[0]:
-            peak[0] = max(peak[0], rss())
-    t = threading.Thread(target=sample); t.start()
-    try:
-        fn()
-    finally:
-        done[0] = True; t.join()
-    return max(peak[0], rss()) - base
+import os
+sys.path.insert(0, os.environ["BENCH_REMAT_DIR"])
+from bench_remat import peak_growth
 planned = None
 if system == "jax":
     import jax, jax.numpy as jnp
@@ -413,6 +428,36 @@ print(json.dumps({"peak": peak, "seconds": float(np.median(times[remat])),
 FIXED_MMAP = {"MALLOC_MMAP_THRESHOLD_": "131072"}
 
 
+def peer_env() -> dict:
+    """A peer's process: glibc's threshold fixed, JAX on the CPU, and this folder importable (for `peak_growth`)."""
+    return {**os.environ, **FIXED_MMAP, "JAX_PLATFORMS": "cpu", "BENCH_REMAT_DIR": HERE}
+
+
+def rss() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_growth(fn) -> int:
+    """The high-water mark of the resident set while `fn` runs, over what was resident before (a thread samples it)."""
+    import threading
+
+    base, peak, done = rss(), [0], [False]
+
+    def sample():
+        while not done[0]:
+            peak[0] = max(peak[0], rss())
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        fn()
+    finally:
+        done[0] = True
+        sampler.join()
+    return max(peak[0], rss()) - base
+
+
 def peer_available(name: str) -> bool:
     import importlib.util
 
@@ -425,8 +470,7 @@ def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict 
         seg -= 1
     args = [sys.executable, "-c", PEER_SCRIPT, system, str(depth), str(width), str(batch), str(int(residual)),
             str(seg), str(repeats), str(int(remat))]
-    env = {**os.environ, **FIXED_MMAP, "JAX_PLATFORMS": "cpu"}
-    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    done = subprocess.run(args, capture_output=True, text=True, env=peer_env())
     if done.returncode != 0:
         print(f"  {system} failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
@@ -442,13 +486,10 @@ def measure_graphc_rss(depth, width, batch, residual, strategy) -> int | None:
     """graphc's step in a fresh process, measured like PyTorch's: growth of the sampled resident set over one step,
     less the arrays the step returns (the weight gradients: the caller's, as PyTorch's .grad buffers are, which
     exist before its measured step)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    sampler = PEER_SCRIPT[PEER_SCRIPT.index("import os, threading"):PEER_SCRIPT.index("planned = None")]
     code = "\n".join([
         "import sys, numpy as np, graphc as gc",
-        sampler,
-        f"sys.path.insert(0, {here!r})",
-        "from bench_remat import build, backend_name",
+        f"sys.path.insert(0, {HERE!r})",
+        "from bench_remat import build, backend_name, peak_growth",
         f"x, outs = build({depth}, {width}, {residual})",
         f"f = gc.function([x], outs, remat={strategy!r}, backend=backend_name())",
         f"feed = np.random.default_rng(1).standard_normal(({batch}, {width})).astype(np.float32)",
@@ -761,6 +802,8 @@ def main(argv=None) -> int:
             args.width, args.batch = 64, 16
         return run_recurrent(args)
     SOLVER["time_limit"] = args.time_limit
+    fix_malloc()
+    warm_up()
     if args.quick:
         args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 3
     sizes = ", ".join(f"{n} depth {NETS[n][1]} width {NETS[n][2]} batch {NETS[n][3]}" for n in args.nets or ())
