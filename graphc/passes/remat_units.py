@@ -115,9 +115,12 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everythin
         forward_runs = _chains(order[:forward_end], program)
         share = max_units if not backward else max(proportional, round(FORWARD_SHARE * max_units))
         runs = [sum(group, []) for group in _groups(forward_runs, share)]
-    else:
-        runs = _groups(order[:forward_end], proportional)
-    runs += _groups(backward, max(1, max_units - len(runs)))
+        runs += _groups(backward, max(1, max_units - len(runs)))
+    else:  # runs of ceil(len / share) nodes: often fewer than the share, a smaller program
+        runs = []
+        for part, count in ((order[:forward_end], proportional), (backward, max_units - proportional)):
+            size = -(-len(part) // max(1, count))
+            runs += [part[k:k + size] for k in range(0, len(part), size)]
     of_node = {n.id: u for u, run in enumerate(runs) for n in run}
     roots = {r.id for r in program.roots}
     read_outside: set[int] = set()
