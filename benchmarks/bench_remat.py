@@ -237,16 +237,17 @@ def measure_graphc(depth, width, batch, residual, repeats) -> list:
     return list(rows.values())
 
 
-def measure_budgets(depth, width, batch, residual, fractions, repeats) -> list:
-    """Greedy and optimal under budgets of 1/k of the no-remat peak, beside none and sqrt, timed in turn."""
+def measure_budgets(depth, width, batch, residual, fractions, repeats, extra: dict | None = None) -> list:
+    """Greedy and optimal under budgets of 1/k of the no-remat peak (and the `extra` budgets, by name: a peer's
+    peak), beside none and sqrt, timed in turn."""
     rows, steps = {}, {}
     for strategy in ("none", "sqrt"):
         steps[strategy], rows[strategy] = compile_graphc(depth, width, batch, residual, strategy)
         print(f"  {net_name(residual)} {strategy}: {mib(rows[strategy]['planned'])} MiB planned", flush=True)
-    for k in fractions:
-        budget = rows["none"]["planned"] // k
+    budgets = [(f"1/{k}", rows["none"]["planned"] // k) for k in fractions] + list((extra or {}).items())
+    for label, budget in budgets:
         for planner in ("greedy", "optimal"):
-            name = f"1/{k} {planner}"
+            name = f"{label} {planner}"
             try:
                 steps[name], rows[name] = compile_graphc(depth, width, batch, residual, "budget", budget, planner)
             except Exception as exc:  # a budget no planner meets: say so in the table
@@ -277,6 +278,29 @@ def print_budget_table(rows):
               f"{ratio / floor:10.2f} {solve:>7} {gap:>6}")
 
 
+def print_peer_table(rows):
+    """The peers' rows, and per net graphc's fastest plan whose planned peak is no higher than jax.checkpoint's
+    peak (the issue's time target: faster than JAX's checkpointed step at no more memory)."""
+    peers = [r for r in rows if r["system"] != "graphc"]
+    if not peers:
+        return
+    print(f"\n{'system':<7} {'net':<11} {'depth':>5} {'strategy':<14} {'peak MiB':>9} {'s/step':>7} {'time/none':>9}")
+    for r in peers:
+        print(f"{r['system']:<7} {r['net']:<11} {r['depth']:>5} {r['strategy']:<14} {mib(r['measured']):>9} "
+              f"{r['seconds']:7.3f} {r['seconds'] / r['seconds_none']:9.2f}")
+    for jax in (r for r in peers if r["system"] == "jax" and r["strategy"] != "none"):
+        fits = [r for r in rows if r["system"] == "graphc" and r["net"] == jax["net"] and r["depth"] == jax["depth"]
+                and r["planned"] <= jax["measured"]]
+        if not fits:
+            print(f"{jax['net']}: no graphc plan at or under jax.checkpoint's peak ({mib(jax['measured'])} MiB)")
+            continue
+        best = min(fits, key=lambda r: r["seconds"])
+        print(f"{jax['net']}: at a peak no higher than jax.checkpoint's ({mib(jax['measured']).strip()} MiB), "
+              f"graphc's fastest plan is {best['strategy']} ({mib(best['planned']).strip()} MiB) at "
+              f"{best['seconds']:.3f} s/step against JAX's {jax['seconds']:.3f} s "
+              f"({jax['seconds'] / best['seconds']:.2f}x)")
+
+
 def plot_budget_pareto(rows, path):
     """Per net, each plan's planned peak (share of none's) against its measured step time (share of none's, timed
     in turn with it), marked by planner: the planners' time-memory frontiers side by side."""
@@ -289,7 +313,7 @@ def plot_budget_pareto(rows, path):
     fig, axes = plt.subplots(1, len(nets), figsize=(4.2 * len(nets), 4), squeeze=False)
     markers = {"none": "*", "sqrt": "s", "greedy": "o", "optimal": "^"}
     for ax, net in zip(axes[0], nets):
-        group = [r for r in rows if r["net"] == net]
+        group = [r for r in rows if r["net"] == net and r["system"] == "graphc"]
         none = next(r for r in group if r["strategy"] == "none")
         for planner, marker in markers.items():
             pts = [r for r in group if (r.get("planner") or r["strategy"]) == planner]
@@ -298,6 +322,14 @@ def plot_budget_pareto(rows, path):
             for r in pts:
                 where = (r["seconds"] / r["seconds_none"], r["planned"] / none["planned"])
                 ax.annotate(r["strategy"].split()[0], where, fontsize=6, alpha=0.7)
+        for system, marker in (("jax", "P"), ("torch", "X")):  # a peer against its own plain step
+            pts = [r for r in rows if r["net"] == net and r["system"] == system]
+            base = next((r for r in pts if r["strategy"] == "none"), None)
+            pts = [r for r in pts if r["strategy"] != "none"]
+            if base and pts and base["measured"]:
+                ax.scatter([r["seconds"] / r["seconds_none"] for r in pts],
+                           [r["measured"] / base["measured"] for r in pts], marker=marker, s=60,
+                           label=f"{system} checkpoint (own none)", alpha=0.8)
         ax.set_yscale("log")
         ax.set_xlabel("step time / none's")
         ax.set_ylabel("planned peak / none's")
@@ -464,10 +496,38 @@ def peer_available(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict | None:
+def segment_of(depth: int) -> int:
+    """The peers' checkpointed segment: the divisor of `depth` nearest √depth from below."""
     seg = max(1, round(math.sqrt(depth)))
     while depth % seg:
         seg -= 1
+    return seg
+
+
+def measure_net_peer(system, net, depth, width, batch, remat, repeats) -> dict | None:
+    """A peer's row for one of NETS: the MLP's peer script for mlp and residual, bench_remat_peers.py for the
+    others (each in a fresh process)."""
+    if net in ("mlp", "residual"):
+        row = measure_peer(system, depth, width, batch, net == "residual", remat, repeats)
+    else:
+        seg = segment_of(depth)
+        args = [sys.executable, os.path.join(HERE, "bench_remat_peers.py"), system, net,
+                *map(str, (depth, width, batch, seg, repeats, int(remat)))]
+        done = subprocess.run(args, capture_output=True, text=True, env=peer_env())
+        if done.returncode != 0:
+            print(f"  {system} {net} failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            return None
+        out = json.loads(done.stdout.strip().splitlines()[-1])
+        row = {"system": system, "strategy": f"segments of {seg}" if remat else "none", "depth": depth,
+               "planned": out["planned"], "measured": out["peak"], "seconds": out["seconds"],
+               "seconds_none": out["seconds_none"], "recompute_flops": None}
+    if row is not None:
+        row.update(net=net, residual=net)
+    return row
+
+
+def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict | None:
+    seg = segment_of(depth)
     args = [sys.executable, "-c", PEER_SCRIPT, system, str(depth), str(width), str(batch), str(int(residual)),
             str(seg), str(repeats), str(int(remat))]
     done = subprocess.run(args, capture_output=True, text=True, env=peer_env())
@@ -814,12 +874,17 @@ def main(argv=None) -> int:
     if args.fractions:
         for net in args.nets or (["mlp"] if args.no_residual else ["mlp", "residual"]):
             _, depth, width, batch = NETS[net]
-            if net in ("mlp", "residual") and not args.nets:  # the MLPs as before: --depths, --width, --batch
-                for depth in args.depths:
-                    rows += measure_budgets(depth, args.width, args.batch, net, args.fractions, args.repeats)
-            else:
-                rows += measure_budgets(depth, width, batch, net, args.fractions, args.repeats)
-        print_budget_table(rows)
+            sizes = [(d, args.width, args.batch) for d in args.depths] if net in ("mlp", "residual") and \
+                not args.nets else [(depth, width, batch)]  # the MLPs as before: --depths, --width, --batch
+            for depth, width, batch in sizes:
+                peers = [] if args.no_peers else [
+                    row for system in ("jax", "torch") if peer_available(system) for remat in (False, True)
+                    if (row := measure_net_peer(system, net, depth, width, batch, remat, args.repeats))]
+                jax = [r for r in peers if r["system"] == "jax" and r["strategy"] != "none"]
+                extra = {"jax's": jax[0]["measured"]} if jax else None  # graphc's plans at jax.checkpoint's peak
+                rows += measure_budgets(depth, width, batch, net, args.fractions, args.repeats, extra) + peers
+        print_budget_table([r for r in rows if r["system"] == "graphc"])
+        print_peer_table(rows)
         if args.pareto:
             plot_budget_pareto(rows, args.pareto)
         save_rows(rows, args.json)
