@@ -5,8 +5,11 @@ width 256, batch 8192 by default.  For every depth and strategy ("none",
 "reorder": an unlimited byte budget, which keeps every value and changes only
 the schedule, so the gain of the schedule alone shows; "sqrt"; and "budget":
 a byte budget equal to sqrt's planned peak) it reports the planned
-peak (`f.memory_plan()`), the measured high-water mark of the run (the
-executor's live bytes), the time per gradient step (the strategies' steps are
+peak (`f.memory_plan()`), the measured high-water mark of the run (the numpy
+executor's live bytes; on a compiled backend, the growth of the resident set over
+the first call of the very function that is then timed, which allocates and touches
+its arena, less the arrays it returns: a warm-up step first, so that no row pays for
+the process's one-time buffers), the time per gradient step (the strategies' steps are
 called in turn, so a drift of the machine's speed falls on all of them alike) and
 the recompute overhead;
 then the fitted exponent of the sqrt peak against depth (expected about 0.5).
@@ -22,7 +25,10 @@ set cannot see its peak.  `--rss` measures graphc's step like PyTorch's.
 (remat="optimal", solved for --time-limit seconds).  `--pareto PNG` draws every planner's (and
 peer's) peak memory against its step time.  `--fractions 2 4 8` compares the planners under byte
 budgets of 1/2, 1/4 and 1/8 of the no-remat peak instead: recomputed FLOPs, step time, the MILP's
-solve time and gap, for greedy, sqrt and optimal (docs/remat.md, "Optimal schedules").
+solve time and gap, for greedy, sqrt and optimal (docs/remat.md, "Optimal schedules"); with the
+peers installed, each workload's JAX and PyTorch versions too (bench_remat_peers.py for the CNN,
+transformer and scan), graphc's planners under a budget of jax.checkpoint's peak, and graphc's
+fastest plan at a peak no higher than JAX's against JAX's checkpointed step.
 
     python benchmarks/bench_remat.py --quick --plot remat.png --pareto pareto.png
     python benchmarks/bench_remat.py --depths 16 32 64 128 256 --batch 8192
@@ -177,10 +183,13 @@ def compile_graphc(depth, width, batch, residual, strategy, budget=None, planner
     start = time.perf_counter()
     f.compile(feed)
     compile_seconds = time.perf_counter() - start
-    measured = first_call_growth(f, feed)  # the arena is allocated at the first call: its pages are touched then
+    if net == "scan":  # its body is compiled at the first call: that call's growth would be the compiler's too
+        f(feed)
+        measured, measured_is_rss = f.memory_plan().peak_bytes, False
+    else:  # the arena is allocated at the first call, and its pages touched
+        measured, measured_is_rss = first_call_growth(f, feed), True
     if getattr(f.executable, "peak_bytes", None) is not None:  # the numpy executor's live-bytes high-water mark
-        measured = f.executable.peak_bytes
-    measured_is_rss = getattr(f.executable, "peak_bytes", None) is None
+        measured, measured_is_rss = f.executable.peak_bytes, False
     program = f.executable.program
     stats = getattr(program, "remat_stats", None)
     row = {"system": "graphc", "strategy": strategy, "depth": depth, "residual": net == "residual", "net": net,
