@@ -209,17 +209,24 @@ def first_call_growth(f, feed) -> int:
     the planner's answer depends on time (the MILP under a time limit).  `fix_malloc` must have run first, and a
     warm-up function (`warm_up`), so that no call pays for the process's one-time buffers."""
     returned = []
-    growth = peak_growth(lambda: returned.extend(f(feed)))
+    fix_malloc(SMALL_MMAP)  # the returned gradients (64 KiB each on the MLP) mapped afresh, not taken from freed
+    try:  # heap pages already resident: what is subtracted below is what the call added
+        growth = peak_growth(lambda: returned.extend(f(feed)))
+    finally:
+        fix_malloc()
     return max(0, growth - sum(a.nbytes for a in returned))
 
 
-def fix_malloc() -> None:
-    """FIXED_MMAP in this process: glibc's mmap threshold fixed, so a freed array leaves the resident set and a new
-    arena's pages are counted when first touched."""
+SMALL_MMAP = 16384  # bytes: glibc's mmap threshold while a first call is measured
+
+
+def fix_malloc(threshold: int | None = None) -> None:
+    """FIXED_MMAP in this process (or `threshold`): glibc's mmap threshold fixed, so a freed array leaves the
+    resident set and a new arena's pages are counted when first touched."""
     import ctypes
 
-    try:
-        ctypes.CDLL("libc.so.6").mallopt(-3, int(FIXED_MMAP["MALLOC_MMAP_THRESHOLD_"]))  # M_MMAP_THRESHOLD
+    try:  # M_MMAP_THRESHOLD
+        ctypes.CDLL("libc.so.6").mallopt(-3, threshold or int(FIXED_MMAP["MALLOC_MMAP_THRESHOLD_"]))
     except (OSError, AttributeError):
         pass
 
