@@ -27,7 +27,11 @@ planning the realised program; remat_optimal.py tightens the budget and solves a
 does not fit.
 
 Variables exist only where they can matter: R[t, i] for recomputable units up to the last
-stage that may read them (directly, or through a recomputed reader), S[t, i] likewise.
+stage that may read them (directly, or through a recomputed reader), S[t, i] likewise.  The
+forward pass's stages (before the first unit that is not recomputable) recompute nothing: there a
+unit's value is live (a constant column) up to its last forward reader, then kept into the
+backward pass or dropped, one binary per unit ("kept") for every forward stage after that reader
+and the first backward stage, instead of a binary per (stage, unit) pair.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ planner and decides:
     planned peak), looser (and cheaper than the best so far) when it does or when the model has
     no schedule.  When the model has no schedule at first, the units are made again with
     backward values recomputable too (remat_units.coarsen's `everything`) and solved in a looser
-    model budget.  When the solver finds nothing, the greedy plan stands
-    and a warning says so;
+    model budget.  This search runs on the fine units (remat_units.coarsen's `chains`) for half
+    the time, then on the coarse ones, the best plan so far capping the second (GRANULARITIES).
+    When the solver finds nothing, the greedy plan stands and a warning says so;
   * without a budget, the MILP minimises the model's peak with at most one forward pass of
     recompute; √n's plan stands when it is lower as planned.
 

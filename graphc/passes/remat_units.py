@@ -22,7 +22,10 @@ computed, kept or recomputed as a whole:
     narrower one has no schedule under the budget (a transformer at half its peak).
 
 Runs never straddle the end of the forward pass, so that the forward pass's units stay
-recomputable.
+recomputable.  `coarsen(..., chains=True)` (the fine model) cuts the forward pass into chains, a
+node joining the run before it when it is that run's last node's only reader (`matmul+tanh`; a
+residual `add` is a unit of its own), so that keeping a unit keeps one layer's value; the coarse
+model cuts runs of equal node count.  The optimal planner searches both (remat_optimal.py).
 """
 
 from __future__ import annotations
