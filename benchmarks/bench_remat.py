@@ -5,8 +5,11 @@ width 256, batch 8192 by default.  For every depth and strategy ("none",
 "reorder": an unlimited byte budget, which keeps every value and changes only
 the schedule, so the gain of the schedule alone shows; "sqrt"; and "budget":
 a byte budget equal to sqrt's planned peak) it reports the planned
-peak (`f.memory_plan()`), the measured high-water mark of the run (the
-executor's live bytes), the time per gradient step (the strategies' steps are
+peak (`f.memory_plan()`), the measured high-water mark of the run (the numpy
+executor's live bytes; on a compiled backend, the growth of the resident set over
+the first call of the very function that is then timed, which allocates and touches
+its arena, less the arrays it returns: a warm-up step first, so that no row pays for
+the process's one-time buffers), the time per gradient step (the strategies' steps are
 called in turn, so a drift of the machine's speed falls on all of them alike) and
 the recompute overhead;
 then the fitted exponent of the sqrt peak against depth (expected about 0.5).
@@ -22,7 +25,10 @@ set cannot see its peak.  `--rss` measures graphc's step like PyTorch's.
 (remat="optimal", solved for --time-limit seconds).  `--pareto PNG` draws every planner's (and
 peer's) peak memory against its step time.  `--fractions 2 4 8` compares the planners under byte
 budgets of 1/2, 1/4 and 1/8 of the no-remat peak instead: recomputed FLOPs, step time, the MILP's
-solve time and gap, for greedy, sqrt and optimal (docs/remat.md, "Optimal schedules").
+solve time and gap, for greedy, sqrt and optimal (docs/remat.md, "Optimal schedules"); with the
+peers installed, each workload's JAX and PyTorch versions too (bench_remat_peers.py for the CNN,
+transformer and scan), graphc's planners under a budget of jax.checkpoint's peak, and graphc's
+fastest plan at a peak no higher than JAX's against JAX's checkpointed step.
 
     python benchmarks/bench_remat.py --quick --plot remat.png --pareto pareto.png
     python benchmarks/bench_remat.py --depths 16 32 64 128 256 --batch 8192
@@ -44,6 +50,7 @@ import numpy as np
 STRATEGIES = ("none", "reorder", "sqrt", "budget", "optimal")
 SOLVER = {"time_limit": 10.0}  # seconds for the optimal planner's solver (--time-limit)
 UNLIMITED = 2**62  # a budget that keeps every value: only the schedule changes
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def build(depth: int, width: int, residual: bool, seed: int = 0):
@@ -176,15 +183,15 @@ def compile_graphc(depth, width, batch, residual, strategy, budget=None, planner
     start = time.perf_counter()
     f.compile(feed)
     compile_seconds = time.perf_counter() - start
-    f(feed)  # a scan's body is compiled for its sizes at its first run
+    if net == "scan":  # its body is compiled at the first call: that call's growth would be the compiler's too
+        f(feed)
+        measured, measured_is_rss = f.memory_plan().peak_bytes, False
+    else:  # the arena is allocated at the first call, and its pages touched
+        measured, measured_is_rss = first_call_growth(f, feed), True
+    if getattr(f.executable, "peak_bytes", None) is not None:  # the numpy executor's live-bytes high-water mark
+        measured, measured_is_rss = f.executable.peak_bytes, False
     program = f.executable.program
     stats = getattr(program, "remat_stats", None)
-    measured = getattr(f.executable, "peak_bytes", None)  # the numpy executor's live-bytes high-water mark
-    measured_is_rss = measured is None
-    if measured_is_rss and net in ("mlp", "residual"):  # a compiled arena is its plan: measure the process
-        measured = measure_graphc_rss(depth, width, batch, net == "residual", remat)
-    elif measured_is_rss:
-        measured, measured_is_rss = f.memory_plan().peak_bytes, False  # the other nets: the kernels' arena plan
     row = {"system": "graphc", "strategy": strategy, "depth": depth, "residual": net == "residual", "net": net,
            "planned": f.memory_plan().peak_bytes, "measured": measured, "measured_is_rss": measured_is_rss,
            "recompute_flops": stats.recompute_fraction if stats else 0.0,
@@ -193,6 +200,44 @@ def compile_graphc(depth, width, batch, residual, strategy, budget=None, planner
            "gap": stats.gap if stats else None, "solve_seconds": stats.solve_seconds if stats else None,
            "compile_seconds": compile_seconds}
     return (lambda: f(feed)), row
+
+
+def first_call_growth(f, feed) -> int:
+    """The resident set's high-water mark over `f`'s first call, over what was resident before, less the arrays the
+    call returns (the weight gradients: the caller's, as PyTorch's .grad buffers are).  The same compiled function,
+    the same plan, is then timed: measuring a fresh compilation in another process measured another plan whenever
+    the planner's answer depends on time (the MILP under a time limit).  `fix_malloc` must have run first, and a
+    warm-up function (`warm_up`), so that no call pays for the process's one-time buffers."""
+    returned = []
+    fix_malloc(SMALL_MMAP)  # the returned gradients (64 KiB each on the MLP) mapped afresh, not taken from freed
+    try:  # heap pages already resident: what is subtracted below is what the call added
+        growth = peak_growth(lambda: returned.extend(f(feed)))
+    finally:
+        fix_malloc()
+    return max(0, growth - sum(a.nbytes for a in returned))
+
+
+SMALL_MMAP = 16384  # bytes: glibc's mmap threshold while a first call is measured
+
+
+def fix_malloc(threshold: int | None = None) -> None:
+    """FIXED_MMAP in this process (or `threshold`): glibc's mmap threshold fixed, so a freed array leaves the
+    resident set and a new arena's pages are counted when first touched."""
+    import ctypes
+
+    try:  # M_MMAP_THRESHOLD
+        ctypes.CDLL("libc.so.6").mallopt(-3, threshold or int(FIXED_MMAP["MALLOC_MMAP_THRESHOLD_"]))
+    except (OSError, AttributeError):
+        pass
+
+
+def warm_up() -> None:
+    """One small gradient step first: the runtime's worker threads and BLAS buffers, made once per process, are
+    then not in any measured step's growth."""
+    import graphc as gc
+
+    x, outputs = build(2, 16, False)
+    gc.function([x], outputs, backend=backend_name())(np.ones((8, 16), np.float32))
 
 
 def measure_graphc(depth, width, batch, residual, repeats) -> list:
@@ -208,16 +253,17 @@ def measure_graphc(depth, width, batch, residual, repeats) -> list:
     return list(rows.values())
 
 
-def measure_budgets(depth, width, batch, residual, fractions, repeats) -> list:
-    """Greedy and optimal under budgets of 1/k of the no-remat peak, beside none and sqrt, timed in turn."""
+def measure_budgets(depth, width, batch, residual, fractions, repeats, extra: dict | None = None) -> list:
+    """Greedy and optimal under budgets of 1/k of the no-remat peak (and the `extra` budgets, by name: a peer's
+    peak), beside none and sqrt, timed in turn."""
     rows, steps = {}, {}
     for strategy in ("none", "sqrt"):
         steps[strategy], rows[strategy] = compile_graphc(depth, width, batch, residual, strategy)
         print(f"  {net_name(residual)} {strategy}: {mib(rows[strategy]['planned'])} MiB planned", flush=True)
-    for k in fractions:
-        budget = rows["none"]["planned"] // k
+    budgets = [(f"1/{k}", rows["none"]["planned"] // k) for k in fractions] + list((extra or {}).items())
+    for label, budget in budgets:
         for planner in ("greedy", "optimal"):
-            name = f"1/{k} {planner}"
+            name = f"{label} {planner}"
             try:
                 steps[name], rows[name] = compile_graphc(depth, width, batch, residual, "budget", budget, planner)
             except Exception as exc:  # a budget no planner meets: say so in the table
@@ -248,6 +294,29 @@ def print_budget_table(rows):
               f"{ratio / floor:10.2f} {solve:>7} {gap:>6}")
 
 
+def print_peer_table(rows):
+    """The peers' rows, and per net graphc's fastest plan whose planned peak is no higher than jax.checkpoint's
+    peak (the issue's time target: faster than JAX's checkpointed step at no more memory)."""
+    peers = [r for r in rows if r["system"] != "graphc"]
+    if not peers:
+        return
+    print(f"\n{'system':<7} {'net':<11} {'depth':>5} {'strategy':<14} {'peak MiB':>9} {'s/step':>7} {'time/none':>9}")
+    for r in peers:
+        print(f"{r['system']:<7} {r['net']:<11} {r['depth']:>5} {r['strategy']:<14} {mib(r['measured']):>9} "
+              f"{r['seconds']:7.3f} {r['seconds'] / r['seconds_none']:9.2f}")
+    for jax in (r for r in peers if r["system"] == "jax" and r["strategy"] != "none"):
+        fits = [r for r in rows if r["system"] == "graphc" and r["net"] == jax["net"] and r["depth"] == jax["depth"]
+                and r["planned"] <= jax["measured"]]
+        if not fits:
+            print(f"{jax['net']}: no graphc plan at or under jax.checkpoint's peak ({mib(jax['measured'])} MiB)")
+            continue
+        best = min(fits, key=lambda r: r["seconds"])
+        print(f"{jax['net']}: at a peak no higher than jax.checkpoint's ({mib(jax['measured']).strip()} MiB), "
+              f"graphc's fastest plan is {best['strategy']} ({mib(best['planned']).strip()} MiB) at "
+              f"{best['seconds']:.3f} s/step against JAX's {jax['seconds']:.3f} s "
+              f"({jax['seconds'] / best['seconds']:.2f}x)")
+
+
 def plot_budget_pareto(rows, path):
     """Per net, each plan's planned peak (share of none's) against its measured step time (share of none's, timed
     in turn with it), marked by planner: the planners' time-memory frontiers side by side."""
@@ -260,7 +329,7 @@ def plot_budget_pareto(rows, path):
     fig, axes = plt.subplots(1, len(nets), figsize=(4.2 * len(nets), 4), squeeze=False)
     markers = {"none": "*", "sqrt": "s", "greedy": "o", "optimal": "^"}
     for ax, net in zip(axes[0], nets):
-        group = [r for r in rows if r["net"] == net]
+        group = [r for r in rows if r["net"] == net and r["system"] == "graphc"]
         none = next(r for r in group if r["strategy"] == "none")
         for planner, marker in markers.items():
             pts = [r for r in group if (r.get("planner") or r["strategy"]) == planner]
@@ -269,6 +338,14 @@ def plot_budget_pareto(rows, path):
             for r in pts:
                 where = (r["seconds"] / r["seconds_none"], r["planned"] / none["planned"])
                 ax.annotate(r["strategy"].split()[0], where, fontsize=6, alpha=0.7)
+        for system, marker in (("jax", "P"), ("torch", "X")):  # a peer against its own plain step
+            pts = [r for r in rows if r["net"] == net and r["system"] == system]
+            base = next((r for r in pts if r["strategy"] == "none"), None)
+            pts = [r for r in pts if r["strategy"] != "none"]
+            if base and pts and base["measured"]:
+                ax.scatter([r["seconds"] / r["seconds_none"] for r in pts],
+                           [r["measured"] / base["measured"] for r in pts], marker=marker, s=60,
+                           label=f"{system} checkpoint (own none)", alpha=0.8)
         ax.set_yscale("log")
         ax.set_xlabel("step time / none's")
         ax.set_ylabel("planned peak / none's")
@@ -332,23 +409,9 @@ residual = residual == "1"
 rng = np.random.default_rng(0)
 W = (rng.standard_normal((depth, width, width)) / math.sqrt(width)).astype(np.float32)
 X = rng.standard_normal((batch, width)).astype(np.float32)
-import os, threading
-PAGE = os.sysconf("SC_PAGE_SIZE")
-def rss():
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * PAGE
-def peak_growth(fn):
-    # the high-water mark of the resident set while fn runs, over what was resident before
-    base, peak, done = rss(), [0], [False]
-    def sample():
-        while not done[0]:
-            peak[0] = max(peak[0], rss())
-    t = threading.Thread(target=sample); t.start()
-    try:
-        fn()
-    finally:
-        done[0] = True; t.join()
-    return max(peak[0], rss()) - base
+import os
+sys.path.insert(0, os.environ["BENCH_REMAT_DIR"])
+from bench_remat import peak_growth
 planned = None
 if system == "jax":
     import jax, jax.numpy as jnp
@@ -413,20 +476,77 @@ print(json.dumps({"peak": peak, "seconds": float(np.median(times[remat])),
 FIXED_MMAP = {"MALLOC_MMAP_THRESHOLD_": "131072"}
 
 
+def peer_env() -> dict:
+    """A peer's process: glibc's threshold fixed, JAX on the CPU, and this folder importable (for `peak_growth`)."""
+    return {**os.environ, **FIXED_MMAP, "JAX_PLATFORMS": "cpu", "BENCH_REMAT_DIR": HERE}
+
+
+def rss() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def peak_growth(fn) -> int:
+    """The high-water mark of the resident set while `fn` runs, over what was resident before (a thread samples it)."""
+    import threading
+
+    base, peak, done = rss(), [0], [False]
+
+    def sample():
+        while not done[0]:
+            peak[0] = max(peak[0], rss())
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        fn()
+    finally:
+        done[0] = True
+        sampler.join()
+    return max(peak[0], rss()) - base
+
+
 def peer_available(name: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(name) is not None
 
 
-def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict | None:
+def segment_of(depth: int) -> int:
+    """The peers' checkpointed segment: the divisor of `depth` nearest √depth from below."""
     seg = max(1, round(math.sqrt(depth)))
     while depth % seg:
         seg -= 1
+    return seg
+
+
+def measure_net_peer(system, net, depth, width, batch, remat, repeats) -> dict | None:
+    """A peer's row for one of NETS: the MLP's peer script for mlp and residual, bench_remat_peers.py for the
+    others (each in a fresh process)."""
+    if net in ("mlp", "residual"):
+        row = measure_peer(system, depth, width, batch, net == "residual", remat, repeats)
+    else:
+        seg = segment_of(depth)
+        args = [sys.executable, os.path.join(HERE, "bench_remat_peers.py"), system, net,
+                *map(str, (depth, width, batch, seg, repeats, int(remat)))]
+        done = subprocess.run(args, capture_output=True, text=True, env=peer_env())
+        if done.returncode != 0:
+            print(f"  {system} {net} failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+            return None
+        out = json.loads(done.stdout.strip().splitlines()[-1])
+        row = {"system": system, "strategy": f"segments of {seg}" if remat else "none", "depth": depth,
+               "planned": out["planned"], "measured": out["peak"], "seconds": out["seconds"],
+               "seconds_none": out["seconds_none"], "recompute_flops": None}
+    if row is not None:
+        row.update(net=net, residual=net)
+    return row
+
+
+def measure_peer(system, depth, width, batch, residual, remat, repeats) -> dict | None:
+    seg = segment_of(depth)
     args = [sys.executable, "-c", PEER_SCRIPT, system, str(depth), str(width), str(batch), str(int(residual)),
             str(seg), str(repeats), str(int(remat))]
-    env = {**os.environ, **FIXED_MMAP, "JAX_PLATFORMS": "cpu"}
-    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    done = subprocess.run(args, capture_output=True, text=True, env=peer_env())
     if done.returncode != 0:
         print(f"  {system} failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
@@ -442,13 +562,10 @@ def measure_graphc_rss(depth, width, batch, residual, strategy) -> int | None:
     """graphc's step in a fresh process, measured like PyTorch's: growth of the sampled resident set over one step,
     less the arrays the step returns (the weight gradients: the caller's, as PyTorch's .grad buffers are, which
     exist before its measured step)."""
-    here = os.path.dirname(os.path.abspath(__file__))
-    sampler = PEER_SCRIPT[PEER_SCRIPT.index("import os, threading"):PEER_SCRIPT.index("planned = None")]
     code = "\n".join([
         "import sys, numpy as np, graphc as gc",
-        sampler,
-        f"sys.path.insert(0, {here!r})",
-        "from bench_remat import build, backend_name",
+        f"sys.path.insert(0, {HERE!r})",
+        "from bench_remat import build, backend_name, peak_growth",
         f"x, outs = build({depth}, {width}, {residual})",
         f"f = gc.function([x], outs, remat={strategy!r}, backend=backend_name())",
         f"feed = np.random.default_rng(1).standard_normal(({batch}, {width})).astype(np.float32)",
@@ -761,6 +878,8 @@ def main(argv=None) -> int:
             args.width, args.batch = 64, 16
         return run_recurrent(args)
     SOLVER["time_limit"] = args.time_limit
+    fix_malloc()
+    warm_up()
     if args.quick:
         args.depths, args.width, args.batch, args.repeats = [16, 32, 64, 128], 128, 2048, 3
     sizes = ", ".join(f"{n} depth {NETS[n][1]} width {NETS[n][2]} batch {NETS[n][3]}" for n in args.nets or ())
@@ -771,12 +890,17 @@ def main(argv=None) -> int:
     if args.fractions:
         for net in args.nets or (["mlp"] if args.no_residual else ["mlp", "residual"]):
             _, depth, width, batch = NETS[net]
-            if net in ("mlp", "residual") and not args.nets:  # the MLPs as before: --depths, --width, --batch
-                for depth in args.depths:
-                    rows += measure_budgets(depth, args.width, args.batch, net, args.fractions, args.repeats)
-            else:
-                rows += measure_budgets(depth, width, batch, net, args.fractions, args.repeats)
-        print_budget_table(rows)
+            sizes = [(d, args.width, args.batch) for d in args.depths] if net in ("mlp", "residual") and \
+                not args.nets else [(depth, width, batch)]  # the MLPs as before: --depths, --width, --batch
+            for depth, width, batch in sizes:
+                peers = [] if args.no_peers else [
+                    row for system in ("jax", "torch") if peer_available(system) for remat in (False, True)
+                    if (row := measure_net_peer(system, net, depth, width, batch, remat, args.repeats))]
+                jax = [r for r in peers if r["system"] == "jax" and r["strategy"] != "none"]
+                extra = {"jax's": jax[0]["measured"]} if jax else None  # graphc's plans at jax.checkpoint's peak
+                rows += measure_budgets(depth, width, batch, net, args.fractions, args.repeats, extra) + peers
+        print_budget_table([r for r in rows if r["system"] == "graphc"])
+        print_peer_table(rows)
         if args.pareto:
             plot_budget_pareto(rows, args.pareto)
         save_rows(rows, args.json)

@@ -27,7 +27,11 @@ planning the realised program; remat_optimal.py tightens the budget and solves a
 does not fit.
 
 Variables exist only where they can matter: R[t, i] for recomputable units up to the last
-stage that may read them (directly, or through a recomputed reader), S[t, i] likewise.
+stage that may read them (directly, or through a recomputed reader), S[t, i] likewise.  The
+forward pass's stages (before the first unit that is not recomputable) recompute nothing: there a
+unit's value is live (a constant column) up to its last forward reader, then kept into the
+backward pass or dropped, one binary per unit ("kept") for every forward stage after that reader
+and the first backward stage, instead of a binary per (stage, unit) pair.
 """
 
 from __future__ import annotations
@@ -66,6 +70,15 @@ def last_need(units: Units) -> list[int]:
     return need
 
 
+def last_forward_read(units: Units, first_backward: int) -> list[int]:
+    """For each unit, the last stage before `first_backward` that reads it (its own stage when none does)."""
+    last = [u.index for u in units.units]
+    for u in units.units[:first_backward]:
+        for j in u.inputs:
+            last[j] = max(last[j], u.index)
+    return last
+
+
 class _Model:
     """Columns (variables) and sparse rows, added by name."""
 
@@ -95,26 +108,90 @@ class _Model:
         self.row_hi.append(hi)
 
 
+@dataclass
+class _Program:
+    """The mixed-integer program for one model budget, its columns named."""
+    model: _Model
+    compute: dict       # (stage, unit) -> column
+    keep: dict          # (stage, unit) -> column (the forward pass's share a column per unit, and a constant)
+    objective: np.ndarray
+    scratch: list[float]
+    first_backward: int
+
+
 def solve(units: Units, budget: float | None, time_limit: float, max_cost: float | None = None,
           cost_cap: float | None = None) -> Solution | str:
     """The least-recompute schedule whose model memory fits `budget`, or (budget None) the lowest
     model peak whose recompute stays within `cost_cap`.  `max_cost` bounds the objective (an
-    incumbent's cost: nothing dearer is worth finding).  None when HiGHS finds no feasible
-    schedule within `time_limit` seconds (or proves there is none)."""
+    incumbent's cost: nothing dearer is worth finding).  A string saying why when HiGHS finds no
+    feasible schedule within `time_limit` seconds (or proves there is none)."""
+    start = time.perf_counter()
+    p = _build(units, budget, max_cost, cost_cap)
+    left = time_limit - (time.perf_counter() - start)
+    if left <= 0:
+        return "none found in time"
+    result = _run(p, left)
+    if result.x is None:
+        return "none exists in its model" if result.status == 2 else "none found in time"
+    x = np.round(result.x)
+    recompute: dict[int, list[int]] = {}
+    for (t, i), c in sorted(p.compute.items()):
+        if x[c] > 0.5:
+            recompute.setdefault(t, []).append(i)
+    gap = getattr(result, "mip_gap", None)  # HiGHS stops at a relative gap of 1e-4: "optimal" may be a hair above 0
+    gap = float(min(1.0, max(0.0, gap))) if gap is not None else (0.0 if result.status == 0 else 1.0)
+    keep = {k: x[c] > 0.5 for k, c in p.keep.items()}
+    return _solution(units, p, recompute, keep, gap, result.status == 0, time.perf_counter() - start)
+
+
+def _solution(units: Units, p: _Program, recompute: dict, keep: dict, gap: float, optimal: bool,
+              seconds: float) -> Solution:
+    n = len(units)
+    model_cost = float(sum(units.units[i].cost for ii in recompute.values() for i in ii))
+    results = list(itertools.accumulate(u.result_bytes for u in units.units))
+    stage_peaks = [units.units[t].bytes + results[t] + p.scratch[t]
+                   + sum(units.units[i].bytes for i in range(t) if keep.get((t, i)))
+                   + sum(units.units[i].bytes for i in recompute.get(t, ())) for t in range(n)]
+    checkpoints = sum(1 for i in range(p.first_backward) if keep.get((p.first_backward, i)))
+    return Solution(recompute, model_cost, float(max(stage_peaks, default=0)), gap, checkpoints, optimal, seconds)
+
+
+def _run(p: _Program, time_limit: float):
     from scipy.optimize import Bounds, LinearConstraint, milp  # scipy's import is slow: only when solving
     from scipy.sparse import coo_array
 
-    start = time.perf_counter()
+    m = p.model
+    constraints = []
+    if m.row_lo:
+        matrix = coo_array((m.vals, (m.rows, m.cols)), shape=(len(m.row_lo), len(m.lower))).tocsr()
+        constraints = [LinearConstraint(matrix, m.row_lo, m.row_hi)]
+    return milp(p.objective, constraints=constraints, integrality=np.array(m.integral), bounds=Bounds(m.lower, m.upper),
+                options={"time_limit": max(time_limit, 1e-3), "disp": False})
+
+
+def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap: float | None) -> _Program:
     n = len(units)
     need = last_need(units)
     m = _Model()
-    compute, keep = {}, {}
+    compute, keep, kept = {}, {}, {}
+    first_backward = next((u.index for u in units.units if not u.recomputable), n)
+    forward_read = last_forward_read(units, first_backward)
+    one = m.var(("one",), 1.0, 1.0)  # a value the forward pass still reads is there: a constant
     for t in range(n):
         for i in range(t):
-            if t <= need[i]:
-                if units.units[i].recomputable:
-                    compute[t, i] = m.var(("compute", t, i))
-                keep[t, i] = m.var(("keep", t, i))
+            if t > need[i]:
+                continue
+            if t <= first_backward:  # the forward pass: nothing recomputed; a value lives while the forward pass
+                if t <= forward_read[i]:  # reads it, then it is either kept to the backward pass or dropped
+                    keep[t, i] = one
+                else:
+                    if i not in kept:
+                        kept[i] = m.var(("kept", i))
+                    keep[t, i] = kept[i]
+                continue
+            if units.units[i].recomputable:
+                compute[t, i] = m.var(("compute", t, i))
+            keep[t, i] = m.var(("keep", t, i))
     peak = None if budget is not None else m.var(("peak",), 0.0, np.inf, integral=False)
     results = 0.0
     scratch = [max([units.units[t].scratch_bytes]
@@ -134,7 +211,7 @@ def solve(units: Units, budget: float | None, time_limit: float, max_cost: float
                 else:
                     terms[compute[t, i]] = -1.0
                     m.row(terms, 0.0, np.inf)
-        for i in range(t):
+        for i in range(t if t >= first_backward else 0):  # the forward pass's keeps are one variable each
             if (t + 1, i) in keep:
                 terms = {keep[t + 1, i]: 1.0}
                 if (t, i) in keep:
@@ -146,7 +223,7 @@ def solve(units: Units, budget: float | None, time_limit: float, max_cost: float
         for i in range(t):
             size = float(units.units[i].bytes)
             if (t, i) in keep:
-                memory[keep[t, i]] = size
+                memory[keep[t, i]] = memory.get(keep[t, i], 0.0) + size
             if (t, i) in compute:
                 memory[compute[t, i]] = memory.get(compute[t, i], 0.0) + size
         own = float(units.units[t].bytes) + results + scratch[t]
@@ -165,30 +242,4 @@ def solve(units: Units, budget: float | None, time_limit: float, max_cost: float
     if peak is not None:  # the lowest peak first; among equal peaks, the least recompute
         objective = cost / max(1.0, 2.0 * cost.sum())
         objective[peak] = 1.0
-    constraints = []
-    if m.row_lo:
-        matrix = coo_array((m.vals, (m.rows, m.cols)), shape=(len(m.row_lo), len(m.lower))).tocsr()
-        constraints = [LinearConstraint(matrix, m.row_lo, m.row_hi)]
-    left = time_limit - (time.perf_counter() - start)
-    if left <= 0:
-        return "none found in time"
-    result = milp(objective, constraints=constraints, integrality=np.array(m.integral),
-                  bounds=Bounds(m.lower, m.upper), options={"time_limit": left, "disp": False})
-    if result.x is None:
-        return "none exists in its model" if result.status == 2 else "none found in time"
-    x = np.round(result.x)
-    recompute: dict[int, list[int]] = {}
-    for (t, i), c in sorted(compute.items()):
-        if x[c] > 0.5:
-            recompute.setdefault(t, []).append(i)
-    model_cost = float(sum(units.units[i].cost for t, ii in recompute.items() for i in ii))
-    results = list(itertools.accumulate(u.result_bytes for u in units.units))
-    stage_peaks = [units.units[t].bytes + results[t] + scratch[t]
-                   + sum(units.units[i].bytes * x[keep[t, i]] for i in range(t) if (t, i) in keep)
-                   + sum(units.units[i].bytes for i in recompute.get(t, ())) for t in range(n)]
-    gap = getattr(result, "mip_gap", None)  # HiGHS stops at a relative gap of 1e-4: "optimal" may be a hair above 0
-    gap = float(min(1.0, max(0.0, gap))) if gap is not None else (0.0 if result.status == 0 else 1.0)
-    first_backward = next((u.index for u in units.units if not u.recomputable), n)
-    kept = sum(1 for i in range(first_backward) if (first_backward, i) in keep and x[keep[first_backward, i]] > 0.5)
-    return Solution(recompute, model_cost, float(max(stage_peaks, default=0)), gap, kept, result.status == 0,
-                    time.perf_counter() - start)
+    return _Program(m, compute, keep, objective, scratch, first_backward)

@@ -17,8 +17,9 @@ planner and decides:
     planned peak), looser (and cheaper than the best so far) when it does or when the model has
     no schedule.  When the model has no schedule at first, the units are made again with
     backward values recomputable too (remat_units.coarsen's `everything`) and solved in a looser
-    model budget.  When the solver finds nothing, the greedy plan stands
-    and a warning says so;
+    model budget.  This search runs on the fine units (remat_units.coarsen's `chains`) for half
+    the time, then on the coarse ones, the best plan so far capping the second (GRANULARITIES).
+    When the solver finds nothing, the greedy plan stands and a warning says so;
   * without a budget, the MILP minimises the model's peak with at most one forward pass of
     recompute; √n's plan stands when it is lower as planned.
 
@@ -48,6 +49,9 @@ ATTEMPTS = 5
 # recomputes as live for the whole stage (over), but no arena holes (under)
 MODEL_SCALES = (0.7, 1.0, 1.5)
 SECANT_MARGIN = 0.98  # aim a little under the budget when a plan planned over it
+# the units' models searched in turn, each for an equal share of the time (remat_units.coarsen's `chains`): the fine
+# one (a forward unit per matmul chain or residual add) is the tighter, the coarse one often solves faster
+GRANULARITIES = (True, False)
 
 
 class RematPlannerWarning(UserWarning):
@@ -112,14 +116,46 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     greedy, failure = _greedy(program, prepared, a, budget, planner, fit_budget)
     deadline = time.perf_counter() + time_limit  # the solver's time: the greedy plan's is its own
     program = prepared
-    incumbent = _recomputed(greedy) if greedy is not None else None
-    units, widened = coarsen(program, a), False
-    found, why, cap = None, f"none found in {time_limit:g} s", incumbent
+    found, why = None, f"none found in {time_limit:g} s"
+    cap = _recomputed(greedy) if greedy is not None else None
+    for k, chains in enumerate(GRANULARITIES):  # each model gets an equal share of the time left
+        share = (deadline - time.perf_counter()) / (len(GRANULARITIES) - k)
+        best, reason = _search(program, a, budget, planner, chains, time.perf_counter() + share, cap)
+        if best is not None and (found is None or _extra(program, best) < _extra(program, found)):
+            found, cap = best, _extra(program, best) - 1
+        elif found is None and reason:
+            why = reason
+    if found is not None:
+        rebuilt, solution, peak = found
+        stats = _stats(program, rebuilt, a, solution, budget, peak)
+        if greedy is None or stats.recompute_flops <= _recomputed(greedy):
+            rebuilt.remat_stats = stats
+            return rebuilt
+    if greedy is None:
+        raise failure
+    if found is None:
+        warnings.warn(f"remat_planner='optimal': the MILP found no schedule within {budget} bytes recomputing no "
+                      f"more than the greedy plan ({why}); kept the greedy plan", RematPlannerWarning, stacklevel=3)
+    return _labelled(greedy, "greedy")
+
+
+def _extra(program: Program, found: tuple) -> int:
+    """The FLOPs a realised plan recomputes (its copies nobody reads dropped: at most the model's cost)."""
+    return extra_flops(program, found[0])[0]
+
+
+def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, deadline: float,
+            cap: float | None) -> tuple[tuple | None, str]:
+    """((the realised program, its Solution, its planned peak) with the least recompute found that fits `budget` as
+    planned, or None; why none was found).  Up to ATTEMPTS solves of the units `coarsen(..., chains=chains)` makes,
+    the model's budget searched as the module docstring says."""
+    units, widened = coarsen(program, a, chains=chains), False
+    found, why = None, ""
     lo, scale, hi = MODEL_SCALES
     for attempt in range(ATTEMPTS):
         left = deadline - time.perf_counter()
         share = left if attempt == ATTEMPTS - 1 else left / 2  # HiGHS spends what it is given closing the gap:
-        solution = solve(units, scale * budget, share, max_cost=cap) if left > 0 else why  # keep some for more
+        solution = solve(units, scale * budget, share, max_cost=cap) if left > 0 else "none found in time"
         if isinstance(solution, str):
             if found is None:
                 why = solution
@@ -130,8 +166,8 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
                 scale = (scale + hi) / 2
                 continue
             if not widened and found is None:  # nothing recomputing forward values only: backward ones too,
-                units, widened = coarsen(program, a, everything=True), True  # in a looser model budget: the wider
-                scale = (scale + hi) / 2  # model is slower to solve, and its realised plans plan well below it
+                units, widened = coarsen(program, a, everything=True, chains=chains), True  # in a looser model
+                scale = (scale + hi) / 2  # budget: the wider model is slower to solve, and plans well below it
                 continue
             lo = scale  # nothing (cheaper) at this model budget: loosen it
         else:
@@ -150,18 +186,7 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
                     scale = aim
                     continue
         scale = (lo + hi) / 2
-    if found is not None:
-        rebuilt, solution, peak = found
-        stats = _stats(program, rebuilt, a, solution, budget, peak)
-        if greedy is None or stats.recompute_flops <= _recomputed(greedy):
-            rebuilt.remat_stats = stats
-            return rebuilt
-    if greedy is None:
-        raise failure
-    if found is None:
-        warnings.warn(f"remat_planner='optimal': the MILP found no schedule within {budget} bytes recomputing no "
-                      f"more than the greedy plan ({why}); kept the greedy plan", RematPlannerWarning, stacklevel=3)
-    return _labelled(greedy, "greedy")
+    return found, why
 
 
 def _lowest_peak(program: Program, a: Analysis, planner, time_limit: float, sqrt: Program) -> Program:

@@ -22,7 +22,10 @@ computed, kept or recomputed as a whole:
     narrower one has no schedule under the budget (a transformer at half its peak).
 
 Runs never straddle the end of the forward pass, so that the forward pass's units stay
-recomputable.
+recomputable.  `coarsen(..., chains=True)` (the fine model) cuts the forward pass into chains, a
+node joining the run before it when it is that run's last node's only reader (`matmul+tanh`; a
+residual `add` is a unit of its own), so that keeping a unit keeps one layer's value; the coarse
+model cuts runs of equal node count.  The optimal planner searches both (remat_optimal.py).
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ from graphc.passes.remat_schedule import schedule_backward
 from graphc.program import Program
 
 MAX_UNITS = 96
+# the share of MAX_UNITS the forward pass may take: its units are what the MILP keeps or recomputes, so finer
+# forward units (a matmul with its epilogue, a residual add) make a tighter model; the backward units only set
+# the stages
+FORWARD_SHARE = 0.7
 
 
 @dataclass
@@ -94,19 +101,29 @@ def execution_order(program: Program, a: Analysis, forward: set[int] = frozenset
     return [n for n in schedule_backward(program, a.backward - forward) if n.op.kind != "source"]
 
 
-def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everything: bool = False) -> Units:
-    """Cut the execution order into at most `max_units` runs of about equal node count.  With `everything`,
-    every unit that holds no result is recomputable, backward ones too (a wider model: see the module
-    docstring)."""
+def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everything: bool = False,
+            chains: bool = True) -> Units:
+    """Cut the execution order into at most `max_units` runs.  With `chains` (the fine model), the forward pass is
+    cut into chains (`_chains`: a matmul with its epilogue, a residual add), up to FORWARD_SHARE of the units,
+    and the backward pass into runs of about equal node count; without, both are cut into runs of about equal
+    node count in proportion to their lengths (the coarse model: fewer forward units, each keeping more, which
+    HiGHS often solves faster).  With `everything`, every unit that holds no result is recomputable, backward
+    ones too (a wider model: see the module docstring)."""
     forward = loss_reads(program)
     order = execution_order(program, a, forward)
     forward_end = next((k for k, n in enumerate(order) if not a.is_forward(n) and n.id not in forward), len(order))
-    parts = [order[:forward_end], order[forward_end:]]
-    share = [max(1, round(max_units * len(p) / max(len(order), 1))) if p else 0 for p in parts]
-    runs: list[list[Node]] = []
-    for part, count in zip(parts, share):
-        size = -(-len(part) // count) if count else 0
-        runs += [part[k:k + size] for k in range(0, len(part), size)] if size else []
+    backward = order[forward_end:]
+    proportional = max(1, round(max_units * forward_end / max(len(order), 1)))
+    if chains:
+        forward_runs = _chains(order[:forward_end], program)
+        share = max_units if not backward else max(proportional, round(FORWARD_SHARE * max_units))
+        runs = [sum(group, []) for group in _groups(forward_runs, share)]
+        runs += _groups(backward, max(1, max_units - len(runs)))
+    else:  # runs of ceil(len / share) nodes: often fewer than the share, a smaller program
+        runs = []
+        for part, count in ((order[:forward_end], proportional), (backward, max_units - proportional)):
+            size = -(-len(part) // max(1, count))
+            runs += [part[k:k + size] for k in range(0, len(part), size)]
     of_node = {n.id: u for u, run in enumerate(runs) for n in run}
     roots = {r.id for r in program.roots}
     read_outside: set[int] = set()
@@ -128,6 +145,35 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everythin
             recomputable=all((everything or a.is_forward(n) or n.id in forward) and n.id not in roots for n in run),
             inputs=sorted(inputs[u])))
     return Units(units, of_node)
+
+
+def _chains(order: list[Node], program: Program) -> list[list[Node]]:
+    """`order` cut into chains: a node joins the run of the node before it when it is that node's only reader
+    (a matmul and its tanh), so that no value read by one node alone right after it is ever kept or counted
+    between units; every other value a run makes is read elsewhere."""
+    readers: dict[int, set[int]] = {}
+    for node in toposort(program.roots):
+        for i in node.inputs:
+            readers.setdefault(i.id, set()).add(node.id)
+    roots = {r.id for r in program.roots}
+    runs: list[list[Node]] = []
+    for node in order:
+        if runs and runs[-1][-1].id not in roots and readers.get(runs[-1][-1].id) == {node.id}:
+            runs[-1].append(node)
+        else:
+            runs.append([node])
+    return runs
+
+
+def _groups(items: list, count: int) -> list[list]:
+    """`items` cut into min(count, len(items)) contiguous groups whose lengths differ by at most one (70 runs into
+    67 units: three pairs, the rest alone)."""
+    if not items:
+        return []
+    count = max(1, min(count, len(items)))
+    size, longer = divmod(len(items), count)
+    bounds = [k * size + min(k, longer) for k in range(count + 1)]
+    return [items[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def _scratch(run: list[Node], leaving: set[int]) -> int:
