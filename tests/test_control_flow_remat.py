@@ -115,3 +115,24 @@ def test_a_byte_budget_below_what_the_checkpointed_loop_plans_is_refused_and_one
     roomy = gc.function([xs], outputs, backend=backend, remat=1 << 30)
     roomy.compile(feed)
     assert roomy.memory_plan().peak_bytes <= 1 << 30
+
+
+def test_a_byte_budget_on_a_loop_whose_body_has_feed_time_sizes_is_checked_at_the_first_call():
+    """The body of a scan over a (steps, None, width) placeholder compiles when it first runs: the whole plan,
+    and the budget against it, are known after that call (it used to fail at compile: 'has not run yet')."""
+    steps, width = 16, 8
+    xs = gc.placeholder((steps, None, width), gc.float32, name="xs")
+    w = gc.variable(np.random.default_rng(0).normal(0, 0.3, (width, width)).astype(np.float32), name="w")
+    h, _ = gc.scan(lambda h, x: (gc.tanh(h @ w + x), None), gc.zeros_like(xs[0]), xs)
+    loss = gc.sum(h * h)
+    outputs = [loss, gc.grad(loss, [w])[0]]
+    feed = np.random.default_rng(1).normal(size=(steps, 3, width)).astype(np.float32)
+    want = gc.function([xs], outputs, backend="numpy")(feed)
+    roomy = gc.function([xs], outputs, backend="llvm", remat=1 << 30)
+    for got, expected in zip(roomy(feed), want):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert roomy.memory_plan().peak_bytes <= 1 << 30
+    tight = gc.function([xs], outputs, backend="llvm", remat=1000)
+    for _ in range(2):  # and every call after
+        with pytest.raises(gc.MemoryBudgetError, match="cannot be met"):
+            tight(feed)

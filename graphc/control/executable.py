@@ -69,6 +69,9 @@ class CompiledBody:
         self._compiled[signature] = executable = self.factory(program, self.options)
         return executable
 
+    def has_compiled(self) -> bool:
+        return bool(self._compiled)
+
     @property
     def executable(self):
         """The executable compiled first (for inspection: kernels, memory plan, LLVM IR)."""
@@ -126,14 +129,19 @@ def with_control_flow(factory: Callable) -> Callable:
         executable = build_bodies(program, options)
         budget = getattr(options, "remat", "none")
         if isinstance(executable, ControlFlowExecutable) and isinstance(budget, int) and not isinstance(budget, bool):
-            _check_budget(executable, budget)
+            if executable.bodies_compiled():
+                _check_budget(executable, budget)
+            else:  # a body traced with feed-time sizes compiles when it first runs: checked after that call
+                executable.pending_budget = budget
         return executable
     return build
 
 
 def _check_budget(executable: ControlFlowExecutable, budget: int) -> None:
     """Each segment met the byte budget on its own; the whole plan (the loops' checkpoints, bodies and
-    carries beside the segments) must meet it too, or the budget would be accepted and silently exceeded."""
+    carries beside the segments) must meet it too, or the budget would be accepted and silently exceeded.
+    Where a body has feed-time sizes the plan is known after the first call, and checked then (that call's
+    results are not returned: the MemoryBudgetError is)."""
     from graphc.errors import MemoryBudgetError
 
     peak = executable.memory_plan().peak_bytes
@@ -171,6 +179,8 @@ class ControlFlowExecutable:
         self.steps: list = []
         self._bodies = bodies = {}  # id(Subgraph) -> CompiledBody: a recording twin shares its original's bodies
         self._while_steps: dict[int, WhileStep] = {}  # while node id -> its body and condition as one step
+        self.pending_budget: int | None = None  # a byte budget to check once every body has compiled
+        self._refused: GraphcError | None = None  # what that check raised
         for index, step in enumerate(plan):
             if isinstance(step, Segment):
                 self.steps.append(compile_segment(program, plan, index, options, factory))
@@ -179,6 +189,8 @@ class ControlFlowExecutable:
         self.backend = next((getattr(s.executable, "backend", "?") for s in self.segments()), "numpy")
 
     def __call__(self, inputs, variables, donate: bool = False):
+        if self._refused is not None:
+            raise type(self._refused)(str(self._refused))
         p = self.program
         env: dict[int, object] = {n.id: np.asarray(a) for n, a in zip(p.inputs, inputs)}
         env.update((v.id, np.asarray(a)) for v, a in zip(p.variables, variables))
@@ -199,7 +211,19 @@ class ControlFlowExecutable:
         outputs = [np.array(value_of(n, env)) if n.op.kind == "source" else env[n.id] for n in p.outputs]
         new_values = [written[vi] if vi in written else np.asarray(value_of(n, env))
                       for vi, n in zip(p.updated, p.new_values)]
+        if self.pending_budget is not None and self.bodies_compiled():
+            budget, self.pending_budget = self.pending_budget, None
+            try:
+                _check_budget(self, budget)
+            except GraphcError as refused:
+                self._refused = refused  # every later call is refused too
+                raise
         return outputs, new_values
+
+    def bodies_compiled(self) -> bool:
+        """Whether every body has compiled (one traced with feed-time sizes compiles when it first runs), so
+        that the whole memory plan is known."""
+        return all(body.has_compiled() for body in self._bodies.values())
 
     def _while_step(self, node: Node, attrs) -> WhileStep:
         """The native step of a while loop, made on its first run (two threads may both make it)."""
