@@ -68,14 +68,19 @@ def test_values_equal_the_reference_and_the_loop_runs_natively(native_whiles, li
     assert native_whiles == [True]
 
 
-def test_values_are_bitwise_those_of_the_host_driven_loop(monkeypatch):
-    inputs, outputs = damped_iteration()
-    feeds = (np.linspace(-1, 1, 6), np.int32(500))
+def native_and_host_driven_agree(monkeypatch, inputs, outputs, feeds) -> list:
+    """The outputs, run natively; asserts that the host-driven loop gives them bit for bit."""
     native = gc.function(inputs, outputs, backend="llvm")(*feeds)
     host_driven(monkeypatch)
     host = gc.function(inputs, outputs, backend="llvm")(*feeds)
     for a, b in zip(native, host):
         np.testing.assert_array_equal(a, b)
+    return native
+
+
+def test_values_are_bitwise_those_of_the_host_driven_loop(monkeypatch):
+    inputs, outputs = damped_iteration()
+    native = native_and_host_driven_agree(monkeypatch, inputs, outputs, (np.linspace(-1, 1, 6), np.int32(500)))
     assert 0 < native[0] < 500  # it stopped on the change, not on the count
 
 
@@ -128,12 +133,7 @@ def test_the_loop_a_gradient_records_runs_natively_too(native_whiles, limit):
 
 def test_gradients_are_bitwise_those_of_the_host_driven_loop(monkeypatch):
     inputs, outputs = gradient_of_damped_iteration()
-    feeds = (np.linspace(-1, 1, 6), np.int32(200))
-    native = gc.function(inputs, outputs, backend="llvm")(*feeds)
-    host_driven(monkeypatch)
-    host = gc.function(inputs, outputs, backend="llvm")(*feeds)
-    for a, b in zip(native, host):
-        np.testing.assert_array_equal(a, b)
+    native = native_and_host_driven_agree(monkeypatch, inputs, outputs, (np.linspace(-1, 1, 6), np.int32(200)))
     assert 16 < native[0] < 200  # past the first block, stopped by the change
 
 

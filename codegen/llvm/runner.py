@@ -287,17 +287,10 @@ _MOVE = _entry("moved", "move_f0") + \
     "  %moved_new = getelementptr i8, ptr %moved_v, i64 %move_f1\n  store ptr %moved_new, ptr %moved\n"
 _SWAP = _entry("a", "swap_f0") + _entry("b", "swap_f1") + "  store ptr %b_v, ptr %a\n  store ptr %a_v, ptr %b\n"
 
-# A whole scan: the body's calls `steps` times, outputs copied, slices moved and carries swapped between.
-_SCAN = f"""\
-declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
-
-define void @graphc_scan(ptr %pool, ptr %table, ptr %calls, i64 %n, i64 %steps, ptr %copies, i64 %n_copies,
-                         ptr %moves, i64 %n_moves, ptr %swaps, i64 %n_swaps) {{
-entry:
-  %any = icmp sgt i64 %steps, 0
-  br i1 %any, label %step, label %done
+# One step of a loop counting its steps in %t: the calls, then the table edits (copies, moves, swaps); then
+# back to the loop's `test`.
+_STEP = f"""\
 step:
-  %t = phi i64 [0, %entry], [%t1, %stepped]
   call void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n)
   br label %copy_head
 {_each("copy", "copies", "n_copies", COPY_FIELDS, _COPY, "move_head")}\
@@ -305,8 +298,22 @@ step:
 {_each("swap", "swaps", "n_swaps", SWAP_FIELDS, _SWAP, "stepped")}\
 stepped:
   %t1 = add i64 %t, 1
-  %t_more = icmp slt i64 %t1, %steps
-  br i1 %t_more, label %step, label %done
+  br label %test
+"""
+
+# A whole scan: the body's calls `steps` times, outputs copied, slices moved and carries swapped between.
+_SCAN = f"""\
+declare void @llvm.memcpy.p0.p0.i64(ptr, ptr, i64, i1)
+
+define void @graphc_scan(ptr %pool, ptr %table, ptr %calls, i64 %n, i64 %steps, ptr %copies, i64 %n_copies,
+                         ptr %moves, i64 %n_moves, ptr %swaps, i64 %n_swaps) {{
+entry:
+  br label %test
+test:
+  %t = phi i64 [0, %entry], [%t1, %stepped]
+  %again = icmp slt i64 %t, %steps
+  br i1 %again, label %step, label %done
+{_STEP}\
 done:
   ret void
 }}
@@ -330,15 +337,7 @@ test:
   %room = icmp slt i64 %t, %max_steps
   %again = and i1 %holds_now, %room
   br i1 %again, label %step, label %done
-step:
-  call void @graphc_run(ptr %pool, ptr %table, ptr %calls, i64 %n)
-  br label %copy_head
-{_each("copy", "copies", "n_copies", COPY_FIELDS, _COPY, "move_head")}\
-{_each("move", "moves", "n_moves", MOVE_FIELDS, _MOVE, "swap_head")}\
-{_each("swap", "swaps", "n_swaps", SWAP_FIELDS, _SWAP, "stepped")}\
-stepped:
-  %t1 = add i64 %t, 1
-  br label %test
+{_STEP}\
 done:
   ret i64 %t
 }}
