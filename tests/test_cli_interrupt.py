@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -42,7 +43,8 @@ def test_ctrl_c_during_a_kernel_ends_the_run_at_once_and_says_interrupted(tmp_pa
 
     run = subprocess.Popen([sys.executable, "-m", "graphc", "run", "slow.json", "--backend", "llvm",
                             "--feed", "x=x.npy"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           text=True, preexec_fn=_hear_ctrl_c)
+                           text=True, preexec_fn=_hear_ctrl_c,
+                           env={**os.environ, "PYTHONFAULTHANDLER": "1"})  # a crash shows every thread's stack
     try:
         assert "running slow.json" in run.stderr.readline()  # announced after 2 s: it is in the kernels now
         time.sleep(1.0)
@@ -52,6 +54,6 @@ def test_ctrl_c_during_a_kernel_ends_the_run_at_once_and_says_interrupted(tmp_pa
     finally:
         run.kill()
     assert time.monotonic() - interrupted < 10
-    assert run.returncode == 130
+    assert run.returncode == 130, rest
     assert "interrupted" in rest
     assert "done" not in rest and "Traceback" not in rest

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_control_flow_remat import peak_of_call
 
@@ -75,6 +75,7 @@ def test_the_rewrite_replaces_the_recording_loop():
 
 @settings(max_examples=8, deadline=None)
 @given(scale=st.floats(0.05, 3.0), seed=st.integers(0, 2**16))
+@example(scale=3.0, seed=2413)  # numpy and llvm differ in the last bits here: each backend is compared with itself
 def test_checkpointed_gradients_of_a_data_dependent_loop_equal_the_plain_ones_bitwise(scale, seed):
     rng = np.random.default_rng(seed)
     x = gc.placeholder((3,), gc.float64)
@@ -88,13 +89,10 @@ def test_checkpointed_gradients_of_a_data_dependent_loop_equal_the_plain_ones_bi
     loss = gc.sum(v * v) + gc.cast(n, gc.float64)
     outputs = [loss, *gc.grad(loss, [w, u, x])]
     data = rng.normal(size=3) * scale
-    plain = gc.function([x], outputs)(data)
     for backend in BACKENDS:
+        plain = gc.function([x], outputs, backend=backend)(data)
         for a, b in zip(plain, gc.function([x], outputs, backend=backend, remat="sqrt")(data)):
-            if backend == "numpy":
-                np.testing.assert_array_equal(a, b)
-            else:
-                np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+            np.testing.assert_array_equal(a, b)
 
 
 def test_checkpointed_gradient_equals_central_differences():
