@@ -178,3 +178,14 @@ def test_calls_from_many_threads_give_the_serial_results():
 
     in_threads(work, threads=4)
     assert wrong == []
+
+
+def test_a_loop_over_feed_time_sizes_plans_its_memory_after_the_first_call():
+    """The body of a loop over a (None, 3) placeholder compiles when the loop first runs; the native step
+    replaces it there, but the body is compiled all the same, so that the memory plan (and a byte budget)
+    can count it."""
+    x = gc.placeholder((None, 3), gc.float64, name="x")
+    _, v = gc.while_loop(lambda i, v: i < 5, lambda i, v: (i + 1, v * 0.5 + 1.0), (gc.constant(np.int32(0)), x))
+    f = gc.function([x], [v], backend="llvm")
+    np.testing.assert_array_equal(f(np.zeros((2, 3)))[0], np.full((2, 3), 1.9375))
+    assert f.memory_plan().peak_bytes > 0

@@ -49,6 +49,8 @@ class WhileStep:
         signature = tuple((a.shape, a.dtype.str) for a in (*init, *captured))
         if signature not in self._loops:
             self._loops[signature] = self._loop(signature, len(init))
+            body_inputs = (*init, *(by_id[c.id] for c in self.body.body.captures))
+            self.body.compiled_for(tuple((a.shape, a.dtype.str) for a in body_inputs))  # for the memory plan
         loop = self._loops[signature]
         if loop is None:
             return None
