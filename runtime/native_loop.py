@@ -111,9 +111,8 @@ class ScanLoop:
                 moves.append((out.slot, sign * y.strides[0]))
             for c, slot in zip(captured, self.inputs[n + len(xs):]):
                 table[slot] = data_address(c)
-            per_entry = max(1, WORK_PER_ENTRY // max(1, exe.work))  # long loops: Ctrl-C heard between entries
             native_runner().scan(ctypes.addressof(table), exe._calls_address, exe._n_calls, steps, copies, moves,
-                                 swaps, per_entry)
+                                 swaps, _steps_per_entry(exe))
             finals = [self._final(placed, table, i, record, reverse) for i, placed in enumerate(carries)]
         if record:
             stacks = [big[1:] if reverse else big[:-1] for big in carries]
@@ -233,13 +232,8 @@ class WhileLoop:
         layout, blocks, current, trips, rows = self.layout, [], init, 0, self.FIRST_BLOCK
         while True:
             want = rows if limit is None else min(rows, limit - trips)
-            moves, block = [], []
-            for c, slot, out in zip(current, layout.inputs, layout.outputs):
-                big = np.empty((want + 1, *c.shape), c.dtype)
-                big[0] = c
-                table[slot], table[out.slot] = data_address(big), data_address(big) + big.strides[0]
-                moves += [(slot, big.strides[0]), (out.slot, big.strides[0])]
-                block.append(big)
+            moves: list = []
+            block = layout._place_carries(table, current, True, want, False, moves, [])  # rows, as a recording scan's
             ran = steps.run(want, moves, [])
             trips += ran
             blocks.append([big[:ran] for big in block])
@@ -263,6 +257,11 @@ class _Steps:
 
     def run(self, limit: int | None, moves: list, swaps: list) -> int:
         exe = self.executable
-        per_entry = max(1, WORK_PER_ENTRY // max(1, exe.work))  # long loops: Ctrl-C heard between entries
         return native_runner().while_loop(self.table, exe._calls_address, exe._n_calls, self.holds, limit,
-                                          self.copies, moves, swaps, per_entry)
+                                          self.copies, moves, swaps, _steps_per_entry(exe))
+
+
+def _steps_per_entry(executable) -> int:
+    """Steps of a loop per entry into generated code: a long loop returns to Python between entries, so that
+    Ctrl-C is heard."""
+    return max(1, WORK_PER_ENTRY // max(1, executable.work))
