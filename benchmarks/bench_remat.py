@@ -487,9 +487,19 @@ def rss() -> int:
 
 
 def peak_growth(fn) -> int:
-    """The high-water mark of the resident set while `fn` runs, over what was resident before (a thread samples it)."""
+    """The high-water mark of the resident set while `fn` runs, over what was resident before (a thread samples it).
+    Before it the garbage of earlier work is collected and the heap's free pages given back (malloc_trim), so that
+    an arena carved from heap pages earlier work had touched still counts when touched (CI once measured a step's
+    4 MiB as 0); during `fn` no collection runs, so that no earlier work's pages leave the count in the middle."""
+    import ctypes
+    import gc
     import threading
 
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
     base, peak, done = rss(), [0], [False]
 
     def sample():
@@ -498,9 +508,13 @@ def peak_growth(fn) -> int:
 
     sampler = threading.Thread(target=sample)
     sampler.start()
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         fn()
     finally:
+        if collecting:
+            gc.enable()
         done[0] = True
         sampler.join()
     return max(peak[0], rss()) - base

@@ -108,7 +108,9 @@ class LlvmExecutable:
         self._loops: dict[tuple, object] = {}  # (n_carry, n_xs) -> ScanLoop, ("while", n_carry) -> WhileLoop; or None
         self._checked = self._checked_call()
         self.checked_entry = self._checked is not None  # whether `call_checked` can run a call at all
-        self._idle = collections.deque([self._workspace()])  # deque: thread-safe appends and pops
+        # workspaces not in use (a deque: thread-safe appends and pops); the first is made by the first call, so
+        # that its arena is taken when it is used, not by a compilation that may never run
+        self._idle: collections.deque = collections.deque()
 
     def __call__(self, inputs: Sequence[np.ndarray], variables: Sequence[np.ndarray], donate: bool = False):
         if len(inputs) != len(self._input_types) or len(variables) != len(self._variable_types):
@@ -123,7 +125,7 @@ class LlvmExecutable:
                      for a, (node, dtype, shape) in zip(variables, self._variable_types)]
         try:
             workspace = self._idle.pop()
-        except IndexError:  # another thread's call is using each workspace there is
+        except IndexError:  # the first call, or another thread's call is using each workspace there is
             workspace = self._workspace()
         try:
             arrays = self._run(workspace, inputs, variables, donate)

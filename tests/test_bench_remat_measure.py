@@ -44,3 +44,21 @@ def test_the_measured_peak_is_the_timed_functions_own(bench, strategy, planner):
     # (under 1 MiB here), and holes of the arena may stay untouched
     assert abs(row["measured"] - row["planned"]) <= 0.1 * row["planned"] + 2**20, (row["planned"], row["measured"])
     step()
+
+
+def test_garbage_freed_during_the_measured_call_is_not_counted_against_it(bench):
+    """A cycle left by earlier work (a compiled function and its arena) freed by a collection in the middle of the
+    measured call would take its pages from the growth."""
+    import numpy as np
+
+    earlier = [np.ones(4 * 2**20)]  # 32 MiB, touched, reachable only through a cycle
+    earlier.append(earlier)
+    del earlier
+    kept = []
+
+    def call():
+        kept.append(np.ones(2**21))  # 16 MiB, touched
+        kept.extend([[] for _ in range(50_000)])  # enough container allocations to start a collection
+
+    growth = bench.peak_growth(call)
+    assert 16 * 2**20 <= growth <= 24 * 2**20, growth  # the lists add about 3 MiB
