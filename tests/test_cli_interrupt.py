@@ -57,3 +57,32 @@ def test_ctrl_c_during_a_kernel_ends_the_run_at_once_and_says_interrupted(tmp_pa
     assert run.returncode == 130, rest
     assert "interrupted" in rest
     assert "done" not in rest and "Traceback" not in rest
+
+
+INTERRUPTED_WHILE_WORKING = textwrap.dedent("""
+    import signal, threading
+    from graphc import cli
+
+    release = threading.Event()
+    main = threading.get_ident()
+    # Ctrl-C lands on the main thread while it waits for the work (as it does in a terminal)
+    threading.Timer(0.3, lambda: signal.pthread_kill(main, signal.SIGINT)).start()
+    try:
+        cli.run_interruptibly(lambda args: release.wait(60), None)
+    except KeyboardInterrupt:
+        print("unfinished" if cli.work_unfinished() else "finished")
+    release.set()
+    threading.Timer(0.3, lambda: None).start()
+    print("after", cli.run_interruptibly(lambda args: 7, None), cli.work_unfinished())
+""")
+
+
+def test_after_ctrl_c_work_still_running_is_known_to_be_running():
+    """CPython 3.11's Thread.join, interrupted, marks the running thread stopped (bpo-45274's clean-up
+    releases the thread's own state lock), so `is_alive()` said a thread deep in a kernel had finished:
+    the CLI then left through the interpreter's ordinary exit under it (a SIGSEGV, or a hang in OpenBLAS's
+    exit).  What the CLI asks is set by the work itself as it ends."""
+    ran = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_WORKING], capture_output=True, text=True,
+                         timeout=120, preexec_fn=_hear_ctrl_c)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split("\n")[:2] == ["unfinished", "after 7 False"], ran.stdout

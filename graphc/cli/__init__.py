@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _WORK_THREAD = "graphc command"
+_unfinished: set[threading.Event] = set()  # one per command of run_interruptibly's still at work
 
 
 def run_interruptibly(command, args) -> int:
@@ -53,22 +54,37 @@ def run_interruptibly(command, args) -> int:
     Python handles a signal only between bytecodes of the main thread, and a compiled kernel
     (a ctypes call) or an LLVM build can run for minutes without returning to it.  The main
     thread only waits here, so KeyboardInterrupt reaches it while the work goes on.
+
+    Whether the work is still going is an Event the work sets as it ends, not
+    `Thread.is_alive()`: a KeyboardInterrupt inside `Thread.join` (CPython 3.11's bpo-45274
+    clean-up) releases the running thread's own state lock and marks it stopped, so after
+    Ctrl-C a thread deep in a kernel looked finished, and the interpreter's ordinary exit then
+    tore down the process under it (a SIGSEGV in CI, a hang in OpenBLAS's exit here).
     """
     outcome: dict = {}
+    finished = threading.Event()
 
     def work():
         try:
             outcome["value"] = command(args)
         except BaseException as exc:  # noqa: BLE001 - re-raised on the main thread, below
             outcome["error"] = exc
+        finally:
+            finished.set()
 
-    worker = threading.Thread(target=work, name=_WORK_THREAD, daemon=True)
-    worker.start()
-    while worker.is_alive():
-        worker.join(0.2)
+    _unfinished.add(finished)
+    threading.Thread(target=work, name=_WORK_THREAD, daemon=True).start()
+    while not finished.wait(0.2):
+        pass
+    _unfinished.discard(finished)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def work_unfinished() -> bool:
+    """Whether a command of `run_interruptibly`'s is still at work (after Ctrl-C: inside a kernel or a build)."""
+    return any(not finished.is_set() for finished in _unfinished)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print(f"graphc {args.command}: interrupted", file=sys.stderr)
-        if any(t.name == _WORK_THREAD and t.is_alive() for t in threading.enumerate()):
+        if work_unfinished():
             # The work is still inside a compiled kernel or an LLVM build, which cannot be
             # stopped from Python and would keep running while the interpreter shuts down.
             sys.stdout.flush()
