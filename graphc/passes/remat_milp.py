@@ -31,7 +31,8 @@ stage that may read them (directly, or through a recomputed reader), S[t, i] lik
 forward pass's stages (before the first unit that is not recomputable) recompute nothing: there a
 unit's value is live (a constant column) up to its last forward reader, then kept into the
 backward pass or dropped, one binary per unit ("kept") for every forward stage after that reader
-and the first backward stage, instead of a binary per (stage, unit) pair.
+and the first backward stage, instead of a binary per (stage, unit) pair.  The first backward
+stage (that unit's) may recompute: what the backward pass reads first may have been dropped.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphc.passes.remat_highs import Problem, solve_milp
 from graphc.passes.remat_units import Units
 
 
@@ -54,6 +56,7 @@ class Solution:
     checkpoints: int                  # forward units kept into the first backward stage
     optimal: bool
     seconds: float
+    started: bool = False             # HiGHS took the starting schedule as its first incumbent
 
 
 def last_need(units: Units) -> list[int]:
@@ -118,30 +121,73 @@ class _Program:
     scratch: list[float]
     first_backward: int
 
+    def problem(self) -> Problem:
+        m = self.model
+        return Problem(self.objective, m.rows, m.cols, m.vals, m.row_lo, m.row_hi, m.lower, m.upper, m.integral)
+
+
+@dataclass
+class UnitSchedule:
+    """A schedule in the program's own terms, for a starting point: the units each stage recomputes, and the
+    (stage, unit) pairs whose value is kept into the stage (the forward pass's included)."""
+    recompute: dict[int, list[int]]
+    keep: set[tuple[int, int]]
+
 
 def solve(units: Units, budget: float | None, time_limit: float, max_cost: float | None = None,
-          cost_cap: float | None = None) -> Solution | str:
+          cost_cap: float | None = None, start: UnitSchedule | None = None) -> Solution | str:
     """The least-recompute schedule whose model memory fits `budget`, or (budget None) the lowest
     model peak whose recompute stays within `cost_cap`.  `max_cost` bounds the objective (an
-    incumbent's cost: nothing dearer is worth finding).  A string saying why when HiGHS finds no
-    feasible schedule within `time_limit` seconds (or proves there is none)."""
-    start = time.perf_counter()
+    incumbent's cost: nothing dearer is worth finding).  `start`, a schedule feasible in this model
+    (see `start_vector`), is HiGHS's first incumbent when highspy is installed (remat_highs.py).  A
+    string saying why when HiGHS finds no feasible schedule within `time_limit` seconds (or proves
+    there is none)."""
+    begin = time.perf_counter()
     p = _build(units, budget, max_cost, cost_cap)
-    left = time_limit - (time.perf_counter() - start)
+    x0 = start_vector(p, start) if start is not None else None
+    left = time_limit - (time.perf_counter() - begin)
     if left <= 0:
         return "none found in time"
-    result = _run(p, left)
+    result = solve_milp(p.problem(), left, x0)
     if result.x is None:
-        return "none exists in its model" if result.status == 2 else "none found in time"
+        return "none exists in its model" if result.infeasible else "none found in time"
     x = np.round(result.x)
     recompute: dict[int, list[int]] = {}
     for (t, i), c in sorted(p.compute.items()):
         if x[c] > 0.5:
             recompute.setdefault(t, []).append(i)
-    gap = getattr(result, "mip_gap", None)  # HiGHS stops at a relative gap of 1e-4: "optimal" may be a hair above 0
-    gap = float(min(1.0, max(0.0, gap))) if gap is not None else (0.0 if result.status == 0 else 1.0)
     keep = {k: x[c] > 0.5 for k, c in p.keep.items()}
-    return _solution(units, p, recompute, keep, gap, result.status == 0, time.perf_counter() - start)
+    solution = _solution(units, p, recompute, keep, result.gap, result.optimal, time.perf_counter() - begin)
+    solution.started = result.started
+    return solution
+
+
+def start_vector(p: _Program, start: UnitSchedule) -> np.ndarray | None:
+    """`start` as a point of the program `p` (the columns it names set, the rest 0), or None when it is not a
+    feasible point of `p` (a value read before it exists, memory over the model's budget, a dearer cost than
+    the cap).  The columns the forward pass shares (a unit's "kept" binary, the constant) take the value of
+    any pair they stand for; feasibility is then checked row by row."""
+    x = np.zeros(len(p.model.lower))
+    x[p.model.column[("one",)]] = 1.0
+    for (t, i), c in p.keep.items():
+        if (t, i) in start.keep:
+            x[c] = 1.0
+    for t, ii in start.recompute.items():
+        for i in ii:
+            if (t, i) not in p.compute:
+                return None
+            x[p.compute[t, i]] = 1.0
+    if "peak" in {k[0] for k in p.model.column}:
+        return None
+    return x if p.problem().violation(x) <= 1e-9 else None
+
+
+def model_peak(units: Units, schedule: UnitSchedule) -> float:
+    """The model's largest stage memory for `schedule` (the memory row's left side plus what the stage
+    itself holds): the least model budget in which it is feasible."""
+    p = _build(units, None, None, None)
+    keep = {k: k in schedule.keep for k in p.keep}
+    return _solution(units, p, schedule.recompute, keep, 1.0, False, 0.0).peak
 
 
 def _solution(units: Units, p: _Program, recompute: dict, keep: dict, gap: float, optimal: bool,
@@ -154,19 +200,6 @@ def _solution(units: Units, p: _Program, recompute: dict, keep: dict, gap: float
                    + sum(units.units[i].bytes for i in recompute.get(t, ())) for t in range(n)]
     checkpoints = sum(1 for i in range(p.first_backward) if keep.get((p.first_backward, i)))
     return Solution(recompute, model_cost, float(max(stage_peaks, default=0)), gap, checkpoints, optimal, seconds)
-
-
-def _run(p: _Program, time_limit: float):
-    from scipy.optimize import Bounds, LinearConstraint, milp  # scipy's import is slow: only when solving
-    from scipy.sparse import coo_array
-
-    m = p.model
-    constraints = []
-    if m.row_lo:
-        matrix = coo_array((m.vals, (m.rows, m.cols)), shape=(len(m.row_lo), len(m.lower))).tocsr()
-        constraints = [LinearConstraint(matrix, m.row_lo, m.row_hi)]
-    return milp(p.objective, constraints=constraints, integrality=np.array(m.integral), bounds=Bounds(m.lower, m.upper),
-                options={"time_limit": max(time_limit, 1e-3), "disp": False})
 
 
 def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap: float | None) -> _Program:
@@ -188,6 +221,8 @@ def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap:
                     if i not in kept:
                         kept[i] = m.var(("kept", i))
                     keep[t, i] = kept[i]
+                if t == first_backward and units.units[i].recomputable:  # the first backward stage may
+                    compute[t, i] = m.var(("compute", t, i))             # recompute (what it reads first)
                 continue
             if units.units[i].recomputable:
                 compute[t, i] = m.var(("compute", t, i))

@@ -36,10 +36,11 @@ from collections.abc import Callable
 
 from graphc.errors import GraphcError, MemoryBudgetError
 from graphc.passes.remat_analysis import Analysis, analyse, flops
-from graphc.passes.remat_milp import Solution, solve
+from graphc.passes.remat_milp import Solution, model_peak, solve
 from graphc.passes.remat_realise import extra_flops, realise
 from graphc.passes.remat_rewrite import RematStats
 from graphc.passes.remat_units import coarsen, without_shape_reads
+from graphc.passes.remat_warm_start import recomputed_nodes, unit_schedule
 from graphc.program import Program
 
 PLANNERS = ("greedy", "optimal")
@@ -118,9 +119,11 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     program = prepared
     found, why = None, f"none found in {time_limit:g} s"
     cap = _recomputed(greedy) if greedy is not None else None
+    start = recomputed_nodes(prepared, greedy) if greedy is not None and greedy.remat_stats is not None else None
     for k, chains in enumerate(GRANULARITIES):  # each model gets an equal share of the time left
         share = (deadline - time.perf_counter()) / (len(GRANULARITIES) - k)
-        best, reason = _search(program, a, budget, planner, chains, time.perf_counter() + share, cap)
+        best, reason = _search(program, a, budget, planner, chains, time.perf_counter() + share, cap,
+                               start if found is None else None)
         if best is not None and (found is None or _extra(program, best) < _extra(program, found)):
             found, cap = best, _extra(program, best) - 1
         elif found is None and reason:
@@ -128,7 +131,9 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     if found is not None:
         rebuilt, solution, peak = found
         stats = _stats(program, rebuilt, a, solution, budget, peak)
-        if greedy is None or stats.recompute_flops <= _recomputed(greedy):
+        # the greedy plan stands against one of equal recompute that plans higher (the MILP's copy of it, say)
+        if greedy is None or (stats.recompute_flops, stats.planned_peak_bytes) <= \
+                (_recomputed(greedy), _planned_peak(greedy, planner)):
             rebuilt.remat_stats = stats
             return rebuilt
     if greedy is None:
@@ -145,17 +150,25 @@ def _extra(program: Program, found: tuple) -> int:
 
 
 def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, deadline: float,
-            cap: float | None) -> tuple[tuple | None, str]:
+            cap: float | None, start_from: set[int] | None = None) -> tuple[tuple | None, str]:
     """((the realised program, its Solution, its planned peak) with the least recompute found that fits `budget` as
     planned, or None; why none was found).  Up to ATTEMPTS solves of the units `coarsen(..., chains=chains)` makes,
-    the model's budget searched as the module docstring says."""
-    units, widened = coarsen(program, a, chains=chains), False
+    the model's budget searched as the module docstring says.  `start_from`: the nodes the greedy plan
+    recomputes (remat_warm_start.py): the units are cut so that its plan is one of their schedules, which every
+    solve whose model admits it starts from, and the first model budget admits it."""
+    apart = start_from or frozenset()
+    units, widened = coarsen(program, a, chains=chains, apart=apart), False
+    start = unit_schedule(units, start_from) if start_from else None
     found, why = None, ""
     lo, scale, hi = MODEL_SCALES
+    if start is not None:  # the first solve in the least model budget where the greedy plan is a schedule
+        scale = model_peak(units, start) / budget
+        lo, hi = min(lo, scale), max(hi, scale)
     for attempt in range(ATTEMPTS):
         left = deadline - time.perf_counter()
         share = left if attempt == ATTEMPTS - 1 else left / 2  # HiGHS spends what it is given closing the gap:
-        solution = solve(units, scale * budget, share, max_cost=cap) if left > 0 else "none found in time"
+        solution = solve(units, scale * budget, share, max_cost=cap, start=start) if left > 0 \
+            else "none found in time"
         if isinstance(solution, str):
             if found is None:
                 why = solution
@@ -166,7 +179,8 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
                 scale = (scale + hi) / 2
                 continue
             if not widened and found is None:  # nothing recomputing forward values only: backward ones too,
-                units, widened = coarsen(program, a, everything=True, chains=chains), True  # in a looser model
+                units, widened = coarsen(program, a, everything=True, chains=chains, apart=apart), True  # in a
+                start = unit_schedule(units, start_from) if start_from else None  # looser model
                 scale = (scale + hi) / 2  # budget: the wider model is slower to solve, and plans well below it
                 continue
             lo = scale  # nothing (cheaper) at this model budget: loosen it
@@ -175,6 +189,7 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
             peak = _planned_peak(rebuilt, planner)
             if peak <= budget:
                 found, cap, lo = (rebuilt, solution, peak), solution.cost - 1, scale
+                start = None  # dearer than the cap from now on
             else:
                 hi = scale
                 if found is None:
