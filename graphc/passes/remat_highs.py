@@ -132,7 +132,8 @@ def _solve_highspy(highspy, problem: Problem, time_limit: float, start: np.ndarr
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
-    has_point = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    # an int in some highspy versions, an enum in others
+    has_point = int(info.primal_solution_status) == int(highspy.SolutionStatus.kSolutionStatusFeasible)
     x = np.asarray(h.getSolution().col_value, dtype=float) if has_point else None
     optimal = status == highspy.HighsModelStatus.kOptimal
     # HiGHS stops at a relative gap of MIP_REL_GAP: "optimal" may be a hair above 0

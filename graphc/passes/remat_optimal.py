@@ -10,7 +10,7 @@ planner and decides:
 
   * under a byte budget, the greedy planner's plan comes first; its recompute caps the MILP's
     objective (nothing dearer is worth finding), and the MILP's plan is taken only when it
-    fits the budget as planned and recomputes less (or as much, planning no higher).  The
+    fits the budget as planned and recomputes less (or as much, planning lower).  The
     greedy plan is also the solver's starting point (remat_warm_start.py: the units are cut
     so that it is one of their schedules; with highspy, HiGHS takes it as its first incumbent,
     remat_highs.py).  Three models are searched in turn, each for an equal share of the time
@@ -116,6 +116,11 @@ def _greedy(program: Program, prepared: Program, a: Analysis, budget: int, plann
     return min(plans, key=_recomputed), None
 
 
+def _peak(plan: Program, planner) -> int:
+    """A heuristic's planned peak (planned again only when it returned the program unchanged)."""
+    return plan.remat_stats.planned_peak_bytes if plan.remat_stats is not None else _planned_peak(plan, planner)
+
+
 def _recomputed(plan: Program) -> int:
     """A heuristic's recompute: none when it returned the program unchanged (it fits as it is)."""
     return plan.remat_stats.recompute_flops if plan.remat_stats is not None else 0
@@ -141,9 +146,9 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     if found is not None:
         rebuilt, solution, peak = found
         stats = _stats(program, rebuilt, a, solution, budget, peak)
-        # the greedy plan stands against one of equal recompute that plans higher (the MILP's copy of it, say)
-        if greedy is None or (stats.recompute_flops, stats.planned_peak_bytes) <= \
-                (_recomputed(greedy), _planned_peak(greedy, planner)):
+        # the greedy plan stands against one of equal recompute that plans no lower (the MILP's copy of it, say)
+        if greedy is None or \
+                (stats.recompute_flops, stats.planned_peak_bytes) < (_recomputed(greedy), _peak(greedy, planner)):
             rebuilt.remat_stats = stats
             return rebuilt
     if greedy is None:
