@@ -125,3 +125,16 @@ def test_the_optimal_planner_is_never_worse_than_greedy_on_a_residual_net_at_a_t
     assert stats.planned_peak_bytes == f.memory_plan().peak_bytes <= budget
     for a, b in zip(expected, got):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("net", ["residual", "mlp"])
+def test_without_a_budget_the_solver_starts_from_the_sqrt_plan_and_always_has_a_schedule(net):
+    pytest.importorskip("highspy")  # scipy's milp takes no start: it may find nothing in time, and keep √n's plan
+    program = specialized(net, DEPTH)
+    sqrt = rematerialize(program, "sqrt").remat_stats
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RematPlannerWarning)  # "found no schedule" would fail here
+        planned = rematerialize(program, "optimal", time_limit=SECONDS)
+    stats = planned.remat_stats
+    assert stats.planned_peak_bytes == plan_program_memory(planned).peak_bytes <= sqrt.planned_peak_bytes
+    assert stats.recompute_flops <= stats.total_flops / 2  # at most a forward pass: under half the step

@@ -132,6 +132,7 @@ class _Program:
     scratch: list[float]
     first_backward: int
     memory: list[tuple[dict, float]]   # each memory row's terms (column -> bytes) and constant: live = terms @ x + c
+    cost: np.ndarray                   # each column's recomputed FLOPs
 
     def problem(self) -> Problem:
         m = self.model
@@ -164,7 +165,7 @@ def solve(units: Units, budget: float | None, time_limit: float, max_cost: float
     result = solve_milp(p.problem(), left, x0)
     if result.x is None:
         return "none exists in its model" if result.infeasible else "none found in time"
-    solution = _solution(units, p, np.round(result.x), result.gap, result.optimal, time.perf_counter() - begin)
+    solution = _solution(p, np.round(result.x), result.gap, result.optimal, time.perf_counter() - begin)
     solution.started = result.started
     return solution
 
@@ -172,10 +173,12 @@ def solve(units: Units, budget: float | None, time_limit: float, max_cost: float
 def start_vector(p: _Program, start: UnitSchedule) -> np.ndarray | None:
     """`start` as a point of the program `p` (the columns it names set, the rest 0), or None when it is not a
     feasible point of `p` (a value read before it exists, memory over the model's budget, a dearer cost than
-    the cap)."""
+    the cap).  Minimising the peak (no budget), the peak column is the start's model peak."""
     x = _point(p, start)
-    if x is None or ("peak",) in p.model.column:
+    if x is None:
         return None
+    if ("peak",) in p.model.column:
+        x[p.model.column[("peak",)]] = _solution(p, x, 1.0, False, 0.0).peak
     return x if p.problem().violation(x) <= 1e-9 else None
 
 
@@ -200,16 +203,16 @@ def model_peak(units: Units, schedule: UnitSchedule) -> float:
     p = _build(units, None, None, None)
     x = _point(p, schedule)
     x[p.model.column[("peak",)]] = 0.0
-    return _solution(units, p, x, 1.0, False, 0.0).peak
+    return _solution(p, x, 1.0, False, 0.0).peak
 
 
-def _solution(units: Units, p: _Program, x: np.ndarray, gap: float, optimal: bool, seconds: float) -> Solution:
+def _solution(p: _Program, x: np.ndarray, gap: float, optimal: bool, seconds: float) -> Solution:
     """The schedule a 0/1 point `x` of `p` stands for, its cost and its model peak (its largest memory row)."""
     recompute: dict[int, list[int]] = {}
     for (t, i), c in sorted(p.compute.items()):
         if x[c] > 0.5:
             recompute.setdefault(t, []).append(i)
-    model_cost = float(sum(units.units[i].cost for ii in recompute.values() for i in ii))
+    model_cost = float(sum(p.cost[c] for c in p.compute.values() if x[c] > 0.5))
     peak = max((sum(v * x[c] for c, v in terms.items()) + own for terms, own in p.memory), default=0.0)
     checkpoints = sum(1 for i in range(p.first_backward)
                       if (p.first_backward, i) in p.keep and x[p.keep[p.first_backward, i]] > 0.5)
@@ -327,4 +330,4 @@ def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap:
     if peak is not None:  # the lowest peak first; among equal peaks, the least recompute
         objective = cost / max(1.0, 2.0 * cost.sum())
         objective[peak] = 1.0
-    return _Program(m, compute, keep, objective, scratch, first_backward, memory_rows)
+    return _Program(m, compute, keep, objective, scratch, first_backward, memory_rows, cost)

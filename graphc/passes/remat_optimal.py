@@ -27,7 +27,7 @@ planner and decides:
     too (remat_units.coarsen's `everything`) and solved in a looser model budget.  When the
     solver finds nothing, the greedy plan stands and a warning says so;
   * without a budget, the MILP minimises the model's peak with at most one forward pass of
-    recompute; √n's plan stands when it is lower as planned.
+    recompute, started from √n's plan; √n's plan stands when it is lower as planned.
 
 `remat_stats.planner` names the planner whose plan was kept, `remat_stats.gap` the solver's
 optimality gap for the MILP's plan (None for a heuristic's).
@@ -225,8 +225,11 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
 
 def _lowest_peak(program: Program, a: Analysis, planner, time_limit: float, sqrt: Program) -> Program:
     forward = sum(flops(n) for n in a.forward)
-    units = coarsen(program, a)
-    solution = solve(units, None, time_limit, cost_cap=forward)
+    # √n's plan is the solver's start (remat_warm_start.py) when it recomputes at most the forward pass
+    recomputed = recomputed_nodes(program, sqrt) if sqrt.remat_stats is not None else None
+    units = coarsen(program, a, apart=recomputed or frozenset())
+    start = unit_schedule(units, recomputed) if recomputed else None
+    solution = solve(units, None, time_limit, cost_cap=forward, start=start)
     if isinstance(solution, str):
         warnings.warn(f"remat='optimal': the MILP found no schedule ({solution}); kept the sqrt plan",
                       RematPlannerWarning, stacklevel=3)
