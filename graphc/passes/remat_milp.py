@@ -10,38 +10,51 @@ with, for every stage t:
 
     dependencies   R[t, j] + S[t, j] >= R[t, i]       for each input unit j of unit i
     keeping        S[t+1, i] <= R[t, i] + S[t, i]     a value is kept only if it exists
-    memory         sum_i bytes_i S[t, i] + sum_i bytes_i R[t, i] + results_t <= budget
+    memory         (forward stages)  sum_i bytes_i S[t, i] + own_t + results_t <= budget
+                   (recomputing)     sum_i bytes_i (S[t, i] + R[t, i]) + results_{t-1} + scratch_t <= budget
+                   (unit t running)  sum_{i read by t} bytes_i (S[t, i] + R[t, i])
+                                     + sum_{i not read by t} bytes_i S[t+1, i] + own_t + results_t <= budget
 
 where results_t is the bytes of the results computed up to stage t (the outputs and new
-values, which live to the end) plus the largest scratch (values read only inside their unit)
-of a unit the stage may compute: one unit runs at a time, so one unit's scratch is live at
-once.  The objective: the least recomputed FLOPs, sum cost_i
-R[t, i] over i < t.
+values, which live to the end), own_t unit t's exported bytes and scratch (values read only
+inside it), and scratch_t the largest scratch of a unit the stage may recompute (one unit runs
+at a time).  The objective: the least recomputed FLOPs, sum cost_i R[t, i] over i < t.
 
-The memory row is a sound simplification of Checkmate's FREE variables: everything kept
-into a stage and everything the stage computes is counted as live for the whole stage.  The
-realised program (remat_realise.py) frees a value after its last reader, which is never later
-than this model frees it, so its live bytes never exceed the model's.  What the model leaves
-out (a unit's own short-lived intermediates, the arena's alignment and holes) is checked by
+The memory rows are a sound simplification of Checkmate's FREE variables.  A backward stage
+runs in two parts, as the realised program (remat_realise.py) runs it: its recomputed units,
+then its own unit.  While recomputing, everything kept into the stage and everything it
+recomputes counts as live.  While its own unit runs, only what that unit reads and what is
+kept into the next stage can be live: any other value has had its last reader (in an earlier
+stage, or among the stage's recomputes).  The realised program frees a value after its last
+reader, never later than this model does, so its live bytes never exceed the model's.  (One
+row per stage counting everything, the model before 2026-12-04 17:10, overestimated the
+greedy plan on the residual net by 2.9 MiB of 15.4: the stage's own adjoints on top of the
+values it had recomputed.)  What the model leaves out (a unit's own short-lived
+intermediates, the arena's alignment and holes, fused kernels' buffers) is checked by
 planning the realised program; remat_optimal.py tightens the budget and solves again when it
 does not fit.
+
+`_build(..., stages=...)` lets only the given stages recompute (the restricted model the
+optimal planner solves first: the stages where the greedy plan recomputes), `once=True`
+recomputes each unit at most once.
 
 Variables exist only where they can matter: R[t, i] for recomputable units up to the last
 stage that may read them (directly, or through a recomputed reader), S[t, i] likewise.  The
 forward pass's stages (before the first unit that is not recomputable) recompute nothing: there a
 unit's value is live (a constant column) up to its last forward reader, then kept into the
 backward pass or dropped, one binary per unit ("kept") for every forward stage after that reader
-and the first backward stage, instead of a binary per (stage, unit) pair.
+and the first backward stage, instead of a binary per (stage, unit) pair.  The first backward
+stage (that unit's) may recompute: what the backward pass reads first may have been dropped.
 """
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from graphc.passes.remat_highs import Problem, solve_milp
 from graphc.passes.remat_units import Units
 
 
@@ -54,6 +67,7 @@ class Solution:
     checkpoints: int                  # forward units kept into the first backward stage
     optimal: bool
     seconds: float
+    started: bool = False             # HiGHS took the starting schedule as its first incumbent
 
 
 def last_need(units: Units) -> list[int]:
@@ -117,59 +131,129 @@ class _Program:
     objective: np.ndarray
     scratch: list[float]
     first_backward: int
+    memory: list[tuple[dict, float]]   # each memory row's terms (column -> bytes) and constant: live = terms @ x + c
+    cost: np.ndarray                   # each column's recomputed FLOPs
+
+    def problem(self) -> Problem:
+        m = self.model
+        return Problem(self.objective, m.rows, m.cols, m.vals, m.row_lo, m.row_hi, m.lower, m.upper, m.integral)
+
+
+@dataclass
+class UnitSchedule:
+    """A schedule in the program's own terms, for a starting point: the units each stage recomputes, and the
+    (stage, unit) pairs whose value is kept into the stage (the forward pass's included)."""
+    recompute: dict[int, list[int]]
+    keep: set[tuple[int, int]]
 
 
 def solve(units: Units, budget: float | None, time_limit: float, max_cost: float | None = None,
-          cost_cap: float | None = None) -> Solution | str:
+          cost_cap: float | None = None, start: UnitSchedule | None = None,
+          restrict: dict | None = None) -> Solution | str:
     """The least-recompute schedule whose model memory fits `budget`, or (budget None) the lowest
     model peak whose recompute stays within `cost_cap`.  `max_cost` bounds the objective (an
-    incumbent's cost: nothing dearer is worth finding).  A string saying why when HiGHS finds no
-    feasible schedule within `time_limit` seconds (or proves there is none)."""
-    start = time.perf_counter()
-    p = _build(units, budget, max_cost, cost_cap)
-    left = time_limit - (time.perf_counter() - start)
+    incumbent's cost: nothing dearer is worth finding).  `start`, a schedule feasible in this model
+    (see `start_vector`), is HiGHS's first incumbent when highspy is installed (remat_highs.py).  A
+    string saying why when HiGHS finds no feasible schedule within `time_limit` seconds (or proves
+    there is none)."""
+    begin = time.perf_counter()
+    p = _build(units, budget, max_cost, cost_cap, **(restrict or {}))
+    x0 = start_vector(p, start) if start is not None else None
+    left = time_limit - (time.perf_counter() - begin)
     if left <= 0:
         return "none found in time"
-    result = _run(p, left)
+    result = solve_milp(p.problem(), left, x0)
     if result.x is None:
-        return "none exists in its model" if result.status == 2 else "none found in time"
-    x = np.round(result.x)
+        return "none exists in its model" if result.infeasible else "none found in time"
+    solution = _solution(p, np.round(result.x), result.gap, result.optimal, time.perf_counter() - begin)
+    solution.started = result.started
+    return solution
+
+
+def start_vector(p: _Program, start: UnitSchedule) -> np.ndarray | None:
+    """`start` as a point of the program `p` (the columns it names set, the rest 0), or None when it is not a
+    feasible point of `p` (a value read before it exists, memory over the model's budget, a dearer cost than
+    the cap).  Minimising the peak (no budget), the peak column is the start's model peak."""
+    x = _point(p, start)
+    if x is None:
+        return None
+    if ("peak",) in p.model.column:
+        x[p.model.column[("peak",)]] = _solution(p, x, 1.0, False, 0.0).peak
+    return x if p.problem().violation(x) <= 1e-9 else None
+
+
+def _point(p: _Program, start: UnitSchedule) -> np.ndarray | None:
+    """`start`'s columns set: the columns the forward pass shares (a unit's "kept" binary, the constant) take
+    the value of any pair they stand for.  None when it recomputes where `p` has no column."""
+    x = np.zeros(len(p.model.lower))
+    x[p.model.column[("one",)]] = 1.0
+    for (t, i), c in p.keep.items():
+        if (t, i) in start.keep:
+            x[c] = 1.0
+    for t, ii in start.recompute.items():
+        for i in ii:
+            if (t, i) not in p.compute:
+                return None
+            x[p.compute[t, i]] = 1.0
+    return x
+
+
+def model_peak(units: Units, schedule: UnitSchedule) -> float:
+    """The model's largest memory row for `schedule`: the least model budget in which it is feasible."""
+    p = _build(units, None, None, None)
+    x = _point(p, schedule)
+    x[p.model.column[("peak",)]] = 0.0
+    return _solution(p, x, 1.0, False, 0.0).peak
+
+
+def _solution(p: _Program, x: np.ndarray, gap: float, optimal: bool, seconds: float) -> Solution:
+    """The schedule a 0/1 point `x` of `p` stands for, its cost and its model peak (its largest memory row)."""
     recompute: dict[int, list[int]] = {}
     for (t, i), c in sorted(p.compute.items()):
         if x[c] > 0.5:
             recompute.setdefault(t, []).append(i)
-    gap = getattr(result, "mip_gap", None)  # HiGHS stops at a relative gap of 1e-4: "optimal" may be a hair above 0
-    gap = float(min(1.0, max(0.0, gap))) if gap is not None else (0.0 if result.status == 0 else 1.0)
-    keep = {k: x[c] > 0.5 for k, c in p.keep.items()}
-    return _solution(units, p, recompute, keep, gap, result.status == 0, time.perf_counter() - start)
+    model_cost = float(sum(p.cost[c] for c in p.compute.values() if x[c] > 0.5))
+    peak = max((sum(v * x[c] for c, v in terms.items()) + own for terms, own in p.memory), default=0.0)
+    checkpoints = sum(1 for i in range(p.first_backward)
+                      if (p.first_backward, i) in p.keep and x[p.keep[p.first_backward, i]] > 0.5)
+    return Solution(recompute, model_cost, float(peak), gap, checkpoints, optimal, seconds)
 
 
-def _solution(units: Units, p: _Program, recompute: dict, keep: dict, gap: float, optimal: bool,
-              seconds: float) -> Solution:
-    n = len(units)
-    model_cost = float(sum(units.units[i].cost for ii in recompute.values() for i in ii))
-    results = list(itertools.accumulate(u.result_bytes for u in units.units))
-    stage_peaks = [units.units[t].bytes + results[t] + p.scratch[t]
-                   + sum(units.units[i].bytes for i in range(t) if keep.get((t, i)))
-                   + sum(units.units[i].bytes for i in recompute.get(t, ())) for t in range(n)]
-    checkpoints = sum(1 for i in range(p.first_backward) if keep.get((p.first_backward, i)))
-    return Solution(recompute, model_cost, float(max(stage_peaks, default=0)), gap, checkpoints, optimal, seconds)
+def _memory_rows(units: Units, t: int, first_backward: int, keep: dict, compute: dict, results: float,
+                 scratch: float):
+    """Stage t's memory rows, (terms, constant) with live bytes = terms @ x + constant, each a sound bound on
+    the realised program's live bytes for part of the stage.  In the forward pass, one: what is kept, the
+    unit's own values and scratch, the results so far.  In the backward pass, two, as the realised program
+    runs a stage: first the recomputed units (what is kept into the stage, everything recomputed in it, one
+    recomputing unit's scratch, the results before the stage), then the stage's own unit, while which only
+    the values it reads and those kept into the next stage are live (a recomputed or kept value that neither
+    reads has had its last reader), beside its own values and scratch and the results."""
+    u = units.units[t]
+    if t < first_backward:
+        terms: dict[int, float] = {}
+        for i in range(t):
+            if (t, i) in keep:
+                terms[keep[t, i]] = terms.get(keep[t, i], 0.0) + units.units[i].bytes
+        yield terms, float(u.bytes) + results + scratch
+        return
+    reads = set(u.inputs)
+    running: dict[int, float] = {}
+    recomputing: dict[int, float] = {}
+    for i in range(t):
+        size = float(units.units[i].bytes)
+        here = [c for c in (keep.get((t, i)), compute.get((t, i))) if c is not None]  # in the stage
+        later = [keep[t + 1, i]] if (t + 1, i) in keep else []                           # into the next
+        for c in here:
+            recomputing[c] = recomputing.get(c, 0.0) + size
+        for c in (here if i in reads else later):
+            running[c] = running.get(c, 0.0) + size
+    yield running, float(u.bytes) + results + u.scratch_bytes
+    if any((t, i) in compute for i in range(t)):
+        yield recomputing, results - u.result_bytes + scratch
 
 
-def _run(p: _Program, time_limit: float):
-    from scipy.optimize import Bounds, LinearConstraint, milp  # scipy's import is slow: only when solving
-    from scipy.sparse import coo_array
-
-    m = p.model
-    constraints = []
-    if m.row_lo:
-        matrix = coo_array((m.vals, (m.rows, m.cols)), shape=(len(m.row_lo), len(m.lower))).tocsr()
-        constraints = [LinearConstraint(matrix, m.row_lo, m.row_hi)]
-    return milp(p.objective, constraints=constraints, integrality=np.array(m.integral), bounds=Bounds(m.lower, m.upper),
-                options={"time_limit": max(time_limit, 1e-3), "disp": False})
-
-
-def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap: float | None) -> _Program:
+def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap: float | None,
+           stages: set[int] | None = None, once: bool = False) -> _Program:
     n = len(units)
     need = last_need(units)
     m = _Model()
@@ -188,12 +272,16 @@ def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap:
                     if i not in kept:
                         kept[i] = m.var(("kept", i))
                     keep[t, i] = kept[i]
+                # the first backward stage may recompute (what it reads first)
+                if t == first_backward and units.units[i].recomputable and (stages is None or t in stages):
+                    compute[t, i] = m.var(("compute", t, i))
                 continue
-            if units.units[i].recomputable:
+            if units.units[i].recomputable and (stages is None or t in stages):
                 compute[t, i] = m.var(("compute", t, i))
             keep[t, i] = m.var(("keep", t, i))
     peak = None if budget is not None else m.var(("peak",), 0.0, np.inf, integral=False)
     results = 0.0
+    memory_rows: list[tuple[dict, float]] = []
     scratch = [max([units.units[t].scratch_bytes]
                    + [units.units[i].scratch_bytes for i in range(t) if (t, i) in compute]) for t in range(n)]
     for t in range(n):
@@ -219,19 +307,19 @@ def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap:
                 if (t, i) in compute:
                     terms[compute[t, i]] = -1.0
                 m.row(terms, -np.inf, 0.0)
-        memory = {}
-        for i in range(t):
-            size = float(units.units[i].bytes)
-            if (t, i) in keep:
-                memory[keep[t, i]] = memory.get(keep[t, i], 0.0) + size
-            if (t, i) in compute:
-                memory[compute[t, i]] = memory.get(compute[t, i], 0.0) + size
-        own = float(units.units[t].bytes) + results + scratch[t]
-        if budget is not None:
-            m.row(memory, -np.inf, budget - own)
-        else:
-            memory[peak] = -1.0
-            m.row(memory, -np.inf, -own)
+        for terms, own in _memory_rows(units, t, first_backward, keep, compute, results, scratch[t]):
+            memory_rows.append((dict(terms), own))
+            if budget is not None:
+                m.row(terms, -np.inf, budget - own)
+            else:
+                terms[peak] = -1.0
+                m.row(terms, -np.inf, -own)
+    if once:
+        columns: dict[int, list[int]] = {}
+        for (_, i), c in compute.items():
+            columns.setdefault(i, []).append(c)
+        for cs in columns.values():
+            m.row({c: 1.0 for c in cs}, -np.inf, 1.0)
     cost = np.zeros(len(m.lower))
     for (_, i), c in compute.items():
         cost[c] = units.units[i].cost
@@ -242,4 +330,4 @@ def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap:
     if peak is not None:  # the lowest peak first; among equal peaks, the least recompute
         objective = cost / max(1.0, 2.0 * cost.sum())
         objective[peak] = 1.0
-    return _Program(m, compute, keep, objective, scratch, first_backward)
+    return _Program(m, compute, keep, objective, scratch, first_backward, memory_rows, cost)

@@ -10,18 +10,24 @@ planner and decides:
 
   * under a byte budget, the greedy planner's plan comes first; its recompute caps the MILP's
     objective (nothing dearer is worth finding), and the MILP's plan is taken only when it
-    fits the budget as planned and recomputes no more.  The model's memory is not the
-    planner's (it counts a stage's recomputed values as live for the whole stage, and no arena
-    holes), so the model's budget is searched (`ATTEMPTS` solves from MODEL_SCALES): tighter
-    when a realised plan does not fit (by the secant step: the model budget scaled by budget /
-    planned peak), looser (and cheaper than the best so far) when it does or when the model has
-    no schedule.  When the model has no schedule at first, the units are made again with
-    backward values recomputable too (remat_units.coarsen's `everything`) and solved in a looser
-    model budget.  This search runs on the fine units (remat_units.coarsen's `chains`) for half
-    the time, then on the coarse ones, the best plan so far capping the second (GRANULARITIES).
-    When the solver finds nothing, the greedy plan stands and a warning says so;
+    fits the budget as planned and recomputes less (or as much, planning lower).  The
+    greedy plan is also the solver's starting point (remat_warm_start.py: the units are cut
+    so that it is one of their schedules; with highspy, HiGHS takes it as its first incumbent,
+    remat_highs.py).  Three models are searched in turn, each for an equal share of the time
+    (MODELS): the fine units with recompute only in the stages where the greedy plan recomputes
+    (small: HiGHS proves its optimum in seconds where the full model finds nothing cheaper than
+    its start), then the fine and the coarse units unrestricted (remat_units.coarsen's `chains`),
+    the best plan so far capping the next.  The model's memory is not the planner's (no arena
+    holes, no fused kernels' buffers, and a stage's recomputed values all live while it
+    recomputes), so in each the model's budget is searched (`ATTEMPTS` solves from
+    MODEL_SCALES, or from the greedy plan's model peak): tighter when a realised plan does not
+    fit (by the secant step: the model budget scaled by budget / planned peak), looser (and
+    cheaper than the best so far) when it does or when the model has no schedule.  When the
+    model has no schedule at first, the units are made again with backward values recomputable
+    too (remat_units.coarsen's `everything`) and solved in a looser model budget.  When the
+    solver finds nothing, the greedy plan stands and a warning says so;
   * without a budget, the MILP minimises the model's peak with at most one forward pass of
-    recompute; √n's plan stands when it is lower as planned.
+    recompute, started from √n's plan; √n's plan stands when it is lower as planned.
 
 `remat_stats.planner` names the planner whose plan was kept, `remat_stats.gap` the solver's
 optimality gap for the MILP's plan (None for a heuristic's).
@@ -36,10 +42,11 @@ from collections.abc import Callable
 
 from graphc.errors import GraphcError, MemoryBudgetError
 from graphc.passes.remat_analysis import Analysis, analyse, flops
-from graphc.passes.remat_milp import Solution, solve
+from graphc.passes.remat_milp import Solution, model_peak, solve
 from graphc.passes.remat_realise import extra_flops, realise
 from graphc.passes.remat_rewrite import RematStats
 from graphc.passes.remat_units import coarsen, without_shape_reads
+from graphc.passes.remat_warm_start import recomputed_nodes, unit_schedule
 from graphc.program import Program
 
 PLANNERS = ("greedy", "optimal")
@@ -49,9 +56,12 @@ ATTEMPTS = 5
 # recomputes as live for the whole stage (over), but no arena holes (under)
 MODEL_SCALES = (0.7, 1.0, 1.5)
 SECANT_MARGIN = 0.98  # aim a little under the budget when a plan planned over it
-# the units' models searched in turn, each for an equal share of the time (remat_units.coarsen's `chains`): the fine
-# one (a forward unit per matmul chain or residual add) is the tighter, the coarse one often solves faster
+# the units' granularities (remat_units.coarsen's `chains`): the fine one (a forward unit per matmul chain or
+# residual add) is the tighter, the coarse one often solves faster
 GRANULARITIES = (True, False)
+# the models searched in turn, (fine units?, recompute only in the greedy plan's stages?): the restricted model
+# first (small: solved to optimality in seconds where the full one finds nothing cheaper than its start)
+MODELS = ((True, True), *((chains, False) for chains in GRANULARITIES))
 
 
 class RematPlannerWarning(UserWarning):
@@ -106,6 +116,11 @@ def _greedy(program: Program, prepared: Program, a: Analysis, budget: int, plann
     return min(plans, key=_recomputed), None
 
 
+def _peak(plan: Program, planner) -> int:
+    """A heuristic's planned peak (planned again only when it returned the program unchanged)."""
+    return plan.remat_stats.planned_peak_bytes if plan.remat_stats is not None else _planned_peak(plan, planner)
+
+
 def _recomputed(plan: Program) -> int:
     """A heuristic's recompute: none when it returned the program unchanged (it fits as it is)."""
     return plan.remat_stats.recompute_flops if plan.remat_stats is not None else 0
@@ -118,9 +133,12 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     program = prepared
     found, why = None, f"none found in {time_limit:g} s"
     cap = _recomputed(greedy) if greedy is not None else None
-    for k, chains in enumerate(GRANULARITIES):  # each model gets an equal share of the time left
-        share = (deadline - time.perf_counter()) / (len(GRANULARITIES) - k)
-        best, reason = _search(program, a, budget, planner, chains, time.perf_counter() + share, cap)
+    start = recomputed_nodes(prepared, greedy) if greedy is not None and greedy.remat_stats is not None else None
+    models = [(chains, at_start) for chains, at_start in MODELS if start or not at_start]
+    for k, (chains, at_start) in enumerate(models):  # each model gets an equal share of the time left
+        share = (deadline - time.perf_counter()) / (len(models) - k)
+        best, reason = _search(program, a, budget, planner, chains, time.perf_counter() + share, cap,
+                               start if found is None or at_start else None, at_start)
         if best is not None and (found is None or _extra(program, best) < _extra(program, found)):
             found, cap = best, _extra(program, best) - 1
         elif found is None and reason:
@@ -128,7 +146,9 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     if found is not None:
         rebuilt, solution, peak = found
         stats = _stats(program, rebuilt, a, solution, budget, peak)
-        if greedy is None or stats.recompute_flops <= _recomputed(greedy):
+        # the greedy plan stands against one of equal recompute that plans no lower (the MILP's copy of it, say)
+        if greedy is None or \
+                (stats.recompute_flops, stats.planned_peak_bytes) < (_recomputed(greedy), _peak(greedy, planner)):
             rebuilt.remat_stats = stats
             return rebuilt
     if greedy is None:
@@ -145,17 +165,29 @@ def _extra(program: Program, found: tuple) -> int:
 
 
 def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, deadline: float,
-            cap: float | None) -> tuple[tuple | None, str]:
+            cap: float | None, start_from: set[int] | None = None, at_start: bool = False) -> tuple[tuple | None, str]:
     """((the realised program, its Solution, its planned peak) with the least recompute found that fits `budget` as
     planned, or None; why none was found).  Up to ATTEMPTS solves of the units `coarsen(..., chains=chains)` makes,
-    the model's budget searched as the module docstring says."""
-    units, widened = coarsen(program, a, chains=chains), False
+    the model's budget searched as the module docstring says.  `start_from`: the nodes the greedy plan
+    recomputes (remat_warm_start.py): the units are cut so that its plan is one of their schedules, which every
+    solve whose model admits it starts from, and the first model budget admits it.  `at_start`: recompute
+    only in the stages where that plan recomputes (the restricted model, see the module docstring)."""
+    apart = start_from or frozenset()
+    units, widened = coarsen(program, a, chains=chains, apart=apart), False
+    start = unit_schedule(units, start_from) if start_from else None
+    if at_start and start is None:
+        return None, ""
+    restrict = {"stages": set(start.recompute)} if at_start else None
     found, why = None, ""
     lo, scale, hi = MODEL_SCALES
+    if start is not None:  # the first solve in the least model budget where the greedy plan is a schedule
+        scale = model_peak(units, start) / budget
+        lo, hi = min(lo, scale), max(hi, scale)
     for attempt in range(ATTEMPTS):
         left = deadline - time.perf_counter()
         share = left if attempt == ATTEMPTS - 1 else left / 2  # HiGHS spends what it is given closing the gap:
-        solution = solve(units, scale * budget, share, max_cost=cap) if left > 0 else "none found in time"
+        solution = solve(units, scale * budget, share, max_cost=cap, start=start, restrict=restrict) if left > 0 \
+            else "none found in time"
         if isinstance(solution, str):
             if found is None:
                 why = solution
@@ -165,8 +197,9 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
                 lo = scale
                 scale = (scale + hi) / 2
                 continue
-            if not widened and found is None:  # nothing recomputing forward values only: backward ones too,
-                units, widened = coarsen(program, a, everything=True, chains=chains), True  # in a looser model
+            if not widened and found is None and not at_start:  # nothing recomputing forward values only:
+                units, widened = coarsen(program, a, everything=True, chains=chains, apart=apart), True  # backward
+                start = unit_schedule(units, start_from) if start_from else None  # ones too, in a looser model
                 scale = (scale + hi) / 2  # budget: the wider model is slower to solve, and plans well below it
                 continue
             lo = scale  # nothing (cheaper) at this model budget: loosen it
@@ -175,6 +208,7 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
             peak = _planned_peak(rebuilt, planner)
             if peak <= budget:
                 found, cap, lo = (rebuilt, solution, peak), solution.cost - 1, scale
+                start = None  # dearer than the cap from now on
             else:
                 hi = scale
                 if found is None:
@@ -191,8 +225,11 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
 
 def _lowest_peak(program: Program, a: Analysis, planner, time_limit: float, sqrt: Program) -> Program:
     forward = sum(flops(n) for n in a.forward)
-    units = coarsen(program, a)
-    solution = solve(units, None, time_limit, cost_cap=forward)
+    # √n's plan is the solver's start (remat_warm_start.py) when it recomputes at most the forward pass
+    recomputed = recomputed_nodes(program, sqrt) if sqrt.remat_stats is not None else None
+    units = coarsen(program, a, apart=recomputed or frozenset())
+    start = unit_schedule(units, recomputed) if recomputed else None
+    solution = solve(units, None, time_limit, cost_cap=forward, start=start)
     if isinstance(solution, str):
         warnings.warn(f"remat='optimal': the MILP found no schedule ({solution}); kept the sqrt plan",
                       RematPlannerWarning, stacklevel=3)

@@ -102,28 +102,32 @@ def execution_order(program: Program, a: Analysis, forward: set[int] = frozenset
 
 
 def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everything: bool = False,
-            chains: bool = True) -> Units:
+            chains: bool = True, apart: set[int] = frozenset()) -> Units:
     """Cut the execution order into at most `max_units` runs.  With `chains` (the fine model), the forward pass is
     cut into chains (`_chains`: a matmul with its epilogue, a residual add), up to FORWARD_SHARE of the units,
     and the backward pass into runs of about equal node count; without, both are cut into runs of about equal
     node count in proportion to their lengths (the coarse model: fewer forward units, each keeping more, which
     HiGHS often solves faster).  With `everything`, every unit that holds no result is recomputable, backward
-    ones too (a wider model: see the module docstring)."""
+    ones too (a wider model: see the module docstring).  `apart` (node ids: the nodes a starting plan
+    recomputes, remat_warm_start.py) cuts the forward pass wherever membership changes, so that no unit holds
+    both; the units may then be a few more than `max_units`."""
     forward = loss_reads(program)
     order = execution_order(program, a, forward)
     forward_end = next((k for k, n in enumerate(order) if not a.is_forward(n) and n.id not in forward), len(order))
     backward = order[forward_end:]
     proportional = max(1, round(max_units * forward_end / max(len(order), 1)))
     if chains:
-        forward_runs = _chains(order[:forward_end], program)
+        forward_runs = _chains(order[:forward_end], program, apart)
         share = max_units if not backward else max(proportional, round(FORWARD_SHARE * max_units))
-        runs = [sum(group, []) for group in _groups(forward_runs, share)]
+        runs = [sum(group, []) for block in _apart(forward_runs, apart, lambda run: run[0])
+                for group in _groups(block, _share(block, forward_runs, share))]
         runs += _groups(backward, max(1, max_units - len(runs)))
     else:  # runs of ceil(len / share) nodes: often fewer than the share, a smaller program
         runs = []
         for part, count in ((order[:forward_end], proportional), (backward, max_units - proportional)):
-            size = -(-len(part) // max(1, count))
-            runs += [part[k:k + size] for k in range(0, len(part), size)]
+            for block in _apart(part, apart, lambda node: node):
+                size = -(-len(block) // max(1, _share(block, part, count)))
+                runs += [block[k:k + size] for k in range(0, len(block), size)]
     of_node = {n.id: u for u, run in enumerate(runs) for n in run}
     roots = {r.id for r in program.roots}
     read_outside: set[int] = set()
@@ -147,10 +151,27 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everythin
     return Units(units, of_node)
 
 
-def _chains(order: list[Node], program: Program) -> list[list[Node]]:
+def _apart(items: list, apart: set[int], node_of) -> list[list]:
+    """`items` cut into maximal blocks whose nodes (`node_of(item)`) are all in `apart` or all out of it."""
+    blocks: list[list] = []
+    for item in items:
+        inside = node_of(item).id in apart
+        if blocks and (node_of(blocks[-1][-1]).id in apart) == inside:
+            blocks[-1].append(item)
+        else:
+            blocks.append([item])
+    return blocks
+
+
+def _share(block: list, whole: list, count: int) -> int:
+    """`block`'s share of `count` units, in proportion to its length in `whole`, at least one."""
+    return max(1, round(count * len(block) / max(1, len(whole))))
+
+
+def _chains(order: list[Node], program: Program, apart: set[int] = frozenset()) -> list[list[Node]]:
     """`order` cut into chains: a node joins the run of the node before it when it is that node's only reader
     (a matmul and its tanh), so that no value read by one node alone right after it is ever kept or counted
-    between units; every other value a run makes is read elsewhere."""
+    between units; every other value a run makes is read elsewhere.  Never across `apart`'s border."""
     readers: dict[int, set[int]] = {}
     for node in toposort(program.roots):
         for i in node.inputs:
@@ -158,7 +179,8 @@ def _chains(order: list[Node], program: Program) -> list[list[Node]]:
     roots = {r.id for r in program.roots}
     runs: list[list[Node]] = []
     for node in order:
-        if runs and runs[-1][-1].id not in roots and readers.get(runs[-1][-1].id) == {node.id}:
+        if runs and runs[-1][-1].id not in roots and readers.get(runs[-1][-1].id) == {node.id} \
+                and (runs[-1][-1].id in apart) == (node.id in apart):
             runs[-1].append(node)
         else:
             runs.append([node])
