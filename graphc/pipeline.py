@@ -181,9 +181,13 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
 
         program = checkpoint_loops(program)  # loops' backward sweeps over √T checkpoints (docs/control_flow.md)
 
+        from graphc.passes.remat_bound import arena_lower_bound
+
         planner = _kernel_planner(target, chosen) if target.kernels else None
+        # candidates whose arena cannot beat the best so far are not fused (graphc/passes/remat_bound.py)
         program = rematerialize(program, options.remat, planner=planner, remat_planner=options.remat_planner,
-                                time_limit=options.remat_time_limit, cache=reuse.remat if reuse is not None else None)
+                                time_limit=options.remat_time_limit, cache=reuse.remat if reuse is not None else None,
+                                peak_lower_bound=arena_lower_bound if target.kernels else None)
     built.program, built.remat_stats, built.last_stage = program, program.remat_stats, "remat"
     if _stops("remat", stop_after):
         return built

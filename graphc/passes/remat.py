@@ -123,7 +123,8 @@ class RematCache:
 
 
 def rematerialize(program: Program, strategy, planner=None, remat_planner: str = "greedy",
-                  time_limit: float = 10.0, cache: RematCache | None = None) -> Program:
+                  time_limit: float = 10.0, cache: RematCache | None = None,
+                  peak_lower_bound=None) -> Program:
     """Rematerialise `program` under `strategy` ("none", "sqrt", "optimal" or a byte budget); see the
     module docstring.
 
@@ -133,6 +134,10 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     ("greedy" or "optimal") says who meets a byte budget; "optimal" solves for at most
     `time_limit` seconds.  `cache` (a RematCache) shares the analysis and the candidates with
     another call on the same program (the heuristics'; the optimal planner builds its own).
+    `peak_lower_bound(candidate) -> bytes`, when given, is at most what `planner` plans for a
+    candidate (the compiled targets pass graphc.passes.remat_bound.arena_lower_bound): "sqrt"
+    does not plan a candidate whose bound already loses to the best planned so far, and chooses
+    exactly what it would have chosen planning them all.
     The returned Program's `remat_stats` field says what it recomputes
     and which planner made the plan (None when nothing changed).
     """
@@ -156,6 +161,10 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     if strategy == "sqrt":
         best = None
         for rebuilt, stats in sqrt_candidates(program, a, strategy, cache):
+            # a candidate wins only with a key below the best's, and its peak is at least its bound
+            if best is not None and peak_lower_bound is not None \
+                    and (peak_lower_bound(rebuilt), stats.recompute_flops) >= best[0]:
+                continue
             stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
             key = (stats.planned_peak_bytes, stats.recompute_flops)
             if best is None or key < best[0]:
