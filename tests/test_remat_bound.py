@@ -13,7 +13,8 @@ from test_remat_random_graphs import BATCH, WIDTH, build, deep_networks
 
 import graphc as gc
 import graphc.passes.remat as remat
-from graphc.passes import run_passes
+from graphc.passes import plan_program_memory, run_passes
+from graphc.passes.memory_plan import program_live_peak
 from graphc.passes.remat_bound import arena_lower_bound
 from graphc.pipeline import LLVM, Built, plan_stages
 from graphc.program import specialize
@@ -34,18 +35,18 @@ def candidates_of(program):
     return list(remat.sqrt_candidates(program, a, "sqrt")) if a.stashed else []
 
 
-def chosen(program, bound):
-    """(the chosen program's stats, how many candidates were planned) of the kernels' judge."""
+def chosen(program, bound, plan=kernel_arena):
+    """(the chosen program's stats, its peak by `plan`, how many programs `plan` planned) of the judge by `plan`."""
     planned = []
 
     def planner(candidate):
         planned.append(candidate)
-        return kernel_arena(candidate)
+        return plan(candidate)
 
     result = remat.rematerialize(program, "sqrt", planner, peak_lower_bound=bound)
     s = result.remat_stats
     key = None if s is None else (s.segments, s.checkpoints, s.recompute_flops, s.planned_peak_bytes)
-    return key, kernel_arena(result).peak_bytes, len(planned)
+    return key, plan(result).peak_bytes, len(planned)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -98,7 +99,7 @@ def test_on_a_deep_stack_the_bound_is_tight_enough_to_skip_candidates():
     assert bounded[2] < exhaustive[2]  # some candidate was not fused, lowered and planned
 
 
-def test_the_compiled_pipeline_passes_the_bound_and_the_reference_does_not(monkeypatch):
+def test_each_target_passes_the_bound_of_its_own_planner(monkeypatch):
     import graphc.pipeline as pipeline
     from graphc.pipeline import REFERENCE, Options
 
@@ -113,4 +114,32 @@ def test_the_compiled_pipeline_passes_the_bound_and_the_reference_does_not(monke
     program = specialized("mlp", 8)
     pipeline.run(program, Options(remat="sqrt"), LLVM, stop_after="remat")
     pipeline.run(program, Options(remat="sqrt"), REFERENCE, stop_after="remat")
-    assert seen == [arena_lower_bound, None]
+    assert seen == [arena_lower_bound, program_live_peak]
+
+
+# ---- the node-by-node judge: the live peak of its plan -------------------------------------------
+
+
+def node_choice(program, bound):
+    """`chosen` by the node-by-node judge."""
+    return chosen(program, bound, plan_program_memory)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deep_networks())
+def test_the_live_peak_is_the_node_plans_lower_bound_and_the_choice_is_unchanged(layers):
+    program = random_program(layers)
+    for candidate in [program, *(c for c, _ in candidates_of(program))]:
+        plan = plan_program_memory(candidate)
+        assert program_live_peak(candidate) == plan.lower_bound_bytes <= plan.peak_bytes
+    exhaustive, bounded = node_choice(program, None), node_choice(program, program_live_peak)
+    assert bounded[:2] == exhaustive[:2]
+    assert bounded[2] <= exhaustive[2]
+
+
+def test_on_a_deep_stack_the_node_judge_skips_candidates_by_their_live_peak():
+    program = stack(1000)
+    exhaustive, bounded = node_choice(program, None), node_choice(program, program_live_peak)
+    assert bounded[:2] == exhaustive[:2]
+    assert exhaustive[2] == remat.SQRT_CANDIDATES + 1
+    assert bounded[2] < exhaustive[2]
