@@ -107,21 +107,7 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
         return u.id in after and u.op.view is None and u.op.index_scalar is None
 
     used: set[int] = set()  # helpers already on a counted path
-
-    def helper_path(u: Node, depth: int) -> list[Node] | None:
-        """Helpers from u (u included) to a kernel after r, each one a stored value in a kernel."""
-        if u.id in before or u.id in after or u.id in used or not _stored(u, roots) or u.op.view is not None:
-            return None
-        readers = list(_value_readers(u, users))
-        if any(kernel_after(d) for d in readers):
-            return [u]
-        if depth == 0:
-            return None
-        for d in readers:
-            rest = helper_path(d, depth - 1)
-            if rest is not None:
-                return [u, *rest]
-        return None
+    walk = _HelperWalk(before, after, used, users, roots, kernel_after)
 
     total = 0
     for v in before.values():
@@ -136,7 +122,7 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
             elif u.id in after:
                 best = size
             else:
-                path = helper_path(u, HELPER_DEPTH - 1)
+                path = walk.path(u, HELPER_DEPTH - 1)
                 if path is not None:
                     used.update(h.id for h in path)
                     best = max(best, min(size, *(nbytes(h) for h in path)))
@@ -144,6 +130,31 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
                 break
         total += best
     return total
+
+
+class _HelperWalk:
+    """Paths of helpers from a value's reader to a kernel after the witness (a class, not a nested
+    recursive function: that would be a reference cycle, left to a collector `graphc inspect` pauses)."""
+
+    def __init__(self, before, after, used, users, roots, kernel_after):
+        self.before, self.after, self.used = before, after, used
+        self.users, self.roots, self.kernel_after = users, roots, kernel_after
+
+    def path(self, u: Node, depth: int) -> list[Node] | None:
+        """Helpers from u (u included) to a kernel after r, each one a stored value in a kernel."""
+        if u.id in self.before or u.id in self.after or u.id in self.used or not _stored(u, self.roots) \
+                or u.op.view is not None:
+            return None
+        readers = list(_value_readers(u, self.users))
+        if any(self.kernel_after(d) for d in readers):
+            return [u]
+        if depth == 0:
+            return None
+        for d in readers:
+            rest = self.path(d, depth - 1)
+            if rest is not None:
+                return [u, *rest]
+        return None
 
 
 def _view_reach(u: Node, users: dict[int, list[Node]], roots: set[int], kernel_after) -> int:
