@@ -22,8 +22,11 @@ The steps, a module each:
   graphc/passes/remat_candidates.py  what each segmentation keeps and recomputes, ranked before building
   graphc/passes/remat_rewrite.py     the program with copies, and its RematStats
   graphc/passes/remat_schedule.py    the order it runs in
+  graphc/passes/remat_bound.py       a lower bound of a candidate's kernel arena, from its graph alone
 This module chooses among the candidates: "sqrt" the lowest planned peak, a byte budget the least
-recompute that fits.  The optimal planner (Checkmate's MILP) lives in graphc/passes/remat_optimal.py
+recompute that fits.  "sqrt" skips a candidate whose lower bound (`peak_lower_bound`: the kernel
+arena's, or a node-by-node plan's live peak, graphc.passes.memory_plan.program_live_peak) already
+loses to the best planned so far: the choice is the same, for fewer plans.  The optimal planner (Checkmate's MILP) lives in graphc/passes/remat_optimal.py
 and its steps (remat_units, remat_milp, remat_realise).
 
 Values are identical with and without rematerialisation: copies run the same
