@@ -7,6 +7,7 @@ deep chain, where the candidates' peaks are far apart, it must skip some.
 """
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from test_remat import specialized
 from test_remat_random_graphs import BATCH, WIDTH, build, deep_networks
@@ -86,8 +87,9 @@ def stack(n_ops: int):
     return run_passes(specialize([x], [loss, *gc.grad(loss, params)], [], [(64, 32)]))
 
 
-def test_on_a_deep_stack_the_bound_is_tight_enough_to_skip_candidates():
-    program = stack(1000)
+@pytest.mark.parametrize("n_ops", [500, 1000, 1500])
+def test_on_a_deep_stack_the_bound_is_tight_enough_to_skip_candidates(n_ops):
+    program = stack(n_ops)
     candidates = candidates_of(program)
     assert len(candidates) == remat.SQRT_CANDIDATES
     peaks = [kernel_arena(c).peak_bytes for c, _ in candidates]
