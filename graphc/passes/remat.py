@@ -26,8 +26,9 @@ The steps, a module each:
 This module chooses among the candidates: "sqrt" the lowest planned peak, a byte budget the least
 recompute that fits.  "sqrt" skips a candidate whose lower bound (`peak_lower_bound`: the kernel
 arena's, or a node-by-node plan's live peak, graphc.passes.memory_plan.program_live_peak) already
-loses to the best planned so far: the choice is the same, for fewer plans.  The optimal planner (Checkmate's MILP) lives in graphc/passes/remat_optimal.py
-and its steps (remat_units, remat_milp, remat_realise).
+loses to the best planned so far: the choice is the same, for fewer plans.  The optimal planner
+(Checkmate's MILP) lives in graphc/passes/remat_optimal.py and its steps (remat_units, remat_milp,
+remat_realise).
 
 Values are identical with and without rematerialisation: copies run the same
 ops on the same inputs, and no sum is reordered.  No strategy plans more than "none": each
