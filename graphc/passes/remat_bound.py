@@ -69,11 +69,6 @@ def _value_readers(node: Node, users: dict[int, list[Node]]):
             yield u
 
 
-def _reads_memory(u: Node, v: Node) -> bool:
-    """True when u is in a kernel (not a view or leaf) and in another group than v (another tag)."""
-    return u.op.view is None and u.op.index_scalar is None and u.attrs.get("recompute") != v.attrs.get("recompute")
-
-
 def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> int:
     """Bytes that are in the arena at r's kernel: values made at or before it and needed at or after it.
 
