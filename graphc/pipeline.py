@@ -181,9 +181,15 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
 
         program = checkpoint_loops(program)  # loops' backward sweeps over √T checkpoints (docs/control_flow.md)
 
+        from graphc.passes.memory_plan import program_live_peak
+        from graphc.passes.remat_bound import arena_lower_bound
+
         planner = _kernel_planner(target, chosen) if target.kernels else None
+        # candidates whose plan cannot beat the best so far are not planned (fused, lowered): each planner's bound
+        bound = arena_lower_bound if target.kernels else program_live_peak
         program = rematerialize(program, options.remat, planner=planner, remat_planner=options.remat_planner,
-                                time_limit=options.remat_time_limit, cache=reuse.remat if reuse is not None else None)
+                                time_limit=options.remat_time_limit, cache=reuse.remat if reuse is not None else None,
+                                peak_lower_bound=bound)
     built.program, built.remat_stats, built.last_stage = program, program.remat_stats, "remat"
     if _stops("remat", stop_after):
         return built

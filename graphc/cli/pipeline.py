@@ -144,6 +144,7 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
     """Specialise and simplify the graph's fetches once (graphc.pipeline's first stages, as the
     compiled backends run them); the later stages run when asked, each once."""
     from graphc import pipeline
+    from graphc.passes.memory_plan import program_live_peak
     from graphc.passes.remat import rematerialize
 
     fetches = graph.fetches(grads)
@@ -160,7 +161,8 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
     view = CompiledView(program, program, list(fetches), len(graph.outputs), remat, planner_options,
                        pipeline.Reuse(plans_only=True))  # inspect and dot read plans and groups, never code
     # judged node by node with the view's own plans, and the candidates kept for the kernels' judgement
+    # (a candidate whose live bytes already lose to the best plan is not planned: graphc.passes.remat)
     view.program = rematerialize(program_with_loops, remat, planner=view.plan_nodes,
                                  remat_planner=options.remat_planner, time_limit=options.remat_time_limit,
-                                 cache=view.reuse.remat)
+                                 cache=view.reuse.remat, peak_lower_bound=program_live_peak)
     return view

@@ -162,32 +162,11 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
     """Place every buffer the steps write in one arena; see the module docstring."""
     keep, external = set(keep), set(external)
     names = names or {}
-    first: dict[Hashable, int] = {}
-    last: dict[Hashable, int] = {}
-    for t, step in enumerate(steps):
-        for key in step.writes:
-            if key in first or key in external:
-                raise GraphcError(f"memory plan: buffer {names.get(key, key)!r} is written twice or is external")
-            first[key] = last[key] = t
-        for key in step.reads:
-            if key in external:
-                continue
-            if key not in first:
-                raise GraphcError(f"memory plan: step {t} reads {names.get(key, key)!r} before any step writes it")
-            last[key] = t
+    first, last, size_of, dying = _lifetimes(steps, sizes, keep, external, alignment, names)
     end = len(steps) - 1
-    for key in keep:
-        if key in first:
-            last[key] = end
-
-    size_of = {k: -(-max(int(sizes[k]), 0) // alignment) * alignment for k in first}  # _align, inlined: per buffer
     heap = _Heap()
     offset: dict[Hashable, int] = {}
     shares: dict[Hashable, Hashable] = {}
-    dying: list[list[Hashable]] = [[] for _ in steps]
-    for key, t in last.items():
-        if key not in keep:
-            dying[t].append(key)
     live = lower_bound = 0
     donated: set[Hashable] = set()  # inputs whose bytes an in-place output took over: never freed by them
     allocate, free = heap.allocate, heap.free
@@ -223,6 +202,57 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
         buffers[key] = BufferPlan(key, str(key) if name is None else name, int(sizes[key]), offset[key], start,
                                   last[key], "kept" if key in keep else "temp", shares.get(key))
     return MemoryPlan(buffers, heap.top, lower_bound, len(steps), alignment, [s.name for s in steps])
+
+
+def live_peak(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: Collection[Hashable] = (),
+              external: Collection[Hashable] = (), alignment: int = ALIGNMENT) -> int:
+    """The most bytes live at once: `plan_memory(...).lower_bound_bytes` without in-place writes,
+    and without placing anything.  No arena of these steps is smaller (the buffers live at one
+    step cannot overlap), so a search can skip a candidate whose live peak already loses
+    (graphc.passes.remat), for a fraction of a plan's time.
+
+        live_peak(steps, sizes, keep={"c"}, external={"x"})   # 512 for the module docstring's steps
+    """
+    keep, external = set(keep), set(external)
+    _, _, size_of, dying = _lifetimes(steps, sizes, keep, external, alignment, {})
+    live = peak = 0
+    for t, step in enumerate(steps):
+        for key in step.writes:
+            live += size_of[key]
+        if live > peak:
+            peak = live
+        for key in dying[t]:
+            live -= size_of[key]
+    return peak
+
+
+def _lifetimes(steps: Sequence[Step], sizes: Mapping[Hashable, int], keep: set, external: set, alignment: int,
+               names: Mapping[Hashable, str]):
+    """(first step, last step, aligned size) of every buffer the steps write, and the buffers dying at each
+    step (not kept ones).  A GraphcError when a buffer is written twice, or read before it is written."""
+    first: dict[Hashable, int] = {}
+    last: dict[Hashable, int] = {}
+    for t, step in enumerate(steps):
+        for key in step.writes:
+            if key in first or key in external:
+                raise GraphcError(f"memory plan: buffer {names.get(key, key)!r} is written twice or is external")
+            first[key] = last[key] = t
+        for key in step.reads:
+            if key in external:
+                continue
+            if key not in first:
+                raise GraphcError(f"memory plan: step {t} reads {names.get(key, key)!r} before any step writes it")
+            last[key] = t
+    end = len(steps) - 1
+    for key in keep:
+        if key in first:
+            last[key] = end
+    size_of = {k: -(-max(int(sizes[k]), 0) // alignment) * alignment for k in first}  # _align, inlined: per buffer
+    dying: list[list[Hashable]] = [[] for _ in steps]
+    for key, t in last.items():
+        if key not in keep:
+            dying[t].append(key)
+    return first, last, size_of, dying
 
 
 class _Heap:
@@ -302,7 +332,26 @@ def plan_body_memory(body, alignment: int = ALIGNMENT) -> MemoryPlan:
     return _plan_nodes(body.order, body.outputs, [*body.params, *body.captures], False, alignment)
 
 
+def program_live_peak(program, alignment: int = ALIGNMENT) -> int:
+    """`plan_program_memory(program).lower_bound_bytes`, without placing a buffer: at most its peak.
+
+    What the node-by-node judge of remat skips candidates by (graphc.passes.remat): the live peak
+    of a plan node by node is within a few per cent of its arena, for a third of the time.
+    """
+    steps, sizes, _, keep, sources, _, _ = _node_steps(program.nodes(), program.roots, (), alignment)
+    return live_peak(steps, sizes, keep=keep, external=sources, alignment=alignment)
+
+
 def _plan_nodes(order, roots, given, in_place: bool, alignment: int) -> MemoryPlan:
+    steps, sizes, names, keep, sources, views, unplanned = _node_steps(order, roots, given, alignment)
+    plan = plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
+                       names=names)
+    plan.views, plan.unplanned = views, list(dict.fromkeys(unplanned))
+    return plan
+
+
+def _node_steps(order, roots, given, alignment: int):
+    """One step per node (see plan_program_memory): (steps, sizes, names, kept, external, views, unplanned)."""
     sources = {n.id for n in order if n.op.kind == "source"} | {n.id for n in given}
     sizes, names, steps, views, unplanned = {}, {}, [], {}, []
     for node in [*given, *order]:
@@ -331,7 +380,4 @@ def _plan_nodes(order, roots, given, in_place: bool, alignment: int) -> MemoryPl
             in_place_of = False
         steps.append(Step(writes=writes, reads=reads, name=label, in_place=in_place_of))
     keep = {views.get(n.id, n.id) for n in roots} - sources
-    plan = plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
-                       names=names)
-    plan.views, plan.unplanned = views, list(dict.fromkeys(unplanned))
-    return plan
+    return steps, sizes, names, keep, sources, views, unplanned

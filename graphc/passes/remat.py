@@ -22,9 +22,13 @@ The steps, a module each:
   graphc/passes/remat_candidates.py  what each segmentation keeps and recomputes, ranked before building
   graphc/passes/remat_rewrite.py     the program with copies, and its RematStats
   graphc/passes/remat_schedule.py    the order it runs in
+  graphc/passes/remat_bound.py       a lower bound of a candidate's kernel arena, from its graph alone
 This module chooses among the candidates: "sqrt" the lowest planned peak, a byte budget the least
-recompute that fits.  The optimal planner (Checkmate's MILP) lives in graphc/passes/remat_optimal.py
-and its steps (remat_units, remat_milp, remat_realise).
+recompute that fits.  "sqrt" skips a candidate whose lower bound (`peak_lower_bound`: the kernel
+arena's, or a node-by-node plan's live peak, graphc.passes.memory_plan.program_live_peak) already
+loses to the best planned so far: the choice is the same, for fewer plans.  The optimal planner
+(Checkmate's MILP) lives in graphc/passes/remat_optimal.py and its steps (remat_units, remat_milp,
+remat_realise).
 
 Values are identical with and without rematerialisation: copies run the same
 ops on the same inputs, and no sum is reordered.  No strategy plans more than "none": each
@@ -123,7 +127,8 @@ class RematCache:
 
 
 def rematerialize(program: Program, strategy, planner=None, remat_planner: str = "greedy",
-                  time_limit: float = 10.0, cache: RematCache | None = None) -> Program:
+                  time_limit: float = 10.0, cache: RematCache | None = None,
+                  peak_lower_bound=None) -> Program:
     """Rematerialise `program` under `strategy` ("none", "sqrt", "optimal" or a byte budget); see the
     module docstring.
 
@@ -133,6 +138,10 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     ("greedy" or "optimal") says who meets a byte budget; "optimal" solves for at most
     `time_limit` seconds.  `cache` (a RematCache) shares the analysis and the candidates with
     another call on the same program (the heuristics'; the optimal planner builds its own).
+    `peak_lower_bound(candidate) -> bytes`, when given, is at most what `planner` plans for a
+    candidate (the compiled targets pass graphc.passes.remat_bound.arena_lower_bound): "sqrt"
+    does not plan a candidate whose bound already loses to the best planned so far, and chooses
+    exactly what it would have chosen planning them all.
     The returned Program's `remat_stats` field says what it recomputes
     and which planner made the plan (None when nothing changed).
     """
@@ -156,6 +165,10 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     if strategy == "sqrt":
         best = None
         for rebuilt, stats in sqrt_candidates(program, a, strategy, cache):
+            # a candidate wins only with a key below the best's, and its peak is at least its bound
+            if best is not None and peak_lower_bound is not None \
+                    and (peak_lower_bound(rebuilt), stats.recompute_flops) >= best[0]:
+                continue
             stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
             key = (stats.planned_peak_bytes, stats.recompute_flops)
             if best is None or key < best[0]:
