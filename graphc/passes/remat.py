@@ -160,7 +160,10 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
         return plan(program)
     planned = plan(reread)
     if isinstance(strategy, int):  # the program itself does not fit; whatever fits does better
-        return _counting_copies(planned, copies) if planned is not reread else reread
+        if planned is reread:  # it fits with the copies alone
+            planned.remat_stats = RematStats(strategy, 0, 0, 0, 0, sum(flops(n) for n in reread.nodes()),
+                                             _planned_peak(reread, planner), planner="greedy")
+        return _counting_copies(planned, copies)
     if planned is reread or _planned_peak(planned, planner) >= _planned_peak(program, planner):
         return program  # no plan beat the program as it was: its copies would be work for nothing
     return _counting_copies(planned, copies)
