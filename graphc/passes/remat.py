@@ -164,9 +164,16 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
             planned.remat_stats = RematStats(strategy, 0, 0, 0, 0, sum(flops(n) for n in reread.nodes()),
                                              _planned_peak(reread, planner), planner="greedy")
         return _counting_copies(planned, copies)
-    if planned is reread or _planned_peak(planned, planner) >= _planned_peak(program, planner):
+    if planned is reread or _known_peak(planned, planner) >= _planned_peak(program, planner):
         return program  # no plan beat the program as it was: its copies would be work for nothing
     return _counting_copies(planned, copies)
+
+
+def _known_peak(planned: Program, planner) -> int:
+    """A plan's planned peak: the one its stats already give (each planner writes it), else planned again."""
+    stats = planned.remat_stats
+    known = stats.planned_peak_bytes if stats is not None else None
+    return known if known is not None else _planned_peak(planned, planner)
 
 
 def _counting_copies(planned: Program, copies: list) -> Program:
