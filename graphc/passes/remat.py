@@ -17,6 +17,7 @@ contract; `planner(program) -> MemoryPlan` is what every candidate is planned wi
 `plan_program_memory`, node by node; the llvm target passes one that fuses and plans its kernels).
 
 The steps, a module each:
+  graphc/passes/remat_cheap_reads.py cheap stashed values the backward pass reads: recomputed from kept ones
   graphc/passes/remat_analysis.py    the forward and backward sides, helpers, the spine, what is stashed
   graphc/passes/remat_segments.py    cutting the spine into segments for a target peak
   graphc/passes/remat_candidates.py  what each segmentation keeps and recomputes, ranked before building
@@ -38,12 +39,14 @@ compares its plan with the unchanged program's and returns the program when it i
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 
 from graphc.errors import GraphcError, MemoryBudgetError
 from graphc.passes.remat_analysis import Analysis, analyse, flops, is_cheap, nbytes
 from graphc.passes.remat_candidates import Candidate, candidates, checkpoints, computed_twice
+from graphc.passes.remat_cheap_reads import recompute_cheap_reads
 from graphc.passes.remat_rewrite import FORWARD_TAG, RematStats, rebuild_with_copies, rewrite
 from graphc.passes.remat_schedule import schedule_backward
 from graphc.passes.remat_segments import Segmentation, segment_for_target, segmentations
@@ -101,6 +104,13 @@ class RematCache:
         self._built: dict[tuple, tuple[Program, Program, RematStats]] = {}
         self._lowest: dict[int, list[Segmentation]] = {}
         self._forward: dict[int, dict] = {}  # id(analysis) -> its forward pass's tagged nodes, for every candidate
+        self._reread: dict[int, tuple[Program, tuple[Program, list]]] = {}
+
+    def cheap_reads(self, program: Program) -> tuple[Program, list]:
+        """`recompute_cheap_reads(program)`, made once per program: later calls judge the same rewrite."""
+        if id(program) not in self._reread:
+            self._reread[id(program)] = (program, recompute_cheap_reads(program, self.analysis(program)))
+        return self._reread[id(program)][1]
 
     def analysis(self, program: Program) -> Analysis:
         if id(program) not in self._analyses:
@@ -145,11 +155,53 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     The returned Program's `remat_stats` field says what it recomputes
     and which planner made the plan (None when nothing changed).
     """
-    from graphc.passes.remat_optimal import check_planner, optimal_rematerialize
+    from graphc.passes.remat_optimal import check_planner
 
     strategy, remat_planner = check_remat_option(strategy), check_planner(remat_planner)
     if strategy == "none":
         return program
+    plan = functools.partial(_planned, strategy=strategy, planner=planner, remat_planner=remat_planner,
+                             time_limit=time_limit, cache=cache)
+    if isinstance(strategy, int) and _planned_peak(program, planner) <= strategy:
+        return plan(program)  # it fits as it is: recompute nothing, not even cheap values
+    reread, copies = cache.cheap_reads(program) if cache is not None else recompute_cheap_reads(program)
+    if reread is program:
+        return plan(program)
+    planned = plan(reread)
+    if isinstance(strategy, int):  # the program itself does not fit; whatever fits does better
+        if planned is reread:  # it fits with the copies alone
+            planned.remat_stats = RematStats(strategy, 0, 0, 0, 0, sum(flops(n) for n in reread.nodes()),
+                                             _planned_peak(reread, planner), planner="greedy")
+        return _counting_copies(planned, copies)
+    if planned is reread or _known_peak(planned, planner) >= _planned_peak(program, planner):
+        return program  # no plan beat the program as it was: its copies would be work for nothing
+    return _counting_copies(planned, copies)
+
+
+def _known_peak(planned: Program, planner) -> int:
+    """A plan's planned peak: the one its stats already give (each planner writes it), else planned again."""
+    stats = planned.remat_stats
+    known = stats.planned_peak_bytes if stats is not None else None
+    return known if known is not None else _planned_peak(planned, planner)
+
+
+def _counting_copies(planned: Program, copies: list) -> Program:
+    """`planned`, its stats counting the cheap values the backward pass now recomputes (remat_cheap_reads):
+    each copy runs once, beside its forward twin."""
+    stats = planned.remat_stats
+    if stats is not None and copies:
+        stats.recompute_flops += sum(flops(c) for c in copies)
+        stats.recomputed_nodes += len(copies)
+        for c in copies:
+            stats.recomputed_ops[c.op.name] = stats.recomputed_ops.get(c.op.name, 0) + 1
+    return planned
+
+
+def _planned(program: Program, *, strategy, planner, remat_planner: str, time_limit: float,
+             cache: RematCache | None) -> Program:
+    """`rematerialize` of a program whose cheap reads are settled: the planner that `strategy` names."""
+    from graphc.passes.remat_optimal import optimal_rematerialize
+
     if strategy == "optimal" or (isinstance(strategy, int) and remat_planner == "optimal"):
         # the heuristics are handed in: the optimal planner starts from them and imports nothing of this module
         return optimal_rematerialize(program, strategy, planner, time_limit, greedy=fit_budget,
