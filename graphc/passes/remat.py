@@ -161,7 +161,7 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     if strategy == "none":
         return program
     plan = functools.partial(_planned, strategy=strategy, planner=planner, remat_planner=remat_planner,
-                             time_limit=time_limit, cache=cache)
+                             time_limit=time_limit, cache=cache, peak_lower_bound=peak_lower_bound)
     if isinstance(strategy, int) and _planned_peak(program, planner) <= strategy:
         return plan(program)  # it fits as it is: recompute nothing, not even cheap values
     reread, copies = cache.cheap_reads(program) if cache is not None else recompute_cheap_reads(program)
@@ -198,7 +198,7 @@ def _counting_copies(planned: Program, copies: list) -> Program:
 
 
 def _planned(program: Program, *, strategy, planner, remat_planner: str, time_limit: float,
-             cache: RematCache | None) -> Program:
+             cache: RematCache | None, peak_lower_bound) -> Program:
     """`rematerialize` of a program whose cheap reads are settled: the planner that `strategy` names."""
     from graphc.passes.remat_optimal import optimal_rematerialize
 
