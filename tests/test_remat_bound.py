@@ -90,7 +90,8 @@ def stack(n_ops: int):
     return run_passes(specialize([x], [loss, *gc.grad(loss, params)], [], [(64, 32)]))
 
 
-@pytest.mark.parametrize("n_ops", [1500])  # shorter stacks: their copies of cheap values (remat_cheap_reads) leave the bound too loose to skip
+# shorter stacks: their copies of cheap values (remat_cheap_reads) leave the bound too loose to skip
+@pytest.mark.parametrize("n_ops", [1500])
 def test_on_a_deep_stack_the_bound_is_tight_enough_to_skip_candidates(n_ops):
     program = stack(n_ops)
     candidates = candidates_of(program)
