@@ -1,35 +1,32 @@
-"""Matmuls over concatenations, taken piece by piece, so that no concatenation-sized temporary is made or kept.
+"""Matmuls over concatenations of views, so that no im2col-sized value is kept or made whole in a backward pass.
 
-A matmul distributes over a concatenation of its operand's rows, and a column block of its
-product is the product with a column block of its right operand:
+`gc.conv2d` multiplies an im2col matrix, the concatenation of strided windows of the padded
+input, with its filter (docs/conv.md).  Reverse mode then gives two more products:
 
-    concat([p_0, p_1, ...], rows) @ b  ==  concat([p_0 @ b, p_1 @ b, ...], rows)
-    (a @ b)[..., i:j]                  ==  a @ b[..., i:j]
+  * the filter gradient `columnsᵀ @ g`, which would keep every layer's columns (9 times its input
+    for a 3x3 filter) from the forward pass to the backward one.  A concatenation of views costs
+    no FLOPs, only a copy, so the product makes its columns again, from windows of its own, when it
+    is due (`remake_transposed_concatenation`); the padded input it reads is kept anyway.
+  * the columns' cotangent `g @ Wᵀ`, which the concatenation's adjoint only cuts into pieces
+    (`concat_part`).  A column block of a product is the product with a column block of its right
+    operand, `(a @ b)[..., i:j] == a @ b[..., i:j]`, so each piece is made by a matmul of its own
+    when its scatter reads it (`part_of_matmul_product`), and the whole cotangent never is.
 
-Both are exact (each output element is the same dot product over the same terms), and both
-matter where a matmul's operand is an im2col matrix, the concatenation of strided views that
-`gc.conv2d` multiplies with its filter (docs/conv.md).  Reverse mode gives the filter gradient
-`columnsᵀ @ g`, which would keep every layer's columns (9 times its input for a 3x3 filter)
-from the forward pass to the backward one; taken per piece it reads the views instead, that is
-the padded input, which is kept anyway.  And it gives the columns' cotangent `g @ Wᵀ`, which
-the concatenation's adjoint only cuts into pieces (`concat_part`): each piece made by its own
-matmul is made when its scatter reads it, and the full cotangent is never in memory.
+    remake_transposed_concatenation:  reshape(concatenate(views, last))ᵀ @ g
+                                      -> reshape(concatenate(own windows, last))ᵀ @ g
+    part_of_matmul_product:           concat_part(reshape(a @ b), ...)  on the last axis
+                                      -> reshape(a @ b[..., part])
 
-    split_rows_over_concatenation:   matmul(transpose(reshape(concatenate(views, last))), b)
-                                     -> concatenate([matmul(transpose(reshape(view)), b) ...], rows)
-    part_of_matmul_product:          concat_part(reshape(matmul(a, b)), ...)  on the last axis
-                                     -> reshape(matmul(a, slice of b's columns))
+Both keep every value exactly: each element is the same dot product over the same terms.  The
+first applies only when every piece of the concatenation is a view (a window, a broadcast), whose
+copy is all there is to remake.  The second assumes the whole product is read only through its
+parts (the adjoint of a concatenation is); were it read whole elsewhere too, both would be made.
+Its cost is BLAS speed: nine products of a ninth of the columns each instead of one (docs/conv.md
+has the measured time).
 
-The first applies only when every piece is a view (a slice, a broadcast...): then the pieces
-cost no memory of their own and reading them instead of the concatenation frees it; pieces that
-are computed values would be kept instead of it, for nothing.  Each window is read through a view
-node of its own (`_own_window`), so that the copy BLAS needs of it is made in the backward pass.
-The second assumes the full product is read only through its parts (the adjoint of a
-concatenation is): were it read whole elsewhere too, both would be computed.
-
-Measured on benchmarks/bench_remat.py's CNN (8 layers, docs/conv.md "Memory"): the no-remat
-arena falls from 47.6 to 14.9 MiB, and the input gradient's temporaries from 10.2 MiB to two
-padded images and one tap.
+Measured on benchmarks/bench_remat.py's CNN (8 layers; docs/conv.md "Memory"): the no-remat
+arena falls from 47.6 to about 15 MiB, and the input gradient's temporaries from 10.2 MiB to two
+padded images and one window's product.
 """
 
 from __future__ import annotations
@@ -46,15 +43,16 @@ def _swaps_last_two(node: Node) -> bool:
     return n >= 2 and tuple(perm) == tuple(range(n - 2)) + (n - 1, n - 2)
 
 
-def _own_window(piece: Node) -> Node:
-    """The same window as slice `piece`, taken in two steps (the last sliced axis apart), so that it is a node of
-    its own: the backward reads it without sharing the forward's node.
+def _keeps_last_axis(reshape: Node) -> bool:
+    return reshape.ndim >= 1 and reshape.inputs[0].ndim >= 1 and reshape.shape[-1] == reshape.inputs[0].shape[-1]
 
-    Why: BLAS cannot read a window whose rows are not evenly strided (a 3x3 tap of an image), so fusion copies
-    it, and the copy is the window's: every reader reads it, and it is made where the window first is, in
-    the forward pass, and kept to the backward one (the whole im2col matrix again, piece by piece).  A
-    window of its own is copied where the backward reads it, and dies there.  A window sliced on one axis
-    only cannot be split, and keeps sharing.
+
+def _own_window(piece: Node) -> Node:
+    """The same window as slice `piece`, taken in two steps (the last sliced axis apart): a node of its own.
+
+    Why: a node shared with the forward pass would be the forward's value.  Fusion copies a window
+    that strides cannot express where it first is, in the forward pass, for every reader.  A window
+    sliced on one axis only cannot be split this way and stays shared (its copy, if any, is kept).
     """
     if piece.op.name != "slice":
         return piece
@@ -68,43 +66,38 @@ def _own_window(piece: Node) -> Node:
     return _new("slice", (_new("slice", piece.inputs, {"index": inner}, piece),), {"index": outer}, piece)
 
 
-def _column_pieces(x: Node) -> list[Node] | None:
-    """Nodes whose concatenation along the last axis is `x`, when every piece is a view; else None.
-
-    Looks through reshapes that keep the last axis: slicing columns commutes with them.
-    """
-    if x.op.name == "concatenate" and x.attrs["axis"] == x.ndim - 1:
+def _remade(x: Node) -> Node | None:
+    """`x`, a concatenation of views along its last axis (seen through reshapes that keep that axis), made
+    again over windows of its own; None when `x` is not one."""
+    if x.op.name == "concatenate" and x.attrs["axis"] == x.ndim - 1 and len(x.inputs) > 1:
         if not all(p.op.view is not None for p in x.inputs):
             return None
-        return [_own_window(p) for p in x.inputs]
-    if x.op.name == _RESHAPE and x.ndim >= 1 and x.inputs[0].ndim >= 1 and x.shape[-1] == x.inputs[0].shape[-1]:
-        pieces = _column_pieces(x.inputs[0])
-        if pieces is None:
-            return None
-        return [_new(_RESHAPE, (p,), {"shape": x.shape[:-1] + (p.shape[-1],)}, x) for p in pieces]
-    return None
-
-
-def _row_pieces(a: Node) -> list[Node] | None:
-    """Nodes whose concatenation along axis -2 is matmul operand `a`, or None."""
-    if a.op.name == "transpose" and _swaps_last_two(a):
-        pieces = _column_pieces(a.inputs[0])
-        if pieces is not None:
-            return [_new("transpose", (p,), {"perm": a.attrs["perm"]}, a) for p in pieces]
+        return _new("concatenate", [_own_window(p) for p in x.inputs], x.attrs, x)
+    if x.op.name == _RESHAPE and _keeps_last_axis(x):
+        inner = _remade(x.inputs[0])
+        return None if inner is None else _new(_RESHAPE, (inner,), x.attrs, x)
     return None
 
 
 @register_rewrite("specialize", ops=("matmul",))
-def split_rows_over_concatenation(node: Node, new_inputs: list[Node]) -> Node | None:
-    """concat(rows p_i) @ b -> concat(p_i @ b): the matmul reads the views, not their concatenation."""
-    if node.op.name != "matmul" or not node.is_static:
+def remake_transposed_concatenation(node: Node, new_inputs: list[Node]) -> Node | None:
+    """concat(views)ᵀ @ g -> concat(own windows)ᵀ @ g: the columns are made again for the product, not kept.
+
+    Where: a program with a schedule (any remat strategy) places the new nodes just before the
+    product; one without runs in the depth-first order of its outputs' inputs, which makes the
+    first layer's columns at the start of the backward pass (one im2col matrix kept: 16.1 MiB
+    planned against 14.9 on the benchmark's CNN).  `(gᵀ @ columns)ᵀ` would place them after g,
+    but the transposed product took up to twice the time of the gemm (measured, docs/conv.md).
+    """
+    if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
         return None
-    a, b = new_inputs
-    pieces = _row_pieces(a)
-    if pieces is None or len(pieces) < 2 or a.ndim != 2 or b.ndim != 2:  # batched operands would broadcast
+    a, g = new_inputs
+    if a.op.name != "transpose" or not _swaps_last_two(a):
         return None
-    products = [_new("matmul", (p, b), {}, node) for p in pieces]
-    return _new("concatenate", products, {"axis": 0}, node)
+    columns = _remade(a.inputs[0])
+    if columns is None:
+        return None
+    return _new("matmul", (_new("transpose", (columns,), a.attrs, a), g), {}, node)
 
 
 @register_rewrite("specialize", ops=("concat_part",))
@@ -114,8 +107,7 @@ def part_of_matmul_product(node: Node, new_inputs: list[Node]) -> Node | None:
         return None
     whole, parts = new_inputs[0], new_inputs[1:]
     product = whole
-    while product.op.name == _RESHAPE and product.inputs[0].ndim >= 1 \
-            and product.inputs[0].shape[-1] == product.shape[-1]:
+    while product.op.name == _RESHAPE and _keeps_last_axis(product):
         product = product.inputs[0]
     if product.op.name != "matmul" or product.shape[-1] != whole.shape[-1]:
         return None
@@ -127,4 +119,4 @@ def part_of_matmul_product(node: Node, new_inputs: list[Node]) -> Node | None:
     return piece if piece.shape == node.shape else _new(_RESHAPE, (piece,), {"shape": node.shape}, node)
 
 
-__all__ = ["part_of_matmul_product", "split_rows_over_concatenation"]
+__all__ = ["part_of_matmul_product", "remake_transposed_concatenation"]
