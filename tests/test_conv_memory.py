@@ -19,7 +19,7 @@ from graphc.passes import run_passes
 from graphc.program import specialize
 
 PIECEWISE = {"remake_transposed_concatenation", "part_of_matmul_product"}
-SMALL = dict(depth=8, channels=8, side=8, batch=4)  # seconds to compile and plan
+SMALL = dict(depth=8, channels=8, side=16, batch=2)  # seconds to compile and plan; the benchmark's proportions
 
 
 def small_cnn(depth, channels, side, batch, dtype=gc.float32):
