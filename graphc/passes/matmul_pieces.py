@@ -9,24 +9,25 @@ input, with its filter (docs/conv.md).  Reverse mode then gives two more product
     is due (`remake_transposed_concatenation`); the padded input it reads is kept anyway.
   * the columns' cotangent `g @ Wᵀ`, which the concatenation's adjoint only cuts into pieces
     (`concat_part`).  A column block of a product is the product with a column block of its right
-    operand, `(a @ b)[..., i:j] == a @ b[..., i:j]`, so each piece is made by a matmul of its own
-    when its scatter reads it (`part_of_matmul_product`), and the whole cotangent never is.
+    operand, `(a @ b)[..., i:j] == a @ b[..., i:j]`, so each block of about √k of the k pieces is
+    made by a matmul of its own when its scatters read it (`part_of_matmul_product`), and the whole
+    cotangent never is.
 
     remake_transposed_concatenation:  reshape(concatenate(views, last))ᵀ @ g
                                       -> reshape(concatenate(own windows, last))ᵀ @ g
     part_of_matmul_product:           concat_part(reshape(a @ b), ...)  on the last axis
-                                      -> reshape(a @ b[..., part])
+                                      -> reshape((a @ b[..., block])[..., part])
 
 Both keep every value exactly: each element is the same dot product over the same terms.  The
 first applies only when every piece of the concatenation is a view (a window, a broadcast), whose
 copy is all there is to remake.  The second assumes the whole product is read only through its
 parts (the adjoint of a concatenation is); were it read whole elsewhere too, both would be made.
-Its cost is BLAS speed: nine products of a ninth of the columns each instead of one (docs/conv.md
-has the measured time).
+Its cost is BLAS speed: three products of a third of the columns each instead of one (nine of
+a ninth were slower still); the first's is one more copy of the columns (docs/conv.md, "Memory").
 
 Measured on benchmarks/bench_remat.py's CNN (8 layers; docs/conv.md "Memory"): the no-remat
-arena falls from 47.6 to about 15 MiB, and the input gradient's temporaries from 10.2 MiB to two
-padded images and one window's product.
+arena falls from 47.6 to 17.6 MiB, √n's from 14.0 to 10.8, and the input gradient's temporaries
+from 10.2 MiB to two padded images and one block's product (1.5 MiB).
 """
 
 from __future__ import annotations
@@ -52,9 +53,10 @@ def _keeps_last_axis(reshape: Node) -> bool:
 def _own_window(piece: Node) -> Node:
     """The same window as slice `piece`, taken in two steps (the last sliced axis apart): a node of its own.
 
-    Why: a node shared with the forward pass would be the forward's value.  Fusion copies a window
-    that strides cannot express where it first is, in the forward pass, for every reader.  A window
-    sliced on one axis only cannot be split this way and stays shared (its copy, if any, is kept).
+    Why: a concatenation of the very windows the forward pass concatenated would be merged back into
+    the forward pass's concatenation by common-subexpression elimination, and kept.  A window sliced
+    on one axis only cannot be split this way; its concatenation stays the forward pass's (a 3x1
+    filter's columns are kept, as before these rewrites).
     """
     if piece.op.name != "slice":
         return piece
@@ -87,9 +89,10 @@ def remake_transposed_concatenation(node: Node, new_inputs: list[Node]) -> Node 
 
     Where: a program with a schedule (any remat strategy) places the new nodes just before the
     product; one without runs in the depth-first order of its outputs' inputs, which makes the
-    first layer's columns at the start of the backward pass (one im2col matrix kept: 16.1 MiB
-    planned against 14.9 on the benchmark's CNN).  `(gᵀ @ columns)ᵀ` would place them after g,
-    but the transposed product took up to twice the time of the gemm (measured, docs/conv.md).
+    first layer's columns at the start of the backward pass (one im2col matrix kept, 4.5 MiB of
+    the benchmark CNN's 17.6).  `(gᵀ @ columns)ᵀ` would place them after g, but its transposed
+    product took about twice the gemm's time (125-169 ms against 57-72 for columns (32768, 576)
+    and g (32768, 64), llvm, on the loaded 2-core machine, 2026-12-04).
     """
     if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
         return None
