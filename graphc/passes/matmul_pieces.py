@@ -1,0 +1,149 @@
+"""Matmuls over concatenations of views, so that no im2col-sized value is kept or made whole in a backward pass.
+
+`gc.conv2d` multiplies an im2col matrix, the concatenation of strided windows of the padded
+input, with its filter (docs/conv.md).  Reverse mode then gives two more products:
+
+  * the filter gradient `columnsᵀ @ g`, which would keep every layer's columns (9 times its input
+    for a 3x3 filter) from the forward pass to the backward one.  A concatenation of views costs
+    no FLOPs, only a copy, so the product makes its columns again, from windows of its own, when it
+    is due (`remake_transposed_concatenation`); the padded input it reads is kept anyway.
+  * the columns' cotangent `g @ Wᵀ`, which the concatenation's adjoint only cuts into pieces
+    (`concat_part`).  A column block of a product is the product with a column block of its right
+    operand, `(a @ b)[..., i:j] == a @ b[..., i:j]`, so each block of about √k of the k pieces is
+    made by a matmul of its own when its scatters read it (`part_of_matmul_product`), and the whole
+    cotangent never is.
+
+    remake_transposed_concatenation:  reshape(concatenate(views, last))ᵀ @ g
+                                      -> reshape(concatenate(own windows, last))ᵀ @ g
+    part_of_matmul_product:           concat_part(reshape(a @ b), ...)  on the last axis
+                                      -> reshape((a @ b[..., block])[..., part])
+
+Both keep every value exactly: each element is the same dot product over the same terms.  The
+first applies only when every piece of the concatenation is a view (a window, a broadcast), whose
+copy is all there is to remake.  The second assumes the whole product is read only through its
+parts (the adjoint of a concatenation is); were it read whole elsewhere too, both would be made.
+Its cost is BLAS speed: three products of a third of the columns each instead of one (nine of
+a ninth were slower still); the first's is one more copy of the columns (docs/conv.md, "Memory").
+
+Measured on benchmarks/bench_remat.py's CNN (8 layers; docs/conv.md "Memory"): the no-remat
+arena falls from 47.6 to 17.6 MiB, √n's from 14.0 to 10.8, and the input gradient's temporaries
+from 10.2 MiB to two padded images and one block's product (1.5 MiB).
+"""
+
+from __future__ import annotations
+
+import math
+
+from graphc.ir import Node
+from graphc.passes.registry import register_rewrite
+from graphc.passes.simplify import _new
+
+_RESHAPE = "reshape"
+
+
+def _swaps_last_two(node: Node) -> bool:
+    perm, n = node.attrs["perm"], node.ndim
+    return n >= 2 and tuple(perm) == tuple(range(n - 2)) + (n - 1, n - 2)
+
+
+def _keeps_last_axis(reshape: Node) -> bool:
+    return reshape.ndim >= 1 and reshape.inputs[0].ndim >= 1 and reshape.shape[-1] == reshape.inputs[0].shape[-1]
+
+
+def _own_window(piece: Node) -> Node:
+    """The same window as slice `piece`, taken in two steps (the last sliced axis apart): a node of its own.
+
+    Why: a concatenation of the very windows the forward pass concatenated would be merged back into
+    the forward pass's concatenation by common-subexpression elimination, and kept.  A window sliced
+    on one axis only cannot be split this way; its concatenation stays the forward pass's (a 3x1
+    filter's columns are kept, as before these rewrites).
+    """
+    if piece.op.name != "slice":
+        return piece
+    index = piece.attrs["index"]
+    sliced = [axis for axis, t in enumerate(index) if t != (None, None, None)]
+    if len(sliced) < 2:
+        return piece
+    full = (None, None, None)
+    inner = tuple(full if axis == sliced[-1] else t for axis, t in enumerate(index))
+    outer = tuple(t if axis == sliced[-1] else full for axis, t in enumerate(index))
+    return _new("slice", (_new("slice", piece.inputs, {"index": inner}, piece),), {"index": outer}, piece)
+
+
+def _remade(x: Node) -> Node | None:
+    """`x`, a concatenation of views along its last axis (seen through reshapes that keep that axis), made
+    again over windows of its own; None when `x` is not one."""
+    if x.op.name == "concatenate" and x.attrs["axis"] == x.ndim - 1 and len(x.inputs) > 1:
+        if not all(p.op.view is not None for p in x.inputs):
+            return None
+        return _new("concatenate", [_own_window(p) for p in x.inputs], x.attrs, x)
+    if x.op.name == _RESHAPE and _keeps_last_axis(x):
+        inner = _remade(x.inputs[0])
+        return None if inner is None else _new(_RESHAPE, (inner,), x.attrs, x)
+    return None
+
+
+@register_rewrite("specialize", ops=("matmul",))
+def remake_transposed_concatenation(node: Node, new_inputs: list[Node]) -> Node | None:
+    """concat(views)ᵀ @ g -> concat(own windows)ᵀ @ g: the columns are made again for the product, not kept.
+
+    Where: a program with a schedule (any remat strategy) places the new nodes just before the
+    product; one without runs in the depth-first order of its outputs' inputs, which makes the
+    first layer's columns at the start of the backward pass (one im2col matrix kept, 4.5 MiB of
+    the benchmark CNN's 17.6).  `(gᵀ @ columns)ᵀ` would place them after g, but its transposed
+    product took about twice the gemm's time (125-169 ms against 57-72 for columns (32768, 576)
+    and g (32768, 64), llvm, on the loaded 2-core machine, 2026-12-04).
+    """
+    if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
+        return None
+    a, g = new_inputs
+    if a.op.name != "transpose" or not _swaps_last_two(a):
+        return None
+    columns = _remade(a.inputs[0])
+    if columns is None:
+        return None
+    return _new("matmul", (_new("transpose", (columns,), a.attrs, a), g), {}, node)
+
+
+def _block(parts: list[Node], axis: int, index: int) -> tuple[int, int, int]:
+    """(start, stop) of the block of about √k of the k parts that holds part `index`, and that part's start.
+
+    Why blocks: one matmul per part makes k small products (BLAS is slow on them: nine of a ninth of
+    the columns took up to twice the one, measured); one per block of √k parts makes √k, each 1/√k of
+    the whole cotangent, alive while its parts are scattered.
+    """
+    size = math.isqrt(len(parts) - 1) + 1  # ceil(√k)
+    first = index // size * size
+    offsets = [0]
+    for p in parts:
+        offsets.append(offsets[-1] + p.shape[axis])
+    return offsets[first], offsets[min(first + size, len(parts))], offsets[index]
+
+
+@register_rewrite("specialize", ops=("concat_part",))
+def part_of_matmul_product(node: Node, new_inputs: list[Node]) -> Node | None:
+    """A last-axis part of (a reshape of) a @ b is a view of a @ (b's columns of its block of parts): the whole
+    product is not made."""
+    if node.op.name != "concat_part" or not node.is_static or node.attrs["axis"] != node.ndim - 1:
+        return None
+    whole, parts = new_inputs[0], new_inputs[1:]
+    product = whole
+    while product.op.name == _RESHAPE and _keeps_last_axis(product):
+        product = product.inputs[0]
+    if product.op.name != "matmul" or product.shape[-1] != whole.shape[-1]:
+        return None
+    start, stop, part = _block(parts, node.attrs["axis"], node.attrs["index"])
+    if stop - start == whole.shape[-1]:  # one block: the whole product
+        return None
+    a, b = product.inputs
+    full = (None, None, None)
+    block = _new("matmul", (a, _new("slice", (b,), {"index": (full,) * (b.ndim - 1) + ((start, stop, 1),)}, node)),
+                 {}, node)
+    width = node.shape[-1]
+    if width != stop - start:
+        piece = (full,) * (block.ndim - 1) + ((part - start, part - start + width, 1),)
+        block = _new("slice", (block,), {"index": piece}, node)
+    return block if block.shape == node.shape else _new(_RESHAPE, (block,), {"shape": node.shape}, node)
+
+
+__all__ = ["part_of_matmul_product", "remake_transposed_concatenation"]
