@@ -10,7 +10,7 @@ the simplifications in `graphc.passes.simplify`; the arena planner in
 `graphc.passes.memory_plan`.
 """
 
-from graphc.passes import matmul_pieces as _matmul_pieces  # noqa: F401 - registers the matmul-over-pieces rewrites
+from graphc.passes import matmul_pieces as _matmul_pieces  # noqa: F401 - registers part_of_matmul_product
 from graphc.passes import simplify as _simplify_rewrites  # noqa: F401 - registers the rewrites
 from graphc.passes import sparse_update as _sparse_update  # noqa: F401 - registers fold_sparse_updates
 from graphc.passes.memory_plan import MemoryPlan, Step, plan_memory, plan_program_memory

@@ -23,11 +23,12 @@ first applies only when every piece of the concatenation is a view (a window, a 
 copy is all there is to remake.  The second assumes the whole product is read only through its
 parts (the adjoint of a concatenation is); were it read whole elsewhere too, both would be made.
 Its cost is BLAS speed: three products of a third of the columns each instead of one (nine of
-a ninth were slower still); the first's is one more copy of the columns (docs/conv.md, "Memory").
+a ninth were slower still), paid in every program; the first's is one more copy of the columns,
+paid only when memory is asked for (`piecewise_matmuls`; docs/conv.md, "Memory").
 
-Measured on benchmarks/bench_remat.py's CNN (8 layers; docs/conv.md "Memory"): the no-remat
-arena falls from 47.6 to 17.6 MiB, √n's from 14.0 to 10.8, and the input gradient's temporaries
-from 10.2 MiB to two padded images and one block's product (1.5 MiB).
+Measured on benchmarks/bench_remat.py's CNN (8 layers; docs/conv.md "Memory"): √n's arena falls
+from 14.0 to 10.8 MiB, and the input gradient's temporaries from 10.2 MiB to two padded images and
+one block's product (1.5 MiB).
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ from __future__ import annotations
 import math
 
 from graphc.ir import Node
-from graphc.passes.registry import register_rewrite
+from graphc.passes.registry import register_rewrite, rewrite_to_fixed_point
 from graphc.passes.simplify import _new
+from graphc.program import Program
 
 _RESHAPE = "reshape"
 
@@ -83,7 +85,6 @@ def _remade(x: Node) -> Node | None:
     return None
 
 
-@register_rewrite("specialize", ops=("matmul",))
 def remake_transposed_concatenation(node: Node, new_inputs: list[Node]) -> Node | None:
     """concat(views)ᵀ @ g -> concat(own windows)ᵀ @ g: the columns are made again for the product, not kept.
 
@@ -146,4 +147,18 @@ def part_of_matmul_product(node: Node, new_inputs: list[Node]) -> Node | None:
     return block if block.shape == node.shape else _new(_RESHAPE, (block,), {"shape": node.shape}, node)
 
 
-__all__ = ["part_of_matmul_product", "remake_transposed_concatenation"]
+remake_transposed_concatenation.rewrite_ops = frozenset({"matmul"})
+
+
+def piecewise_matmuls(program: Program) -> Program:
+    """`program` with its columns made again for the filter gradients (`remake_transposed_concatenation`,
+    to a fixed point).  Not a rewrite of the specialize phase: on bench_conv's step (2-core AMD EPYC,
+    quiet, 2026-12-04, same run) it took 1.10x the time, so rematerialisation makes it when memory is
+    asked for and the program does not fit as it is (graphc.passes.remat.memory_rewrites); it keeps
+    every value bitwise (the same product of the same values).  The block products are made in every
+    program: a remat plan's gradients must be bitwise those of remat="none", and BLAS rounds a
+    column block's product differently from the whole one's."""
+    return rewrite_to_fixed_point(program, [remake_transposed_concatenation])[0]
+
+
+__all__ = ["part_of_matmul_product", "piecewise_matmuls", "remake_transposed_concatenation"]
