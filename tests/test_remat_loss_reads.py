@@ -99,17 +99,8 @@ def test_a_gradient_norm_is_no_loss_and_without_a_loss_far_reads_still_mark_the_
 
 # the planned peak, as a share of remat="none"'s, that sqrt stays under (2026-12-04: cnn 0.24 numpy, 0.37 llvm;
 # transformer 0.21 numpy, 0.44 llvm; before what a loss reads was taken for forward, 0.92, 0.85, 0.58 and 0.96,
-# the transformer recomputing nothing, and a budget of half the peak was a MemoryBudgetError everywhere).
-# The CNN on llvm: since graphc/passes/matmul_pieces.py its no-remat arena keeps no im2col matrix for the
-# backward pass (267 KiB, was 612), and most of what is left at sqrt's peak (192 KiB, 0.72; was 0.37 of 612)
-# is the one im2col matrix the forward pass makes, which no plan removes: it and the greedy planner are held
-# to 0.8 there.
+# the transformer recomputing nothing, and a budget of half the peak was a MemoryBudgetError everywhere)
 SQRT_SHARE = {"cnn": 0.45, "transformer": 0.5}
-BUDGET_SHARE = {("cnn", "llvm"): 0.8}  # else half the peak
-
-
-def share(net, backend, default):
-    return BUDGET_SHARE.get((net, backend), default)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -119,8 +110,7 @@ def test_sqrt_recomputes_and_cuts_the_peak_with_bitwise_equal_gradients(net, bac
     f, got = compiled(net, backend, "sqrt")
     stats = f.executable.program.remat_stats
     assert stats is not None and stats.planner == "sqrt" and stats.recompute_flops > 0
-    limit = share(net, backend, SQRT_SHARE[net]) * plain.memory_plan().peak_bytes
-    assert f.memory_plan().peak_bytes == stats.planned_peak_bytes < limit
+    assert f.memory_plan().peak_bytes == stats.planned_peak_bytes < SQRT_SHARE[net] * plain.memory_plan().peak_bytes
     for a, b in zip(expected, got):
         np.testing.assert_array_equal(a, b)
 
@@ -129,10 +119,12 @@ def test_sqrt_recomputes_and_cuts_the_peak_with_bitwise_equal_gradients(net, bac
 @pytest.mark.parametrize("net", sorted(NETS))
 def test_the_greedy_planner_meets_half_of_the_peak(net, backend):
     plain, expected = compiled(net, backend, "none")
-    budget = int(plain.memory_plan().peak_bytes * share(net, backend, 0.5))
+    budget = plain.memory_plan().peak_bytes // 2
     f, got = compiled(net, backend, budget)
     stats = f.executable.program.remat_stats
-    assert stats.planner == "greedy" and stats.recompute_flops > 0
+    # the CNN on llvm meets it with its im2col columns made again for the filter gradients (copies: no FLOPs)
+    assert stats.planner == "greedy"
+    assert stats.recompute_flops > 0 or (net, backend) == ("cnn", "llvm")
     assert f.memory_plan().peak_bytes == stats.planned_peak_bytes <= budget
     if backend == "numpy":  # the executor's measured high-water mark is within the plan
         assert f.executable.peak_bytes <= f.memory_plan().peak_bytes
