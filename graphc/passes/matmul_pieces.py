@@ -91,9 +91,10 @@ def remake_transposed_concatenation(node: Node, new_inputs: list[Node]) -> Node 
     Where: a program with a schedule (any remat strategy) places the new nodes just before the
     product; one without runs in the depth-first order of its outputs' inputs, which makes the
     first layer's columns at the start of the backward pass (one im2col matrix kept, 4.5 MiB of
-    the benchmark CNN's 17.6).  `(gᵀ @ columns)ᵀ` would place them after g, but its transposed
-    product took about twice the gemm's time (125-169 ms against 57-72 for columns (32768, 576)
-    and g (32768, 64), llvm, on the loaded 2-core machine, 2026-12-04).
+    the benchmark CNN's 17.6 when this rewrite ran in every program).  `(gᵀ @ columns)ᵀ` would
+    place them after g, but its transposed product took about twice the gemm's time (125-169 ms
+    against 57-72 for columns (32768, 576) and g (32768, 64), llvm, loaded 2-core machine,
+    2026-12-04).
     """
     if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
         return None

@@ -109,7 +109,7 @@ class RematCache:
         self._forward: dict[int, dict] = {}  # id(analysis) -> its forward pass's tagged nodes, for every candidate
         self._reread: dict[int, tuple[Program, tuple[Program, list]]] = {}
 
-    def cheap_reads(self, program: Program) -> tuple[Program, list]:
+    def memory_rewrites(self, program: Program) -> tuple[Program, list]:
         """`memory_rewrites(program)`, made once per program: later calls judge the same rewrite."""
         if id(program) not in self._reread:
             self._reread[id(program)] = (program, memory_rewrites(program, self.analysis))
@@ -167,7 +167,7 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
                              time_limit=time_limit, cache=cache, peak_lower_bound=peak_lower_bound)
     if isinstance(strategy, int) and _planned_peak(program, planner) <= strategy:
         return plan(program)  # it fits as it is: recompute nothing, not even cheap values
-    reread, copies = cache.cheap_reads(program) if cache is not None else memory_rewrites(program)
+    reread, copies = cache.memory_rewrites(program) if cache is not None else memory_rewrites(program)
     if reread is program:
         return plan(program)
     planned = plan(reread)
