@@ -159,7 +159,10 @@ def piecewise_matmuls(program: Program) -> Program:
     every value bitwise (the same product of the same values).  The block products are made in every
     program: a remat plan's gradients must be bitwise those of remat="none", and BLAS rounds a
     column block's product differently from the whole one's."""
-    return rewrite_to_fixed_point(program, [remake_transposed_concatenation])[0]
+    if not any(n.op.name == "matmul" and remake_transposed_concatenation(n, list(n.inputs)) is not None
+               for n in program.nodes()):
+        return program  # nothing to remake: no sweep of the whole graph (a second or so at 100k nodes)
+    return rewrite_to_fixed_point(program, [remake_transposed_concatenation], use_cse=False)[0]
 
 
 __all__ = ["part_of_matmul_product", "piecewise_matmuls", "remake_transposed_concatenation"]
