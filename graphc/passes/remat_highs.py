@@ -15,6 +15,9 @@ when the solver finds nothing better.  Both stop at the same relative gap (1e-4,
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,21 +82,31 @@ def solve_milp(problem: Problem, time_limit: float, start: np.ndarray | None = N
     return _solve_scipy(problem, time_limit)
 
 
-def _quiet(make):
-    """`make()` with the C library's stdout shut: HiGHS prints a banner there when its first solver is made,
-    before any option can say otherwise."""
-    import os
-    import sys
+_FIRST_SOLVER = threading.Lock()  # held while the first solver is made: the banner's window, once
+_first_made = False
 
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
+
+def _quiet(make):
+    """`make()`, the first time with the C library's stdout shut: HiGHS prints a banner there when its
+    first solver is made, before any option can say otherwise.  Once, under a lock: stdout is the
+    whole process's, and two threads swapping it at once could leave it shut for good."""
+    global _first_made
+    if _first_made:
+        return make()
+    with _FIRST_SOLVER:
+        if _first_made:
             return make()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                made = make()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _first_made = True
+        return made
 
 
 def _gap(value) -> float:
