@@ -50,7 +50,7 @@ from graphc.passes.matmul_pieces import piecewise_matmuls
 from graphc.passes.remat_analysis import Analysis, analyse, flops, is_cheap, nbytes
 from graphc.passes.remat_candidates import Candidate, candidates, checkpoints, computed_twice
 from graphc.passes.remat_cheap_reads import recompute_cheap_reads
-from graphc.passes.remat_rewrite import FORWARD_TAG, RematStats, rebuild_with_copies, rewrite
+from graphc.passes.remat_rewrite import FORWARD_TAG, RematStats, known_peak, planned_peak, rebuild_with_copies, rewrite
 from graphc.passes.remat_schedule import schedule_backward
 from graphc.passes.remat_segments import Segmentation, segment_for_target, segmentations
 from graphc.program import Program
@@ -75,15 +75,6 @@ def check_remat_option(remat) -> str | int:
         return int(remat)
     raise GraphcError(f"remat must be 'none', 'sqrt' or a positive number of bytes (a memory budget), or "
                       f"'optimal', got {remat!r}")
-
-
-def _planned_peak(program: Program, planner=None) -> int:
-    """The peak `planner` plans for `program`.  Every strategy compares its choice with the program
-    unchanged and keeps the program when the choice plans no less: a rewrite that only reorders (a
-    graph whose forward values are all cheap or all needed) can plan more than the original."""
-    if planner is None:
-        from graphc.passes.memory_plan import plan_program_memory as planner
-    return planner(program).peak_bytes
 
 
 class RematCache:
@@ -165,7 +156,7 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
         return program
     plan = functools.partial(_planned, strategy=strategy, planner=planner, remat_planner=remat_planner,
                              time_limit=time_limit, cache=cache, peak_lower_bound=peak_lower_bound)
-    if isinstance(strategy, int) and _planned_peak(program, planner) <= strategy:
+    if isinstance(strategy, int) and planned_peak(program, planner) <= strategy:
         return plan(program)  # it fits as it is: recompute nothing, not even cheap values
     reread, copies = cache.memory_rewrites(program) if cache is not None else memory_rewrites(program)
     if reread is program:
@@ -174,9 +165,9 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     if isinstance(strategy, int):  # the program itself does not fit; whatever fits does better
         if planned is reread:  # it fits with the copies alone
             planned.remat_stats = RematStats(strategy, 0, 0, 0, 0, sum(flops(n) for n in reread.nodes()),
-                                             _planned_peak(reread, planner), planner="greedy")
+                                             planned_peak(reread, planner), planner="greedy")
         return _counting_copies(planned, copies)
-    if planned is reread or _known_peak(planned, planner) >= _planned_peak(program, planner):
+    if planned is reread or known_peak(planned, planner) >= planned_peak(program, planner):
         return program  # no plan beat the program as it was: its copies would be work for nothing
     return _counting_copies(planned, copies)
 
@@ -191,13 +182,6 @@ def memory_rewrites(program: Program, analysis=analyse) -> tuple[Program, list]:
     `analysis`: how to analyse a program (a RematCache's, to share it)."""
     remade = piecewise_matmuls(program)
     return recompute_cheap_reads(remade, analysis(remade))
-
-
-def _known_peak(planned: Program, planner) -> int:
-    """A plan's planned peak: the one its stats already give (each planner writes it), else planned again."""
-    stats = planned.remat_stats
-    known = stats.planned_peak_bytes if stats is not None else None
-    return known if known is not None else _planned_peak(planned, planner)
 
 
 def _counting_copies(planned: Program, copies: list) -> Program:
@@ -225,7 +209,7 @@ def _planned(program: Program, *, strategy, planner, remat_planner: str, time_li
     a = cache.analysis(program) if cache is not None else analyse(program)
     if not a.stashed:  # no backward pass reads forward values: nothing to trade
         if isinstance(strategy, int):
-            peak = _planned_peak(program, planner)
+            peak = planned_peak(program, planner)
             if peak > strategy:
                 raise MemoryBudgetError(_budget_message(strategy, peak, "no forward value to rematerialise"))
         return program
@@ -236,14 +220,14 @@ def _planned(program: Program, *, strategy, planner, remat_planner: str, time_li
             if best is not None and peak_lower_bound is not None \
                     and (peak_lower_bound(rebuilt), stats.recompute_flops) >= best[0]:
                 continue
-            stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
+            stats.planned_peak_bytes = planned_peak(rebuilt, planner)
             key = (stats.planned_peak_bytes, stats.recompute_flops)
             if best is None or key < best[0]:
                 best = (key, rebuilt, stats)
         _, rebuilt, stats = best
         stats.planner = "sqrt"
         rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
-        return rebuilt if stats.planned_peak_bytes < _planned_peak(program, planner) else program
+        return rebuilt if stats.planned_peak_bytes < planned_peak(program, planner) else program
     return fit_budget(program, a, strategy, planner, cache)
 
 
@@ -271,20 +255,20 @@ def fit_budget(program: Program, a: Analysis, budget: int, planner=None, cache: 
     candidate that recomputes nothing either (keep everything, run in the backward pass's
     order) plans less.
     """
-    unchanged = _planned_peak(program, planner)
+    unchanged = planned_peak(program, planner)
     every = candidates(a)
     for cand in sorted(every, key=lambda c: (c.recompute_flops, c.modelled_peak)):
         if cand.modelled_peak > budget or (unchanged <= budget and cand.recompute_flops > 0):
             continue
         rebuilt, stats = cand.build(program, a, budget, cache)
-        stats.planned_peak_bytes = _planned_peak(rebuilt, planner)
+        stats.planned_peak_bytes = planned_peak(rebuilt, planner)
         if stats.planned_peak_bytes <= budget and stats.planned_peak_bytes < unchanged:
             rebuilt.remat_stats = stats
             return rebuilt
     if unchanged <= budget:
         return program
     lowest = sorted(every, key=lambda c: c.modelled_peak)[:SQRT_CANDIDATES]
-    smallest = min((_planned_peak(c.build(program, a, budget, cache)[0], planner), c.segmentation.count)
+    smallest = min((planned_peak(c.build(program, a, budget, cache)[0], planner), c.segmentation.count)
                    for c in lowest)
     raise MemoryBudgetError(_budget_message(budget, smallest[0], f"{smallest[1]} segments"))
 

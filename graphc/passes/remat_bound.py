@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from graphc.ir import Node, consumers
 from graphc.passes.remat_analysis import nbytes
-from graphc.passes.remat_rewrite import FORWARD_TAG
+from graphc.passes.remat_rewrite import FORWARD_TAG, copy_segment
 from graphc.program import Program
 
 # witnesses tried per candidate: the segments with the highest estimated peaks
@@ -82,21 +82,9 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
     buffer made before it, so v or one of the helpers is live, and the smallest counts (each
     helper on one path only; HELPER_DEPTH helpers at most).
     """
-    before: dict[int, Node] = {}  # r and its ancestors, through value edges
-    stack = [r]
-    while stack:
-        node = stack.pop()
-        if node.id not in before:
-            before[node.id] = node
-            shape_only = node.op.shape_only
-            stack.extend(x for k, x in enumerate(node.inputs) if k not in shape_only)
-    after: set[int] = set()  # r and its descendants, through value edges
-    stack = [r]
-    while stack:
-        node = stack.pop()
-        if node.id not in after:
-            after.add(node.id)
-            stack.extend(_value_readers(node, users))
+    # r and its ancestors, and r and its descendants, through value edges
+    before = _reached(r, lambda node: (x for k, x in enumerate(node.inputs) if k not in node.op.shape_only))
+    after = _reached(r, lambda node: _value_readers(node, users))
 
     def kernel_after(u: Node) -> bool:
         return u.id in after and u.op.view is None and u.op.index_scalar is None
@@ -125,6 +113,18 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
                 break
         total += best
     return total
+
+
+def _reached(start: Node, step) -> dict[int, Node]:
+    """`start` and every node that `step(node)` leads to from it, by id."""
+    found: dict[int, Node] = {}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node.id not in found:
+            found[node.id] = node
+            stack.extend(step(node))
+    return found
 
 
 class _HelperWalk:
@@ -183,15 +183,14 @@ def _witnesses(order: list[Node], users: dict[int, list[Node]]) -> list[Node]:
     last: dict[int, Node] = {}      # segment -> its last copy (in the schedule) read from outside it
     first_reader: dict[int, int] = {}  # forward value -> the first segment whose copies read it
     for node in order:
-        tag = node.attrs.get("recompute")
-        if isinstance(tag, int) and not isinstance(tag, bool):
+        tag = copy_segment(node)
+        if tag is not None:
             outside = [u for u in users[node.id] if u.attrs.get("recompute") != tag and _one_kernel(u)]
             if outside:
                 stash[tag] = stash.get(tag, 0) + nbytes(node)
                 last[tag] = node
-        elif tag == FORWARD_TAG:
-            segments = [t for u in users[node.id] if isinstance(t := u.attrs.get("recompute"), int)
-                        and not isinstance(t, bool)]
+        elif node.attrs.get("recompute") == FORWARD_TAG:
+            segments = [t for u in users[node.id] if (t := copy_segment(u)) is not None]
             if segments:
                 first_reader[node.id] = min(segments)
     if not stash:

@@ -31,6 +31,7 @@ the planners' trade, not this one.
 from __future__ import annotations
 
 from graphc.ir import Node
+from graphc.passes.registry import with_roots
 from graphc.passes.remat_analysis import Analysis, analyse, is_cheap
 from graphc.program import Program
 from graphc.rewrite import rebuild
@@ -65,11 +66,7 @@ def recompute_cheap_reads(program: Program, a: Analysis | None = None) -> tuple[
             return None
         return Node(node.op, swapped, node.attrs, node.shape, node.dtype, name=node.name, source=node.source)
 
-    roots, _ = rebuild(program.roots, replace)
-    n = len(program.outputs)
-    rewritten = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
-                        updated=list(program.updated), new_values=roots[n:])
-    return rewritten, list(copies.values())
+    return with_roots(program, *rebuild(program.roots, replace)), list(copies.values())
 
 
 def _recomputed_chains(a: Analysis) -> dict[int, list[Node]]:

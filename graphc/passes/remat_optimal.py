@@ -44,7 +44,7 @@ from graphc.errors import GraphcError, MemoryBudgetError
 from graphc.passes.remat_analysis import Analysis, analyse, flops
 from graphc.passes.remat_milp import Solution, model_peak, solve
 from graphc.passes.remat_realise import extra_flops, realise
-from graphc.passes.remat_rewrite import RematStats
+from graphc.passes.remat_rewrite import RematStats, known_peak, planned_peak
 from graphc.passes.remat_units import coarsen, without_shape_reads
 from graphc.passes.remat_warm_start import recomputed_nodes, unit_schedule
 from graphc.program import Program
@@ -95,12 +95,6 @@ def optimal_rematerialize(program: Program, strategy, planner, time_limit: float
     return _fit_budget(program, prepared, a, int(strategy), planner, time_limit, greedy)
 
 
-def _planned_peak(program: Program, planner) -> int:
-    if planner is None:
-        from graphc.passes.memory_plan import plan_program_memory as planner
-    return planner(program).peak_bytes
-
-
 def _greedy(program: Program, prepared: Program, a: Analysis, budget: int, planner, fit_budget: Callable):
     """(the greedy plan with the least recompute, or None; the error when there is none): the greedy planner
     on the program as given (what remat_planner="greedy" returns) and on the prepared one (no value kept for
@@ -114,11 +108,6 @@ def _greedy(program: Program, prepared: Program, a: Analysis, budget: int, plann
     if not plans:
         return None, failure
     return min(plans, key=_recomputed), None
-
-
-def _peak(plan: Program, planner) -> int:
-    """A heuristic's planned peak (planned again only when it returned the program unchanged)."""
-    return plan.remat_stats.planned_peak_bytes if plan.remat_stats is not None else _planned_peak(plan, planner)
 
 
 def _recomputed(plan: Program) -> int:
@@ -148,7 +137,7 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
         stats = _stats(program, rebuilt, a, solution, budget, peak)
         # the greedy plan stands against one of equal recompute that plans no lower (the MILP's copy of it, say)
         if greedy is None or \
-                (stats.recompute_flops, stats.planned_peak_bytes) < (_recomputed(greedy), _peak(greedy, planner)):
+                (stats.recompute_flops, stats.planned_peak_bytes) < (_recomputed(greedy), known_peak(greedy, planner)):
             rebuilt.remat_stats = stats
             return rebuilt
     if greedy is None:
@@ -205,7 +194,7 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
             lo = scale  # nothing (cheaper) at this model budget: loosen it
         else:
             rebuilt = realise(program, a, units, solution.recompute)
-            peak = _planned_peak(rebuilt, planner)
+            peak = planned_peak(rebuilt, planner)
             if peak <= budget:
                 found, cap, lo = (rebuilt, solution, peak), solution.cost - 1, scale
                 start = None  # dearer than the cap from now on
@@ -235,9 +224,8 @@ def _lowest_peak(program: Program, a: Analysis, planner, time_limit: float, sqrt
                       RematPlannerWarning, stacklevel=3)
         return sqrt
     rebuilt = realise(program, a, units, solution.recompute)
-    peak = _planned_peak(rebuilt, planner)
-    sqrt_peak = sqrt.remat_stats.planned_peak_bytes if sqrt.remat_stats is not None else _planned_peak(sqrt, planner)
-    if peak > sqrt_peak:
+    peak = planned_peak(rebuilt, planner)
+    if peak > known_peak(sqrt, planner):
         return sqrt
     rebuilt.remat_stats = _stats(program, rebuilt, a, solution, "optimal", peak)
     return rebuilt

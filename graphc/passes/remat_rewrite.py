@@ -20,6 +20,31 @@ from graphc.program import Program
 FORWARD_TAG = "forward"
 
 
+def planned_peak(program: Program, planner=None) -> int:
+    """The peak `planner` plans for `program` (default: node by node, what the numpy backend runs).  Every
+    strategy compares its choice with the program unchanged and keeps the program when the choice plans no
+    less: a rewrite that only reorders (a graph whose forward values are all cheap or all needed) can plan
+    more than the original."""
+    if planner is None:
+        from graphc.passes.memory_plan import plan_program_memory as planner
+    return planner(program).peak_bytes
+
+
+def known_peak(plan: Program, planner=None) -> int:
+    """A plan's planned peak: the one its stats already give (each planner writes it), else planned again
+    (a planner that returned the program unchanged gives no stats)."""
+    stats = plan.remat_stats
+    known = stats.planned_peak_bytes if stats is not None else None
+    return known if known is not None else planned_peak(plan, planner)
+
+
+def copy_segment(node: Node) -> int | None:
+    """The segment (or the MILP's stage) a copy was made for: its `recompute` tag when that is a number;
+    None for the forward pass's own nodes (FORWARD_TAG) and for untagged ones."""
+    tag = node.attrs.get("recompute")
+    return tag if isinstance(tag, int) and not isinstance(tag, bool) else None
+
+
 @dataclass
 class RematStats:
     """What a rematerialised program recomputes: the `remat_stats` field of the Program the pass returns."""

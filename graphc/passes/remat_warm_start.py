@@ -23,6 +23,7 @@ plan's program holds new nodes, not the originals.
 from __future__ import annotations
 
 from graphc.passes.remat_milp import UnitSchedule, last_forward_read
+from graphc.passes.remat_rewrite import copy_segment
 from graphc.passes.remat_units import Units
 from graphc.program import Program
 
@@ -51,8 +52,7 @@ def recomputed_nodes(prepared: Program, plan: Program) -> set[int] | None:
         if mine.op.kind == "source" and mine.id != theirs.id:
             return None
         match[mine.id] = theirs.id
-        tag = mine.attrs.get("recompute")
-        if isinstance(tag, int) and not isinstance(tag, bool):
+        if copy_segment(mine) is not None:
             found.add(theirs.id)
         # an input read for its shape alone may be a same-shaped stand-in on one side only (without_shape_reads)
         stack.extend((x, y) for k, (x, y) in enumerate(zip(mine.inputs, theirs.inputs))
