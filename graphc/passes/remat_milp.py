@@ -35,8 +35,7 @@ planning the realised program; remat_optimal.py tightens the budget and solves a
 does not fit.
 
 `_build(..., stages=...)` lets only the given stages recompute (the restricted model the
-optimal planner solves first: the stages where the greedy plan recomputes), `once=True`
-recomputes each unit at most once.
+optimal planner solves first: the stages where the greedy plan recomputes).
 
 Variables exist only where they can matter: R[t, i] for recomputable units up to the last
 stage that may read them (directly, or through a recomputed reader), S[t, i] likewise.  The
@@ -149,15 +148,16 @@ class UnitSchedule:
 
 def solve(units: Units, budget: float | None, time_limit: float, max_cost: float | None = None,
           cost_cap: float | None = None, start: UnitSchedule | None = None,
-          restrict: dict | None = None) -> Solution | str:
+          stages: set[int] | None = None) -> Solution | str:
     """The least-recompute schedule whose model memory fits `budget`, or (budget None) the lowest
     model peak whose recompute stays within `cost_cap`.  `max_cost` bounds the objective (an
     incumbent's cost: nothing dearer is worth finding).  `start`, a schedule feasible in this model
-    (see `start_vector`), is HiGHS's first incumbent when highspy is installed (remat_highs.py).  A
+    (see `start_vector`), is HiGHS's first incumbent when highspy is installed (remat_highs.py).
+    `stages`: the only stages that may recompute (None: every one; the restricted model).  A
     string saying why when HiGHS finds no feasible schedule within `time_limit` seconds (or proves
     there is none)."""
     begin = time.perf_counter()
-    p = _build(units, budget, max_cost, cost_cap, **(restrict or {}))
+    p = _build(units, budget, max_cost, cost_cap, stages)
     x0 = start_vector(p, start) if start is not None else None
     left = time_limit - (time.perf_counter() - begin)
     if left <= 0:
@@ -253,7 +253,7 @@ def _memory_rows(units: Units, t: int, first_backward: int, keep: dict, compute:
 
 
 def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap: float | None,
-           stages: set[int] | None = None, once: bool = False) -> _Program:
+           stages: set[int] | None = None) -> _Program:
     n = len(units)
     need = last_need(units)
     m = _Model()
@@ -314,12 +314,6 @@ def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap:
             else:
                 terms[peak] = -1.0
                 m.row(terms, -np.inf, -own)
-    if once:
-        columns: dict[int, list[int]] = {}
-        for (_, i), c in compute.items():
-            columns.setdefault(i, []).append(c)
-        for cs in columns.values():
-            m.row({c: 1.0 for c in cs}, -np.inf, 1.0)
     cost = np.zeros(len(m.lower))
     for (_, i), c in compute.items():
         cost[c] = units.units[i].cost

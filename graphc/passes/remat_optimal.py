@@ -166,7 +166,7 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
     start = unit_schedule(units, start_from) if start_from else None
     if at_start and start is None:
         return None, ""
-    restrict = {"stages": set(start.recompute)} if at_start else None
+    stages = set(start.recompute) if at_start else None
     found, why = None, ""
     lo, scale, hi = MODEL_SCALES
     if start is not None:  # the first solve in the least model budget where the greedy plan is a schedule
@@ -175,7 +175,7 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
     for attempt in range(ATTEMPTS):
         left = deadline - time.perf_counter()
         share = left if attempt == ATTEMPTS - 1 else left / 2  # HiGHS spends what it is given closing the gap:
-        solution = solve(units, scale * budget, share, max_cost=cap, start=start, restrict=restrict) if left > 0 \
+        solution = solve(units, scale * budget, share, max_cost=cap, start=start, stages=stages) if left > 0 \
             else "none found in time"
         if isinstance(solution, str):
             if found is None:
