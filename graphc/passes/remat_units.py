@@ -117,7 +117,7 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everythin
     backward = order[forward_end:]
     proportional = max(1, round(max_units * forward_end / max(len(order), 1)))
     if chains:
-        forward_runs = _chains(order[:forward_end], program, apart)
+        forward_runs = _chains(order[:forward_end], a, apart)
         share = max_units if not backward else max(proportional, round(FORWARD_SHARE * max_units))
         runs = [sum(group, []) for block in _apart(forward_runs, apart, lambda run: run[0])
                 for group in _groups(block, _share(block, forward_runs, share))]
@@ -168,19 +168,15 @@ def _share(block: list, whole: list, count: int) -> int:
     return max(1, round(count * len(block) / max(1, len(whole))))
 
 
-def _chains(order: list[Node], program: Program, apart: set[int] = frozenset()) -> list[list[Node]]:
+def _chains(order: list[Node], a: Analysis, apart: set[int] = frozenset()) -> list[list[Node]]:
     """`order` cut into chains: a node joins the run of the node before it when it is that node's only reader
     (a matmul and its tanh), so that no value read by one node alone right after it is ever kept or counted
     between units; every other value a run makes is read elsewhere.  Never across `apart`'s border."""
-    readers: dict[int, set[int]] = {}
-    for node in toposort(program.roots):
-        for i in node.inputs:
-            readers.setdefault(i.id, set()).add(node.id)
-    roots = {r.id for r in program.roots}
     runs: list[list[Node]] = []
     for node in order:
-        if runs and runs[-1][-1].id not in roots and readers.get(runs[-1][-1].id) == {node.id} \
-                and (runs[-1][-1].id in apart) == (node.id in apart):
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.id not in a.roots and {u.id for u in a.users[last.id]} == {node.id} \
+                and (last.id in apart) == (node.id in apart):
             runs[-1].append(node)
         else:
             runs.append([node])
