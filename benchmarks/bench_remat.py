@@ -223,10 +223,15 @@ SMALL_MMAP = 16384  # bytes: glibc's mmap threshold while a first call is measur
 def fix_malloc(threshold: int | None = None) -> None:
     """FIXED_MMAP in this process (or `threshold`): glibc's mmap threshold fixed, so a freed array leaves the
     resident set and a new arena's pages are counted when first touched."""
+    glibc("mallopt", -3, threshold or int(FIXED_MMAP["MALLOC_MMAP_THRESHOLD_"]))  # -3: M_MMAP_THRESHOLD
+
+
+def glibc(function: str, *args) -> None:
+    """glibc's `function(*args)`; nothing where there is no glibc (the figures then count what they can)."""
     import ctypes
 
-    try:  # M_MMAP_THRESHOLD
-        ctypes.CDLL("libc.so.6").mallopt(-3, threshold or int(FIXED_MMAP["MALLOC_MMAP_THRESHOLD_"]))
+    try:
+        getattr(ctypes.CDLL("libc.so.6"), function)(*args)
     except (OSError, AttributeError):
         pass
 
@@ -491,15 +496,11 @@ def peak_growth(fn) -> int:
     Before it the garbage of earlier work is collected and the heap's free pages given back (malloc_trim), so that
     an arena carved from heap pages earlier work had touched still counts when touched (CI once measured a step's
     4 MiB as 0); during `fn` no collection runs, so that no earlier work's pages leave the count in the middle."""
-    import ctypes
     import gc
     import threading
 
     gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    glibc("malloc_trim", 0)
     base, peak, done = rss(), [0], [False]
 
     def sample():
