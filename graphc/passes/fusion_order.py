@@ -13,10 +13,12 @@ def stored_values(f: FusionState) -> set:
     """Ids of the members whose values are written to memory: read by another group, a view or a
     leaf, fetched, or the one value of a group that is not a loop (a matmul's product, a scatter's)."""
     stored = set()
+    group_of = f.group_of
     for node in f.order:
+        home = group_of.get(node.id)
         for x in node.inputs:
-            g = f.group_of.get(x.id)
-            if g is not None and f.group_of.get(node.id) is not g:
+            g = group_of.get(x.id)
+            if g is not None and g is not home:
                 stored.add(x.id)
     for g in f.groups:
         for m in g.members:
@@ -42,12 +44,16 @@ def execution_order(f: FusionState) -> list[Group]:
     """Groups in dependency order, earliest schedule position first among the ready ones."""
     live = [g for g in f.groups if g.kind != "dead"]
     preds: dict[int, set] = {g.id: set() for g in live}
+    group_of = f.group_of
     for g in live:
+        mine = preds[g.id]
         for m in g.members:
             for x in m.inputs:
-                for d in f.dep_groups(x):
-                    if d != g.id:
-                        preds[g.id].add(d)
+                h = group_of.get(x.id)
+                if h is g:
+                    continue
+                mine.update((h.id,) if h is not None else f.dep_groups(x))  # a member: its group, no set built
+        mine.discard(g.id)
     succ: dict[int, list] = {g.id: [] for g in live}
     for gid, ps in preds.items():
         for p in ps:

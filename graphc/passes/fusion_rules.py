@@ -45,23 +45,22 @@ def join_elementwise(f: FusionState, node: Node) -> None:
 
 
 def _join_elementwise(f: FusionState, node: Node) -> bool:
-    inputs = list(node.inputs)
-    cands = []
+    inputs = node.inputs
+    by_id: dict[int, Group] = {}  # by id: a Group's == compares every field
     group_of = f.group_of
     for x in inputs:
         g = group_of.get(x.id)
-        # by identity: a Group's == compares every field
-        if g is not None and (g.kind == "loop" or g.kind == "matmul") and all(g is not c for c in cands):
-            cands.append(g)
-    if not cands:
+        if g is not None and (g.kind == "loop" or g.kind == "matmul"):
+            by_id.setdefault(g.id, g)
+    if not by_id:
         return False
+    cands = list(by_id.values())  # in the order of the inputs
     # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
     # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
     if len(cands) > 1:
         cands.sort(key=lambda g: (g.kind != "matmul", -len(g.members)))
     if len(cands) > 1 and node.attrs.get("recompute") == cands[0].tag:
-        merged = [h for h in cands[1:] if f.merge(cands[0], h, node)]
-        cands = [g for g in cands if all(g is not h for h in merged)]
+        cands = cands[:1] + [h for h in cands[1:] if not f.merge(cands[0], h, node)]
     for g in cands:
         if not f.legal(g, node, inputs) or f.delays(g, inputs):
             continue

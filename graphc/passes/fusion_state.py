@@ -74,14 +74,21 @@ class FusionState:
         return mask
 
     def _depend(self, g: Group, inputs) -> None:
-        """g reads `inputs` (values outside g): it runs after their groups and all they depend on."""
+        """g reads `inputs`: it runs after the groups of those outside g and all they depend on."""
         mask = 0
+        group_of, sources = self.group_of, self.sources.setdefault(g.id, set())
         for x in inputs:
-            for src in self.dep_groups(x):
+            h = group_of.get(x.id)
+            if h is g:
+                continue
+            for src in (h.id,) if h is not None else self.dep_groups(x):  # a member: its group, no set built
+                if src in sources:
+                    continue  # read before: g's closed set has src and its dependencies
                 self.readers.setdefault(src, set()).add(g.id)
-                self.sources.setdefault(g.id, set()).add(src)
+                sources.add(src)
                 mask |= (1 << src) | self.groups[src].deps
-        self._raise(g, mask)
+        if mask:
+            self._raise(g, mask)
 
     def _raise(self, g: Group, mask: int) -> None:
         """Add `mask` (a closed set) to the dependencies of g and of every group that reads g, directly or not.
@@ -90,14 +97,19 @@ class FusionState:
         over the dependency graph per question made fusing deep networks cubic.  Readers of g are
         found through the direct-reader index, and usually there are none: g is the group being built.
         """
-        new = mask & ~g.deps & ~(1 << g.id)
+        # positive ints only: `mask & ~g.deps` turns a long mask negative, several times slower
+        have = g.deps | 1 << g.id
+        new = (mask | have) ^ have
         if not new:
             return
+        groups, readers = self.groups, self.readers
         stack, seen = [g.id], {g.id}
         while stack:
-            d = self.groups[stack.pop()]
+            d = groups[stack.pop()]
+            if d is not g and d.deps | new == d.deps:
+                continue  # d has them all, so has every group that reads d: its set is closed
             d.deps |= new
-            for r in self.readers.get(d.id, ()):
+            for r in readers.get(d.id, ()):
                 if r not in seen:
                     seen.add(r)
                     stack.append(r)
@@ -113,7 +125,7 @@ class FusionState:
         g.members.append(node)
         g.size += self.size(node)
         g.maps[node.id] = tuple(node_map)
-        if g.reduce and any(d in g.reduce for d in node_map if d is not None):
+        if not g.reduce.isdisjoint(node_map):  # runs along a reduced dim (None is never one)
             g.phase[node.id] = phase
         else:
             g.avail[node.id] = avail
@@ -153,7 +165,7 @@ class FusionState:
                         return None
                     out[lead + i] = d
                     covered[lead + i] = True
-        if not all(covered):
+        if False in covered:
             # take the map of a member with the same shape, consistent with what inputs fixed
             for mm in _maps_of_shape(g, shape):
                 if all(o is None or o == d for o, d in zip(out, mm)):
@@ -161,7 +173,8 @@ class FusionState:
                     break
             else:
                 return None
-        used = {d for d in out if d is not None}
+        used = set(out)  # the loop dims node runs on
+        used.discard(None)
         if len(used) != ndim - out.count(None):
             return None
         dims = g.dims
@@ -178,8 +191,7 @@ class FusionState:
 
     def phase_of(self, g: Group, node: Node, node_map, inputs) -> tuple[int, int]:
         """(phase, avail) of a new member computed from its in-group inputs."""
-        reduce = g.reduce
-        inner = bool(reduce) and any(d in reduce for d in node_map if d is not None)
+        inner = not g.reduce.isdisjoint(node_map)
         p = 0
         group_of, phase, avail = self.group_of, g.phase, g.avail
         for x in inputs:
@@ -200,17 +212,17 @@ class FusionState:
         if node.op.kind != "elementwise" or node.op.scalar is None:
             return 1
         dtypes = tuple(x.dtype for x in node.inputs)
-        key = (node.op.name, dtypes, node.dtype, repr(sorted(node.attrs.items())))
-        if key not in self.sizes:
+        attrs = node.attrs  # most have none: their repr is skipped
+        key = (node.op.name, dtypes, node.dtype, repr(sorted(attrs.items())) if attrs else "")
+        size = self.sizes.get(key)
+        if size is None:
             args = [Scalar.arg(i, dtype) for i, dtype in enumerate(dtypes)]
-            self.sizes[key] = body_size(node.op.scalar(node.attrs, node.dtype, *args))
-        self.node_sizes[node.id] = self.sizes[key]
-        return self.sizes[key]
+            size = self.sizes[key] = body_size(node.op.scalar(attrs, node.dtype, *args))
+        self.node_sizes[node.id] = size
+        return size
 
     def legal(self, g: Group, node: Node, inputs) -> bool:
-        if g.size + self.size(node) > MAX_KERNEL_SIZE:
-            return False
-        if node.attrs.get("recompute") != g.tag:
+        if node.attrs.get("recompute") != g.tag or g.size + self.size(node) > MAX_KERNEL_SIZE:
             return False
         group_of, gid = self.group_of, g.id
         for x in inputs:
@@ -237,8 +249,16 @@ class FusionState:
         (g reads only inputs, variables, or values read after the wait anyway) costs no memory
         and is allowed, as before.  Direct sources are enough: a group's dependencies start before it.
         """
-        wait = max((self.groups[src].first for x in inputs if self.group_of.get(x.id) is not g
-                    for src in self.dep_groups(x) if not g.deps >> src & 1), default=-1)
+        group_of, groups = self.group_of, self.groups
+        wait = g.first  # the latest start of a source g does not depend on, if after g's
+        for x in inputs:
+            h = group_of.get(x.id)
+            if h is g:
+                continue
+            for src in (h.id,) if h is not None else self.dep_groups(x):  # a member: its group, no set built
+                first = groups[src].first
+                if first > wait and not g.deps >> src & 1:
+                    wait = first
         return wait > g.first and self._holds_until(g, wait)
 
     def _holds_until(self, g: Group, wait: int) -> bool:
@@ -252,7 +272,8 @@ class FusionState:
         return False
 
     def absorb_deps(self, g: Group, inputs) -> None:
-        self._depend(g, [x for x in inputs if self.group_of.get(x.id) is not g])
+        """g reads `inputs`: those outside it, it runs after (its members are skipped by `_depend`)."""
+        self._depend(g, inputs)
 
     def merge(self, g: Group, h: Group, node: Node) -> bool:
         """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
