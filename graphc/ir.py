@@ -143,6 +143,7 @@ def consumers(order: Sequence[Node]) -> dict[int, list[Node]]:
     users: dict[int, list[Node]] = {n.id: [] for n in order}
     for n in order:
         for i in n.inputs:
-            if i.id in users:
-                users[i.id].append(n)
+            readers = users.get(i.id)
+            if readers is not None:
+                readers.append(n)
     return users

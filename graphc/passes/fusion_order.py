@@ -14,29 +14,23 @@ def stored_values(f: FusionState) -> set:
     leaf, fetched, or the one value of a group that is not a loop (a matmul's product, a scatter's)."""
     stored = set()
     group_of = f.group_of
+    # a leaf or a view is in no group: what it reads from a group is stored by this loop
     for node in f.order:
         home = group_of.get(node.id)
         for x in node.inputs:
             g = group_of.get(x.id)
             if g is not None and g is not home:
                 stored.add(x.id)
+    stored.update(r for r in f.roots if r in group_of)  # fetched members
     for g in f.groups:
-        for m in g.members:
-            if m.id in f.roots:
-                stored.add(m.id)
         if g.kind == "dead":
             continue
         if g.kind != "loop" or g.copy_of is not None:
             stored.add(g.members[0].id)
-    # views and leaves read members from memory too
+    # a view reads its base from memory, its input or not (a view of a view)
     for lay in f.layouts.values():
-        if lay.base.id in f.group_of:
+        if lay.base.id in group_of:
             stored.add(lay.base.id)
-    for node in f.order:
-        if node.id in f.leaf:
-            for x in node.inputs:
-                if x.id in f.group_of:
-                    stored.add(x.id)
     return stored
 
 

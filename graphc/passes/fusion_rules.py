@@ -44,6 +44,10 @@ def join_elementwise(f: FusionState, node: Node) -> None:
         f.new_group("loop", dims, node, node_map, node.inputs)
 
 
+def _matmul_then_largest(g: Group) -> tuple:
+    return g.kind != "matmul", -len(g.members)
+
+
 def _join_elementwise(f: FusionState, node: Node) -> bool:
     inputs = node.inputs
     by_id: dict[int, Group] = {}  # by id: a Group's == compares every field
@@ -58,7 +62,7 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
     # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
     # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
     if len(cands) > 1:
-        cands.sort(key=lambda g: (g.kind != "matmul", -len(g.members)))
+        cands.sort(key=_matmul_then_largest)
     if len(cands) > 1 and node.attrs.get("recompute") == cands[0].tag:
         cands = cands[:1] + [h for h in cands[1:] if not f.merge(cands[0], h, node)]
     for g in cands:

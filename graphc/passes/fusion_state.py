@@ -9,6 +9,8 @@ legality question is a few bit operations.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from graphc.ir import Node, consumers
 from graphc.passes.fusion_groups import MAX_KERNEL_SIZE, Group, Layout
 from graphc.program import Program
@@ -35,6 +37,7 @@ def _maps_of_shape(g: Group, shape: tuple):
 
 # (op name, input dtypes, dtype, attrs) -> body_size of the op's scalar rule: the same in every fusion
 _BODY_SIZES: dict[tuple, int] = {}
+_dtype = attrgetter("dtype")
 
 
 class FusionState:
@@ -155,16 +158,14 @@ class FusionState:
         covered = [d == 1 for d in shape]
         in_group = [x for x in inputs if group_of.get(x.id) is g]
         for x in in_group:
-            xshape = x.shape
-            lead = ndim - len(xshape)
-            for i, d in enumerate(maps[x.id]):
-                size = xshape[i]
-                if size != 1 and size == shape[lead + i]:
-                    known = out[lead + i]
+            # node's axis k is x's axis k - (ndim - x's ndim): broadcasting aligns trailing axes
+            for k, (size, d) in enumerate(zip(x.shape, maps[x.id]), ndim - len(x.shape)):
+                if size != 1 and size == shape[k]:
+                    known = out[k]
                     if known is not None and known != d:
                         return None
-                    out[lead + i] = d
-                    covered[lead + i] = True
+                    out[k] = d
+                    covered[k] = True
         if False in covered:
             # take the map of a member with the same shape, consistent with what inputs fixed
             for mm in _maps_of_shape(g, shape):
@@ -178,15 +179,15 @@ class FusionState:
         if len(used) != ndim - out.count(None):
             return None
         dims = g.dims
-        for i, d in enumerate(out):
-            if shape[i] != 1 and (d is None or dims[d] != shape[i]):
+        for size, d in zip(shape, out):
+            if size != 1 and (d is None or dims[d] != size):
                 return None
         # every in-group input must not vary along a loop dim the node lacks, and must be broadcast only
-        # along dims it does not run on
+        # along dims it does not run on (None: an axis of size 1 runs on none)
+        used.add(None)
         for x in in_group:
-            for d in maps[x.id]:
-                if d is not None and d not in used:
-                    return None
+            if not used.issuperset(maps[x.id]):
+                return None
         return tuple(out)
 
     def phase_of(self, g: Group, node: Node, node_map, inputs) -> tuple[int, int]:
@@ -211,7 +212,7 @@ class FusionState:
             return known
         if node.op.kind != "elementwise" or node.op.scalar is None:
             return 1
-        dtypes = tuple(x.dtype for x in node.inputs)
+        dtypes = tuple(map(_dtype, node.inputs))
         attrs = node.attrs  # most have none: their repr is skipped
         key = (node.op.name, dtypes, node.dtype, repr(sorted(attrs.items())) if attrs else "")
         size = self.sizes.get(key)
@@ -285,10 +286,10 @@ class FusionState:
                 or g.copy_of is not None:
             return False
         corr: dict[int, int] = {}
-        for a in node.inputs:
-            for b in node.inputs:
-                if self.group_of.get(a.id) is not g or self.group_of.get(b.id) is not h:
-                    continue
+        in_g = [x for x in node.inputs if self.group_of.get(x.id) is g]
+        in_h = [x for x in node.inputs if self.group_of.get(x.id) is h]
+        for a in in_g:
+            for b in in_h:
                 la, lb = node.ndim - a.ndim, node.ndim - b.ndim
                 for i in range(node.ndim):
                     ia, ib = i - la, i - lb
