@@ -37,22 +37,22 @@ def stored_values(f: FusionState) -> set:
 def execution_order(f: FusionState) -> list[Group]:
     """Groups in dependency order, earliest schedule position first among the ready ones."""
     live = [g for g in f.groups if g.kind != "dead"]
-    preds: dict[int, set] = {g.id: set() for g in live}
     group_of = f.group_of
+    succ: dict[int, list] = {g.id: [] for g in live}
+    waiting: dict[int, int] = {}  # group id -> its predecessors not run yet
     for g in live:
-        mine = preds[g.id]
+        preds = set()
         for m in g.members:
             for x in m.inputs:
                 h = group_of.get(x.id)
-                if h is g:
-                    continue
-                mine.update((h.id,) if h is not None else f.dep_groups(x))  # a member: its group, no set built
-        mine.discard(g.id)
-    succ: dict[int, list] = {g.id: [] for g in live}
-    for gid, ps in preds.items():
-        for p in ps:
-            succ[p].append(gid)
-    waiting = {gid: len(ps) for gid, ps in preds.items()}
+                if h is None:
+                    preds.update(f.dep_groups(x))
+                elif h is not g:
+                    preds.add(h.id)
+        preds.discard(g.id)
+        for p in preds:
+            succ[p].append(g.id)
+        waiting[g.id] = len(preds)
     ready = [(f.groups[gid].first, gid) for gid, n in waiting.items() if n == 0]
     heapq.heapify(ready)
     out = []

@@ -155,7 +155,7 @@ class FusionState:
         shape, maps, group_of = node.shape, g.maps, self.group_of  # locals: asked for every elementwise node
         ndim = len(shape)
         out: list = [None] * ndim
-        covered = [d == 1 for d in shape]
+        covered = set()  # axes of size other than 1 that an input runs along
         in_group = [x for x in inputs if group_of.get(x.id) is g]
         for x in in_group:
             # node's axis k is x's axis k - (ndim - x's ndim): broadcasting aligns trailing axes
@@ -165,8 +165,8 @@ class FusionState:
                     if known is not None and known != d:
                         return None
                     out[k] = d
-                    covered[k] = True
-        if False in covered:
+                    covered.add(k)
+        if len(covered) < ndim - shape.count(1):
             # take the map of a member with the same shape, consistent with what inputs fixed
             for mm in _maps_of_shape(g, shape):
                 if all(o is None or o == d for o, d in zip(out, mm)):
