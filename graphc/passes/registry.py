@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphc.errors import GraphcError
-from graphc.ir import Node, extend_postorder, toposort
+from graphc.ir import Node, extend_postorder, same_nodes, toposort
 from graphc.ops.registry import make_node
 from graphc.program import Program
 from graphc.rewrite import rebuild
@@ -201,7 +201,7 @@ def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -
                     break
                 if current.op.kind == "source":
                     break
-        if current is node and not all(a is b for a, b in zip(new_inputs, node.inputs)):
+        if current is node and not same_nodes(new_inputs, node.inputs):
             current = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
         if use_cse:
             key = cse_key(current)
@@ -269,7 +269,7 @@ def cse_key(node: Node) -> tuple | None:
     """
     if node.op.name in _NEVER_MERGED:
         return None
-    ids = tuple(i.id for i in node.inputs)
+    ids = tuple([i.id for i in node.inputs])  # a list first: a generator is slower, per node and sweep
     if node.op.commutative:
         ids = tuple(sorted(ids))  # a + b and b + a are one value (exactly, in IEEE arithmetic too)
     return (node.op.name, ids, _freeze(node.attrs) if node.attrs else None)  # most ops have no attrs
