@@ -238,11 +238,10 @@ def _lifetimes(steps: Sequence[Step], sizes: Mapping[Hashable, int], keep: set, 
                 raise GraphcError(f"memory plan: buffer {names.get(key, key)!r} is written twice or is external")
             first[key] = last[key] = t
         for key in step.reads:
-            if key in external:
-                continue
-            if key not in first:
+            if key in first:  # one lookup for most reads: no written buffer is external
+                last[key] = t
+            elif key not in external:
                 raise GraphcError(f"memory plan: step {t} reads {names.get(key, key)!r} before any step writes it")
-            last[key] = t
     end = len(steps) - 1
     for key in keep:
         if key in first:
@@ -268,8 +267,8 @@ class _Heap:
             return 0
         i = bisect.bisect_left(self.by_size, (size, -1))
         if i < len(self.by_size):
-            block_size, offset = self.by_size[i]
-            self._remove(offset, block_size)
+            block_size, offset = self.by_size.pop(i)  # its place is known: only by_offset is searched
+            del self.by_offset[bisect.bisect_left(self.by_offset, (offset, block_size))]
             if block_size > size:
                 self._insert(offset + size, block_size - size)
             return offset
@@ -285,19 +284,24 @@ class _Heap:
     def free(self, offset: int, size: int) -> None:
         if size == 0:
             return
-        i = bisect.bisect_left(self.by_offset, (offset, 0))
+        # the neighbours' places in by_offset are known (i - 1 and i): only by_size is searched
+        by_offset, by_size = self.by_offset, self.by_size
+        i = bisect.bisect_left(by_offset, (offset, 0))
         if i > 0:
-            prev_offset, prev_size = self.by_offset[i - 1]
+            prev_offset, prev_size = by_offset[i - 1]
             if prev_offset + prev_size == offset:
-                self._remove(prev_offset, prev_size)
+                del by_offset[i - 1]
+                del by_size[bisect.bisect_left(by_size, (prev_size, prev_offset))]
                 offset, size = prev_offset, prev_size + size
                 i -= 1
-        if i < len(self.by_offset):
-            next_offset, next_size = self.by_offset[i]
+        if i < len(by_offset):
+            next_offset, next_size = by_offset[i]
             if offset + size == next_offset:
-                self._remove(next_offset, next_size)
+                del by_offset[i]
+                del by_size[bisect.bisect_left(by_size, (next_size, next_offset))]
                 size += next_size
-        self._insert(offset, size)
+        by_offset.insert(i, (offset, size))
+        bisect.insort(by_size, (size, offset))
 
     def _insert(self, offset: int, size: int) -> None:
         bisect.insort(self.by_offset, (offset, size))
