@@ -240,7 +240,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
         if key in memo:
             return memo[key]
         op = node.op
-        if stored_earlier(node, phase):
+        if phase is not None and stored_earlier(node, phase):  # (no call in a group without reduce dims)
             kb.param(node, write=False)
             out = kb.arg(Load(stores[node.id].access, node.dtype))
         elif g.copy_of is node:
@@ -251,7 +251,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
             else:
                 out = kb.at_position(node, g.maps[node.id], kpos)
         elif op.kind == "elementwise":
-            args = [value(x, node, phase) for x in node.inputs]
+            args = [expr(x, phase) if x.id in members else value(x, node, phase) for x in node.inputs]
             out = kb.stand_in(node.dtype) if params_only else op.scalar(node.attrs, node.dtype, *args)
         elif op.kind == "reduce":
             x = node.inputs[0]
