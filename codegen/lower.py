@@ -85,7 +85,8 @@ class _KernelBuilder:
 
     def stand_in(self, dtype) -> S.Scalar:
         """A params-only lowering's value of `dtype`: an argument that no operand backs."""
-        return _stand_in(dtype)
+        found = _STAND_INS.get(dtype)  # a node's dtype is an np.dtype already: no conversion on the way
+        return found if found is not None else _stand_in(dtype)
 
     def param(self, node: Node, write: bool) -> str:
         name = buffer_name(node)
@@ -107,7 +108,10 @@ class _KernelBuilder:
         return tuple(out)
 
     def load(self, node: Node, axes_map, kpos) -> S.Scalar:
-        """Value of a node that is not computed in this kernel, at the loop position."""
+        """Value of a node that is not computed in this kernel, at the loop position.
+
+        A params-only load reads `axes_map` only for a leaf computed from the position (the others
+        may pass None: the map is the dearest part of a params-only lowering to build)."""
         f, op = self.fusion, node.op
         if op.immediate is not None:
             literal = op.immediate(node)
@@ -226,6 +230,8 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
     def value(x: Node, consumer: Node, phase) -> S.Scalar:
         if x.id in members:
             return expr(x, phase)
+        if params_only and x.op.index_scalar is None:  # a params-only load reads no map (see `load`)
+            return kb.load(x, None, kpos)
         return kb.load(x, _broadcast_map(x, consumer, g.maps[consumer.id]), kpos)
 
     def expr(node: Node, phase) -> S.Scalar:
@@ -234,7 +240,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
         if key in memo:
             return memo[key]
         op = node.op
-        if stored_earlier(node, phase):
+        if phase is not None and stored_earlier(node, phase):  # (no call in a group without reduce dims)
             kb.param(node, write=False)
             out = kb.arg(Load(stores[node.id].access, node.dtype))
         elif g.copy_of is node:
@@ -245,7 +251,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
             else:
                 out = kb.at_position(node, g.maps[node.id], kpos)
         elif op.kind == "elementwise":
-            args = [value(x, node, phase) for x in node.inputs]
+            args = [expr(x, phase) if x.id in members else value(x, node, phase) for x in node.inputs]
             out = kb.stand_in(node.dtype) if params_only else op.scalar(node.attrs, node.dtype, *args)
         elif op.kind == "reduce":
             x = node.inputs[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from graphc.ir import Node, toposort
+from graphc.ir import Node, same_nodes, toposort
 from graphc.ops.registry import make_node
 
 
@@ -25,7 +25,7 @@ def rebuild(outputs: Sequence[Node], replace) -> tuple[list[Node], dict[int, Nod
         new_inputs = [mapping[i.id] for i in node.inputs]
         new = replace(node, new_inputs)
         if new is None:
-            if all(a is b for a, b in zip(new_inputs, node.inputs)):
+            if same_nodes(new_inputs, node.inputs):
                 new = node
             else:
                 new = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)

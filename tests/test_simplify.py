@@ -14,7 +14,7 @@ from graphc.ops import fill_like, reshape_like, safe_mul, sum_to_like
 from graphc.ops.registry import make_node
 from graphc.ops.shape import broadcast_like
 from graphc.passes import count_nodes, registered_passes, run_passes, simplify
-from graphc.passes.registry import cse_key, sweep
+from graphc.passes.registry import cse_key, rewrite_to_fixed_point, sweep
 from graphc.passes.simplify import uniform_value
 from graphc.program import Program, specialize
 from graphc.runtime.reference import ReferenceExecutable
@@ -342,6 +342,25 @@ def test_a_rewrite_that_changes_shape_or_dtype_is_an_internal_error():
     bad = lambda node, new_inputs: gc.cast(new_inputs[0], gc.float32) if node.op.name == "exp" else None  # noqa: E731
     with pytest.raises(GraphcError, match="internal error"):
         sweep(program, [bad])
+
+
+def test_a_fixed_point_offers_a_node_again_only_when_its_inputs_changed():
+    """The sweep after a change re-offers the nodes downstream of it, not the ones left as they were."""
+    a, b = gc.exp(x3), gc.sin(x3)
+    program = specialize([x3], [gc.neg(gc.neg(a)) + b], [], [(3,)])
+    offered = []
+
+    def double_negation(node, new_inputs):
+        offered.append(node.op.name)
+        inner = new_inputs[0] if node.op.name == "neg" else None
+        return inner.inputs[0] if inner is not None and inner.op.name == "neg" else None
+
+    simplified, changes = rewrite_to_fixed_point(program, [double_negation], use_cse=False)
+    assert ops_of(simplified) == ops_of(specialize([x3], [a + b], [], [(3,)]))
+    assert changes == 1
+    # the first sweep offers every node (and exp again, as the outer neg's replacement); the second
+    # only the add, whose input changed: exp and sin were left as they were
+    assert sorted(offered) == sorted(["exp", "neg", "neg", "exp", "sin", "add", "add"])
 
 
 def test_passes_can_be_switched_off_and_traced():

@@ -238,11 +238,10 @@ def _lifetimes(steps: Sequence[Step], sizes: Mapping[Hashable, int], keep: set, 
                 raise GraphcError(f"memory plan: buffer {names.get(key, key)!r} is written twice or is external")
             first[key] = last[key] = t
         for key in step.reads:
-            if key in external:
-                continue
-            if key not in first:
+            if key in first:  # one lookup for most reads: no written buffer is external
+                last[key] = t
+            elif key not in external:
                 raise GraphcError(f"memory plan: step {t} reads {names.get(key, key)!r} before any step writes it")
-            last[key] = t
     end = len(steps) - 1
     for key in keep:
         if key in first:
@@ -268,8 +267,8 @@ class _Heap:
             return 0
         i = bisect.bisect_left(self.by_size, (size, -1))
         if i < len(self.by_size):
-            block_size, offset = self.by_size[i]
-            self._remove(offset, block_size)
+            block_size, offset = self.by_size.pop(i)  # its place is known: only by_offset is searched
+            del self.by_offset[bisect.bisect_left(self.by_offset, (offset, block_size))]
             if block_size > size:
                 self._insert(offset + size, block_size - size)
             return offset
@@ -285,19 +284,24 @@ class _Heap:
     def free(self, offset: int, size: int) -> None:
         if size == 0:
             return
-        i = bisect.bisect_left(self.by_offset, (offset, 0))
+        # the neighbours' places in by_offset are known (i - 1 and i): only by_size is searched
+        by_offset, by_size = self.by_offset, self.by_size
+        i = bisect.bisect_left(by_offset, (offset, 0))
         if i > 0:
-            prev_offset, prev_size = self.by_offset[i - 1]
+            prev_offset, prev_size = by_offset[i - 1]
             if prev_offset + prev_size == offset:
-                self._remove(prev_offset, prev_size)
+                del by_offset[i - 1]
+                del by_size[bisect.bisect_left(by_size, (prev_size, prev_offset))]
                 offset, size = prev_offset, prev_size + size
                 i -= 1
-        if i < len(self.by_offset):
-            next_offset, next_size = self.by_offset[i]
+        if i < len(by_offset):
+            next_offset, next_size = by_offset[i]
             if offset + size == next_offset:
-                self._remove(next_offset, next_size)
+                del by_offset[i]
+                del by_size[bisect.bisect_left(by_size, (next_size, next_offset))]
                 size += next_size
-        self._insert(offset, size)
+        by_offset.insert(i, (offset, size))
+        bisect.insort(by_size, (size, offset))
 
     def _insert(self, offset: int, size: int) -> None:
         bisect.insort(self.by_offset, (offset, size))
@@ -354,30 +358,34 @@ def _node_steps(order, roots, given, alignment: int):
     """One step per node (see plan_program_memory): (steps, sizes, names, kept, external, views, unplanned)."""
     sources = {n.id for n in order if n.op.kind == "source"} | {n.id for n in given}
     sizes, names, steps, views, unplanned = {}, {}, [], {}, []
+    prod = math.prod
+    # a plan is made several times per command (graphc.passes.remat): each attribute read once, into a
+    # local, and Step built by position, are a quarter of this loop's time
     for node in [*given, *order]:
-        label, shape = node.label, node.shape
-        names[node.id] = label
+        node_id, label, shape, op, inputs = node.id, node.label, node.shape, node.op, node.inputs
+        names[node_id] = label
         # a size known only at run time (a while loop's recorded steps) cannot be planned: counted as 0
-        sizes[node.id] = 0 if None in shape else math.prod(shape) * node.dtype.itemsize
-        if node.id in sources:
+        sizes[node_id] = 0 if None in shape else prod(shape) * node.dtype.itemsize
+        if node_id in sources:
             continue
-        reads = [views.get(i.id, i.id) for i in node.inputs] if views else [i.id for i in node.inputs]
-        if node.inputs and node.inputs[0].op.extra.get("tuple_output"):  # picks a control node's result: a view
-            views[node.id] = reads[0]
+        reads = [views.get(i.id, i.id) for i in inputs] if views else [i.id for i in inputs]
+        if inputs and inputs[0].op.extra.get("tuple_output"):  # picks a control node's result: a view
+            views[node_id] = reads[0]
             steps.append(Step(writes=[], reads=reads, name=label))
             continue
-        writes = [node.id]
-        memory = node.op.extra.get("memory")
+        writes = [node_id]
+        memory = op.extra.get("memory")
         if memory is not None:
             held = memory(node, lambda body: plan_body_memory(body, alignment))
             running = ("running", node.id)
             sizes[node.id], sizes[running], names[running] = held.results, held.working, f"{node.label} (running)"
             writes.append(running)
             unplanned += held.unplanned
-        if node.op.kind == "elementwise":
-            in_place_of = [i.id for i in node.inputs if i.shape == shape and i.dtype.itemsize == node.dtype.itemsize]
+        if op.kind == "elementwise":
+            itemsize = node.dtype.itemsize
+            in_place_of = [i.id for i in inputs if i.shape == shape and i.dtype.itemsize == itemsize]
         else:
             in_place_of = False
-        steps.append(Step(writes=writes, reads=reads, name=label, in_place=in_place_of))
+        steps.append(Step(writes, reads, in_place_of, label))
     keep = {views.get(n.id, n.id) for n in roots} - sources
     return steps, sizes, names, keep, sources, views, unplanned

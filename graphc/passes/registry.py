@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphc.errors import GraphcError
-from graphc.ir import Node, extend_postorder, toposort
+from graphc.ir import Node, extend_postorder, same_nodes, toposort
 from graphc.ops.registry import make_node
 from graphc.program import Program
 from graphc.rewrite import rebuild
@@ -161,8 +161,9 @@ def rewrite_to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cs
     Returns the program and the number of rewrites and merges done.
     """
     total = 0
+    settled = None
     for _ in range(max_sweeps):
-        program, changes = sweep(program, rewrites, use_cse)
+        program, changes, settled = _sweep(program, rewrites, use_cse, settled)
         total += changes
         if not changes:
             break
@@ -174,7 +175,19 @@ MAX_REWRITES_PER_NODE = 8  # a rewrite's result is offered to the rewrites again
 
 def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -> tuple[Program, int]:
     """One topological sweep: returns the new program and how many rewrites or merges happened."""
+    new_program, changes, _ = _sweep(program, rewrites, use_cse)
+    return new_program, changes
+
+
+def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
+           settled: Collection[int] | None = None) -> tuple[Program, int, set[int]]:
+    """`sweep`, which also returns the ids of the nodes it kept as they were (no rewrite, no new input,
+    no merge).  `settled`: those of the previous sweep with the same `rewrites`.  A settled node whose
+    inputs are still its own is not offered to the rewrites again: they are functions of the node
+    and its inputs, which are the very ones they declined last time.  A fixed point's last sweeps
+    then only carry the graph over and merge (CSE still sees every node, in order)."""
     table: dict[tuple, Node] = {}
+    kept: set[int] = set()
     changes = 0
     by_op: dict[str, list[Rewrite]] = {}
 
@@ -187,8 +200,9 @@ def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -
 
     def replace(node: Node, new_inputs: list[Node]) -> Node:
         nonlocal changes
-        current = node
-        if not node.op.kind == "source":
+        current, changes_before = node, changes
+        declined = settled is not None and node.id in settled and same_nodes(new_inputs, node.inputs)
+        if not declined and not node.op.kind == "source":
             for _ in range(MAX_REWRITES_PER_NODE):
                 for rewrite in rewrites_for(current.op.name):
                     out = rewrite(current, new_inputs)
@@ -201,7 +215,7 @@ def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -
                     break
                 if current.op.kind == "source":
                     break
-        if current is node and not all(a is b for a, b in zip(new_inputs, node.inputs)):
+        if current is node and not same_nodes(new_inputs, node.inputs):
             current = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
         if use_cse:
             key = cse_key(current)
@@ -210,10 +224,12 @@ def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -
                 if known is not current:
                     changes += 1
                     current = known
+        if current is node and changes == changes_before:  # (a rewrite may lead back to the node)
+            kept.add(node.id)
         return current
 
     new_roots, mapping = rebuild(program.roots, replace)
-    return with_roots(program, new_roots, mapping), changes
+    return with_roots(program, new_roots, mapping), changes, kept
 
 
 def _check_replacement(node: Node, out: Node, rewrite: Rewrite) -> None:
@@ -269,7 +285,7 @@ def cse_key(node: Node) -> tuple | None:
     """
     if node.op.name in _NEVER_MERGED:
         return None
-    ids = tuple(i.id for i in node.inputs)
+    ids = tuple([i.id for i in node.inputs])  # a list first: a generator is slower, per node and sweep
     if node.op.commutative:
         ids = tuple(sorted(ids))  # a + b and b + a are one value (exactly, in IEEE arithmetic too)
     return (node.op.name, ids, _freeze(node.attrs) if node.attrs else None)  # most ops have no attrs

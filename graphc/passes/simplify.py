@@ -31,7 +31,7 @@ from collections.abc import Collection
 import numpy as np
 
 from graphc import dtypes
-from graphc.ir import Node
+from graphc.ir import Node, same_nodes
 from graphc.ops.registry import REGISTRY, make_node
 from graphc.ops.source import constant_op
 from graphc.passes.registry import Trace, register_pass, register_rewrite, run_passes, sweep
@@ -436,7 +436,7 @@ def absorb_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
                 trial = inputs[:k] + [i.inputs[0]] + inputs[k + 1:]
                 if np.broadcast_shapes(*(t.shape for t in trial)) == node.shape:
                     inputs = trial
-        if all(a is b for a, b in zip(inputs, new_inputs)):
+        if same_nodes(inputs, new_inputs):
             return None
     return make_node(node.op, inputs, node.attrs, name=node.name, source=node.source)
 
