@@ -24,6 +24,7 @@ A new op whose facts fit a row needs no change here.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from graphc.ir import Node
@@ -31,6 +32,7 @@ from graphc.ops.layout import INDEXED_ADD
 from graphc.ops.registry import Op
 from graphc.passes.fusion_groups import MAX_PHASES, Group, NoKernelError, reduce_axes
 from graphc.passes.fusion_state import FusionState, own_loop
+from graphc.passes.remat_rewrite import copy_segment
 
 Rule = Callable[[FusionState, Node], None]
 
@@ -60,7 +62,7 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
     if len(cands) > 1:
         cands.sort(key=lambda g: (g.kind != "matmul", -len(g.members)))
     if len(cands) > 1 and node.attrs.get("recompute") == cands[0].tag:
-        merged = [h for h in cands[1:] if not _merge_delays(f, cands[0], h) and f.merge(cands[0], h, node)]
+        merged = [h for h in cands[1:] if not _merge_spans_recompute(f, cands[0], h) and f.merge(cands[0], h, node)]
         cands = [g for g in cands if all(g is not h for h in merged)]
     for g in cands:
         if not f.legal(g, node, inputs) or f.delays(g, inputs):
@@ -77,18 +79,33 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
     return False
 
 
-def _merge_delays(f: FusionState, g: Group, h: Group) -> bool:
-    """True when folding sibling h into g would make g wait for a kernel that starts after it while holding a
-    buffer nothing else needs by then (FusionState.delays, asked for what h reads).
+def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:
+    """True when a recomputed node (a remat copy, `attrs["recompute"]` a stage number) lies in the schedule
+    between the first members of sibling groups g and h: one kernel would run both sides of a recomputation.
 
-    A rematerialised program's backward unit ends in `dx = dz @ W.T + dh`, then `dx * (1 - y*y)` over the
-    tanh output `y` that the next stage recomputes: folded into the matmul's epilogue, the helper pulls the
-    matmul past the whole recomputation, and `dz` and `dh` stay alive through it where only `dx` had to
-    (the residual net at 1/4: 18 MiB planned on llvm against 16 live node by node).  Kept apart, the matmul
-    runs in its place and the helper's kernel reads `dx` after the recomputation.  Without remat, h reads
-    values made earlier (the forward pass's `y`): nothing waits, and h is folded in as before."""
-    reads = [x for m in h.members for x in m.inputs if f.group_of.get(x.id) is not h]
-    return f.delays(g, reads)
+    Folded together, the kernel runs at one place: before the recomputation, h's outputs are made early and
+    live through it beside what g's readers still need; after it, g waits and its inputs live through it.
+    Both happened in a rematerialised residual net's backward unit (`dx = dz @ W.T + dh`, then
+    `dx * (1 - y*y)`): with the helper over a recomputed `y` the matmul ran after the recomputation holding `dz`
+    and `dh`; over a kept `y`, the next unit's `dz` was made before it, beside `dx`, which the residual add
+    still reads (the residual net at 1/4: 18 MiB planned on llvm against 16 live node by node).  Kept apart,
+    each runs where the schedule puts it.  A program without remat has no such node: it fuses as before."""
+    lo, hi = sorted((g.first, h.first))
+    return _recomputed_before(f)[hi] > _recomputed_before(f)[lo + 1]
+
+
+_RECOMPUTED_BEFORE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _recomputed_before(f: FusionState) -> list[int]:
+    """For each schedule position, how many recomputed nodes come before it (made once per fusion)."""
+    counts = _RECOMPUTED_BEFORE.get(f)
+    if counts is None:
+        counts = [0]
+        for node in f.order:
+            counts.append(counts[-1] + (copy_segment(node) is not None))
+        _RECOMPUTED_BEFORE[f] = counts
+    return counts
 
 
 # ---- reductions ---------------------------------------------------------------------------------
