@@ -1,6 +1,7 @@
-"""A rematerialised program's kernels follow its schedule: fusion does not pull a backward unit's last matmul past
-the next stage's recomputation (fusion_rules._merge_delays), which kept its two inputs alive through it where its
-one output had to be (the residual net at 1/4 planned 2 MiB over its node-by-node live bytes on llvm)."""
+"""A rematerialised program's kernels follow its schedule: fusion does not fold siblings on either side of a
+recomputation into one kernel (fusion_rules._merge_spans_recompute), which pulled a backward unit's last matmul past
+the next stage's recomputation holding its two inputs, where only its output had to live through it (the residual
+net at 1/4 planned 2 MiB over its node-by-node live bytes on llvm)."""
 
 import math
 
