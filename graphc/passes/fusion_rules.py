@@ -32,7 +32,6 @@ from graphc.ops.layout import INDEXED_ADD
 from graphc.ops.registry import Op
 from graphc.passes.fusion_groups import MAX_PHASES, Group, NoKernelError, reduce_axes
 from graphc.passes.fusion_state import FusionState, own_loop
-from graphc.passes.remat_rewrite import copy_segment
 
 Rule = Callable[[FusionState, Node], None]
 
@@ -98,12 +97,16 @@ _RECOMPUTED_BEFORE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _recomputed_before(f: FusionState) -> list[int]:
-    """For each schedule position, how many recomputed nodes come before it (made once per fusion)."""
+    """For each schedule position, how many recomputed nodes come before it (made once per fusion).
+
+    The tag test is remat_rewrite.copy_segment's, spelt out: fusion reads the tag (as `legal` does) and imports
+    nothing of the remat passes."""
     counts = _RECOMPUTED_BEFORE.get(f)
     if counts is None:
         counts = [0]
         for node in f.order:
-            counts.append(counts[-1] + (copy_segment(node) is not None))
+            tag = node.attrs.get("recompute")  # remat_rewrite.copy_segment (see the docstring)
+            counts.append(counts[-1] + (isinstance(tag, int) and not isinstance(tag, bool)))
         _RECOMPUTED_BEFORE[f] = counts
     return counts
 
