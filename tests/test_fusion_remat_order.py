@@ -3,7 +3,8 @@ recomputation into one kernel (fusion_rules._merge_spans_recompute), which pulle
 the next stage's recomputation holding its two inputs, where only its output had to live through it (the residual
 net at 1/4 planned 2 MiB over its node-by-node live bytes on llvm)."""
 
-import math
+import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -13,20 +14,15 @@ from graphc.passes.fusion import fuse
 from graphc.passes.remat import rematerialize
 from graphc.program import specialize
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import bench_remat  # noqa: E402
+
 DEPTH, WIDTH, BATCH = 16, 32, 64
 
 
 def residual_net():
     """benchmarks/bench_remat.py's residual net, small: h = h + tanh(h @ w), loss mean(h * h)."""
-    rng = np.random.default_rng(0)
-    x = gc.placeholder((None, WIDTH), gc.float32, name="x")
-    ws = [gc.variable((rng.standard_normal((WIDTH, WIDTH)) / math.sqrt(WIDTH)).astype(np.float32))
-          for _ in range(DEPTH)]
-    h = x
-    for w in ws:
-        h = h + gc.tanh(h @ w)
-    loss = gc.mean(h * h)
-    return x, [loss, *gc.grad(loss, ws)]
+    return bench_remat.build(DEPTH, WIDTH, residual=True)
 
 
 def feed():
