@@ -29,7 +29,8 @@ The steps, a module each:
 This module chooses among the candidates: "sqrt" the lowest planned peak, a byte budget the least
 recompute that fits.  "sqrt" skips a candidate whose lower bound (`peak_lower_bound`: the kernel
 arena's, or a node-by-node plan's live peak, graphc.passes.memory_plan.program_live_peak) already
-loses to the best planned so far: the choice is the same, for fewer plans.  The optimal planner
+loses to the best planned so far: the choice is the same, for fewer plans; nor the program the
+candidates were built from, when its bound is above the best candidate's plan.  The optimal planner
 (Checkmate's MILP) lives in graphc/passes/remat_optimal.py and its steps (remat_units, remat_milp,
 remat_realise).
 
@@ -227,8 +228,16 @@ def _planned(program: Program, *, strategy, planner, remat_planner: str, time_li
         _, rebuilt, stats = best
         stats.planner = "sqrt"
         rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
-        return rebuilt if stats.planned_peak_bytes < planned_peak(program, planner) else program
+        return rebuilt if _beats(stats.planned_peak_bytes, program, planner, peak_lower_bound) else program
     return fit_budget(program, a, strategy, planner, cache)
+
+
+def _beats(peak: int, program: Program, planner, peak_lower_bound) -> bool:
+    """Whether a planned peak is below `program`'s (the program the candidates were built from): known
+    without planning it when the program's lower bound is already above the peak."""
+    if peak_lower_bound is not None and peak_lower_bound(program) > peak:
+        return True
+    return peak < planned_peak(program, planner)
 
 
 def sqrt_candidates(program: Program, a: Analysis, strategy, cache: RematCache | None = None):
