@@ -6,6 +6,9 @@ judge with it must choose exactly the candidate it chooses planning every one; a
 deep chain, where the candidates' peaks are far apart, it must skip some.
 """
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -164,6 +167,28 @@ def test_the_live_peak_is_the_node_plans_lower_bound_and_the_choice_is_unchanged
     exhaustive, bounded = node_choice(program, None), node_choice(program, program_live_peak)
     assert bounded[:2] == exhaustive[:2]
     assert bounded[2] <= exhaustive[2]
+
+
+def test_a_candidate_bounded_at_or_above_the_programs_plan_is_not_planned():
+    """On a random DAG the program re-read with copies of its cheap values plans less than every
+    candidate: planned after the first, it rules out the others by their live peaks alone."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_compile
+
+    inputs, loss, params = bench_compile.random_graph(2000, np.random.default_rng(0))
+    program = run_passes(specialize(inputs, [loss, *gc.grad(loss, [inputs[0], *params])], [], [(64, 16)]))
+    reread, _ = remat.recompute_cheap_reads(program)
+    unchanged = plan_program_memory(reread).peak_bytes
+    planned = []
+
+    def planner(candidate):
+        planned.append(candidate)
+        return plan_program_memory(candidate)
+
+    remat.rematerialize(program, "sqrt", planner, peak_lower_bound=program_live_peak)
+    later = [c for c in planned[1:] if c.schedule is not None]  # the candidates planned after the first
+    assert all(program_live_peak(c) < unchanged for c in later)
+    assert node_choice(program, program_live_peak)[:2] == node_choice(program, None)[:2]
 
 
 def test_on_a_deep_stack_the_node_judge_skips_candidates_by_their_live_peak():
