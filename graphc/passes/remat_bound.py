@@ -101,21 +101,15 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
     buffer made before it, so v or one of the helpers is live, and the smallest counts (each
     helper on one path only; HELPER_DEPTH helpers at most).
     """
-    # r and its ancestors, and r and its descendants, through value edges
-    before = _reached(r, lambda node: (x for k, x in enumerate(node.inputs) if k not in node.op.shape_only))
-    after = _reached(r, lambda node: _value_readers(node, users))
+    before, after = _around(r, users)
 
     def kernel_after(u: Node) -> bool:
         return u.id in after and u.op.view is None and u.op.index_scalar is None
 
-    used: set[int] = set()  # helpers already on a counted path
-    walk = _HelperWalk(before, after, used, users, roots, kernel_after)
+    walk = _HelperWalk(before, after, users, roots, kernel_after)
 
-    total = 0
-    for v in before.values():
-        if not _stored(v, roots):
-            continue
-        best, size = 0, nbytes(v)
+    def counted(v: Node, size: int) -> int:
+        best = 0
         for u in _value_readers(v, users):
             if u.attrs.get("recompute") == v.attrs.get("recompute") or u.op.index_scalar is not None:
                 continue
@@ -124,43 +118,46 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
             elif u.id in after:
                 best = size
             else:
-                path = walk.path(u, HELPER_DEPTH - 1)
-                if path is not None:
-                    used.update(h.id for h in path)
-                    best = max(best, min(size, *(nbytes(h) for h in path)))
+                best = max(best, walk.bytes_through(u, size))
             if best == size:
                 break
-        total += best
-    return total
+        return best
+
+    return _stash_bytes(before, roots, counted)
 
 
 def _read_by_matmuls(r: Node, users: dict[int, list[Node]], roots: set[int]) -> int:
     """Bytes in the arena at matmul r's kernel: stored values made at or before it that a matmul at or
     after it reads, directly or through elementwise ops and views (each of those on one path only, at
     most HELPER_DEPTH of them: see the module docstring)."""
-    before = _reached(r, lambda node: (x for k, x in enumerate(node.inputs) if k not in node.op.shape_only))
-    after = _reached(r, lambda node: _value_readers(node, users))
+    before, after = _around(r, users)
 
     def matmul_after(u: Node) -> bool:
         return u.op.kind == "matmul" and u.id in after
 
-    used: set[int] = set()
-    walk = _HelperWalk(before, after, used, users, roots, matmul_after, through_views=True)
-    total = 0
-    for v in before.values():
-        if not _stored(v, roots):
-            continue
-        best, size = 0, nbytes(v)
+    walk = _HelperWalk(before, after, users, roots, matmul_after, through_views=True)
+
+    def counted(v: Node, size: int) -> int:
+        best = 0
         for u in _value_readers(v, users):
             if matmul_after(u):
-                best = size
-                break
-            path = walk.path(u, HELPER_DEPTH - 1)
-            if path is not None:
-                used.update(h.id for h in path)
-                best = max(best, min(size, *(nbytes(h) for h in path)))
-        total += best
-    return total
+                return size
+            best = max(best, walk.bytes_through(u, size))
+        return best
+
+    return _stash_bytes(before, roots, counted)
+
+
+def _stash_bytes(before: dict[int, Node], roots: set[int], counted) -> int:
+    """The sum of `counted(v, its bytes)` over the stored values v made at or before the witness, in order
+    (a helper walk takes the helpers each one counts)."""
+    return sum(counted(v, nbytes(v)) for v in before.values() if _stored(v, roots))
+
+
+def _around(r: Node, users: dict[int, list[Node]]) -> tuple[dict[int, Node], dict[int, Node]]:
+    """r and its ancestors, and r and its descendants, through value edges."""
+    return (_reached(r, lambda node: (x for k, x in enumerate(node.inputs) if k not in node.op.shape_only)),
+            _reached(r, lambda node: _value_readers(node, users)))
 
 
 def _reached(start: Node, step) -> dict[int, Node]:
@@ -180,10 +177,20 @@ class _HelperWalk:
     recursive function: that would be a reference cycle, left to a collector `graphc inspect` pauses).
     `through_views`: the path may hold elementwise ops and views only (to a matmul: see _read_by_matmuls)."""
 
-    def __init__(self, before, after, used, users, roots, kernel_after, through_views: bool = False):
-        self.before, self.after, self.used = before, after, used
+    def __init__(self, before, after, users, roots, kernel_after, through_views: bool = False):
+        self.before, self.after = before, after
+        self.used: set[int] = set()  # helpers already on a counted path
         self.users, self.roots, self.kernel_after = users, roots, kernel_after
         self.through_views = through_views
+
+    def bytes_through(self, u: Node, size: int) -> int:
+        """What a path of helpers from reader u leaves live of a value of `size` bytes (0: no path); its
+        helpers are then taken (each buffer counts once)."""
+        path = self.path(u, HELPER_DEPTH - 1)
+        if path is None:
+            return 0
+        self.used.update(h.id for h in path)
+        return min(size, *(nbytes(h) for h in path))
 
     def _passes(self, u: Node) -> bool:
         if not self.through_views:
