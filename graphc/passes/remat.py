@@ -48,6 +48,7 @@ import functools
 import numpy as np
 
 from graphc.errors import GraphcError, MemoryBudgetError
+from graphc.passes import remat_segments
 from graphc.passes.matmul_pieces import piecewise_matmuls
 from graphc.passes.remat_analysis import Analysis, analyse, flops, is_cheap, nbytes
 from graphc.passes.remat_candidates import Candidate, candidates, checkpoints, computed_twice
@@ -266,7 +267,7 @@ def sqrt_candidates(program: Program, a: Analysis, strategy, cache: RematCache |
 
 def lowest_segmentations(a: Analysis) -> list[Segmentation]:
     """The SQRT_CANDIDATES segmentations with the lowest modelled peaks (ties: fewer segments)."""
-    return sorted(segmentations(a), key=lambda s: (s.modelled_peak, s.count))[:SQRT_CANDIDATES]
+    return remat_segments.lowest_segmentations(a, SQRT_CANDIDATES)
 
 
 def fit_budget(program: Program, a: Analysis, budget: int, planner=None, cache: RematCache | None = None) -> Program:
