@@ -6,6 +6,9 @@ judge with it must choose exactly the candidate it chooses planning every one; a
 deep chain, where the candidates' peaks are far apart, it must skip some.
 """
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -59,7 +62,9 @@ def test_the_bound_never_exceeds_a_candidates_planned_arena(layers):
     program = random_program(layers)
     for candidate, _ in candidates_of(program):
         assert arena_lower_bound(candidate) <= kernel_arena(candidate).peak_bytes
-    assert arena_lower_bound(program) <= kernel_arena(program).peak_bytes
+    reread, _ = remat.recompute_cheap_reads(program)  # no copies, no tags: the matmuls' reads are bounded
+    for unchanged in (program, reread):
+        assert arena_lower_bound(unchanged) <= kernel_arena(unchanged).peak_bytes
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -106,6 +111,26 @@ def test_on_a_deep_stack_the_bound_is_tight_enough_to_skip_candidates(n_ops):
     assert bounded[2] < exhaustive[2]  # some candidate was not fused, lowered and planned
 
 
+@pytest.mark.parametrize("n_ops", [200])
+def test_the_program_the_candidates_are_built_from_is_not_planned_when_its_bound_loses(n_ops):
+    """The weight gradients' matmuls read the whole stash of the program without copies: its bound is
+    above the chosen candidate's arena, and "sqrt" chooses that candidate without planning the program."""
+    program = stack(n_ops)
+    reread, _ = remat.recompute_cheap_reads(program)
+    planned = []
+
+    def planner(candidate):
+        planned.append(candidate)
+        return kernel_arena(candidate)
+
+    result = remat.rematerialize(program, "sqrt", planner, peak_lower_bound=arena_lower_bound)
+    assert result.remat_stats is not None
+    chosen = result.remat_stats.planned_peak_bytes
+    assert kernel_arena(reread).peak_bytes >= arena_lower_bound(reread) > chosen
+    assert not any(p is reread for p in planned)
+    assert chosen < kernel_arena(program).peak_bytes  # the program unchanged is planned: it is compared last
+
+
 def test_each_target_passes_the_bound_of_its_own_planner(monkeypatch):
     import graphc.pipeline as pipeline
     from graphc.pipeline import REFERENCE, Options
@@ -142,6 +167,28 @@ def test_the_live_peak_is_the_node_plans_lower_bound_and_the_choice_is_unchanged
     exhaustive, bounded = node_choice(program, None), node_choice(program, program_live_peak)
     assert bounded[:2] == exhaustive[:2]
     assert bounded[2] <= exhaustive[2]
+
+
+def test_a_candidate_bounded_at_or_above_the_programs_plan_is_not_planned():
+    """On a random DAG the program re-read with copies of its cheap values plans less than every
+    candidate: planned after the first, it rules out the others by their live peaks alone."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_compile
+
+    inputs, loss, params = bench_compile.random_graph(2000, np.random.default_rng(0))
+    program = run_passes(specialize(inputs, [loss, *gc.grad(loss, [inputs[0], *params])], [], [(64, 16)]))
+    reread, _ = remat.recompute_cheap_reads(program)
+    unchanged = plan_program_memory(reread).peak_bytes
+    planned = []
+
+    def planner(candidate):
+        planned.append(candidate)
+        return plan_program_memory(candidate)
+
+    remat.rematerialize(program, "sqrt", planner, peak_lower_bound=program_live_peak)
+    later = [c for c in planned[1:] if c.schedule is not None]  # the candidates planned after the first
+    assert all(program_live_peak(c) < unchanged for c in later)
+    assert node_choice(program, program_live_peak)[:2] == node_choice(program, None)[:2]
 
 
 def test_on_a_deep_stack_the_node_judge_skips_candidates_by_their_live_peak():

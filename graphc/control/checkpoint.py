@@ -50,6 +50,8 @@ def rewrite_sweeps(program: Program, twin_of: Callable, checkpointed: Callable) 
     """`program` with the results of each backward sweep that `twin_of(node, users)` finds a twin for
     replaced by `checkpointed(sweep)`'s (the sweep rebuilt over the program's rewritten inputs)."""
     order = program.nodes()
+    if not any(node.op is scan_op for node in order):  # every sweep is a scan: none, no users map to build
+        return program
     users = consumers(order)
     sweeps = {node.id for node in order if twin_of(node, users) is not None}
     if not sweeps:

@@ -29,7 +29,9 @@ The steps, a module each:
 This module chooses among the candidates: "sqrt" the lowest planned peak, a byte budget the least
 recompute that fits.  "sqrt" skips a candidate whose lower bound (`peak_lower_bound`: the kernel
 arena's, or a node-by-node plan's live peak, graphc.passes.memory_plan.program_live_peak) already
-loses to the best planned so far: the choice is the same, for fewer plans.  The optimal planner
+loses to the best planned so far or to the program's own plan: the choice is the same, for fewer
+plans; nor the program the candidates were built from, when its bound is above the first
+candidate's plan.  The optimal planner
 (Checkmate's MILP) lives in graphc/passes/remat_optimal.py and its steps (remat_units, remat_milp,
 remat_realise).
 
@@ -46,6 +48,7 @@ import functools
 import numpy as np
 
 from graphc.errors import GraphcError, MemoryBudgetError
+from graphc.passes import remat_segments
 from graphc.passes.matmul_pieces import piecewise_matmuls
 from graphc.passes.remat_analysis import Analysis, analyse, flops, is_cheap, nbytes
 from graphc.passes.remat_candidates import Candidate, candidates, checkpoints, computed_twice
@@ -214,21 +217,44 @@ def _planned(program: Program, *, strategy, planner, remat_planner: str, time_li
                 raise MemoryBudgetError(_budget_message(strategy, peak, "no forward value to rematerialise"))
         return program
     if strategy == "sqrt":
-        best = None
-        for rebuilt, stats in sqrt_candidates(program, a, strategy, cache):
-            # a candidate wins only with a key below the best's, and its peak is at least its bound
-            if best is not None and peak_lower_bound is not None \
-                    and (peak_lower_bound(rebuilt), stats.recompute_flops) >= best[0]:
-                continue
-            stats.planned_peak_bytes = planned_peak(rebuilt, planner)
-            key = (stats.planned_peak_bytes, stats.recompute_flops)
-            if best is None or key < best[0]:
-                best = (key, rebuilt, stats)
-        _, rebuilt, stats = best
-        stats.planner = "sqrt"
-        rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
-        return rebuilt if stats.planned_peak_bytes < planned_peak(program, planner) else program
+        return _lowest_planned(program, a, strategy, planner, cache, peak_lower_bound)
     return fit_budget(program, a, strategy, planner, cache)
+
+
+def _lowest_planned(program: Program, a: Analysis, strategy, planner, cache: RematCache | None,
+                    peak_lower_bound) -> Program:
+    """"sqrt": the candidate with the lowest planned peak (ties: the least recompute), or `program` (the one
+    the candidates were built from) when that candidate does not plan less.
+
+    With `peak_lower_bound`, what cannot change the answer is not planned: a candidate whose bound
+    loses to the best planned so far, or is not below `program`'s plan (it could never be returned,
+    and the best that is returned is the same); `program` itself, when its bound is above the first
+    candidate's plan (the best can only be lower).  Else `program` is planned right after the first
+    candidate, so that its plan rules out the candidates above it (on a random graph, all the others).
+    """
+    best, unchanged = None, None  # unchanged: program's planned peak, once known to matter
+    above_every_plan = False      # program's bound is above the first candidate's plan
+    for rebuilt, stats in sqrt_candidates(program, a, strategy, cache):
+        if best is not None and peak_lower_bound is not None:
+            # a candidate wins only with a key below the best's, and its peak is at least its bound
+            bound = peak_lower_bound(rebuilt)
+            if (bound, stats.recompute_flops) >= best[0] or (unchanged is not None and bound >= unchanged):
+                continue
+        stats.planned_peak_bytes = planned_peak(rebuilt, planner)
+        key = (stats.planned_peak_bytes, stats.recompute_flops)
+        if best is None and peak_lower_bound is not None:
+            above_every_plan = peak_lower_bound(program) > stats.planned_peak_bytes
+            unchanged = None if above_every_plan else planned_peak(program, planner)
+        if best is None or key < best[0]:
+            best = (key, rebuilt, stats)
+    _, rebuilt, stats = best
+    stats.planner = "sqrt"
+    rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
+    if above_every_plan:
+        return rebuilt
+    if unchanged is None:
+        unchanged = planned_peak(program, planner)
+    return rebuilt if stats.planned_peak_bytes < unchanged else program
 
 
 def sqrt_candidates(program: Program, a: Analysis, strategy, cache: RematCache | None = None):
@@ -241,7 +267,7 @@ def sqrt_candidates(program: Program, a: Analysis, strategy, cache: RematCache |
 
 def lowest_segmentations(a: Analysis) -> list[Segmentation]:
     """The SQRT_CANDIDATES segmentations with the lowest modelled peaks (ties: fewer segments)."""
-    return sorted(segmentations(a), key=lambda s: (s.modelled_peak, s.count))[:SQRT_CANDIDATES]
+    return remat_segments.lowest_segmentations(a, SQRT_CANDIDATES)
 
 
 def fit_budget(program: Program, a: Analysis, budget: int, planner=None, cache: RematCache | None = None) -> Program:

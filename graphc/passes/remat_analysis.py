@@ -90,7 +90,7 @@ def analyse(program: Program) -> Analysis:
     order = toposort(program.roots)
     level: dict[int, int] = {}
     for node in order:
-        level[node.id] = 1 + max((level[i.id] for i in node.inputs), default=-1)
+        level[node.id] = 1 + max([level[i.id] for i in node.inputs], default=-1)
     made = _made_levels(order, level)
     value_dep: dict[int, bool] = {}
     for node in order:
@@ -115,13 +115,12 @@ def analyse(program: Program) -> Analysis:
                 and all(u.id in backward or u.id in helpers for u in users[node.id])):
             helpers.add(node.id)
     spine = [n for n in forward if n.id not in helpers]
-    value_readers: dict[int, set[int]] = {n.id: set() for n in order}
+    on_spine = {n.id for n in spine}
+    stashed: set[int] = set()  # what the backward nodes and helpers read of the spine (not only its shape)
     for node in order:
-        skip = node.op.shape_only  # inputs read for their shape only (values unused)
-        for k, i in enumerate(node.inputs):
-            if k not in skip:
-                value_readers[i.id].add(node.id)
-    stashed = {n.id for n in spine if any(u in backward or u in helpers for u in value_readers[n.id])}
+        if node.id in backward or node.id in helpers:
+            skip = node.op.shape_only
+            stashed.update(i.id for k, i in enumerate(node.inputs) if k not in skip and i.id in on_spine)
     return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
 
 

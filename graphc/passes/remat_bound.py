@@ -24,6 +24,15 @@ The witness r is chosen where a candidate's memory peaks (see `_witnesses`); any
 valid bound, a good one a tight bound.  tests/test_remat_bound.py holds the bound under the
 planned arena of every candidate, and the judge's choice to the exhaustive one.
 
+A program without copies (the program unchanged, or with copies of its cheap reads: the
+comparison every search ends with) has no tags to tell its groups apart, but a matmul starts a
+group of its own, and what it reads is made in another kernel: a stored value v made at or before
+r and read by a matmul at or after r is live at r's kernel, directly or through a path of
+elementwise ops and views (the kernels along it run in order: where the path crosses r's kernel,
+the buffer it crosses with is live, v or one on the path, so the smallest counts).  The witnesses
+are the backward pass's first matmuls (`_matmul_witnesses`): the whole stash of a network's
+weight gradients is live there, and the comparison need not fuse the program to lose to a plan.
+
     bound = arena_lower_bound(candidate)   # <= plan_stages(...).plan.memory.peak_bytes
 """
 
@@ -43,9 +52,19 @@ HELPER_DEPTH = 3
 def arena_lower_bound(program: Program) -> int:
     """Bytes that the compiled kernels' arena of `program` holds at least (see the module docstring)."""
     order = program.nodes()
-    users = consumers(order)
     roots = {n.id for n in program.roots}
+    if not any(copy_segment(n) is not None for n in order):  # no copies: the matmuls tell the groups apart
+        return _matmul_bound(program, order, roots)
+    users = consumers(order)
     return max((_live_together(r, users, roots) for r in _witnesses(order, users)), default=0)
+
+
+def _matmul_bound(program: Program, order: list[Node], roots: set[int]) -> int:
+    """The bound of a program without copies: the stored values read by a matmul after a witness."""
+    if not any(n.op.kind == "matmul" for n in order):  # nothing to witness: not even the consumers are needed
+        return 0
+    users = consumers(order)
+    return max((_read_by_matmuls(r, users, roots) for r in _matmul_witnesses(program, order, users)), default=0)
 
 
 def _one_kernel(node: Node) -> bool:
@@ -82,21 +101,15 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
     buffer made before it, so v or one of the helpers is live, and the smallest counts (each
     helper on one path only; HELPER_DEPTH helpers at most).
     """
-    # r and its ancestors, and r and its descendants, through value edges
-    before = _reached(r, lambda node: (x for k, x in enumerate(node.inputs) if k not in node.op.shape_only))
-    after = _reached(r, lambda node: _value_readers(node, users))
+    before, after = _around(r, users)
 
     def kernel_after(u: Node) -> bool:
         return u.id in after and u.op.view is None and u.op.index_scalar is None
 
-    used: set[int] = set()  # helpers already on a counted path
-    walk = _HelperWalk(before, after, used, users, roots, kernel_after)
+    walk = _HelperWalk(before, after, users, roots, kernel_after)
 
-    total = 0
-    for v in before.values():
-        if not _stored(v, roots):
-            continue
-        best, size = 0, nbytes(v)
+    def counted(v: Node, size: int) -> int:
+        best = 0
         for u in _value_readers(v, users):
             if u.attrs.get("recompute") == v.attrs.get("recompute") or u.op.index_scalar is not None:
                 continue
@@ -105,14 +118,46 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
             elif u.id in after:
                 best = size
             else:
-                path = walk.path(u, HELPER_DEPTH - 1)
-                if path is not None:
-                    used.update(h.id for h in path)
-                    best = max(best, min(size, *(nbytes(h) for h in path)))
+                best = max(best, walk.bytes_through(u, size))
             if best == size:
                 break
-        total += best
-    return total
+        return best
+
+    return _stash_bytes(before, roots, counted)
+
+
+def _read_by_matmuls(r: Node, users: dict[int, list[Node]], roots: set[int]) -> int:
+    """Bytes in the arena at matmul r's kernel: stored values made at or before it that a matmul at or
+    after it reads, directly or through elementwise ops and views (each of those on one path only, at
+    most HELPER_DEPTH of them: see the module docstring)."""
+    before, after = _around(r, users)
+
+    def matmul_after(u: Node) -> bool:
+        return u.op.kind == "matmul" and u.id in after
+
+    walk = _HelperWalk(before, after, users, roots, matmul_after, through_views=True)
+
+    def counted(v: Node, size: int) -> int:
+        best = 0
+        for u in _value_readers(v, users):
+            if matmul_after(u):
+                return size
+            best = max(best, walk.bytes_through(u, size))
+        return best
+
+    return _stash_bytes(before, roots, counted)
+
+
+def _stash_bytes(before: dict[int, Node], roots: set[int], counted) -> int:
+    """The sum of `counted(v, its bytes)` over the stored values v made at or before the witness, in order
+    (a helper walk takes the helpers each one counts)."""
+    return sum(counted(v, nbytes(v)) for v in before.values() if _stored(v, roots))
+
+
+def _around(r: Node, users: dict[int, list[Node]]) -> tuple[dict[int, Node], dict[int, Node]]:
+    """r and its ancestors, and r and its descendants, through value edges."""
+    return (_reached(r, lambda node: (x for k, x in enumerate(node.inputs) if k not in node.op.shape_only)),
+            _reached(r, lambda node: _value_readers(node, users)))
 
 
 def _reached(start: Node, step) -> dict[int, Node]:
@@ -129,16 +174,34 @@ def _reached(start: Node, step) -> dict[int, Node]:
 
 class _HelperWalk:
     """Paths of helpers from a value's reader to a kernel after the witness (a class, not a nested
-    recursive function: that would be a reference cycle, left to a collector `graphc inspect` pauses)."""
+    recursive function: that would be a reference cycle, left to a collector `graphc inspect` pauses).
+    `through_views`: the path may hold elementwise ops and views only (to a matmul: see _read_by_matmuls)."""
 
-    def __init__(self, before, after, used, users, roots, kernel_after):
-        self.before, self.after, self.used = before, after, used
+    def __init__(self, before, after, users, roots, kernel_after, through_views: bool = False):
+        self.before, self.after = before, after
+        self.used: set[int] = set()  # helpers already on a counted path
         self.users, self.roots, self.kernel_after = users, roots, kernel_after
+        self.through_views = through_views
+
+    def bytes_through(self, u: Node, size: int) -> int:
+        """What a path of helpers from reader u leaves live of a value of `size` bytes (0: no path); its
+        helpers are then taken (each buffer counts once)."""
+        path = self.path(u, HELPER_DEPTH - 1)
+        if path is None:
+            return 0
+        self.used.update(h.id for h in path)
+        return min(size, *(nbytes(h) for h in path))
+
+    def _passes(self, u: Node) -> bool:
+        if not self.through_views:
+            return _stored(u, self.roots) and u.op.view is None
+        op = u.op
+        return (op.kind == "elementwise" or op.view is not None) and op.index_scalar is None \
+            and u.id not in self.roots and None not in u.shape
 
     def path(self, u: Node, depth: int) -> list[Node] | None:
         """Helpers from u (u included) to a kernel after r, each one a stored value in a kernel."""
-        if u.id in self.before or u.id in self.after or u.id in self.used or not _stored(u, self.roots) \
-                or u.op.view is not None:
+        if u.id in self.before or u.id in self.after or u.id in self.used or not self._passes(u):
             return None
         readers = list(_value_readers(u, self.users))
         if any(self.kernel_after(d) for d in readers):
@@ -168,6 +231,21 @@ def _view_reach(u: Node, users: dict[int, list[Node]], roots: set[int], kernel_a
             elif kernel_after(d):
                 least = max(least, size)
     return least
+
+
+def _matmul_witnesses(program: Program, order: list[Node], users: dict[int, list[Node]]) -> list[Node]:
+    """The backward pass's first matmuls, when the program fetches a scalar (its loss): the matmuls of
+    the lowest level (longest path from the sources) above the loss's, those read most first (a
+    `dh = g @ W^T` that the rest of the backward pass descends from before a weight gradient)."""
+    level: dict[int, int] = {}
+    for node in order:
+        level[node.id] = 1 + max([level[i.id] for i in node.inputs], default=-1)
+    turn = max((level[o.id] for o in program.outputs if o.shape == ()), default=None)
+    if turn is None:
+        return []
+    position = {n.id: k for k, n in enumerate(order)}
+    backward = [n for n in order if n.op.kind == "matmul" and level[n.id] > turn]
+    return sorted(backward, key=lambda n: (level[n.id], -len(users[n.id]), position[n.id]))[:WITNESSES]
 
 
 def _witnesses(order: list[Node], users: dict[int, list[Node]]) -> list[Node]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 
-from graphc.ir import Node, consumers, extend_postorder, toposort
+from graphc.ir import Node, extend_postorder, toposort
 from graphc.program import Program
 
 
@@ -23,42 +23,54 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
     output (a weight gradient is taken as soon as its adjoint exists, so the
     adjoint can die).  Everything else (forward values, copies, seeds) is
     emitted on demand, depth first, right before the first node that needs it.
+
+    Every candidate of a remat search is scheduled (it was two thirds of building one), so the
+    walks are few: heights are pushed to the inputs in one reversed pass, and only the listed
+    nodes (backward nodes that read another) get positions, waiting counts and readers.
     """
     order = toposort(program.roots)
-    index = {n.id: k for k, n in enumerate(order)}
-    users = consumers(order)
-    lazy = {n.id for n in order if n.id not in backward or not any(i.id in backward for i in n.inputs)}
-    height: dict[int, int] = {}
-    for node in reversed(order):
-        height[node.id] = 1 + max((height[u.id] for u in users[node.id]), default=-1)
+    height = dict.fromkeys([n.id for n in order], 0)  # the longest path to an output
+    for node in reversed(order):  # a node's users come after it: its height is final when reached
+        above = height[node.id] + 1
+        for i in node.inputs:
+            if height[i.id] < above:
+                height[i.id] = above
+    # listed: backward nodes reading a backward node; the others ("lazy") are emitted on demand
+    listed = {n.id: k for k, n in enumerate(order)
+              if n.id in backward and any(i.id in backward for i in n.inputs)}
+    by_id: dict[int, Node] = {}
+    waiting: dict[int, int] = {}  # listed node -> listed inputs not run yet
+    readers: dict[int, list[Node]] = {}  # listed node -> the listed nodes that read it, each once
+    for node in order:
+        if node.id in listed:
+            by_id[node.id] = node
+            inputs = {i.id for i in node.inputs if i.id in listed}
+            waiting[node.id] = len(inputs)
+            for i in inputs:
+                readers.setdefault(i, []).append(node)
     emitted: set[int] = set()
     schedule: list[Node] = []
-
     for root in program.roots:  # the forward pass proper: what the fetched forward outputs need
         if root.id not in backward:
             extend_postorder(root, emitted, schedule)
-    waiting = {n.id: sum(1 for i in set(n.inputs) if i.id not in lazy) for n in order if n.id not in lazy}
+    ran: dict[int, int] = {}  # listed node -> its position in the schedule
     ready: list[tuple] = []
 
     def push(node: Node) -> None:
-        latest = max((schedule_pos[i.id] for i in node.inputs if i.id not in lazy), default=-1)
-        heapq.heappush(ready, (-latest, height[node.id], index[node.id], node.id))
+        latest = max((ran[i.id] for i in node.inputs if i.id in listed), default=-1)
+        heapq.heappush(ready, (-latest, height[node.id], listed[node.id], node.id))
 
-    schedule_pos: dict[int, int] = {}
-    by_id = {n.id: n for n in order}
     for node_id, count in waiting.items():
         if count == 0:
             push(by_id[node_id])
     while ready:
-        *_, node_id = heapq.heappop(ready)
-        node = by_id[node_id]
-        extend_postorder(node, emitted, schedule)
-        schedule_pos[node_id] = len(schedule) - 1
-        for user in dict.fromkeys(users[node_id]):
-            if user.id in waiting:
-                waiting[user.id] -= 1
-                if waiting[user.id] == 0:
-                    push(user)
+        node_id = heapq.heappop(ready)[-1]
+        extend_postorder(by_id[node_id], emitted, schedule)
+        ran[node_id] = len(schedule) - 1
+        for user in readers.get(node_id, ()):
+            waiting[user.id] -= 1
+            if waiting[user.id] == 0:
+                push(user)
     for root in program.roots:
         extend_postorder(root, emitted, schedule)
     return schedule

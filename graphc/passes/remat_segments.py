@@ -139,15 +139,30 @@ class _Cutter:
 
 def segmentations(a: Analysis, after_stashed: bool = True, step: float = TARGET_STEP) -> list[Segmentation]:
     """One segmentation per target, from the whole stash down in steps of `step`; distinct ones only."""
+    cutter, found = _distinct_cuts(a, after_stashed, step)
+    return [cutter.segmentation(cuts, worst) for cuts, worst in found]
+
+
+def lowest_segmentations(a: Analysis, count: int) -> list[Segmentation]:
+    """The `count` segmentations with the lowest modelled peaks (ties: fewer segments, then the larger
+    target): `sorted(segmentations(a), ...)[:count]`, with only those `count` labelled node by node."""
+    cutter, found = _distinct_cuts(a)
+    lowest = sorted(range(len(found)), key=lambda k: (found[k][1], len(found[k][0]) + 1, k))[:count]
+    return [cutter.segmentation(*found[k]) for k in lowest]
+
+
+def _distinct_cuts(a: Analysis, after_stashed: bool = True, step: float = TARGET_STEP):
+    """(the cutter, [(cuts, modelled peak)] of each target from the whole stash down in steps of `step`,
+    distinct cuts only)."""
     crossing = crossing_bytes(a)
     cutter = _Cutter(a, crossing, allowed_cuts(crossing))
     total = sum(nbytes(n) for n in a.spine if n.id in a.stashed)
     smallest = max((nbytes(n) for n in a.spine if n.id in a.stashed), default=1)
-    out, seen, target = [], set(), float(total)
+    found, seen, target = [], set(), float(total)
     while target >= smallest:
         cuts, worst = cutter.cuts(int(target), after_stashed)
         if tuple(cuts) not in seen:  # the cuts determine the segmentation
             seen.add(tuple(cuts))
-            out.append(cutter.segmentation(cuts, worst))
+            found.append((cuts, worst))
         target *= step
-    return out
+    return cutter, found
