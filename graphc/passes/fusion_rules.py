@@ -68,10 +68,11 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
     for g in cands:
         if not f.legal(g, node, inputs) or f.delays(g, inputs):
             continue
-        node_map = f.elementwise_map(g, node, inputs)
+        in_group = [x for x in inputs if group_of.get(x.id) is g]
+        node_map = f.elementwise_map(g, node, in_group)
         if node_map is None:
             continue
-        phase, avail = f.phase_of(g, node, node_map, inputs)
+        phase, avail = f.phase_of(g, node, node_map, in_group)
         if phase >= MAX_PHASES or avail >= MAX_PHASES:
             continue
         f.absorb_deps(g, inputs)
