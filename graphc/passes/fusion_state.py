@@ -126,7 +126,8 @@ class FusionState:
 
     def add(self, g: Group, node: Node, node_map, phase: int, avail: int) -> None:
         g.members.append(node)
-        g.size += self.size(node)
+        size = self.node_sizes.get(node.id)  # known: `legal` asked it (the call is skipped: a join's hot path)
+        g.size += self.size(node) if size is None else size
         g.maps[node.id] = tuple(node_map)
         if not g.reduce.isdisjoint(node_map):  # runs along a reduced dim (None is never one)
             g.phase[node.id] = phase
@@ -215,8 +216,10 @@ class FusionState:
         attrs = node.attrs
         # the recompute tag is no input of a scalar rule: keyed without it, a rematerialised copy shares
         # its original's entry, and the common attrs {recompute: tag} are not turned into a string
-        rule_attrs = [item for item in attrs.items() if item[0] != "recompute"] if attrs else None
-        key = (op.name, dtypes, node.dtype, repr(sorted(rule_attrs)) if rule_attrs else "")
+        rule_attrs = ""
+        if len(attrs) > ("recompute" in attrs):  # attributes besides the tag
+            rule_attrs = repr(sorted(item for item in attrs.items() if item[0] != "recompute"))
+        key = (op.name, dtypes, node.dtype, rule_attrs)
         size = self.sizes.get(key)
         if size is None:
             args = [Scalar.arg(i, dtype) for i, dtype in enumerate(dtypes)]
