@@ -79,7 +79,9 @@ class FusionState:
     def _depend(self, g: Group, inputs) -> None:
         """g reads `inputs`: it runs after the groups of those outside g and all they depend on."""
         mask = 0
-        group_of, sources = self.group_of, self.sources.setdefault(g.id, set())
+        group_of, sources = self.group_of, self.sources.get(g.id)
+        if sources is None:  # not setdefault(g.id, set()): that builds a set on every join
+            sources = self.sources[g.id] = set()
         for x in inputs:
             h = group_of.get(x.id)
             if h is g:
