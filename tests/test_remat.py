@@ -379,17 +379,20 @@ def test_an_infeasible_budget_on_the_llvm_backend_names_the_smallest_peak():
 @pytest.mark.parametrize("net", ["mlp", "residual"])
 def test_sqrt_on_the_llvm_backend_adds_no_elementwise_kernels_of_its_own(net):
     # helpers and adjoint products join the backward matmuls' epilogues, a recomputed tanh joins its matmul:
-    # the only extra kernels are recomputed copies (tagged with their segment), no backward loop kernel
+    # the extra kernels are recomputed copies (tagged with their segment) and, at most once per segment, the
+    # helper `dh * (1 - y*y)` that its recomputation separates from the matmul making dh (fusion_rules.
+    # _merge_spans_recompute: folded in, one of them would be held through the recomputation)
     from graphc.passes.fusion import fuse
 
-    loops = {}
+    loops, segments = {}, {}
     for remat in ("none", "sqrt"):
         x, outputs = NETS[net](32)
         f = gc.function([x], outputs, remat=remat, backend="llvm")
         f.compile(feed())
         groups = fuse(f.executable.program).groups
         loops[remat] = sum(g.kind == "loop" and not isinstance(g.tag, int) for g in groups)
-    assert loops["sqrt"] == loops["none"]
+        segments[remat] = len({g.tag for g in groups if isinstance(g.tag, int)})
+    assert segments["sqrt"] > 0 and loops["none"] <= loops["sqrt"] <= loops["none"] + segments["sqrt"]
 
 
 def cuts_by_walking_the_spine(stashed_bytes, allowed, crossing, target, after_stashed):

@@ -26,7 +26,9 @@ that must exist in memory (a fetched output, a matmul operand BLAS cannot read,
 a reshape of non-contiguous strides) gets a copy kernel.
 
 Never fused: nodes with different `attrs["recompute"]` tags (rematerialised copies stay
-apart from the forward pass), a consumer whose other inputs depend on the group (a cycle),
+apart from the forward pass), sibling groups with a recomputed node between them in the schedule
+(one kernel would hold a value through the recomputation: `fusion_rules._merge_spans_recompute`),
+a consumer whose other inputs depend on the group (a cycle),
 a consumer that would make the kernel's body larger than MAX_KERNEL_SIZE instructions, an
 elementwise consumer that would make the group wait for a kernel that starts later while it
 holds a buffer nothing else needs by then (`FusionState.delays`: partial adjoints of a shared

@@ -24,6 +24,7 @@ A new op whose facts fit a row needs no change here.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from graphc.ir import Node
@@ -70,7 +71,7 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
         cands.sort(key=_matmul_then_largest)
         first = cands[0]
         if node.attrs.get("recompute") == first.tag:
-            kept = [h for h in cands[1:] if not f.merge(first, h, node)]
+            kept = [h for h in cands[1:] if _merge_spans_recompute(f, first, h) or not f.merge(first, h, node)]
             if len(kept) < len(cands) - 1:  # the merged groups' inputs are first's now
                 held[first.id] = [x for x in inputs if group_of.get(x.id) is first]
             cands = [first, *kept]
@@ -88,6 +89,39 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
         f.add(g, node, node_map, phase, avail)
         return True
     return False
+
+
+def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:
+    """True when a recomputed node (a remat copy, `attrs["recompute"]` a stage number) lies in the schedule
+    between the first members of sibling groups g and h: one kernel would run both sides of a recomputation.
+
+    Folded together, the kernel runs at one place: before the recomputation, h's outputs are made early and
+    live through it beside what g's readers still need; after it, g waits and its inputs live through it.
+    Both happened in a rematerialised residual net's backward unit (`dx = dz @ W.T + dh`, then
+    `dx * (1 - y*y)`): with the helper over a recomputed `y` the matmul ran after the recomputation holding `dz`
+    and `dh`; over a kept `y`, the next unit's `dz` was made before it, beside `dx`, which the residual add
+    still reads (the residual net at 1/4: 18 MiB planned on llvm against 16 live node by node).  Kept apart,
+    each runs where the schedule puts it.  A program without remat has no such node: it fuses as before."""
+    lo, hi = sorted((g.first, h.first))
+    return _recomputed_before(f)[hi] > _recomputed_before(f)[lo + 1]
+
+
+_RECOMPUTED_BEFORE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _recomputed_before(f: FusionState) -> list[int]:
+    """For each schedule position, how many recomputed nodes come before it (made once per fusion).
+
+    The tag test is remat_rewrite.copy_segment's, spelt out: fusion reads the tag (as `legal` does) and imports
+    nothing of the remat passes."""
+    counts = _RECOMPUTED_BEFORE.get(f)
+    if counts is None:
+        counts = [0]
+        for node in f.order:
+            tag = node.attrs.get("recompute")  # remat_rewrite.copy_segment (see the docstring)
+            counts.append(counts[-1] + (isinstance(tag, int) and not isinstance(tag, bool)))
+        _RECOMPUTED_BEFORE[f] = counts
+    return counts
 
 
 # ---- reductions ---------------------------------------------------------------------------------

@@ -37,6 +37,16 @@ does not fit.
 `_build(..., stages=...)` lets only the given stages recompute (the restricted model the
 optimal planner solves first: the stages where the greedy plan recomputes).
 
+`_build(..., frees=True)` replaces a backward stage's two rows by finer ones, Checkmate's FREE
+variables as constants: one row per unit the stage may recompute (a value recomputed or kept is
+live at unit k only when k or a later unit of the stage may read it, else only when it is kept
+into the next stage), and one per distinct set of inputs still to be read by the stage's own unit,
+node by node (`Unit.live`, `Unit.last_read`).  A chain of recomputed residual adds then costs the
+values alive at each add, not the whole chain.  Still a bound on the realised program's live bytes
+node by node (unaligned), and tighter: the residual net's greedy plan at 1/4 of its peak is 16.06
+MiB in it against 17.5 in the stage sums (planned 16.0 on llvm).  The optimal planner does not use it
+(remat_optimal.RESTRICTED_FREES says why).
+
 Variables exist only where they can matter: R[t, i] for recomputable units up to the last
 stage that may read them (directly, or through a recomputed reader), S[t, i] likewise.  The
 forward pass's stages (before the first unit that is not recomputable) recompute nothing: there a
@@ -148,7 +158,7 @@ class UnitSchedule:
 
 def solve(units: Units, budget: float | None, time_limit: float, max_cost: float | None = None,
           cost_cap: float | None = None, start: UnitSchedule | None = None,
-          stages: set[int] | None = None) -> Solution | str:
+          stages: set[int] | None = None, frees: bool = False) -> Solution | str:
     """The least-recompute schedule whose model memory fits `budget`, or (budget None) the lowest
     model peak whose recompute stays within `cost_cap`.  `max_cost` bounds the objective (an
     incumbent's cost: nothing dearer is worth finding).  `start`, a schedule feasible in this model
@@ -157,7 +167,7 @@ def solve(units: Units, budget: float | None, time_limit: float, max_cost: float
     string saying why when HiGHS finds no feasible schedule within `time_limit` seconds (or proves
     there is none)."""
     begin = time.perf_counter()
-    p = _build(units, budget, max_cost, cost_cap, stages)
+    p = _build(units, budget, max_cost, cost_cap, stages, frees)
     x0 = start_vector(p, start) if start is not None else None
     left = time_limit - (time.perf_counter() - begin)
     if left <= 0:
@@ -198,9 +208,10 @@ def _point(p: _Program, start: UnitSchedule) -> np.ndarray | None:
     return x
 
 
-def model_peak(units: Units, schedule: UnitSchedule) -> float:
-    """The model's largest memory row for `schedule`: the least model budget in which it is feasible."""
-    p = _build(units, None, None, None)
+def model_peak(units: Units, schedule: UnitSchedule, stages: set[int] | None = None, frees: bool = False) -> float:
+    """The model's largest memory row for `schedule`: the least model budget in which it is feasible (in the model
+    `stages` and `frees` make, as for `solve`)."""
+    p = _build(units, None, None, None, stages, frees)
     x = _point(p, schedule)
     x[p.model.column[("peak",)]] = 0.0
     return _solution(p, x, 1.0, False, 0.0).peak
@@ -220,7 +231,7 @@ def _solution(p: _Program, x: np.ndarray, gap: float, optimal: bool, seconds: fl
 
 
 def _memory_rows(units: Units, t: int, first_backward: int, keep: dict, compute: dict, results: float,
-                 scratch: float):
+                 scratch: float, frees: bool = False):
     """Stage t's memory rows, (terms, constant) with live bytes = terms @ x + constant, each a sound bound on
     the realised program's live bytes for part of the stage.  In the forward pass, one: what is kept, the
     unit's own values and scratch, the results so far.  In the backward pass, two, as the realised program
@@ -247,13 +258,76 @@ def _memory_rows(units: Units, t: int, first_backward: int, keep: dict, compute:
             recomputing[c] = recomputing.get(c, 0.0) + size
         for c in (here if i in reads else later):
             running[c] = running.get(c, 0.0) + size
+    if frees:
+        yield from _running_rows(units, t, keep, compute, results - u.result_bytes)
+        yield from _recomputing_rows(units, t, keep, compute, results - u.result_bytes)
+        return
     yield running, float(u.bytes) + results + u.scratch_bytes
     if any((t, i) in compute for i in range(t)):
         yield recomputing, results - u.result_bytes + scratch
 
 
+def _running_rows(units: Units, t: int, keep: dict, compute: dict, before: float):
+    """Backward stage t's own unit, node by node: while its node p runs, a value of another unit is live when a
+    node of t at or after p reads it, else only when it is kept into the next stage; beside it, t's own values
+    live at p (`Unit.live`).  One row per distinct set of values read from p on, with the most own bytes over
+    the nodes that share it.  (One row for the whole unit counts everything it reads and everything it makes at
+    once: on a residual net's backward pass, whose units are a layer each, 1.5 MiB over the realised program.)"""
+    u = units.units[t]
+    rows: dict[frozenset, float] = {}
+    for p, own in enumerate(u.live or [u.bytes + u.result_bytes + u.scratch_bytes]):
+        reading = frozenset(i for i, last in u.last_read.items() if last >= p) if u.live else frozenset(u.inputs)
+        rows[reading] = max(rows.get(reading, 0.0), float(own))
+    for reading, own in rows.items():
+        terms: dict[int, float] = {}
+        for i in range(t):
+            size = float(units.units[i].bytes)
+            for c in ((keep.get((t, i)), compute.get((t, i))) if i in reading else (keep.get((t + 1, i)),)):
+                if c is not None:
+                    terms[c] = terms.get(c, 0.0) + size
+        yield terms, before + own
+
+
+def _recomputing_rows(units: Units, t: int, keep: dict, compute: dict, before: float):
+    """Backward stage t's recomputing part, one row per unit k it may recompute: the live bytes while k runs, as
+    the realised program runs the stage (its recomputed units ascending).  A value the stage recomputes or keeps
+    is live at k when k or a later unit of the stage may read it (a unit the stage may recompute, or unit t), or
+    when it is kept into the next stage; one that only earlier units of the stage read is gone by k unless it is
+    kept into the next stage, and counts as S[t+1, i] (one copy, whichever it is).  So a chain of recomputed
+    residual adds costs the two values alive at each add, not the whole chain, as the realised program frees
+    each sum at the next add (Checkmate's FREE variables, as constants: which readers may run in the stage is
+    known).  Units after k that the stage recomputes are not there yet: only their kept values count.  `before`:
+    the results before the stage."""
+    reads = set(units.units[t].inputs)
+    last_reader: dict[int, int] = {}  # each value's last possible reader among the units the stage may recompute
+    for r in range(t):
+        if (t, r) in compute:
+            for j in units.units[r].inputs:
+                last_reader[j] = r
+    for k in range(t):
+        if (t, k) not in compute:
+            continue
+        terms: dict[int, float] = {}
+
+        def add(column, size):
+            if column is not None:
+                terms[column] = terms.get(column, 0.0) + size
+
+        for i in range(t):
+            size = float(units.units[i].bytes)
+            if i > k:  # not recomputed yet: only a kept copy
+                add(keep.get((t, i)), size)
+            elif i == k or i in reads or last_reader.get(i, -1) >= k:
+                add(keep.get((t, i)), size)
+                add(compute.get((t, i)), size)
+            else:
+                add(keep.get((t + 1, i)), size)
+        add(compute[t, k], float(units.units[k].scratch_bytes))
+        yield terms, before
+
+
 def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap: float | None,
-           stages: set[int] | None = None) -> _Program:
+           stages: set[int] | None = None, frees: bool = False) -> _Program:
     n = len(units)
     need = last_need(units)
     m = _Model()
@@ -307,7 +381,7 @@ def _build(units: Units, budget: float | None, max_cost: float | None, cost_cap:
                 if (t, i) in compute:
                     terms[compute[t, i]] = -1.0
                 m.row(terms, -np.inf, 0.0)
-        for terms, own in _memory_rows(units, t, first_backward, keep, compute, results, scratch[t]):
+        for terms, own in _memory_rows(units, t, first_backward, keep, compute, results, scratch[t], frees):
             memory_rows.append((dict(terms), own))
             if budget is not None:
                 m.row(terms, -np.inf, budget - own)

@@ -62,6 +62,12 @@ GRANULARITIES = (True, False)
 # the models searched in turn, (fine units?, recompute only in the greedy plan's stages?): the restricted model
 # first (small: solved to optimality in seconds where the full one finds nothing cheaper than its start)
 MODELS = ((True, True), *((chains, False) for chains in GRANULARITIES))
+# the restricted model with remat_milp's per-unit frees (a value recomputed or kept in a stage freed after its last
+# reader there) instead of the stage sums: tighter (the residual net's greedy plan at 1/4: model 16.06 MiB against
+# 17.5, planned 16.0), but off: at 1/4 on the residual net it finds nothing that plans within the budget either
+# (its optimum, 1691 MFLOP, plans 18.0 MiB on llvm), and on the transformer at 1/4 it kept 336-348 MFLOP where the
+# stage sums keep 284-296 in the same 10 s (docs/remat.md, "Per-unit frees")
+RESTRICTED_FREES = False
 
 
 class RematPlannerWarning(UserWarning):
@@ -167,16 +173,17 @@ def _search(program: Program, a: Analysis, budget: int, planner, chains: bool, d
     if at_start and start is None:
         return None, ""
     stages = set(start.recompute) if at_start else None
+    frees = at_start and RESTRICTED_FREES
     found, why = None, ""
     lo, scale, hi = MODEL_SCALES
     if start is not None:  # the first solve in the least model budget where the greedy plan is a schedule
-        scale = model_peak(units, start) / budget
+        scale = (model_peak(units, start, stages, frees=True) if frees else model_peak(units, start)) / budget
         lo, hi = min(lo, scale), max(hi, scale)
     for attempt in range(ATTEMPTS):
         left = deadline - time.perf_counter()
         share = left if attempt == ATTEMPTS - 1 else left / 2  # HiGHS spends what it is given closing the gap:
-        solution = solve(units, scale * budget, share, max_cost=cap, start=start, stages=stages) if left > 0 \
-            else "none found in time"
+        solution = solve(units, scale * budget, share, max_cost=cap, start=start, stages=stages,
+                         frees=frees) if left > 0 else "none found in time"
         if isinstance(solution, str):
             if found is None:
                 why = solution

@@ -29,13 +29,16 @@ def realise(program: Program, a: Analysis, units: Units, recompute: dict[int, li
     def read(node: Node) -> Node:
         return latest.get(node.id, node)  # sources are read as they are
 
-    schedule: list[Node] = []
+    stages: list[tuple[list[Node], list[Node]]] = []  # per stage: (its copies, its own unit's nodes)
     for t, unit in enumerate(units.units):
+        copies: list[Node] = []
+        own: list[Node] = []
+        stages.append((copies, own))
         for i in recompute.get(t, ()):
             for node in units.units[i].nodes:
                 attrs = {**node.attrs, "recompute": t}
                 latest[node.id] = same_value(node, [read(x) for x in node.inputs], attrs)
-                schedule.append(latest[node.id])
+                copies.append(latest[node.id])
         for node in unit.nodes:
             inputs = [read(x) for x in node.inputs]
             if a.is_forward(node) and node.id not in a.helpers:  # helpers stay untagged: they fuse backward
@@ -44,15 +47,44 @@ def realise(program: Program, a: Analysis, units: Units, recompute: dict[int, li
                 latest[node.id] = node
             else:
                 latest[node.id] = same_value(node, inputs, node.attrs)
-            schedule.append(latest[node.id])
+            own.append(latest[node.id])
     roots = [read(r) for r in program.roots]
     n = len(program.outputs)
     live = {x.id for x in toposort(roots)}
     sources = [x for x in toposort(roots) if x.op.kind == "source"]
     rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
                       updated=list(program.updated), new_values=roots[n:])
-    rebuilt.schedule = sources + [x for x in schedule if x.id in live]
+    orders = [[x for copies, own in stages for x in copies + own],
+              [x for copies, own in stages for x in _before_recompute(copies, own)]]
+    rebuilt.schedule = sources + [x for x in orders[0] if x.id in live]
+    hoisted = sources + [x for x in orders[1] if x.id in live]
+    if hoisted != rebuilt.schedule:
+        from graphc.passes.memory_plan import program_live_peak
+
+        before = program_live_peak(rebuilt)
+        rebuilt.schedule, plain = hoisted, rebuilt.schedule
+        if program_live_peak(rebuilt) >= before:
+            rebuilt.schedule = plain
     return rebuilt
+
+
+def _before_recompute(copies: list[Node], own: list[Node]) -> list[Node]:
+    """A stage's nodes with the part of its own unit that reads none of the stage's copies first.
+
+    A backward unit may start with the end of the previous layer's gradient (`dz = dh * (1 - y*y)`, `dW`,
+    `dx = dz @ W.T + dh` over kept or earlier values) and end with the next one's, which reads this stage's
+    copies.  Run after the recomputation, the first part keeps its inputs (`dh`, `y`, the layer's input) alive
+    through it where only `dx` had to be: on the residual net at 1/4, the greedy plan as a unit schedule lived
+    in 18.5 MiB node by node against 17.4 as the greedy rewrite orders it."""
+    made = {x.id for x in copies}
+    early, late = [], []
+    for node in own:
+        if any(x.id in made for x in node.inputs):
+            made.add(node.id)
+            late.append(node)
+        else:
+            early.append(node)
+    return early + copies + late
 
 
 def extra_flops(program: Program, rebuilt: Program) -> tuple[int, int, dict]:

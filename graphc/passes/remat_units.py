@@ -30,7 +30,7 @@ model cuts runs of equal node count.  The optimal planner searches both (remat_o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphc.ir import Node, toposort
 from graphc.passes.remat_analysis import Analysis, flops, nbytes
@@ -55,6 +55,10 @@ class Unit:
     scratch_bytes: int        # what it needs while it runs beyond `bytes` and `result_bytes` (see _scratch)
     recomputable: bool
     inputs: list[int]         # indices of the units it reads, ascending
+    # while each of its nodes runs (in order): the bytes of its own values then live, leaving ones included
+    # (see _live), and for each unit it reads, the position of its last node that reads it
+    live: list[int] = field(default_factory=list)
+    last_read: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,7 +151,9 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everythin
             result_bytes=sum(nbytes(n) for n in run if n.id in roots),
             scratch_bytes=_scratch(run, read_outside | roots),
             recomputable=all((everything or a.is_forward(n) or n.id in forward) and n.id not in roots for n in run),
-            inputs=sorted(inputs[u])))
+            inputs=sorted(inputs[u]), live=_live(run, read_outside | roots),
+            last_read={of_node[i.id]: k for k, node in enumerate(run) for i in node.inputs
+                       if of_node.get(i.id, u) != u}))
     return Units(units, of_node)
 
 
@@ -198,15 +204,22 @@ def _scratch(run: list[Node], leaving: set[int]) -> int:
     """The most bytes live while `run` executes, less its leaving values' (those read elsewhere, or
     results): values read only inside it die at their last reader there, leaving ones stay.
     Computing a unit needs its leaving bytes plus this, whatever else is live."""
+    return max(0, max(_live(run, leaving), default=0) - sum(nbytes(n) for n in run if n.id in leaving))
+
+
+def _live(run: list[Node], leaving: set[int]) -> list[int]:
+    """The bytes of `run`'s own values live while each of its nodes runs (its output made, its inputs not yet
+    freed): a value read only inside the run dies at its last reader there, a leaving one (read elsewhere, or a
+    result) stays."""
     inside = {n.id for n in run}
     last = {i.id: k for k, node in enumerate(run) for i in node.inputs if i.id in inside}
-    live = peak = 0
+    live, profile = 0, []
     for k, node in enumerate(run):
         live += nbytes(node)
-        peak = max(peak, live)
+        profile.append(live)
         for i in dict.fromkeys(node.inputs):
             if last.get(i.id) == k and i.id not in leaving:
                 live -= nbytes(i)
         if node.id not in leaving and node.id not in last:
             live -= nbytes(node)  # read by nothing: gone at once
-    return max(0, peak - sum(nbytes(n) for n in run if n.id in leaving))
+    return profile
