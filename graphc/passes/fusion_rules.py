@@ -51,29 +51,38 @@ def _matmul_then_largest(g: Group) -> tuple:
 
 def _join_elementwise(f: FusionState, node: Node) -> bool:
     inputs = node.inputs
-    by_id: dict[int, Group] = {}  # by id: a Group's == compares every field
+    held: dict[int, list] = {}  # group id -> the inputs it holds (by id: a Group's == compares every field)
+    cands = []                  # the groups, in the order of the inputs
     group_of = f.group_of
     for x in inputs:
         g = group_of.get(x.id)
         if g is not None and (g.kind == "loop" or g.kind == "matmul"):
-            by_id.setdefault(g.id, g)
-    if not by_id:
+            mine = held.get(g.id)
+            if mine is None:
+                held[g.id] = [x]
+                cands.append(g)
+            else:
+                mine.append(x)
+    if not cands:
         return False
-    cands = list(by_id.values())  # in the order of the inputs
-    # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
-    # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
     if len(cands) > 1:
+        # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
+        # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
         cands.sort(key=_matmul_then_largest)
-    if len(cands) > 1 and node.attrs.get("recompute") == cands[0].tag:
-        cands = cands[:1] + [h for h in cands[1:]
-                             if _merge_spans_recompute(f, cands[0], h) or not f.merge(cands[0], h, node)]
+        first = cands[0]
+        if node.attrs.get("recompute") == first.tag:
+            kept = [h for h in cands[1:] if _merge_spans_recompute(f, first, h) or not f.merge(first, h, node)]
+            if len(kept) < len(cands) - 1:  # the merged groups' inputs are first's now
+                held[first.id] = [x for x in inputs if group_of.get(x.id) is first]
+            cands = [first, *kept]
     for g in cands:
         if not f.legal(g, node, inputs) or f.delays(g, inputs):
             continue
-        node_map = f.elementwise_map(g, node, inputs)
+        in_group = held[g.id]
+        node_map = f.elementwise_map(g, node, in_group)
         if node_map is None:
             continue
-        phase, avail = f.phase_of(g, node, node_map, inputs)
+        phase, avail = f.phase_of(g, node, node_map, in_group)
         if phase >= MAX_PHASES or avail >= MAX_PHASES:
             continue
         f.absorb_deps(g, inputs)

@@ -79,7 +79,9 @@ class FusionState:
     def _depend(self, g: Group, inputs) -> None:
         """g reads `inputs`: it runs after the groups of those outside g and all they depend on."""
         mask = 0
-        group_of, sources = self.group_of, self.sources.setdefault(g.id, set())
+        group_of, sources = self.group_of, self.sources.get(g.id)
+        if sources is None:  # not setdefault(g.id, set()): that builds a set on every join
+            sources = self.sources[g.id] = set()
         for x in inputs:
             h = group_of.get(x.id)
             if h is g:
@@ -126,7 +128,8 @@ class FusionState:
 
     def add(self, g: Group, node: Node, node_map, phase: int, avail: int) -> None:
         g.members.append(node)
-        g.size += self.size(node)
+        size = self.node_sizes.get(node.id)  # known: `legal` asked it (the call is skipped: a join's hot path)
+        g.size += self.size(node) if size is None else size
         g.maps[node.id] = tuple(node_map)
         if not g.reduce.isdisjoint(node_map):  # runs along a reduced dim (None is never one)
             g.phase[node.id] = phase
@@ -150,13 +153,13 @@ class FusionState:
 
     # ---- maps ---------------------------------------------------------------------------------
 
-    def elementwise_map(self, g: Group, node: Node, inputs) -> tuple | None:
-        """node's map in g from its in-group inputs (broadcast into node's shape), else None."""
-        shape, maps, group_of = node.shape, g.maps, self.group_of  # locals: asked for every elementwise node
+    def elementwise_map(self, g: Group, node: Node, in_group) -> tuple | None:
+        """node's map in g from its inputs that are members of g (`in_group`, broadcast into node's shape),
+        else None.  The caller has them: it asked each input's group to choose g."""
+        shape, maps = node.shape, g.maps  # locals: asked for every elementwise node
         ndim = len(shape)
         out: list = [None] * ndim
         covered = set()  # axes of size other than 1 that an input runs along
-        in_group = [x for x in inputs if group_of.get(x.id) is g]
         for x in in_group:
             # node's axis k is x's axis k - (ndim - x's ndim): broadcasting aligns trailing axes
             for k, (size, d) in enumerate(zip(x.shape, maps[x.id]), ndim - len(x.shape)):
@@ -190,14 +193,12 @@ class FusionState:
                 return None
         return tuple(out)
 
-    def phase_of(self, g: Group, node: Node, node_map, inputs) -> tuple[int, int]:
-        """(phase, avail) of a new member computed from its in-group inputs."""
+    def phase_of(self, g: Group, node: Node, node_map, in_group) -> tuple[int, int]:
+        """(phase, avail) of a new member computed from its inputs that are members of g (`in_group`)."""
         inner = not g.reduce.isdisjoint(node_map)
         p = 0
-        group_of, phase, avail = self.group_of, g.phase, g.avail
-        for x in inputs:
-            if group_of.get(x.id) is not g:
-                continue
+        phase, avail = g.phase, g.avail
+        for x in in_group:
             q = phase.get(x.id)
             if q is None:
                 q = avail[x.id]
@@ -210,15 +211,21 @@ class FusionState:
         known = self.node_sizes.get(node.id)
         if known is not None:
             return known
-        if node.op.kind != "elementwise" or node.op.scalar is None:
+        op = node.op
+        if op.kind != "elementwise" or op.scalar is None:
             return 1
         dtypes = tuple(map(_dtype, node.inputs))
-        attrs = node.attrs  # most have none: their repr is skipped
-        key = (node.op.name, dtypes, node.dtype, repr(sorted(attrs.items())) if attrs else "")
+        attrs = node.attrs
+        # the recompute tag is no input of a scalar rule: keyed without it, a rematerialised copy shares
+        # its original's entry, and the common attrs {recompute: tag} are not turned into a string
+        rule_attrs = ""
+        if len(attrs) > ("recompute" in attrs):  # attributes besides the tag
+            rule_attrs = repr(sorted(item for item in attrs.items() if item[0] != "recompute"))
+        key = (op.name, dtypes, node.dtype, rule_attrs)
         size = self.sizes.get(key)
         if size is None:
             args = [Scalar.arg(i, dtype) for i, dtype in enumerate(dtypes)]
-            size = self.sizes[key] = body_size(node.op.scalar(attrs, node.dtype, *args))
+            size = self.sizes[key] = body_size(op.scalar(attrs, node.dtype, *args))
         self.node_sizes[node.id] = size
         return size
 
