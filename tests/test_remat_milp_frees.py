@@ -9,17 +9,15 @@ from pathlib import Path
 
 import numpy as np
 from test_remat import NETS, feed, specialized
-from test_remat_warm_start import DEPTH, greedy_start
+from test_remat_warm_start import DEPTH, greedy_start, greedy_units
 
 import graphc as gc
 from graphc.passes import plan_program_memory, remat_optimal, run_passes
 from graphc.passes.memory_plan import program_live_peak
-from graphc.passes.remat import fit_budget, rematerialize
+from graphc.passes.remat import rematerialize
 from graphc.passes.remat_analysis import analyse
 from graphc.passes.remat_milp import model_peak, solve
 from graphc.passes.remat_realise import realise
-from graphc.passes.remat_units import coarsen, without_shape_reads
-from graphc.passes.remat_warm_start import recomputed_nodes, unit_schedule
 from graphc.program import specialize
 
 SECONDS = 5
@@ -71,12 +69,6 @@ def test_the_frees_model_counts_the_hoisted_part_of_a_stage_before_its_recomputa
 
     _, depth, width, batch = bench_remat.NETS["residual"]
     x, outputs = bench_remat.build(depth, width, residual=True)
-    program = run_passes(specialize([x], outputs, [], [(batch, width)]))
-    prepared = without_shape_reads(program)
-    a = analyse(prepared)
-    greedy = fit_budget(prepared, a, plan_program_memory(program).peak_bytes // 4)
-    recomputed = recomputed_nodes(prepared, greedy)
-    units = coarsen(prepared, a, chains=True, apart=recomputed)
-    start = unit_schedule(units, recomputed)
-    live = program_live_peak(realise(prepared, a, units, start.recompute), alignment=1)
+    units, start, _, _, prepared = greedy_units(run_passes(specialize([x], outputs, [], [(batch, width)])), 1 / 4)
+    live = program_live_peak(realise(prepared, analyse(prepared), units, start.recompute), alignment=1)
     assert live <= model_peak(units, start, set(start.recompute), frees=True) <= 1.02 * live
