@@ -24,7 +24,11 @@ DEPTH = 16
 def greedy_start(net, depth, fraction, chains=True):
     """(units, the greedy plan's UnitSchedule, the greedy plan's stats, the nodes it recomputes) for `net` at a
     budget of `fraction` of its unchanged peak, planned node by node."""
-    program = specialized(net, depth)
+    return greedy_units(specialized(net, depth), fraction, chains)
+
+
+def greedy_units(program, fraction, chains=True):
+    """greedy_start's answer for a specialised `program`."""
     prepared = without_shape_reads(program)
     a = analyse(prepared)
     budget = int(plan_program_memory(program).peak_bytes * fraction)

@@ -65,8 +65,12 @@ MODELS = ((True, True), *((chains, False) for chains in GRANULARITIES))
 # the restricted model with remat_milp's per-unit frees (a value recomputed or kept in a stage freed after its last
 # reader there) instead of the stage sums: tighter (the residual net's greedy plan at 1/4: model 16.06 MiB against
 # 17.5, planned 16.0), but off: at 1/4 on the residual net it finds nothing that plans within the budget either
-# (its optimum, 1691 MFLOP, plans 18.0 MiB on llvm), and on the transformer at 1/4 it kept 336-348 MFLOP where the
-# stage sums keep 284-296 in the same 10 s (docs/remat.md, "Per-unit frees")
+# (its optimum, 1691 MFLOP, plans 18.0 MiB on llvm; with the stage's hoisted part counted before its recomputation,
+# remat_milp._Hoisting, the model's peak is the live one within 2%, and the optimum at the greedy plan's model peak,
+# 1690.6 MFLOP, lives in 16.56 MiB but plans 17.0 on llvm, none cheaper below that), and on the transformer at 1/4
+# it kept 336-348 MFLOP where the stage sums keep 284-296 in the same 10 s (docs/remat.md, "Per-unit frees"); with
+# the hoisted part, every plan of the residual, MLP, transformer and CNN at 1/2 and 1/4 is the same on or off (280.3
+# against 280.2 MFLOP on the transformer at 1/4): nothing gained
 RESTRICTED_FREES = False
 
 

@@ -59,6 +59,8 @@ class Unit:
     # (see _live), and for each unit it reads, the position of its last node that reads it
     live: list[int] = field(default_factory=list)
     last_read: dict[int, int] = field(default_factory=dict)
+    # the nodes whose bytes `bytes` counts (read by other units, not results): node id -> bytes
+    exported: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -153,7 +155,8 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everythin
             recomputable=all((everything or a.is_forward(n) or n.id in forward) and n.id not in roots for n in run),
             inputs=sorted(inputs[u]), live=_live(run, read_outside | roots),
             last_read={of_node[i.id]: k for k, node in enumerate(run) for i in node.inputs
-                       if of_node.get(i.id, u) != u}))
+                       if of_node.get(i.id, u) != u},
+            exported={n.id: nbytes(n) for n in run if n.id in read_outside and n.id not in roots}))
     return Units(units, of_node)
 
 
