@@ -114,7 +114,7 @@ class _KernelBuilder:
         may pass None: the map is the dearest part of a params-only lowering to build)."""
         f, op = self.fusion, node.op
         if op.immediate is not None:
-            literal = op.immediate(node)
+            literal = self.literal(node)
             if literal is not None:
                 return literal
         if op.index_scalar is not None and node.id not in f.group_of:
@@ -126,11 +126,19 @@ class _KernelBuilder:
         name = self.param(lay.base, write=False)
         return self.arg(Load(Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos)), node.dtype))
 
+    def literal(self, node: Node) -> S.Scalar | None:
+        """`node.op.immediate(node)`, made once per fusion (`Fusion.literals`: Scalars are immutable)."""
+        literals = self.fusion.literals
+        found = literals.get(node.id, literals)  # the dict itself: not made yet (None is a made answer)
+        if found is literals:
+            found = literals[node.id] = node.op.immediate(node)
+        return found
+
     def gather(self, node: Node, axes_map, kpos, axis: int, index: S.Scalar) -> S.Scalar:
         """Value of a node in memory at the loop position but along `axis`, where `index` says: an
         indirect read (a `Gather` operand; `axes_map` has None at `axis`)."""
         if node.op.immediate is not None:
-            literal = node.op.immediate(node)  # one element: every index reads it
+            literal = self.literal(node)  # one element: every index reads it
             if literal is not None:
                 return literal
         if self.params_only:

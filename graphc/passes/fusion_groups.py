@@ -82,6 +82,9 @@ class Fusion:
     layouts: dict                      # view node id -> Layout
     stored: set                        # ids of member nodes written to memory
     order: list[Node]
+    # node id -> its literal (Op.immediate) or None: made on a lowering's first load of it, not on each
+    # (graphc.codegen.lower; every candidate of remat is lowered, and one constant is read by many kernels)
+    literals: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def reduce_axes(node: Node) -> tuple[tuple, tuple]:
