@@ -54,13 +54,21 @@ class LoadedGraph:
     variables: dict[str, Node] = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
     path: str | None = None
+    # ids of the fetched nodes -> their toposort: `graphc inspect` walks the same fetches three times
+    # (nodes, and inputs_for twice).  An order holds its roots, so their ids are not reused while it is kept.
+    _orders: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def fetches(self, grads: bool = False) -> dict[str, Node]:
         """The outputs, followed by the gradient outputs when `grads`."""
         return {**self.outputs, **self.gradients} if grads else dict(self.outputs)
 
     def nodes(self, grads: bool = False) -> list[Node]:
-        return toposort(self.fetches(grads).values())
+        """The fetches' nodes in a topological order (a new list each time: callers may change it)."""
+        roots = list(self.fetches(grads).values())
+        key = tuple(id(r) for r in roots)
+        if key not in self._orders:
+            self._orders[key] = toposort(roots)
+        return list(self._orders[key])
 
     def adjoint_ids(self) -> set[int]:
         """Ids of the nodes only the gradient outputs need: the adjoint part of the extended graph."""
