@@ -24,7 +24,6 @@ A new op whose facts fit a row needs no change here.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 
 from graphc.ir import Node
@@ -103,25 +102,7 @@ def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:
     still reads (the residual net at 1/4: 18 MiB planned on llvm against 16 live node by node).  Kept apart,
     each runs where the schedule puts it.  A program without remat has no such node: it fuses as before."""
     lo, hi = sorted((g.first, h.first))
-    return _recomputed_before(f)[hi] > _recomputed_before(f)[lo + 1]
-
-
-_RECOMPUTED_BEFORE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _recomputed_before(f: FusionState) -> list[int]:
-    """For each schedule position, how many recomputed nodes come before it (made once per fusion).
-
-    The tag test is remat_rewrite.copy_segment's, spelt out: fusion reads the tag (as `legal` does) and imports
-    nothing of the remat passes."""
-    counts = _RECOMPUTED_BEFORE.get(f)
-    if counts is None:
-        counts = [0]
-        for node in f.order:
-            tag = node.attrs.get("recompute")  # remat_rewrite.copy_segment (see the docstring)
-            counts.append(counts[-1] + (isinstance(tag, int) and not isinstance(tag, bool)))
-        _RECOMPUTED_BEFORE[f] = counts
-    return counts
+    return f.recomputed_before[hi] > f.recomputed_before[lo + 1]
 
 
 # ---- reductions ---------------------------------------------------------------------------------

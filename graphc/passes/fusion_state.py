@@ -9,6 +9,7 @@ legality question is a few bit operations.
 
 from __future__ import annotations
 
+from functools import cached_property
 from operator import attrgetter
 
 from graphc.ir import Node, consumers
@@ -55,6 +56,17 @@ class FusionState:
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
         self.sizes = _BODY_SIZES            # (op, dtypes, attrs) -> body_size of its scalar rule
         self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add`
+
+    @cached_property
+    def recomputed_before(self) -> list[int]:
+        """For each schedule position, how many recomputed nodes come before it (fusion_rules.
+        _merge_spans_recompute asks it).  The tag test is remat_rewrite.copy_segment's, spelt out:
+        fusion imports nothing of the remat passes."""
+        counts = [0]
+        for node in self.order:
+            tag = node.attrs.get("recompute")
+            counts.append(counts[-1] + (isinstance(tag, int) and not isinstance(tag, bool)))
+        return counts
 
     # ---- dependencies -------------------------------------------------------------------------
 
