@@ -50,19 +50,19 @@ def realise(program: Program, a: Analysis, units: Units, recompute: dict[int, li
             own.append(latest[node.id])
     roots = [read(r) for r in program.roots]
     n = len(program.outputs)
-    live = {x.id for x in toposort(roots)}
-    sources = [x for x in toposort(roots) if x.op.kind == "source"]
+    order = toposort(roots)
+    live = {x.id for x in order}
+    sources = [x for x in order if x.op.kind == "source"]
     rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
                       updated=list(program.updated), new_values=roots[n:])
-    orders = [[x for copies, own in stages for x in copies + own],
-              [x for copies, own in stages for x in _before_recompute(copies, own)]]
-    rebuilt.schedule = sources + [x for x in orders[0] if x.id in live]
-    hoisted = sources + [x for x in orders[1] if x.id in live]
-    if hoisted != rebuilt.schedule:
+    plain = sources + [x for copies, own in stages for x in copies + own if x.id in live]
+    hoisted = sources + [x for copies, own in stages for x in _before_recompute(copies, own) if x.id in live]
+    rebuilt.schedule = plain
+    if hoisted != plain:  # (lists of nodes compare by identity)
         from graphc.passes.memory_plan import program_live_peak
 
         before = program_live_peak(rebuilt)
-        rebuilt.schedule, plain = hoisted, rebuilt.schedule
+        rebuilt.schedule = hoisted
         if program_live_peak(rebuilt) >= before:
             rebuilt.schedule = plain
     return rebuilt
