@@ -141,8 +141,8 @@ def extend_postorder(node: Node, done: set[int], order: list[Node]) -> None:
 
 def same_nodes(a: Iterable[Node], b: Iterable[Node]) -> bool:
     """Whether `a` and `b` hold the very same nodes, pairwise, up to the shorter: what a rebuild asks of a
-    node's new inputs.  By identity (a Node's `==` builds an `equal` node), in C: a generator over
-    zip(a, b) was a tenth of a simplification sweep."""
+    node's new inputs.  By identity, in C: a generator over zip(a, b) was a tenth of a simplification
+    sweep."""
     return all(map(operator.is_, a, b))
 
 
