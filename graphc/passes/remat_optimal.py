@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 from graphc.errors import GraphcError, MemoryBudgetError
 from graphc.passes.remat_analysis import Analysis, analyse, flops
+from graphc.passes.remat_keep_sets import search as search_kept
 from graphc.passes.remat_milp import Solution, model_peak, solve
 from graphc.passes.remat_realise import extra_flops, realise
 from graphc.passes.remat_rewrite import RematStats, known_peak, planned_peak
@@ -72,6 +73,9 @@ MODELS = ((True, True), *((chains, False) for chains in GRANULARITIES))
 # the hoisted part, every plan of the residual, MLP, transformer and CNN at 1/2 and 1/4 is the same on or off (280.3
 # against 280.2 MFLOP on the transformer at 1/4): nothing gained
 RESTRICTED_FREES = False
+# the most of the time limit the kept tails and segments may take (remat_keep_sets.search: it stops on its own
+# once shorter heads stop fitting, in about a second on bench_remat's residual net)
+KEPT_SHARE = 1 / 3
 
 
 class RematPlannerWarning(UserWarning):
@@ -133,6 +137,10 @@ def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, p
     found, why = None, f"none found in {time_limit:g} s"
     cap = _recomputed(greedy) if greedy is not None else None
     start = recomputed_nodes(prepared, greedy) if greedy is not None and greedy.remat_stats is not None else None
+    # the kept tails and segments first (remat_keep_sets.py): a few realised plans, where HiGHS may find nothing
+    structured = search_kept(program, a, budget, planner, time.perf_counter() + KEPT_SHARE * time_limit, cap)
+    if structured is not None:
+        found, cap = structured, _extra(program, structured) - 1
     models = [(chains, at_start) for chains, at_start in MODELS if start or not at_start]
     for k, (chains, at_start) in enumerate(models):  # each model gets an equal share of the time left
         share = (deadline - time.perf_counter()) / (len(models) - k)
