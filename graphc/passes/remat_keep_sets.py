@@ -21,6 +21,8 @@ count as kept.
 
 from __future__ import annotations
 
+import itertools
+import math
 import time
 from collections.abc import Iterator
 
@@ -104,27 +106,34 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     """(the realised program, its Solution, its planned peak) of the least-recompute schedule of
     `tail_and_segments` that `planner` plans within `budget` and that recomputes less than `cap`, or None.
     `units`: the units to schedule (default: cut at the joins).  Heads are tried longest first (the least
-    memory) until two heads in a row have no schedule within the budget (a shorter head keeps more) or
+    memory); a schedule whose units cost no less than `cap` or the best so far is not realised (that cost is
+    what it recomputes, or more when a copy replaces a forward value that nothing else reads, as when the loss
+    reads a recomputed cheap value: the forward pass then runs that part once, as the copy); the search stops
+    when two heads in a row have no realised schedule within the budget (a shorter head keeps more) or when
     `deadline` (time.perf_counter()) passes."""
     begin = time.perf_counter()
     units = units if units is not None else coarsen(program, a, apart=joins(program, a))
     cheap = cheap_units(units)
-    best, last_head, misses, fitted = None, None, 0, False
-    for head, kept in tail_and_segments(units, cheap):
-        if head != last_head:
-            if last_head is not None:
-                misses = 0 if fitted else misses + 1
-            if misses >= 2 or time.perf_counter() > deadline:
-                break
-            last_head, fitted = head, False
-        recompute = on_demand(units, kept, cheap)
-        rebuilt = realise(program, a, units, recompute)
-        peak = planned_peak(rebuilt, planner)
-        if peak > budget:
-            continue
-        fitted = True
-        cost = extra_flops(program, rebuilt)[0]
-        if (cap is None or cost < cap) and (best is None or cost < best[1].cost):
-            solution = Solution(recompute, cost, float(peak), 1.0, len(kept), False, time.perf_counter() - begin)
-            best = (rebuilt, solution, peak)
+    best, misses = None, 0
+    for _, candidates in itertools.groupby(tail_and_segments(units, cheap), key=lambda candidate: candidate[0]):
+        if misses >= 2 or time.perf_counter() > deadline:
+            break
+        tried = fitted = False
+        for _, kept in candidates:
+            recompute = on_demand(units, kept, cheap)
+            bound = min([c for c in (cap, best and best[1].cost) if c is not None], default=math.inf)
+            if sum(units.units[i].cost for stage in recompute.values() for i in stage) >= bound:
+                continue
+            tried = True
+            rebuilt = realise(program, a, units, recompute)
+            peak = planned_peak(rebuilt, planner)
+            if peak > budget:
+                continue
+            fitted = True
+            cost = extra_flops(program, rebuilt)[0]
+            if cost < bound:
+                solution = Solution(recompute, cost, float(peak), 1.0, len(kept), False, time.perf_counter() - begin)
+                best = (rebuilt, solution, peak)
+        if tried:
+            misses = 0 if fitted else misses + 1
     return best
