@@ -21,7 +21,6 @@ count as kept.
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from graphc.program import Program
 # a unit is cheap when it costs at most this share of the dearest forward unit (a residual add against a matmul
 # layer: 1/256); recomputing it in every stage that reads it costs less than keeping it
 CHEAP_SHARE = 1 / 50
+PAST_THE_BISECTION = 2  # heads tried past the one the bisection stops at
 MAX_CHECKPOINTS = 3  # checkpoints tried in the recomputed head (evenly spaced); more plan higher on the test nets
 
 
@@ -105,21 +105,28 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
            units: Units | None = None) -> tuple | None:
     """(the realised program, its Solution, its planned peak) of the least-recompute schedule of
     `tail_and_segments` that `planner` plans within `budget` and that recomputes less than `cap`, or None.
-    `units`: the units to schedule (default: cut at the joins).  Heads are tried longest first (the least
-    memory); a schedule whose units cost no less than `cap` or the best so far is not realised (that cost is
-    what it recomputes, or more when a copy replaces a forward value that nothing else reads, as when the loss
-    reads a recomputed cheap value: the forward pass then runs that part once, as the copy); the search stops
-    when two heads in a row have no realised schedule within the budget (a shorter head keeps more) or when
-    `deadline` (time.perf_counter()) passes."""
+    `units`: the units to schedule (default: cut at the joins).
+
+    A shorter head recomputes less and keeps more, so the shortest head with a schedule within the budget is
+    bisected for (the heads past it are tried too: fitting is only roughly monotone), each head's schedules
+    planned in turn, until `deadline` (time.perf_counter()).  A schedule whose units cost no less than `cap`
+    or the best so far is not realised: that cost is what it recomputes, or more when a copy replaces a
+    forward value that nothing else reads (the loss reading a recomputed cheap value: the forward pass then
+    runs that part once, as the copy)."""
     begin = time.perf_counter()
     units = units if units is not None else coarsen(program, a, apart=joins(program, a))
     cheap = cheap_units(units)
-    best, misses = None, 0
-    for _, candidates in itertools.groupby(tail_and_segments(units, cheap), key=lambda candidate: candidate[0]):
-        if misses >= 2 or time.perf_counter() > deadline:
-            break
+    candidates: dict[int, list[set[int]]] = {}
+    for head, kept in tail_and_segments(units, cheap):
+        candidates.setdefault(head, []).append(kept)
+    heads = list(candidates)  # longest first
+    best = None
+
+    def shorter_may_fit(head: int) -> bool:
+        """Plan `head`'s schedules (keeping the best): whether one fits, or none was worth planning."""
+        nonlocal best
         tried = fitted = False
-        for _, kept in candidates:
+        for kept in candidates[head]:
             recompute = on_demand(units, kept, cheap)
             bound = min([c for c in (cap, best and best[1].cost) if c is not None], default=math.inf)
             if sum(units.units[i].cost for stage in recompute.values() for i in stage) >= bound:
@@ -134,6 +141,14 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
             if cost < bound:
                 solution = Solution(recompute, cost, float(peak), 1.0, len(kept), False, time.perf_counter() - begin)
                 best = (rebuilt, solution, peak)
-        if tried:
-            misses = 0 if fitted else misses + 1
+        return fitted or not tried
+
+    lo, hi = 0, len(heads)
+    while lo < hi and time.perf_counter() < deadline:
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if shorter_may_fit(heads[mid]) else (lo, mid)
+    for head in heads[lo + 1:lo + 1 + PAST_THE_BISECTION]:
+        if time.perf_counter() > deadline:
+            break
+        shorter_may_fit(head)
     return best
