@@ -10,7 +10,10 @@ planner and decides:
 
   * under a byte budget, the greedy planner's plan comes first; its recompute caps the MILP's
     objective (nothing dearer is worth finding), and the MILP's plan is taken only when it
-    fits the budget as planned and recomputes less (or as much, planning lower).  The
+    fits the budget as planned and recomputes less (or as much, planning lower).  Before the
+    MILP, a family of structured schedules (remat_keep_sets.py: a kept tail, segments from
+    checkpoints, cheap values recomputed where read) is realised and planned; the cheapest that
+    fits caps the MILP in turn.  The
     greedy plan is also the solver's starting point (remat_warm_start.py: the units are cut
     so that it is one of their schedules; with highspy, HiGHS takes it as its first incumbent,
     remat_highs.py).  Three models are searched in turn, each for an equal share of the time
