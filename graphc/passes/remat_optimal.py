@@ -76,10 +76,11 @@ MODELS = ((True, True), *((chains, False) for chains in GRANULARITIES))
 # the hoisted part, every plan of the residual, MLP, transformer and CNN at 1/2 and 1/4 is the same on or off (280.3
 # against 280.2 MFLOP on the transformer at 1/4): nothing gained
 RESTRICTED_FREES = False
-# the kept tails and segments' own time, beside the solver's, as a share of the time limit (remat_keep_sets.search
-# stops on its own sooner: 0.2-0.4 s of CPU on bench_remat's residual and MLP nets); the solver keeps all of its
-# time limit, so that what HiGHS finds is what it found before them
-KEPT_SHARE = 1 / 3
+# the kept tails and segments' own time, beside the solver's, as a share of the time limit: a bound for huge graphs,
+# not a budget (remat_keep_sets.search stops on its own sooner: 0.2-0.4 s of CPU on bench_remat's residual and MLP
+# nets), so that a loaded machine does not cut its bisection short and plan differently; the solver keeps all of
+# its time limit, so that what HiGHS finds is what it found before them
+KEPT_SHARE = 1.0
 
 
 class RematPlannerWarning(UserWarning):
