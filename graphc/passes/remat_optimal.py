@@ -10,7 +10,10 @@ planner and decides:
 
   * under a byte budget, the greedy planner's plan comes first; its recompute caps the MILP's
     objective (nothing dearer is worth finding), and the MILP's plan is taken only when it
-    fits the budget as planned and recomputes less (or as much, planning lower).  The
+    fits the budget as planned and recomputes less (or as much, planning lower).  Before the
+    MILP, a family of structured schedules (remat_keep_sets.py: a kept tail, segments from
+    checkpoints, cheap values recomputed where read) is realised and planned; the cheapest that
+    fits caps the MILP in turn.  The
     greedy plan is also the solver's starting point (remat_warm_start.py: the units are cut
     so that it is one of their schedules; with highspy, HiGHS takes it as its first incumbent,
     remat_highs.py).  Three models are searched in turn, each for an equal share of the time
@@ -42,6 +45,7 @@ from collections.abc import Callable
 
 from graphc.errors import GraphcError, MemoryBudgetError
 from graphc.passes.remat_analysis import Analysis, analyse, flops
+from graphc.passes.remat_keep_sets import search as search_kept
 from graphc.passes.remat_milp import Solution, model_peak, solve
 from graphc.passes.remat_realise import extra_flops, realise
 from graphc.passes.remat_rewrite import RematStats, known_peak, planned_peak
@@ -72,6 +76,11 @@ MODELS = ((True, True), *((chains, False) for chains in GRANULARITIES))
 # the hoisted part, every plan of the residual, MLP, transformer and CNN at 1/2 and 1/4 is the same on or off (280.3
 # against 280.2 MFLOP on the transformer at 1/4): nothing gained
 RESTRICTED_FREES = False
+# the kept tails and segments' own time, beside the solver's, as a share of the time limit: a bound for huge graphs,
+# not a budget (remat_keep_sets.search stops on its own sooner: 0.2-0.4 s of CPU on bench_remat's residual and MLP
+# nets), so that a loaded machine does not cut its bisection short and plan differently; the solver keeps all of
+# its time limit, so that what HiGHS finds is what it found before them
+KEPT_SHARE = 1.0
 
 
 class RematPlannerWarning(UserWarning):
@@ -128,11 +137,15 @@ def _recomputed(plan: Program) -> int:
 def _fit_budget(program: Program, prepared: Program, a: Analysis, budget: int, planner,
                 time_limit: float, fit_budget: Callable) -> Program:
     greedy, failure = _greedy(program, prepared, a, budget, planner, fit_budget)
-    deadline = time.perf_counter() + time_limit  # the solver's time: the greedy plan's is its own
     program = prepared
     found, why = None, f"none found in {time_limit:g} s"
     cap = _recomputed(greedy) if greedy is not None else None
     start = recomputed_nodes(prepared, greedy) if greedy is not None and greedy.remat_stats is not None else None
+    # the kept tails and segments first (remat_keep_sets.py): a few realised plans, where HiGHS may find nothing
+    structured = search_kept(program, a, budget, planner, time.perf_counter() + KEPT_SHARE * time_limit, cap)
+    if structured is not None:
+        found, cap = structured, _extra(program, structured) - 1
+    deadline = time.perf_counter() + time_limit  # the solver's: the greedy plan's and the kept tails' time is their own
     models = [(chains, at_start) for chains, at_start in MODELS if start or not at_start]
     for k, (chains, at_start) in enumerate(models):  # each model gets an equal share of the time left
         share = (deadline - time.perf_counter()) / (len(models) - k)

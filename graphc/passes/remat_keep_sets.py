@@ -1,0 +1,154 @@
+"""The optimal planner's structured schedules: keep a set of forward units, recompute the rest where read.
+
+    schedule = on_demand(units, kept={...})        # stage -> units recomputed in it (a MILP solution's shape)
+    for kept in tail_and_segments(units): ...       # the family the planner tries before the MILP
+
+Why: on a deep chain HiGHS does not close the MILP's gap (bench_remat's residual net at 1/4: LP
+bound 1274 MFLOP in the frees model, nothing cheaper than the greedy plan's 1960 found in 60 s),
+while the schedule that does better has a simple shape: keep the last layers' values through
+the whole backward pass (a *tail*, kept from the forward pass), recompute the layers before it
+once each, a segment at a time from a few kept *checkpoints*, and recompute the cheap values (a
+residual add: 1/256 of its layer's matmul) in every stage that reads them instead of keeping
+them.  Realised, such a schedule recomputes 1519.6 MFLOP there (22.5% under greedy) and plans
+16.0 MiB on llvm, within the 16.75 MiB budget (docs/remat.md, "Kept tails and segments").
+
+`on_demand` turns a kept set into a schedule: a stage recomputes every forward unit it reads
+that is neither kept nor still held, with what that unit reads, recursively; an expensive unit
+recomputed once is held to its last reader (a segment is recomputed once), a cheap one is
+recomputed again wherever it is read (it dies at its reader).  Units the MILP may not recompute
+count as kept.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+
+from graphc.passes.remat_analysis import Analysis
+from graphc.passes.remat_milp import Solution
+from graphc.passes.remat_realise import extra_flops, realise
+from graphc.passes.remat_rewrite import planned_peak
+from graphc.passes.remat_units import Units, coarsen
+from graphc.program import Program
+
+# a unit is cheap when it costs at most this share of the dearest forward unit (a residual add against a matmul
+# layer: 1/256); recomputing it in every stage that reads it costs less than keeping it
+CHEAP_SHARE = 1 / 50
+PAST_THE_BISECTION = 2  # heads tried past the one the bisection stops at
+MAX_CHECKPOINTS = 3  # checkpoints tried in the recomputed head (evenly spaced); more plan higher on the test nets
+
+
+def first_backward(units: Units) -> int:
+    """The first unit the MILP may not recompute: the forward pass ends there."""
+    return next((u.index for u in units.units if not u.recomputable), len(units))
+
+
+def cheap_units(units: Units) -> set[int]:
+    forward = units.units[:first_backward(units)]
+    dearest = max((u.cost for u in forward), default=0)
+    return {u.index for u in forward if u.cost <= CHEAP_SHARE * dearest}
+
+
+def on_demand(units: Units, kept: set[int], cheap: set[int] | None = None) -> dict[int, list[int]]:
+    """stage -> the units it recomputes (ascending), for the schedule that keeps `kept` (see the module docstring)."""
+    end = first_backward(units)
+    cheap = cheap_units(units) if cheap is None else cheap
+    held: set[int] = set()
+    recompute: dict[int, list[int]] = {}
+    for stage in range(end, len(units)):
+        needed: set[int] = set()
+        wanted = [i for i in units.units[stage].inputs if i < end]
+        while wanted:
+            i = wanted.pop()
+            if i in kept or i in held or i in needed or not units.units[i].recomputable:
+                continue
+            needed.add(i)
+            wanted += [j for j in units.units[i].inputs if j < end]
+        if needed:
+            recompute[stage] = sorted(needed)
+            held |= needed - cheap
+    return recompute
+
+
+def tail_and_segments(units: Units, cheap: set[int] | None = None) -> Iterator[tuple[int, set[int]]]:
+    """(expensive units recomputed, kept set) for every split of the forward pass's expensive units into a
+    recomputed head and a kept tail, with 0 to MAX_CHECKPOINTS evenly spaced checkpoints in the head: the tail's
+    units and what its first unit reads are kept, and what each checkpoint's unit reads.  Ordered by the head's
+    length, longest first (most recompute, least memory)."""
+    end = first_backward(units)
+    cheap = cheap_units(units) if cheap is None else cheap
+    expensive = [i for i in range(end) if i not in cheap]
+    for head in range(len(expensive), 0, -1):
+        tail = set(expensive[head:])
+        if head < len(expensive):
+            tail |= set(units.units[expensive[head]].inputs)
+        for count in range(MAX_CHECKPOINTS + 1):
+            marks = {round(head * (q + 1) / (count + 1)) for q in range(count)} - {0, head}
+            if len(marks) < count:
+                continue
+            kept = set(tail)
+            for mark in marks:
+                kept |= set(units.units[expensive[mark]].inputs)
+            yield head, kept
+
+
+def joins(program: Program, a: Analysis) -> set[int]:
+    """The forward nodes that read two or more computed values (a residual add): the cut `search` makes the
+    units at, so that a join is a unit of its own, cheap to recompute, and never shares a unit with a matmul
+    (which would make the pair dear and keep both values: on the residual net at 1/4, 1519.9 MFLOP planned
+    18.0 MiB with the MILP's units against 1522.5 MFLOP in 16.0 MiB with these)."""
+    return {n.id for n in program.nodes() if a.is_forward(n) and sum(x.op.kind != "source" for x in n.inputs) > 1}
+
+
+def search(program: Program, a: Analysis, budget: int, planner, deadline: float, cap: float | None,
+           units: Units | None = None) -> tuple | None:
+    """(the realised program, its Solution, its planned peak) of the least-recompute schedule of
+    `tail_and_segments` that `planner` plans within `budget` and that recomputes less than `cap`, or None.
+    `units`: the units to schedule (default: cut at the joins).
+
+    A shorter head recomputes less and keeps more, so the shortest head with a schedule within the budget is
+    bisected for (the heads past it are tried too: fitting is only roughly monotone), each head's schedules
+    planned in turn, until `deadline` (time.perf_counter()).  A schedule whose units cost no less than `cap`
+    or the best so far is not realised: that cost is what it recomputes, or more when a copy replaces a
+    forward value that nothing else reads (the loss reading a recomputed cheap value: the forward pass then
+    runs that part once, as the copy)."""
+    begin = time.perf_counter()
+    units = units if units is not None else coarsen(program, a, apart=joins(program, a))
+    cheap = cheap_units(units)
+    candidates: dict[int, list[set[int]]] = {}
+    for head, kept in tail_and_segments(units, cheap):
+        candidates.setdefault(head, []).append(kept)
+    heads = list(candidates)  # longest first
+    best = None
+
+    def shorter_may_fit(head: int) -> bool:
+        """Plan `head`'s schedules (keeping the best): whether one fits, or none was worth planning."""
+        nonlocal best
+        tried = fitted = False
+        for kept in candidates[head]:
+            recompute = on_demand(units, kept, cheap)
+            bound = min([c for c in (cap, best and best[1].cost) if c is not None], default=math.inf)
+            if sum(units.units[i].cost for stage in recompute.values() for i in stage) >= bound:
+                continue
+            tried = True
+            rebuilt = realise(program, a, units, recompute)
+            peak = planned_peak(rebuilt, planner)
+            if peak > budget:
+                continue
+            fitted = True
+            cost = extra_flops(program, rebuilt)[0]
+            if cost < bound:
+                solution = Solution(recompute, cost, float(peak), 1.0, len(kept), False, time.perf_counter() - begin)
+                best = (rebuilt, solution, peak)
+        return fitted or not tried
+
+    lo, hi = 0, len(heads)
+    while lo < hi and time.perf_counter() < deadline:
+        mid = (lo + hi) // 2
+        lo, hi = (mid + 1, hi) if shorter_may_fit(heads[mid]) else (lo, mid)
+    for head in heads[lo + 1:lo + 1 + PAST_THE_BISECTION]:
+        if time.perf_counter() > deadline:
+            break
+        shorter_may_fit(head)
+    return best

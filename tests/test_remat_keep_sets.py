@@ -1,0 +1,86 @@
+"""Kept tails and segments (graphc/passes/remat_keep_sets.py): schedules built from a kept set, which the optimal
+planner realises and plans before its MILP; on benchmarks/bench_remat.py's residual net at 1/4 they meet issue 22's
+goal (20% less recompute than the best heuristic) where the MILP found nothing cheaper than the greedy plan."""
+
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_remat import specialized
+from test_remat_optimal import assert_valid_schedule
+
+import graphc as gc
+from graphc.backends import available_backends
+from graphc.passes import plan_program_memory
+from graphc.passes.remat import rematerialize
+from graphc.passes.remat_analysis import analyse
+from graphc.passes.remat_keep_sets import cheap_units, joins, on_demand, search, tail_and_segments
+from graphc.passes.remat_realise import extra_flops, realise
+from graphc.passes.remat_units import coarsen, without_shape_reads
+
+
+def residual_units(depth=16):
+    program = without_shape_reads(specialized("residual", depth))
+    a = analyse(program)
+    return program, a, coarsen(program, a, apart=joins(program, a))
+
+
+def test_on_demand_recomputes_no_kept_unit_and_every_dear_unit_at_most_once():
+    program, a, units = residual_units()
+    cheap = cheap_units(units)
+    assert cheap and len(cheap) < len(units)  # the residual adds, not the matmuls
+    for head, kept in tail_and_segments(units, cheap):
+        recomputed = [i for stage in on_demand(units, kept, cheap).values() for i in stage]
+        assert not set(recomputed) & kept
+        dear = [i for i in recomputed if i not in cheap]
+        assert len(dear) == len(set(dear)), (head, kept)
+
+
+def test_a_kept_tail_schedule_is_valid_and_recomputes_at_most_what_its_units_cost():
+    """search skips a schedule by its units' cost before realising it: that must not be less than what the
+    realised program recomputes (less when a copy replaces a forward value nobody else reads)."""
+    program, a, units = residual_units()
+    for _, kept in list(tail_and_segments(units))[::7]:
+        schedule = on_demand(units, kept)
+        rebuilt = realise(program, a, units, schedule)
+        assert_valid_schedule(rebuilt)
+        assert 0 < extra_flops(program, rebuilt)[0] <= sum(units.units[i].cost for s in schedule.values() for i in s)
+
+
+@pytest.mark.parametrize("net", ["residual", "mlp"])
+def test_search_fits_the_budget_with_less_recompute_than_greedy(net):
+    program = specialized(net, 16)
+    budget = plan_program_memory(program).peak_bytes // 4
+    greedy = rematerialize(program, budget).remat_stats.recompute_flops
+    prepared = without_shape_reads(program)
+    rebuilt, solution, peak = search(prepared, analyse(prepared), budget, None, float("inf"), greedy)
+    assert peak == plan_program_memory(rebuilt).peak_bytes <= budget
+    assert solution.cost == extra_flops(prepared, rebuilt)[0] < greedy / 2  # 1064960 against 2170880 (residual)
+
+
+@pytest.mark.skipif("llvm" not in available_backends(), reason="the goal is stated for the llvm backend's plans")
+def test_the_optimal_planner_recomputes_a_fifth_less_than_greedy_on_the_bench_residual_net_at_a_quarter():
+    """Issue 22's goal on the net it was missed on: before these schedules the optimal planner kept the greedy
+    plan there (1960.1 MFLOP, 16.0 MiB under the 16.75 MiB budget); now 1519.6 MFLOP in 16.0 MiB."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_remat
+
+    _, depth, width, batch = bench_remat.NETS["residual"]
+    x, outputs, feed = bench_remat.build_net("residual", depth, width, batch)
+    none = gc.function([x], outputs, backend="llvm")
+    expected = none(feed)
+    budget = none.memory_plan().peak_bytes // 4
+    greedy = gc.function([x], outputs, backend="llvm", remat=budget)
+    greedy.compile(feed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        f = gc.function([x], outputs, backend="llvm", remat=budget, remat_planner="optimal", remat_time_limit=10)
+        got = f(feed)
+    stats = f.executable.program.remat_stats
+    assert stats.planner == "optimal"
+    assert stats.recompute_flops <= 0.8 * greedy.executable.program.remat_stats.recompute_flops
+    assert stats.planned_peak_bytes == f.memory_plan().peak_bytes <= budget
+    for want, have in zip(expected, got):
+        np.testing.assert_array_equal(want, have)
