@@ -75,7 +75,8 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
                 held[first.id] = [x for x in inputs if group_of.get(x.id) is first]
             cands = [first, *kept]
     for g in cands:
-        if not f.legal(g, node, inputs) or f.delays(g, inputs):
+        srcs = f.sources_outside(g, inputs)  # once, for the three questions that walked the inputs
+        if not f.may_join(g, node, srcs) or f.waits_for_later(g, srcs):
             continue
         in_group = held[g.id]
         node_map = f.elementwise_map(g, node, in_group)
@@ -84,7 +85,7 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
         phase, avail = f.phase_of(g, node, node_map, in_group)
         if phase >= MAX_PHASES or avail >= MAX_PHASES:
             continue
-        f.absorb_deps(g, inputs)
+        f.depend_on(g, srcs)
         f.add(g, node, node_map, phase, avail)
         return True
     return False
