@@ -76,7 +76,8 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
             cands = [first, *kept]
     for g in cands:
         srcs = f.sources_outside(g, inputs)  # once, for the three questions that walked the inputs
-        if not f.may_join(g, node, srcs) or f.waits_for_later(g, srcs):
+        # no sources outside g (most joins): no wait, no new dependency
+        if not f.may_join(g, node, srcs) or srcs and f.waits_for_later(g, srcs):
             continue
         in_group = held[g.id]
         node_map = f.elementwise_map(g, node, in_group)
@@ -85,7 +86,8 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
         phase, avail = f.phase_of(g, node, node_map, in_group)
         if phase >= MAX_PHASES or avail >= MAX_PHASES:
             continue
-        f.depend_on(g, srcs)
+        if srcs:
+            f.depend_on(g, srcs)
         f.add(g, node, node_map, phase, avail)
         return True
     return False

@@ -281,7 +281,10 @@ class FusionState:
     def may_join(self, g: Group, node: Node, srcs) -> bool:
         """Whether `node`, reading the groups `srcs` (`sources_outside`), may join g: the same recompute tag,
         a body within MAX_KERNEL_SIZE, and no cycle (no source depends on g)."""
-        if node.attrs.get("recompute") != g.tag or g.size + self.size(node) > MAX_KERNEL_SIZE:
+        size = self.node_sizes.get(node.id)  # known after the node's first question: the call is skipped
+        if size is None:
+            size = self.size(node)
+        if node.attrs.get("recompute") != g.tag or g.size + size > MAX_KERNEL_SIZE:
             return False
         gid, groups = g.id, self.groups
         for src in srcs:
