@@ -74,35 +74,37 @@ def loop_params(kb, g, kpos) -> None:
         if m.id in stored:
             kb.param(m, write=True)
     if g.reduce:
-        read_back(kb, g, kpos)
+        read_back(kb, g, kpos, members)
 
 
-def read_back(kb, g, kpos) -> None:
+def read_back(kb, g, kpos, members: set) -> None:
     """The stored members of `g` that a later phase reads back from memory, as reads (their params "inout").
 
     The phases evaluate each inner member in its own phase, and each reduction's operand in the phase
     it accumulates in; each value so evaluated evaluates its in-group inputs in the same phase, except
-    one read back instead: stored in an earlier phase, at a different address for every point of the
-    reduce dims (the full walk's `stored_earlier`).  Values after the reduce loops read nothing back."""
-    members = {m.id for m in g.members}
-    phase_of, reductions, stored = g.phase, g.reductions, kb.fusion.stored
-    todo = [(m, phase_of[m.id]) for m in g.members if m.id in phase_of]
-    todo += [(m.inputs[0], reductions[m.id]) for m in g.members if m.id in reductions and m.inputs[0].id in members]
-    seen = set()
-    while todo:
-        node, phase = todo.pop()
-        key = (node.id, phase)
-        if key in seen:
-            continue
-        seen.add(key)
-        if node.id in stored and phase_of.get(node.id, phase) < phase and _one_address_per_reduce_point(g, node, kpos):
-            kb.param(node, write=False)
-        elif node is g.copy_of or node.id in reductions:
-            continue  # read from memory; an accumulator's operand is evaluated in its own phase
-        elif node.op.kind == "elementwise":
-            todo += [(x, phase) for x in node.inputs if x.id in members]
-        elif node.inputs[0].id in members:  # a size-1 reduction or a register view
-            todo.append((node.inputs[0], phase))
+    one read back instead: an inner member, stored, asked in a phase after its own, at a different
+    address for every point of the reduce dims (the full walk's `stored_earlier`).  Values after the
+    reduce loops read nothing back.  The members are walked once, consumers first (they follow their
+    inputs), each carrying the phases it is evaluated in as bits."""
+    phase_of, reductions, stored, copy_of = g.phase, g.reductions, kb.fusion.stored, g.copy_of
+    evaluated_in: dict[int, int] = {}  # member id -> bit p set when a phase p evaluates it
+    for node in reversed(g.members):
+        nid = node.id
+        phases = evaluated_in.get(nid, 0)
+        own = phase_of.get(nid)
+        if own is not None:
+            phases |= 1 << own
+            if phases >> (own + 1) and nid in stored and _one_address_per_reduce_point(g, node, kpos):
+                kb.param(node, write=False)
+                phases &= (2 << own) - 1  # the later phases read it: they evaluate nothing below it
+        if nid in reductions:  # its operand is evaluated in the phase it accumulates in, once
+            x = node.inputs[0]
+            if x.id in members:
+                evaluated_in[x.id] = evaluated_in.get(x.id, 0) | 1 << reductions[nid]
+        elif phases and node is not copy_of:  # a copy reads memory
+            for x in node.inputs if node.op.kind == "elementwise" else node.inputs[:1]:  # else a view, a size-1 sum
+                if x.id in members:
+                    evaluated_in[x.id] = evaluated_in.get(x.id, 0) | phases
 
 
 def _one_address_per_reduce_point(g, node: Node, kpos) -> bool:
