@@ -104,7 +104,7 @@ def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:
     and `dh`; over a kept `y`, the next unit's `dz` was made before it, beside `dx`, which the residual add
     still reads (the residual net at 1/4: 18 MiB planned on llvm against 16 live node by node).  Kept apart,
     each runs where the schedule puts it.  A program without remat has no such node: it fuses as before."""
-    lo, hi = sorted((g.first, h.first))
+    lo, hi = (g.first, h.first) if g.first < h.first else (h.first, g.first)  # not sorted(): asked per sibling pair
     return f.recomputed_before[hi] > f.recomputed_before[lo + 1]
 
 
