@@ -83,13 +83,6 @@ class FusionState:
             return set().union(*(self.dep_groups(i) for i in node.inputs))
         return set()
 
-    def _all_deps(self, gids: set) -> int:
-        """`gids` and every group they depend on, as a bitmask of group ids."""
-        mask = 0
-        for gid in gids:
-            mask |= (1 << gid) | self.groups[gid].deps
-        return mask
-
     def sources_outside(self, g: Group, inputs) -> list[int]:
         """Ids of the groups whose kernels must run before g can read `inputs` (the `dep_groups` of those
         not in g), in input order, repeats kept.  A join asks it once per candidate group and gives it to
