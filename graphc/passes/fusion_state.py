@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cached_property
 from operator import attrgetter
 
-from graphc.ir import Node, consumers
+from graphc.ir import Node
 from graphc.passes.fusion_groups import MAX_KERNEL_SIZE, Group, Layout
 from graphc.program import Program
 from graphc.scalar import Scalar, body_size
@@ -51,7 +51,7 @@ class FusionState:
         self.layouts: dict[int, Layout] = {}
         self.leaf: set[int] = set()     # nodes computed where they are read (Op.index_scalar)
         self.roots = {n.id for n in program.roots}
-        self.users = consumers(self.order)
+        self.users = program.users()  # not changed here: the program's own (remat's bound asked it first)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
         self.sizes = _BODY_SIZES            # (op, dtypes, attrs) -> body_size of its scalar rule
