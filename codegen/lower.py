@@ -14,9 +14,10 @@ from the loop position where it is read.
     lower(fusion, params_only=True)  # the same kernels' names, params (buffers, sizes, roles) and dims, no code
 
 A params-only lowering is what a memory plan needs (graphc.pipeline.place_buffers): remat judges
-every candidate by its kernels' arena, and `graphc inspect` reports arenas, not code.  It walks
-the members as the full lowering does (the same functions, so the params come in the same order)
-but builds no expressions: each value read is a stand-in of its dtype, and no Load, Matmul or
+every candidate by its kernels' arena, and `graphc inspect` reports arenas, not code.  A group with
+one loop body (no reduce dims) or a matmul is walked flat, member by member (codegen/lower_params.py:
+the same params in the same order); a group with reduce dims is walked as the full lowering does (the
+same functions) but builds no expressions: each value read is a stand-in of its dtype, and no Load or
 phase is made.
 """
 
@@ -42,11 +43,12 @@ from graphc.codegen.kernel_ir import (
     Reduction,
     Store,
 )
+from graphc.codegen.lower_params import broadcast_map as _broadcast_map
+from graphc.codegen.lower_params import loop_params, matmul_params, require_identity
 from graphc.codegen.plan import buffer_name
-from graphc.errors import ShapeError
 from graphc.ir import Node
 from graphc.ops.layout import INDEXED_ADD, contiguous_strides
-from graphc.passes.fusion import Fusion, Group, Layout, reduce_axes
+from graphc.passes.fusion import Fusion, Group, Layout
 
 _INT_LIMITS = {"max": lambda d: np.iinfo(d).min, "min": lambda d: np.iinfo(d).max}
 
@@ -200,19 +202,15 @@ def _stand_in(dtype) -> S.Scalar:
     return _STAND_INS[dtype]
 
 
-def _broadcast_map(x: Node, consumer: Node, consumer_map) -> tuple:
-    """x's axes -> loop dims, when x is broadcast into `consumer`'s shape."""
-    lead = consumer.ndim - x.ndim
-    return tuple(consumer_map[lead + i] if x.shape[i] == consumer.shape[lead + i] and x.shape[i] != 1 else None
-                 for i in range(x.ndim))
-
-
 def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) -> Kernel:
     par = [d for d in range(len(g.dims)) if d not in g.reduce]
     red = [d for d in range(len(g.dims)) if d in g.reduce]
     kpos = {d: i for i, d in enumerate(par + red)}
     kb = _KernelBuilder(fusion, [g.dims[d] for d in par + red], ["parallel"] * len(par) + ["reduce"] * len(red),
                         params_only)
+    if params_only:  # a flat walk finds the params
+        loop_params(kb, g, kpos)
+        return kb.kernel(name, "loop", (), ops=[m.op.name for m in g.members])
     members = {m.id for m in g.members}
     memo: dict[tuple, S.Scalar] = {}          # (node id, phase evaluated in) -> value
     accumulators: dict[int, S.Scalar] = {}   # reduce node id -> its accumulator's value
@@ -229,7 +227,8 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
     def stored_earlier(node: Node, phase) -> bool:
         """Whether a later phase can read `node` back from memory rather than compute it again: it
         is stored in an earlier phase, at a different address for every point of the reduce dims
-        (so each reads back what it wrote itself; on a GPU, the thread that wrote it)."""
+        (so each reads back what it wrote itself; on a GPU, the thread that wrote it).
+        codegen/lower_params.read_back asks the same of a params-only lowering."""
         if phase is None or node.id not in fusion.stored or g.phase.get(node.id, phase) >= phase:
             return False
         strides = store_of(node).access.strides
@@ -238,8 +237,6 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
     def value(x: Node, consumer: Node, phase) -> S.Scalar:
         if x.id in members:
             return expr(x, phase)
-        if params_only and x.op.index_scalar is None:  # a params-only load reads no map (see `load`)
-            return kb.load(x, None, kpos)
         return kb.load(x, _broadcast_map(x, consumer, g.maps[consumer.id]), kpos)
 
     def expr(node: Node, phase) -> S.Scalar:
@@ -260,7 +257,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
                 out = kb.at_position(node, g.maps[node.id], kpos)
         elif op.kind == "elementwise":
             args = [expr(x, phase) if x.id in members else value(x, node, phase) for x in node.inputs]
-            out = kb.stand_in(node.dtype) if params_only else op.scalar(node.attrs, node.dtype, *args)
+            out = op.scalar(node.attrs, node.dtype, *args)
         elif op.kind == "reduce":
             x = node.inputs[0]
             if node.id not in g.reductions:
@@ -280,10 +277,8 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
         op, x = node.op, node.inputs[0]
         phase = g.reductions[node.id]
         xval = expr(x, phase) if x.id in members else kb.load(x, g.input_maps[node.id], kpos)
+        require_identity(node)
         combine = op.extra["combine"]
-        axes, _ = reduce_axes(node)
-        if combine != "add" and any(x.shape[a] == 0 for a in axes):
-            raise ShapeError(f"{op.name}: reduction of an empty axis has no identity (operand {x.shape})")
         acc_dtype = accumulator_dtype(combine, node.dtype)
         identity = op.extra["identity"]
         if acc_dtype.kind in "iu" and combine in _INT_LIMITS:
@@ -322,10 +317,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
     return kb.kernel(name, "loop", phases, final, ops=ops)
 
 
-def _matrix(fusion: Fusion, kb: _KernelBuilder, x: Node, out: Node, write=False) -> Matrix | None:
-    if kb.params_only:
-        kb.param(kb.base_of(x), write=write)
-        return None
+def _matrix(fusion: Fusion, kb: _KernelBuilder, x: Node, out: Node, write=False) -> Matrix:
     lay = fusion.layouts.get(x.id) or Layout.whole(x)
     name = kb.param(lay.base, write=write)
     nb = out.ndim - 2
@@ -342,9 +334,11 @@ def _lower_matmul(fusion: Fusion, g: Group, name: str, params_only: bool = False
     a, b = m.inputs
     kpos = {d: d for d in range(len(g.dims))}
     kb = _KernelBuilder(fusion, g.dims, ["parallel"] * len(g.dims), params_only)
+    if params_only:  # the epilogue is one loop body: a flat walk finds the params
+        matmul_params(kb, g, kpos)
+        return kb.kernel(name, "matmul", (), ops=[x.op.name for x in g.members])
     matrices = [_matrix(fusion, kb, a, m), _matrix(fusion, kb, b, m), _matrix(fusion, kb, m, m, write=True)]
-    mm = None if params_only else Matmul(*matrices, m=m.shape[-2], n=m.shape[-1], k=a.shape[-1],
-                                         batch=tuple(m.shape[:-2]), dtype=m.dtype)
+    mm = Matmul(*matrices, m=m.shape[-2], n=m.shape[-1], k=a.shape[-1], batch=tuple(m.shape[:-2]), dtype=m.dtype)
     members = {x.id for x in g.members}
     memo: dict[int, S.Scalar] = {}
 
@@ -355,8 +349,7 @@ def _lower_matmul(fusion: Fusion, g: Group, name: str, params_only: bool = False
             elif node.op.kind == "elementwise":
                 args = [expr(x) if x.id in members else kb.load(x, _broadcast_map(x, node, g.maps[node.id]), kpos)
                         for x in node.inputs]
-                memo[node.id] = kb.stand_in(node.dtype) if params_only else node.op.scalar(node.attrs, node.dtype,
-                                                                                            *args)
+                memo[node.id] = node.op.scalar(node.attrs, node.dtype, *args)
             else:  # a size-1 reduction: its operand's value, in the group or read from memory
                 x = node.inputs[0]
                 xval = expr(x) if x.id in members else kb.load(x, g.input_maps[node.id], kpos)

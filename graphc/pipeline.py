@@ -331,24 +331,26 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
         spec = buffers[acc.variable]
         buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
     steps, sizes = [], {}
+    arena: dict[str, object] = {}  # buffer name -> its node, for the buffers placed in the arena, in first use
     itemsize: dict = {}  # dtype -> bytes: np.dtype() asked once per dtype, not per param
     seen: set = set()
     for k in kernels:
         writes, reads = [], []
         for p in k.params:
             name = p.name
-            if name not in buffers:
+            if name in buffers:  # placed outside the arena (an input, a variable, a constant, an output...)
+                continue
+            if name not in arena:  # its first use: a constant is placed outside, a value in the arena
                 node = nodes[name]
                 if node.op.name == "constant":
                     buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
-                elif node.op.kind == "source":
+                    continue
+                if node.op.kind == "source":
                     raise AssertionError(f"unplaced source {node}")
-            spec = buffers.get(name)
-            if spec is not None and spec.kind != "arena":
-                continue
-            if p.dtype not in itemsize:
-                itemsize[p.dtype] = np.dtype(p.dtype).itemsize
-            sizes[name] = math.prod(p.shape) * itemsize[p.dtype]  # BufferParam.size, without its int()
+                arena[name] = node
+                if p.dtype not in itemsize:
+                    itemsize[p.dtype] = np.dtype(p.dtype).itemsize
+                sizes[name] = math.prod(p.shape) * itemsize[p.dtype]  # BufferParam.size, without its int()
             role = p.role
             if role == "output" or role == "inout":
                 writes.append(name)
@@ -362,16 +364,12 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
             writes = [w for w in writes if w not in seen]
         seen.update(writes)
         steps.append(Step(writes=writes, reads=reads, name=k.name))
-    memory = plan_memory(steps, sizes, names={k: _label(nodes.get(k), k) for k in sizes})
-    for name in sizes:
-        node = nodes[name]
-        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=memory.offset(name) or 0)
+    memory = plan_memory(steps, sizes, names={name: node.label for name, node in arena.items()})
+    placed = memory.buffers  # by name: this plan has no views (MemoryPlan.offset asks them first)
+    for name, node in arena.items():
+        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=placed[name].offset or 0)
     return ExecutionPlan(kernels, buffers, memory.arena_bytes, [buffer_name(n) for n in program.outputs],
                          [buffer_name(n) for n in program.new_values], memory)
-
-
-def _label(node, key):
-    return node.label if node is not None else str(key)
 
 
 def check_plan_memory(program: Program, plan, option=None) -> None:

@@ -75,7 +75,9 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
                 held[first.id] = [x for x in inputs if group_of.get(x.id) is first]
             cands = [first, *kept]
     for g in cands:
-        if not f.legal(g, node, inputs) or f.delays(g, inputs):
+        srcs = f.sources_outside(g, inputs)  # once, for the three questions that walked the inputs
+        # no sources outside g (most joins): no wait, no new dependency
+        if not f.may_join(g, node, srcs) or srcs and f.waits_for_later(g, srcs):
             continue
         in_group = held[g.id]
         node_map = f.elementwise_map(g, node, in_group)
@@ -84,7 +86,8 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
         phase, avail = f.phase_of(g, node, node_map, in_group)
         if phase >= MAX_PHASES or avail >= MAX_PHASES:
             continue
-        f.absorb_deps(g, inputs)
+        if srcs:
+            f.depend_on(g, srcs)
         f.add(g, node, node_map, phase, avail)
         return True
     return False
@@ -101,7 +104,7 @@ def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:
     and `dh`; over a kept `y`, the next unit's `dz` was made before it, beside `dx`, which the residual add
     still reads (the residual net at 1/4: 18 MiB planned on llvm against 16 live node by node).  Kept apart,
     each runs where the schedule puts it.  A program without remat has no such node: it fuses as before."""
-    lo, hi = sorted((g.first, h.first))
+    lo, hi = (g.first, h.first) if g.first < h.first else (h.first, g.first)  # not sorted(): asked per sibling pair
     return f.recomputed_before[hi] > f.recomputed_before[lo + 1]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cached_property
 from operator import attrgetter
 
-from graphc.ir import Node, consumers
+from graphc.ir import Node
 from graphc.passes.fusion_groups import MAX_KERNEL_SIZE, Group, Layout
 from graphc.program import Program
 from graphc.scalar import Scalar, body_size
@@ -51,11 +51,13 @@ class FusionState:
         self.layouts: dict[int, Layout] = {}
         self.leaf: set[int] = set()     # nodes computed where they are read (Op.index_scalar)
         self.roots = {n.id for n in program.roots}
-        self.users = consumers(self.order)
+        self.users = program.users()  # not changed here: the program's own (remat's bound asked it first)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
         self.sizes = _BODY_SIZES            # (op, dtypes, attrs) -> body_size of its scalar rule
         self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add`
+        # (group id, shape, map) -> elementwise_map of a node of that shape whose in-group inputs have it and that map
+        self._same_shape_maps: dict[tuple, tuple | None] = {}
 
     @cached_property
     def recomputed_before(self) -> list[int]:
@@ -81,29 +83,38 @@ class FusionState:
             return set().union(*(self.dep_groups(i) for i in node.inputs))
         return set()
 
-    def _all_deps(self, gids: set) -> int:
-        """`gids` and every group they depend on, as a bitmask of group ids."""
-        mask = 0
-        for gid in gids:
-            mask |= (1 << gid) | self.groups[gid].deps
-        return mask
-
-    def _depend(self, g: Group, inputs) -> None:
-        """g reads `inputs`: it runs after the groups of those outside g and all they depend on."""
-        mask = 0
-        group_of, sources = self.group_of, self.sources.get(g.id)
-        if sources is None:  # not setdefault(g.id, set()): that builds a set on every join
-            sources = self.sources[g.id] = set()
+    def sources_outside(self, g: Group, inputs) -> list[int]:
+        """Ids of the groups whose kernels must run before g can read `inputs` (the `dep_groups` of those
+        not in g), in input order, repeats kept.  A join asks it once per candidate group and gives it to
+        `may_join`, `waits_for_later` and `depend_on`: each of them walked the inputs itself before."""
+        group_of = self.group_of
+        out: list[int] = []
         for x in inputs:
             h = group_of.get(x.id)
             if h is g:
                 continue
-            for src in (h.id,) if h is not None else self.dep_groups(x):  # a member: its group, no set built
-                if src in sources:
-                    continue  # read before: g's closed set has src and its dependencies
-                self.readers.setdefault(src, set()).add(g.id)
-                sources.add(src)
-                mask |= (1 << src) | self.groups[src].deps
+            if h is not None:  # a member: its group, no set built
+                out.append(h.id)
+            else:
+                out.extend(self.dep_groups(x))
+        return out
+
+    def _depend(self, g: Group, inputs) -> None:
+        """g reads `inputs`: it runs after the groups of those outside g and all they depend on."""
+        self.depend_on(g, self.sources_outside(g, inputs))
+
+    def depend_on(self, g: Group, srcs) -> None:
+        """g reads values of the groups `srcs` (`sources_outside`): it runs after them and all they depend on."""
+        mask = 0
+        sources = self.sources.get(g.id)
+        if sources is None:  # not setdefault(g.id, set()): that builds a set on every join
+            sources = self.sources[g.id] = set()
+        for src in srcs:
+            if src in sources:
+                continue  # read before: g's closed set has src and its dependencies
+            self.readers.setdefault(src, set()).add(g.id)
+            sources.add(src)
+            mask |= (1 << src) | self.groups[src].deps
         if mask:
             self._raise(g, mask)
 
@@ -167,7 +178,23 @@ class FusionState:
 
     def elementwise_map(self, g: Group, node: Node, in_group) -> tuple | None:
         """node's map in g from its inputs that are members of g (`in_group`, broadcast into node's shape),
-        else None.  The caller has them: it asked each input's group to choose g."""
+        else None.  The caller has them: it asked each input's group to choose g.
+
+        Most elementwise nodes read in-group values of their own shape on one map (a chain of unbroadcast
+        ops): the answer then depends on the shape, that map and g's loop dims (fixed when g is made) only,
+        and is worked out once per group, shape and map (`_same_shape_maps`)."""
+        shape, maps = node.shape, g.maps
+        first = maps[in_group[0].id]
+        for x in in_group:
+            if x.shape != shape or maps[x.id] != first:
+                return self._elementwise_map(g, node, in_group)
+        key = (g.id, shape, first)
+        known = self._same_shape_maps.get(key, self._same_shape_maps)  # the dict itself: not asked yet
+        if known is self._same_shape_maps:
+            known = self._same_shape_maps[key] = self._elementwise_map(g, node, in_group)
+        return known
+
+    def _elementwise_map(self, g: Group, node: Node, in_group) -> tuple | None:
         shape, maps = node.shape, g.maps  # locals: asked for every elementwise node
         ndim = len(shape)
         out: list = [None] * ndim
@@ -242,23 +269,31 @@ class FusionState:
         return size
 
     def legal(self, g: Group, node: Node, inputs) -> bool:
-        if node.attrs.get("recompute") != g.tag or g.size + self.size(node) > MAX_KERNEL_SIZE:
+        return self.may_join(g, node, self.sources_outside(g, inputs))
+
+    def may_join(self, g: Group, node: Node, srcs) -> bool:
+        """Whether `node`, reading the groups `srcs` (`sources_outside`), may join g: the same recompute tag,
+        a body within MAX_KERNEL_SIZE, and no cycle (no source depends on g)."""
+        size = self.node_sizes.get(node.id)  # known after the node's first question: the call is skipped
+        if size is None:
+            size = self.size(node)
+        if node.attrs.get("recompute") != g.tag or g.size + size > MAX_KERNEL_SIZE:
             return False
-        group_of, gid = self.group_of, g.id
-        for x in inputs:
-            h = group_of.get(x.id)
-            if h is g:
-                continue
-            if h is not None:  # dep_groups(x) is {h.id}: the common case, asked without building a set
-                if h.id == gid or h.deps >> gid & 1:
-                    return False
-            elif self._all_deps(self.dep_groups(x)) >> gid & 1:
+        gid, groups = g.id, self.groups
+        for src in srcs:
+            if src == gid or groups[src].deps >> gid & 1:
                 return False
         return True
 
     def delays(self, g: Group, inputs) -> bool:
         """True when g, to read `inputs`, would wait for a kernel that starts after it while holding a
-        buffer that another kernel made and that nothing else needs by then.
+        buffer that another kernel made and that nothing else needs by then (`waits_for_later`)."""
+        return self.waits_for_later(g, self.sources_outside(g, inputs))
+
+    def waits_for_later(self, g: Group, srcs) -> bool:
+        """True when g, to read values of the groups `srcs` (`sources_outside`), would wait for a kernel
+        that starts after it while holding a buffer that another kernel made and that nothing else needs
+        by then.
 
         The schedule (a topological order, or the one a pass such as remat chose) says when each
         value is made and read.  A group that waits for a later kernel runs late, and the buffers
@@ -269,16 +304,12 @@ class FusionState:
         (g reads only inputs, variables, or values read after the wait anyway) costs no memory
         and is allowed, as before.  Direct sources are enough: a group's dependencies start before it.
         """
-        group_of, groups = self.group_of, self.groups
+        groups, deps = self.groups, g.deps
         wait = g.first  # the latest start of a source g does not depend on, if after g's
-        for x in inputs:
-            h = group_of.get(x.id)
-            if h is g:
-                continue
-            for src in (h.id,) if h is not None else self.dep_groups(x):  # a member: its group, no set built
-                first = groups[src].first
-                if first > wait and not g.deps >> src & 1:
-                    wait = first
+        for src in srcs:
+            first = groups[src].first
+            if first > wait and not deps >> src & 1:
+                wait = first
         return wait > g.first and self._holds_until(g, wait)
 
     def _holds_until(self, g: Group, wait: int) -> bool:

@@ -38,7 +38,7 @@ weight gradients is live there, and the comparison need not fuse the program to 
 
 from __future__ import annotations
 
-from graphc.ir import Node, consumers
+from graphc.ir import Node
 from graphc.passes.remat_analysis import nbytes
 from graphc.passes.remat_rewrite import FORWARD_TAG, copy_segment
 from graphc.program import Program
@@ -55,7 +55,7 @@ def arena_lower_bound(program: Program) -> int:
     roots = {n.id for n in program.roots}
     if not any(copy_segment(n) is not None for n in order):  # no copies: the matmuls tell the groups apart
         return _matmul_bound(program, order, roots)
-    users = consumers(order)
+    users = program.users()  # the program's own: fusion asks it next, of a candidate planned
     return max((_live_together(r, users, roots) for r in _witnesses(order, users)), default=0)
 
 
@@ -63,7 +63,7 @@ def _matmul_bound(program: Program, order: list[Node], roots: set[int]) -> int:
     """The bound of a program without copies: the stored values read by a matmul after a witness."""
     if not any(n.op.kind == "matmul" for n in order):  # nothing to witness: not even the consumers are needed
         return 0
-    users = consumers(order)
+    users = program.users()  # the program's own: fusion asks it next, of a candidate planned
     return max((_read_by_matmuls(r, users, roots) for r in _matmul_witnesses(program, order, users)), default=0)
 
 
