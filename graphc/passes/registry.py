@@ -117,6 +117,7 @@ def run_passes(program: Program, phases: Sequence[str] = PHASES, disabled: Colle
             raise GraphcError(f"unknown pass {name!r}; passes are "
                               f"{', '.join(p.name for p in registered_passes())}, and 'cse'")
     use_cse = "cse" not in disabled if cse is None else cse
+    cse_keys: dict[int, tuple | None] = {}  # shared by every sweep: a node's key never changes
     for phase in phases:
         if phase not in _REGISTRY.passes:
             raise GraphcError(f"unknown phase {phase!r}; phases are {', '.join(PHASES)}")
@@ -133,7 +134,8 @@ def run_passes(program: Program, phases: Sequence[str] = PHASES, disabled: Colle
                     program = group[0].fn(program)
                     name = group[0].name
                 else:
-                    program, changes = rewrite_to_fixed_point(program, [p.fn for p in group], use_cse)
+                    program, changes = rewrite_to_fixed_point(program, [p.fn for p in group], use_cse,
+                                                              cse_keys=cse_keys)
                     changed |= changes > 0
                     name = group[0].name if len(group) == 1 else f"{phase}:rewrites"
                 if trace is not None:
@@ -155,15 +157,18 @@ def _groups(passes: list[Pass], separate: bool) -> list[list[Pass]]:
 
 
 def rewrite_to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
-                           max_sweeps: int = MAX_SWEEPS) -> tuple[Program, int]:
+                           max_sweeps: int = MAX_SWEEPS,
+                           cse_keys: dict[int, tuple | None] | None = None) -> tuple[Program, int]:
     """Sweep `rewrites` (and CSE) until a sweep changes nothing, at most `max_sweeps` times.
 
-    Returns the program and the number of rewrites and merges done.
+    Returns the program and the number of rewrites and merges done.  `cse_keys`: node id ->
+    `cse_key`, kept by the caller over several calls (node ids are never reused).
     """
     total = 0
     settled = None
+    keys = {} if cse_keys is None else cse_keys
     for _ in range(max_sweeps):
-        program, changes, settled = _sweep(program, rewrites, use_cse, settled)
+        program, changes, settled = _sweep(program, rewrites, use_cse, settled, keys)
         total += changes
         if not changes:
             break
@@ -180,13 +185,17 @@ def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -
 
 
 def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
-           settled: Collection[int] | None = None) -> tuple[Program, int, set[int]]:
+           settled: Collection[int] | None = None,
+           cse_keys: dict[int, tuple | None] | None = None) -> tuple[Program, int, set[int]]:
     """`sweep`, which also returns the ids of the nodes it kept as they were (no rewrite, no new input,
     no merge).  `settled`: those of the previous sweep with the same `rewrites`.  A settled node whose
     inputs are still its own is not offered to the rewrites again: they are functions of the node
     and its inputs, which are the very ones they declined last time.  A fixed point's last sweeps
-    then only carry the graph over and merge (CSE still sees every node, in order)."""
+    then only carry the graph over and merge (CSE still sees every node, in order).  `cse_keys`:
+    node id -> `cse_key`, from earlier sweeps: most nodes outlive a sweep, and their keys (their
+    attributes frozen) were a third of it."""
     table: dict[tuple, Node] = {}
+    keys = {} if cse_keys is None else cse_keys
     kept: set[int] = set()
     changes = 0
     by_op: dict[str, list[Rewrite]] = {}
@@ -218,7 +227,9 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
         if current is node and not same_nodes(new_inputs, node.inputs):
             current = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
         if use_cse:
-            key = cse_key(current)
+            key = keys.get(current.id, _UNKNOWN)
+            if key is _UNKNOWN:
+                key = keys[current.id] = cse_key(current)
             if key is not None:
                 known = table.setdefault(key, current)
                 if known is not current:
@@ -274,6 +285,7 @@ def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping:
 # ---- common-subexpression keys -----------------------------------------------------------------
 
 _NEVER_MERGED = frozenset({"placeholder", "variable"})
+_UNKNOWN = object()  # a key not computed yet (None is a key: never merged)
 
 
 def cse_key(node: Node) -> tuple | None:

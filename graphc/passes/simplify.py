@@ -34,7 +34,7 @@ from graphc import dtypes
 from graphc.ir import Node, same_nodes
 from graphc.ops.registry import REGISTRY, make_node
 from graphc.ops.source import constant_op
-from graphc.passes.registry import Trace, register_pass, register_rewrite, run_passes, sweep
+from graphc.passes.registry import Trace, register_pass, register_rewrite, run_passes, sweep, with_roots
 from graphc.program import Program
 
 FOLD_LIMIT = 4096  # elements: constant folding never materialises a bigger constant
@@ -144,6 +144,8 @@ def _zeros(node: Node) -> Node:
 @register_pass("canonicalize")
 def dead_code(program: Program) -> Program:
     """Drop every node the outputs and new values do not need (and them from the schedule)."""
+    if program.schedule is None:  # it runs what its roots reach and nothing else: a walk would copy it as it is
+        return with_roots(program, program.roots, {})
     return sweep(program, [], use_cse=False)[0]
 
 
