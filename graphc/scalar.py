@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import ml_dtypes
 import numpy as np
 import scipy.special
+
+from graphc import dtypes
 
 # name -> arity; a renderer must implement every one of these.
 PRIMITIVES: dict[str, int] = {
@@ -49,7 +50,7 @@ COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
 INTEGER_ONLY = frozenset({"bitand", "bitor", "bitxor", "shl", "shr"})  # a float has no bits to shift
 # Storage dtypes: no primitive but cast, select and the leaves ever has one of these, so a renderer
 # only converts them (to and from float32 registers; graphc.dtypes).
-HALF = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
+HALF = dtypes.HALF
 
 
 class Scalar:

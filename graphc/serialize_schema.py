@@ -96,7 +96,7 @@ def encode_number(value):
     return value
 
 
-_DTYPE_NAMES = tuple(str(d) for d in dtypes.SUPPORTED)  # once: str(dtype) is microseconds, asked per node
+_DTYPE_NAMES = dtypes.SUPPORTED.names  # str() of each (without importing ml_dtypes for bfloat16)
 
 
 def decode_dtype(value, where: str, also: tuple = ()) -> np.dtype:
