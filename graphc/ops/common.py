@@ -42,7 +42,9 @@ def as_nodes(*values) -> list[Node]:
 def broadcast_shapes(*shapes: Sequence) -> tuple:
     """Numpy broadcasting where None is a size known only at feed time."""
     first = shapes[0] if shapes else ()
-    if all(s == first for s in shapes[1:]):  # most operands have one shape: no axis to compare
+    if shapes.count(first) == len(shapes):  # most operands have one shape: no axis to compare
+        if type(first) is tuple and 1 not in first:
+            return first  # already the answer: most shape rules of the nodes built are this one
         return tuple([1 if d == 1 else d for d in first])  # the literal 1, as the general case makes it
     ndim = max((len(s) for s in shapes), default=0)
     out = []

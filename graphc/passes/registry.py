@@ -239,7 +239,8 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
             kept.add(node.id)
         return current
 
-    new_roots, mapping = rebuild(program.roots, replace)
+    order = program.nodes() if program.schedule is None else None  # the walk, made once per program
+    new_roots, mapping = rebuild(program.roots, replace, order)
     return with_roots(program, new_roots, mapping), changes, kept
 
 
@@ -256,9 +257,11 @@ def with_roots(program: Program, new_roots: Sequence[Node], mapping: dict[int, N
     if program.schedule is not None:
         schedule = carry_schedule(program.schedule, new_roots, mapping)
     # dataclasses.replace keeps any field a later stage adds to Program
-    return dataclasses.replace(program, inputs=list(program.inputs), variables=list(program.variables),
-                               outputs=list(new_roots[:n]), updated=list(program.updated),
-                               new_values=list(new_roots[n:]), schedule=schedule)
+    new = dataclasses.replace(program, inputs=list(program.inputs), variables=list(program.variables),
+                              outputs=list(new_roots[:n]), updated=list(program.updated),
+                              new_values=list(new_roots[n:]), schedule=schedule)
+    program.share_order(new)  # a sweep that changed nothing: the same walk
+    return new
 
 
 def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping: dict[int, Node]) -> list[Node]:

@@ -36,7 +36,7 @@ def _is_zeros(node: Node) -> bool:
 def fold_sparse_updates(program: Program) -> Program:
     """`w ± scatter_add(0, ids, u)` and `w ± scatter_add(0, ids, u) * c` (c a scalar) become
     `scatter_add(w, ids, ±u [* c])`, when the scatter_add and the product have no other reader."""
-    order = toposort(program.roots)
+    order = toposort(program.roots) if program.schedule is not None else program.nodes()
     if program.schedule is None and all(n.op is not indexing.scatter_add_op for n in order):
         return with_roots(program, program.roots, {})  # nothing to fold: the sweep would copy it as it is
     users = consumers(order)
