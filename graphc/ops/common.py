@@ -35,6 +35,11 @@ def as_node(value, like: Node | None = None) -> Node:
 
 def as_nodes(*values) -> list[Node]:
     """Convert operands together, so Python numbers take the dtype of a tensor among them."""
+    for v in values:
+        if not isinstance(v, Node):
+            break
+    else:
+        return list(values)  # nodes already: most calls (a gradient makes one per adjoint node)
     like = next((v for v in values if isinstance(v, Node)), None)
     return [as_node(v, like) for v in values]
 

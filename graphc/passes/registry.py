@@ -211,9 +211,12 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
         nonlocal changes
         current, changes_before = node, changes
         declined = settled is not None and node.id in settled and same_nodes(new_inputs, node.inputs)
-        if not declined and not node.op.kind == "source":
+        candidates = by_op.get(node.op.name) if not declined and node.op.kind != "source" else ()
+        if candidates is None:
+            candidates = rewrites_for(node.op.name)
+        if candidates:
             for _ in range(MAX_REWRITES_PER_NODE):
-                for rewrite in rewrites_for(current.op.name):
+                for rewrite in candidates:
                     out = rewrite(current, new_inputs)
                     if out is not None and out is not current:
                         _check_replacement(node, out, rewrite)
@@ -224,6 +227,7 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                     break
                 if current.op.kind == "source":
                     break
+                candidates = rewrites_for(current.op.name)
         if current is node and not same_nodes(new_inputs, node.inputs):
             current = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
         if use_cse:

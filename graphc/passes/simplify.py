@@ -82,6 +82,9 @@ _UNIFORM_THROUGH = frozenset(name for name, op in REGISTRY.items() if op.view ==
 _SHAPE_FUNCTIONS = frozenset(name for name, op in REGISTRY.items()
                              if op.reads_only_shapes and op.kind != "elementwise")
 _MAX_LOOK_THROUGH = 16  # shape ops looked through: keeps a sweep linear on long chains of them
+# the ops whose value can be known uniform: every other node is answered by one lookup (uniform_value
+# is asked of both operands of every mul, add and sub, in every sweep)
+_MAY_BE_UNIFORM = _UNIFORM_THROUGH | {"fill_like", constant_op.name}
 
 
 def _look_through_shape_ops(node: Node) -> Node | None:
@@ -98,6 +101,8 @@ def uniform_value(node: Node):
     Known for constants whose elements are all equal, `fill_like`, and shape ops
     over either.  Returns a Python number (nan never counts: it equals nothing).
     """
+    if node.op.name not in _MAY_BE_UNIFORM:
+        return None
     node = _look_through_shape_ops(node)
     if node is None:
         return None
@@ -124,6 +129,14 @@ def _is_finite_everywhere(node: Node) -> bool:
     if node.op is constant_op:
         array = node.attrs["value"]
         return not dtypes.is_float(array.dtype) or bool(np.all(np.isfinite(array)))
+    return False
+
+
+def _any_broadcast(inputs: list[Node]) -> bool:
+    """Whether an input is a broadcast_to: a loop, as any(generator) was a tenth of a sweep's rewrites."""
+    for i in inputs:
+        if i.op.name == "broadcast_to":
+            return True
     return False
 
 
@@ -157,8 +170,11 @@ def fold_constants(node: Node, new_inputs: list[Node]) -> Node | None:
     the largest constant it reads: folding never turns a broadcast scalar into
     a full array (that would cost memory where the broadcast costs nothing).
     """
-    if not new_inputs or any(i.op is not constant_op for i in new_inputs):
+    if not new_inputs:
         return None
+    for i in new_inputs:  # a loop, not any(generator): this rewrite is offered every node of every sweep
+        if i.op is not constant_op:
+            return None
     if node.size is None or node.size > min(FOLD_LIMIT, max(1, *(i.size for i in new_inputs))):
         return None
     return _constant_result(node, [i.attrs["value"] for i in new_inputs])
@@ -179,10 +195,8 @@ def _constant_result(node: Node, arrays: list[np.ndarray], shape=None) -> Node |
 @register_rewrite("canonicalize")
 def fold_broadcast_constants(node: Node, new_inputs: list[Node]) -> Node | None:
     """An elementwise op over constants, some broadcast, is the broadcast of the op over the small constants."""
-    if node.op.kind != "elementwise" or node.op.shape_only or not new_inputs:  # fill_like reads no values
-        return None
-    if not any(i.op.name == "broadcast_to" for i in new_inputs):
-        return None
+    if node.op.kind != "elementwise" or node.op.shape_only or not _any_broadcast(new_inputs):
+        return None  # (fill_like reads no values)
     inner = [i.inputs[0] if i.op.name == "broadcast_to" else i for i in new_inputs]
     if any(i.op is not constant_op for i in inner):
         return None
@@ -426,10 +440,8 @@ def collapse_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
 @register_rewrite("canonicalize")
 def absorb_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
     """An elementwise op broadcasts its operands itself: op(broadcast_to(x), y) -> op(x, y) when the shape stays."""
-    if node.op.kind != "elementwise" or node.op.shape_only:  # fill_like reads only its operand's shape
-        return None
-    if not any(i.op.name == "broadcast_to" for i in new_inputs):
-        return None
+    if node.op.kind != "elementwise" or node.op.shape_only or not _any_broadcast(new_inputs):
+        return None  # (fill_like reads only its operand's shape)
     inputs = [i.inputs[0] if i.op.name == "broadcast_to" else i for i in new_inputs]
     if np.broadcast_shapes(*(i.shape for i in inputs)) != node.shape:
         inputs = list(new_inputs)
