@@ -64,14 +64,16 @@ class Program:
 
 
 def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequence[tuple[Node, Node]],
-               feed_shapes: Sequence[tuple], substitute: dict[int, Node] | None = None) -> Program:
+               feed_shapes: Sequence[tuple], substitute: dict[int, Node] | None = None,
+               order: Sequence[Node] | None = None) -> Program:
     """Rebuild the graph with each input's feed-time sizes fixed to `feed_shapes`.
 
     `inputs` may be placeholders or any nodes being fed (TensorFlow lets you feed
     an intermediate tensor); each becomes a placeholder of the fed shape.  Nodes
     whose shapes do not change are reused, so a fully static graph is not copied.  A random
     draw sized by another tensor's feed-time sizes becomes a draw of fixed shape
-    (graphc.ops.random.fixed_shape), so no kernel reads that tensor for its shape.
+    (graphc.ops.random.fixed_shape), so no kernel reads that tensor for its shape.  `order`:
+    `toposort(outputs + update values)`, when the caller has made it.
     """
     fresh: dict[int, Node] = dict(substitute or {})
     for node, shape in zip(inputs, feed_shapes):
@@ -89,7 +91,7 @@ def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequenc
         fed = fresh.get(node.id)
         return fed if fed is not None else fixed_shape(node, new_inputs)
 
-    new_roots, mapping = rebuild(roots, replace)
+    new_roots, mapping = rebuild(roots, replace, order)
     new_outputs, new_values = new_roots[: len(outputs)], new_roots[len(outputs):]
     order = toposort(new_roots)
     variables = [n for n in order if n.op is variable_op]

@@ -188,7 +188,8 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
            settled: Collection[int] | None = None,
            cse_keys: dict[int, tuple | None] | None = None) -> tuple[Program, int, set[int]]:
     """`sweep`, which also returns the ids of the nodes it kept as they were (no rewrite, no new input,
-    no merge).  `settled`: those of the previous sweep with the same `rewrites`.  A settled node whose
+    no merge) and of the rewrites' results that the rewrites then declined as they are.  `settled`:
+    those of the previous sweep with the same `rewrites`.  A settled node whose
     inputs are still its own is not offered to the rewrites again: they are functions of the node
     and its inputs, which are the very ones they declined last time.  A fixed point's last sweeps
     then only carry the graph over and merge (CSE still sees every node, in order).  `cse_keys`:
@@ -224,6 +225,8 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                         changes += 1
                         break
                 else:
+                    if current is not node:  # a rewrite's result, which every rewrite declined as it is
+                        kept.add(current.id)
                     break
                 if current.op.kind == "source":
                     break
