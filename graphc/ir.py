@@ -49,13 +49,19 @@ def user_source_line() -> str | None:
 
 # frames of graphc's own code inside a `UserLineFixed` block -> the user's line above them
 _FIXED_USER_LINES: dict = {}
+# file name -> whether it is graphc's own: a dict lookup (the name's hash is kept) instead of the prefix
+# test, for each of the half-dozen frames walked per node built
+_IN_PACKAGE: dict[str, bool] = {}
 
 
 def _user_line_from(frame) -> str | None:
     fixed = _FIXED_USER_LINES
     while frame is not None:
         filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_ROOTS):
+        inside = _IN_PACKAGE.get(filename)
+        if inside is None:
+            inside = _IN_PACKAGE[filename] = filename.startswith(_PACKAGE_ROOTS)
+        if not inside:
             code = linecache.getline(filename, frame.f_lineno).strip()
             where = f"{filename}:{frame.f_lineno}"
             return f"{where}: {code}" if code else where

@@ -118,6 +118,7 @@ def run_passes(program: Program, phases: Sequence[str] = PHASES, disabled: Colle
                               f"{', '.join(p.name for p in registered_passes())}, and 'cse'")
     use_cse = "cse" not in disabled if cse is None else cse
     cse_keys: dict[int, tuple | None] = {}  # shared by every sweep: a node's key never changes
+    merged: list[Node] | None = None  # roots of the last graph a sweep with CSE kept as it was
     for phase in phases:
         if phase not in _REGISTRY.passes:
             raise GraphcError(f"unknown phase {phase!r}; phases are {', '.join(PHASES)}")
@@ -134,8 +135,13 @@ def run_passes(program: Program, phases: Sequence[str] = PHASES, disabled: Colle
                     program = group[0].fn(program)
                     name = group[0].name
                 else:
-                    program, changes = rewrite_to_fixed_point(program, [p.fn for p in group], use_cse,
-                                                              cse_keys=cse_keys)
+                    rewrites = [p.fn for p in group]
+                    if _nothing_to_offer(program, rewrites, merged if use_cse else program.roots):
+                        program, changes = with_roots(program, program.roots, {}), 0
+                    else:
+                        program, changes, fixed = _to_fixed_point(program, rewrites, use_cse, MAX_SWEEPS,
+                                                                  cse_keys)
+                        merged = program.roots if use_cse and fixed else None
                     changed |= changes > 0
                     name = group[0].name if len(group) == 1 else f"{phase}:rewrites"
                 if trace is not None:
@@ -164,6 +170,13 @@ def rewrite_to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cs
     Returns the program and the number of rewrites and merges done.  `cse_keys`: node id ->
     `cse_key`, kept by the caller over several calls (node ids are never reused).
     """
+    program, total, _ = _to_fixed_point(program, rewrites, use_cse, max_sweeps, cse_keys)
+    return program, total
+
+
+def _to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cse: bool, max_sweeps: int,
+                    cse_keys: dict[int, tuple | None] | None) -> tuple[Program, int, bool]:
+    """`rewrite_to_fixed_point`, which also says whether its last sweep changed nothing."""
     total = 0
     settled = None
     keys = {} if cse_keys is None else cse_keys
@@ -171,8 +184,23 @@ def rewrite_to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cs
         program, changes, settled = _sweep(program, rewrites, use_cse, settled, keys)
         total += changes
         if not changes:
-            break
-    return program, total
+            return program, total, True
+    return program, total, False
+
+
+def _nothing_to_offer(program: Program, rewrites: Sequence[Rewrite], unmerged: list[Node] | None) -> bool:
+    """Whether a sweep of `rewrites` would copy `program` as it is (a phase whose rewrites match none of
+    its ops: a tenth of a second at 100k nodes): no schedule to carry over, no node of an op the
+    rewrites are offered, and nothing for CSE to merge.  `unmerged`: the roots of a graph where CSE
+    merges nothing (of the last one a sweep with CSE kept as it was; without CSE, of any)."""
+    if program.schedule is not None or unmerged is None or len(unmerged) != len(program.roots) \
+            or not same_nodes(unmerged, program.roots):
+        return False
+    ops = [getattr(r, "rewrite_ops", None) for r in rewrites]
+    if any(o is None for o in ops):
+        return False
+    offered = frozenset().union(*ops)
+    return all(n.op.name not in offered for n in program.nodes())
 
 
 MAX_REWRITES_PER_NODE = 8  # a rewrite's result is offered to the rewrites again, this many times
