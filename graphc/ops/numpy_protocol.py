@@ -63,6 +63,7 @@ def _graphc_function(ufunc):
                    if getattr(sys.modules.get(module), name, None) is ufunc), None)
     return fn
 
+
 # ufunc.reduce(x, axis=0, keepdims=False) -> the graphc reduction
 UFUNC_REDUCTIONS = {np.add: reduce_ops.sum, np.maximum: reduce_ops.max, np.minimum: reduce_ops.min}
 
