@@ -13,7 +13,7 @@ from graphc.backends import available_backends
 from graphc.blas import blas_info
 from graphc.checkpoint import restore_checkpoint, save_checkpoint
 from graphc.control import cond, fori_loop, scan, while_loop
-from graphc.dtypes import bfloat16, bool_, float16, float32, float64, int32, int64
+from graphc.dtypes import bool_, float16, float32, float64, int32, int64
 from graphc.errors import (
     BackendError,
     BlasError,
@@ -187,3 +187,16 @@ __all__ += ["BlasError", "blas_info"]  # graphc/blas.py: which BLAS the llvm bac
 __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed
 # graphc/ops/indexing.py (and x[idx]), graphc/index_checks.py
 __all__ += ["FedIndexRangeError", "IndexRangeError", "scatter_add", "take", "take_along_axis"]
+
+
+def __getattr__(name: str):
+    """`gc.bfloat16`: graphc.dtypes imports ml_dtypes only when it is first asked for."""
+    if name == "bfloat16":
+        from graphc import dtypes
+
+        return dtypes.bfloat16
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "bfloat16"})

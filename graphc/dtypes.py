@@ -13,21 +13,76 @@ promotion follows ml_dtypes' (= JAX's) table: bfloat16 + float16 is float32.
 from __future__ import annotations
 
 import functools
+import sys
+from collections.abc import Sequence
 
-import ml_dtypes
 import numpy as np
 
 float16 = np.dtype(np.float16)
-bfloat16 = np.dtype(ml_dtypes.bfloat16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
 int32 = np.dtype(np.int32)
 int64 = np.dtype(np.int64)
 bool_ = np.dtype(np.bool_)
+# bfloat16 is `ml_dtypes.bfloat16`, imported when first wanted (module `__getattr__` below), not with
+# graphc: ml_dtypes' C module takes half a second to start (ml_dtypes 0.7 on numpy 2.4), a tenth of
+# `graphc inspect` on a 100k-node float32 graph, which never needs it.  Only ml_dtypes makes a
+# bfloat16 dtype, so until it is imported no numpy dtype is bfloat16 (`DtypeSet`).
 
-SUPPORTED = (float16, bfloat16, float32, float64, int32, int64, bool_)
-FLOATS = (float16, bfloat16, float32, float64)
-HALF = (float16, bfloat16)  # storage dtypes: arithmetic on them is float32 arithmetic, rounded
+
+def _bfloat16() -> np.dtype:
+    import ml_dtypes
+
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+class DtypeSet(Sequence):
+    """A tuple of dtypes (bfloat16 named among them) that imports ml_dtypes only when it must: to
+    list bfloat16, or to compare it with something that might be it.  `d in HALF` for a numpy dtype
+    `d` is answered without it while ml_dtypes is not imported: no dtype can be bfloat16 then."""
+
+    def __init__(self, *names: str):
+        self.names = names  # str() of each dtype, in order
+        self._plain = tuple(np.dtype(n) for n in names if n != "bfloat16")
+        self._dtypes: tuple | None = None
+
+    def _all(self) -> tuple:
+        if self._dtypes is None:
+            self._dtypes = tuple(_bfloat16() if n == "bfloat16" else np.dtype(n) for n in self.names)
+        return self._dtypes
+
+    def __contains__(self, value) -> bool:
+        if value in self._plain:
+            return True
+        if len(self._plain) == len(self.names) or (isinstance(value, np.dtype) and "ml_dtypes" not in sys.modules):
+            return False
+        return value in self._all()
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        return self._all() == (other._all() if isinstance(other, DtypeSet) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __add__(self, other) -> tuple:
+        return self._all() + tuple(other)
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
+SUPPORTED = DtypeSet("float16", "bfloat16", "float32", "float64", "int32", "int64", "bool")
+FLOATS = DtypeSet("float16", "bfloat16", "float32", "float64")
+HALF = DtypeSet("float16", "bfloat16")  # storage dtypes: arithmetic on them is float32 arithmetic, rounded
 # The .npy format has no bfloat16: numpy writes an ml_dtypes bfloat16 array as 2-byte void
 # records holding its bits ('|V2'), and np.load reads them back as such.  Where bfloat16 is
 # expected (a checkpoint's variable, a graph file's declared dtype, a placeholder's feed),
@@ -35,12 +90,24 @@ HALF = (float16, bfloat16)  # storage dtypes: arithmetic on them is float32 arit
 BFLOAT16_RECORDS = np.dtype("V2")
 
 
+def __getattr__(name: str):
+    """`bfloat16`, made (and ml_dtypes imported) on first use."""
+    if name == "bfloat16":
+        globals()["bfloat16"] = value = _bfloat16()
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "bfloat16"})
+
+
 def as_dtype(dtype) -> np.dtype:
     """Normalise anything numpy accepts as a dtype ("bfloat16" too), refusing those graphc does not support."""
     from graphc.errors import GraphcError
 
     if isinstance(dtype, str) and dtype == "bfloat16":
-        return bfloat16
+        return _bfloat16()
     try:
         d = np.dtype(dtype)
     except TypeError as exc:
@@ -54,7 +121,7 @@ def as_dtype(dtype) -> np.dtype:
 def is_float(dtype) -> bool:
     """Whether `dtype` is a floating-point dtype (bfloat16 too, whose numpy kind is 'V')."""
     d = np.dtype(dtype)
-    return d.kind == "f" or d == bfloat16
+    return d.kind == "f" or d in HALF
 
 
 def is_half(dtype) -> bool:

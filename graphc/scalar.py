@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ml_dtypes
 import numpy as np
-import scipy.special
+
+from graphc import dtypes
 
 # name -> arity; a renderer must implement every one of these.
 PRIMITIVES: dict[str, int] = {
@@ -49,7 +49,7 @@ COMPARISONS = frozenset({"lt", "le", "gt", "ge", "eq", "ne"})
 INTEGER_ONLY = frozenset({"bitand", "bitor", "bitxor", "shl", "shr"})  # a float has no bits to shift
 # Storage dtypes: no primitive but cast, select and the leaves ever has one of these, so a renderer
 # only converts them (to and from float32 registers; graphc.dtypes).
-HALF = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
+HALF = dtypes.HALF
 
 
 class Scalar:
@@ -202,6 +202,14 @@ def _divide(a, b):
     return quotient + inexact_negative.astype(quotient.dtype)  # floor rounds down, C's / toward zero
 
 
+def erf(x):
+    """scipy's error function, which graphc imports when first asked: scipy.special is a tenth of a
+    second of `import graphc`, and most graphs have no erf."""
+    import scipy.special
+
+    return scipy.special.erf(x)
+
+
 def evaluate(expr: Scalar, args: list[np.ndarray]) -> np.ndarray:
     """Numpy evaluation of an expression: lets tests check every op's scalar rule against its compute."""
     fns = {
@@ -209,7 +217,7 @@ def evaluate(expr: Scalar, args: list[np.ndarray]) -> np.ndarray:
         "max": np.maximum, "min": np.minimum, "abs": np.abs, "pow": np.power, "floor": np.floor,
         "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tanh": np.tanh,
         "sigmoid": lambda x: 1 / (1 + np.exp(-x)), "sqrt": np.sqrt, "log1p": np.log1p,
-        "expm1": np.expm1, "erf": scipy.special.erf, "atan": np.arctan, "rem": np.fmod,
+        "expm1": np.expm1, "erf": erf, "atan": np.arctan, "rem": np.fmod,
         "lt": np.less, "le": np.less_equal, "gt": np.greater,
         "ge": np.greater_equal, "eq": np.equal, "ne": np.not_equal, "and": np.logical_and,
         "or": np.logical_or, "not": np.logical_not, "select": np.where,

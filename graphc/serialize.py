@@ -64,16 +64,20 @@ class LoadedGraph:
 
     def nodes(self, grads: bool = False) -> list[Node]:
         """The fetches' nodes in a topological order (a new list each time: callers may change it)."""
-        roots = list(self.fetches(grads).values())
+        return list(self._order(list(self.fetches(grads).values())))
+
+    def _order(self, roots: list[Node]) -> list[Node]:
         key = tuple(id(r) for r in roots)
         if key not in self._orders:
             self._orders[key] = toposort(roots)
-        return list(self._orders[key])
+        return self._orders[key]
 
     def adjoint_ids(self) -> set[int]:
         """Ids of the nodes only the gradient outputs need: the adjoint part of the extended graph."""
         forward = {n.id for n in toposort(self.outputs.values())}
-        return {n.id for n in toposort(self.gradients.values())} - forward
+        # the walk from the outputs and then the gradients (that of `nodes(True)`, made once) reaches,
+        # after the outputs' own nodes, exactly those that only the gradients need
+        return {n.id for n in self._order([*self.outputs.values(), *self.gradients.values()])} - forward
 
     def inputs_for(self, grads: bool = False) -> list[Node]:
         """The placeholders the fetches depend on, in file order."""

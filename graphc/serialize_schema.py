@@ -96,7 +96,8 @@ def encode_number(value):
     return value
 
 
-_DTYPE_NAMES = tuple(str(d) for d in dtypes.SUPPORTED)  # once: str(dtype) is microseconds, asked per node
+_DTYPE_NAMES = dtypes.SUPPORTED.names  # str() of each (without importing ml_dtypes for bfloat16)
+_DTYPES: dict[str, np.dtype] = {}  # name -> dtypes.as_dtype(name), as files name them: asked twice a node
 
 
 def decode_dtype(value, where: str, also: tuple = ()) -> np.dtype:
@@ -104,7 +105,12 @@ def decode_dtype(value, where: str, also: tuple = ()) -> np.dtype:
     if not isinstance(value, str) or (value not in _DTYPE_NAMES and value not in also):
         names = [*_DTYPE_NAMES, *also]
         _fail(where, f"dtype {_describe(value)} is not one of {', '.join(names)}")
-    return np.dtype(value) if value in also else dtypes.as_dtype(value)
+    if value in also:
+        return np.dtype(value)
+    found = _DTYPES.get(value)
+    if found is None:
+        found = _DTYPES[value] = dtypes.as_dtype(value)
+    return found
 
 
 def _decode_bool(value, where: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from graphc import dtypes
 from graphc.errors import GraphcError, ShapeError
-from graphc.ir import Node, toposort
+from graphc.ir import Node, UserLineFixed, toposort
 from graphc.ops import as_node, broadcast_like, ones_like, zeros_like
 
 
@@ -27,6 +27,11 @@ def influenced_by(order: Sequence[Node], sources: Sequence[Node]) -> set[int]:
 
 def adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
     """Adjoint of every node on a path from `xs` to `y`, keyed by node id."""
+    with UserLineFixed():  # each adjoint node's source: the line that asked for the gradient, found once
+        return _adjoints(y, xs, grad_y)
+
+
+def _adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
     order = toposort([y])
     relevant = influenced_by(order, xs)
     partials: dict[int, list[Node]] = {y.id: [grad_y]}

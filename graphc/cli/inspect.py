@@ -8,6 +8,7 @@ without rematerialization.  --json gives the same facts for scripts.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from collections import Counter
@@ -59,12 +60,19 @@ def _shape(shape) -> list:
     return [d for d in shape]
 
 
+@functools.cache
+def _dtype_name(dtype) -> str:
+    """str(dtype), once per dtype: numpy makes it in Python, and describe names every variable's."""
+    return str(dtype)
+
+
 def describe(graph, grads: bool) -> dict:
     """Facts about the graph as saved (no concrete shapes needed)."""
     nodes = graph.nodes(grads)
     ids = {n.id for n in nodes}  # once: built per variable, it made describe quadratic
     adjoint = graph.adjoint_ids() if grads else set()
     variables = [v for v in graph.variables.values() if v.id in ids]
+    sizes = [v.size for v in variables]  # once each: a np.prod per call, asked three times
     kinds = Counter(n.op.kind for n in nodes)
     return {
         "graph": graph.path,
@@ -72,14 +80,15 @@ def describe(graph, grads: bool) -> dict:
         "adjoint_nodes": len(adjoint & ids),
         "ops": dict(Counter(n.op.name for n in nodes).most_common()),
         "kinds": dict(kinds.most_common()),
-        "placeholders": [{"name": p.label, "shape": _shape(p.shape), "dtype": str(p.dtype)}
+        "placeholders": [{"name": p.label, "shape": _shape(p.shape), "dtype": _dtype_name(p.dtype)}
                          for p in graph.inputs_for(grads)],
-        "variables": [{"name": v.label, "shape": _shape(v.shape), "dtype": str(v.dtype), "parameters": v.size}
-                      for v in variables],
-        "parameters": sum(v.size for v in variables),
-        "parameter_bytes": sum(v.size * v.dtype.itemsize for v in variables),
-        "outputs": [{"name": k, "shape": _shape(n.shape), "dtype": str(n.dtype)} for k, n in graph.outputs.items()],
-        "gradients": [{"name": k, "shape": _shape(n.shape), "dtype": str(n.dtype)}
+        "variables": [{"name": v.label, "shape": _shape(v.shape), "dtype": _dtype_name(v.dtype), "parameters": size}
+                      for v, size in zip(variables, sizes)],
+        "parameters": sum(sizes),
+        "parameter_bytes": sum(size * v.dtype.itemsize for v, size in zip(variables, sizes)),
+        "outputs": [{"name": k, "shape": _shape(n.shape), "dtype": _dtype_name(n.dtype)}
+                    for k, n in graph.outputs.items()],
+        "gradients": [{"name": k, "shape": _shape(n.shape), "dtype": _dtype_name(n.dtype)}
                       for k, n in (graph.gradients.items() if grads else ())],
         "bodies": [{"op": node.op.name, "node": node.label, "body": body.name, "depth": depth,
                     "params": len(body.params), "captures": len(body.captures), "nodes": len(body.order),

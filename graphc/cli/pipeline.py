@@ -149,7 +149,8 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
 
     fetches = graph.fetches(grads)
     inputs = graph.inputs_for(grads)
-    program = specialize(inputs, list(fetches.values()), [], feed_shapes(inputs, shapes))
+    program = specialize(inputs, list(fetches.values()), [], feed_shapes(inputs, shapes),
+                         order=graph.nodes(grads))  # the walk inputs_for made
     program = pipeline.run(program, pipeline.Options(remat), pipeline.LLVM, stop_after="simplify").simplified
     options = pipeline.Options.of(planner_options, remat=remat)
     if options.remat != "none":  # loops' backward sweeps over √T checkpoints first, as graphc.pipeline.run does

@@ -35,6 +35,11 @@ def as_node(value, like: Node | None = None) -> Node:
 
 def as_nodes(*values) -> list[Node]:
     """Convert operands together, so Python numbers take the dtype of a tensor among them."""
+    for v in values:
+        if not isinstance(v, Node):
+            break
+    else:
+        return list(values)  # nodes already: most calls (a gradient makes one per adjoint node)
     like = next((v for v in values if isinstance(v, Node)), None)
     return [as_node(v, like) for v in values]
 
@@ -42,7 +47,9 @@ def as_nodes(*values) -> list[Node]:
 def broadcast_shapes(*shapes: Sequence) -> tuple:
     """Numpy broadcasting where None is a size known only at feed time."""
     first = shapes[0] if shapes else ()
-    if all(s == first for s in shapes[1:]):  # most operands have one shape: no axis to compare
+    if shapes.count(first) == len(shapes):  # most operands have one shape: no axis to compare
+        if type(first) is tuple and 1 not in first:
+            return first  # already the answer: most shape rules of the nodes built are this one
         return tuple([1 if d == 1 else d for d in first])  # the literal 1, as the general case makes it
     ndim = max((len(s) for s in shapes), default=0)
     out = []

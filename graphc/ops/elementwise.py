@@ -13,6 +13,7 @@ poisoning the gradient: d/dx where(x > 0, sqrt(x), 0) at x = 0 is 0, not NaN.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -31,9 +32,9 @@ ONE = "one"  # a partial derivative that is exactly 1: the chain rule passes the
 
 def _infer(out_dtype: Callable):
     def infer(inputs, attrs):
-        shape = broadcast_shapes(*(i.shape for i in inputs))
+        shape = broadcast_shapes(*[i.shape for i in inputs])  # lists: generators were slower, per node
         try:
-            dtype = out_dtype(attrs, *(i.dtype for i in inputs))
+            dtype = out_dtype(attrs, *[i.dtype for i in inputs])
         except TypeError as exc:  # numpy has no such loop, e.g. bool - bool: the user's mistake, said at their line
             kinds = ", ".join(str(i.dtype) for i in inputs)
             raise ShapeError(f"not defined for dtypes {kinds} ({exc}); cast the operands first") from None
@@ -87,6 +88,12 @@ def elementwise(name: str, compute, scalar, *, arity: int, out_dtype=None, parti
 
 
 def _float_out(attrs, *ds):
+    return _float_result(*ds)
+
+
+@functools.cache
+def _float_result(*ds: np.dtype) -> np.dtype:
+    """A float op's result dtype, once per operand dtypes: np.result_type is a microsecond, asked per node."""
     d = np.result_type(*ds)
     return d if d in dtypes.FLOATS else dtypes.float64 if d == dtypes.int64 else dtypes.float32
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
-import scipy.linalg
 
 import graphc.ops.elementwise as ew
 import graphc.ops.reduce as reduce_ops
@@ -143,6 +142,8 @@ solve_op = Op("linalg_solve", "linalg", _system_infer, _solve_compute, vjp=_solv
 
 
 def _triangular_compute(attrs, a, b):
+    import scipy.linalg  # here, not with graphc: its import is a tenth of a second
+
     with lapack("linalg_solve_triangular"):
         return scipy.linalg.solve_triangular(a, b, trans=attrs["trans"], lower=attrs["lower"],
                                              unit_diagonal=attrs["unit_diagonal"], check_finite=False)

@@ -11,8 +11,9 @@ TypeError naming the function.  Never a silently wrong result.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
-import scipy.special
 
 from graphc.ops import elementwise as ew
 from graphc.ops import indexing, linalg
@@ -48,8 +49,20 @@ UFUNCS = {
     np.logaddexp: nm.logaddexp,
     # graphc/ops/special_math.py and integer_division.py (np.mod is np.remainder)
     np.arctan: sm.arctan, np.arcsin: sm.arcsin, np.arccos: sm.arccos, np.arctan2: sm.arctan2,
-    scipy.special.erf: sm.erf, np.remainder: idiv.mod, np.floor_divide: idiv.floor_divide,
+    np.remainder: idiv.mod, np.floor_divide: idiv.floor_divide,
 }
+# scipy's ufuncs, by (module, name): graphc does not import scipy.special (a tenth of a second), and
+# whoever passes one of them has imported it
+SCIPY_UFUNCS = {("scipy.special", "erf"): sm.erf}
+
+
+def _graphc_function(ufunc):
+    fn = UFUNCS.get(ufunc)
+    if fn is None:
+        fn = next((f for (module, name), f in SCIPY_UFUNCS.items()
+                   if getattr(sys.modules.get(module), name, None) is ufunc), None)
+    return fn
+
 
 # ufunc.reduce(x, axis=0, keepdims=False) -> the graphc reduction
 UFUNC_REDUCTIONS = {np.add: reduce_ops.sum, np.maximum: reduce_ops.max, np.minimum: reduce_ops.min}
@@ -67,7 +80,7 @@ def array_ufunc(ufunc, method: str, inputs, kwargs):
     if method != "__call__":
         raise TypeError(f"{name}.{method} is not available for graph tensors (graphc builds {name}(...) "
                         f"itself{' and ' + name + '.reduce' if ufunc in UFUNC_REDUCTIONS else ''})")
-    fn = UFUNCS.get(ufunc)
+    fn = _graphc_function(ufunc)
     if fn is None:
         raise TypeError(f"{name} has no graphc equivalent for graph tensors yet")
     out = kwargs.pop("out", None)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import scipy.special
 
 from graphc import scalar as S  # noqa: N812 - reads like math
 from graphc.ops import elementwise as ew
@@ -85,7 +84,7 @@ def _arctan2_partials(y, b, a):
     return [a / squared, ew.neg(b) / squared]
 
 
-erf_op = elementwise("erf", _float_compute(scipy.special.erf), lambda attrs, dtype, x: S.call("erf", S.cast(x, dtype)),
+erf_op = elementwise("erf", _float_compute(S.erf), lambda attrs, dtype, x: S.call("erf", S.cast(x, dtype)),
                      arity=1, out_dtype=ew._float_out,
                      partials=lambda y, x: [_TWO_OVER_SQRT_PI * ew.exp(ew.neg(x * x))],
                      doc="The error function 2/sqrt(pi) ∫₀ˣ exp(-t²) dt (scipy.special.erf).")

@@ -117,6 +117,8 @@ def run_passes(program: Program, phases: Sequence[str] = PHASES, disabled: Colle
             raise GraphcError(f"unknown pass {name!r}; passes are "
                               f"{', '.join(p.name for p in registered_passes())}, and 'cse'")
     use_cse = "cse" not in disabled if cse is None else cse
+    cse_keys: dict[int, tuple | None] = {}  # shared by every sweep: a node's key never changes
+    merged: list[Node] | None = None  # roots of the last graph a sweep with CSE kept as it was
     for phase in phases:
         if phase not in _REGISTRY.passes:
             raise GraphcError(f"unknown phase {phase!r}; phases are {', '.join(PHASES)}")
@@ -133,7 +135,13 @@ def run_passes(program: Program, phases: Sequence[str] = PHASES, disabled: Colle
                     program = group[0].fn(program)
                     name = group[0].name
                 else:
-                    program, changes = rewrite_to_fixed_point(program, [p.fn for p in group], use_cse)
+                    rewrites = [p.fn for p in group]
+                    if _nothing_to_offer(program, rewrites, merged if use_cse else program.roots):
+                        program, changes = with_roots(program, program.roots, {}), 0
+                    else:
+                        program, changes, fixed = _to_fixed_point(program, rewrites, use_cse, MAX_SWEEPS,
+                                                                  cse_keys)
+                        merged = program.roots if use_cse and fixed else None
                     changed |= changes > 0
                     name = group[0].name if len(group) == 1 else f"{phase}:rewrites"
                 if trace is not None:
@@ -155,19 +163,44 @@ def _groups(passes: list[Pass], separate: bool) -> list[list[Pass]]:
 
 
 def rewrite_to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
-                           max_sweeps: int = MAX_SWEEPS) -> tuple[Program, int]:
+                           max_sweeps: int = MAX_SWEEPS,
+                           cse_keys: dict[int, tuple | None] | None = None) -> tuple[Program, int]:
     """Sweep `rewrites` (and CSE) until a sweep changes nothing, at most `max_sweeps` times.
 
-    Returns the program and the number of rewrites and merges done.
+    Returns the program and the number of rewrites and merges done.  `cse_keys`: node id ->
+    `cse_key`, kept by the caller over several calls (node ids are never reused).
     """
+    program, total, _ = _to_fixed_point(program, rewrites, use_cse, max_sweeps, cse_keys)
+    return program, total
+
+
+def _to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cse: bool, max_sweeps: int,
+                    cse_keys: dict[int, tuple | None] | None) -> tuple[Program, int, bool]:
+    """`rewrite_to_fixed_point`, which also says whether its last sweep changed nothing."""
     total = 0
     settled = None
+    keys = {} if cse_keys is None else cse_keys
     for _ in range(max_sweeps):
-        program, changes, settled = _sweep(program, rewrites, use_cse, settled)
+        program, changes, settled = _sweep(program, rewrites, use_cse, settled, keys)
         total += changes
         if not changes:
-            break
-    return program, total
+            return program, total, True
+    return program, total, False
+
+
+def _nothing_to_offer(program: Program, rewrites: Sequence[Rewrite], unmerged: list[Node] | None) -> bool:
+    """Whether a sweep of `rewrites` would copy `program` as it is (a phase whose rewrites match none of
+    its ops: a tenth of a second at 100k nodes): no schedule to carry over, no node of an op the
+    rewrites are offered, and nothing for CSE to merge.  `unmerged`: the roots of a graph where CSE
+    merges nothing (of the last one a sweep with CSE kept as it was; without CSE, of any)."""
+    if program.schedule is not None or unmerged is None or len(unmerged) != len(program.roots) \
+            or not same_nodes(unmerged, program.roots):
+        return False
+    ops = [getattr(r, "rewrite_ops", None) for r in rewrites]
+    if any(o is None for o in ops):
+        return False
+    offered = frozenset().union(*ops)
+    return all(n.op.name not in offered for n in program.nodes())
 
 
 MAX_REWRITES_PER_NODE = 8  # a rewrite's result is offered to the rewrites again, this many times
@@ -180,13 +213,18 @@ def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -
 
 
 def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
-           settled: Collection[int] | None = None) -> tuple[Program, int, set[int]]:
+           settled: Collection[int] | None = None,
+           cse_keys: dict[int, tuple | None] | None = None) -> tuple[Program, int, set[int]]:
     """`sweep`, which also returns the ids of the nodes it kept as they were (no rewrite, no new input,
-    no merge).  `settled`: those of the previous sweep with the same `rewrites`.  A settled node whose
+    no merge) and of the rewrites' results that the rewrites then declined as they are.  `settled`:
+    those of the previous sweep with the same `rewrites`.  A settled node whose
     inputs are still its own is not offered to the rewrites again: they are functions of the node
     and its inputs, which are the very ones they declined last time.  A fixed point's last sweeps
-    then only carry the graph over and merge (CSE still sees every node, in order)."""
+    then only carry the graph over and merge (CSE still sees every node, in order).  `cse_keys`:
+    node id -> `cse_key`, from earlier sweeps: most nodes outlive a sweep, and their keys (their
+    attributes frozen) were a third of it."""
     table: dict[tuple, Node] = {}
+    keys = {} if cse_keys is None else cse_keys
     kept: set[int] = set()
     changes = 0
     by_op: dict[str, list[Rewrite]] = {}
@@ -202,9 +240,12 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
         nonlocal changes
         current, changes_before = node, changes
         declined = settled is not None and node.id in settled and same_nodes(new_inputs, node.inputs)
-        if not declined and not node.op.kind == "source":
+        candidates = by_op.get(node.op.name) if not declined and node.op.kind != "source" else ()
+        if candidates is None:
+            candidates = rewrites_for(node.op.name)
+        if candidates:
             for _ in range(MAX_REWRITES_PER_NODE):
-                for rewrite in rewrites_for(current.op.name):
+                for rewrite in candidates:
                     out = rewrite(current, new_inputs)
                     if out is not None and out is not current:
                         _check_replacement(node, out, rewrite)
@@ -212,13 +253,18 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                         changes += 1
                         break
                 else:
+                    if current is not node:  # a rewrite's result, which every rewrite declined as it is
+                        kept.add(current.id)
                     break
                 if current.op.kind == "source":
                     break
+                candidates = rewrites_for(current.op.name)
         if current is node and not same_nodes(new_inputs, node.inputs):
             current = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
         if use_cse:
-            key = cse_key(current)
+            key = keys.get(current.id, _UNKNOWN)
+            if key is _UNKNOWN:
+                key = keys[current.id] = cse_key(current)
             if key is not None:
                 known = table.setdefault(key, current)
                 if known is not current:
@@ -228,7 +274,8 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
             kept.add(node.id)
         return current
 
-    new_roots, mapping = rebuild(program.roots, replace)
+    order = program.nodes() if program.schedule is None else None  # the walk, made once per program
+    new_roots, mapping = rebuild(program.roots, replace, order)
     return with_roots(program, new_roots, mapping), changes, kept
 
 
@@ -245,9 +292,11 @@ def with_roots(program: Program, new_roots: Sequence[Node], mapping: dict[int, N
     if program.schedule is not None:
         schedule = carry_schedule(program.schedule, new_roots, mapping)
     # dataclasses.replace keeps any field a later stage adds to Program
-    return dataclasses.replace(program, inputs=list(program.inputs), variables=list(program.variables),
-                               outputs=list(new_roots[:n]), updated=list(program.updated),
-                               new_values=list(new_roots[n:]), schedule=schedule)
+    new = dataclasses.replace(program, inputs=list(program.inputs), variables=list(program.variables),
+                              outputs=list(new_roots[:n]), updated=list(program.updated),
+                              new_values=list(new_roots[n:]), schedule=schedule)
+    program.share_order(new)  # a sweep that changed nothing: the same walk
+    return new
 
 
 def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping: dict[int, Node]) -> list[Node]:
@@ -274,6 +323,7 @@ def carry_schedule(schedule: Iterable[Node], new_roots: Sequence[Node], mapping:
 # ---- common-subexpression keys -----------------------------------------------------------------
 
 _NEVER_MERGED = frozenset({"placeholder", "variable"})
+_UNKNOWN = object()  # a key not computed yet (None is a key: never merged)
 
 
 def cse_key(node: Node) -> tuple | None:

@@ -34,7 +34,7 @@ from graphc import dtypes
 from graphc.ir import Node, same_nodes
 from graphc.ops.registry import REGISTRY, make_node
 from graphc.ops.source import constant_op
-from graphc.passes.registry import Trace, register_pass, register_rewrite, run_passes, sweep
+from graphc.passes.registry import Trace, register_pass, register_rewrite, run_passes, sweep, with_roots
 from graphc.program import Program
 
 FOLD_LIMIT = 4096  # elements: constant folding never materialises a bigger constant
@@ -82,6 +82,9 @@ _UNIFORM_THROUGH = frozenset(name for name, op in REGISTRY.items() if op.view ==
 _SHAPE_FUNCTIONS = frozenset(name for name, op in REGISTRY.items()
                              if op.reads_only_shapes and op.kind != "elementwise")
 _MAX_LOOK_THROUGH = 16  # shape ops looked through: keeps a sweep linear on long chains of them
+# the ops whose value can be known uniform: every other node is answered by one lookup (uniform_value
+# is asked of both operands of every mul, add and sub, in every sweep)
+_MAY_BE_UNIFORM = _UNIFORM_THROUGH | {"fill_like", constant_op.name}
 
 
 def _look_through_shape_ops(node: Node) -> Node | None:
@@ -98,6 +101,8 @@ def uniform_value(node: Node):
     Known for constants whose elements are all equal, `fill_like`, and shape ops
     over either.  Returns a Python number (nan never counts: it equals nothing).
     """
+    if node.op.name not in _MAY_BE_UNIFORM:
+        return None
     node = _look_through_shape_ops(node)
     if node is None:
         return None
@@ -127,6 +132,14 @@ def _is_finite_everywhere(node: Node) -> bool:
     return False
 
 
+def _any_broadcast(inputs: list[Node]) -> bool:
+    """Whether an input is a broadcast_to: a loop, as any(generator) was a tenth of a sweep's rewrites."""
+    for i in inputs:
+        if i.op.name == "broadcast_to":
+            return True
+    return False
+
+
 def _is(node: Node, value) -> bool:
     v = uniform_value(node)
     return v is not None and v == value
@@ -144,6 +157,8 @@ def _zeros(node: Node) -> Node:
 @register_pass("canonicalize")
 def dead_code(program: Program) -> Program:
     """Drop every node the outputs and new values do not need (and them from the schedule)."""
+    if program.schedule is None:  # it runs what its roots reach and nothing else: a walk would copy it as it is
+        return with_roots(program, program.roots, {})
     return sweep(program, [], use_cse=False)[0]
 
 
@@ -155,8 +170,11 @@ def fold_constants(node: Node, new_inputs: list[Node]) -> Node | None:
     the largest constant it reads: folding never turns a broadcast scalar into
     a full array (that would cost memory where the broadcast costs nothing).
     """
-    if not new_inputs or any(i.op is not constant_op for i in new_inputs):
+    if not new_inputs:
         return None
+    for i in new_inputs:  # a loop, not any(generator): this rewrite is offered every node of every sweep
+        if i.op is not constant_op:
+            return None
     if node.size is None or node.size > min(FOLD_LIMIT, max(1, *(i.size for i in new_inputs))):
         return None
     return _constant_result(node, [i.attrs["value"] for i in new_inputs])
@@ -177,10 +195,8 @@ def _constant_result(node: Node, arrays: list[np.ndarray], shape=None) -> Node |
 @register_rewrite("canonicalize")
 def fold_broadcast_constants(node: Node, new_inputs: list[Node]) -> Node | None:
     """An elementwise op over constants, some broadcast, is the broadcast of the op over the small constants."""
-    if node.op.kind != "elementwise" or node.op.shape_only or not new_inputs:  # fill_like reads no values
-        return None
-    if not any(i.op.name == "broadcast_to" for i in new_inputs):
-        return None
+    if node.op.kind != "elementwise" or node.op.shape_only or not _any_broadcast(new_inputs):
+        return None  # (fill_like reads no values)
     inner = [i.inputs[0] if i.op.name == "broadcast_to" else i for i in new_inputs]
     if any(i.op is not constant_op for i in inner):
         return None
@@ -424,10 +440,8 @@ def collapse_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
 @register_rewrite("canonicalize")
 def absorb_broadcasts(node: Node, new_inputs: list[Node]) -> Node | None:
     """An elementwise op broadcasts its operands itself: op(broadcast_to(x), y) -> op(x, y) when the shape stays."""
-    if node.op.kind != "elementwise" or node.op.shape_only:  # fill_like reads only its operand's shape
-        return None
-    if not any(i.op.name == "broadcast_to" for i in new_inputs):
-        return None
+    if node.op.kind != "elementwise" or node.op.shape_only or not _any_broadcast(new_inputs):
+        return None  # (fill_like reads only its operand's shape)
     inputs = [i.inputs[0] if i.op.name == "broadcast_to" else i for i in new_inputs]
     if np.broadcast_shapes(*(i.shape for i in inputs)) != node.shape:
         inputs = list(new_inputs)

@@ -21,7 +21,7 @@ from graphc.ir import Node, consumers, toposort
 from graphc.ops import indexing
 from graphc.ops.registry import get_op, make_node
 from graphc.ops.source import constant_op
-from graphc.passes.registry import register_pass, sweep
+from graphc.passes.registry import register_pass, sweep, with_roots
 from graphc.program import Program
 
 
@@ -36,7 +36,9 @@ def _is_zeros(node: Node) -> bool:
 def fold_sparse_updates(program: Program) -> Program:
     """`w ± scatter_add(0, ids, u)` and `w ± scatter_add(0, ids, u) * c` (c a scalar) become
     `scatter_add(w, ids, ±u [* c])`, when the scatter_add and the product have no other reader."""
-    order = toposort(program.roots)
+    order = toposort(program.roots) if program.schedule is not None else program.nodes()
+    if program.schedule is None and all(n.op is not indexing.scatter_add_op for n in order):
+        return with_roots(program, program.roots, {})  # nothing to fold: the sweep would copy it as it is
     users = consumers(order)
     roots = {n.id for n in program.roots}
 
