@@ -17,6 +17,15 @@ that is neither kept nor still held, with what that unit reads, recursively; an 
 recomputed once is held to its last reader (a segment is recomputed once), a cheap one is
 recomputed again wherever it is read (it dies at its reader).  Units the MILP may not recompute
 count as kept.
+
+When no kept tail fits (bench_remat's residual net at 1/8: 8.4 MiB, the tails' least is 14 MiB),
+the low-memory end of the trade-off is tried (`recomputed_where_read`): every unit of the forward
+pass recomputed where read, dear ones too, from none to a few checkpoints (quadratic recompute:
+the chain from the last checkpoint again for every layer's backward), optionally with every
+s-th dear unit held to its last reader once recomputed (a checkpoint for its segment only).
+Cheapest first, the first that fits is taken: there the plan with one checkpoint recomputes
+15890 MFLOP in 7.0 MiB, and none plans 8.0 MiB (what one layer's backward holds, with the loss
+kernel's four 1 MiB buffers) for 29958 MFLOP.
 """
 
 from __future__ import annotations
@@ -37,6 +46,10 @@ from graphc.program import Program
 CHEAP_SHARE = 1 / 50
 PAST_THE_BISECTION = 2  # heads tried past the one the bisection stops at
 MAX_CHECKPOINTS = 3  # checkpoints tried in the recomputed head (evenly spaced); more plan higher on the test nets
+# recomputed where read (`recomputed_where_read`): checkpoints tried (0 to this), and the spacings of the dear units
+# held within a segment (0: none); on the residual net at 1/8 more checkpoints or held units plan 10 MiB or more
+MAX_FRESH_CHECKPOINTS = 4
+HELD_SPACINGS = (0, 2, 4, 8)
 
 
 def first_backward(units: Units) -> int:
@@ -71,6 +84,11 @@ def on_demand(units: Units, kept: set[int], cheap: set[int] | None = None) -> di
     return recompute
 
 
+def evenly_spaced(length: int, count: int) -> set[int]:
+    """`count` marks strictly inside range(length), evenly spaced (fewer when they collide)."""
+    return {round(length * (q + 1) / (count + 1)) for q in range(count)} - {0, length}
+
+
 def tail_and_segments(units: Units, cheap: set[int] | None = None) -> Iterator[tuple[int, set[int]]]:
     """(expensive units recomputed, kept set) for every split of the forward pass's expensive units into a
     recomputed head and a kept tail, with 0 to MAX_CHECKPOINTS evenly spaced checkpoints in the head: the tail's
@@ -84,13 +102,35 @@ def tail_and_segments(units: Units, cheap: set[int] | None = None) -> Iterator[t
         if head < len(expensive):
             tail |= set(units.units[expensive[head]].inputs)
         for count in range(MAX_CHECKPOINTS + 1):
-            marks = {round(head * (q + 1) / (count + 1)) for q in range(count)} - {0, head}
+            marks = evenly_spaced(head, count)
             if len(marks) < count:
                 continue
             kept = set(tail)
             for mark in marks:
                 kept |= set(units.units[expensive[mark]].inputs)
             yield head, kept
+
+
+def recomputed_where_read(units: Units, cheap: set[int] | None = None) -> Iterator[tuple[set[int], set[int]]]:
+    """(kept set, units recomputed where read: `on_demand`'s `cheap`) for the low-memory schedules (see the module
+    docstring): 0 to MAX_FRESH_CHECKPOINTS evenly spaced checkpoints (what their dear units read is kept), and
+    every s-th dear unit (s in HELD_SPACINGS) held once recomputed, every other forward unit recomputed where read."""
+    end = first_backward(units)
+    cheap = cheap_units(units) if cheap is None else cheap
+    expensive = [i for i in range(end) if i not in cheap]
+    for count in range(MAX_FRESH_CHECKPOINTS + 1):
+        marks = evenly_spaced(len(expensive), count)
+        if len(marks) < count:
+            continue
+        kept = {i for mark in marks for i in units.units[expensive[mark]].inputs}
+        for spacing in HELD_SPACINGS:
+            held = set(expensive[spacing::spacing]) if spacing else set()
+            yield kept, set(range(end)) - held
+
+
+def unit_cost(units: Units, recompute: dict[int, list[int]]) -> int:
+    """What a schedule's units cost (at least what its realised program recomputes, see `search`)."""
+    return sum(units.units[i].cost for stage in recompute.values() for i in stage)
 
 
 def joins(program: Program, a: Analysis) -> set[int]:
@@ -112,7 +152,8 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     planned in turn, until `deadline` (time.perf_counter()).  A schedule whose units cost no less than `cap`
     or the best so far is not realised: that cost is what it recomputes, or more when a copy replaces a
     forward value that nothing else reads (the loss reading a recomputed cheap value: the forward pass then
-    runs that part once, as the copy)."""
+    runs that part once, as the copy).  When none fits, the schedules of `recomputed_where_read` are planned,
+    least unit cost first, up to the first that fits."""
     begin = time.perf_counter()
     units = units if units is not None else coarsen(program, a, apart=joins(program, a))
     cheap = cheap_units(units)
@@ -122,25 +163,31 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     heads = list(candidates)  # longest first
     best = None
 
+    def bound() -> float:
+        return min([c for c in (cap, best and best[1].cost) if c is not None], default=math.inf)
+
+    def fits(kept: set[int], recompute: dict[int, list[int]]) -> bool:
+        """Realise and plan `recompute` (keeping it as the best when cheaper): whether it fits the budget."""
+        nonlocal best
+        rebuilt = realise(program, a, units, recompute)
+        peak = planned_peak(rebuilt, planner)
+        if peak > budget:
+            return False
+        cost = extra_flops(program, rebuilt)[0]
+        if cost < bound():
+            solution = Solution(recompute, cost, float(peak), 1.0, len(kept), False, time.perf_counter() - begin)
+            best = (rebuilt, solution, peak)
+        return True
+
     def shorter_may_fit(head: int) -> bool:
         """Plan `head`'s schedules (keeping the best): whether one fits, or none was worth planning."""
-        nonlocal best
         tried = fitted = False
         for kept in candidates[head]:
             recompute = on_demand(units, kept, cheap)
-            bound = min([c for c in (cap, best and best[1].cost) if c is not None], default=math.inf)
-            if sum(units.units[i].cost for stage in recompute.values() for i in stage) >= bound:
+            if unit_cost(units, recompute) >= bound():
                 continue
             tried = True
-            rebuilt = realise(program, a, units, recompute)
-            peak = planned_peak(rebuilt, planner)
-            if peak > budget:
-                continue
-            fitted = True
-            cost = extra_flops(program, rebuilt)[0]
-            if cost < bound:
-                solution = Solution(recompute, cost, float(peak), 1.0, len(kept), False, time.perf_counter() - begin)
-                best = (rebuilt, solution, peak)
+            fitted = fits(kept, recompute) or fitted
         return fitted or not tried
 
     lo, hi = 0, len(heads)
@@ -151,4 +198,9 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
         if time.perf_counter() > deadline:
             break
         shorter_may_fit(head)
+    if best is None:  # no kept tail fits: the low-memory schedules, cheapest first, until one fits
+        schedules = [(kept, on_demand(units, kept, fresh)) for kept, fresh in recomputed_where_read(units, cheap)]
+        for kept, recompute in sorted(schedules, key=lambda pair: unit_cost(units, pair[1])):
+            if time.perf_counter() > deadline or unit_cost(units, recompute) >= bound() or fits(kept, recompute):
+                break
     return best
