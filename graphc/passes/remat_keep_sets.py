@@ -23,13 +23,14 @@ the low-memory end of the trade-off is tried (`recomputed_where_read`): every un
 pass recomputed where read, dear ones too, from none to a few checkpoints (quadratic recompute:
 the chain from the last checkpoint again for every layer's backward), optionally with every
 s-th dear unit held to its last reader once recomputed (a checkpoint for its segment only).
-Cheapest first, the first that fits is taken: there the plan with one checkpoint recomputes
-15890 MFLOP in 7.0 MiB, and none plans 8.0 MiB (what one layer's backward holds, with the loss
-kernel's four 1 MiB buffers) for 29958 MFLOP.
+Cheapest first, the first that fits is taken: there two checkpoints (at the 12th and 28th of
+32 matmuls) recompute 11561 MFLOP in 8.0 MiB, one (at the 16th) 15890 MFLOP in 7.0 MiB, and none
+29958 MFLOP in 8.0 MiB (one layer's backward holds six 1 MiB buffers).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -50,6 +51,7 @@ MAX_CHECKPOINTS = 3  # checkpoints tried in the recomputed head (evenly spaced);
 # held within a segment (0: none); on the residual net at 1/8 more checkpoints or held units plan 10 MiB or more
 MAX_FRESH_CHECKPOINTS = 4
 HELD_SPACINGS = (0, 2, 4, 8)
+CHECKPOINT_PLACES = 7  # the places checkpoints are also tried at, every choice of up to MAX_FRESH_CHECKPOINTS
 
 
 def first_backward(units: Units) -> int:
@@ -113,19 +115,30 @@ def tail_and_segments(units: Units, cheap: set[int] | None = None) -> Iterator[t
 
 def recomputed_where_read(units: Units, cheap: set[int] | None = None) -> Iterator[tuple[set[int], set[int]]]:
     """(kept set, units recomputed where read: `on_demand`'s `cheap`) for the low-memory schedules (see the module
-    docstring): 0 to MAX_FRESH_CHECKPOINTS evenly spaced checkpoints (what their dear units read is kept), and
-    every s-th dear unit (s in HELD_SPACINGS) held once recomputed, every other forward unit recomputed where read."""
+    docstring), the first keeping and holding nothing (the least memory): 0 to MAX_FRESH_CHECKPOINTS evenly
+    spaced checkpoints (what their dear units read is kept), each with every s-th dear unit (s in HELD_SPACINGS)
+    held once recomputed; then 1 to MAX_FRESH_CHECKPOINTS checkpoints at every choice of CHECKPOINT_PLACES
+    places, spaced a fixed step apart, nothing held.  The places matter beyond their count (the residual net at
+    1/8, 32 dear units: checkpoints at 12 and 28 plan 8.0 MiB, at 12 and 24 10.0 MiB), and not monotonically."""
     end = first_backward(units)
     cheap = cheap_units(units) if cheap is None else cheap
     expensive = [i for i in range(end) if i not in cheap]
-    for count in range(MAX_FRESH_CHECKPOINTS + 1):
-        marks = evenly_spaced(len(expensive), count)
-        if len(marks) < count:
-            continue
-        kept = {i for mark in marks for i in units.units[expensive[mark]].inputs}
+
+    def kept_at(marks) -> set[int]:
+        return {i for mark in marks for i in units.units[expensive[mark]].inputs}
+
+    even = [evenly_spaced(len(expensive), count) for count in range(MAX_FRESH_CHECKPOINTS + 1)]
+    even = [marks for count, marks in enumerate(even) if len(marks) == count]
+    for marks in even:
         for spacing in HELD_SPACINGS:
             held = set(expensive[spacing::spacing]) if spacing else set()
-            yield kept, set(range(end)) - held
+            yield kept_at(marks), set(range(end)) - held
+    step = max(1, -(-len(expensive) // (CHECKPOINT_PLACES + 1)))
+    places = range(step, len(expensive), step)
+    for count in range(1, MAX_FRESH_CHECKPOINTS + 1):
+        for marks in itertools.combinations(places, count):
+            if set(marks) not in even:
+                yield kept_at(marks), set(range(end))
 
 
 def unit_cost(units: Units, recompute: dict[int, list[int]]) -> int:
@@ -153,7 +166,7 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     or the best so far is not realised: that cost is what it recomputes, or more when a copy replaces a
     forward value that nothing else reads (the loss reading a recomputed cheap value: the forward pass then
     runs that part once, as the copy).  When none fits, the schedules of `recomputed_where_read` are planned,
-    least unit cost first, up to the first that fits."""
+    least unit cost first, up to the first that fits (when the first of them, the least memory, fits)."""
     begin = time.perf_counter()
     units = units if units is not None else coarsen(program, a, apart=joins(program, a))
     cheap = cheap_units(units)
@@ -200,7 +213,11 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
         shorter_may_fit(head)
     if best is None:  # no kept tail fits: the low-memory schedules, cheapest first, until one fits
         schedules = [(kept, on_demand(units, kept, fresh)) for kept, fresh in recomputed_where_read(units, cheap)]
-        for kept, recompute in sorted(schedules, key=lambda pair: unit_cost(units, pair[1])):
-            if time.perf_counter() > deadline or unit_cost(units, recompute) >= bound() or fits(kept, recompute):
-                break
+        # the first keeps and holds nothing: when that does not fit, no other is planned (a plan each: 0.15 s on
+        # bench_remat's CNN, where none fits at 1/4); it may miss one that fits below it (one checkpoint, 7.0 MiB,
+        # against none, 8.0 MiB, on the residual net), which is rare: checkpoints are bytes kept
+        if unit_cost(units, schedules[0][1]) < bound() and fits(*schedules[0]):
+            for kept, recompute in sorted(schedules[1:], key=lambda pair: unit_cost(units, pair[1])):
+                if time.perf_counter() > deadline or unit_cost(units, recompute) >= bound() or fits(kept, recompute):
+                    break
     return best
