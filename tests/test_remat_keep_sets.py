@@ -112,7 +112,7 @@ def test_recomputed_where_read_keeps_only_checkpoints_and_holds_only_dear_units(
 
 @pytest.mark.skipif("llvm" not in available_backends(), reason="the goal is stated for the llvm backend's plans")
 def test_the_optimal_planner_meets_an_eighth_on_the_bench_residual_net():
-    """Issue 22 at 1/8 (8.4 MiB): no kept tail fits (the least plans 14 MiB), nor did any planner before the
+    """Issue 22 at 1/8 (8.4 MiB): no kept tail fits, nor did any planner before the
     low-memory schedules; now two checkpoints (at the 12th and 28th matmul) with everything recomputed where
     read plan 8.0 MiB (11561.3 MFLOP), the bytes measured as planned and the gradients those of remat="none"."""
     optimal_stats(*bench_residual_net(8))

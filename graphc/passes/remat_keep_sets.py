@@ -18,14 +18,14 @@ recomputed once is held to its last reader (a segment is recomputed once), a che
 recomputed again wherever it is read (it dies at its reader).  Units the MILP may not recompute
 count as kept.
 
-When no kept tail fits (bench_remat's residual net at 1/8: 8.4 MiB, the tails' least is 14 MiB),
+When no kept tail fits (bench_remat's residual net at 1/8: 8.4 MiB; no plan before planned under 14 MiB),
 the low-memory end of the trade-off is tried (`recomputed_where_read`): every unit of the forward
 pass recomputed where read, dear ones too, from none to a few checkpoints (quadratic recompute:
 the chain from the last checkpoint again for every layer's backward), optionally with every
 s-th dear unit held to its last reader once recomputed (a checkpoint for its segment only).
 Cheapest first, the first that fits is taken: there two checkpoints (at the 12th and 28th of
 32 matmuls) recompute 11561 MFLOP in 8.0 MiB, one (at the 16th) 15890 MFLOP in 7.0 MiB, and none
-29958 MFLOP in 8.0 MiB (one layer's backward holds six 1 MiB buffers).
+29958 MFLOP in 8.0 MiB (eight 1 MiB values live at a layer's backward matmul).
 """
 
 from __future__ import annotations
