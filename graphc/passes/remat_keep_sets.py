@@ -17,10 +17,20 @@ that is neither kept nor still held, with what that unit reads, recursively; an 
 recomputed once is held to its last reader (a segment is recomputed once), a cheap one is
 recomputed again wherever it is read (it dies at its reader).  Units the MILP may not recompute
 count as kept.
+
+When no kept tail fits (bench_remat's residual net at 1/8: 8.4 MiB; no plan before planned under 14 MiB),
+the low-memory end of the trade-off is tried (`recomputed_where_read`): every unit of the forward
+pass recomputed where read, dear ones too, from none to a few checkpoints (quadratic recompute:
+the chain from the last checkpoint again for every layer's backward), optionally with every
+s-th dear unit held to its last reader once recomputed (a checkpoint for its segment only).
+Cheapest first, the first that fits is taken: there two checkpoints (at the 12th and 28th of
+32 matmuls) recompute 11561 MFLOP in 8.0 MiB, one (at the 16th) 15890 MFLOP in 7.0 MiB, and none
+29958 MFLOP in 8.0 MiB (eight 1 MiB values live at a layer's backward matmul).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Iterator
@@ -37,6 +47,11 @@ from graphc.program import Program
 CHEAP_SHARE = 1 / 50
 PAST_THE_BISECTION = 2  # heads tried past the one the bisection stops at
 MAX_CHECKPOINTS = 3  # checkpoints tried in the recomputed head (evenly spaced); more plan higher on the test nets
+# recomputed where read (`recomputed_where_read`): checkpoints tried (0 to this), and the spacings of the dear units
+# held within a segment (0: none); on the residual net at 1/8 more checkpoints or held units plan 10 MiB or more
+MAX_FRESH_CHECKPOINTS = 4
+HELD_SPACINGS = (0, 2, 4, 8)
+CHECKPOINT_PLACES = 7  # the places checkpoints are also tried at, every choice of up to MAX_FRESH_CHECKPOINTS
 
 
 def first_backward(units: Units) -> int:
@@ -71,6 +86,11 @@ def on_demand(units: Units, kept: set[int], cheap: set[int] | None = None) -> di
     return recompute
 
 
+def evenly_spaced(length: int, count: int) -> set[int]:
+    """`count` marks strictly inside range(length), evenly spaced (fewer when they collide)."""
+    return {round(length * (q + 1) / (count + 1)) for q in range(count)} - {0, length}
+
+
 def tail_and_segments(units: Units, cheap: set[int] | None = None) -> Iterator[tuple[int, set[int]]]:
     """(expensive units recomputed, kept set) for every split of the forward pass's expensive units into a
     recomputed head and a kept tail, with 0 to MAX_CHECKPOINTS evenly spaced checkpoints in the head: the tail's
@@ -84,13 +104,46 @@ def tail_and_segments(units: Units, cheap: set[int] | None = None) -> Iterator[t
         if head < len(expensive):
             tail |= set(units.units[expensive[head]].inputs)
         for count in range(MAX_CHECKPOINTS + 1):
-            marks = {round(head * (q + 1) / (count + 1)) for q in range(count)} - {0, head}
+            marks = evenly_spaced(head, count)
             if len(marks) < count:
                 continue
             kept = set(tail)
             for mark in marks:
                 kept |= set(units.units[expensive[mark]].inputs)
             yield head, kept
+
+
+def recomputed_where_read(units: Units, cheap: set[int] | None = None) -> Iterator[tuple[set[int], set[int]]]:
+    """(kept set, units recomputed where read: `on_demand`'s `cheap`) for the low-memory schedules (see the module
+    docstring), the first keeping and holding nothing (the least memory): 0 to MAX_FRESH_CHECKPOINTS evenly
+    spaced checkpoints (what their dear units read is kept), each with every s-th dear unit (s in HELD_SPACINGS)
+    held once recomputed; then 1 to MAX_FRESH_CHECKPOINTS checkpoints at every choice of CHECKPOINT_PLACES
+    places, spaced a fixed step apart, nothing held.  The places matter beyond their count (the residual net at
+    1/8, 32 dear units: checkpoints at 12 and 28 plan 8.0 MiB, at 12 and 24 10.0 MiB), and not monotonically."""
+    end = first_backward(units)
+    cheap = cheap_units(units) if cheap is None else cheap
+    expensive = [i for i in range(end) if i not in cheap]
+
+    def kept_at(marks) -> set[int]:
+        return {i for mark in marks for i in units.units[expensive[mark]].inputs}
+
+    even = [evenly_spaced(len(expensive), count) for count in range(MAX_FRESH_CHECKPOINTS + 1)]
+    even = [marks for count, marks in enumerate(even) if len(marks) == count]
+    for marks in even:
+        for spacing in HELD_SPACINGS:
+            held = set(expensive[spacing::spacing]) if spacing else set()
+            yield kept_at(marks), set(range(end)) - held
+    step = max(1, -(-len(expensive) // (CHECKPOINT_PLACES + 1)))
+    places = range(step, len(expensive), step)
+    for count in range(1, MAX_FRESH_CHECKPOINTS + 1):
+        for marks in itertools.combinations(places, count):
+            if set(marks) not in even:
+                yield kept_at(marks), set(range(end))
+
+
+def unit_cost(units: Units, recompute: dict[int, list[int]]) -> int:
+    """What a schedule's units cost (at least what its realised program recomputes, see `search`)."""
+    return sum(units.units[i].cost for stage in recompute.values() for i in stage)
 
 
 def joins(program: Program, a: Analysis) -> set[int]:
@@ -112,7 +165,8 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     planned in turn, until `deadline` (time.perf_counter()).  A schedule whose units cost no less than `cap`
     or the best so far is not realised: that cost is what it recomputes, or more when a copy replaces a
     forward value that nothing else reads (the loss reading a recomputed cheap value: the forward pass then
-    runs that part once, as the copy)."""
+    runs that part once, as the copy).  When none fits, the schedules of `recomputed_where_read` are planned,
+    least unit cost first, up to the first that fits (when the first of them, the least memory, fits)."""
     begin = time.perf_counter()
     units = units if units is not None else coarsen(program, a, apart=joins(program, a))
     cheap = cheap_units(units)
@@ -122,25 +176,31 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     heads = list(candidates)  # longest first
     best = None
 
+    def bound() -> float:
+        return min([c for c in (cap, best and best[1].cost) if c is not None], default=math.inf)
+
+    def fits(kept: set[int], recompute: dict[int, list[int]]) -> bool:
+        """Realise and plan `recompute` (keeping it as the best when cheaper): whether it fits the budget."""
+        nonlocal best
+        rebuilt = realise(program, a, units, recompute)
+        peak = planned_peak(rebuilt, planner)
+        if peak > budget:
+            return False
+        cost = extra_flops(program, rebuilt)[0]
+        if cost < bound():
+            solution = Solution(recompute, cost, float(peak), 1.0, len(kept), False, time.perf_counter() - begin)
+            best = (rebuilt, solution, peak)
+        return True
+
     def shorter_may_fit(head: int) -> bool:
         """Plan `head`'s schedules (keeping the best): whether one fits, or none was worth planning."""
-        nonlocal best
         tried = fitted = False
         for kept in candidates[head]:
             recompute = on_demand(units, kept, cheap)
-            bound = min([c for c in (cap, best and best[1].cost) if c is not None], default=math.inf)
-            if sum(units.units[i].cost for stage in recompute.values() for i in stage) >= bound:
+            if unit_cost(units, recompute) >= bound():
                 continue
             tried = True
-            rebuilt = realise(program, a, units, recompute)
-            peak = planned_peak(rebuilt, planner)
-            if peak > budget:
-                continue
-            fitted = True
-            cost = extra_flops(program, rebuilt)[0]
-            if cost < bound:
-                solution = Solution(recompute, cost, float(peak), 1.0, len(kept), False, time.perf_counter() - begin)
-                best = (rebuilt, solution, peak)
+            fitted = fits(kept, recompute) or fitted
         return fitted or not tried
 
     lo, hi = 0, len(heads)
@@ -151,4 +211,13 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
         if time.perf_counter() > deadline:
             break
         shorter_may_fit(head)
+    if best is None:  # no kept tail fits: the low-memory schedules, cheapest first, until one fits
+        schedules = [(kept, on_demand(units, kept, fresh)) for kept, fresh in recomputed_where_read(units, cheap)]
+        # the first keeps and holds nothing: when that does not fit, no other is planned (a plan each: 0.15 s on
+        # bench_remat's CNN, where none fits at 1/4); it may miss one that fits below it (one checkpoint, 7.0 MiB,
+        # against none, 8.0 MiB, on the residual net), which is rare: checkpoints are bytes kept
+        if unit_cost(units, schedules[0][1]) < bound() and fits(*schedules[0]):
+            for kept, recompute in sorted(schedules[1:], key=lambda pair: unit_cost(units, pair[1])):
+                if time.perf_counter() > deadline or unit_cost(units, recompute) >= bound() or fits(kept, recompute):
+                    break
     return best
