@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphc.errors import GraphcError
+from graphc.passes.live_bytes import live_peak_of_nodes
 
 ALIGNMENT = 64
 
@@ -342,7 +343,11 @@ def program_live_peak(program, alignment: int = ALIGNMENT) -> int:
     What the node-by-node judge of remat skips candidates by (graphc.passes.remat): the live peak
     of a plan node by node is within a few per cent of its arena, for a third of the time.
     """
-    steps, sizes, _, keep, sources, _, _ = _node_steps(program.nodes(), program.roots, (), alignment)
+    order, roots = program.nodes(), program.roots
+    peak = live_peak_of_nodes(order, roots, alignment)  # one walk, no Steps: it is asked once per candidate
+    if peak is not None:
+        return peak
+    steps, sizes, _, keep, sources, _, _ = _node_steps(order, roots, (), alignment)
     return live_peak(steps, sizes, keep=keep, external=sources, alignment=alignment)
 
 
