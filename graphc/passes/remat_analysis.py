@@ -74,6 +74,11 @@ class Analysis:
         return node.op.kind != "source" and node.id not in self.backward
 
     @functools.cached_property
+    def forward_ids(self) -> frozenset[int]:
+        """The ids of `forward`: what each candidate's rewrite asks of its every node, made once."""
+        return frozenset(n.id for n in self.forward)
+
+    @functools.cached_property
     def total_flops(self) -> int:
         """The program's estimated work: the same for every candidate, so summed once."""
         return sum(flops(n) for n in self.order)
