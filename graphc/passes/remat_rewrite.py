@@ -102,7 +102,7 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
             attrs.pop("recompute", None)
             if top.id not in a.helpers:
                 attrs["recompute"] = segment[top.id]
-            copies[top.id] = _same_value(top, inputs, attrs)
+            copies[top.id] = same_value(top, inputs, attrs)
 
     backward = a.backward
     for node in a.order:
@@ -114,7 +114,7 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
             inputs = [copies[i.id] if i.id in copied else new[i.id] for i in node.inputs]
             for k in node.op.shape_only:
                 inputs[k] = shape_stand_in(node, k, inputs)
-            new[node_id] = node if same_nodes(inputs, node.inputs) else _same_value(node, inputs, node.attrs)
+            new[node_id] = node if same_nodes(inputs, node.inputs) else same_value(node, inputs, node.attrs)
         elif node.op.kind == "source":
             new[node_id] = node
         elif node_id in a.helpers:
@@ -123,7 +123,7 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
             new[node_id] = forward[node_id]
         else:
             inputs = [new[i.id] for i in node.inputs]
-            new[node_id] = forward[node_id] = _same_value(node, inputs, {**node.attrs, "recompute": FORWARD_TAG})
+            new[node_id] = forward[node_id] = same_value(node, inputs, {**node.attrs, "recompute": FORWARD_TAG})
     n = len(program.outputs)
     roots = [new[r.id] for r in program.roots]
     rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
@@ -133,11 +133,12 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
     return rebuilt, copies, new
 
 
-def _same_value(node: Node, inputs: list[Node], attrs: dict) -> Node:
+def same_value(node: Node, inputs: list[Node], attrs: dict) -> Node:
     """`node`'s op over `inputs` shaped and typed as its own: its shape and dtype, not inferred again.
 
-    Every input here is a copy, a rebuilt twin or a same-shaped stand-in, so inference would
-    give the same answer; it was most of a rebuild's time, and each candidate is rebuilt.
+    Every input its callers give (this rewrite, remat_cheap_reads, remat_realise) is a copy, a
+    rebuilt twin or a same-shaped stand-in, so inference would give the same answer; it was most of
+    a rebuild's time, and each candidate is rebuilt.
     """
     return Node(node.op, inputs, attrs, node.shape, node.dtype, name=node.name, source=node.source)
 
