@@ -92,18 +92,24 @@ def is_cheap(node: Node) -> bool:
 
 
 def analyse(program: Program) -> Analysis:
-    order = toposort(program.roots)
+    # the program's own walk when it runs in no chosen order: made once for this and for its plans
+    order = program.nodes() if program.schedule is None else toposort(program.roots)
     level: dict[int, int] = {}
-    for node in order:
-        level[node.id] = 1 + max([level[i.id] for i in node.inputs], default=-1)
-    made = _made_levels(order, level)
     value_dep: dict[int, bool] = {}
-    for node in order:
-        if node.op.kind == "source":
-            value_dep[node.id] = node.op is placeholder_op or node.op is variable_op
+    for node in order:  # one walk for both, loops written out: the search analyses two 100k-node programs
+        op, inputs = node.op, node.inputs
+        level[node.id] = 1 + max([level[i.id] for i in inputs], default=-1)
+        if op.kind == "source":
+            value_dep[node.id] = op is placeholder_op or op is variable_op
             continue
-        skip = node.op.shape_only  # inputs read for their shape only (values unused)
-        value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
+        skip = op.shape_only  # inputs read for their shape only (values unused)
+        depends = False
+        for k, i in enumerate(inputs):
+            if value_dep[i.id] and k not in skip:
+                depends = True
+                break
+        value_dep[node.id] = depends
+    made = _made_levels(order, level)
     constants = [n for n in order if not value_dep[n.id] and n.op.kind != "source" and n.op.name not in _NEVER_SEEDS]
     side = _BackwardSide(order, level, made, value_dep,
                          {n.id for n in constants} - _initial_values(order, program.roots, constants, made))
@@ -138,16 +144,33 @@ class _BackwardSide:
         self.order, self.level, self.seeds = order, level, seeds
         # far reads: a constant (an initial value such as a convolution's zero padding, broadcast once and read
         # by every layer) is read far by the forward pass too, and seeds are marked on their own
-        self.far_readers = {node.id for node in order if node.op.kind != "source" and any(
-            i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE
-            for i in node.inputs)}
+        self.far_readers: set[int] = set()
+        for node in order:
+            if node.op.kind == "source":
+                continue
+            far = level[node.id] - LONG_EDGE  # a value made before this level is read far
+            for i in node.inputs:
+                if made[i.id] < far and i.op.kind != "source" and value_dep[i.id]:
+                    self.far_readers.add(node.id)
+                    break
+        self._last: tuple = (None, None)  # (forward, its backward side): asked twice by `analyse`
 
     def of(self, forward: set[int]) -> set[int]:
+        if self._last[0] is forward:  # _loss_reads hands back the set it last asked about
+            return self._last[1]
         marks = (self.seeds | self.far_readers) - forward
         backward: set[int] = set()
         for node in self.order:
-            if node.op.kind != "source" and (node.id in marks or any(i.id in backward for i in node.inputs)):
-                backward.add(node.id)
+            if node.id in marks:
+                if node.op.kind != "source":
+                    backward.add(node.id)
+                continue
+            for i in node.inputs:
+                if i.id in backward:
+                    if node.op.kind != "source":
+                        backward.add(node.id)
+                    break
+        self._last = (forward, backward)
         return backward
 
     def reads_forward_values(self, backward: set[int]) -> bool:
