@@ -347,20 +347,21 @@ def program_live_peak(program, alignment: int = ALIGNMENT) -> int:
     peak = live_peak_of_nodes(order, roots, alignment)  # one walk, no Steps: it is asked once per candidate
     if peak is not None:
         return peak
-    steps, sizes, _, keep, sources, _, _ = _node_steps(order, roots, (), alignment)
+    steps, sizes, _, keep, sources, _, _ = _node_steps(order, roots, (), alignment, in_place=False)
     return live_peak(steps, sizes, keep=keep, external=sources, alignment=alignment)
 
 
 def _plan_nodes(order, roots, given, in_place: bool, alignment: int) -> MemoryPlan:
-    steps, sizes, names, keep, sources, views, unplanned = _node_steps(order, roots, given, alignment)
+    steps, sizes, names, keep, sources, views, unplanned = _node_steps(order, roots, given, alignment, in_place)
     plan = plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
                        names=names)
     plan.views, plan.unplanned = views, list(dict.fromkeys(unplanned))
     return plan
 
 
-def _node_steps(order, roots, given, alignment: int):
-    """One step per node (see plan_program_memory): (steps, sizes, names, kept, external, views, unplanned)."""
+def _node_steps(order, roots, given, alignment: int, in_place: bool):
+    """One step per node (see plan_program_memory): (steps, sizes, names, kept, external, views, unplanned).
+    Without `in_place`, no step names the reads it may overwrite (no plan would ask)."""
     sources = {n.id for n in order if n.op.kind == "source"} | {n.id for n in given}
     sizes, names, steps, views, unplanned = {}, {}, [], {}, []
     prod = math.prod
@@ -386,7 +387,7 @@ def _node_steps(order, roots, given, alignment: int):
             sizes[node.id], sizes[running], names[running] = held.results, held.working, f"{node.label} (running)"
             writes.append(running)
             unplanned += held.unplanned
-        if op.kind == "elementwise":
+        if in_place and op.kind == "elementwise":
             itemsize = node.dtype.itemsize
             in_place_of = [i.id for i in inputs if i.shape == shape and i.dtype.itemsize == itemsize]
         else:
