@@ -40,14 +40,15 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
             if height.get(i.id, above) < above:
                 height[i.id] = above
     # listed: backward nodes reading a backward node; the others ("lazy") are emitted on demand
-    listed = {n.id: k for k, n in enumerate(order) if any(i.id in backward for i in n.inputs)}
+    listed: dict[int, int] = {}  # listed node -> its position in `order`
     by_id: dict[int, Node] = {}
     waiting: dict[int, int] = {}  # listed node -> listed inputs not run yet
     readers: dict[int, list[Node]] = {}  # listed node -> the listed nodes that read it, each once
-    for node in order:
-        if node.id in listed:
-            by_id[node.id] = node
-            inputs = {i.id for i in node.inputs if i.id in listed}
+    for k, node in enumerate(order):
+        reads = [i.id for i in node.inputs if i.id in backward]
+        if reads:  # its inputs come before it: whether they are listed is known
+            listed[node.id], by_id[node.id] = k, node
+            inputs = {i for i in reads if i in listed}
             waiting[node.id] = len(inputs)
             for i in inputs:
                 readers.setdefault(i, []).append(node)
