@@ -131,7 +131,9 @@ def analyse(program: Program) -> Analysis:
     for node in order:
         if node.id in backward or node.id in helpers:
             skip = node.op.shape_only
-            stashed.update(i.id for k, i in enumerate(node.inputs) if k not in skip and i.id in on_spine)
+            for k, i in enumerate(node.inputs):
+                if i.id in on_spine and k not in skip:
+                    stashed.add(i.id)
     return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
 
 
@@ -264,9 +266,10 @@ def _made_levels(order: list[Node], level: dict[int, int]) -> dict[int, int]:
     """
     first_read: dict[int, int] = {}
     for node in order:
+        at = level[node.id]
         for i in node.inputs:
-            if i.op.kind != "source" and not is_cheap(i):
-                first_read[i.id] = min(first_read.get(i.id, level[node.id]), level[node.id])
+            if first_read.get(i.id, at) >= at and i.op.kind != "source" and not is_cheap(i):
+                first_read[i.id] = at
     return {**level, **{node_id: at - 1 for node_id, at in first_read.items()}}
 
 
