@@ -79,6 +79,11 @@ class Analysis:
         return frozenset(n.id for n in self.forward)
 
     @functools.cached_property
+    def spine_flops(self) -> dict[int, int]:
+        """Each spine node's `flops`, by id: what a candidate recomputes is counted from it, once per analysis."""
+        return {n.id: flops(n) for n in self.spine}
+
+    @functools.cached_property
     def total_flops(self) -> int:
         """The program's estimated work: the same for every candidate, so summed once."""
         return sum(flops(n) for n in self.order)

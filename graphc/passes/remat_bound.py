@@ -122,11 +122,13 @@ def _live_together(r: Node, readers: dict[int, list[Node]], roots: set[int]) -> 
 
     walk = _HelperWalk(before, after, readers, roots, kernel_after)
 
-    def counted(v: Node, size: int) -> int:
-        best, tag = 0, v.attrs.get("recompute")
-        for u in readers[v.id]:
-            if u.attrs.get("recompute") == tag or u.op.index_scalar is not None:
-                continue
+    def counted(v: Node) -> int:
+        tag = v.attrs.get("recompute")
+        across = [u for u in readers[v.id] if u.attrs.get("recompute") != tag and u.op.index_scalar is None]
+        if not across:  # most of the forward pass: read within its own group only
+            return 0
+        best, size = 0, nbytes(v)
+        for u in across:
             if u.op.view is not None:  # strides over v, or a copy of it: follow the views to their kernels
                 best = max(best, min(size, _view_reach(u, readers, roots, kernel_after)))
             elif u.id in after:
@@ -151,8 +153,8 @@ def _read_by_matmuls(r: Node, readers: dict[int, list[Node]], roots: set[int]) -
 
     walk = _HelperWalk(before, after, readers, roots, matmul_after, through_views=True)
 
-    def counted(v: Node, size: int) -> int:
-        best = 0
+    def counted(v: Node) -> int:
+        best, size = 0, nbytes(v)
         for u in readers[v.id]:
             if matmul_after(u):
                 return size
@@ -163,9 +165,9 @@ def _read_by_matmuls(r: Node, readers: dict[int, list[Node]], roots: set[int]) -
 
 
 def _stash_bytes(before: dict[int, Node], roots: set[int], counted) -> int:
-    """The sum of `counted(v, its bytes)` over the stored values v made at or before the witness, in order
-    (a helper walk takes the helpers each one counts)."""
-    return sum(counted(v, nbytes(v)) for v in before.values() if _stored(v, roots))
+    """The sum of `counted(v)` (at most v's bytes) over the stored values v made at or before the witness, in
+    order (a helper walk takes the helpers each one counts)."""
+    return sum(counted(v) for v in before.values() if _stored(v, roots))
 
 
 def _ancestors(r: Node) -> dict[int, Node]:

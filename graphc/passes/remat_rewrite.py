@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphc.ir import Node, same_nodes
-from graphc.passes.remat_analysis import Analysis, flops
+from graphc.passes.remat_analysis import Analysis
 from graphc.passes.remat_schedule import schedule_backward
 from graphc.passes.remat_segments import Segmentation
 from graphc.program import Program
@@ -164,12 +164,15 @@ def rewrite(program: Program, a: Analysis, keep: set[int], seg: Segmentation, st
     rebuilt, copies, new = rebuild_with_copies(program, a, keep, seg.segment, forward)
     reachable = {n.id for n in rebuilt.schedule}
     # work done twice: spine copies whose forward twin still runs (a helper's original no longer runs at all)
-    twice = [copy for nid, copy in copies.items() if nid in new and new[nid].id in reachable]
+    twice = [nid for nid in copies if nid in new and new[nid].id in reachable]
     ops: dict[str, int] = {}
-    for node in twice:
-        ops[node.op.name] = ops.get(node.op.name, 0) + 1
+    for nid in twice:
+        name = copies[nid].op.name
+        ops[name] = ops.get(name, 0) + 1
+    # a copy's work is its original's (the same op and attributes over the same shapes), counted once per analysis
+    spine_flops = a.spine_flops
     stats = RematStats(strategy=strategy, segments=seg.count, checkpoints=len(keep & a.stashed),
-                       recomputed_nodes=len(twice), recompute_flops=sum(flops(n) for n in twice),
+                       recomputed_nodes=len(twice), recompute_flops=sum(spine_flops[nid] for nid in twice),
                        total_flops=a.total_flops, modelled_peak_bytes=seg.modelled_peak,
                        recomputed_ops=ops)
     return rebuilt, stats
