@@ -99,11 +99,10 @@ def is_cheap(node: Node) -> bool:
 def analyse(program: Program) -> Analysis:
     # the program's own walk when it runs in no chosen order: made once for this and for its plans
     order = program.nodes() if program.schedule is None else toposort(program.roots)
-    level: dict[int, int] = {}
+    level = levels(order)
     value_dep: dict[int, bool] = {}
-    for node in order:  # one walk for both, loops written out: the search analyses two 100k-node programs
+    for node in order:  # loops written out: the search analyses two 100k-node programs
         op, inputs = node.op, node.inputs
-        level[node.id] = 1 + max([level[i.id] for i in inputs], default=-1)
         if op.kind == "source":
             value_dep[node.id] = op is placeholder_op or op is variable_op
             continue
@@ -140,6 +139,24 @@ def analyse(program: Program) -> Analysis:
                 if i.id in on_spine and k not in skip:
                     stashed.add(i.id)
     return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
+
+
+def levels(order: list[Node]) -> dict[int, int]:
+    """Each node's level, by id: the longest path to it from the sources (0 for a source); `order` is topological.
+
+    Most nodes read one or two values, and a list and `max` for each was half of this walk (made for every
+    program the remat search analyses, and for the bound of each candidate without copies)."""
+    level: dict[int, int] = {}
+    for node in order:
+        inputs = node.inputs
+        if len(inputs) == 2:
+            a, b = level[inputs[0].id], level[inputs[1].id]
+            level[node.id] = (a if a > b else b) + 1
+        elif len(inputs) == 1:
+            level[node.id] = level[inputs[0].id] + 1
+        else:
+            level[node.id] = 1 + max([level[i.id] for i in inputs], default=-1)
+    return level
 
 
 class _BackwardSide:

@@ -39,7 +39,7 @@ weight gradients is live there, and the comparison need not fuse the program to 
 from __future__ import annotations
 
 from graphc.ir import Node, consumers
-from graphc.passes.remat_analysis import nbytes
+from graphc.passes.remat_analysis import levels, nbytes
 from graphc.passes.remat_rewrite import FORWARD_TAG, copy_segment
 from graphc.program import Program
 
@@ -262,9 +262,7 @@ def _matmul_witnesses(program: Program, order: list[Node], users: dict[int, list
     """The backward pass's first matmuls, when the program fetches a scalar (its loss): the matmuls of
     the lowest level (longest path from the sources) above the loss's, those read most first (a
     `dh = g @ W^T` that the rest of the backward pass descends from before a weight gradient)."""
-    level: dict[int, int] = {}
-    for node in order:
-        level[node.id] = 1 + max([level[i.id] for i in node.inputs], default=-1)
+    level = levels(order)
     turn = max((level[o.id] for o in program.outputs if o.shape == ()), default=None)
     if turn is None:
         return []
