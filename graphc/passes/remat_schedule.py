@@ -76,23 +76,24 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
 
 def _backward_postorder(roots: list[Node], backward: set[int]) -> list[Node]:
     """The backward nodes reachable from `roots`, in their order in `toposort(roots)`: the same depth-first
-    walk, entering backward nodes only (what else it would enter holds none, `backward` being closed
-    under readers)."""
-    order: list[Node] = []
-    done: set[int] = set()
-    for root in roots:
-        if root.id in done or root.id not in backward:
+    walk (extend_postorder), fenced off from every other node: what the backward nodes read outside their
+    side is marked done first, so the walk enters nothing else (what it would enter holds no backward
+    node, `backward` being closed under readers)."""
+    fence: set[int] = set()  # non-backward inputs of the backward nodes
+    seen: set[int] = set()
+    stack = [r for r in roots if r.id in backward]
+    while stack:
+        node = stack.pop()
+        if node.id in seen:
             continue
-        done.add(root.id)
-        stack = [(root, iter(root.inputs))]
-        while stack:
-            top, children = stack[-1]
-            for child in children:
-                if child.id not in done and child.id in backward:
-                    done.add(child.id)
-                    stack.append((child, iter(child.inputs)))
-                    break
+        seen.add(node.id)
+        for i in node.inputs:
+            if i.id in backward:
+                stack.append(i)
             else:
-                stack.pop()
-                order.append(top)
+                fence.add(i.id)
+    order: list[Node] = []
+    for root in roots:
+        if root.id in backward:
+            extend_postorder(root, fence, order)
     return order
