@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphc.errors import GraphcError
+from graphc.passes.live_bytes import live_peak_of_nodes
 
 ALIGNMENT = 64
 
@@ -342,20 +343,25 @@ def program_live_peak(program, alignment: int = ALIGNMENT) -> int:
     What the node-by-node judge of remat skips candidates by (graphc.passes.remat): the live peak
     of a plan node by node is within a few per cent of its arena, for a third of the time.
     """
-    steps, sizes, _, keep, sources, _, _ = _node_steps(program.nodes(), program.roots, (), alignment)
+    order, roots = program.nodes(), program.roots
+    peak = live_peak_of_nodes(order, roots, alignment)  # one walk, no Steps: it is asked once per candidate
+    if peak is not None:
+        return peak
+    steps, sizes, _, keep, sources, _, _ = _node_steps(order, roots, (), alignment, in_place=False)
     return live_peak(steps, sizes, keep=keep, external=sources, alignment=alignment)
 
 
 def _plan_nodes(order, roots, given, in_place: bool, alignment: int) -> MemoryPlan:
-    steps, sizes, names, keep, sources, views, unplanned = _node_steps(order, roots, given, alignment)
+    steps, sizes, names, keep, sources, views, unplanned = _node_steps(order, roots, given, alignment, in_place)
     plan = plan_memory(steps, sizes, keep=keep, external=sources, alignment=alignment, in_place=in_place,
                        names=names)
     plan.views, plan.unplanned = views, list(dict.fromkeys(unplanned))
     return plan
 
 
-def _node_steps(order, roots, given, alignment: int):
-    """One step per node (see plan_program_memory): (steps, sizes, names, kept, external, views, unplanned)."""
+def _node_steps(order, roots, given, alignment: int, in_place: bool):
+    """One step per node (see plan_program_memory): (steps, sizes, names, kept, external, views, unplanned).
+    Without `in_place`, no step names the reads it may overwrite (no plan would ask)."""
     sources = {n.id for n in order if n.op.kind == "source"} | {n.id for n in given}
     sizes, names, steps, views, unplanned = {}, {}, [], {}, []
     prod = math.prod
@@ -381,7 +387,7 @@ def _node_steps(order, roots, given, alignment: int):
             sizes[node.id], sizes[running], names[running] = held.results, held.working, f"{node.label} (running)"
             writes.append(running)
             unplanned += held.unplanned
-        if op.kind == "elementwise":
+        if in_place and op.kind == "elementwise":
             itemsize = node.dtype.itemsize
             in_place_of = [i.id for i in inputs if i.shape == shape and i.dtype.itemsize == itemsize]
         else:

@@ -102,6 +102,7 @@ class RematCache:
         self._lowest: dict[int, list[Segmentation]] = {}
         self._forward: dict[int, dict] = {}  # id(analysis) -> its forward pass's tagged nodes, for every candidate
         self._reread: dict[int, tuple[Program, tuple[Program, list]]] = {}
+        self._kept: dict[tuple, set[int]] = {}  # (id(analysis), cuts) -> what the segmentation keeps
 
     def memory_rewrites(self, program: Program) -> tuple[Program, list]:
         """`memory_rewrites(program)`, made once per program: later calls judge the same rewrite."""
@@ -119,6 +120,13 @@ class RematCache:
         if id(a) not in self._lowest:
             self._lowest[id(a)] = lowest_segmentations(a)
         return self._lowest[id(a)]
+
+    def checkpoints(self, a: Analysis, seg: Segmentation) -> set[int]:
+        """`checkpoints(a, seg.segment)`, found once per analysis and segmentation (a walk of the spine)."""
+        key = (id(a), seg.cuts)
+        if key not in self._kept:
+            self._kept[key] = checkpoints(a, seg.segment)
+        return self._kept[key]
 
     def rewrite(self, program: Program, a: Analysis, keep: set[int], seg: Segmentation, strategy):
         """`rewrite(program, a, keep, seg, strategy)`, built once per program and choice: a fresh
@@ -259,10 +267,12 @@ def _lowest_planned(program: Program, a: Analysis, strategy, planner, cache: Rem
 
 def sqrt_candidates(program: Program, a: Analysis, strategy, cache: RematCache | None = None):
     """The programs of the SQRT_CANDIDATES segmentations with the lowest modelled peaks, and their stats."""
-    best = cache.lowest_segmentations(a) if cache is not None else lowest_segmentations(a)
-    build = cache.rewrite if cache is not None else rewrite
-    for seg in best:
-        yield build(program, a, checkpoints(a, seg.segment), seg, strategy)
+    if cache is None:
+        for seg in lowest_segmentations(a):
+            yield rewrite(program, a, checkpoints(a, seg.segment), seg, strategy)
+        return
+    for seg in cache.lowest_segmentations(a):
+        yield cache.rewrite(program, a, cache.checkpoints(a, seg), seg, strategy)
 
 
 def lowest_segmentations(a: Analysis) -> list[Segmentation]:

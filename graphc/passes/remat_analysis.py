@@ -74,6 +74,16 @@ class Analysis:
         return node.op.kind != "source" and node.id not in self.backward
 
     @functools.cached_property
+    def forward_ids(self) -> frozenset[int]:
+        """The ids of `forward`: what each candidate's rewrite asks of its every node, made once."""
+        return frozenset(n.id for n in self.forward)
+
+    @functools.cached_property
+    def spine_flops(self) -> dict[int, int]:
+        """Each spine node's `flops`, by id: what a candidate recomputes is counted from it, once per analysis."""
+        return {n.id: flops(n) for n in self.spine}
+
+    @functools.cached_property
     def total_flops(self) -> int:
         """The program's estimated work: the same for every candidate, so summed once."""
         return sum(flops(n) for n in self.order)
@@ -87,18 +97,23 @@ def is_cheap(node: Node) -> bool:
 
 
 def analyse(program: Program) -> Analysis:
-    order = toposort(program.roots)
-    level: dict[int, int] = {}
-    for node in order:
-        level[node.id] = 1 + max([level[i.id] for i in node.inputs], default=-1)
-    made = _made_levels(order, level)
+    # the program's own walk when it runs in no chosen order: made once for this and for its plans
+    order = program.nodes() if program.schedule is None else toposort(program.roots)
+    level = levels(order)
     value_dep: dict[int, bool] = {}
-    for node in order:
-        if node.op.kind == "source":
-            value_dep[node.id] = node.op is placeholder_op or node.op is variable_op
+    for node in order:  # loops written out: the search analyses two 100k-node programs
+        op, inputs = node.op, node.inputs
+        if op.kind == "source":
+            value_dep[node.id] = op is placeholder_op or op is variable_op
             continue
-        skip = node.op.shape_only  # inputs read for their shape only (values unused)
-        value_dep[node.id] = any(value_dep[i.id] for k, i in enumerate(node.inputs) if k not in skip)
+        skip = op.shape_only  # inputs read for their shape only (values unused)
+        depends = False
+        for k, i in enumerate(inputs):
+            if value_dep[i.id] and k not in skip:
+                depends = True
+                break
+        value_dep[node.id] = depends
+    made = _made_levels(order, level)
     constants = [n for n in order if not value_dep[n.id] and n.op.kind != "source" and n.op.name not in _NEVER_SEEDS]
     side = _BackwardSide(order, level, made, value_dep,
                          {n.id for n in constants} - _initial_values(order, program.roots, constants, made))
@@ -120,8 +135,28 @@ def analyse(program: Program) -> Analysis:
     for node in order:
         if node.id in backward or node.id in helpers:
             skip = node.op.shape_only
-            stashed.update(i.id for k, i in enumerate(node.inputs) if k not in skip and i.id in on_spine)
+            for k, i in enumerate(node.inputs):
+                if i.id in on_spine and k not in skip:
+                    stashed.add(i.id)
     return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
+
+
+def levels(order: list[Node]) -> dict[int, int]:
+    """Each node's level, by id: the longest path to it from the sources (0 for a source); `order` is topological.
+
+    Most nodes read one or two values, and a list and `max` for each was half of this walk (made for every
+    program the remat search analyses, and for the bound of each candidate without copies)."""
+    level: dict[int, int] = {}
+    for node in order:
+        inputs = node.inputs
+        if len(inputs) == 2:
+            a, b = level[inputs[0].id], level[inputs[1].id]
+            level[node.id] = (a if a > b else b) + 1
+        elif len(inputs) == 1:
+            level[node.id] = level[inputs[0].id] + 1
+        else:
+            level[node.id] = 1 + max([level[i.id] for i in inputs], default=-1)
+    return level
 
 
 class _BackwardSide:
@@ -133,16 +168,33 @@ class _BackwardSide:
         self.order, self.level, self.seeds = order, level, seeds
         # far reads: a constant (an initial value such as a convolution's zero padding, broadcast once and read
         # by every layer) is read far by the forward pass too, and seeds are marked on their own
-        self.far_readers = {node.id for node in order if node.op.kind != "source" and any(
-            i.op.kind != "source" and value_dep[i.id] and level[node.id] - made[i.id] > LONG_EDGE
-            for i in node.inputs)}
+        self.far_readers: set[int] = set()
+        for node in order:
+            if node.op.kind == "source":
+                continue
+            far = level[node.id] - LONG_EDGE  # a value made before this level is read far
+            for i in node.inputs:
+                if made[i.id] < far and i.op.kind != "source" and value_dep[i.id]:
+                    self.far_readers.add(node.id)
+                    break
+        self._last: tuple = (None, None)  # (forward, its backward side): asked twice by `analyse`
 
     def of(self, forward: set[int]) -> set[int]:
+        if self._last[0] is forward:  # _loss_reads hands back the set it last asked about
+            return self._last[1]
         marks = (self.seeds | self.far_readers) - forward
         backward: set[int] = set()
         for node in self.order:
-            if node.op.kind != "source" and (node.id in marks or any(i.id in backward for i in node.inputs)):
-                backward.add(node.id)
+            if node.id in marks:
+                if node.op.kind != "source":
+                    backward.add(node.id)
+                continue
+            for i in node.inputs:
+                if i.id in backward:
+                    if node.op.kind != "source":
+                        backward.add(node.id)
+                    break
+        self._last = (forward, backward)
         return backward
 
     def reads_forward_values(self, backward: set[int]) -> bool:
@@ -236,9 +288,10 @@ def _made_levels(order: list[Node], level: dict[int, int]) -> dict[int, int]:
     """
     first_read: dict[int, int] = {}
     for node in order:
+        at = level[node.id]
         for i in node.inputs:
-            if i.op.kind != "source" and not is_cheap(i):
-                first_read[i.id] = min(first_read.get(i.id, level[node.id]), level[node.id])
+            if first_read.get(i.id, at) >= at and i.op.kind != "source" and not is_cheap(i):
+                first_read[i.id] = at
     return {**level, **{node_id: at - 1 for node_id, at in first_read.items()}}
 
 

@@ -39,7 +39,7 @@ weight gradients is live there, and the comparison need not fuse the program to 
 from __future__ import annotations
 
 from graphc.ir import Node
-from graphc.passes.remat_analysis import nbytes
+from graphc.passes.remat_analysis import levels, nbytes
 from graphc.passes.remat_rewrite import FORWARD_TAG, copy_segment
 from graphc.program import Program
 
@@ -53,10 +53,12 @@ def arena_lower_bound(program: Program) -> int:
     """Bytes that the compiled kernels' arena of `program` holds at least (see the module docstring)."""
     order = program.nodes()
     roots = {n.id for n in program.roots}
-    if not any(copy_segment(n) is not None for n in order):  # no copies: the matmuls tell the groups apart
+    copies = [n for n in order if isinstance(n.attrs.get("recompute"), int) and copy_segment(n) is not None]
+    if not copies:  # no copies: the matmuls tell the groups apart
         return _matmul_bound(program, order, roots)
     users = program.users()  # the program's own: fusion asks it next, of a candidate planned
-    return max((_live_together(r, users, roots) for r in _witnesses(order, users)), default=0)
+    readers = _value_readers(order, users)
+    return max((_live_together(r, readers, roots) for r in _witnesses(order, copies, users)), default=0)
 
 
 def _matmul_bound(program: Program, order: list[Node], roots: set[int]) -> int:
@@ -64,7 +66,8 @@ def _matmul_bound(program: Program, order: list[Node], roots: set[int]) -> int:
     if not any(n.op.kind == "matmul" for n in order):  # nothing to witness: not even the consumers are needed
         return 0
     users = program.users()  # the program's own: fusion asks it next, of a candidate planned
-    return max((_read_by_matmuls(r, users, roots) for r in _matmul_witnesses(program, order, users)), default=0)
+    readers = _value_readers(order, users)
+    return max((_read_by_matmuls(r, readers, roots) for r in _matmul_witnesses(program, order, users)), default=0)
 
 
 def _one_kernel(node: Node) -> bool:
@@ -80,15 +83,26 @@ def _stored(node: Node, roots: set[int]) -> bool:
             and None not in node.shape)
 
 
-def _value_readers(node: Node, users: dict[int, list[Node]]):
-    """The nodes that read `node`'s value (not only its shape)."""
-    for u in users[node.id]:
+def _value_readers(order: list[Node], users: dict[int, list[Node]]) -> dict[int, list[Node]]:
+    """For each node id, the nodes that read its value (not only its shape): `users`, less the readers of
+    a node for its shape alone.  Made once per bound: the walks below ask it of most nodes, several times."""
+    readers = dict(users)
+    for u in order:
         shape_only = u.op.shape_only
-        if not shape_only or any(x is node for k, x in enumerate(u.inputs) if k not in shape_only):
-            yield u
+        for k in shape_only:
+            if k < len(u.inputs):
+                x = u.inputs[k]
+                readers[x.id] = [w for w in users[x.id] if _reads_value(w, x)]
+    return readers
 
 
-def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> int:
+def _reads_value(u: Node, node: Node) -> bool:
+    """Whether `u` reads `node`'s value, not only its shape."""
+    shape_only = u.op.shape_only
+    return not shape_only or any(x is node for k, x in enumerate(u.inputs) if k not in shape_only)
+
+
+def _live_together(r: Node, readers: dict[int, list[Node]], roots: set[int]) -> int:
     """Bytes that are in the arena at r's kernel: values made at or before it and needed at or after it.
 
     A stored value v made at or before r counts in full when a kernel at or after r reads it:
@@ -101,20 +115,22 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
     buffer made before it, so v or one of the helpers is live, and the smallest counts (each
     helper on one path only; HELPER_DEPTH helpers at most).
     """
-    before, after = _around(r, users)
+    before, after = _ancestors(r), _descendants(r, readers)
 
     def kernel_after(u: Node) -> bool:
         return u.id in after and u.op.view is None and u.op.index_scalar is None
 
-    walk = _HelperWalk(before, after, users, roots, kernel_after)
+    walk = _HelperWalk(before, after, readers, roots, kernel_after)
 
-    def counted(v: Node, size: int) -> int:
-        best = 0
-        for u in _value_readers(v, users):
-            if u.attrs.get("recompute") == v.attrs.get("recompute") or u.op.index_scalar is not None:
-                continue
+    def counted(v: Node) -> int:
+        tag = v.attrs.get("recompute")
+        across = [u for u in readers[v.id] if u.attrs.get("recompute") != tag and u.op.index_scalar is None]
+        if not across:  # most of the forward pass: read within its own group only
+            return 0
+        best, size = 0, nbytes(v)
+        for u in across:
             if u.op.view is not None:  # strides over v, or a copy of it: follow the views to their kernels
-                best = max(best, min(size, _view_reach(u, users, roots, kernel_after)))
+                best = max(best, min(size, _view_reach(u, readers, roots, kernel_after)))
             elif u.id in after:
                 best = size
             else:
@@ -126,20 +142,20 @@ def _live_together(r: Node, users: dict[int, list[Node]], roots: set[int]) -> in
     return _stash_bytes(before, roots, counted)
 
 
-def _read_by_matmuls(r: Node, users: dict[int, list[Node]], roots: set[int]) -> int:
+def _read_by_matmuls(r: Node, readers: dict[int, list[Node]], roots: set[int]) -> int:
     """Bytes in the arena at matmul r's kernel: stored values made at or before it that a matmul at or
     after it reads, directly or through elementwise ops and views (each of those on one path only, at
     most HELPER_DEPTH of them: see the module docstring)."""
-    before, after = _around(r, users)
+    before, after = _ancestors(r), _descendants(r, readers)
 
     def matmul_after(u: Node) -> bool:
         return u.op.kind == "matmul" and u.id in after
 
-    walk = _HelperWalk(before, after, users, roots, matmul_after, through_views=True)
+    walk = _HelperWalk(before, after, readers, roots, matmul_after, through_views=True)
 
-    def counted(v: Node, size: int) -> int:
-        best = 0
-        for u in _value_readers(v, users):
+    def counted(v: Node) -> int:
+        best, size = 0, nbytes(v)
+        for u in readers[v.id]:
             if matmul_after(u):
                 return size
             best = max(best, walk.bytes_through(u, size))
@@ -149,26 +165,35 @@ def _read_by_matmuls(r: Node, users: dict[int, list[Node]], roots: set[int]) -> 
 
 
 def _stash_bytes(before: dict[int, Node], roots: set[int], counted) -> int:
-    """The sum of `counted(v, its bytes)` over the stored values v made at or before the witness, in order
-    (a helper walk takes the helpers each one counts)."""
-    return sum(counted(v, nbytes(v)) for v in before.values() if _stored(v, roots))
+    """The sum of `counted(v)` (at most v's bytes) over the stored values v made at or before the witness, in
+    order (a helper walk takes the helpers each one counts)."""
+    return sum(counted(v) for v in before.values() if _stored(v, roots))
 
 
-def _around(r: Node, users: dict[int, list[Node]]) -> tuple[dict[int, Node], dict[int, Node]]:
-    """r and its ancestors, and r and its descendants, through value edges."""
-    return (_reached(r, lambda node: (x for k, x in enumerate(node.inputs) if k not in node.op.shape_only)),
-            _reached(r, lambda node: _value_readers(node, users)))
-
-
-def _reached(start: Node, step) -> dict[int, Node]:
-    """`start` and every node that `step(node)` leads to from it, by id."""
+def _ancestors(r: Node) -> dict[int, Node]:
+    """r and its ancestors through value edges, by id, in the order a depth-first walk finds them (the
+    order `_stash_bytes` counts them in)."""
     found: dict[int, Node] = {}
-    stack = [start]
+    stack = [r]
     while stack:
         node = stack.pop()
         if node.id not in found:
             found[node.id] = node
-            stack.extend(step(node))
+            shape_only = node.op.shape_only
+            stack.extend(node.inputs if not shape_only else
+                         [x for k, x in enumerate(node.inputs) if k not in shape_only])
+    return found
+
+
+def _descendants(r: Node, readers: dict[int, list[Node]]) -> set[int]:
+    """The ids of r and its descendants through value edges."""
+    found: set[int] = set()
+    stack = [r]
+    while stack:
+        node = stack.pop()
+        if node.id not in found:
+            found.add(node.id)
+            stack.extend(readers[node.id])
     return found
 
 
@@ -177,10 +202,10 @@ class _HelperWalk:
     recursive function: that would be a reference cycle, left to a collector `graphc inspect` pauses).
     `through_views`: the path may hold elementwise ops and views only (to a matmul: see _read_by_matmuls)."""
 
-    def __init__(self, before, after, users, roots, kernel_after, through_views: bool = False):
+    def __init__(self, before, after, readers, roots, kernel_after, through_views: bool = False):
         self.before, self.after = before, after
         self.used: set[int] = set()  # helpers already on a counted path
-        self.users, self.roots, self.kernel_after = users, roots, kernel_after
+        self.readers, self.roots, self.kernel_after = readers, roots, kernel_after
         self.through_views = through_views
 
     def bytes_through(self, u: Node, size: int) -> int:
@@ -203,7 +228,7 @@ class _HelperWalk:
         """Helpers from u (u included) to a kernel after r, each one a stored value in a kernel."""
         if u.id in self.before or u.id in self.after or u.id in self.used or not self._passes(u):
             return None
-        readers = list(_value_readers(u, self.users))
+        readers = self.readers[u.id]
         if any(self.kernel_after(d) for d in readers):
             return [u]
         if depth == 0:
@@ -215,7 +240,7 @@ class _HelperWalk:
         return None
 
 
-def _view_reach(u: Node, users: dict[int, list[Node]], roots: set[int], kernel_after) -> int:
+def _view_reach(u: Node, readers: dict[int, list[Node]], roots: set[int], kernel_after) -> int:
     """The fewest bytes of a chain of views from u to a kernel after r that reads through them (0: none)."""
     least = 0
     stack = [(u, nbytes(u))]
@@ -225,7 +250,7 @@ def _view_reach(u: Node, users: dict[int, list[Node]], roots: set[int], kernel_a
         if w.id in seen or w.id in roots:  # a fetched view is a copy that kernels do not read
             continue
         seen.add(w.id)
-        for d in _value_readers(w, users):
+        for d in readers[w.id]:
             if d.op.view is not None:
                 stack.append((d, min(size, nbytes(d))))
             elif kernel_after(d):
@@ -237,9 +262,7 @@ def _matmul_witnesses(program: Program, order: list[Node], users: dict[int, list
     """The backward pass's first matmuls, when the program fetches a scalar (its loss): the matmuls of
     the lowest level (longest path from the sources) above the loss's, those read most first (a
     `dh = g @ W^T` that the rest of the backward pass descends from before a weight gradient)."""
-    level: dict[int, int] = {}
-    for node in order:
-        level[node.id] = 1 + max([level[i.id] for i in node.inputs], default=-1)
+    level = levels(order)
     turn = max((level[o.id] for o in program.outputs if o.shape == ()), default=None)
     if turn is None:
         return []
@@ -248,35 +271,33 @@ def _matmul_witnesses(program: Program, order: list[Node], users: dict[int, list
     return sorted(backward, key=lambda n: (level[n.id], -len(users[n.id]), position[n.id]))[:WITNESSES]
 
 
-def _witnesses(order: list[Node], users: dict[int, list[Node]]) -> list[Node]:
+def _witnesses(order: list[Node], copies: list[Node], users: dict[int, list[Node]]) -> list[Node]:
     """Where a candidate's memory is likely to peak: just after a segment is recomputed.
 
     While the backward pass works on segment j, the checkpoints that segments 1..j are
     recomputed from and segment j's recomputed values are alive.  The segments with the highest
     such estimate are taken; the witness of one is the first backward node (in the schedule)
     that reads the segment's last recomputed value, which in a chain needs all of them.
+    `copies`: those in `order` (copy_segment not None), in order: only they and what they read are asked.
     """
-    position = {n.id: k for k, n in enumerate(order)}
     stash: dict[int, int] = {}      # segment -> bytes of its copies that a node outside it reads
     last: dict[int, Node] = {}      # segment -> its last copy (in the schedule) read from outside it
-    first_reader: dict[int, int] = {}  # forward value -> the first segment whose copies read it
-    for node in order:
+    first_reader: dict[int, tuple[int, Node]] = {}  # forward value -> (the first segment whose copies read it, it)
+    for node in copies:
         tag = copy_segment(node)
-        if tag is not None:
-            outside = [u for u in users[node.id] if u.attrs.get("recompute") != tag and _one_kernel(u)]
-            if outside:
-                stash[tag] = stash.get(tag, 0) + nbytes(node)
-                last[tag] = node
-        elif node.attrs.get("recompute") == FORWARD_TAG:
-            segments = [t for u in users[node.id] if (t := copy_segment(u)) is not None]
-            if segments:
-                first_reader[node.id] = min(segments)
+        outside = [u for u in users[node.id] if u.attrs.get("recompute") != tag and _one_kernel(u)]
+        if outside:
+            stash[tag] = stash.get(tag, 0) + nbytes(node)
+            last[tag] = node
+        for i in node.inputs:
+            if i.attrs.get("recompute") == FORWARD_TAG and first_reader.get(i.id, (tag,))[0] >= tag:
+                first_reader[i.id] = (tag, i)
     if not stash:
         return []
-    sizes = {n.id: nbytes(n) for n in order if n.id in first_reader}
-    estimate = {j: s + sum(b for nid, b in sizes.items() if first_reader[nid] <= j) for j, s in stash.items()}
-    out = []
-    for j in sorted(estimate, key=lambda j: -estimate[j])[:WITNESSES]:
-        readers = [u for u in users[last[j].id] if u.attrs.get("recompute") != j and _one_kernel(u)]
-        out.append(min(readers, key=lambda u: position[u.id]))
-    return out
+    sizes = [(j, nbytes(i)) for j, i in first_reader.values()]
+    estimate = {j: s + sum(b for first, b in sizes if first <= j) for j, s in stash.items()}
+    chosen = sorted(estimate, key=lambda j: -estimate[j])[:WITNESSES]
+    readers = {j: [u for u in users[last[j].id] if u.attrs.get("recompute") != j and _one_kernel(u)] for j in chosen}
+    wanted = {u.id for rs in readers.values() for u in rs}
+    position = {n.id: k for k, n in enumerate(order) if n.id in wanted}
+    return [min(readers[j], key=lambda u: position[u.id]) for j in chosen]

@@ -30,9 +30,10 @@ the planners' trade, not this one.
 
 from __future__ import annotations
 
-from graphc.ir import Node
+from graphc.ir import Node, same_nodes
 from graphc.passes.registry import with_roots
 from graphc.passes.remat_analysis import Analysis, analyse, is_cheap
+from graphc.passes.remat_rewrite import same_value
 from graphc.program import Program
 from graphc.rewrite import rebuild
 
@@ -57,14 +58,13 @@ def recompute_cheap_reads(program: Program, a: Analysis | None = None) -> tuple[
     readers_of_copies = a.backward | a.helpers
 
     def replace(node: Node, new_inputs: list[Node]) -> Node | None:
-        if node.id not in readers_of_copies:
-            return None
-        skip = node.op.shape_only  # read for its shape only: nothing to recompute
-        swapped = [copies[i.id] if i.id in chains and k not in skip else x
-                   for k, (i, x) in enumerate(zip(node.inputs, new_inputs))]
-        if all(x is y for x, y in zip(swapped, new_inputs)):
-            return None
-        return Node(node.op, swapped, node.attrs, node.shape, node.dtype, name=node.name, source=node.source)
+        if node.id in readers_of_copies:
+            skip = node.op.shape_only  # read for its shape only: nothing to recompute
+            new_inputs = [copies[i.id] if i.id in chains and k not in skip else x
+                          for k, (i, x) in enumerate(zip(node.inputs, new_inputs))]
+        # every input is the value it was, or a copy of it, shaped as it: no shape to infer again (rebuild's
+        # make_node would, for each node after a swapped read, most of the backward pass)
+        return None if same_nodes(new_inputs, node.inputs) else same_value(node, new_inputs, node.attrs)
 
     return with_roots(program, *rebuild(program.roots, replace)), list(copies.values())
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from graphc.ir import Node, toposort
 from graphc.passes.remat_analysis import Analysis, flops
-from graphc.passes.remat_rewrite import FORWARD_TAG
-from graphc.passes.remat_rewrite import _same_value as same_value
+from graphc.passes.remat_rewrite import FORWARD_TAG, same_value
 from graphc.passes.remat_units import Units
 from graphc.program import Program
 

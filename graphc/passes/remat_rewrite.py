@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphc.ir import Node
-from graphc.passes.remat_analysis import Analysis, flops
+from graphc.ir import Node, same_nodes
+from graphc.passes.remat_analysis import Analysis
 from graphc.passes.remat_schedule import schedule_backward
 from graphc.passes.remat_segments import Segmentation
 from graphc.program import Program
@@ -81,69 +81,64 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
     forward = {} if forward is None else forward
     new: dict[int, Node] = {}
     copies: dict[int, Node] = {}
+    copied = a.forward_ids - keep | a.helpers  # what backward nodes and copies read through a copy
 
-    def replacement(node: Node) -> Node:
-        """What a backward node (or a copy) reads in place of forward/source `node`."""
-        if node.op.kind == "source":
-            return new[node.id]
-        if node.id in a.helpers or node.id not in keep:
-            return copy_of(node)
-        return new[node.id]
-
-    def copy_of(node: Node) -> Node:
+    def copy_of(node: Node) -> None:
+        """Make the copy of forward `node`, after the copies it reads (each forward input it reads is
+        copied or kept: `new` has the kept ones, made before the backward node that asks)."""
         stack = [node]
         while stack:
             top = stack[-1]
             if top.id in copies:
                 stack.pop()
                 continue
-            missing = [i for i in top.inputs if a.is_forward(i) and (i.id in a.helpers or i.id not in keep)
-                       and i.id not in copies]
+            missing = [i for i in top.inputs if i.id in copied and i.id not in copies]
             if missing:
                 stack.extend(missing)
                 continue
             stack.pop()
-            inputs = [replacement(i) for i in top.inputs]
+            inputs = [copies[i.id] if i.id in copied else new[i.id] for i in top.inputs]
             attrs = dict(top.attrs)
             attrs.pop("recompute", None)
             if top.id not in a.helpers:
                 attrs["recompute"] = segment[top.id]
-            copies[top.id] = _same_value(top, inputs, attrs)
-        return copies[node.id]
+            copies[top.id] = same_value(top, inputs, attrs)
 
+    backward = a.backward
     for node in a.order:
-        if node.op.kind == "source":
-            new[node.id] = node
-        elif node.id in a.helpers:
-            continue  # only the backward pass reads it: through its copy
-        elif node.id in a.backward:
-            inputs = [new[i.id] if i.id in a.backward else replacement(i) for i in node.inputs]
+        node_id = node.id
+        if node_id in backward:
+            for i in node.inputs:
+                if i.id in copied and i.id not in copies:
+                    copy_of(i)
+            inputs = [copies[i.id] if i.id in copied else new[i.id] for i in node.inputs]
             for k in node.op.shape_only:
                 inputs[k] = shape_stand_in(node, k, inputs)
-            if all(x is y for x, y in zip(inputs, node.inputs)):
-                new[node.id] = node
-            else:
-                new[node.id] = _same_value(node, inputs, node.attrs)
-        elif node.id in forward:
-            new[node.id] = forward[node.id]
+            new[node_id] = node if same_nodes(inputs, node.inputs) else same_value(node, inputs, node.attrs)
+        elif node.op.kind == "source":
+            new[node_id] = node
+        elif node_id in a.helpers:
+            continue  # only the backward pass reads it: through its copy
+        elif node_id in forward:
+            new[node_id] = forward[node_id]
         else:
             inputs = [new[i.id] for i in node.inputs]
-            new[node.id] = forward[node.id] = _same_value(node, inputs, {**node.attrs, "recompute": FORWARD_TAG})
+            new[node_id] = forward[node_id] = same_value(node, inputs, {**node.attrs, "recompute": FORWARD_TAG})
     n = len(program.outputs)
     roots = [new[r.id] for r in program.roots]
     rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
                       updated=list(program.updated), new_values=roots[n:])
     backward_ids = {new[i].id for i in a.backward}
     rebuilt.schedule = schedule_backward(rebuilt, backward_ids)
-    copy_of = None  # noqa: F811 - it and `replacement` call each other: a cycle that kept each candidate alive
     return rebuilt, copies, new
 
 
-def _same_value(node: Node, inputs: list[Node], attrs: dict) -> Node:
+def same_value(node: Node, inputs: list[Node], attrs: dict) -> Node:
     """`node`'s op over `inputs` shaped and typed as its own: its shape and dtype, not inferred again.
 
-    Every input here is a copy, a rebuilt twin or a same-shaped stand-in, so inference would
-    give the same answer; it was most of a rebuild's time, and each candidate is rebuilt.
+    Every input its callers give (this rewrite, remat_cheap_reads, remat_realise) is a copy, a
+    rebuilt twin or a same-shaped stand-in, so inference would give the same answer; it was most of
+    a rebuild's time, and each candidate is rebuilt.
     """
     return Node(node.op, inputs, attrs, node.shape, node.dtype, name=node.name, source=node.source)
 
@@ -169,12 +164,15 @@ def rewrite(program: Program, a: Analysis, keep: set[int], seg: Segmentation, st
     rebuilt, copies, new = rebuild_with_copies(program, a, keep, seg.segment, forward)
     reachable = {n.id for n in rebuilt.schedule}
     # work done twice: spine copies whose forward twin still runs (a helper's original no longer runs at all)
-    twice = [copy for nid, copy in copies.items() if nid in new and new[nid].id in reachable]
+    twice = [nid for nid in copies if nid in new and new[nid].id in reachable]
     ops: dict[str, int] = {}
-    for node in twice:
-        ops[node.op.name] = ops.get(node.op.name, 0) + 1
+    for nid in twice:
+        name = copies[nid].op.name
+        ops[name] = ops.get(name, 0) + 1
+    # a copy's work is its original's (the same op and attributes over the same shapes), counted once per analysis
+    spine_flops = a.spine_flops
     stats = RematStats(strategy=strategy, segments=seg.count, checkpoints=len(keep & a.stashed),
-                       recomputed_nodes=len(twice), recompute_flops=sum(flops(n) for n in twice),
+                       recomputed_nodes=len(twice), recompute_flops=sum(spine_flops[nid] for nid in twice),
                        total_flops=a.total_flops, modelled_peak_bytes=seg.modelled_peak,
                        recomputed_ops=ops)
     return rebuilt, stats

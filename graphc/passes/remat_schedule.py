@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 
-from graphc.ir import Node, extend_postorder, toposort
+from graphc.ir import Node, extend_postorder
 from graphc.program import Program
 
 
@@ -25,26 +25,30 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
     emitted on demand, depth first, right before the first node that needs it.
 
     Every candidate of a remat search is scheduled (it was two thirds of building one), so the
-    walks are few: heights are pushed to the inputs in one reversed pass, and only the listed
-    nodes (backward nodes that read another) get positions, waiting counts and readers.
+    walks are few and over the backward side only: `backward` is closed under readers (every
+    reader of a backward node is one, as remat_analysis's backward side is), so a backward node's
+    height and its place among the others in `toposort(program.roots)` depend on backward nodes
+    alone; only the listed nodes (backward nodes that read another) get positions, waiting counts
+    and readers.  (Were `backward` not closed, the schedule would still run every node after its
+    inputs; only the choice among ready nodes would differ.)
     """
-    order = toposort(program.roots)
+    order = _backward_postorder(program.roots, backward)
     height = dict.fromkeys([n.id for n in order], 0)  # the longest path to an output
-    for node in reversed(order):  # a node's users come after it: its height is final when reached
+    for node in reversed(order):  # a node's readers come after it: its height is final when reached
         above = height[node.id] + 1
         for i in node.inputs:
-            if height[i.id] < above:
+            if height.get(i.id, above) < above:
                 height[i.id] = above
     # listed: backward nodes reading a backward node; the others ("lazy") are emitted on demand
-    listed = {n.id: k for k, n in enumerate(order)
-              if n.id in backward and any(i.id in backward for i in n.inputs)}
+    listed: dict[int, int] = {}  # listed node -> its position in `order`
     by_id: dict[int, Node] = {}
     waiting: dict[int, int] = {}  # listed node -> listed inputs not run yet
     readers: dict[int, list[Node]] = {}  # listed node -> the listed nodes that read it, each once
-    for node in order:
-        if node.id in listed:
-            by_id[node.id] = node
-            inputs = {i.id for i in node.inputs if i.id in listed}
+    for k, node in enumerate(order):
+        reads = [i.id for i in node.inputs if i.id in backward]
+        if reads:  # its inputs come before it: whether they are listed is known
+            listed[node.id], by_id[node.id] = k, node
+            inputs = {i for i in reads if i in listed}
             waiting[node.id] = len(inputs)
             for i in inputs:
                 readers.setdefault(i, []).append(node)
@@ -53,24 +57,43 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
     for root in program.roots:  # the forward pass proper: what the fetched forward outputs need
         if root.id not in backward:
             extend_postorder(root, emitted, schedule)
-    ran: dict[int, int] = {}  # listed node -> its position in the schedule
     ready: list[tuple] = []
-
-    def push(node: Node) -> None:
-        latest = max((ran[i.id] for i in node.inputs if i.id in listed), default=-1)
-        heapq.heappush(ready, (-latest, height[node.id], listed[node.id], node.id))
-
     for node_id, count in waiting.items():
-        if count == 0:
-            push(by_id[node_id])
+        if count == 0:  # no listed input: its latest ran at -1
+            heapq.heappush(ready, (1, height[node_id], listed[node_id], node_id))
     while ready:
         node_id = heapq.heappop(ready)[-1]
         extend_postorder(by_id[node_id], emitted, schedule)
-        ran[node_id] = len(schedule) - 1
+        ran = len(schedule) - 1  # positions only grow: the input that readies a reader is its latest
         for user in readers.get(node_id, ()):
             waiting[user.id] -= 1
             if waiting[user.id] == 0:
-                push(user)
+                heapq.heappush(ready, (-ran, height[user.id], listed[user.id], user.id))
     for root in program.roots:
         extend_postorder(root, emitted, schedule)
     return schedule
+
+
+def _backward_postorder(roots: list[Node], backward: set[int]) -> list[Node]:
+    """The backward nodes reachable from `roots`, in their order in `toposort(roots)`: the same depth-first
+    walk (extend_postorder), fenced off from every other node: what the backward nodes read outside their
+    side is marked done first, so the walk enters nothing else (what it would enter holds no backward
+    node, `backward` being closed under readers)."""
+    fence: set[int] = set()  # non-backward inputs of the backward nodes
+    seen: set[int] = set()
+    stack = [r for r in roots if r.id in backward]
+    while stack:
+        node = stack.pop()
+        if node.id in seen:
+            continue
+        seen.add(node.id)
+        for i in node.inputs:
+            if i.id in backward:
+                stack.append(i)
+            else:
+                fence.add(i.id)
+    order: list[Node] = []
+    for root in roots:
+        if root.id in backward:
+            extend_postorder(root, fence, order)
+    return order

@@ -102,6 +102,10 @@ class _Cutter:
         self.next_allowed = [n] * (n + 1)  # [k]: the first position >= k where a cut is allowed (n: none)
         for k in range(n - 1, -1, -1):
             self.next_allowed[k] = k if allowed[k] else self.next_allowed[k + 1]
+        # [k]: the first position whose prefix has more stash than k's (bisect_right(prefix, prefix[k]))
+        self.next_stashing = [n + 1] * (n + 1)
+        for k in range(n - 1, -1, -1):
+            self.next_stashing[k] = k + 1 if self.bytes[k] else self.next_stashing[k + 1]
         self.after_last_stashed = []  # [k]: 1 + the position of the last stashed node before k (0: none)
         last = 0
         for k, b in enumerate(self.bytes):
@@ -111,20 +115,24 @@ class _Cutter:
 
     def cuts(self, target: int, after_stashed: bool = True) -> tuple[list[int], int]:
         """(the cut positions, the modelled peak) for `target`."""
-        n, prefix = len(self.ids), self.prefix
+        n, prefix, next_stashing, next_allowed = len(self.ids), self.prefix, self.next_stashing, self.next_allowed
         cuts: list[int] = []
         kept = worst = start = 0  # start: the position from which the current segment's stash counts
-        while True:
+        while True:  # (about 1700 turns per target on a random 100k-node graph: no builtin calls but bisect)
             # the first k whose bytes pass the target (kept + stash before k + its own), and the
-            # first with some stash before it; the cut is at the first allowed position after both
+            # first with some stash before it (after start); the cut is at the first allowed position after both
             over = bisect.bisect_right(prefix, target - kept + prefix[start]) - 1
-            stashing = bisect.bisect_right(prefix, prefix[start])
-            k = self.next_allowed[min(max(over, stashing, start), n)]
+            k = next_stashing[start]
+            if over > k:
+                k = over
+            k = next_allowed[k if k < n else n]
             if k >= n:
                 break
             since = self.after_last_stashed[k]
             cut = since if after_stashed and self.bytes[k] and self.allowed[since] else k
-            worst = max(worst, kept + prefix[k] - prefix[start])
+            stash = kept + prefix[k] - prefix[start]
+            if stash > worst:
+                worst = stash
             kept += self.crossing[cut]
             cuts.append(cut)
             start = k  # the overflowing value is the new segment's first stash
