@@ -4,7 +4,7 @@
 import graphc as gc
 import graphc.program as program_module
 from graphc.ir import toposort
-from graphc.program import specialize
+from graphc.program import Program, specialize
 
 
 def small_program():
@@ -14,7 +14,9 @@ def small_program():
 
 
 def test_nodes_are_the_toposort_of_the_roots_and_walked_once(monkeypatch):
-    program = small_program()
+    made = small_program()  # specialize hands over the walk it made (see the next test): a program of its own
+    program = Program(inputs=list(made.inputs), variables=list(made.variables), outputs=list(made.outputs),
+                      updated=list(made.updated), new_values=list(made.new_values))
     walks = []
     monkeypatch.setattr(program_module, "toposort", lambda roots: walks.append(1) or toposort(roots))
     first, second = program.nodes(), program.nodes()
@@ -23,6 +25,14 @@ def test_nodes_are_the_toposort_of_the_roots_and_walked_once(monkeypatch):
     first.clear()  # each caller gets a list of its own
     assert program.nodes() == second
 
+
+
+def test_a_specialised_program_keeps_the_walk_specialisation_made(monkeypatch):
+    program = small_program()
+    walks = []
+    monkeypatch.setattr(program_module, "toposort", lambda roots: walks.append(1) or toposort(roots))
+    assert program.nodes() == toposort(program.roots)
+    assert walks == []
 
 def test_changed_outputs_are_walked_again():
     program = small_program()
