@@ -166,8 +166,9 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     or the best so far is not realised: that cost is what it recomputes, or more when a copy replaces a
     forward value that nothing else reads (the loss reading a recomputed cheap value: the forward pass then
     runs that part once, as the copy).  The schedules that keep the cheap units are searched first, and
-    those that recompute them wherever read only when none of the first fits.  When none fits, the schedules of `recomputed_where_read` are planned,
-    least unit cost first, up to the first that fits (when the first of them, the least memory, fits)."""
+    those that recompute them wherever read only when none of the first fits.  When none fits, the
+    schedules of `recomputed_where_read` are planned, least unit cost first, up to the first that fits
+    (when the first of them, the least memory, fits)."""
     begin = time.perf_counter()
     units = units if units is not None else coarsen(program, a, apart=joins(program, a))
     cheap = cheap_units(units)
