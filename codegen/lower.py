@@ -14,11 +14,11 @@ from the loop position where it is read.
     lower(fusion, params_only=True)  # the same kernels' names, params (buffers, sizes, roles) and dims, no code
 
 A params-only lowering is what a memory plan needs (graphc.pipeline.place_buffers): remat judges
-every candidate by its kernels' arena, and `graphc inspect` reports arenas, not code.  A group with
-one loop body (no reduce dims) or a matmul is walked flat, member by member (codegen/lower_params.py:
-the same params in the same order); a group with reduce dims is walked as the full lowering does (the
-same functions) but builds no expressions: each value read is a stand-in of its dtype, and no Load or
-phase is made.
+every candidate by its kernels' arena, and `graphc inspect` reports arenas, not code.  A loop group
+(with or without reduce dims) or a matmul is walked flat, member by member (codegen/lower_params.py:
+the same params in the same order, and the stored members a later phase reads back); scatter and
+indexed-add kernels are walked as the full lowering does (the same functions) but build no
+expressions: each value read is a stand-in of its dtype, and no Load is made.
 """
 
 from __future__ import annotations

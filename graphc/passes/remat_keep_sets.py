@@ -86,6 +86,17 @@ def on_demand(units: Units, kept: set[int], cheap: set[int] | None = None) -> di
     return recompute
 
 
+def dear_units(units: Units, cheap: set[int] | None = None) -> list[int]:
+    """The forward pass's units that are not cheap (`cheap`, default `cheap_units`), in order."""
+    cheap = cheap_units(units) if cheap is None else cheap
+    return [i for i in range(first_backward(units)) if i not in cheap]
+
+
+def read_at(units: Units, dear: list[int], marks) -> set[int]:
+    """What the dear units at positions `marks` read: the values kept as their checkpoints."""
+    return {i for mark in marks for i in units.units[dear[mark]].inputs}
+
+
 def evenly_spaced(length: int, count: int) -> set[int]:
     """`count` marks strictly inside range(length), evenly spaced (fewer when they collide)."""
     return {round(length * (q + 1) / (count + 1)) for q in range(count)} - {0, length}
@@ -96,21 +107,16 @@ def tail_and_segments(units: Units, cheap: set[int] | None = None) -> Iterator[t
     recomputed head and a kept tail, with 0 to MAX_CHECKPOINTS evenly spaced checkpoints in the head: the tail's
     units and what its first unit reads are kept, and what each checkpoint's unit reads.  Ordered by the head's
     length, longest first (most recompute, least memory)."""
-    end = first_backward(units)
-    cheap = cheap_units(units) if cheap is None else cheap
-    expensive = [i for i in range(end) if i not in cheap]
+    expensive = dear_units(units, cheap)
     for head in range(len(expensive), 0, -1):
         tail = set(expensive[head:])
         if head < len(expensive):
-            tail |= set(units.units[expensive[head]].inputs)
+            tail |= read_at(units, expensive, [head])
         for count in range(MAX_CHECKPOINTS + 1):
             marks = evenly_spaced(head, count)
             if len(marks) < count:
                 continue
-            kept = set(tail)
-            for mark in marks:
-                kept |= set(units.units[expensive[mark]].inputs)
-            yield head, kept
+            yield head, tail | read_at(units, expensive, marks)
 
 
 def recomputed_where_read(units: Units, cheap: set[int] | None = None) -> Iterator[tuple[set[int], set[int]]]:
@@ -121,24 +127,20 @@ def recomputed_where_read(units: Units, cheap: set[int] | None = None) -> Iterat
     places, spaced a fixed step apart, nothing held.  The places matter beyond their count (the residual net at
     1/8, 32 dear units: checkpoints at 12 and 28 plan 8.0 MiB, at 12 and 24 10.0 MiB), and not monotonically."""
     end = first_backward(units)
-    cheap = cheap_units(units) if cheap is None else cheap
-    expensive = [i for i in range(end) if i not in cheap]
-
-    def kept_at(marks) -> set[int]:
-        return {i for mark in marks for i in units.units[expensive[mark]].inputs}
+    expensive = dear_units(units, cheap)
 
     even = [evenly_spaced(len(expensive), count) for count in range(MAX_FRESH_CHECKPOINTS + 1)]
     even = [marks for count, marks in enumerate(even) if len(marks) == count]
     for marks in even:
         for spacing in HELD_SPACINGS:
             held = set(expensive[spacing::spacing]) if spacing else set()
-            yield kept_at(marks), set(range(end)) - held
+            yield read_at(units, expensive, marks), set(range(end)) - held
     step = max(1, -(-len(expensive) // (CHECKPOINT_PLACES + 1)))
     places = range(step, len(expensive), step)
     for count in range(1, MAX_FRESH_CHECKPOINTS + 1):
         for marks in itertools.combinations(places, count):
             if set(marks) not in even:
-                yield kept_at(marks), set(range(end))
+                yield read_at(units, expensive, marks), set(range(end))
 
 
 def unit_cost(units: Units, recompute: dict[int, list[int]]) -> int:
