@@ -175,7 +175,7 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     those that recompute them wherever read only when none of the first fits.  When none fits, the
     schedules of `recomputed_where_read` are planned, least unit cost first, up to the first that fits
     (when the first of them, the least memory, fits).  When none of those fits either, the same again over
-    units whose backward pass is cut at its matmuls (remat_units.coarsen's `backward_at_dear`) and recomputed a
+    units whose backward pass is cut at its matmuls (remat_units.coarsen's `backward_at_matmuls`) and recomputed a
     stage ahead (`on_demand`'s `ahead`): on bench_remat's transformer at 1/8 (4.9 MiB; nothing planned under
     7.25 before) the backward pass was 6 units, so every recomputation ran before the whole of it.  Cut at the
     matmuls, a stage that recomputed its own inputs would run `g @ W2.T` first (it reads none of them:
@@ -258,5 +258,6 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
         # again): on a loaded machine the families above may leave it none (the transformer at 1/8: they took 8.3 s
         # of the 10 at a load average of 11, and then only its first schedule, 11302.9 MFLOP, was planned where the
         # third recomputes 9264.3)
-        low_memory(coarsen(program, a, backward_at_dear=True), ahead=True, until=time.perf_counter() + deadline - begin)
+        finer = coarsen(program, a, backward_at_matmuls=True)
+        low_memory(finer, ahead=True, until=time.perf_counter() + deadline - begin)
     return best
