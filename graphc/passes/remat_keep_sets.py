@@ -65,8 +65,11 @@ def cheap_units(units: Units) -> set[int]:
     return {u.index for u in forward if u.cost <= CHEAP_SHARE * dearest}
 
 
-def on_demand(units: Units, kept: set[int], cheap: set[int] | None = None) -> dict[int, list[int]]:
-    """stage -> the units it recomputes (ascending), for the schedule that keeps `kept` (see the module docstring)."""
+def on_demand(units: Units, kept: set[int], cheap: set[int] | None = None,
+              ahead: bool = False) -> dict[int, list[int]]:
+    """stage -> the units it recomputes (ascending), for the schedule that keeps `kept` (see the module docstring).
+    `ahead`: what a backward stage after the first reads is recomputed in the stage before it, so that the stage
+    itself recomputes nothing (see `search`)."""
     end = first_backward(units)
     cheap = cheap_units(units) if cheap is None else cheap
     held: set[int] = set()
@@ -81,7 +84,8 @@ def on_demand(units: Units, kept: set[int], cheap: set[int] | None = None) -> di
             needed.add(i)
             wanted += [j for j in units.units[i].inputs if j < end]
         if needed:
-            recompute[stage] = sorted(needed)
+            at = stage - 1 if ahead and stage > end else stage
+            recompute[at] = sorted(needed.union(recompute.get(at, ())))
             held |= needed - cheap
     return recompute
 
@@ -170,7 +174,15 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     runs that part once, as the copy).  The schedules that keep the cheap units are searched first, and
     those that recompute them wherever read only when none of the first fits.  When none fits, the
     schedules of `recomputed_where_read` are planned, least unit cost first, up to the first that fits
-    (when the first of them, the least memory, fits)."""
+    (when the first of them, the least memory, fits).  When none of those fits either, the same again over
+    units whose backward pass is cut at its matmuls (remat_units.coarsen's `backward_at_matmuls`) and recomputed a
+    stage ahead (`on_demand`'s `ahead`): on bench_remat's transformer at 1/8 (4.9 MiB; nothing planned under
+    7.25 before) the backward pass was 6 units, so every recomputation ran before the whole of it.  Cut at the
+    matmuls, a stage that recomputed its own inputs would run `g @ W2.T` first (it reads none of them:
+    remat_realise runs such nodes before the recomputation) and the gelu derivative after it, and fusion keeps
+    the two apart across a recomputation: the matmul's output and three helper values stored, 6.5 MiB planned.
+    Recomputed in the stage before, the matmul and its epilogue are one kernel again: 4.75 MiB.  These are
+    planned until as long again as `deadline` allowed the rest."""
     begin = time.perf_counter()
     units = units if units is not None else coarsen(program, a, apart=joins(program, a))
     cheap = cheap_units(units)
@@ -179,10 +191,11 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     def bound() -> float:
         return min([c for c in (cap, best and best[1].cost) if c is not None], default=math.inf)
 
-    def fits(kept: set[int], recompute: dict[int, list[int]]) -> bool:
-        """Realise and plan `recompute` (keeping it as the best when cheaper): whether it fits the budget."""
+    def fits(kept: set[int], recompute: dict[int, list[int]], among: Units = units) -> bool:
+        """Realise and plan `recompute` over `among` (keeping it as the best when cheaper): whether it fits the
+        budget."""
         nonlocal best
-        rebuilt = realise(program, a, units, recompute)
+        rebuilt = realise(program, a, among, recompute)
         peak = planned_peak(rebuilt, planner)
         if peak > budget:
             return False
@@ -225,13 +238,26 @@ def search(program: Program, a: Analysis, budget: int, planner, deadline: float,
     kept_tails(set())
     if best is None:
         kept_tails(cheap)
-    if best is None:  # no kept tail fits: the low-memory schedules, cheapest first, until one fits
-        schedules = [(kept, on_demand(units, kept, fresh)) for kept, fresh in recomputed_where_read(units, cheap)]
+
+    def low_memory(among: Units, ahead: bool = False, until: float = deadline) -> None:
+        """The low-memory schedules over `among`, cheapest first, until one fits (or `until`)."""
+        schedules = [(kept, on_demand(among, kept, where_read, ahead))
+                     for kept, where_read in recomputed_where_read(among, cheap_units(among))]
         # the first keeps and holds nothing: when that does not fit, no other is planned (a plan each: 0.15 s on
         # bench_remat's CNN, where none fits at 1/4); it may miss one that fits below it (one checkpoint, 7.0 MiB,
         # against none, 8.0 MiB, on the residual net), which is rare: checkpoints are bytes kept
-        if unit_cost(units, schedules[0][1]) < bound() and fits(*schedules[0]):
-            for kept, recompute in sorted(schedules[1:], key=lambda pair: unit_cost(units, pair[1])):
-                if time.perf_counter() > deadline or unit_cost(units, recompute) >= bound() or fits(kept, recompute):
+        if unit_cost(among, schedules[0][1]) < bound() and fits(*schedules[0], among):
+            for kept, recompute in sorted(schedules[1:], key=lambda pair: unit_cost(among, pair[1])):
+                if time.perf_counter() > until or unit_cost(among, recompute) >= bound() or \
+                        fits(kept, recompute, among):
                     break
+
+    if best is None:  # no kept tail fits: the low-memory schedules, cheapest first, until one fits
+        low_memory(units)
+    if best is None:  # over a backward pass cut at its matmuls, a stage ahead, in a time of its own (the search's
+        # again): on a loaded machine the families above may leave it none (the transformer at 1/8: they took 8.3 s
+        # of the 10 at a load average of 11, and then only its first schedule, 11302.9 MFLOP, was planned where the
+        # third recomputes 9264.3)
+        finer = coarsen(program, a, backward_at_matmuls=True)
+        low_memory(finer, ahead=True, until=time.perf_counter() + deadline - begin)
     return best

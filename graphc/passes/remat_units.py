@@ -108,7 +108,7 @@ def execution_order(program: Program, a: Analysis, forward: set[int] = frozenset
 
 
 def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everything: bool = False,
-            chains: bool = True, apart: set[int] = frozenset()) -> Units:
+            chains: bool = True, apart: set[int] = frozenset(), backward_at_matmuls: bool = False) -> Units:
     """Cut the execution order into at most `max_units` runs.  With `chains` (the fine model), the forward pass is
     cut into chains (`_chains`: a matmul with its epilogue, a residual add), up to FORWARD_SHARE of the units,
     and the backward pass into runs of about equal node count; without, both are cut into runs of about equal
@@ -116,7 +116,9 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everythin
     HiGHS often solves faster).  With `everything`, every unit that holds no result is recomputable, backward
     ones too (a wider model: see the module docstring).  `apart` (node ids: the nodes a starting plan
     recomputes, remat_warm_start.py) cuts the forward pass wherever membership changes, so that no unit holds
-    both; the units may then be a few more than `max_units`."""
+    both; the units may then be a few more than `max_units`.  `backward_at_matmuls` cuts the backward pass at its
+    matmuls instead of into runs of equal length (`_cut_before_matmuls`: as many units as it has matmuls that are not
+    weight gradients, whatever `max_units` says; for the low-memory schedules, remat_keep_sets.py, not the MILP)."""
     forward = loss_reads(program)
     order = execution_order(program, a, forward)
     forward_end = next((k for k, n in enumerate(order) if not a.is_forward(n) and n.id not in forward), len(order))
@@ -127,10 +129,14 @@ def coarsen(program: Program, a: Analysis, max_units: int = MAX_UNITS, everythin
         share = max_units if not backward else max(proportional, round(FORWARD_SHARE * max_units))
         runs = [sum(group, []) for block in _apart(forward_runs, apart, lambda run: run[0])
                 for group in _groups(block, _share(block, forward_runs, share))]
-        runs += _groups(backward, max(1, max_units - len(runs)))
+        runs += _cut_before_matmuls(backward, a) if backward_at_matmuls else \
+            _groups(backward, max(1, max_units - len(runs)))
     else:  # runs of ceil(len / share) nodes: often fewer than the share, a smaller program
         runs = []
         for part, count in ((order[:forward_end], proportional), (backward, max_units - proportional)):
+            if backward_at_matmuls and part is backward:
+                runs += _cut_before_matmuls(backward, a)
+                continue
             for block in _apart(part, apart, lambda node: node):
                 size = -(-len(block) // max(1, _share(block, part, count)))
                 runs += [block[k:k + size] for k in range(0, len(block), size)]
@@ -189,6 +195,45 @@ def _chains(order: list[Node], a: Analysis, apart: set[int] = frozenset()) -> li
             runs[-1].append(node)
         else:
             runs.append([node])
+    return runs
+
+
+def _cut_before_matmuls(order: list[Node], a: Analysis) -> list[list[Node]]:
+    """The backward pass `order` cut before each matmul that is not a result (a weight gradient), each helper
+    (remat_analysis: a cheap forward value only the backward pass reads, such as the gelu's `1 + tanh` recomputed
+    from its input) moved to just before its first reader.
+
+    Why: the low-memory schedules recompute a stage's inputs right before the stage's unit and free them after
+    it, so a unit should span one kernel's worth of work.  Cut into runs of equal length, the benchmark
+    transformer's backward pass was 6 units (the forward pass took the rest): every recomputation ran before the
+    whole backward pass.  Cut at the matmuls (each a BLAS call that fusion starts a kernel with), a unit is
+    `g @ W2.T` with the gelu derivative that fusion makes its epilogue (the helpers it reads in the same unit, so
+    that they are made from the copy of z the unit reads), or `dz @ W1.T` with the layer norm's backward pass.
+    A weight gradient's matmul makes no cut: it ends the unit that makes its cotangent, which otherwise would be
+    split between two stages (a recomputation between `g @ W2.T` and the rest of its epilogue stores both halves'
+    values)."""
+    inside = {n.id for n in order}
+    read = {i.id for n in order for i in n.inputs if i.id in inside}
+    placed: set[int] = set()
+
+    def after_helpers(node: Node, segment: list[Node]) -> list[Node]:
+        for i in node.inputs:
+            if i.id in a.helpers and i.id in read and i.id not in placed:
+                placed.add(i.id)
+                after_helpers(i, segment)
+        segment.append(node)
+        return segment
+
+    runs: list[list[Node]] = []
+    for node in order:
+        if node.id in placed or (node.id in a.helpers and node.id in read):  # a helper: placed by its reader
+            continue
+        placed.add(node.id)
+        segment = after_helpers(node, [])
+        if not runs or (node.op.kind == "matmul" and node.id not in a.helpers and node.id not in a.roots):
+            runs.append(segment)
+        else:
+            runs[-1] += segment
     return runs
 
 
