@@ -150,6 +150,98 @@ def part_of_matmul_product(node: Node, new_inputs: list[Node]) -> Node | None:
 
 remake_transposed_concatenation.rewrite_ops = frozenset({"matmul"})
 
+def _columns(a: Node) -> tuple[Node, Node] | None:
+    """(the concatenation, its 2-D reshape) when `a` is (rows, K), a reshape of a concatenation of two or more
+    views along its last axis whose first axis no view restricts (a whole im2col matrix, not a block of one)."""
+    if a.op.name != _RESHAPE or a.ndim != 2 or not _keeps_last_axis(a):
+        return None
+    cat = a.inputs[0]
+    if cat.op.name != "concatenate" or cat.ndim < 2 or cat.attrs["axis"] != cat.ndim - 1 or len(cat.inputs) < 2:
+        return None
+    if not all(p.op.view is not None and _first_axis_whole(p) for p in cat.inputs):
+        return None
+    return cat, a
+
+
+def _first_axis_whole(piece: Node) -> bool:
+    return piece.op.name != "slice" or piece.attrs["index"][0] in ((None, None, None),
+                                                                   (0, piece.inputs[0].shape[0], 1))
+
+
+def _image_blocks(cat: Node) -> list[tuple[int, int]]:
+    """The (start, stop) blocks of the concatenation's first axis (images): about k of them for its k pieces,
+    so that one block's columns are about the size of the layer's input, not k times it."""
+    n = cat.shape[0]
+    size = -(-n // len(cat.inputs))
+    return [(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def _rows_of(piece: Node, start: int, stop: int) -> Node:
+    """The first-axis block [start, stop) of view `piece`: one slice of what it views when it is a slice (so
+    that `_own_window` can take it apart and CSE finds the same block in every product that reads it)."""
+    full = (None, None, None)
+    if piece.op.name == "slice":
+        index = ((start, stop, 1),) + tuple(piece.attrs["index"][1:])
+        return _new("slice", piece.inputs, {"index": index}, piece)
+    return _new("slice", (piece,), {"index": ((start, stop, 1),) + (full,) * (piece.ndim - 1)}, piece)
+
+
+def _block_columns(cat: Node, a: Node, start: int, stop: int) -> Node:
+    """Rows of the columns `a` (a 2-D reshape of `cat`) of images [start, stop): the same windows, restricted."""
+    block = _new("concatenate", [_rows_of(p, start, stop) for p in cat.inputs], cat.attrs, cat)
+    rows = a.shape[0] // cat.shape[0] * (stop - start)
+    return _new(_RESHAPE, (block,), {"shape": (rows, a.shape[1])}, a)
+
+
+@register_rewrite("specialize", ops=("matmul",))
+def row_blocks_of_columns_product(node: Node, new_inputs: list[Node]) -> Node | None:
+    """columns @ w -> concatenate([columns of a block of images @ w, ...]): one block's columns made at a time.
+
+    A row block of a product is the product of its left operand's row block, and a block of images'
+    rows of the im2col matrix are the same windows restricted to those images, so no layer's whole
+    columns are ever made (9 times its input for a 3x3 filter; the floor of every remat plan of
+    bench_remat's CNN before this rewrite).  In every program, as the column blocks: a block's product
+    rounds as BLAS does for its shape, and remat's gradients must be bitwise those of remat="none".
+    """
+    if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
+        return None
+    found = _columns(new_inputs[0])
+    if found is None or len(_image_blocks(found[0])) < 2:
+        return None
+    cat, a = found
+    w = new_inputs[1]
+    blocks = [_new("matmul", (_block_columns(cat, a, i, j), w), {}, node) for i, j in _image_blocks(cat)]
+    return _new("concatenate", blocks, {"axis": 0}, node)
+
+
+@register_rewrite("specialize", ops=("matmul",))
+def row_blocks_of_transposed_columns_product(node: Node, new_inputs: list[Node]) -> Node | None:
+    """columnsᵀ @ g -> Σ (block's columns)ᵀ @ g[block's rows]: the filter gradient over the forward pass's blocks.
+
+    The same blocks as `row_blocks_of_columns_product`, so that without remat the forward pass's block
+    columns are the ones read here (CSE), and with it `remake_transposed_concatenation` makes each block's
+    again when its product is due: one block's columns alive, not a layer's.  The sum runs in block order.
+    """
+    if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
+        return None
+    at, g = new_inputs
+    if at.op.name != "transpose" or not _swaps_last_two(at):
+        return None
+    found = _columns(at.inputs[0])
+    if found is None or len(_image_blocks(found[0])) < 2:
+        return None
+    cat, a = found
+    per_image = a.shape[0] // cat.shape[0]
+    full = (None, None, None)
+    total = None
+    for i, j in _image_blocks(cat):
+        rows = _new("slice", (g,), {"index": ((i * per_image, j * per_image, 1), full)}, node)
+        columns = _block_columns(cat, a, i, j)
+        part = _new("matmul", (_new("transpose", (columns,), at.attrs, at), rows), {}, node)
+        total = part if total is None else _new("add", (total, part), {}, node)
+    return total
+
+
 
 def piecewise_matmuls(program: Program) -> Program:
     """`program` with its columns made again for the filter gradients (`remake_transposed_concatenation`,
@@ -165,4 +257,5 @@ def piecewise_matmuls(program: Program) -> Program:
     return rewrite_to_fixed_point(program, [remake_transposed_concatenation], use_cse=False)[0]
 
 
-__all__ = ["part_of_matmul_product", "piecewise_matmuls", "remake_transposed_concatenation"]
+__all__ = ["part_of_matmul_product", "piecewise_matmuls", "remake_transposed_concatenation",
+           "row_blocks_of_columns_product", "row_blocks_of_transposed_columns_product"]
