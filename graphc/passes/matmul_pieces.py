@@ -1,7 +1,8 @@
 """Matmuls over concatenations of views, so that no im2col-sized value is kept or made whole in a backward pass.
 
 `gc.conv2d` multiplies an im2col matrix, the concatenation of strided windows of the padded
-input, with its filter (docs/conv.md).  Reverse mode then gives two more products:
+input, with its filter (docs/conv.md).  Reverse mode then gives two more products, and the rewrites
+here make none of the three over a whole im2col-sized value:
 
   * the filter gradient `columnsᵀ @ g`, which would keep every layer's columns (9 times its input
     for a 3x3 filter) from the forward pass to the backward one.  A concatenation of views costs
@@ -11,24 +12,41 @@ input, with its filter (docs/conv.md).  Reverse mode then gives two more product
     (`concat_part`).  A column block of a product is the product with a column block of its right
     operand, `(a @ b)[..., i:j] == a @ b[..., i:j]`, so each block of about √k of the k pieces is
     made by a matmul of its own when its scatters read it (`part_of_matmul_product`), and the whole
-    cotangent never is.
+    cotangent never is.  (At stride 1 without groups there is no such product any more: the input
+    gradient is a convolution of its own, graphc/passes/conv_input_gradient.py.)
+  * the forward product itself, whose columns were made whole, one layer's at a time (the floor of every
+    remat plan of bench_remat's CNN).  A row block of a product is the product of its left operand's
+    row block, and a block of images' rows of the columns are the same windows restricted to those
+    images, so the product is made a block of about N/k of the N images at a time, each block's
+    columns about the size of the layer's input (`row_blocks_of_columns_product`); the filter
+    gradient is the sum of the blocks' products over the same blocks
+    (`row_blocks_of_transposed_columns_product`), and a bias and activation follow each block's gemm
+    (graphc/passes/block_epilogues.py).  The input gradient's convolution is made in blocks the same way.
 
     remake_transposed_concatenation:  reshape(concatenate(views, last))ᵀ @ g
                                       -> reshape(concatenate(own windows, last))ᵀ @ g
     part_of_matmul_product:           concat_part(reshape(a @ b), ...)  on the last axis
                                       -> reshape((a @ b[..., block])[..., part])
+    row_blocks_of_columns_product:    reshape(concatenate(views, last)) @ w
+                                      -> concatenate([reshape(concatenate(views[block], last)) @ w, ...], 0)
+    row_blocks_of_transposed_columns_product:
+                                      reshape(concatenate(views, last))ᵀ @ g
+                                      -> Σ reshape(concatenate(views[block], last))ᵀ @ g[block's rows]
 
-Both keep every value exactly: each element is the same dot product over the same terms.  The
-first applies only when every piece of the concatenation is a view (a window, a broadcast), whose
-copy is all there is to remake.  The second assumes the whole product is read only through its
-parts (the adjoint of a concatenation is); were it read whole elsewhere too, both would be made.
-Its cost is BLAS speed: three products of a third of the columns each instead of one (nine of
-a ninth were slower still), paid in every program; the first's is one more copy of the columns,
-paid only when memory is asked for (`piecewise_matmuls`; docs/conv.md, "Memory").
+The first two keep every value exactly: each element is the same dot product over the same terms.
+The row blocks change how BLAS rounds (a block's gemm, a sum of blocks' filter gradients), so, like
+the column blocks, they run in every program, and a remat plan's gradients stay bitwise those of
+remat="none".  `remake_transposed_concatenation` applies only when every piece of the concatenation
+is a view (a window, a broadcast), whose copy is all there is to remake; its cost, one more copy of
+the columns, is paid only when memory is asked for (`piecewise_matmuls`; docs/conv.md, "Memory").
+`part_of_matmul_product` assumes the whole product is read only through its parts (the adjoint of a
+concatenation is); were it read whole elsewhere too, both would be made.  Its cost is BLAS speed:
+three products of a third of the columns each instead of one (nine of a ninth were slower still).
+The row blocks' cost is more, smaller gemms: N/⌈N/k⌉ a product (8 for the CNN's batch of 16).
 
 Measured on benchmarks/bench_remat.py's CNN (8 layers; docs/conv.md "Memory"): √n's arena falls
-from 14.0 to 10.8 MiB, and the input gradient's temporaries from 10.2 MiB to two padded images and
-one block's product (1.5 MiB).
+from 14.0 to 10.8 MiB with the column blocks and remade columns, and to 4.5 MiB with the row
+blocks and the input gradient's convolution.
 """
 
 from __future__ import annotations
@@ -36,6 +54,8 @@ from __future__ import annotations
 import math
 
 from graphc.ir import Node
+from graphc.passes import block_epilogues as _block_epilogues  # noqa: F401 - registers it beside these
+from graphc.passes import conv_input_gradient as _conv_input_gradient  # noqa: F401 - registers it beside these
 from graphc.passes.registry import register_rewrite, rewrite_to_fixed_point
 from graphc.passes.simplify import _new
 from graphc.program import Program
@@ -67,8 +87,9 @@ def _own_window(piece: Node) -> Node:
     if len(sliced) < 2:
         return piece
     full = (None, None, None)
-    inner = tuple(full if axis == sliced[-1] else t for axis, t in enumerate(index))
-    outer = tuple(t if axis == sliced[-1] else full for axis, t in enumerate(index))
+    apart = sliced[1:] if sliced[0] == 0 else sliced[-1:]  # a block of images (row_blocks_*): its window apart
+    inner = tuple(full if axis in apart else t for axis, t in enumerate(index))
+    outer = tuple(t if axis in apart else full for axis, t in enumerate(index))
     return _new("slice", (_new("slice", piece.inputs, {"index": inner}, piece),), {"index": outer}, piece)
 
 
@@ -85,6 +106,14 @@ def _remade(x: Node) -> Node | None:
     return None
 
 
+def _transposed_product(node: Node, new_inputs: list[Node]) -> tuple[Node, Node] | None:
+    """(aᵀ, g) when `node` is the static 2-D product aᵀ @ g (a filter gradient's shape), else None."""
+    if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
+        return None
+    at, g = new_inputs
+    return (at, g) if at.op.name == "transpose" and _swaps_last_two(at) else None
+
+
 def remake_transposed_concatenation(node: Node, new_inputs: list[Node]) -> Node | None:
     """concat(views)ᵀ @ g -> concat(own windows)ᵀ @ g: the columns are made again for the product, not kept.
 
@@ -96,11 +125,10 @@ def remake_transposed_concatenation(node: Node, new_inputs: list[Node]) -> Node 
     against 57-72 for columns (32768, 576) and g (32768, 64), llvm, loaded 2-core machine,
     2026-12-04).
     """
-    if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
+    found = _transposed_product(node, new_inputs)
+    if found is None:
         return None
-    a, g = new_inputs
-    if a.op.name != "transpose" or not _swaps_last_two(a):
-        return None
+    a, g = found
     columns = _remade(a.inputs[0])
     if columns is None:
         return None
@@ -150,6 +178,97 @@ def part_of_matmul_product(node: Node, new_inputs: list[Node]) -> Node | None:
 
 remake_transposed_concatenation.rewrite_ops = frozenset({"matmul"})
 
+def _columns(a: Node) -> tuple[Node, Node] | None:
+    """(the concatenation, its 2-D reshape) when `a` is (rows, K), a reshape of a concatenation of two or more
+    views along its last axis whose first axis no view restricts (a whole im2col matrix, not a block of one)."""
+    if a.op.name != _RESHAPE or a.ndim != 2 or not _keeps_last_axis(a):
+        return None
+    cat = a.inputs[0]
+    if cat.op.name != "concatenate" or cat.ndim < 2 or cat.attrs["axis"] != cat.ndim - 1 or len(cat.inputs) < 2:
+        return None
+    if not all(p.op.view is not None and _first_axis_whole(p) for p in cat.inputs):
+        return None
+    return cat, a
+
+
+def _first_axis_whole(piece: Node) -> bool:
+    return piece.op.name != "slice" or piece.attrs["index"][0] in ((None, None, None),
+                                                                   (0, piece.inputs[0].shape[0], 1))
+
+
+def _image_blocks(cat: Node) -> list[tuple[int, int]]:
+    """The (start, stop) blocks of the concatenation's first axis (images): about k of them for its k pieces,
+    so that one block's columns are about the size of the layer's input, not k times it."""
+    n = cat.shape[0]
+    size = -(-n // len(cat.inputs))
+    return [(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def _rows_of(piece: Node, start: int, stop: int) -> Node:
+    """The first-axis block [start, stop) of view `piece`: one slice of what it views when it is a slice (so
+    that `_own_window` can take it apart and CSE finds the same block in every product that reads it)."""
+    full = (None, None, None)
+    if piece.op.name == "slice":
+        index = ((start, stop, 1),) + tuple(piece.attrs["index"][1:])
+        return _new("slice", piece.inputs, {"index": index}, piece)
+    return _new("slice", (piece,), {"index": ((start, stop, 1),) + (full,) * (piece.ndim - 1)}, piece)
+
+
+def _block_columns(cat: Node, a: Node, start: int, stop: int) -> Node:
+    """Rows of the columns `a` (a 2-D reshape of `cat`) of images [start, stop): the same windows, restricted."""
+    block = _new("concatenate", [_rows_of(p, start, stop) for p in cat.inputs], cat.attrs, cat)
+    rows = a.shape[0] // cat.shape[0] * (stop - start)
+    return _new(_RESHAPE, (block,), {"shape": (rows, a.shape[1])}, a)
+
+
+@register_rewrite("specialize", ops=("matmul",))
+def row_blocks_of_columns_product(node: Node, new_inputs: list[Node]) -> Node | None:
+    """columns @ w -> concatenate([columns of a block of images @ w, ...]): one block's columns made at a time.
+
+    A row block of a product is the product of its left operand's row block, and a block of images'
+    rows of the im2col matrix are the same windows restricted to those images, so no layer's whole
+    columns are ever made (9 times its input for a 3x3 filter; the floor of every remat plan of
+    bench_remat's CNN before this rewrite).  In every program, as the column blocks: a block's product
+    rounds as BLAS does for its shape, and remat's gradients must be bitwise those of remat="none".
+    """
+    if node.op.name != "matmul" or not node.is_static or node.ndim != 2:
+        return None
+    found = _columns(new_inputs[0])
+    if found is None or len(_image_blocks(found[0])) < 2:
+        return None
+    cat, a = found
+    w = new_inputs[1]
+    blocks = [_new("matmul", (_block_columns(cat, a, i, j), w), {}, node) for i, j in _image_blocks(cat)]
+    return _new("concatenate", blocks, {"axis": 0}, node)
+
+
+@register_rewrite("specialize", ops=("matmul",))
+def row_blocks_of_transposed_columns_product(node: Node, new_inputs: list[Node]) -> Node | None:
+    """columnsᵀ @ g -> Σ (block's columns)ᵀ @ g[block's rows]: the filter gradient over the forward pass's blocks.
+
+    The same blocks as `row_blocks_of_columns_product`, so that without remat the forward pass's block
+    columns are the ones read here (CSE), and with it `remake_transposed_concatenation` makes each block's
+    again when its product is due: one block's columns alive, not a layer's.  The sum runs in block order.
+    """
+    transposed = _transposed_product(node, new_inputs)
+    if transposed is None:
+        return None
+    at, g = transposed
+    found = _columns(at.inputs[0])
+    if found is None or len(_image_blocks(found[0])) < 2:
+        return None
+    cat, a = found
+    per_image = a.shape[0] // cat.shape[0]
+    full = (None, None, None)
+    total = None
+    for i, j in _image_blocks(cat):
+        rows = _new("slice", (g,), {"index": ((i * per_image, j * per_image, 1), full)}, node)
+        columns = _block_columns(cat, a, i, j)
+        part = _new("matmul", (_new("transpose", (columns,), at.attrs, at), rows), {}, node)
+        total = part if total is None else _new("add", (total, part), {}, node)
+    return total
+
+
 
 def piecewise_matmuls(program: Program) -> Program:
     """`program` with its columns made again for the filter gradients (`remake_transposed_concatenation`,
@@ -165,4 +284,5 @@ def piecewise_matmuls(program: Program) -> Program:
     return rewrite_to_fixed_point(program, [remake_transposed_concatenation], use_cse=False)[0]
 
 
-__all__ = ["part_of_matmul_product", "piecewise_matmuls", "remake_transposed_concatenation"]
+__all__ = ["part_of_matmul_product", "piecewise_matmuls", "remake_transposed_concatenation",
+           "row_blocks_of_columns_product", "row_blocks_of_transposed_columns_product"]
