@@ -91,9 +91,13 @@ class Analysis:
 
 
 def is_cheap(node: Node) -> bool:
-    """Elementwise ops and views of a whole input (`Op.view`) move no data or cost one operation per
-    element: recomputed in the backward pass rather than stored."""
-    return node.op.kind == "elementwise" or node.op.view == "whole"
+    """Elementwise ops and views (`Op.view`: a view of part of its input aliases the input's buffer, which
+    storing it keeps alive anyway) move no data or cost one operation per element, and a concatenation of
+    views (a copy: conv2d's im2col columns, made again for the filter gradient by graphc.passes.matmul_pieces)
+    moves each element once: recomputed in the backward pass rather than stored."""
+    op = node.op
+    return (op.kind == "elementwise" or op.view is not None
+            or (op.name == "concatenate" and all(i.op.view is not None for i in node.inputs)))
 
 
 def analyse(program: Program) -> Analysis:
