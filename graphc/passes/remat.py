@@ -104,6 +104,8 @@ class RematCache:
         self._forward: dict[int, dict] = {}  # id(analysis) -> its forward pass's tagged nodes, for every candidate
         self._reread: dict[int, tuple[Program, tuple[Program, list]]] = {}
         self._kept: dict[tuple, set[int]] = {}  # (id(analysis), cuts) -> what the segmentation keeps
+        self._handed: dict[int, tuple] = {}  # id(a Program `rewrite` gave a judge) -> (it, its build's key)
+        self._bounds: dict[tuple, int] = {}  # (bound function, build key or program id) -> its value
 
     def memory_rewrites(self, program: Program) -> tuple[Program, list]:
         """`memory_rewrites(program)`, made once per program: later calls judge the same rewrite."""
@@ -137,9 +139,22 @@ class RematCache:
             forward = self._forward.setdefault(id(a), {})
             self._built[key] = (program, *rewrite(program, a, keep, seg, strategy, forward))
         _, rebuilt, stats = self._built[key]
-        return dataclasses.replace(rebuilt, outputs=list(rebuilt.outputs), new_values=list(rebuilt.new_values),
-                                   schedule=list(rebuilt.schedule), remat_stats=None), \
-            dataclasses.replace(stats, recomputed_ops=dict(stats.recomputed_ops))
+        handed = dataclasses.replace(rebuilt, outputs=list(rebuilt.outputs), new_values=list(rebuilt.new_values),
+                                     schedule=list(rebuilt.schedule), remat_stats=None)
+        self._handed[id(handed)] = (handed, key)
+        return handed, dataclasses.replace(stats, recomputed_ops=dict(stats.recomputed_ops))
+
+    def bound(self, peak_lower_bound, program: Program) -> int:
+        """`peak_lower_bound(program)`, asked once per build and bound: each judge gets its own Program of a
+        candidate, the same nodes in the same order (the node judge's live peaks are the kernel judge's
+        upper estimates of its bounds, graphc.passes.remat_bound)."""
+        handed = self._handed.get(id(program))
+        if handed is None:  # not a candidate: the program the candidates were built from, kept by this cache
+            handed = self._handed[id(program)] = (program, id(program))
+        key = (peak_lower_bound, handed[1])
+        if key not in self._bounds:
+            self._bounds[key] = peak_lower_bound(program)
+        return self._bounds[key]
 
 
 def rematerialize(program: Program, strategy, planner=None, remat_planner: str = "greedy",
@@ -253,12 +268,17 @@ def _lowest_planned(program: Program, a: Analysis, strategy, planner, cache: Rem
         for rebuilt, stats in built:
             stats.planned_peak_bytes = planned_peak(rebuilt, planner)
         return _lowest_of(program, built, planned_peak(program, planner))
-    bounds: dict[int, int] = {}  # id(program judged) -> its bound, asked once
+    cache = RematCache() if cache is None else cache  # each bound asked once (and shared with another judge)
+    # an upper estimate of the bound, cheaper than it: a bound it puts below what the bound must reach to
+    # rule a program out is not asked (graphc.passes.remat_bound.arena_lower_bound's: the node live peak)
+    at_most = getattr(peak_lower_bound, "at_most", None)
 
     def bound(judged: Program) -> int:
-        if id(judged) not in bounds:
-            bounds[id(judged)] = peak_lower_bound(judged)
-        return bounds[id(judged)]
+        return cache.bound(peak_lower_bound, judged)
+
+    def below(judged: Program, reach: int) -> bool:
+        """Whether `judged`'s bound is below `reach`, its upper estimate asked first."""
+        return (at_most is not None and cache.bound(at_most, judged) < reach) or bound(judged) < reach
 
     order: list = [program, *(rebuilt for rebuilt, _ in built)]  # the program first among equal bounds
     if bounds_first:
@@ -269,11 +289,13 @@ def _lowest_planned(program: Program, a: Analysis, strategy, planner, cache: Rem
     best, unchanged = None, None  # best: ((peak, recompute, k), stats) of the best planned; unchanged: program's plan
     for judged in order:
         if judged is program:
-            if best is None or bound(program) <= best[0][0]:  # else its plan is above the best's
+            if best is None or below(program, best[0][0] + 1):  # else its plan is above the best's
                 unchanged = planned_peak(program, planner)
             continue
         k, stats = stats_of[id(judged)]
-        if best is not None or unchanged is not None:  # a candidate wins only with a key below the best's
+        known = [t for t in (best[0][0] if best else None, unchanged) if t is not None]
+        # a candidate wins only with a key below the best's, and a peak below the program's plan
+        if known and not below(judged, min(known)):
             least = (bound(judged), stats.recompute_flops, k)  # its key is at least this
             if (best is not None and least > best[0]) or (unchanged is not None and least[0] >= unchanged):
                 continue
