@@ -69,6 +69,9 @@ class Analysis:
     stashed: set[int]                    # ids of spine nodes a backward node or a helper reads
     users: dict[int, list[Node]] = field(default_factory=dict)
     roots: set[int] = field(default_factory=set)   # ids of the outputs and new values
+    # ids of the backward nodes that read another, in the order every candidate's schedule runs them: found
+    # on the first candidate rebuilt (graphc.passes.remat_rewrite.rebuild_with_copies)
+    backward_runs: list[int] | None = None
 
     def is_forward(self, node: Node) -> bool:
         return node.op.kind != "source" and node.id not in self.backward
