@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import weakref
 
 import numpy as np
 
@@ -104,7 +105,9 @@ class RematCache:
         self._forward: dict[int, dict] = {}  # id(analysis) -> its forward pass's tagged nodes, for every candidate
         self._reread: dict[int, tuple[Program, tuple[Program, list]]] = {}
         self._kept: dict[tuple, set[int]] = {}  # (id(analysis), cuts) -> what the segmentation keeps
-        self._handed: dict[int, tuple] = {}  # id(a Program `rewrite` gave a judge) -> (it, its build's key)
+        # id(a Program `rewrite` gave a judge) -> (a weak reference to it, its build's key): the judge lets the
+        # losers go, and their plans with them (graphc.pipeline's kernel planner keeps a plan while its program lives)
+        self._handed: dict[int, tuple] = {}
         self._bounds: dict[tuple, int] = {}  # (bound function, build key or program id) -> its value
 
     def memory_rewrites(self, program: Program) -> tuple[Program, list]:
@@ -141,7 +144,7 @@ class RematCache:
         _, rebuilt, stats = self._built[key]
         handed = dataclasses.replace(rebuilt, outputs=list(rebuilt.outputs), new_values=list(rebuilt.new_values),
                                      schedule=list(rebuilt.schedule), remat_stats=None)
-        self._handed[id(handed)] = (handed, key)
+        self._handed[id(handed)] = (weakref.ref(handed), key)
         return handed, dataclasses.replace(stats, recomputed_ops=dict(stats.recomputed_ops))
 
     def bound(self, peak_lower_bound, program: Program) -> int:
@@ -149,8 +152,8 @@ class RematCache:
         candidate, the same nodes in the same order (the node judge's live peaks are the kernel judge's
         upper estimates of its bounds, graphc.passes.remat_bound)."""
         handed = self._handed.get(id(program))
-        if handed is None:  # not a candidate: the program the candidates were built from, kept by this cache
-            handed = self._handed[id(program)] = (program, id(program))
+        if handed is None or handed[0]() is not program:  # not a candidate: the program they were built from
+            handed = self._handed[id(program)] = (lambda: program, id(program))  # kept: its id stays its own
         key = (peak_lower_bound, handed[1])
         if key not in self._bounds:
             self._bounds[key] = peak_lower_bound(program)
@@ -280,19 +283,19 @@ def _lowest_planned(program: Program, a: Analysis, strategy, planner, cache: Rem
         """Whether `judged`'s bound is below `reach`, its upper estimate asked first."""
         return (at_most is not None and cache.bound(at_most, judged) < reach) or bound(judged) < reach
 
-    order: list = [program, *(rebuilt for rebuilt, _ in built)]  # the program first among equal bounds
+    # judged by index (-1: the program, first among equal bounds), and a candidate that loses is let go
+    order = [-1, *range(len(built))]
     if bounds_first:
-        order.sort(key=bound)  # stable
+        order.sort(key=lambda k: bound(built[k][0] if k >= 0 else program))  # stable
     else:
         order[:2] = order[1::-1]  # the first candidate, then the program, then the others
-    stats_of = {id(rebuilt): (k, stats) for k, (rebuilt, stats) in enumerate(built)}
     best, unchanged = None, None  # best: ((peak, recompute, k), stats) of the best planned; unchanged: program's plan
-    for judged in order:
-        if judged is program:
+    for k in order:
+        if k < 0:
             if best is None or below(program, best[0][0] + 1):  # else its plan is above the best's
                 unchanged = planned_peak(program, planner)
             continue
-        k, stats = stats_of[id(judged)]
+        (judged, stats), built[k] = built[k], None
         known = [t for t in (best[0][0] if best else None, unchanged) if t is not None]
         # a candidate wins only with a key below the best's, and a peak below the program's plan
         if known and not below(judged, min(known)):
@@ -302,11 +305,10 @@ def _lowest_planned(program: Program, a: Analysis, strategy, planner, cache: Rem
         stats.planned_peak_bytes = planned_peak(judged, planner)
         key = (stats.planned_peak_bytes, stats.recompute_flops, k)
         if best is None or key < best[0]:
-            best = (key, stats)
+            best = (key, (judged, stats))
     if best is None:  # every candidate bounded at or above the program's plan
         return program
-    k = best[0][2]
-    return _lowest_of(program, [built[k]], unchanged)
+    return _lowest_of(program, [best[1]], unchanged)
 
 
 def _lowest_of(program: Program, planned: list[tuple[Program, RematStats]], unchanged: int | None) -> Program:
