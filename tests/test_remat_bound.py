@@ -42,7 +42,7 @@ def candidates_of(program):
     return list(remat.sqrt_candidates(program, a, "sqrt")) if a.stashed else []
 
 
-def chosen(program, bound, plan=kernel_arena):
+def chosen(program, bound, plan=kernel_arena, bounds_first=False):
     """(the chosen program's stats, its peak by `plan`, how many programs `plan` planned) of the judge by `plan`."""
     planned = []
 
@@ -50,7 +50,7 @@ def chosen(program, bound, plan=kernel_arena):
         planned.append(candidate)
         return plan(candidate)
 
-    result = remat.rematerialize(program, "sqrt", planner, peak_lower_bound=bound)
+    result = remat.rematerialize(program, "sqrt", planner, peak_lower_bound=bound, bounds_first=bounds_first)
     s = result.remat_stats
     key = None if s is None else (s.segments, s.checkpoints, s.recompute_flops, s.planned_peak_bytes)
     return key, plan(result).peak_bytes, len(planned)
@@ -65,6 +65,17 @@ def test_the_bound_never_exceeds_a_candidates_planned_arena(layers):
     reread, _ = remat.recompute_cheap_reads(program)  # no copies, no tags: the matmuls' reads are bounded
     for unchanged in (program, reread):
         assert arena_lower_bound(unchanged) <= kernel_arena(unchanged).peak_bytes
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deep_networks())
+def test_the_bounds_upper_estimate_is_never_below_it(layers):
+    """The judge does not ask the bound where its upper estimate (the node live peak) already says it is too low
+    to rule a candidate out: the estimate must be at least the bound."""
+    program = random_program(layers)
+    reread, _ = remat.recompute_cheap_reads(program)
+    for judged in [program, reread, *(c for c, _ in candidates_of(program))]:
+        assert arena_lower_bound(judged) <= arena_lower_bound.at_most(judged)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -152,9 +163,9 @@ def test_each_target_passes_the_bound_of_its_own_planner(monkeypatch):
 # ---- the node-by-node judge: the live peak of its plan -------------------------------------------
 
 
-def node_choice(program, bound):
+def node_choice(program, bound, bounds_first=False):
     """`chosen` by the node-by-node judge."""
-    return chosen(program, bound, plan_program_memory)
+    return chosen(program, bound, plan_program_memory, bounds_first)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -167,6 +178,9 @@ def test_the_live_peak_is_the_node_plans_lower_bound_and_the_choice_is_unchanged
     exhaustive, bounded = node_choice(program, None), node_choice(program, program_live_peak)
     assert bounded[:2] == exhaustive[:2]
     assert bounded[2] <= exhaustive[2]
+    lowest_first = node_choice(program, program_live_peak, bounds_first=True)
+    assert lowest_first[:2] == exhaustive[:2]
+    assert lowest_first[2] <= exhaustive[2]
 
 
 def test_a_candidate_bounded_at_or_above_the_programs_plan_is_not_planned():
@@ -197,3 +211,45 @@ def test_on_a_deep_stack_the_node_judge_skips_candidates_by_their_live_peak():
     assert bounded[:2] == exhaustive[:2]
     assert exhaustive[2] >= remat.SQRT_CANDIDATES + 1
     assert bounded[2] < exhaustive[2]
+
+
+def test_bounds_first_plans_the_program_before_any_candidate_when_it_bounds_lowest():
+    """On a random DAG the program re-read with copies of its cheap values bounds (and plans) below every
+    candidate: asked every bound first, the node judge plans it alone and chooses as planning them all."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_compile
+
+    inputs, loss, params = bench_compile.random_graph(2000, np.random.default_rng(0))
+    program = run_passes(specialize(inputs, [loss, *gc.grad(loss, [inputs[0], *params])], [], [(64, 16)]))
+    planned = []
+
+    def planner(candidate):
+        planned.append(candidate)
+        return plan_program_memory(candidate)
+
+    result = remat.rematerialize(program, "sqrt", planner, peak_lower_bound=program_live_peak, bounds_first=True)
+    assert not any(p.schedule is not None for p in planned)  # no candidate (each has a schedule) was planned
+    assert result is program
+    assert node_choice(program, None)[0] is None  # planning every candidate chooses the program too
+
+
+def test_the_kernel_judge_asks_no_bound_that_its_upper_estimate_puts_below_the_best_plan():
+    """On a random DAG the candidates' arenas lie within a few per cent of each other and their bounds far
+    below: each candidate's live peak is below the best arena planned before it, so no bound is asked."""
+    import functools
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_compile
+
+    inputs, loss, params = bench_compile.random_graph(2000, np.random.default_rng(0))
+    program = run_passes(specialize(inputs, [loss, *gc.grad(loss, [inputs[0], *params])], [], [(64, 16)]))
+    asked = []
+
+    @functools.wraps(arena_lower_bound)  # its upper estimate too
+    def counting(candidate):
+        asked.append(candidate)
+        return arena_lower_bound(candidate)
+
+    bounded, exhaustive = chosen(program, counting), chosen(program, None)
+    assert bounded[:2] == exhaustive[:2]
+    assert not any(c.schedule is not None for c in asked)  # no candidate's bound

@@ -2,7 +2,10 @@
 chooses as it would alone (graphc inspect judges "sqrt" node by node, then by the kernels)."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from test_remat import specialized
+from test_remat_bound import random_program
+from test_remat_random_graphs import deep_networks
 
 import graphc.passes.remat as remat
 from graphc.passes import plan_program_memory, run_passes
@@ -64,3 +67,45 @@ def test_each_judge_gets_its_own_program_and_stats():
     assert by_nodes is not by_kernels and by_nodes.remat_stats is not by_kernels.remat_stats
     assert by_nodes.remat_stats.planned_peak_bytes == plan_program_memory(by_nodes).peak_bytes
     assert by_kernels.remat_stats.planned_peak_bytes == kernel_arena(by_kernels).peak_bytes
+
+
+def random_dag():
+    """benchmarks/bench_compile's random graph (what `graphc inspect` is timed on at 100k nodes), 2000 nodes."""
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+
+    import graphc as gc
+    from graphc.program import specialize
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_compile
+
+    inputs, loss, params = bench_compile.random_graph(2000, np.random.default_rng(0))
+    return run_passes(specialize(inputs, [loss, *gc.grad(loss, [inputs[0], *params])], [], [(64, 16)]))
+
+
+def assert_each_schedule_is_its_own(program):
+    from graphc.passes.remat_schedule import schedule_backward
+
+    program, _ = remat.recompute_cheap_reads(program)
+    a = remat.analyse(program)
+    for seg in remat.lowest_segmentations(a) if a.stashed else ():
+        rebuilt, _, new = remat.rebuild_with_copies(program, a, remat.checkpoints(a, seg.segment), seg.segment)
+        fresh = schedule_backward(rebuilt, {new[i].id for i in a.backward})
+        assert len(rebuilt.schedule) == len(fresh) and all(x is y for x, y in zip(rebuilt.schedule, fresh))
+        assert a.backward_runs is not None  # found once, on the first
+
+
+@pytest.mark.parametrize("make", [lambda: simplified("mlp"), lambda: simplified("residual"), random_dag])
+def test_each_candidate_runs_its_backward_side_as_its_own_schedule_would(make):
+    """The order of the backward nodes is found on the first candidate of an analysis and reused by
+    the others (remat_rewrite.rebuild_with_copies): each schedule is the one made from scratch."""
+    assert_each_schedule_is_its_own(make())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(deep_networks())
+def test_on_random_networks_each_candidates_schedule_is_its_own(layers):
+    assert_each_schedule_is_its_own(random_program(layers))

@@ -162,8 +162,10 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
     view = CompiledView(program, program, list(fetches), len(graph.outputs), remat, planner_options,
                        pipeline.Reuse(plans_only=True))  # inspect and dot read plans and groups, never code
     # judged node by node with the view's own plans, and the candidates kept for the kernels' judgement
-    # (a candidate whose live bytes already lose to the best plan is not planned: graphc.passes.remat)
+    # (a candidate whose live bytes already lose to the best plan is not planned, the lowest bounded planned
+    # first: on a random graph the program's plan rules out every candidate, graphc.passes.remat)
     view.program = rematerialize(program_with_loops, remat, planner=view.plan_nodes,
                                  remat_planner=options.remat_planner, time_limit=options.remat_time_limit,
-                                 cache=view.reuse.remat, peak_lower_bound=program_live_peak)
+                                 cache=view.reuse.remat, peak_lower_bound=program_live_peak,
+                                 bounds_first=True)
     return view

@@ -30,8 +30,9 @@ This module chooses among the candidates: "sqrt" the lowest planned peak, a byte
 recompute that fits.  "sqrt" skips a candidate whose lower bound (`peak_lower_bound`: the kernel
 arena's, or a node-by-node plan's live peak, graphc.passes.memory_plan.program_live_peak) already
 loses to the best planned so far or to the program's own plan: the choice is the same, for fewer
-plans; nor the program the candidates were built from, when its bound is above the first
-candidate's plan.  The optimal planner
+plans; nor the program the candidates were built from, when its bound is above the best
+candidate's plan.  With `bounds_first` (the node-by-node judge, whose bounds cost a fifth of a
+plan) every bound is asked first and the lowest planned first.  The optimal planner
 (Checkmate's MILP) lives in graphc/passes/remat_optimal.py and its steps (remat_units, remat_milp,
 remat_realise).
 
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import weakref
 
 import numpy as np
 
@@ -103,6 +105,10 @@ class RematCache:
         self._forward: dict[int, dict] = {}  # id(analysis) -> its forward pass's tagged nodes, for every candidate
         self._reread: dict[int, tuple[Program, tuple[Program, list]]] = {}
         self._kept: dict[tuple, set[int]] = {}  # (id(analysis), cuts) -> what the segmentation keeps
+        # id(a Program `rewrite` gave a judge) -> (a weak reference to it, its build's key): the judge lets the
+        # losers go, and their plans with them (graphc.pipeline's kernel planner keeps a plan while its program lives)
+        self._handed: dict[int, tuple] = {}
+        self._bounds: dict[tuple, int] = {}  # (bound function, build key or program id) -> its value
 
     def memory_rewrites(self, program: Program) -> tuple[Program, list]:
         """`memory_rewrites(program)`, made once per program: later calls judge the same rewrite."""
@@ -136,14 +142,27 @@ class RematCache:
             forward = self._forward.setdefault(id(a), {})
             self._built[key] = (program, *rewrite(program, a, keep, seg, strategy, forward))
         _, rebuilt, stats = self._built[key]
-        return dataclasses.replace(rebuilt, outputs=list(rebuilt.outputs), new_values=list(rebuilt.new_values),
-                                   schedule=list(rebuilt.schedule), remat_stats=None), \
-            dataclasses.replace(stats, recomputed_ops=dict(stats.recomputed_ops))
+        handed = dataclasses.replace(rebuilt, outputs=list(rebuilt.outputs), new_values=list(rebuilt.new_values),
+                                     schedule=list(rebuilt.schedule), remat_stats=None)
+        self._handed[id(handed)] = (weakref.ref(handed), key)
+        return handed, dataclasses.replace(stats, recomputed_ops=dict(stats.recomputed_ops))
+
+    def bound(self, peak_lower_bound, program: Program) -> int:
+        """`peak_lower_bound(program)`, asked once per build and bound: each judge gets its own Program of a
+        candidate, the same nodes in the same order (the node judge's live peaks are the kernel judge's
+        upper estimates of its bounds, graphc.passes.remat_bound)."""
+        handed = self._handed.get(id(program))
+        if handed is None or handed[0]() is not program:  # not a candidate: the program they were built from
+            handed = self._handed[id(program)] = (lambda: program, id(program))  # kept: its id stays its own
+        key = (peak_lower_bound, handed[1])
+        if key not in self._bounds:
+            self._bounds[key] = peak_lower_bound(program)
+        return self._bounds[key]
 
 
 def rematerialize(program: Program, strategy, planner=None, remat_planner: str = "greedy",
                   time_limit: float = 10.0, cache: RematCache | None = None,
-                  peak_lower_bound=None) -> Program:
+                  peak_lower_bound=None, bounds_first: bool = False) -> Program:
     """Rematerialise `program` under `strategy` ("none", "sqrt", "optimal" or a byte budget); see the
     module docstring.
 
@@ -156,7 +175,9 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     `peak_lower_bound(candidate) -> bytes`, when given, is at most what `planner` plans for a
     candidate (the compiled targets pass graphc.passes.remat_bound.arena_lower_bound): "sqrt"
     does not plan a candidate whose bound already loses to the best planned so far, and chooses
-    exactly what it would have chosen planning them all.
+    exactly what it would have chosen planning them all.  `bounds_first`: the bound costs far less
+    than a plan (the node-by-node judge's live peak): every one is asked before any plan, and the
+    lowest bounded is planned first (see `_lowest_planned`).
     The returned Program's `remat_stats` field says what it recomputes
     and which planner made the plan (None when nothing changed).
     """
@@ -166,7 +187,8 @@ def rematerialize(program: Program, strategy, planner=None, remat_planner: str =
     if strategy == "none":
         return program
     plan = functools.partial(_planned, strategy=strategy, planner=planner, remat_planner=remat_planner,
-                             time_limit=time_limit, cache=cache, peak_lower_bound=peak_lower_bound)
+                             time_limit=time_limit, cache=cache, peak_lower_bound=peak_lower_bound,
+                             bounds_first=bounds_first)
     if isinstance(strategy, int) and planned_peak(program, planner) <= strategy:
         return plan(program)  # it fits as it is: recompute nothing, not even cheap values
     reread, copies = cache.memory_rewrites(program) if cache is not None else memory_rewrites(program)
@@ -208,7 +230,7 @@ def _counting_copies(planned: Program, copies: list) -> Program:
 
 
 def _planned(program: Program, *, strategy, planner, remat_planner: str, time_limit: float,
-             cache: RematCache | None, peak_lower_bound) -> Program:
+             cache: RematCache | None, peak_lower_bound, bounds_first: bool = False) -> Program:
     """`rematerialize` of a program whose cheap reads are settled: the planner that `strategy` names."""
     from graphc.passes.remat_optimal import optimal_rematerialize
 
@@ -225,44 +247,77 @@ def _planned(program: Program, *, strategy, planner, remat_planner: str, time_li
                 raise MemoryBudgetError(_budget_message(strategy, peak, "no forward value to rematerialise"))
         return program
     if strategy == "sqrt":
-        return _lowest_planned(program, a, strategy, planner, cache, peak_lower_bound)
+        return _lowest_planned(program, a, strategy, planner, cache, peak_lower_bound, bounds_first)
     return fit_budget(program, a, strategy, planner, cache)
 
 
 def _lowest_planned(program: Program, a: Analysis, strategy, planner, cache: RematCache | None,
-                    peak_lower_bound) -> Program:
-    """"sqrt": the candidate with the lowest planned peak (ties: the least recompute), or `program` (the one
-    the candidates were built from) when that candidate does not plan less.
+                    peak_lower_bound, bounds_first: bool = False) -> Program:
+    """"sqrt": the candidate with the lowest planned peak (ties: the least recompute, then the first), or
+    `program` (the one the candidates were built from) when that candidate does not plan less.
 
     With `peak_lower_bound`, what cannot change the answer is not planned: a candidate whose bound
     loses to the best planned so far, or is not below `program`'s plan (it could never be returned,
-    and the best that is returned is the same); `program` itself, when its bound is above the first
-    candidate's plan (the best can only be lower).  Else `program` is planned right after the first
-    candidate, so that its plan rules out the candidates above it (on a random graph, all the others).
+    and the best that is returned is the same); `program` itself, when its bound is above the best
+    candidate's plan (the best can only be lower).  The order they are planned in changes only how
+    many are: by default the first candidate, then `program` (its plan rules out the candidates
+    above it: on a random graph, all the others), then the rest, each bounded just before it would
+    be planned (a bound that nothing planned could prune by is not asked).  `bounds_first` (bounds
+    far cheaper than plans: the node-by-node judge's live peaks) asks every bound first and plans
+    the lowest first, so that `program`, when it bounds lowest, is planned before any candidate.
     """
-    best, unchanged = None, None  # unchanged: program's planned peak, once known to matter
-    above_every_plan = False      # program's bound is above the first candidate's plan
-    for rebuilt, stats in sqrt_candidates(program, a, strategy, cache):
-        if best is not None and peak_lower_bound is not None:
-            # a candidate wins only with a key below the best's, and its peak is at least its bound
-            bound = peak_lower_bound(rebuilt)
-            if (bound, stats.recompute_flops) >= best[0] or (unchanged is not None and bound >= unchanged):
+    built = list(sqrt_candidates(program, a, strategy, cache))
+    if peak_lower_bound is None:  # every candidate planned, then the program
+        for rebuilt, stats in built:
+            stats.planned_peak_bytes = planned_peak(rebuilt, planner)
+        return _lowest_of(program, built, planned_peak(program, planner))
+    cache = RematCache() if cache is None else cache  # each bound asked once (and shared with another judge)
+    # an upper estimate of the bound, cheaper than it: a bound it puts below what the bound must reach to
+    # rule a program out is not asked (graphc.passes.remat_bound.arena_lower_bound's: the node live peak)
+    at_most = getattr(peak_lower_bound, "at_most", None)
+
+    def bound(judged: Program) -> int:
+        return cache.bound(peak_lower_bound, judged)
+
+    def below(judged: Program, reach: int) -> bool:
+        """Whether `judged`'s bound is below `reach`, its upper estimate asked first."""
+        return (at_most is not None and cache.bound(at_most, judged) < reach) or bound(judged) < reach
+
+    # judged by index (-1: the program, first among equal bounds), and a candidate that loses is let go
+    order = [-1, *range(len(built))]
+    if bounds_first:
+        order.sort(key=lambda k: bound(built[k][0] if k >= 0 else program))  # stable
+    else:
+        order[:2] = order[1::-1]  # the first candidate, then the program, then the others
+    best, unchanged = None, None  # best: ((peak, recompute, k), stats) of the best planned; unchanged: program's plan
+    for k in order:
+        if k < 0:
+            if best is None or below(program, best[0][0] + 1):  # else its plan is above the best's
+                unchanged = planned_peak(program, planner)
+            continue
+        (judged, stats), built[k] = built[k], None
+        known = [t for t in (best[0][0] if best else None, unchanged) if t is not None]
+        # a candidate wins only with a key below the best's, and a peak below the program's plan
+        if known and not below(judged, min(known)):
+            least = (bound(judged), stats.recompute_flops, k)  # its key is at least this
+            if (best is not None and least > best[0]) or (unchanged is not None and least[0] >= unchanged):
                 continue
-        stats.planned_peak_bytes = planned_peak(rebuilt, planner)
-        key = (stats.planned_peak_bytes, stats.recompute_flops)
-        if best is None and peak_lower_bound is not None:
-            above_every_plan = peak_lower_bound(program) > stats.planned_peak_bytes
-            unchanged = None if above_every_plan else planned_peak(program, planner)
+        stats.planned_peak_bytes = planned_peak(judged, planner)
+        key = (stats.planned_peak_bytes, stats.recompute_flops, k)
         if best is None or key < best[0]:
-            best = (key, rebuilt, stats)
-    _, rebuilt, stats = best
+            best = (key, (judged, stats))
+    if best is None:  # every candidate bounded at or above the program's plan
+        return program
+    return _lowest_of(program, [best[1]], unchanged)
+
+
+def _lowest_of(program: Program, planned: list[tuple[Program, RematStats]], unchanged: int | None) -> Program:
+    """The first of the `planned` candidates with the lowest (planned peak, recompute), marked as "sqrt"'s
+    choice, when it plans less than `unchanged` (`program`'s plan; None: known to be above it); else `program`."""
+    rebuilt, stats = min(planned, key=lambda c: (c[1].planned_peak_bytes, c[1].recompute_flops))
     stats.planner = "sqrt"
     rebuilt.remat_stats = stats  # a field of the candidate it built: the planner knows it by identity
-    if above_every_plan:
-        return rebuilt
-    if unchanged is None:
-        unchanged = planned_peak(program, planner)
-    return rebuilt if stats.planned_peak_bytes < unchanged else program
+    return rebuilt if unchanged is None or stats.planned_peak_bytes < unchanged else program
 
 
 def sqrt_candidates(program: Program, a: Analysis, strategy, cache: RematCache | None = None):

@@ -69,6 +69,9 @@ class Analysis:
     stashed: set[int]                    # ids of spine nodes a backward node or a helper reads
     users: dict[int, list[Node]] = field(default_factory=dict)
     roots: set[int] = field(default_factory=set)   # ids of the outputs and new values
+    # ids of the backward nodes that read another, in the order every candidate's schedule runs them: found
+    # on the first candidate rebuilt (graphc.passes.remat_rewrite.rebuild_with_copies)
+    backward_runs: list[int] | None = None
 
     def is_forward(self, node: Node) -> bool:
         return node.op.kind != "source" and node.id not in self.backward
@@ -123,7 +126,9 @@ def analyse(program: Program) -> Analysis:
                          {n.id for n in constants} - _initial_values(order, program.roots, constants, made))
     backward = side.of(_loss_reads(program.outputs, value_dep, side))
     position = {n.id: k for k, n in enumerate(order)}
-    users = consumers(order)
+    # the program's own readers when this is its walk: fusion asks them of the same program (the kernel judge
+    # fuses the program unchanged and the one re-read with copies of its cheap values, each analysed here)
+    users = program.users() if program.schedule is None else consumers(order)
     roots = {r.id for r in program.roots}
     late_forward = _latest_forward_levels(order, level, backward, users, roots)
     forward = sorted((n for n in order if n.op.kind != "source" and n.id not in backward),

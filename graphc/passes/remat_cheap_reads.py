@@ -66,7 +66,8 @@ def recompute_cheap_reads(program: Program, a: Analysis | None = None) -> tuple[
         # make_node would, for each node after a swapped read, most of the backward pass)
         return None if same_nodes(new_inputs, node.inputs) else same_value(node, new_inputs, node.attrs)
 
-    return with_roots(program, *rebuild(program.roots, replace)), list(copies.values())
+    # the analysis walked the roots already (its order is their toposort): the rebuild need not walk them again
+    return with_roots(program, *rebuild(program.roots, replace, a.order)), list(copies.values())
 
 
 def _recomputed_chains(a: Analysis) -> dict[int, list[Node]]:

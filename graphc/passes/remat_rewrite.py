@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from graphc.ir import Node, same_nodes
 from graphc.passes.remat_analysis import Analysis
-from graphc.passes.remat_schedule import schedule_backward
+from graphc.passes.remat_schedule import backward_runs, run_in_order
 from graphc.passes.remat_segments import Segmentation
 from graphc.program import Program
 
@@ -76,7 +76,10 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
     they fuse with the backward nodes that read them); `new` maps every other original
     id to its node in the result.  The forward pass's own nodes are tagged FORWARD_TAG:
     the same for every choice of `keep`, so candidates may share them through `forward`
-    (original id -> tagged node, filled as they are made).
+    (original id -> tagged node, filled as they are made).  The backward side is the same graph in
+    every candidate (a backward node reads the twins of the same backward nodes, whatever it reads
+    of the forward pass), so the order its nodes run in is found once per analysis
+    (`a.backward_runs`, remat_schedule.backward_runs) and each candidate only emits it.
     """
     forward = {} if forward is None else forward
     new: dict[int, Node] = {}
@@ -129,7 +132,13 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
     rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],
                       updated=list(program.updated), new_values=roots[n:])
     backward_ids = {new[i].id for i in a.backward}
-    rebuilt.schedule = schedule_backward(rebuilt, backward_ids)
+    if a.backward_runs is None:  # the first candidate of this analysis: the order is found on it
+        original = {new[i].id: i for i in a.backward}
+        runs = backward_runs(rebuilt.roots, backward_ids)
+        a.backward_runs = [original[n.id] for n in runs]
+    else:  # a backward node reads the same backward nodes in every candidate: the same order, of its nodes
+        runs = [new[i] for i in a.backward_runs]
+    rebuilt.schedule = run_in_order(rebuilt, backward_ids, runs)
     return rebuilt, copies, new
 
 

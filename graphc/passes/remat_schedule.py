@@ -32,7 +32,17 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
     and readers.  (Were `backward` not closed, the schedule would still run every node after its
     inputs; only the choice among ready nodes would differ.)
     """
-    order = _backward_postorder(program.roots, backward)
+    return run_in_order(program, backward, backward_runs(program.roots, backward))
+
+
+def backward_runs(roots: list[Node], backward: set[int]) -> list[Node]:
+    """The listed backward nodes (those that read another backward node) in the order `schedule_backward`
+    runs them.  Which one is ready next depends on the backward nodes alone: the input that readies
+    a node is compared by when it ran, and each run emits at least the node itself, so its place in
+    this list orders the readied nodes as its place in the schedule would.  The candidates of one
+    remat search differ only outside their backward sides (graphc.passes.remat_rewrite), so this
+    list, found once, orders them all."""
+    order = _backward_postorder(roots, backward)
     height = dict.fromkeys([n.id for n in order], 0)  # the longest path to an output
     for node in reversed(order):  # a node's readers come after it: its height is final when reached
         above = height[node.id] + 1
@@ -52,23 +62,32 @@ def schedule_backward(program: Program, backward: set[int]) -> list[Node]:
             waiting[node.id] = len(inputs)
             for i in inputs:
                 readers.setdefault(i, []).append(node)
+    ready: list[tuple] = []
+    for node_id, count in waiting.items():
+        if count == 0:  # no listed input: its latest ran before any
+            heapq.heappush(ready, (1, height[node_id], listed[node_id], node_id))
+    runs: list[Node] = []
+    while ready:
+        node_id = heapq.heappop(ready)[-1]
+        ran = len(runs)
+        runs.append(by_id[node_id])
+        for user in readers.get(node_id, ()):
+            waiting[user.id] -= 1
+            if waiting[user.id] == 0:
+                heapq.heappush(ready, (-ran, height[user.id], listed[user.id], user.id))
+    return runs
+
+
+def run_in_order(program: Program, backward: set[int], runs: list[Node]) -> list[Node]:
+    """The schedule that runs the fetched forward outputs' needs, then `runs` (backward_runs), each node
+    with whatever it needs and nothing already run just before it, then the rest of the roots."""
     emitted: set[int] = set()
     schedule: list[Node] = []
     for root in program.roots:  # the forward pass proper: what the fetched forward outputs need
         if root.id not in backward:
             extend_postorder(root, emitted, schedule)
-    ready: list[tuple] = []
-    for node_id, count in waiting.items():
-        if count == 0:  # no listed input: its latest ran at -1
-            heapq.heappush(ready, (1, height[node_id], listed[node_id], node_id))
-    while ready:
-        node_id = heapq.heappop(ready)[-1]
-        extend_postorder(by_id[node_id], emitted, schedule)
-        ran = len(schedule) - 1  # positions only grow: the input that readies a reader is its latest
-        for user in readers.get(node_id, ()):
-            waiting[user.id] -= 1
-            if waiting[user.id] == 0:
-                heapq.heappush(ready, (-ran, height[user.id], listed[user.id], user.id))
+    for node in runs:
+        extend_postorder(node, emitted, schedule)
     for root in program.roots:
         extend_postorder(root, emitted, schedule)
     return schedule
