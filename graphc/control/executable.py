@@ -72,6 +72,10 @@ class CompiledBody:
     def has_compiled(self) -> bool:
         return bool(self._compiled)
 
+    def executables(self) -> list:
+        """Every executable compiled so far (one per shape of what the body received)."""
+        return list(self._compiled.values())
+
     @property
     def executable(self):
         """The executable compiled first (for inspection: kernels, memory plan, LLVM IR)."""
@@ -123,9 +127,16 @@ def with_control_flow(factory: Callable) -> Callable:
 
     def build(program: Program, options: Mapping):
         if has_control_flow(program) and getattr(options, "remat", "none") != "none":
+            from graphc.control.loop_cost import with_loop_recompute
             from graphc.control.while_checkpoint import checkpoint_loops
 
-            program = checkpoint_loops(program)  # the pipeline never sees this program whole
+            original, program = program, checkpoint_loops(program)  # the pipeline never sees this program whole
+            program.remat_stats = with_loop_recompute(original.remat_stats, original, program, options.remat)
+        if has_control_flow(program):
+            from graphc.control.checkpoint import share_recorded_loops
+
+            stats, program = program.remat_stats, share_recorded_loops(program)
+            program.remat_stats = stats
         executable = build_bodies(program, options)
         budget = getattr(options, "remat", "none")
         if isinstance(executable, ControlFlowExecutable) and isinstance(budget, int) and not isinstance(budget, bool):
@@ -222,8 +233,10 @@ class ControlFlowExecutable:
 
     def bodies_compiled(self) -> bool:
         """Whether every body has compiled (one traced with feed-time sizes compiles when it first runs), so
-        that the whole memory plan is known."""
-        return all(body.has_compiled() for body in self._bodies.values())
+        that the whole memory plan is known); bodies nested in them too."""
+        return all(body.has_compiled() and all(
+            exe.bodies_compiled() for exe in body.executables() if isinstance(exe, ControlFlowExecutable))
+            for body in self._bodies.values())
 
     def _while_step(self, node: Node, attrs) -> WhileStep:
         """The native step of a while loop, made on its first run (two threads may both make it)."""
