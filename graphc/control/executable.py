@@ -29,7 +29,8 @@ from graphc.control.while_native import WhileStep
 from graphc.distributed.executable import CompiledSegment, SegmentedMemoryPlan, compile_segment, run_segment, value_of
 from graphc.distributed.schedule import Segment
 from graphc.errors import GraphcError
-from graphc.ir import Node
+from graphc.evaluate import evaluate
+from graphc.ir import Node, consumers
 from graphc.ops.source import placeholder_op
 from graphc.program import Program
 from graphc.rewrite import rebuild
@@ -166,10 +167,12 @@ def plan_steps(program: Program) -> list:
     """The program's nodes in order, as segments of ordinary nodes between host steps."""
     steps: list = []
     current = Segment()
-    for node in program.nodes():
+    order = program.nodes()
+    users = consumers(order)
+    for node in order:
         if node.op.kind == "source":
             continue
-        if node.op.kind == "control":
+        if node.op.kind == "control" or _view_for_loops(node, users[node.id]):
             if current.nodes:
                 steps.append(current)
                 current = Segment()
@@ -218,6 +221,8 @@ class ControlFlowExecutable:
                     native = scan_natively(attrs, values)
                 elif node.op is while_op:
                     native = self._while_step(node, attrs).run(attrs, values)
+                elif node.op.kind != "control":  # a view for loops (_view_for_loops)
+                    native = evaluate(node, values)
                 env[node.id] = native if native is not None else node.op.compute(attrs, *values)
         outputs = [np.array(value_of(n, env)) if n.op.kind == "source" else env[n.id] for n in p.outputs]
         new_values = [written[vi] if vi in written else np.asarray(value_of(n, env))
@@ -280,6 +285,13 @@ class ControlFlowExecutable:
         parts = [s.executable.llvm_ir(optimized) for s in self.segments()]
         parts += [b.executable.llvm_ir(optimized) for b in self.bodies()]
         return "\n".join(parts)
+
+
+def _view_for_loops(node: Node, readers: list[Node]) -> bool:
+    """A reshape that only loops read (remat's xs cut into segments: graphc.control.checkpoint) runs on the
+    host, as numpy's reshape: a view of its input, where a compiled segment would copy it (the scan benchmark's
+    16 MiB of xs, twice a step)."""
+    return node.op.name == "reshape" and bool(readers) and all(r.op.kind == "control" for r in readers)
 
 
 def _compiled_attrs(node: Node, options, factory, bodies: dict) -> dict:
