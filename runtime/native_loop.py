@@ -269,8 +269,10 @@ class _OneBlasThread:
         self._restore: tuple | None = None
 
     @contextlib.contextmanager
-    def during(self, executable):
-        if executable.work >= SMALL_STEP_WORK:
+    def during(self, executable, small: bool | None = None):
+        """One BLAS thread inside, when the loop's step (`executable`'s work) is small, or when `small` says so
+        (a program of such loops, graphc.control.executable: the count is set once, not for each loop)."""
+        if not (executable.work < SMALL_STEP_WORK if small is None else small):
             yield
             return
         with self._lock:

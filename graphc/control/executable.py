@@ -205,6 +205,24 @@ class ControlFlowExecutable:
     def __call__(self, inputs, variables, donate: bool = False):
         if self._refused is not None:
             raise type(self._refused)(str(self._refused))
+        from graphc.runtime.native_loop import ONE_BLAS_THREAD
+
+        with ONE_BLAS_THREAD.during(self, self.small_loops()):  # once for all its loops, not once for each
+            return self._run(inputs, variables, donate)
+
+    def small_loops(self) -> bool:
+        """Whether every body compiled so far is a program of small steps (graphc.runtime.native_loop's
+        SMALL_STEP_WORK), nested bodies too, and there is one, and so is each segment between them: the whole call
+        runs its gemms on one BLAS thread (a segment of big gemms keeps the BLAS's threads)."""
+        from graphc.runtime.native_loop import SMALL_STEP_WORK
+
+        executables = [exe for body in self._bodies.values() for exe in body.executables()]
+        executables += [segment.executable for segment in self.segments()]
+        return bool(self._bodies) and all(
+            exe.small_loops() if isinstance(exe, ControlFlowExecutable) else getattr(exe, "work", 0) < SMALL_STEP_WORK
+            for exe in executables)
+
+    def _run(self, inputs, variables, donate: bool):
         p = self.program
         env: dict[int, object] = {n.id: np.asarray(a) for n, a in zip(p.inputs, inputs)}
         env.update((v.id, np.asarray(a)) for v, a in zip(p.variables, variables))
