@@ -291,9 +291,13 @@ class _OneBlasThread:
 
 
 def _set_one_thread() -> tuple | None:
-    """(library, its thread count before) after setting it to one; None where that is unknown or already one."""
-    from graphc.runtime.blas import chosen
+    """(library, its thread count before) after setting it to one; None where that is unknown or already one, or
+    where GRAPHC_BLAS_THREADS asks for a count (the user's choice stands: `GRAPHC_BLAS_THREADS=2` on a quiet
+    machine lets a loop's gemms use both cores)."""
+    from graphc.runtime.blas import chosen, requested_threads
 
+    if requested_threads() is not None:
+        return None
     lib = chosen()
     if lib is None or lib.get_threads is None or lib.set_threads is None:
         return None

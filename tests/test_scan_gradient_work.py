@@ -88,13 +88,14 @@ def test_the_backward_sweep_does_not_run_the_body_again_for_the_new_carry():
     assert "tanh" not in ops
 
 
-def test_a_loop_of_small_steps_runs_its_gemms_on_one_blas_thread():
+def test_a_loop_of_small_steps_runs_its_gemms_on_one_blas_thread(monkeypatch):
     from graphc.runtime.blas import chosen
     from graphc.runtime.native_loop import ONE_BLAS_THREAD, SMALL_STEP_WORK
 
     lib = chosen()
     if lib is None or lib.get_threads is None or lib.set_threads is None:
         pytest.skip("no BLAS whose threads can be set")
+    monkeypatch.delenv("GRAPHC_BLAS_THREADS", raising=False)
     before = lib.get_threads()
     lib.set_threads(2)
     try:
@@ -105,6 +106,9 @@ def test_a_loop_of_small_steps_runs_its_gemms_on_one_blas_thread():
             assert lib.get_threads() == 1
         assert lib.get_threads() == 2
         with ONE_BLAS_THREAD.during(large):
+            assert lib.get_threads() == 2
+        monkeypatch.setenv("GRAPHC_BLAS_THREADS", "2")  # asked for: left as it is
+        with ONE_BLAS_THREAD.during(small):
             assert lib.get_threads() == 2
     finally:
         lib.set_threads(before)
