@@ -179,7 +179,8 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
         from graphc.control.while_checkpoint import checkpoint_loops
         from graphc.passes.remat import rematerialize
 
-        program = checkpoint_loops(program)  # loops' backward sweeps over √T checkpoints (docs/control_flow.md)
+        original = program
+        program = looped = checkpoint_loops(program)  # loops' backward sweeps over √T checkpoints
 
         from graphc.passes.memory_plan import program_live_peak
         from graphc.passes.remat_bound import arena_lower_bound
@@ -190,6 +191,10 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
         program = rematerialize(program, options.remat, planner=planner, remat_planner=options.remat_planner,
                                 time_limit=options.remat_time_limit, cache=reuse.remat if reuse is not None else None,
                                 peak_lower_bound=bound)
+        if looped is not original:  # what the loops recompute counted too (docs/control_flow.md)
+            from graphc.control.loop_cost import with_loop_recompute
+
+            program.remat_stats = with_loop_recompute(program.remat_stats, original, looped, options.remat)
     built.program, built.remat_stats, built.last_stage = program, program.remat_stats, "remat"
     if _stops("remat", stop_after):
         return built

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,8 +112,9 @@ class ScanLoop:
                 moves.append((out.slot, sign * y.strides[0]))
             for c, slot in zip(captured, self.inputs[n + len(xs):]):
                 table[slot] = data_address(c)
-            native_runner().scan(ctypes.addressof(table), exe._calls_address, exe._n_calls, steps, copies, moves,
-                                 swaps, _steps_per_entry(exe))
+            with ONE_BLAS_THREAD.during(exe):
+                native_runner().scan(ctypes.addressof(table), exe._calls_address, exe._n_calls, steps, copies,
+                                     moves, swaps, _steps_per_entry(exe))
             finals = [self._final(placed, table, i, record, reverse) for i, placed in enumerate(carries)]
         if record:
             stacks = [big[1:] if reverse else big[:-1] for big in carries]
@@ -245,6 +247,70 @@ class WhileLoop:
         return [c.copy() for c in current], trips, bool(flag[0]), stacks
 
 
+# element-ops of one step (graphc.runtime.plan's `work`) under which a loop's gemms run on one BLAS thread
+SMALL_STEP_WORK = 1 << 26
+
+
+class _OneBlasThread:
+    """The BLAS's pool at one thread while a loop of small steps runs (the first loop in saves and sets the
+    count, the last out restores it: loops nest, and Python threads may run loops at once).
+
+    A step's gemms are small (an RNN cell: 512 x 128 x 128, about 0.2 ms on a core), and there are hundreds of
+    them in a loop.  Split over OpenBLAS's threads, each waits for every thread at its end: on a machine whose
+    other core is busy with anything else, a thread the OS has parked costs a scheduler slice per gemm, and a
+    2-core EPYC (znver3) measured the scan benchmark's step at 0.9-3.4 s of CPU against 0.09-0.10 s on one
+    thread (load average 7); graphc's own pool, whose workers sleep rather than spin, still splits the step's
+    elementwise kernels.  Thread counts do not change a gemm's sums (OpenBLAS splits rows and columns, never
+    the inner dimension): values are the same."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._restore: tuple | None = None
+
+    @contextlib.contextmanager
+    def during(self, executable, small: bool | None = None):
+        """One BLAS thread inside, when the loop's step (`executable`'s work) is small, or when `small` says so
+        (a program of such loops, graphc.control.executable: the count is set once, not for each loop)."""
+        if not (executable.work < SMALL_STEP_WORK if small is None else small):
+            yield
+            return
+        with self._lock:
+            if self._depth == 0:
+                self._restore = _set_one_thread()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._restore is not None:
+                    lib, threads = self._restore
+                    lib.set_threads(threads)
+                    self._restore = None
+
+
+def _set_one_thread() -> tuple | None:
+    """(library, its thread count before) after setting it to one; None where that is unknown or already one, or
+    where GRAPHC_BLAS_THREADS asks for a count (the user's choice stands: `GRAPHC_BLAS_THREADS=2` on a quiet
+    machine lets a loop's gemms use both cores)."""
+    from graphc.runtime.blas import chosen, requested_threads
+
+    if requested_threads() is not None:
+        return None
+    lib = chosen()
+    if lib is None or lib.get_threads is None or lib.set_threads is None:
+        return None
+    threads = lib.get_threads()
+    if threads <= 1:
+        return None
+    lib.set_threads(1)
+    return lib, threads
+
+
+ONE_BLAS_THREAD = _OneBlasThread()
+
+
 @dataclass
 class _Steps:
     """One while loop's native steps: the step executable's calls on this table, the condition's byte at
@@ -257,8 +323,9 @@ class _Steps:
 
     def run(self, limit: int | None, moves: list, swaps: list) -> int:
         exe = self.executable
-        return native_runner().while_loop(self.table, exe._calls_address, exe._n_calls, self.holds, limit,
-                                          self.copies, moves, swaps, _steps_per_entry(exe))
+        with ONE_BLAS_THREAD.during(exe):
+            return native_runner().while_loop(self.table, exe._calls_address, exe._n_calls, self.holds, limit,
+                                              self.copies, moves, swaps, _steps_per_entry(exe))
 
 
 def _steps_per_entry(executable) -> int:

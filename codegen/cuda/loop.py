@@ -48,10 +48,12 @@ ALIGN = 256  # bytes: every workspace region starts on a boundary this wide (16-
 LOOP_PRELUDE = r"""#include <cooperative_groups.h>
 // dst[i] = src[i] for i < n, the whole grid striding over it (a loop kernel's copies between its steps).
 // No __restrict__: a `const __restrict__` source may be read through the non-coherent (read-only) cache,
-// valid only for memory no thread writes during the kernel, and this kernel rewrites it every step.
+// valid only for memory no thread writes during the kernel, and this kernel rewrites it every step.  The
+// loads are volatile: a source that is a slice of a kernel parameter declared `const __restrict__` (an xs
+// slice copied into a carry) would otherwise be read through that cache too, after the loop's first call.
 template <typename T> __device__ __forceinline__ void gc_copy(T* dst, const T* src, long long n) {
   for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (long long)gridDim.x * blockDim.x) {
-    dst[i] = src[i];
+    dst[i] = *(const volatile T*)(src + i);
   }
 }
 """

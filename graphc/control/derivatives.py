@@ -15,6 +15,7 @@ from graphc.autodiff.reverse import grad
 from graphc.control.subgraph import Subgraph, inline
 from graphc.ir import Node
 from graphc.ops import sum as reduce_sum
+from graphc.rewrite import rebuild
 
 
 def is_float(node_or_type) -> bool:
@@ -23,11 +24,13 @@ def is_float(node_or_type) -> bool:
 
 
 def body_vjp(body: Subgraph, args: Sequence[Node], cotangents: dict[int, Node], bound: dict[int, Node],
-             wrt_args: Sequence[int], wrt: Sequence[Node]) -> list[Node]:
+             wrt_args: Sequence[int], wrt: Sequence[Node], known: dict[int, Node] | None = None) -> list[Node]:
     """Cotangents of the body's arguments `wrt_args` (indices into args) and of the outer nodes `wrt`.
 
     `cotangents` maps output index -> its cotangent; the body runs once more (inlined) over `args`,
-    its captures read from `bound` (see `inline`).
+    its captures read from `bound` (see `inline`).  `known` maps output index -> a node that holds that
+    output's value already (a loop's recorded next carry): the derivatives read it where they read the
+    output (tanh's rule reads tanh(x)), so the body's work that only made that output is not run again.
     """
     outputs = inline(body, args, bound)
     targets = [args[i] for i in wrt_args] + list(wrt)
@@ -39,7 +42,12 @@ def body_vjp(body: Subgraph, args: Sequence[Node], cotangents: dict[int, Node], 
     total = terms[0]
     for term in terms[1:]:
         total = total + term
-    return list(grad(total, targets))
+    grads = list(grad(total, targets))
+    computed = {node.id for node in body.order}  # not a parameter or capture passed through
+    read_instead = {outputs[i].id: value for i, value in (known or {}).items() if body.outputs[i].id in computed}
+    if not read_instead:
+        return grads
+    return rebuild(grads, lambda node, new_inputs: read_instead.get(node.id))[0]
 
 
 def body_jvp(body: Subgraph, args: Sequence[Node], tangents: dict[int, Node], bound: dict[int, Node],

@@ -29,7 +29,8 @@ from graphc.control.while_native import WhileStep
 from graphc.distributed.executable import CompiledSegment, SegmentedMemoryPlan, compile_segment, run_segment, value_of
 from graphc.distributed.schedule import Segment
 from graphc.errors import GraphcError
-from graphc.ir import Node
+from graphc.evaluate import evaluate
+from graphc.ir import Node, consumers
 from graphc.ops.source import placeholder_op
 from graphc.program import Program
 from graphc.rewrite import rebuild
@@ -71,6 +72,10 @@ class CompiledBody:
 
     def has_compiled(self) -> bool:
         return bool(self._compiled)
+
+    def executables(self) -> list:
+        """Every executable compiled so far (one per shape of what the body received)."""
+        return list(self._compiled.values())
 
     @property
     def executable(self):
@@ -123,9 +128,16 @@ def with_control_flow(factory: Callable) -> Callable:
 
     def build(program: Program, options: Mapping):
         if has_control_flow(program) and getattr(options, "remat", "none") != "none":
+            from graphc.control.loop_cost import with_loop_recompute
             from graphc.control.while_checkpoint import checkpoint_loops
 
-            program = checkpoint_loops(program)  # the pipeline never sees this program whole
+            original, program = program, checkpoint_loops(program)  # the pipeline never sees this program whole
+            program.remat_stats = with_loop_recompute(original.remat_stats, original, program, options.remat)
+        if has_control_flow(program):
+            from graphc.control.checkpoint import share_recorded_loops
+
+            stats, program = program.remat_stats, share_recorded_loops(program)
+            program.remat_stats = stats
         executable = build_bodies(program, options)
         budget = getattr(options, "remat", "none")
         if isinstance(executable, ControlFlowExecutable) and isinstance(budget, int) and not isinstance(budget, bool):
@@ -155,10 +167,12 @@ def plan_steps(program: Program) -> list:
     """The program's nodes in order, as segments of ordinary nodes between host steps."""
     steps: list = []
     current = Segment()
-    for node in program.nodes():
+    order = program.nodes()
+    users = consumers(order)
+    for node in order:
         if node.op.kind == "source":
             continue
-        if node.op.kind == "control":
+        if node.op.kind == "control" or _view_for_loops(node, users[node.id]):
             if current.nodes:
                 steps.append(current)
                 current = Segment()
@@ -191,6 +205,24 @@ class ControlFlowExecutable:
     def __call__(self, inputs, variables, donate: bool = False):
         if self._refused is not None:
             raise type(self._refused)(str(self._refused))
+        from graphc.runtime.native_loop import ONE_BLAS_THREAD
+
+        with ONE_BLAS_THREAD.during(self, self.small_loops()):  # once for all its loops, not once for each
+            return self._run(inputs, variables, donate)
+
+    def small_loops(self) -> bool:
+        """Whether every body compiled so far is a program of small steps (graphc.runtime.native_loop's
+        SMALL_STEP_WORK), nested bodies too, and there is one, and so is each segment between them: the whole call
+        runs its gemms on one BLAS thread (a segment of big gemms keeps the BLAS's threads)."""
+        from graphc.runtime.native_loop import SMALL_STEP_WORK
+
+        executables = [exe for body in self._bodies.values() for exe in body.executables()]
+        executables += [segment.executable for segment in self.segments()]
+        return bool(self._bodies) and all(
+            exe.small_loops() if isinstance(exe, ControlFlowExecutable) else getattr(exe, "work", 0) < SMALL_STEP_WORK
+            for exe in executables)
+
+    def _run(self, inputs, variables, donate: bool):
         p = self.program
         env: dict[int, object] = {n.id: np.asarray(a) for n, a in zip(p.inputs, inputs)}
         env.update((v.id, np.asarray(a)) for v, a in zip(p.variables, variables))
@@ -207,6 +239,8 @@ class ControlFlowExecutable:
                     native = scan_natively(attrs, values)
                 elif node.op is while_op:
                     native = self._while_step(node, attrs).run(attrs, values)
+                elif node.op.kind != "control":  # a view for loops (_view_for_loops)
+                    native = evaluate(node, values)
                 env[node.id] = native if native is not None else node.op.compute(attrs, *values)
         outputs = [np.array(value_of(n, env)) if n.op.kind == "source" else env[n.id] for n in p.outputs]
         new_values = [written[vi] if vi in written else np.asarray(value_of(n, env))
@@ -222,8 +256,10 @@ class ControlFlowExecutable:
 
     def bodies_compiled(self) -> bool:
         """Whether every body has compiled (one traced with feed-time sizes compiles when it first runs), so
-        that the whole memory plan is known."""
-        return all(body.has_compiled() for body in self._bodies.values())
+        that the whole memory plan is known); bodies nested in them too."""
+        return all(body.has_compiled() and all(
+            exe.bodies_compiled() for exe in body.executables() if isinstance(exe, ControlFlowExecutable))
+            for body in self._bodies.values())
 
     def _while_step(self, node: Node, attrs) -> WhileStep:
         """The native step of a while loop, made on its first run (two threads may both make it)."""
@@ -267,6 +303,13 @@ class ControlFlowExecutable:
         parts = [s.executable.llvm_ir(optimized) for s in self.segments()]
         parts += [b.executable.llvm_ir(optimized) for b in self.bodies()]
         return "\n".join(parts)
+
+
+def _view_for_loops(node: Node, readers: list[Node]) -> bool:
+    """A reshape that only loops read (remat's xs cut into segments: graphc.control.checkpoint) runs on the
+    host, as numpy's reshape: a view of its input, where a compiled segment would copy it (the scan benchmark's
+    16 MiB of xs, twice a step)."""
+    return node.op.name == "reshape" and bool(readers) and all(r.op.kind == "control" for r in readers)
 
 
 def _compiled_attrs(node: Node, options, factory, bodies: dict) -> dict:

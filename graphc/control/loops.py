@@ -81,38 +81,47 @@ def _twin(node: Node) -> list[Node]:
 
 
 def _reverse_sweep(body: Subgraph, binding: CaptureBinding, n: int, stacks, xs, y_cts, stack_cts, final_cts,
-                   wrt_xs, reverse: bool, length, source):
+                   wrt_xs, reverse: bool, length, source, finals=None):
     """The backward scan over a loop's recorded steps: (cotangents of the float carries' initial values,
     of the differentiated captures, and of the xs `wrt_xs`, stacked; the float carries' indices).
 
-    Its carry: the float carries' cotangents, the captures' cotangents summed over steps, and the
-    captures' values themselves (carried unchanged, see CaptureBinding)."""
+    Its carry: the float carries' cotangents, the captures' cotangents summed over steps, the
+    captures' values themselves (carried unchanged, see CaptureBinding), and with `finals` (the loop's
+    final carries) the carries the body computes as they were after the step being differentiated: the
+    final ones first, then each step's recorded carry for the step before it.  The body's derivatives
+    read those where they read its new carry (tanh's rule reads tanh's output), so the sweep does not
+    compute the new carry again (an RNN's h W + x U: two of its five matmuls)."""
     float_carries = [i for i in range(n) if is_float(stacks[i])]
     n_fc, n_cap = len(float_carries), len(binding.values)
+    computed = {node.id for node in body.order}
+    after = [i for i in range(n) if finals is not None and body.outputs[i].id in computed]
+    n_after = len(after)
     y_slots = sorted(y_cts)
     stack_slots = sorted(stack_cts)
     seq = [*stacks, *xs, *(y_cts[j] for j in y_slots), *(stack_cts[i] for i in stack_slots)]
     init = [final_cts[i] for i in float_carries] + [zeros_like(c) for c in binding.values] + binding.values
+    init += [finals[i] for i in after]
 
     def step(*args):
         g_carry, g_caps = args[:n_fc], args[n_fc:n_fc + n_cap]
         caps = args[n_fc + n_cap:n_fc + 2 * n_cap]
-        rest = args[n_fc + 2 * n_cap:]
+        known = dict(zip(after, args[n_fc + 2 * n_cap:n_fc + 2 * n_cap + n_after]))
+        rest = args[n_fc + 2 * n_cap + n_after:]
         carry_t, x_t = rest[:n], rest[n:n + len(xs)]
         gy_t = rest[n + len(xs):n + len(xs) + len(y_slots)]
         gstack_t = dict(zip(stack_slots, rest[n + len(xs) + len(y_slots):]))
         cts = dict(zip(float_carries, g_carry))
         cts.update((n + j, g) for j, g in zip(y_slots, gy_t))
         grads = body_vjp(body, [*carry_t, *x_t], cts, binding.bind(caps),
-                         [*float_carries, *(n + j for j in wrt_xs)], caps)
+                         [*float_carries, *(n + j for j in wrt_xs)], caps, known)
         new_carry = [g + gstack_t[i] if i in gstack_t else g for i, g in zip(float_carries, grads[:n_fc])]
         g_x = grads[n_fc:n_fc + len(wrt_xs)]
         new_caps = [a + b for a, b in zip(g_caps, grads[n_fc + len(wrt_xs):])]
-        return [*new_carry, *new_caps, *caps], g_x
+        return [*new_carry, *new_caps, *caps, *(carry_t[i] for i in after)], g_x
 
     out = build_scan(step, init, seq, None if seq else length, reverse=not reverse, name="scan body VJP",
                      source=source)
-    return out[:n_fc], out[n_fc:n_fc + n_cap], out[n_fc + 2 * n_cap:], float_carries
+    return out[:n_fc], out[n_fc:n_fc + n_cap], out[n_fc + 2 * n_cap + n_after:], float_carries
 
 
 def _scan_vjp(node: Node, g: Parts, wanted: Sequence[bool]):
@@ -130,7 +139,7 @@ def _scan_vjp(node: Node, g: Parts, wanted: Sequence[bool]):
     differentiated = [is_float(c) and w for c, w in zip(captures, wanted[n + len(xs):])]
     g_init, g_caps, g_xs, float_carries = _reverse_sweep(
         body, _binding(node, captures, differentiated), n, stacks, xs, y_cts, stack_cts, final_cts, wrt_xs,
-        node.attrs["reverse"], node.attrs["length"], node.source)
+        node.attrs["reverse"], node.attrs["length"], node.source, finals=twin[:n])
     out: list = [None] * len(node.inputs)
     for i, gi in zip(float_carries, g_init):
         out[i] = gi
