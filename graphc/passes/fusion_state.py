@@ -279,11 +279,15 @@ class FusionState:
             size = self.size(node)
         if node.attrs.get("recompute") != g.tag or g.size + size > MAX_KERNEL_SIZE:
             return False
+        return not self.closes_cycle(g, srcs)
+
+    def closes_cycle(self, g: Group, srcs) -> bool:
+        """Whether g reading the groups `srcs` makes a cycle: one of them is g or depends on it."""
         gid, groups = g.id, self.groups
         for src in srcs:
             if src == gid or groups[src].deps >> gid & 1:
-                return False
-        return True
+                return True
+        return False
 
     def delays(self, g: Group, inputs) -> bool:
         """True when g, to read `inputs`, would wait for a kernel that starts after it while holding a
@@ -326,14 +330,19 @@ class FusionState:
         """g reads `inputs`: those outside it, it runs after (its members are skipped by `_depend`)."""
         self._depend(g, inputs)
 
-    def merge(self, g: Group, h: Group, node: Node) -> bool:
-        """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
+    def may_merge(self, g: Group, h: Group) -> bool:
+        """Whether `merge` may move h into g, their members' maps aside: h an elementwise loop group,
+        g a loop or matmul group with the same recompute tag, neither a copy, no dependency between
+        them, and a body within MAX_KERNEL_SIZE."""
         if h.kind != "loop" or h.reduce or g.kind not in ("loop", "matmul") or h.tag != g.tag:
             return False
         if g.size + h.size > MAX_KERNEL_SIZE:
             return False
-        if g.deps >> h.id & 1 or h.deps >> g.id & 1 or h.copy_of is not None \
-                or g.copy_of is not None:
+        return not (g.deps >> h.id & 1 or h.deps >> g.id & 1 or h.copy_of is not None or g.copy_of is not None)
+
+    def merge(self, g: Group, h: Group, node: Node) -> bool:
+        """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
+        if not self.may_merge(g, h):
             return False
         corr: dict[int, int] = {}
         in_g = [x for x in node.inputs if self.group_of.get(x.id) is g]
