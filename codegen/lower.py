@@ -128,6 +128,13 @@ class _KernelBuilder:
         name = self.param(lay.base, write=False)
         return self.arg(Load(Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos)), node.dtype))
 
+    def read(self, node: Node) -> None:
+        """A params-only `load` of a value that is no leaf (Op.index_scalar): its buffer among the params,
+        unless it is a literal.  No stand-in is made: the flat walk (codegen/lower_params.py) uses none."""
+        if node.op.immediate is None or self.literal(node) is None:
+            lay = self.fusion.layouts.get(node.id)
+            self.param(node if lay is None else lay.base, write=False)
+
     def literal(self, node: Node) -> S.Scalar | None:
         """`node.op.immediate(node)`, made once per fusion (`Fusion.literals`: Scalars are immutable)."""
         literals = self.fusion.literals
@@ -177,7 +184,7 @@ class _KernelBuilder:
         reads, writes = self.reads, self.writes
         for pname, node in self.buffers.items():
             role = ("inout" if pname in reads else "output") if pname in writes else "input"
-            params.append(BufferParam(pname, node.dtype, tuple(node.shape), role))
+            params.append(BufferParam(pname, node.dtype, node.shape, role))  # a Node's shape is a tuple
         if self.params_only:
             return Kernel(name, kind, params, self.dims, ops=list(ops))
         return Kernel(name, kind, params, self.dims, self.operands, list(phases), list(final), matmul, list(ops))

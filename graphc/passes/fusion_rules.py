@@ -74,9 +74,10 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
             outside.append(g.id)
     if not cands:
         return False
+    tag = node.attrs.get("recompute")
     if len(cands) > 1:
-        cands = _merge_siblings(f, node, cands, held)
-    tag, size = node.attrs.get("recompute"), f.size(node)
+        cands = _merge_siblings(f, node, cands, held, tag)
+    size = f.size(node)
     for g in cands:
         if g.tag != tag or g.size + size > MAX_KERNEL_SIZE:  # FusionState.may_join's first questions
             continue
@@ -96,25 +97,40 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
             phase = avail = 0
         if srcs:
             f.depend_on(g, srcs)
-        f.add(g, node, node_map, phase, avail)
+        f.add(g, node, node_map, phase, avail, size)
         return True
     return False
 
 
-def _merge_siblings(f: FusionState, node: Node, cands: list, held: dict) -> list:
+def _merge_siblings(f: FusionState, node: Node, cands: list, held: dict, tag) -> list:
     """The candidates once the others are merged into the first where they may be: a matmul first, so that a
     sibling loop group joins its epilogue rather than the matmul's output being stored and read back
-    (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y).  `held` follows the merges."""
-    cands.sort(key=_matmul_then_largest)
-    first = cands[0]
-    if node.attrs.get("recompute") != first.tag:
-        return cands
-    kept = [h for h in cands[1:]
-            if not f.may_merge(first, h) or _merge_spans_recompute(f, first, h) or not f.merge(first, h, node)]
-    if len(kept) < len(cands) - 1:  # the merged groups' inputs are first's now
-        group_of = f.group_of
-        held[first.id] = [x for x in node.inputs if group_of.get(x.id) is first]
+    (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y).  `held` follows the merges;
+    `tag`: node's recompute tag."""
+    if len(cands) == 2:  # most: two inputs in two groups (`_matmul_then_largest`'s order, without its calls)
+        a, b = cands
+        if (b.kind == "matmul", len(b.members)) > (a.kind == "matmul", len(a.members)):
+            cands.reverse()
+        first = cands[0]
+        if tag != first.tag or not _merged(f, first, cands[1], node):
+            return cands
+        kept = []
+    else:
+        cands.sort(key=_matmul_then_largest)
+        first = cands[0]
+        if tag != first.tag:
+            return cands
+        kept = [h for h in cands[1:] if not _merged(f, first, h, node)]
+        if len(kept) == len(cands) - 1:
+            return cands
+    group_of = f.group_of  # the merged groups' inputs are first's now
+    held[first.id] = [x for x in node.inputs if group_of.get(x.id) is first]
     return [first, *kept]
+
+
+def _merged(f: FusionState, first: Group, h: Group, node: Node) -> bool:
+    """Whether sibling h was merged into `first` (`FusionState.merge`): its cheap tests first, then the schedule's."""
+    return f.may_merge(first, h) and not _merge_spans_recompute(f, first, h) and f.merge(first, h, node)
 
 
 def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:

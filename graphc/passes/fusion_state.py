@@ -10,6 +10,7 @@ legality question is a few bit operations.
 from __future__ import annotations
 
 from functools import cached_property
+from itertools import accumulate
 from operator import attrgetter
 
 from graphc.ir import Node
@@ -36,7 +37,7 @@ def _maps_of_shape(g: Group, shape: tuple):
             yield mm
 
 
-# (op name, input dtypes, dtype, attrs) -> body_size of the op's scalar rule: the same in every fusion
+# (op, dtype, attrs, *input dtypes) -> body_size of the op's scalar rule: the same in every fusion
 _BODY_SIZES: dict[tuple, int] = {}
 _dtype = attrgetter("dtype")
 
@@ -54,7 +55,7 @@ class FusionState:
         self.users = program.users()  # not changed here: the program's own (remat's bound asked it first)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
-        self.sizes = _BODY_SIZES            # (op, dtypes, attrs) -> body_size of its scalar rule
+        self.sizes = _BODY_SIZES            # (op, dtype, attrs, *input dtypes) -> body_size of its scalar rule
         self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add`
         # (group id, shape, map) -> elementwise_map of a node of that shape whose in-group inputs have it and that map
         self._same_shape_maps: dict[tuple, tuple | None] = {}
@@ -64,11 +65,8 @@ class FusionState:
         """For each schedule position, how many recomputed nodes come before it (fusion_rules.
         _merge_spans_recompute asks it).  The tag test is remat_rewrite.copy_segment's, spelt out:
         fusion imports nothing of the remat passes."""
-        counts = [0]
-        for node in self.order:
-            tag = node.attrs.get("recompute")
-            counts.append(counts[-1] + (isinstance(tag, int) and not isinstance(tag, bool)))
-        return counts
+        tags = [node.attrs.get("recompute") for node in self.order]
+        return list(accumulate((isinstance(tag, int) and not isinstance(tag, bool) for tag in tags), initial=0))
 
     # ---- dependencies -------------------------------------------------------------------------
 
@@ -112,7 +110,10 @@ class FusionState:
         for src in srcs:
             if src in sources:
                 continue  # read before: g's closed set has src and its dependencies
-            self.readers.setdefault(src, set()).add(g.id)
+            readers = self.readers.get(src)
+            if readers is None:
+                readers = self.readers[src] = set()
+            readers.add(g.id)
             sources.add(src)
             mask |= (1 << src) | self.groups[src].deps
         if mask:
@@ -149,12 +150,12 @@ class FusionState:
         self.add(g, node, node_map, phase=0, avail=0)
         return g
 
-    def add(self, g: Group, node: Node, node_map, phase: int, avail: int) -> None:
+    def add(self, g: Group, node: Node, node_map, phase: int, avail: int, size: int | None = None) -> None:
+        """Make `node` a member of g; `size`: its `size`, when the caller has it (an elementwise join asked it)."""
         g.members.append(node)
-        size = self.node_sizes.get(node.id)  # known: `legal` asked it (the call is skipped: a join's hot path)
         g.size += self.size(node) if size is None else size
         g.maps[node.id] = tuple(node_map)
-        if not g.reduce.isdisjoint(node_map):  # runs along a reduced dim (None is never one)
+        if g.reduce and not g.reduce.isdisjoint(node_map):  # runs along a reduced dim (None is never one)
             g.phase[node.id] = phase
         else:
             g.avail[node.id] = avail
@@ -253,17 +254,24 @@ class FusionState:
         op = node.op
         if op.kind != "elementwise" or op.scalar is None:
             return 1
-        dtypes = tuple(map(_dtype, node.inputs))
         attrs = node.attrs
         # the recompute tag is no input of a scalar rule: keyed without it, a rematerialised copy shares
         # its original's entry, and the common attrs {recompute: tag} are not turned into a string
         rule_attrs = ""
         if len(attrs) > ("recompute" in attrs):  # attributes besides the tag
             rule_attrs = repr(sorted(item for item in attrs.items() if item[0] != "recompute"))
-        key = (op.name, dtypes, node.dtype, rule_attrs)
+        # flat, and the op itself (hashed by identity): one tuple hashed per node, not a name and a nested tuple;
+        # one or two inputs (most nodes) spelt out: a starred map builds a list first
+        inputs = node.inputs
+        if len(inputs) == 2:
+            key = (op, node.dtype, rule_attrs, inputs[0].dtype, inputs[1].dtype)
+        elif len(inputs) == 1:
+            key = (op, node.dtype, rule_attrs, inputs[0].dtype)
+        else:
+            key = (op, node.dtype, rule_attrs, *map(_dtype, inputs))
         size = self.sizes.get(key)
         if size is None:
-            args = [Scalar.arg(i, dtype) for i, dtype in enumerate(dtypes)]
+            args = [Scalar.arg(i, dtype) for i, dtype in enumerate(key[3:])]
             size = self.sizes[key] = body_size(op.scalar(attrs, node.dtype, *args))
         self.node_sizes[node.id] = size
         return size
