@@ -129,8 +129,10 @@ def _merge_siblings(f: FusionState, node: Node, cands: list, held: dict, tag) ->
 
 
 def _merged(f: FusionState, first: Group, h: Group, node: Node) -> bool:
-    """Whether sibling h was merged into `first` (`FusionState.merge`): its cheap tests first, then the schedule's."""
-    return f.may_merge(first, h) and not _merge_spans_recompute(f, first, h) and f.merge(first, h, node)
+    """Whether sibling h was merged into `first` (`FusionState.merge`): its cheap tests first, then the schedule's,
+    then the dependencies'."""
+    return (f.may_merge(first, h) and not _merge_spans_recompute(f, first, h) and f.independent(first, h)
+            and f.merge(first, h, node))
 
 
 def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:
