@@ -56,13 +56,13 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
     a candidate's sources outside it (`FusionState.sources_outside`) are those and the other candidates."""
     held: dict[int, list] = {}  # group id -> the inputs it holds (by id: a Group's == compares every field)
     cands = []                  # the groups, in the order of the inputs
-    outside: list[int] = []
+    outside: tuple | list = ()  # a list made only for the few nodes that have such inputs
     group_of, layouts, leaf = f.group_of, f.layouts, f.leaf
     for x in node.inputs:
         g = group_of.get(x.id)
         if g is None:
             if x.id in layouts or x.id in leaf:  # else a source: no kernel to wait for
-                outside.extend(f.dep_groups(x))
+                outside = [*outside, *f.dep_groups(x)]
         elif g.kind == "loop" or g.kind == "matmul":
             mine = held.get(g.id)
             if mine is None:
@@ -71,7 +71,7 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
             else:
                 mine.append(x)
         else:
-            outside.append(g.id)
+            outside = [*outside, g.id]
     if not cands:
         return False
     tag = node.attrs.get("recompute")
@@ -81,7 +81,11 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
     for g in cands:
         if g.tag != tag or g.size + size > MAX_KERNEL_SIZE:  # FusionState.may_join's first questions
             continue
-        srcs = [*outside, *(h.id for h in cands if h is not g)] if len(cands) > 1 else outside
+        srcs = outside
+        if len(cands) > 1:
+            srcs = [h.id for h in cands if h is not g]
+            if outside:
+                srcs += outside
         # no sources outside g (most joins): no cycle, no wait, no new dependency
         if srcs and (f.closes_cycle(g, srcs) or f.waits_for_later(g, srcs)):
             continue

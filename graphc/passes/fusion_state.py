@@ -126,6 +126,12 @@ class FusionState:
         over the dependency graph per question made fusing deep networks cubic.  Readers of g are
         found through the direct-reader index, and usually there are none: g is the group being built.
         """
+        if not self.readers.get(g.id):
+            # nothing reads g (the group being built): its own set grows, by one operation on long masks, not
+            # five.  mask never holds g's own bit: a source that depends on g is a cycle, which the callers
+            # refuse first (closes_cycle, independent), or cannot meet (a new group)
+            g.deps |= mask
+            return
         # positive ints only: `mask & ~g.deps` turns a long mask negative, several times slower
         have = g.deps | 1 << g.id
         new = (mask | have) ^ have
