@@ -25,7 +25,7 @@ def _reads_across_groups(f: FusionState) -> tuple[set, dict]:
     must run before it: those of its members' inputs outside it, `FusionState.dep_groups`)."""
     stored: set = set()
     preds: dict[int, set] = {}
-    group_of = f.group_of
+    group_of, layouts, leaf = f.group_of, f.layouts, f.leaf
     # a leaf or a view is in no group: what it reads from a group is stored by this loop
     for node in f.order:
         home = group_of.get(node.id)
@@ -40,7 +40,8 @@ def _reads_across_groups(f: FusionState) -> tuple[set, dict]:
         for x in node.inputs:
             h = group_of.get(x.id)
             if h is None:
-                mine.update(f.dep_groups(x))
+                if x.id in layouts or x.id in leaf:  # else a source: no kernel before it
+                    mine.update(f.dep_groups(x))
             elif h is not home:
                 stored.add(x.id)
                 mine.add(h.id)
