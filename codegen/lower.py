@@ -180,7 +180,6 @@ class _KernelBuilder:
         return Store(Access(name, offset, self.strides(strides, node_map, kpos)), S.cast(expr, node.dtype))
 
     def kernel(self, name: str, kind: str, phases, final=(), matmul=None, ops=()) -> Kernel:
-        self.fusion.buffers.update(self.buffers)
         params = []
         reads, writes = self.reads, self.writes
         for pname, node in self.buffers.items():

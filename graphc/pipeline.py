@@ -316,9 +316,13 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
         buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "input", index=i)
     for i, node in enumerate(program.variables):
         buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "variable", index=i)
-    roots = {buffer_name(n): n for n in program.roots}
-    for name, node in roots.items():
+    roots = {buffer_name(n) for n in program.roots}
+    nodes = {buffer_name(n): n for n in fusion.order}
+    for n in program.roots:
+        nodes[buffer_name(n)] = n
+    for name in roots:
         if name not in buffers:
+            node = nodes[name]
             if node.op.name == "constant":
                 buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
             else:
@@ -326,7 +330,6 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
     for acc in accumulated:  # written over its variable's value (graphc.runtime.plan decides which array that is)
         spec = buffers[acc.variable]
         buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
-    lowered = fusion.buffers  # the node of each buffer the lowering gave a kernel
     steps, sizes = [], {}
     arena: dict[str, object] = {}  # buffer name -> its node, for the buffers placed in the arena, in first use
     itemsize: dict = {}  # dtype -> bytes: np.dtype() asked once per dtype, not per param
@@ -338,10 +341,7 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
             if name in buffers:  # placed outside the arena (an input, a variable, a constant, an output...)
                 continue
             if name not in arena:  # its first use: a constant is placed outside, a value in the arena
-                node = lowered.get(name)
-                if node is None:  # a kernel not lowered from this fusion: every node named, once
-                    lowered = {**_named_nodes(fusion), **lowered}
-                    node = lowered[name]
+                node = nodes[name]
                 if node.op.name == "constant":
                     buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
                     continue
@@ -370,14 +370,6 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
         buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=placed[name].offset or 0)
     return ExecutionPlan(kernels, buffers, memory.arena_bytes, [buffer_name(n) for n in program.outputs],
                          [buffer_name(n) for n in program.new_values], memory)
-
-
-def _named_nodes(fusion) -> dict:
-    """Buffer name -> node, for every node fusion ordered (place_buffers asks it only for a kernel that was
-    not lowered from `fusion`, whose buffers `Fusion.buffers` does not hold)."""
-    from graphc.codegen.lower import buffer_name
-
-    return {buffer_name(n): n for n in fusion.order}
 
 
 def check_plan_memory(program: Program, plan, option=None) -> None:

@@ -85,9 +85,6 @@ class Fusion:
     # node id -> its literal (Op.immediate) or None: made on a lowering's first load of it, not on each
     # (graphc.codegen.lower; every candidate of remat is lowered, and one constant is read by many kernels)
     literals: dict = field(default_factory=dict, compare=False, repr=False)
-    # buffer name -> the node it holds, for every buffer a lowering of this fusion gave a kernel (graphc.codegen.
-    # lower): graphc.pipeline.place_buffers finds a param's node here, without naming every node of the order
-    buffers: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def reduce_axes(node: Node) -> tuple[tuple, tuple]:
