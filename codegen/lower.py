@@ -69,7 +69,7 @@ class _KernelBuilder:
     def __init__(self, fusion: Fusion, dims: list[int], kinds: list[str], params_only: bool = False):
         self.fusion = fusion
         self.params_only = params_only
-        self.dims = [_loop_dim(int(s), k) for s, k in zip(dims, kinds)]
+        self.dims = _loop_dims(dims, kinds)
         self.operands: list = []
         self._operand_index: dict = {}
         self.buffers: dict[str, Node] = {}  # buffer name -> the node it holds, in the order of first use
@@ -194,12 +194,16 @@ _STAND_INS: dict = {}
 _LOOP_DIMS: dict = {}
 
 
-def _loop_dim(size: int, kind: str) -> LoopDim:
-    """LoopDims are immutable: one per (size, kind), not one per kernel."""
-    key = (size, kind)
-    if key not in _LOOP_DIMS:
-        _LOOP_DIMS[key] = LoopDim(size, kind)
-    return _LOOP_DIMS[key]
+def _loop_dims(sizes, kinds) -> list[LoopDim]:
+    """LoopDims are immutable: one per (size, kind), not one per kernel (made here, asked once per kernel)."""
+    out = []
+    for size, kind in zip(sizes, kinds):
+        key = (size, kind)
+        dim = _LOOP_DIMS.get(key)
+        if dim is None:
+            dim = _LOOP_DIMS[key] = LoopDim(int(size), kind)
+        out.append(dim)
+    return out
 
 
 def _stand_in(dtype) -> S.Scalar:

@@ -135,7 +135,10 @@ def matmul_params(kb, g, kpos) -> None:
                 if x is product:  # the epilogue reads the product back
                     kb.param(kb.base_of(product), write=False)
                 elif x.id not in members:
-                    _read(kb, x, m, maps[m.id], kpos)
+                    if x.op.index_scalar is None:  # as in loop_params
+                        kb.read(x)
+                    else:
+                        _read(kb, x, m, maps[m.id], kpos)
         else:  # a size-1 reduction or a register view: its operand's value
             x = m.inputs[0]
             if x is product:
