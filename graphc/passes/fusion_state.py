@@ -56,7 +56,7 @@ class FusionState:
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
         self.sizes = _BODY_SIZES            # (op, dtype, attrs, *input dtypes) -> body_size of its scalar rule
-        self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add`
+        self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add` (a join passes it)
         # (group id, shape, map) -> elementwise_map of a node of that shape whose in-group inputs have it and that map
         self._same_shape_maps: dict[tuple, tuple | None] = {}
 
