@@ -56,7 +56,6 @@ class FusionState:
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
         self.sizes = _BODY_SIZES            # (op, dtype, attrs, *input dtypes) -> body_size of its scalar rule
-        self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add` (a join passes it)
         # (group id, shape, map) -> elementwise_map of a node of that shape whose in-group inputs have it and that map
         self._same_shape_maps: dict[tuple, tuple | None] = {}
 
@@ -253,10 +252,10 @@ class FusionState:
         return (p, 0) if inner else (0, p)
 
     def size(self, node: Node) -> int:
-        """About how many instructions `node` adds to a kernel's body (by its scalar rule)."""
-        known = self.node_sizes.get(node.id)
-        if known is not None:
-            return known
+        """About how many instructions `node` adds to a kernel's body (by its scalar rule).
+
+        Not kept per node: an elementwise node is asked once, by its join, which hands the answer to `add`
+        (only a node no group takes is asked again, by `new_group`); any other node is 1."""
         op = node.op
         if op.kind != "elementwise" or op.scalar is None:
             return 1
@@ -279,7 +278,6 @@ class FusionState:
         if size is None:
             args = [Scalar.arg(i, dtype) for i, dtype in enumerate(key[3:])]
             size = self.sizes[key] = body_size(op.scalar(attrs, node.dtype, *args))
-        self.node_sizes[node.id] = size
         return size
 
     def legal(self, g: Group, node: Node, inputs) -> bool:
@@ -288,10 +286,7 @@ class FusionState:
     def may_join(self, g: Group, node: Node, srcs) -> bool:
         """Whether `node`, reading the groups `srcs` (`sources_outside`), may join g: the same recompute tag,
         a body within MAX_KERNEL_SIZE, and no cycle (no source depends on g)."""
-        size = self.node_sizes.get(node.id)  # known after the node's first question: the call is skipped
-        if size is None:
-            size = self.size(node)
-        if node.attrs.get("recompute") != g.tag or g.size + size > MAX_KERNEL_SIZE:
+        if node.attrs.get("recompute") != g.tag or g.size + self.size(node) > MAX_KERNEL_SIZE:
             return False
         return not self.closes_cycle(g, srcs)
 
