@@ -69,7 +69,7 @@ class _KernelBuilder:
     def __init__(self, fusion: Fusion, dims: list[int], kinds: list[str], params_only: bool = False):
         self.fusion = fusion
         self.params_only = params_only
-        self.dims = [_loop_dim(int(s), k) for s, k in zip(dims, kinds)]
+        self.dims = _loop_dims(dims, kinds)
         self.operands: list = []
         self._operand_index: dict = {}
         self.buffers: dict[str, Node] = {}  # buffer name -> the node it holds, in the order of first use
@@ -128,6 +128,13 @@ class _KernelBuilder:
         name = self.param(lay.base, write=False)
         return self.arg(Load(Access(name, lay.offset, self.strides(lay.strides, axes_map, kpos)), node.dtype))
 
+    def read(self, node: Node) -> None:
+        """A params-only `load` of a value that is no leaf (Op.index_scalar): its buffer among the params,
+        unless it is a literal.  No stand-in is made: the flat walk (codegen/lower_params.py) uses none."""
+        if node.op.immediate is None or self.literal(node) is None:
+            lay = self.fusion.layouts.get(node.id)
+            self.param(node if lay is None else lay.base, write=False)
+
     def literal(self, node: Node) -> S.Scalar | None:
         """`node.op.immediate(node)`, made once per fusion (`Fusion.literals`: Scalars are immutable)."""
         literals = self.fusion.literals
@@ -177,7 +184,7 @@ class _KernelBuilder:
         reads, writes = self.reads, self.writes
         for pname, node in self.buffers.items():
             role = ("inout" if pname in reads else "output") if pname in writes else "input"
-            params.append(BufferParam(pname, node.dtype, tuple(node.shape), role))
+            params.append(BufferParam(pname, node.dtype, node.shape, role))  # a Node's shape is a tuple
         if self.params_only:
             return Kernel(name, kind, params, self.dims, ops=list(ops))
         return Kernel(name, kind, params, self.dims, self.operands, list(phases), list(final), matmul, list(ops))
@@ -187,12 +194,16 @@ _STAND_INS: dict = {}
 _LOOP_DIMS: dict = {}
 
 
-def _loop_dim(size: int, kind: str) -> LoopDim:
-    """LoopDims are immutable: one per (size, kind), not one per kernel."""
-    key = (size, kind)
-    if key not in _LOOP_DIMS:
-        _LOOP_DIMS[key] = LoopDim(size, kind)
-    return _LOOP_DIMS[key]
+def _loop_dims(sizes, kinds) -> list[LoopDim]:
+    """LoopDims are immutable: one per (size, kind), not one per kernel (made here, asked once per kernel)."""
+    out = []
+    for size, kind in zip(sizes, kinds):
+        key = (size, kind)
+        dim = _LOOP_DIMS.get(key)
+        if dim is None:
+            dim = _LOOP_DIMS[key] = LoopDim(int(size), kind)
+        out.append(dim)
+    return out
 
 
 def _stand_in(dtype) -> S.Scalar:

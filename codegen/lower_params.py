@@ -29,7 +29,7 @@ def _read(kb, x: Node, consumer: Node, consumer_map, kpos) -> None:
     """A value that is not a member, read by `consumer`: its buffer (or nothing: a literal; a leaf's own
     inputs: Op.index_scalar, computed at the loop position, so only a leaf needs the map)."""
     if x.op.index_scalar is None:
-        kb.load(x, None, kpos)
+        kb.read(x)
     else:
         kb.load(x, broadcast_map(x, consumer, consumer_map), kpos)
 
@@ -52,7 +52,7 @@ def require_identity(node: Node) -> None:
 def loop_params(kb, g, kpos) -> None:
     """The params of loop group `g` into `kb` (the module docstring)."""
     members = {m.id for m in g.members}
-    maps, stored, copy_of = g.maps, kb.fusion.stored, g.copy_of
+    maps, stored, copy_of, read = g.maps, kb.fusion.stored, g.copy_of, kb.read
     for m in g.members:
         kind = m.op.kind
         if m is copy_of:
@@ -63,7 +63,10 @@ def loop_params(kb, g, kpos) -> None:
         elif kind == "elementwise":
             for x in m.inputs:
                 if x.id not in members:
-                    _read(kb, x, m, maps[m.id], kpos)
+                    if x.op.index_scalar is None:  # `_read`'s usual case, without the call: most inputs of most members
+                        read(x)
+                    else:
+                        _read(kb, x, m, maps[m.id], kpos)
         elif kind == "reduce":  # its operand's value, accumulated or (of size 1) as it is
             x = m.inputs[0]
             if x.id not in members:
@@ -132,7 +135,10 @@ def matmul_params(kb, g, kpos) -> None:
                 if x is product:  # the epilogue reads the product back
                     kb.param(kb.base_of(product), write=False)
                 elif x.id not in members:
-                    _read(kb, x, m, maps[m.id], kpos)
+                    if x.op.index_scalar is None:  # as in loop_params
+                        kb.read(x)
+                    else:
+                        _read(kb, x, m, maps[m.id], kpos)
         else:  # a size-1 reduction or a register view: its operand's value
             x = m.inputs[0]
             if x is product:

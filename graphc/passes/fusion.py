@@ -56,7 +56,7 @@ from graphc.passes.fusion_groups import (
     NoKernelError,
     reduce_axes,
 )
-from graphc.passes.fusion_order import execution_order, stored_values
+from graphc.passes.fusion_order import placed
 from graphc.passes.fusion_rules import rule_for
 from graphc.passes.fusion_state import FusionState
 from graphc.program import Program
@@ -65,12 +65,17 @@ from graphc.program import Program
 def fuse(program: Program) -> Fusion:
     """Group `program`'s nodes into kernels; see the module docstring."""
     f = FusionState(program)
+    rules: dict = {}  # op -> rule_for(op), asked per op, not per node
     for node in f.order:
-        rule_for(node.op)(f, node)
+        rule = rules.get(node.op)
+        if rule is None:
+            rule = rules[node.op] = rule_for(node.op)
+        rule(f, node)
     for node in program.roots:  # a fetched view or leaf needs a buffer of its own
         if node.id in f.layouts or node.id in f.leaf:
             f.materialize(node)
-    return Fusion(program, execution_order(f), f.group_of, f.layouts, stored_values(f), f.order)
+    groups, stored = placed(f)
+    return Fusion(program, groups, f.group_of, f.layouts, stored, f.order)
 
 
 def kernel_count(program: Program) -> int:

@@ -46,7 +46,7 @@ class Layout:
         return cls(node, 0, contiguous_strides(node.shape))
 
 
-@dataclass
+@dataclass(slots=True)  # slots: fusion reads a group's fields for every node it places
 class Group:
     id: int
     kind: str                          # "loop" | "matmul" | a scatter's label ("concat", "slice_grad")

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from graphc.ir import Node
 from graphc.ops.layout import INDEXED_ADD
 from graphc.ops.registry import Op
-from graphc.passes.fusion_groups import MAX_PHASES, Group, NoKernelError, reduce_axes
+from graphc.passes.fusion_groups import MAX_KERNEL_SIZE, MAX_PHASES, Group, NoKernelError, reduce_axes
 from graphc.passes.fusion_state import FusionState, own_loop
 
 Rule = Callable[[FusionState, Node], None]
@@ -49,48 +49,94 @@ def _matmul_then_largest(g: Group) -> tuple:
 
 
 def _join_elementwise(f: FusionState, node: Node) -> bool:
-    inputs = node.inputs
+    """Join the first candidate group (an input's loop or matmul group) that may take `node`.
+
+    One walk over the inputs finds the candidates, the inputs each holds, and the groups every
+    candidate waits for (`outside`: a scatter's group, and what an input in no group reads, `dep_groups`);
+    a candidate's sources outside it (`FusionState.sources_outside`) are those and the other candidates."""
     held: dict[int, list] = {}  # group id -> the inputs it holds (by id: a Group's == compares every field)
     cands = []                  # the groups, in the order of the inputs
-    group_of = f.group_of
-    for x in inputs:
+    outside: tuple | list = ()  # a list made only for the few nodes that have such inputs
+    group_of, layouts, leaf = f.group_of, f.layouts, f.leaf
+    for x in node.inputs:
         g = group_of.get(x.id)
-        if g is not None and (g.kind == "loop" or g.kind == "matmul"):
+        if g is None:
+            if x.id in layouts or x.id in leaf:  # else a source: no kernel to wait for
+                outside = [*outside, *f.dep_groups(x)]
+        elif g.kind == "loop" or g.kind == "matmul":
             mine = held.get(g.id)
             if mine is None:
                 held[g.id] = [x]
                 cands.append(g)
             else:
                 mine.append(x)
+        else:
+            outside = [*outside, g.id]
     if not cands:
         return False
+    tag = node.attrs.get("recompute")
     if len(cands) > 1:
-        # a matmul first: a sibling loop group joins its epilogue rather than the matmul's output being
-        # stored and read back (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y)
-        cands.sort(key=_matmul_then_largest)
-        first = cands[0]
-        if node.attrs.get("recompute") == first.tag:
-            kept = [h for h in cands[1:] if _merge_spans_recompute(f, first, h) or not f.merge(first, h, node)]
-            if len(kept) < len(cands) - 1:  # the merged groups' inputs are first's now
-                held[first.id] = [x for x in inputs if group_of.get(x.id) is first]
-            cands = [first, *kept]
+        cands = _merge_siblings(f, node, cands, held, tag)
+    size = f.size(node)
     for g in cands:
-        srcs = f.sources_outside(g, inputs)  # once, for the three questions that walked the inputs
-        # no sources outside g (most joins): no wait, no new dependency
-        if not f.may_join(g, node, srcs) or srcs and f.waits_for_later(g, srcs):
+        if g.tag != tag or g.size + size > MAX_KERNEL_SIZE:  # FusionState.may_join's first questions
+            continue
+        srcs = outside
+        if len(cands) > 1:
+            srcs = [h.id for h in cands if h is not g]
+            if outside:
+                srcs += outside
+        # no sources outside g (most joins): no cycle, no wait, no new dependency
+        if srcs and (f.closes_cycle(g, srcs) or f.waits_for_later(g, srcs)):
             continue
         in_group = held[g.id]
         node_map = f.elementwise_map(g, node, in_group)
         if node_map is None:
             continue
-        phase, avail = f.phase_of(g, node, node_map, in_group)
-        if phase >= MAX_PHASES or avail >= MAX_PHASES:
-            continue
+        if g.reduce:
+            phase, avail = f.phase_of(g, node, node_map, in_group)
+            if phase >= MAX_PHASES or avail >= MAX_PHASES:
+                continue
+        else:  # every member of a group without reduce dims is in phase 0, available at 0
+            phase = avail = 0
         if srcs:
             f.depend_on(g, srcs)
-        f.add(g, node, node_map, phase, avail)
+        f.add(g, node, node_map, phase, avail, size)
         return True
     return False
+
+
+def _merge_siblings(f: FusionState, node: Node, cands: list, held: dict, tag) -> list:
+    """The candidates once the others are merged into the first where they may be: a matmul first, so that a
+    sibling loop group joins its epilogue rather than the matmul's output being stored and read back
+    (dh * (1 - y*y) where the backward pass recomputes tanh's 1 - y*y).  `held` follows the merges;
+    `tag`: node's recompute tag."""
+    if len(cands) == 2:  # most: two inputs in two groups (`_matmul_then_largest`'s order, without its calls)
+        a, b = cands
+        if (b.kind == "matmul", len(b.members)) > (a.kind == "matmul", len(a.members)):
+            cands.reverse()
+        first = cands[0]
+        if tag != first.tag or not _merged(f, first, cands[1], node):
+            return cands
+        kept = []
+    else:
+        cands.sort(key=_matmul_then_largest)
+        first = cands[0]
+        if tag != first.tag:
+            return cands
+        kept = [h for h in cands[1:] if not _merged(f, first, h, node)]
+        if len(kept) == len(cands) - 1:
+            return cands
+    group_of = f.group_of  # the merged groups' inputs are first's now
+    held[first.id] = [x for x in node.inputs if group_of.get(x.id) is first]
+    return [first, *kept]
+
+
+def _merged(f: FusionState, first: Group, h: Group, node: Node) -> bool:
+    """Whether sibling h was merged into `first` (`FusionState.merge`): its cheap tests first, then the schedule's,
+    then the dependencies'."""
+    return (f.may_merge(first, h) and not _merge_spans_recompute(f, first, h) and f.independent(first, h)
+            and f.merge(first, h, node))
 
 
 def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:

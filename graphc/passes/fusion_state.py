@@ -10,6 +10,7 @@ legality question is a few bit operations.
 from __future__ import annotations
 
 from functools import cached_property
+from itertools import accumulate
 from operator import attrgetter
 
 from graphc.ir import Node
@@ -36,7 +37,7 @@ def _maps_of_shape(g: Group, shape: tuple):
             yield mm
 
 
-# (op name, input dtypes, dtype, attrs) -> body_size of the op's scalar rule: the same in every fusion
+# (op, dtype, attrs, *input dtypes) -> body_size of the op's scalar rule: the same in every fusion
 _BODY_SIZES: dict[tuple, int] = {}
 _dtype = attrgetter("dtype")
 
@@ -54,8 +55,7 @@ class FusionState:
         self.users = program.users()  # not changed here: the program's own (remat's bound asked it first)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
         self.sources: dict[int, set] = {}   # group id -> groups whose values it reads directly
-        self.sizes = _BODY_SIZES            # (op, dtypes, attrs) -> body_size of its scalar rule
-        self.node_sizes: dict[int, int] = {}  # node id -> its size: asked by `legal`, then by `add`
+        self.sizes = _BODY_SIZES            # (op, dtype, attrs, *input dtypes) -> body_size of its scalar rule
         # (group id, shape, map) -> elementwise_map of a node of that shape whose in-group inputs have it and that map
         self._same_shape_maps: dict[tuple, tuple | None] = {}
 
@@ -64,11 +64,8 @@ class FusionState:
         """For each schedule position, how many recomputed nodes come before it (fusion_rules.
         _merge_spans_recompute asks it).  The tag test is remat_rewrite.copy_segment's, spelt out:
         fusion imports nothing of the remat passes."""
-        counts = [0]
-        for node in self.order:
-            tag = node.attrs.get("recompute")
-            counts.append(counts[-1] + (isinstance(tag, int) and not isinstance(tag, bool)))
-        return counts
+        tags = [node.attrs.get("recompute") for node in self.order]
+        return list(accumulate((isinstance(tag, int) and not isinstance(tag, bool) for tag in tags), initial=0))
 
     # ---- dependencies -------------------------------------------------------------------------
 
@@ -112,7 +109,10 @@ class FusionState:
         for src in srcs:
             if src in sources:
                 continue  # read before: g's closed set has src and its dependencies
-            self.readers.setdefault(src, set()).add(g.id)
+            readers = self.readers.get(src)
+            if readers is None:
+                readers = self.readers[src] = set()
+            readers.add(g.id)
             sources.add(src)
             mask |= (1 << src) | self.groups[src].deps
         if mask:
@@ -125,6 +125,12 @@ class FusionState:
         over the dependency graph per question made fusing deep networks cubic.  Readers of g are
         found through the direct-reader index, and usually there are none: g is the group being built.
         """
+        if not self.readers.get(g.id):
+            # nothing reads g (the group being built): its own set grows, by one operation on long masks, not
+            # five.  mask never holds g's own bit: a source that depends on g is a cycle, which the callers
+            # refuse first (closes_cycle, independent), or cannot meet (a new group)
+            g.deps |= mask
+            return
         # positive ints only: `mask & ~g.deps` turns a long mask negative, several times slower
         have = g.deps | 1 << g.id
         new = (mask | have) ^ have
@@ -149,12 +155,12 @@ class FusionState:
         self.add(g, node, node_map, phase=0, avail=0)
         return g
 
-    def add(self, g: Group, node: Node, node_map, phase: int, avail: int) -> None:
+    def add(self, g: Group, node: Node, node_map, phase: int, avail: int, size: int | None = None) -> None:
+        """Make `node` a member of g; `size`: its `size`, when the caller has it (an elementwise join asked it)."""
         g.members.append(node)
-        size = self.node_sizes.get(node.id)  # known: `legal` asked it (the call is skipped: a join's hot path)
         g.size += self.size(node) if size is None else size
         g.maps[node.id] = tuple(node_map)
-        if not g.reduce.isdisjoint(node_map):  # runs along a reduced dim (None is never one)
+        if g.reduce and not g.reduce.isdisjoint(node_map):  # runs along a reduced dim (None is never one)
             g.phase[node.id] = phase
         else:
             g.avail[node.id] = avail
@@ -246,26 +252,32 @@ class FusionState:
         return (p, 0) if inner else (0, p)
 
     def size(self, node: Node) -> int:
-        """About how many instructions `node` adds to a kernel's body (by its scalar rule)."""
-        known = self.node_sizes.get(node.id)
-        if known is not None:
-            return known
+        """About how many instructions `node` adds to a kernel's body (by its scalar rule).
+
+        Not kept per node: an elementwise node is asked once, by its join, which hands the answer to `add`
+        (only a node no group takes is asked again, by `new_group`); any other node is 1."""
         op = node.op
         if op.kind != "elementwise" or op.scalar is None:
             return 1
-        dtypes = tuple(map(_dtype, node.inputs))
         attrs = node.attrs
         # the recompute tag is no input of a scalar rule: keyed without it, a rematerialised copy shares
         # its original's entry, and the common attrs {recompute: tag} are not turned into a string
         rule_attrs = ""
         if len(attrs) > ("recompute" in attrs):  # attributes besides the tag
             rule_attrs = repr(sorted(item for item in attrs.items() if item[0] != "recompute"))
-        key = (op.name, dtypes, node.dtype, rule_attrs)
+        # flat, and the op itself (hashed by identity): one tuple hashed per node, not a name and a nested tuple;
+        # one or two inputs (most nodes) spelt out: a starred map builds a list first
+        inputs = node.inputs
+        if len(inputs) == 2:
+            key = (op, node.dtype, rule_attrs, inputs[0].dtype, inputs[1].dtype)
+        elif len(inputs) == 1:
+            key = (op, node.dtype, rule_attrs, inputs[0].dtype)
+        else:
+            key = (op, node.dtype, rule_attrs, *map(_dtype, inputs))
         size = self.sizes.get(key)
         if size is None:
-            args = [Scalar.arg(i, dtype) for i, dtype in enumerate(dtypes)]
+            args = [Scalar.arg(i, dtype) for i, dtype in enumerate(key[3:])]
             size = self.sizes[key] = body_size(op.scalar(attrs, node.dtype, *args))
-        self.node_sizes[node.id] = size
         return size
 
     def legal(self, g: Group, node: Node, inputs) -> bool:
@@ -274,16 +286,17 @@ class FusionState:
     def may_join(self, g: Group, node: Node, srcs) -> bool:
         """Whether `node`, reading the groups `srcs` (`sources_outside`), may join g: the same recompute tag,
         a body within MAX_KERNEL_SIZE, and no cycle (no source depends on g)."""
-        size = self.node_sizes.get(node.id)  # known after the node's first question: the call is skipped
-        if size is None:
-            size = self.size(node)
-        if node.attrs.get("recompute") != g.tag or g.size + size > MAX_KERNEL_SIZE:
+        if node.attrs.get("recompute") != g.tag or g.size + self.size(node) > MAX_KERNEL_SIZE:
             return False
+        return not self.closes_cycle(g, srcs)
+
+    def closes_cycle(self, g: Group, srcs) -> bool:
+        """Whether g reading the groups `srcs` makes a cycle: one of them is g or depends on it."""
         gid, groups = g.id, self.groups
         for src in srcs:
             if src == gid or groups[src].deps >> gid & 1:
-                return False
-        return True
+                return True
+        return False
 
     def delays(self, g: Group, inputs) -> bool:
         """True when g, to read `inputs`, would wait for a kernel that starts after it while holding a
@@ -326,14 +339,24 @@ class FusionState:
         """g reads `inputs`: those outside it, it runs after (its members are skipped by `_depend`)."""
         self._depend(g, inputs)
 
-    def merge(self, g: Group, h: Group, node: Node) -> bool:
-        """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
+    @staticmethod
+    def may_merge(g: Group, h: Group) -> bool:
+        """Whether `merge` may move h into g, their maps and dependencies aside (`independent`): h an
+        elementwise loop group, g a loop or matmul group with the same recompute tag, neither a copy,
+        and a body within MAX_KERNEL_SIZE."""
         if h.kind != "loop" or h.reduce or g.kind not in ("loop", "matmul") or h.tag != g.tag:
             return False
-        if g.size + h.size > MAX_KERNEL_SIZE:
-            return False
-        if g.deps >> h.id & 1 or h.deps >> g.id & 1 or h.copy_of is not None \
-                or g.copy_of is not None:
+        return g.size + h.size <= MAX_KERNEL_SIZE and h.copy_of is None and g.copy_of is None
+
+    @staticmethod
+    def independent(g: Group, h: Group) -> bool:
+        """Whether neither of g and h depends on the other.  Asked after cheaper questions: a bit of a long
+        mask is read by shifting it, a few microseconds at 100k nodes."""
+        return not (g.deps >> h.id & 1 or h.deps >> g.id & 1)
+
+    def merge(self, g: Group, h: Group, node: Node) -> bool:
+        """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
+        if not (self.may_merge(g, h) and self.independent(g, h)):
             return False
         corr: dict[int, int] = {}
         in_g = [x for x in node.inputs if self.group_of.get(x.id) is g]
