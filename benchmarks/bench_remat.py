@@ -157,15 +157,20 @@ def time_interleaved(steps: dict, repeats: int, spread: dict | None = None) -> d
 
     This machine's speed drifts by 10-30% over seconds; timing the strategies one after the
     other puts that drift into their ratios, calling them in turn spreads it over all of them.
+    The steps run under TIMING_MMAP, not the memory figures' small threshold (see `fix_malloc`).
     """
-    for step in steps.values():
-        step()
-    times = {name: [] for name in steps}
-    for _ in range(repeats):
-        for name, step in steps.items():
-            start = time.perf_counter()
+    fix_malloc(TIMING_MMAP)
+    try:
+        for step in steps.values():
             step()
-            times[name].append(time.perf_counter() - start)
+        times = {name: [] for name in steps}
+        for _ in range(repeats):
+            for name, step in steps.items():
+                start = time.perf_counter()
+                step()
+                times[name].append(time.perf_counter() - start)
+    finally:
+        fix_malloc()
     if spread is not None:
         spread.update((name, (min(t), max(t))) for name, t in times.items())
     return {name: float(np.median(t)) for name, t in times.items()}
@@ -218,6 +223,11 @@ def first_call_growth(f, feed) -> int:
 
 
 SMALL_MMAP = 16384  # bytes: glibc's mmap threshold while a first call is measured
+# ... while steps are timed (graphc's and the peers'): glibc's largest dynamic threshold, where a process that never
+# called mallopt ends up once it has freed large arrays.  Under FIXED_MMAP every array above 128 KiB is mapped and
+# its pages faulted afresh at each call: graphc's scan step (its carries' records, made per call) took 1.9-2.1x as
+# long as under glibc's own threshold (2026-12-05, 2-core AMD EPYC znver3), which is not what a user runs
+TIMING_MMAP = 32 << 20
 
 
 def fix_malloc(threshold: int | None = None) -> None:
@@ -464,6 +474,8 @@ else:
     run(remat := sys.argv[8] == "1")  # allocate the gradient buffers before measuring
 remat = sys.argv[8] == "1"
 peak = peak_growth(lambda: run(remat))  # before the baseline ever runs in this process
+from bench_remat import TIMING_MMAP, fix_malloc
+fix_malloc(TIMING_MMAP)  # timed as graphc's steps are
 modes = [remat, False] if remat else [False]
 for m in modes:
     run(m)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 import threading
 from dataclasses import dataclass
 
@@ -249,6 +250,19 @@ class WhileLoop:
 
 # element-ops of one step (graphc.runtime.plan's `work`) under which a loop's gemms run on one BLAS thread
 SMALL_STEP_WORK = 1 << 26
+# ... when the machine is busy: the 1-minute load average above this many per core graphc uses (this process's
+# own threads count in it too, hence the margin above 1)
+BUSY_LOAD_PER_CORE = 1.5
+
+
+def cores_busy() -> bool:
+    """Whether other work holds this machine's cores (see _OneBlasThread); False where the load is unknown."""
+    from graphc.runtime.native_pool import THREADS
+
+    try:
+        return os.getloadavg()[0] > BUSY_LOAD_PER_CORE * THREADS
+    except OSError:
+        return False
 
 
 class _OneBlasThread:
@@ -260,8 +274,10 @@ class _OneBlasThread:
     other core is busy with anything else, a thread the OS has parked costs a scheduler slice per gemm, and a
     2-core EPYC (znver3) measured the scan benchmark's step at 0.9-3.4 s of CPU against 0.09-0.10 s on one
     thread (load average 7); graphc's own pool, whose workers sleep rather than spin, still splits the step's
-    elementwise kernels.  Thread counts do not change a gemm's sums (OpenBLAS splits rows and columns, never
-    the inner dimension): values are the same."""
+    elementwise kernels.  On the same machine quiet, the BLAS's threads win (the scan benchmark's √T step 0.090
+    s against 0.109 on one thread, 2026-12-05), so one thread is chosen only while the cores are busy
+    (`cores_busy`).  Thread counts do not change a gemm's sums (OpenBLAS splits rows and columns, never the
+    inner dimension): values are the same."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -271,8 +287,9 @@ class _OneBlasThread:
     @contextlib.contextmanager
     def during(self, executable, small: bool | None = None):
         """One BLAS thread inside, when the loop's step (`executable`'s work) is small, or when `small` says so
-        (a program of such loops, graphc.control.executable: the count is set once, not for each loop)."""
-        if not (executable.work < SMALL_STEP_WORK if small is None else small):
+        (a program of such loops, graphc.control.executable: the count is set once, not for each loop), and the
+        machine's cores are busy."""
+        if not (executable.work < SMALL_STEP_WORK if small is None else small) or not cores_busy():
             yield
             return
         with self._lock:

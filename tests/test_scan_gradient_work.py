@@ -88,7 +88,8 @@ def test_the_backward_sweep_does_not_run_the_body_again_for_the_new_carry():
     assert "tanh" not in ops
 
 
-def test_a_loop_of_small_steps_runs_its_gemms_on_one_blas_thread(monkeypatch):
+def test_a_loop_of_small_steps_runs_its_gemms_on_one_blas_thread_while_the_cores_are_busy(monkeypatch):
+    from graphc.runtime import native_loop
     from graphc.runtime.blas import chosen
     from graphc.runtime.native_loop import ONE_BLAS_THREAD, SMALL_STEP_WORK
 
@@ -96,6 +97,7 @@ def test_a_loop_of_small_steps_runs_its_gemms_on_one_blas_thread(monkeypatch):
     if lib is None or lib.get_threads is None or lib.set_threads is None:
         pytest.skip("no BLAS whose threads can be set")
     monkeypatch.delenv("GRAPHC_BLAS_THREADS", raising=False)
+    monkeypatch.setattr(native_loop, "cores_busy", lambda: True)
     before = lib.get_threads()
     lib.set_threads(2)
     try:
@@ -108,6 +110,10 @@ def test_a_loop_of_small_steps_runs_its_gemms_on_one_blas_thread(monkeypatch):
         with ONE_BLAS_THREAD.during(large):
             assert lib.get_threads() == 2
         monkeypatch.setenv("GRAPHC_BLAS_THREADS", "2")  # asked for: left as it is
+        with ONE_BLAS_THREAD.during(small):
+            assert lib.get_threads() == 2
+        monkeypatch.delenv("GRAPHC_BLAS_THREADS")
+        monkeypatch.setattr(native_loop, "cores_busy", lambda: False)  # a quiet machine: the BLAS's threads win
         with ONE_BLAS_THREAD.during(small):
             assert lib.get_threads() == 2
     finally:
