@@ -228,12 +228,18 @@ SMALL_MMAP = 16384  # bytes: glibc's mmap threshold while a first call is measur
 # its pages faulted afresh at each call: graphc's scan step (its carries' records, made per call) took 1.9-2.1x as
 # long as under glibc's own threshold (2026-12-05, 2-core AMD EPYC znver3), which is not what a user runs
 TIMING_MMAP = 32 << 20
+DEFAULT_TRIM = 128 << 10  # glibc's trim threshold before anything moves it
 
 
 def fix_malloc(threshold: int | None = None) -> None:
     """FIXED_MMAP in this process (or `threshold`): glibc's mmap threshold fixed, so a freed array leaves the
-    resident set and a new arena's pages are counted when first touched."""
-    glibc("mallopt", -3, threshold or int(FIXED_MMAP["MALLOC_MMAP_THRESHOLD_"]))  # -3: M_MMAP_THRESHOLD
+    resident set and a new arena's pages are counted when first touched.  Under TIMING_MMAP the trim threshold
+    goes with it as glibc's own rule would set it (twice the mmap threshold; a mallopt of either stops glibc
+    moving both): left at its 128 KiB, freeing a large array trimmed the heap and the next call faulted its
+    pages in again (bench_remat's CNN under remat: 1.5-2.2x the step time)."""
+    threshold = threshold or int(FIXED_MMAP["MALLOC_MMAP_THRESHOLD_"])
+    glibc("mallopt", -3, threshold)  # -3: M_MMAP_THRESHOLD
+    glibc("mallopt", -1, 2 * threshold if threshold == TIMING_MMAP else DEFAULT_TRIM)  # -1: M_TRIM_THRESHOLD
 
 
 def glibc(function: str, *args) -> None:
