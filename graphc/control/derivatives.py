@@ -43,8 +43,7 @@ def body_vjp(body: Subgraph, args: Sequence[Node], cotangents: dict[int, Node], 
     for term in terms[1:]:
         total = total + term
     grads = list(grad(total, targets))
-    computed = {node.id for node in body.order}  # not a parameter or capture passed through
-    read_instead = {outputs[i].id: value for i, value in (known or {}).items() if body.outputs[i].id in computed}
+    read_instead = {outputs[i].id: value for i, value in (known or {}).items() if body.computes(i)}
     if not read_instead:
         return grads
     return rebuild(grads, lambda node, new_inputs: read_instead.get(node.id))[0]

@@ -85,9 +85,9 @@ def program_flops(program: Program) -> int | None:
 
 def with_loop_recompute(stats, before: Program, after: Program, strategy="sqrt"):
     """`stats` (the remat pass's RematStats of `after` under `strategy`, or None when it changed nothing outside
-    the loops)
-    with the FLOPs checkpoint_loops made `after` recompute over `before` added, and the step's FLOPs those of
-    `before`, loops included; `stats` unchanged where the loops' work is unknown or nothing was recomputed."""
+    the loops) with the FLOPs checkpoint_loops made `after` recompute over `before` added, and the step's FLOPs
+    those of `before`, loops included; `stats` unchanged where the loops' work is unknown or nothing was
+    recomputed."""
     from graphc.passes.remat_rewrite import RematStats
 
     if getattr(stats, "loops_counted", False):  # a plan judged again (graphc.passes.remat.RematCache): counted

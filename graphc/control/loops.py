@@ -93,8 +93,7 @@ def _reverse_sweep(body: Subgraph, binding: CaptureBinding, n: int, stacks, xs, 
     compute the new carry again (an RNN's h W + x U: two of its five matmuls)."""
     float_carries = [i for i in range(n) if is_float(stacks[i])]
     n_fc, n_cap = len(float_carries), len(binding.values)
-    computed = {node.id for node in body.order}
-    after = [i for i in range(n) if finals is not None and body.outputs[i].id in computed]
+    after = [i for i in range(n) if finals is not None and body.computes(i)]
     n_after = len(after)
     y_slots = sorted(y_cts)
     stack_slots = sorted(stack_cts)

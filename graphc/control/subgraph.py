@@ -43,6 +43,12 @@ class Subgraph:
     def __post_init__(self):
         bound = {n.id for n in self.params} | {n.id for n in self.captures}
         self.order = _internal_order(self.outputs, bound)
+        self._bound = bound
+
+    def computes(self, index: int) -> bool:
+        """Whether output `index` is made by the body's own nodes (`order`), not a parameter or capture
+        passed through: only such an output has work behind it that a caller holding its value can skip."""
+        return self.outputs[index].id not in self._bound
 
     def run(self, args: Sequence[np.ndarray], captured: dict[int, np.ndarray]) -> list[np.ndarray]:
         """The body's outputs for `args`, the outer values it reads given by capture id."""
