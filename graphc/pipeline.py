@@ -176,25 +176,19 @@ def run(program: Program, options: Mapping | None, target: Target, stop_after: s
         return built
     chosen: dict = reuse.kernel_stages if reuse is not None else {}
     if options.remat != "none":
-        from graphc.control.while_checkpoint import checkpoint_loops
-        from graphc.passes.remat import rematerialize
-
-        original = program
-        program = looped = checkpoint_loops(program)  # loops' backward sweeps over √T checkpoints
-
+        from graphc.control.loop_remat import rematerialize_loops
         from graphc.passes.memory_plan import program_live_peak
+        from graphc.passes.remat import rematerialize
         from graphc.passes.remat_bound import arena_lower_bound
 
         planner = _kernel_planner(target, chosen) if target.kernels else None
         # candidates whose plan cannot beat the best so far are not planned (fused, lowered): each planner's bound
         bound = arena_lower_bound if target.kernels else program_live_peak
-        program = rematerialize(program, options.remat, planner=planner, remat_planner=options.remat_planner,
-                                time_limit=options.remat_time_limit, cache=reuse.remat if reuse is not None else None,
-                                peak_lower_bound=bound)
-        if looped is not original:  # what the loops recompute counted too (docs/control_flow.md)
-            from graphc.control.loop_cost import with_loop_recompute
-
-            program.remat_stats = with_loop_recompute(program.remat_stats, original, looped, options.remat)
+        program = rematerialize_loops(  # loops' backward sweeps over √T checkpoints first (docs/control_flow.md)
+            program, options.remat,
+            lambda looped: rematerialize(looped, options.remat, planner=planner, remat_planner=options.remat_planner,
+                                         time_limit=options.remat_time_limit,
+                                         cache=reuse.remat if reuse is not None else None, peak_lower_bound=bound))
     built.program, built.remat_stats, built.last_stage = program, program.remat_stats, "remat"
     if _stops("remat", stop_after):
         return built

@@ -48,6 +48,17 @@ def test_remat_stats_count_the_steps_the_checkpointed_sweep_runs_again(backend):
     assert 0 < stats.recompute_fraction < 1
 
 
+def test_graphc_inspect_counts_the_steps_the_checkpointed_sweep_runs_again(tmp_path):
+    """The node-by-node judge `graphc inspect` reports takes the one entry for loops the backends take
+    (graphc.control.loop_remat): its stats counted nothing of the loops before."""
+    from graphc.cli import inspect as inspect_command
+
+    xs, outputs, _ = rnn()
+    graph = gc.load(gc.save(tmp_path / "rnn.json", {"loss": outputs[0]}))
+    facts = inspect_command.compiled_facts(graph.with_gradients(), True, {"xs": (STEPS, BATCH, WIDTH)}, "sqrt")
+    assert facts["memory"]["remat"]["recompute_flops"] == STEPS * body_flops_by_hand()
+
+
 @pytest.mark.parametrize("reverse", [False, True])
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_gradients_are_bitwise_those_of_remat_none(backend, reverse):

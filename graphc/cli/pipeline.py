@@ -144,6 +144,7 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
     """Specialise and simplify the graph's fetches once (graphc.pipeline's first stages, as the
     compiled backends run them); the later stages run when asked, each once."""
     from graphc import pipeline
+    from graphc.control.loop_remat import rematerialize_loops
     from graphc.passes.memory_plan import program_live_peak
     from graphc.passes.remat import rematerialize
 
@@ -153,19 +154,15 @@ def compiled_view(graph, grads: bool, shapes: dict[str, tuple], remat="none",
                          order=graph.nodes(grads))  # the walk inputs_for made
     program = pipeline.run(program, pipeline.Options(remat), pipeline.LLVM, stop_after="simplify").simplified
     options = pipeline.Options.of(planner_options, remat=remat)
-    if options.remat != "none":  # loops' backward sweeps over √T checkpoints first, as graphc.pipeline.run does
-        from graphc.control.while_checkpoint import checkpoint_loops
-
-        program_with_loops = checkpoint_loops(program)
-    else:
-        program_with_loops = program
     view = CompiledView(program, program, list(fetches), len(graph.outputs), remat, planner_options,
                        pipeline.Reuse(plans_only=True))  # inspect and dot read plans and groups, never code
     # judged node by node with the view's own plans, and the candidates kept for the kernels' judgement
     # (a candidate whose live bytes already lose to the best plan is not planned, the lowest bounded planned
-    # first: on a random graph the program's plan rules out every candidate, graphc.passes.remat)
-    view.program = rematerialize(program_with_loops, remat, planner=view.plan_nodes,
-                                 remat_planner=options.remat_planner, time_limit=options.remat_time_limit,
-                                 cache=view.reuse.remat, peak_lower_bound=program_live_peak,
-                                 bounds_first=True)
+    # first: on a random graph the program's plan rules out every candidate, graphc.passes.remat); loops'
+    # backward sweeps over √T checkpoints first, as graphc.pipeline.run does
+    view.program = rematerialize_loops(
+        program, options.remat,
+        lambda looped: rematerialize(looped, remat, planner=view.plan_nodes, remat_planner=options.remat_planner,
+                                     time_limit=options.remat_time_limit, cache=view.reuse.remat,
+                                     peak_lower_bound=program_live_peak, bounds_first=True))
     return view

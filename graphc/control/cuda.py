@@ -221,10 +221,10 @@ def with_cuda_control_flow(factory: Callable, launcher=None) -> Callable:
         return factory(program, options)
 
     def build(program: Program, options: Mapping):
-        if has_control_flow(program) and getattr(options, "remat", "none") != "none":
-            from graphc.control.while_checkpoint import checkpoint_loops
+        if has_control_flow(program):
+            from graphc.control.loop_remat import rematerialize_loops
 
-            program = checkpoint_loops(program)
+            program = rematerialize_loops(program, getattr(options, "remat", "none"))
         return build_bodies(program, options)
     return build
 

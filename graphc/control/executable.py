@@ -127,12 +127,10 @@ def with_control_flow(factory: Callable) -> Callable:
         return factory(program, options)
 
     def build(program: Program, options: Mapping):
-        if has_control_flow(program) and getattr(options, "remat", "none") != "none":
-            from graphc.control.loop_cost import with_loop_recompute
-            from graphc.control.while_checkpoint import checkpoint_loops
+        if has_control_flow(program):  # the pipeline never sees this program whole: its loops are checkpointed here
+            from graphc.control.loop_remat import rematerialize_loops
 
-            original, program = program, checkpoint_loops(program)  # the pipeline never sees this program whole
-            program.remat_stats = with_loop_recompute(original.remat_stats, original, program, options.remat)
+            program = rematerialize_loops(program, getattr(options, "remat", "none"))
         if has_control_flow(program):
             from graphc.control.checkpoint import share_recorded_loops
 
