@@ -50,7 +50,7 @@ reshape_op = Op("reshape", "shape", _reshape_infer, lambda attrs, x: x.reshape(a
                 vjp=lambda y, g: [reshape_like(g, y.inputs[0])],
                 jvp=lambda y, t: make_node(reshape_op, (t[0],), y.attrs),
                 arity=1, attributes={"shape": "reshape_spec"}, view="whole", view_strides=reshape_strides,
-                view_axes=regrouped_axes)
+                view_axes=regrouped_axes, infers_from_shapes=True)
 
 
 def _reshape_like_infer(inputs, attrs):
@@ -64,7 +64,8 @@ reshape_like_op = Op("reshape_like", "shape", _reshape_like_infer,
                      lambda attrs, x, like: x.reshape(like.shape),
                      vjp=lambda y, g: [reshape_like(g, y.inputs[0]), None],
                      jvp=lambda y, t: None if t[0] is None else reshape_like(t[0], y.inputs[1]),
-                     arity=2, shape_only=(1,), view="whole", view_strides=reshape_strides, view_axes=regrouped_axes)
+                     arity=2, shape_only=(1,), view="whole", view_strides=reshape_strides, view_axes=regrouped_axes,
+                     infers_from_shapes=True)
 
 
 def reshape(x, shape, name: str | None = None) -> Node:
@@ -95,7 +96,7 @@ transpose_op = Op("transpose", "shape", _transpose_infer, lambda attrs, x: np.tr
                   jvp=lambda y, t: transpose(t[0], y.attrs["perm"]),
                   arity=1, attributes={"perm": "axes_any_order"}, view="whole",
                   view_strides=lambda node, offset, st: (offset, tuple(st[p] for p in node.attrs["perm"])),
-                  view_axes=lambda node: node.attrs["perm"])
+                  view_axes=lambda node: node.attrs["perm"], infers_from_shapes=True)
 
 
 def transpose(x, perm=None, name: str | None = None) -> Node:
@@ -122,7 +123,7 @@ broadcast_to_op = Op("broadcast_to", "shape", _broadcast_to_infer,
                      vjp=lambda y, g: [sum_to_like(g, y.inputs[0])],
                      jvp=lambda y, t: make_node(broadcast_to_op, (t[0],), y.attrs),
                      arity=1, attributes={"shape": "dims_static"}, view="whole", view_strides=broadcast_strides,
-                     broadcasts=True)
+                     broadcasts=True, infers_from_shapes=True)
 
 
 def broadcast_to(x, shape, name: str | None = None) -> Node:
@@ -136,7 +137,8 @@ broadcast_like_op = Op("broadcast_like", "shape",
                        lambda attrs, x, like: np.broadcast_to(x, like.shape),
                        vjp=lambda y, g: [sum_to_like(g, y.inputs[0]), None],
                        jvp=lambda y, t: None if t[0] is None else broadcast_like(t[0], y.inputs[1]),
-                       arity=2, shape_only=(1,), view="whole", view_strides=broadcast_strides, broadcasts=True)
+                       arity=2, shape_only=(1,), view="whole", view_strides=broadcast_strides, broadcasts=True,
+                       infers_from_shapes=True)
 
 
 def _check_broadcastable(src, dst):
@@ -183,7 +185,7 @@ sum_to_like_op = Op("sum_to_like", "reduce", _sum_to_like_infer,
                     jvp=lambda y, t: None if t[0] is None else sum_to_like(t[0], y.inputs[1]),
                     doc="Sum a broadcast result back to an operand's shape: the adjoint of broadcasting.",
                     arity=2, shape_only=(1,), flops=input_elements, extra={"combine": "add", "identity": 0.0},
-                    reduce_axes=_sum_to_like_axes)
+                    reduce_axes=_sum_to_like_axes, infers_from_shapes=True)
 
 
 def sum_to_like(x: Node, like: Node) -> Node:
@@ -221,7 +223,7 @@ expand_dims_op = Op("expand_dims", "shape", _expand_infer,
                     vjp=lambda y, g: [make_node(squeeze_op, (g,), y.attrs)],
                     jvp=lambda y, t: make_node(expand_dims_op, (t[0],), y.attrs),
                     arity=1, attributes={"axes": "axes"}, view="whole", view_strides=_expanded_strides,
-                    view_axes=regrouped_axes, attrs_fit=_expand_axes_fit)
+                    view_axes=regrouped_axes, attrs_fit=_expand_axes_fit, infers_from_shapes=True)
 
 
 def _squeeze_infer(inputs, attrs):
@@ -240,7 +242,7 @@ squeeze_op = Op("squeeze", "shape", _squeeze_infer, lambda attrs, x: np.squeeze(
                 arity=1, attributes={"axes": "axes"}, view="whole",
                 view_strides=lambda node, offset, st: (offset, tuple(s for i, s in enumerate(st)
                                                                      if i not in node.attrs["axes"])),
-                view_axes=regrouped_axes, attrs_fit=axes_fit_input)
+                view_axes=regrouped_axes, attrs_fit=axes_fit_input, infers_from_shapes=True)
 
 
 def expand_dims(x, axis, name: str | None = None) -> Node:

@@ -38,9 +38,8 @@ import numpy as np
 
 from graphc.errors import GraphcError
 from graphc.ir import Node, extend_postorder, same_nodes, toposort
-from graphc.ops.registry import make_node
+from graphc.ops.registry import remake_node
 from graphc.program import Program
-from graphc.rewrite import rebuild
 
 PHASES: tuple[str, ...] = ("canonicalize", "stabilize", "specialize")
 MAX_SWEEPS = 4  # per phase; every sweep is linear, so a phase is too
@@ -236,10 +235,11 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                                       if getattr(r, "rewrite_ops", None) is None or op_name in r.rewrite_ops]
         return found
 
-    def replace(node: Node, new_inputs: list[Node]) -> Node:
+    def replace(node: Node, new_inputs: list[Node], same: bool) -> Node:
+        """The node standing for `node` over `new_inputs` (`same`: they are its own inputs)."""
         nonlocal changes
         current, changes_before = node, changes
-        declined = settled is not None and node.id in settled and same_nodes(new_inputs, node.inputs)
+        declined = same and settled is not None and node.id in settled
         candidates = by_op.get(node.op.name) if not declined and node.op.kind != "source" else ()
         if candidates is None:
             candidates = rewrites_for(node.op.name)
@@ -259,8 +259,8 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                 if current.op.kind == "source":
                     break
                 candidates = rewrites_for(current.op.name)
-        if current is node and not same_nodes(new_inputs, node.inputs):
-            current = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
+        if current is node and not same and not same_nodes(new_inputs, node.inputs):
+            current = remake_node(node, new_inputs)
         if use_cse:
             key = keys.get(current.id, _UNKNOWN)
             if key is _UNKNOWN:
@@ -274,9 +274,20 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
             kept.add(node.id)
         return current
 
-    order = program.nodes() if program.schedule is None else None  # the walk, made once per program
-    new_roots, mapping = rebuild(program.roots, replace, order)
-    return with_roots(program, new_roots, mapping), changes, kept
+    # graphc.rewrite.rebuild's walk, which also knows when no node has been replaced yet: until then
+    # every node's new inputs are its own, taken as they are instead of looked up and compared.  A
+    # fixed point's last sweep (and a phase whose rewrites decline everything) is that prefix all along.
+    mapping: dict[int, Node] = {}
+    unchanged = True  # every node so far stands for itself
+    for node in program.nodes() if program.schedule is None else toposort(program.roots):
+        if unchanged:
+            new = replace(node, list(node.inputs), True)
+            unchanged = new is node
+        else:
+            new_inputs = [mapping[i.id] for i in node.inputs]
+            new = replace(node, new_inputs, same_nodes(new_inputs, node.inputs))
+        mapping[node.id] = new
+    return with_roots(program, [mapping[o.id] for o in program.roots], mapping), changes, kept
 
 
 def _check_replacement(node: Node, out: Node, rewrite: Rewrite) -> None:
