@@ -144,7 +144,7 @@ broadcast_like_op = Op("broadcast_like", "shape",
 def _check_broadcastable(src, dst):
     """`dst` with feed-time sizes taken from `src` where it knows them; `src` must broadcast to it as is."""
     out = broadcast_shapes(src, dst)
-    if type(dst) is tuple and out == dst and None not in dst:  # src broadcasts to dst as it is: most calls
+    if type(dst) is tuple and out == dst:  # src broadcasts to dst as it is (feed-time sizes too): most calls
         return dst
     if len(src) > len(dst) or any(d is not None and o is not None and d != o for d, o in zip(dst, out)):
         raise ShapeError(f"cannot broadcast {src} to {dst}")
