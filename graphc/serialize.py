@@ -30,7 +30,7 @@ import numpy as np
 from graphc import dtypes, npz
 from graphc import serialize_schema as schema
 from graphc.errors import FeedError, GraphcError, GraphFormatError, printable
-from graphc.ir import Node, toposort
+from graphc.ir import Node, extend_postorder, toposort
 from graphc.memory_limit import Limit, human, resolve
 from graphc.ops.registry import REGISTRY, get_op, make_node
 from graphc.ops.source import VariableStore, constant_op, placeholder_op, variable_op
@@ -54,8 +54,10 @@ class LoadedGraph:
     variables: dict[str, Node] = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
     path: str | None = None
-    # ids of the fetched nodes -> their toposort: `graphc inspect` walks the same fetches three times
-    # (nodes, and inputs_for twice).  An order holds its roots, so their ids are not reused while it is kept.
+    # (ids of the fetched nodes, how many come first) -> (their toposort, how many nodes those reach):
+    # `graphc inspect` walks the same fetches three times (nodes, and inputs_for twice), and asks which
+    # nodes the outputs reach (adjoint_ids).  An order holds its roots, so their ids are not reused
+    # while it is kept.
     _orders: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def fetches(self, grads: bool = False) -> dict[str, Node]:
@@ -67,17 +69,29 @@ class LoadedGraph:
         return list(self._order(list(self.fetches(grads).values())))
 
     def _order(self, roots: list[Node]) -> list[Node]:
-        key = tuple(id(r) for r in roots)
+        return self._walk(roots, len(self.outputs))[0]  # the fetches: the outputs first
+
+    def _walk(self, roots: list[Node], first: int) -> tuple[list[Node], int]:
+        """The toposort of `roots`, made once, and how many of its nodes the first `first` roots reach:
+        the walk from each root in turn (`graphc.ir.toposort`) emits theirs first."""
+        key = (tuple(id(r) for r in roots), first)
         if key not in self._orders:
-            self._orders[key] = toposort(roots)
+            done: set[int] = set()
+            order: list[Node] = []
+            for root in roots[:first]:
+                extend_postorder(root, done, order)
+            reached = len(order)
+            for root in roots[first:]:
+                extend_postorder(root, done, order)
+            self._orders[key] = (order, reached)
         return self._orders[key]
 
     def adjoint_ids(self) -> set[int]:
         """Ids of the nodes only the gradient outputs need: the adjoint part of the extended graph."""
-        forward = {n.id for n in toposort(self.outputs.values())}
         # the walk from the outputs and then the gradients (that of `nodes(True)`, made once) reaches,
         # after the outputs' own nodes, exactly those that only the gradients need
-        return {n.id for n in self._order([*self.outputs.values(), *self.gradients.values()])} - forward
+        order, forward = self._walk([*self.outputs.values(), *self.gradients.values()], len(self.outputs))
+        return {n.id for n in order[forward:]}
 
     def inputs_for(self, grads: bool = False) -> list[Node]:
         """The placeholders the fetches depend on, in file order."""
