@@ -80,8 +80,9 @@ def _broadcast_pair(a: Sequence, b: Sequence) -> tuple | None:
     the first size of a or b that is neither 1 nor None, else None if either is None, else the literal 1;
     the first: a size can equal another of another type (np.int64(3) == 3)."""
     la, lb = len(a), len(b)
+    shared = la if la < lb else lb
     out = [d if d is None or d != 1 else 1 for d in (a[:la - lb] if la > lb else b[:lb - la])]
-    for x, y in zip(a[la - min(la, lb):], b[lb - min(la, lb):]):
+    for x, y in zip(a[la - shared:], b[lb - shared:]):
         if x is not None and x != 1:
             if y is not None and y != 1 and y != x:
                 return None

@@ -32,9 +32,14 @@ ONE = "one"  # a partial derivative that is exactly 1: the chain rule passes the
 
 def _infer(out_dtype: Callable):
     def infer(inputs, attrs):
-        shape = broadcast_shapes(*[i.shape for i in inputs])  # lists: generators were slower, per node
+        if len(inputs) == 2:  # most nodes: no lists made
+            a, b = inputs
+            shape, dtypes_in = broadcast_shapes(a.shape, b.shape), (a.dtype, b.dtype)
+        else:
+            shape = broadcast_shapes(*[i.shape for i in inputs])  # lists: generators were slower, per node
+            dtypes_in = [i.dtype for i in inputs]
         try:
-            dtype = out_dtype(attrs, *[i.dtype for i in inputs])
+            dtype = out_dtype(attrs, *dtypes_in)
         except TypeError as exc:  # numpy has no such loop, e.g. bool - bool: the user's mistake, said at their line
             kinds = ", ".join(str(i.dtype) for i in inputs)
             raise ShapeError(f"not defined for dtypes {kinds} ({exc}); cast the operands first") from None

@@ -272,13 +272,11 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                                       if getattr(r, "rewrite_ops", None) is None or op_name in r.rewrite_ops]
         return found
 
-    def rewritten(node: Node, new_inputs: list[Node], same: bool) -> Node:
-        """What the rewrites make of `node` over `new_inputs` (`same`: its own inputs), before CSE."""
+    def rewritten(node: Node, new_inputs: list[Node], same: bool, candidates: list[Rewrite]) -> Node:
+        """What `candidates` (the rewrites of its op) make of `node` over `new_inputs` (`same`: its own
+        inputs), before CSE."""
         nonlocal changes
         current = node
-        candidates = by_op.get(node.op.name) if node.op.kind != "source" else ()
-        if candidates is None:
-            candidates = rewrites_for(node.op.name)
         if candidates:
             for _ in range(MAX_REWRITES_PER_NODE):
                 for rewrite in candidates:
@@ -317,19 +315,24 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
     mapping: dict[int, Node] = {}
     unchanged = True  # every node so far stands for itself
     deferred = use_cse and unmerged  # the prefix's keys not in the table yet
-    no_settled: frozenset[int] = frozenset()
-    settled = no_settled if settled is None else settled
+    settled = frozenset() if settled is None else settled
     for index, node in enumerate(order):
         changes_before = changes
+        candidates = by_op.get(node.op.name) if node.op.kind != "source" else ()
+        if candidates is None:
+            candidates = rewrites_for(node.op.name)
         if unchanged:
-            current = node if node.id in settled else rewritten(node, list(node.inputs), True)
-            if deferred and current is not node:
-                enter(order[:index])
-                deferred = False
+            new_inputs, same = None, True
         else:
             new_inputs = [mapping[i.id] for i in node.inputs]
             same = same_nodes(new_inputs, node.inputs)
-            current = node if same and node.id in settled else rewritten(node, new_inputs, same)
+        if same and (not candidates or node.id in settled):  # kept as it is, without a call
+            current = node
+        else:
+            current = rewritten(node, list(node.inputs) if new_inputs is None else new_inputs, same, candidates)
+        if deferred and current is not node:
+            enter(order[:index])
+            deferred = False
         if use_cse and not deferred:
             key = keys.get(current.id, _UNKNOWN)
             if key is _UNKNOWN:
