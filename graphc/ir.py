@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from graphc.ops.registry import Op
 
 Shape = tuple  # tuple[int | None, ...]
+_DTYPE_META = type(type(np.dtype("float32")))  # the class of numpy's dtype classes
 
 _ids = itertools.count()
 _PACKAGE_ROOTS = tuple(
@@ -103,7 +104,8 @@ class Node(TensorOperators):
         self.inputs = tuple(inputs)
         self.attrs = attrs
         self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
+        # np.dtype(d) is d for a dtype: asked only of what is not one yet (a fifth of a node's making)
+        self.dtype = dtype if type(type(dtype)) is _DTYPE_META else np.dtype(dtype)
         self.name = name
         self.source = source
 

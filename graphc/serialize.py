@@ -439,27 +439,26 @@ class _Reader:
 
     def _node(self, i: int, raw, built: list[Node], context: str = "", depth: int = 0) -> Node:
         """Node `i` of `built` (the file's nodes, or a body's: `context` names it, `depth` its nesting)."""
-        where = f"{context}node {i}"
         if not isinstance(raw, dict):
-            self.fail(where, f"must be an object, got {type(raw).__name__}")
+            self.fail(f"{context}node {i}", f"must be an object, got {type(raw).__name__}")
         op_name = raw.get("op")
         if not isinstance(op_name, str) or op_name not in REGISTRY:
-            self.fail(where, f"unknown op {op_name!r}")
+            self.fail(f"{context}node {i}", f"unknown op {op_name!r}")
+        op = REGISTRY[op_name]
         where = f"{context}node {i} ({op_name})"
-        unknown = set(raw) - _NODE_KEYS
-        if unknown:
-            self.fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+        if not _NODE_KEYS.issuperset(raw):  # (no set made per node)
+            self.fail(where, f"unknown field(s) {', '.join(sorted(set(raw) - _NODE_KEYS))}")
         inputs = raw.get("inputs", [])
         if not isinstance(inputs, list) or len(inputs) > schema.MAX_INPUTS:
             self.fail(where, f"inputs must be a list of at most {schema.MAX_INPUTS} node indices")
-        for j in inputs:
-            if not schema.is_int(j) or not 0 <= j < i:
+        for j in inputs:  # (a plain int asked first: schema.is_int is a call per input)
+            if not (type(j) is int or schema.is_int(j)) or not 0 <= j < i:
                 self.fail(where, f"input {j!r} is not an earlier node: inputs must refer to nodes listed before "
                                  f"(this also rules out cycles)")
-        schema.check_arity(REGISTRY[op_name], len(inputs), f"{self.path}: {where}")
         prefix = f"{self.path}: {where}"
+        schema.check_arity(op, len(inputs), prefix)
         declared_shape = schema.decode_dims(raw.get("shape"), f"{prefix}: shape")
-        tuple_output = REGISTRY[op_name].extra.get("tuple_output", False)
+        tuple_output = op.extra.get("tuple_output", False)
         declared_dtype = schema.decode_dtype(raw.get("dtype"), f"{prefix}: dtype", ("uint8",) if tuple_output else ())
         name, source = raw.get("name"), raw.get("source")
         for key, value in (("name", name), ("source", source)):
@@ -467,7 +466,7 @@ class _Reader:
                 self.fail(where, f"{key} must be a string of at most {schema.MAX_NAME_CHARS} characters")
         args = [built[j] for j in inputs]
         attrs = self._attrs(op_name, raw.get("attrs", {}), prefix, args, depth)
-        schema.check_attrs_fit_inputs(op_name, attrs, args, prefix)
+        schema.check_attrs_fit_inputs(op, attrs, args, prefix)
         source = printable(source) if source else f"{printable(self.path.name)}: node {i}"  # shown in errors
         node = self._make(op_name, args, attrs, name, source, prefix)
         if node.shape != declared_shape or node.dtype != declared_dtype:
@@ -479,7 +478,7 @@ class _Reader:
         wanted = REGISTRY[op_name].attributes
         if not isinstance(raw, dict):
             raise GraphFormatError(f"{prefix}: attrs must be an object")
-        if set(raw) != set(wanted):
+        if raw.keys() != wanted.keys():  # (as sets: none made per node)
             missing, extra = set(wanted) - set(raw), set(raw) - set(wanted)
             parts = ([f"missing {', '.join(sorted(missing))}"] if missing else []) + (
                 [f"unexpected {', '.join(sorted(extra))}"] if extra else [])
@@ -488,7 +487,7 @@ class _Reader:
         attrs = {key: self._array(raw[key], f"{prefix}: attribute {key!r}") if kind == "array"
                  else schema.decode_attr(kind, raw[key], f"{prefix}: attribute {key!r}")
                  for key, kind in wanted.items() if kind not in schema.SUBGRAPH_TYPES}
-        if any(kind in schema.SUBGRAPH_TYPES for kind in wanted.values()):
+        if wanted and any(kind in schema.SUBGRAPH_TYPES for kind in wanted.values()):
             self._bodies(op_name, raw, prefix, args, depth, attrs)
         return attrs
 

@@ -416,11 +416,14 @@ def cse_key(node: Node) -> tuple | None:
 def _freeze(value):
     """A hashable, exact stand-in for an attribute value."""
     if isinstance(value, dict):
-        return ("dict", tuple(sorted((str(k), _freeze(v)) for k, v in value.items())))
+        if len(value) == 1:  # a constant's attributes: nothing to sort, no generator
+            ((k, v),) = value.items()
+            return ("dict", ((str(k), _freeze(v)),))
+        return ("dict", tuple(sorted([(str(k), _freeze(v)) for k, v in value.items()])))
+    if isinstance(value, np.ndarray):  # (tobytes writes C order whatever the layout)
+        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
     if isinstance(value, (list, tuple)):
-        return (type(value).__name__, tuple(_freeze(v) for v in value))
-    if isinstance(value, np.ndarray):
-        return ("ndarray", value.dtype.str, value.shape, np.ascontiguousarray(value).tobytes())
+        return (type(value).__name__, tuple([_freeze(v) for v in value]))
     if isinstance(value, np.dtype):
         return ("dtype", value.str)
     if isinstance(value, (float, np.floating)):
