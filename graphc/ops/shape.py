@@ -13,7 +13,7 @@ import numpy as np
 from graphc import dtypes
 from graphc import scalar as S  # noqa: N812 - reads like math
 from graphc.errors import ShapeError
-from graphc.ir import Node
+from graphc.ir import Node, product64
 from graphc.ops.common import as_node, as_nodes, broadcast_shapes, normalize_axes, same_static_shape
 from graphc.ops.fill import zeros_like
 from graphc.ops.layout import (
@@ -36,7 +36,7 @@ def _reshape_infer(inputs, attrs):
         raise ShapeError(f"bad target shape {spec}: sizes must be >= 0, with at most one -1")
     if not x.is_static:
         return tuple(None if d == -1 else d for d in spec), x.dtype
-    size, known = x.size, int(np.prod([d for d in spec if d != -1], dtype=np.int64))
+    size, known = x.size, product64([d for d in spec if d != -1])
     if -1 in spec:
         if known == 0 or size % known:
             raise ShapeError(f"cannot reshape {x.size} elements into {spec}")
