@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from graphc.ops.registry import Op
 
 Shape = tuple  # tuple[int | None, ...]
+_DTYPE_META = type(type(np.dtype("float32")))  # the class of numpy's dtype classes
 
 _ids = itertools.count()
 _PACKAGE_ROOTS = tuple(
@@ -103,7 +104,8 @@ class Node(TensorOperators):
         self.inputs = tuple(inputs)
         self.attrs = attrs
         self.shape = tuple(shape)
-        self.dtype = np.dtype(dtype)
+        # np.dtype(d) is d for a dtype: asked only of what is not one yet (a fifth of a node's making)
+        self.dtype = dtype if type(type(dtype)) is _DTYPE_META else np.dtype(dtype)
         self.name = name
         self.source = source
 
@@ -114,13 +116,14 @@ class Node(TensorOperators):
     @property
     def size(self) -> int | None:
         """Number of elements, or None when a dimension is only known at feed time."""
-        if any(d is None for d in self.shape):
-            return None
-        return int(np.prod(self.shape, dtype=np.int64))
+        return product64(self.shape) if self.is_static else None
 
     @property
     def is_static(self) -> bool:
-        return all(d is not None for d in self.shape)
+        for d in self.shape:  # a loop: all(generator) was most of the call, asked by rewrites of every node
+            if d is None:
+                return False
+        return True
 
     @property
     def label(self) -> str:
@@ -137,6 +140,22 @@ class Node(TensorOperators):
 
     def assign(self, value) -> None:
         self.op.assign_value(self, value)
+
+
+def product64(dims: Sequence) -> int:
+    """`int(np.prod(dims, dtype=np.int64))`, wrapping past 2**63 as numpy does, without numpy's reduction
+    (microseconds, asked of every node's size) when the sizes are ints whose product fits."""
+    product = 1
+    for d in dims:
+        if type(d) is not int:
+            return int(np.prod(dims, dtype=np.int64))
+        product *= d
+    if -_INT64 <= product < _INT64:
+        return product
+    return int(np.prod(dims, dtype=np.int64))
+
+
+_INT64 = 1 << 63
 
 
 def toposort(outputs: Iterable[Node]) -> list[Node]:

@@ -92,6 +92,7 @@ def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequenc
     `toposort(outputs + update values)`, when the caller has made it.
     """
     fresh: dict[int, Node] = dict(substitute or {})
+    made: set[int] = set()  # the placeholders made here, each for one fed node
     for node, shape in zip(inputs, feed_shapes):
         if node.id in fresh:
             continue
@@ -101,15 +102,29 @@ def specialize(inputs: Sequence[Node], outputs: Sequence[Node], updates: Sequenc
             attrs = {"shape": tuple(shape), "dtype": node.dtype}
             fresh[node.id] = Node(placeholder_op, (), attrs, attrs["shape"], node.dtype, name=node.label,
                                   source=node.source)
+            made.add(fresh[node.id].id)
     roots = list(outputs) + [value for _, value in updates]
+    walk = toposort(roots) if order is None else order
+    # whether every node became one of its own (a fed placeholder itself or a new one made for it, any
+    # other node a node over the new nodes of its inputs, in order): the new graph is then the old one
+    # renamed, and so is its walk (the new toposort, 0.05 s at 100k nodes, is not made again)
+    renamed = True
 
     def replace(node: Node, new_inputs: list[Node]) -> Node | None:
+        nonlocal renamed
         fed = fresh.get(node.id)
-        return fed if fed is not None else fixed_shape(node, new_inputs)
+        if fed is not None:
+            if fed is not node and (node.inputs or fed.id not in made):  # a fed intermediate, a substitute
+                renamed = False
+            return fed
+        drawn = fixed_shape(node, new_inputs)
+        if drawn is not None:
+            renamed = False
+        return drawn
 
-    new_roots, mapping = rebuild(roots, replace, order)
+    new_roots, mapping = rebuild(roots, replace, walk)
     new_outputs, new_values = new_roots[: len(outputs)], new_roots[len(outputs):]
-    order = toposort(new_roots)
+    order = [mapping[n.id] for n in walk] if renamed else toposort(new_roots)
     variables = [n for n in order if n.op is variable_op]
     for var, _ in updates:
         if all(v is not var for v in variables):

@@ -1,7 +1,7 @@
 """Rewriting a graph: the one place passes and specialisation copy a graph with some nodes replaced.
 
 Apart from graphc/ir.py because a rebuilt node's shape is inferred again by its op
-(`make_node`), and the ops build on the IR: the IR itself imports no op.
+(`remake_node`), and the ops build on the IR: the IR itself imports no op.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graphc.ir import Node, same_nodes, toposort
-from graphc.ops.registry import make_node
+from graphc.ops.registry import remake_node
 
 
 def rebuild(outputs: Sequence[Node], replace,
@@ -29,6 +29,6 @@ def rebuild(outputs: Sequence[Node], replace,
             if same_nodes(new_inputs, node.inputs):
                 new = node
             else:
-                new = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
+                new = remake_node(node, new_inputs)
         mapping[node.id] = new
     return [mapping[o.id] for o in outputs], mapping

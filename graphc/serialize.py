@@ -30,7 +30,7 @@ import numpy as np
 from graphc import dtypes, npz
 from graphc import serialize_schema as schema
 from graphc.errors import FeedError, GraphcError, GraphFormatError, printable
-from graphc.ir import Node, toposort
+from graphc.ir import Node, extend_postorder, toposort
 from graphc.memory_limit import Limit, human, resolve
 from graphc.ops.registry import REGISTRY, get_op, make_node
 from graphc.ops.source import VariableStore, constant_op, placeholder_op, variable_op
@@ -54,8 +54,10 @@ class LoadedGraph:
     variables: dict[str, Node] = field(default_factory=dict)
     metadata: dict = field(default_factory=dict)
     path: str | None = None
-    # ids of the fetched nodes -> their toposort: `graphc inspect` walks the same fetches three times
-    # (nodes, and inputs_for twice).  An order holds its roots, so their ids are not reused while it is kept.
+    # (ids of the fetched nodes, how many come first) -> (their toposort, how many nodes those reach):
+    # `graphc inspect` walks the same fetches three times (nodes, and inputs_for twice), and asks which
+    # nodes the outputs reach (adjoint_ids).  An order holds its roots, so their ids are not reused
+    # while it is kept.
     _orders: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def fetches(self, grads: bool = False) -> dict[str, Node]:
@@ -67,17 +69,29 @@ class LoadedGraph:
         return list(self._order(list(self.fetches(grads).values())))
 
     def _order(self, roots: list[Node]) -> list[Node]:
-        key = tuple(id(r) for r in roots)
+        return self._walk(roots, len(self.outputs))[0]  # the fetches: the outputs first
+
+    def _walk(self, roots: list[Node], first: int) -> tuple[list[Node], int]:
+        """The toposort of `roots`, made once, and how many of its nodes the first `first` roots reach:
+        the walk from each root in turn (`graphc.ir.toposort`) emits theirs first."""
+        key = (tuple(id(r) for r in roots), first)
         if key not in self._orders:
-            self._orders[key] = toposort(roots)
+            done: set[int] = set()
+            order: list[Node] = []
+            for root in roots[:first]:
+                extend_postorder(root, done, order)
+            reached = len(order)
+            for root in roots[first:]:
+                extend_postorder(root, done, order)
+            self._orders[key] = (order, reached)
         return self._orders[key]
 
     def adjoint_ids(self) -> set[int]:
         """Ids of the nodes only the gradient outputs need: the adjoint part of the extended graph."""
-        forward = {n.id for n in toposort(self.outputs.values())}
         # the walk from the outputs and then the gradients (that of `nodes(True)`, made once) reaches,
         # after the outputs' own nodes, exactly those that only the gradients need
-        return {n.id for n in self._order([*self.outputs.values(), *self.gradients.values()])} - forward
+        order, forward = self._walk([*self.outputs.values(), *self.gradients.values()], len(self.outputs))
+        return {n.id for n in order[forward:]}
 
     def inputs_for(self, grads: bool = False) -> list[Node]:
         """The placeholders the fetches depend on, in file order."""
@@ -425,27 +439,26 @@ class _Reader:
 
     def _node(self, i: int, raw, built: list[Node], context: str = "", depth: int = 0) -> Node:
         """Node `i` of `built` (the file's nodes, or a body's: `context` names it, `depth` its nesting)."""
-        where = f"{context}node {i}"
         if not isinstance(raw, dict):
-            self.fail(where, f"must be an object, got {type(raw).__name__}")
+            self.fail(f"{context}node {i}", f"must be an object, got {type(raw).__name__}")
         op_name = raw.get("op")
         if not isinstance(op_name, str) or op_name not in REGISTRY:
-            self.fail(where, f"unknown op {op_name!r}")
+            self.fail(f"{context}node {i}", f"unknown op {op_name!r}")
+        op = REGISTRY[op_name]
         where = f"{context}node {i} ({op_name})"
-        unknown = set(raw) - _NODE_KEYS
-        if unknown:
-            self.fail(where, f"unknown field(s) {', '.join(sorted(unknown))}")
+        if not _NODE_KEYS.issuperset(raw):  # (no set made per node)
+            self.fail(where, f"unknown field(s) {', '.join(sorted(set(raw) - _NODE_KEYS))}")
         inputs = raw.get("inputs", [])
         if not isinstance(inputs, list) or len(inputs) > schema.MAX_INPUTS:
             self.fail(where, f"inputs must be a list of at most {schema.MAX_INPUTS} node indices")
-        for j in inputs:
-            if not schema.is_int(j) or not 0 <= j < i:
+        for j in inputs:  # (a plain int asked first: schema.is_int is a call per input)
+            if not (type(j) is int or schema.is_int(j)) or not 0 <= j < i:
                 self.fail(where, f"input {j!r} is not an earlier node: inputs must refer to nodes listed before "
                                  f"(this also rules out cycles)")
-        schema.check_arity(REGISTRY[op_name], len(inputs), f"{self.path}: {where}")
         prefix = f"{self.path}: {where}"
+        schema.check_arity(op, len(inputs), prefix)
         declared_shape = schema.decode_dims(raw.get("shape"), f"{prefix}: shape")
-        tuple_output = REGISTRY[op_name].extra.get("tuple_output", False)
+        tuple_output = op.extra.get("tuple_output", False)
         declared_dtype = schema.decode_dtype(raw.get("dtype"), f"{prefix}: dtype", ("uint8",) if tuple_output else ())
         name, source = raw.get("name"), raw.get("source")
         for key, value in (("name", name), ("source", source)):
@@ -453,7 +466,7 @@ class _Reader:
                 self.fail(where, f"{key} must be a string of at most {schema.MAX_NAME_CHARS} characters")
         args = [built[j] for j in inputs]
         attrs = self._attrs(op_name, raw.get("attrs", {}), prefix, args, depth)
-        schema.check_attrs_fit_inputs(op_name, attrs, args, prefix)
+        schema.check_attrs_fit_inputs(op, attrs, args, prefix)
         source = printable(source) if source else f"{printable(self.path.name)}: node {i}"  # shown in errors
         node = self._make(op_name, args, attrs, name, source, prefix)
         if node.shape != declared_shape or node.dtype != declared_dtype:
@@ -465,7 +478,7 @@ class _Reader:
         wanted = REGISTRY[op_name].attributes
         if not isinstance(raw, dict):
             raise GraphFormatError(f"{prefix}: attrs must be an object")
-        if set(raw) != set(wanted):
+        if raw.keys() != wanted.keys():  # (as sets: none made per node)
             missing, extra = set(wanted) - set(raw), set(raw) - set(wanted)
             parts = ([f"missing {', '.join(sorted(missing))}"] if missing else []) + (
                 [f"unexpected {', '.join(sorted(extra))}"] if extra else [])
@@ -474,7 +487,7 @@ class _Reader:
         attrs = {key: self._array(raw[key], f"{prefix}: attribute {key!r}") if kind == "array"
                  else schema.decode_attr(kind, raw[key], f"{prefix}: attribute {key!r}")
                  for key, kind in wanted.items() if kind not in schema.SUBGRAPH_TYPES}
-        if any(kind in schema.SUBGRAPH_TYPES for kind in wanted.values()):
+        if wanted and any(kind in schema.SUBGRAPH_TYPES for kind in wanted.values()):
             self._bodies(op_name, raw, prefix, args, depth, attrs)
         return attrs
 

@@ -73,12 +73,12 @@ def describe(graph, grads: bool) -> dict:
     adjoint = graph.adjoint_ids() if grads else set()
     variables = [v for v in graph.variables.values() if v.id in ids]
     sizes = [v.size for v in variables]  # once each: a np.prod per call, asked three times
-    kinds = Counter(n.op.kind for n in nodes)
+    names, kinds = _op_counts(nodes)
     return {
         "graph": graph.path,
         "nodes": len(nodes),
         "adjoint_nodes": len(adjoint & ids),
-        "ops": dict(Counter(n.op.name for n in nodes).most_common()),
+        "ops": dict(names.most_common()),
         "kinds": dict(kinds.most_common()),
         "placeholders": [{"name": p.label, "shape": _shape(p.shape), "dtype": _dtype_name(p.dtype)}
                          for p in graph.inputs_for(grads)],
@@ -92,8 +92,20 @@ def describe(graph, grads: bool) -> dict:
                       for k, n in (graph.gradients.items() if grads else ())],
         "bodies": [{"op": node.op.name, "node": node.label, "body": body.name, "depth": depth,
                     "params": len(body.params), "captures": len(body.captures), "nodes": len(body.order),
-                    "outputs": len(body.outputs)} for node, body, depth in bodies_of(nodes)],
+                    "outputs": len(body.outputs)}
+                   for node, body, depth in bodies_of([n for n in nodes if n.attrs])],  # bodies are attributes
     }
+
+
+def _op_counts(nodes) -> tuple[Counter, Counter]:
+    """Nodes per op name and per op kind, each in the order they first appear (most_common breaks ties so):
+    counted per op in one pass over the nodes, then summed per name and kind."""
+    names: Counter = Counter()
+    kinds: Counter = Counter()
+    for op, count in Counter(n.op for n in nodes).items():
+        names[op.name] += count
+        kinds[op.kind] += count
+    return names, kinds
 
 
 def compiled_facts(graph, grads: bool, shapes: dict, remat, memory_limit=None,

@@ -51,6 +51,12 @@ def broadcast_shapes(*shapes: Sequence) -> tuple:
         if type(first) is tuple and 1 not in first:
             return first  # already the answer: most shape rules of the nodes built are this one
         return tuple([1 if d == 1 else d for d in first])  # the literal 1, as the general case makes it
+    if len(shapes) <= 3:  # two operands, or where's three: folded pairwise, with the same sizes
+        out = _broadcast_pair(shapes[0], shapes[1])
+        if out is not None and len(shapes) == 3:
+            out = _broadcast_pair(out, shapes[2])
+        if out is not None:
+            return out
     ndim = max((len(s) for s in shapes), default=0)
     out = []
     for axis in range(-ndim, 0):
@@ -65,6 +71,26 @@ def broadcast_shapes(*shapes: Sequence) -> tuple:
             out.append(None)
         else:
             out.append(1)
+    return tuple(out)
+
+
+def _broadcast_pair(a: Sequence, b: Sequence) -> tuple | None:
+    """`broadcast_shapes(a, b)` without a set per axis (a gradient's shape rules ask it of most nodes), or
+    None when the sizes clash (the general case says how).  Each axis takes, as the general case does,
+    the first size of a or b that is neither 1 nor None, else None if either is None, else the literal 1;
+    the first: a size can equal another of another type (np.int64(3) == 3)."""
+    la, lb = len(a), len(b)
+    shared = la if la < lb else lb
+    out = [d if d is None or d != 1 else 1 for d in (a[:la - lb] if la > lb else b[:lb - la])]
+    for x, y in zip(a[la - shared:], b[lb - shared:]):
+        if x is not None and x != 1:
+            if y is not None and y != 1 and y != x:
+                return None
+            out.append(x)
+        elif y is not None and y != 1:
+            out.append(y)
+        else:
+            out.append(None if x is None or y is None else 1)
     return tuple(out)
 
 

@@ -32,9 +32,14 @@ ONE = "one"  # a partial derivative that is exactly 1: the chain rule passes the
 
 def _infer(out_dtype: Callable):
     def infer(inputs, attrs):
-        shape = broadcast_shapes(*[i.shape for i in inputs])  # lists: generators were slower, per node
+        if len(inputs) == 2:  # most nodes: no lists made
+            a, b = inputs
+            shape, dtypes_in = broadcast_shapes(a.shape, b.shape), (a.dtype, b.dtype)
+        else:
+            shape = broadcast_shapes(*[i.shape for i in inputs])  # lists: generators were slower, per node
+            dtypes_in = [i.dtype for i in inputs]
         try:
-            dtype = out_dtype(attrs, *[i.dtype for i in inputs])
+            dtype = out_dtype(attrs, *dtypes_in)
         except TypeError as exc:  # numpy has no such loop, e.g. bool - bool: the user's mistake, said at their line
             kinds = ", ".join(str(i.dtype) for i in inputs)
             raise ShapeError(f"not defined for dtypes {kinds} ({exc}); cast the operands first") from None
@@ -84,7 +89,7 @@ def elementwise(name: str, compute, scalar, *, arity: int, out_dtype=None, parti
         vjp, jvp = _vjp_from(partials, singular), _jvp_from(partials, singular)
     return Op(name, "elementwise", _infer(out_dtype), lambda attrs, *xs: compute(*xs), vjp=vjp, jvp=jvp,
               scalar=scalar, doc=doc, extra={"singular": singular}, arity=arity, commutative=commutative,
-              flops=output_elements)
+              flops=output_elements, infers_from_shapes=True)
 
 
 def _float_out(attrs, *ds):
@@ -175,7 +180,7 @@ power_op = Op("power", "elementwise", _power_infer,
               lambda attrs, x: _power_compute(x.astype(_power_dtype(x.dtype, attrs["exponent"])),
                                               attrs["exponent"]),
               scalar=_power_scalar, extra={"singular": True}, arity=1, attributes={"exponent": "number"},
-              flops=output_elements, describe=lambda node: f"power {node.attrs['exponent']:g}",
+              flops=output_elements, describe=lambda node: f"power {node.attrs['exponent']:g}", infers_from_shapes=True,
               doc="x ** c for a Python number c (kept as an attribute so codegen can specialise it).")
 
 
@@ -319,7 +324,8 @@ where_op = Op("where", "elementwise",
               lambda attrs, c, a, b: np.where(c, a, b).astype(np.result_type(a.dtype, b.dtype)),
               vjp=_where_vjp, jvp=_where_jvp,
               scalar=lambda attrs, dtype, c, a, b: S.call("select", c, S.cast(a, dtype), S.cast(b, dtype)),
-              extra={"singular": False}, arity=3, flops=output_elements, attrs_fit=_condition_is_bool)
+              extra={"singular": False}, arity=3, flops=output_elements, attrs_fit=_condition_is_bool,
+              infers_from_shapes=True)
 
 
 def _cast_vjp(y, g):
@@ -332,11 +338,12 @@ cast_op = Op("cast", "elementwise", lambda inputs, attrs: (inputs[0].shape, attr
              vjp=_cast_vjp,
              jvp=lambda y, t: cast(t[0], y.dtype) if t[0] is not None and dtypes.is_float(y.dtype) else None,
              scalar=lambda attrs, dtype, x: S.cast(x, dtype), extra={"singular": False}, arity=1,
-             attributes={"dtype": "dtype"}, flops=output_elements)
+             attributes={"dtype": "dtype"}, flops=output_elements, infers_from_shapes=True)
 
 stop_gradient_op = Op("stop_gradient", "elementwise", lambda inputs, attrs: (inputs[0].shape, inputs[0].dtype),
                       lambda attrs, x: x, vjp=lambda y, g: [None], jvp=lambda y, t: None,
                       scalar=lambda attrs, dtype, x: x, extra={"singular": False}, arity=1, flops=output_elements,
+                      infers_from_shapes=True,
                       doc="Identity whose derivative is zero (TF's stop_gradient, PyTorch's detach).")
 
 # ---- the public functions ----------------------------------------------------------------------

@@ -93,7 +93,7 @@ def _matmul_flops(y: Node) -> int | None:
 
 matmul_op = Op("matmul", "matmul", _matmul_infer, lambda attrs, a, b: np.matmul(a, b),
                vjp=_matmul_vjp, jvp=_matmul_jvp, doc="a @ b over the last two axes.", arity=2,
-               flops=_matmul_flops)
+               flops=_matmul_flops, infers_from_shapes=True)
 
 
 def matmul(a, b, name: str | None = None) -> Node:

@@ -58,7 +58,8 @@ sum_op = Op("sum", "reduce", _reduce_infer, _sum_compute,
             vjp=lambda y, g: [shape_ops.broadcast_like(_keepdims(g, y), y.inputs[0])],
             jvp=lambda y, t: make_node(sum_op, (t[0],), y.attrs),
             extra={"combine": "add", "identity": 0.0}, reduce_axes=reduced_axes,
-            arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements, attrs_fit=axes_fit_input)
+            arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements, attrs_fit=axes_fit_input,
+            infers_from_shapes=True)
 
 
 def _extremum(name: str, np_fn, combine: str, identity: float) -> Op:
@@ -86,7 +87,7 @@ def _extremum(name: str, np_fn, combine: str, identity: float) -> Op:
     return Op(name, "reduce", _reduce_infer, compute, vjp=vjp, jvp=jvp,
               extra={"combine": combine, "identity": identity}, reduce_axes=reduced_axes,
               arity=1, attributes={"axes": "axes", "keepdims": "bool"}, flops=input_elements,
-              attrs_fit=axes_fit_input)
+              attrs_fit=axes_fit_input, infers_from_shapes=True)
 
 
 max_op = _extremum("max", np.max, "max", -np.inf)

@@ -48,6 +48,9 @@ and the facts that fusion and lowering apply without knowing the op (graphc/ops/
   attrs_fit(attrs, inputs)    the graph format's checks of attributes against the inputs, which
                               the public functions make before the shape rule: a message or None
   describe(node)              the label `graphc dot` draws (the name, plus what tells nodes apart)
+  infers_from_shapes          the shape rule reads only its inputs' shapes and dtypes and the
+                              attributes: a node rebuilt over inputs of its inputs' very sizes
+                              and dtypes keeps its shape and dtype (`remake_node`)
 Derivative rules build graph nodes with the public ops, so derivatives of
 derivatives come for free.
 """
@@ -98,6 +101,7 @@ class Op:
     checked_indices: Callable[[Node], tuple[int, int | None]] | None = None
     attrs_fit: Callable[[dict, Sequence[Node]], str | None] | None = None
     describe: Callable[[Node], str] | None = None
+    infers_from_shapes: bool = False
 
     def __post_init__(self):
         if self.name in REGISTRY:
@@ -149,6 +153,44 @@ def make_node(op: Op, inputs: Sequence[Node], attrs: dict, name: str | None = No
         where = f"\n  at {source}" if source else ""
         raise ShapeError(f"{op.name}: {exc} (operands: {shapes}){where}") from None
     return Node(op, inputs, attrs, shape, dtype, name=name, source=source)
+
+
+def remake_node(node: Node, inputs: Sequence[Node]) -> Node:
+    """`node` over new `inputs` (its op, attributes, name and source): `make_node`, as a pass rebuilding a graph
+    does to a node some of whose inputs were replaced.
+
+    A replacement keeps the shape and dtype of what it replaces, so the new inputs mostly have the
+    very sizes and dtypes of the node's own; when its op's shape rule reads only those
+    (`Op.infers_from_shapes`), the rule would answer the node's own shape and dtype, which are taken
+    as they are.  A simplification sweep rebuilds most nodes of a gradient graph: the shape rules
+    were a third of its time.  A node without a source line gets the user's, as make_node gives it.
+    """
+    op = node.op
+    if op.infers_from_shapes and node.source is not None and _same_sizes(inputs, node.inputs):
+        return Node(op, inputs, node.attrs, node.shape, node.dtype, name=node.name, source=node.source)
+    return make_node(op, inputs, node.attrs, name=node.name, source=node.source)
+
+
+def _same_sizes(new: Sequence[Node], old: Sequence[Node]) -> bool:
+    """Whether `new` have exactly the shapes and dtypes of `old`, pairwise: the same dtype objects, and
+    shapes that are the same tuple or equal tuples of ints (np.int64(3) == 3, but a rule could pass
+    either through)."""
+    if len(new) != len(old):
+        return False
+    for a, b in zip(new, old):
+        if a.dtype is not b.dtype:
+            return False
+        sa, sb = a.shape, b.shape
+        if sa is not sb:
+            if sa != sb:
+                return False
+            for d in sa:
+                if type(d) is not int:
+                    return False
+            for d in sb:
+                if type(d) is not int:
+                    return False
+    return True
 
 
 def user_facing(fn: Callable, name: str | None = None) -> Callable:

@@ -13,7 +13,7 @@ import numpy as np
 from graphc import dtypes
 from graphc import scalar as S  # noqa: N812 - reads like math
 from graphc.errors import ShapeError
-from graphc.ir import Node
+from graphc.ir import Node, product64
 from graphc.ops.common import as_node, as_nodes, broadcast_shapes, normalize_axes, same_static_shape
 from graphc.ops.fill import zeros_like
 from graphc.ops.layout import (
@@ -36,7 +36,7 @@ def _reshape_infer(inputs, attrs):
         raise ShapeError(f"bad target shape {spec}: sizes must be >= 0, with at most one -1")
     if not x.is_static:
         return tuple(None if d == -1 else d for d in spec), x.dtype
-    size, known = x.size, int(np.prod([d for d in spec if d != -1], dtype=np.int64))
+    size, known = x.size, product64([d for d in spec if d != -1])
     if -1 in spec:
         if known == 0 or size % known:
             raise ShapeError(f"cannot reshape {x.size} elements into {spec}")
@@ -50,7 +50,7 @@ reshape_op = Op("reshape", "shape", _reshape_infer, lambda attrs, x: x.reshape(a
                 vjp=lambda y, g: [reshape_like(g, y.inputs[0])],
                 jvp=lambda y, t: make_node(reshape_op, (t[0],), y.attrs),
                 arity=1, attributes={"shape": "reshape_spec"}, view="whole", view_strides=reshape_strides,
-                view_axes=regrouped_axes)
+                view_axes=regrouped_axes, infers_from_shapes=True)
 
 
 def _reshape_like_infer(inputs, attrs):
@@ -64,7 +64,8 @@ reshape_like_op = Op("reshape_like", "shape", _reshape_like_infer,
                      lambda attrs, x, like: x.reshape(like.shape),
                      vjp=lambda y, g: [reshape_like(g, y.inputs[0]), None],
                      jvp=lambda y, t: None if t[0] is None else reshape_like(t[0], y.inputs[1]),
-                     arity=2, shape_only=(1,), view="whole", view_strides=reshape_strides, view_axes=regrouped_axes)
+                     arity=2, shape_only=(1,), view="whole", view_strides=reshape_strides, view_axes=regrouped_axes,
+                     infers_from_shapes=True)
 
 
 def reshape(x, shape, name: str | None = None) -> Node:
@@ -95,7 +96,7 @@ transpose_op = Op("transpose", "shape", _transpose_infer, lambda attrs, x: np.tr
                   jvp=lambda y, t: transpose(t[0], y.attrs["perm"]),
                   arity=1, attributes={"perm": "axes_any_order"}, view="whole",
                   view_strides=lambda node, offset, st: (offset, tuple(st[p] for p in node.attrs["perm"])),
-                  view_axes=lambda node: node.attrs["perm"])
+                  view_axes=lambda node: node.attrs["perm"], infers_from_shapes=True)
 
 
 def transpose(x, perm=None, name: str | None = None) -> Node:
@@ -122,7 +123,7 @@ broadcast_to_op = Op("broadcast_to", "shape", _broadcast_to_infer,
                      vjp=lambda y, g: [sum_to_like(g, y.inputs[0])],
                      jvp=lambda y, t: make_node(broadcast_to_op, (t[0],), y.attrs),
                      arity=1, attributes={"shape": "dims_static"}, view="whole", view_strides=broadcast_strides,
-                     broadcasts=True)
+                     broadcasts=True, infers_from_shapes=True)
 
 
 def broadcast_to(x, shape, name: str | None = None) -> Node:
@@ -136,12 +137,15 @@ broadcast_like_op = Op("broadcast_like", "shape",
                        lambda attrs, x, like: np.broadcast_to(x, like.shape),
                        vjp=lambda y, g: [sum_to_like(g, y.inputs[0]), None],
                        jvp=lambda y, t: None if t[0] is None else broadcast_like(t[0], y.inputs[1]),
-                       arity=2, shape_only=(1,), view="whole", view_strides=broadcast_strides, broadcasts=True)
+                       arity=2, shape_only=(1,), view="whole", view_strides=broadcast_strides, broadcasts=True,
+                       infers_from_shapes=True)
 
 
 def _check_broadcastable(src, dst):
     """`dst` with feed-time sizes taken from `src` where it knows them; `src` must broadcast to it as is."""
     out = broadcast_shapes(src, dst)
+    if type(dst) is tuple and out == dst:  # src broadcasts to dst as it is (feed-time sizes too): most calls
+        return dst
     if len(src) > len(dst) or any(d is not None and o is not None and d != o for d, o in zip(dst, out)):
         raise ShapeError(f"cannot broadcast {src} to {dst}")
     return tuple(d if d is not None else o for d, o in zip(dst, out))
@@ -183,7 +187,7 @@ sum_to_like_op = Op("sum_to_like", "reduce", _sum_to_like_infer,
                     jvp=lambda y, t: None if t[0] is None else sum_to_like(t[0], y.inputs[1]),
                     doc="Sum a broadcast result back to an operand's shape: the adjoint of broadcasting.",
                     arity=2, shape_only=(1,), flops=input_elements, extra={"combine": "add", "identity": 0.0},
-                    reduce_axes=_sum_to_like_axes)
+                    reduce_axes=_sum_to_like_axes, infers_from_shapes=True)
 
 
 def sum_to_like(x: Node, like: Node) -> Node:
@@ -221,7 +225,7 @@ expand_dims_op = Op("expand_dims", "shape", _expand_infer,
                     vjp=lambda y, g: [make_node(squeeze_op, (g,), y.attrs)],
                     jvp=lambda y, t: make_node(expand_dims_op, (t[0],), y.attrs),
                     arity=1, attributes={"axes": "axes"}, view="whole", view_strides=_expanded_strides,
-                    view_axes=regrouped_axes, attrs_fit=_expand_axes_fit)
+                    view_axes=regrouped_axes, attrs_fit=_expand_axes_fit, infers_from_shapes=True)
 
 
 def _squeeze_infer(inputs, attrs):
@@ -240,7 +244,7 @@ squeeze_op = Op("squeeze", "shape", _squeeze_infer, lambda attrs, x: np.squeeze(
                 arity=1, attributes={"axes": "axes"}, view="whole",
                 view_strides=lambda node, offset, st: (offset, tuple(s for i, s in enumerate(st)
                                                                      if i not in node.attrs["axes"])),
-                view_axes=regrouped_axes, attrs_fit=axes_fit_input)
+                view_axes=regrouped_axes, attrs_fit=axes_fit_input, infers_from_shapes=True)
 
 
 def expand_dims(x, axis, name: str | None = None) -> Node:

@@ -33,6 +33,11 @@ def _row_blocks(node: Node) -> bool:
 
 def elementwise_of_row_blocks(node: Node, new_inputs: list[Node]) -> Node | None:
     """op(concatenate(blocks, 0), broadcast operands) -> concatenate([op(block, broadcast operands), ...], 0)."""
+    for i in new_inputs:  # offered every elementwise node, which seldom reads a concatenation: asked first
+        if i.op.name == "concatenate":
+            break
+    else:
+        return None
     if node.op.kind != "elementwise" or not node.is_static or node.ndim < 2:
         return None
     blocked = [k for k, i in enumerate(new_inputs) if i.shape == node.shape and _row_blocks(i)]

@@ -38,9 +38,8 @@ import numpy as np
 
 from graphc.errors import GraphcError
 from graphc.ir import Node, extend_postorder, same_nodes, toposort
-from graphc.ops.registry import make_node
+from graphc.ops.registry import remake_node
 from graphc.program import Program
-from graphc.rewrite import rebuild
 
 PHASES: tuple[str, ...] = ("canonicalize", "stabilize", "specialize")
 MAX_SWEEPS = 4  # per phase; every sweep is linear, so a phase is too
@@ -136,11 +135,12 @@ def run_passes(program: Program, phases: Sequence[str] = PHASES, disabled: Colle
                     name = group[0].name
                 else:
                     rewrites = [p.fn for p in group]
-                    if _nothing_to_offer(program, rewrites, merged if use_cse else program.roots):
+                    unmerged = merged if use_cse else program.roots
+                    if _nothing_to_offer(program, rewrites, unmerged):
                         program, changes = with_roots(program, program.roots, {}), 0
                     else:
                         program, changes, fixed = _to_fixed_point(program, rewrites, use_cse, MAX_SWEEPS,
-                                                                  cse_keys)
+                                                                  cse_keys, _same_roots(program, unmerged))
                         merged = program.roots if use_cse and fixed else None
                     changed |= changes > 0
                     name = group[0].name if len(group) == 1 else f"{phase}:rewrites"
@@ -175,17 +175,50 @@ def rewrite_to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cs
 
 
 def _to_fixed_point(program: Program, rewrites: Sequence[Rewrite], use_cse: bool, max_sweeps: int,
-                    cse_keys: dict[int, tuple | None] | None) -> tuple[Program, int, bool]:
-    """`rewrite_to_fixed_point`, which also says whether its last sweep changed nothing."""
+                    cse_keys: dict[int, tuple | None] | None, unmerged: bool = False) -> tuple[Program, int, bool]:
+    """`rewrite_to_fixed_point`, which also says whether its last sweep changed nothing.  `unmerged`: no
+    two nodes of `program` have one CSE key (see `_sweep`)."""
     total = 0
     settled = None
     keys = {} if cse_keys is None else cse_keys
     for _ in range(max_sweeps):
-        program, changes, settled = _sweep(program, rewrites, use_cse, settled, keys)
+        program, changes, settled, table = _sweep(program, rewrites, use_cse, settled, keys, unmerged)
         total += changes
         if not changes:
             return program, total, True
+        unmerged = use_cse and _unmerged(program.nodes(), table, keys)
     return program, total, False
+
+
+def _unmerged(order: list[Node], table: dict[tuple, Node], keys: dict[int, tuple | None]) -> bool:
+    """Whether no two nodes of `order`, the program a sweep with CSE made, have one key.  Those its `table`
+    kept have distinct keys; the others (made by a rewrite within its result, never looked up) must
+    have keys of their own, but for that of a table node no longer in the program (a constant a rewrite
+    made again).  Their keys stay in `keys` for the next sweep."""
+    distinct = {n.id for n in table.values()}
+    made_within: set[tuple] = set()
+    live: set[int] | None = None
+    for node in order:
+        if node.id in distinct:
+            continue
+        key = keys.get(node.id, _UNKNOWN)
+        if key is _UNKNOWN:
+            key = keys[node.id] = cse_key(node)
+        if key is None:
+            continue
+        if key in made_within:
+            return False
+        if key in table:
+            live = {n.id for n in order} if live is None else live
+            if table[key].id in live:
+                return False
+        made_within.add(key)
+    return True
+
+
+def _same_roots(program: Program, roots: list[Node] | None) -> bool:
+    """Whether `roots` are the program's very roots (so its graph is theirs)."""
+    return roots is not None and len(roots) == len(program.roots) and same_nodes(roots, program.roots)
 
 
 def _nothing_to_offer(program: Program, rewrites: Sequence[Rewrite], unmerged: list[Node] | None) -> bool:
@@ -193,8 +226,7 @@ def _nothing_to_offer(program: Program, rewrites: Sequence[Rewrite], unmerged: l
     its ops: a tenth of a second at 100k nodes): no schedule to carry over, no node of an op the
     rewrites are offered, and nothing for CSE to merge.  `unmerged`: the roots of a graph where CSE
     merges nothing (of the last one a sweep with CSE kept as it was; without CSE, of any)."""
-    if program.schedule is not None or unmerged is None or len(unmerged) != len(program.roots) \
-            or not same_nodes(unmerged, program.roots):
+    if program.schedule is not None or not _same_roots(program, unmerged):
         return False
     ops = [getattr(r, "rewrite_ops", None) for r in rewrites]
     if any(o is None for o in ops):
@@ -208,21 +240,25 @@ MAX_REWRITES_PER_NODE = 8  # a rewrite's result is offered to the rewrites again
 
 def sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True) -> tuple[Program, int]:
     """One topological sweep: returns the new program and how many rewrites or merges happened."""
-    new_program, changes, _ = _sweep(program, rewrites, use_cse)
+    new_program, changes, _, _ = _sweep(program, rewrites, use_cse)
     return new_program, changes
 
 
 def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
-           settled: Collection[int] | None = None,
-           cse_keys: dict[int, tuple | None] | None = None) -> tuple[Program, int, set[int]]:
+           settled: Collection[int] | None = None, cse_keys: dict[int, tuple | None] | None = None,
+           unmerged: bool = False) -> tuple[Program, int, set[int], dict[tuple, Node]]:
     """`sweep`, which also returns the ids of the nodes it kept as they were (no rewrite, no new input,
-    no merge) and of the rewrites' results that the rewrites then declined as they are.  `settled`:
-    those of the previous sweep with the same `rewrites`.  A settled node whose
-    inputs are still its own is not offered to the rewrites again: they are functions of the node
-    and its inputs, which are the very ones they declined last time.  A fixed point's last sweeps
-    then only carry the graph over and merge (CSE still sees every node, in order).  `cse_keys`:
-    node id -> `cse_key`, from earlier sweeps: most nodes outlive a sweep, and their keys (their
-    attributes frozen) were a third of it."""
+    no merge) and of the rewrites' results that the rewrites then declined as they are, and its CSE
+    table (key -> the node kept for it; empty when an unmerged program is kept as it is).
+
+    `settled`: those of the previous sweep with the same `rewrites`.  A settled node whose inputs are
+    still its own is not offered to the rewrites again: they are functions of the node and its
+    inputs, which are the very ones they declined last time.  A fixed point's last sweeps then only
+    carry the graph over and merge (CSE still sees every node, in order).  `cse_keys`: node id ->
+    `cse_key`, from earlier sweeps: most nodes outlive a sweep, and their keys (their attributes
+    frozen) were a third of it.  `unmerged`: no two nodes of the program have one key (`_unmerged`),
+    so the nodes before the first one replaced cannot merge either: their keys go into the table
+    only when some node is replaced, and a sweep that replaces none never looks one up."""
     table: dict[tuple, Node] = {}
     keys = {} if cse_keys is None else cse_keys
     kept: set[int] = set()
@@ -236,13 +272,11 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                                       if getattr(r, "rewrite_ops", None) is None or op_name in r.rewrite_ops]
         return found
 
-    def replace(node: Node, new_inputs: list[Node]) -> Node:
+    def rewritten(node: Node, new_inputs: list[Node], same: bool, candidates: list[Rewrite]) -> Node:
+        """What `candidates` (the rewrites of its op) make of `node` over `new_inputs` (`same`: its own
+        inputs), before CSE."""
         nonlocal changes
-        current, changes_before = node, changes
-        declined = settled is not None and node.id in settled and same_nodes(new_inputs, node.inputs)
-        candidates = by_op.get(node.op.name) if not declined and node.op.kind != "source" else ()
-        if candidates is None:
-            candidates = rewrites_for(node.op.name)
+        current = node
         if candidates:
             for _ in range(MAX_REWRITES_PER_NODE):
                 for rewrite in candidates:
@@ -259,9 +293,47 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                 if current.op.kind == "source":
                     break
                 candidates = rewrites_for(current.op.name)
-        if current is node and not same_nodes(new_inputs, node.inputs):
-            current = make_node(node.op, new_inputs, node.attrs, name=node.name, source=node.source)
-        if use_cse:
+        if current is node and not same and not same_nodes(new_inputs, node.inputs):
+            current = remake_node(node, new_inputs)
+        return current
+
+    def enter(nodes: list[Node]) -> None:
+        """Put the keys of `nodes`, each kept as it is and no two alike, into the table."""
+        for node in nodes:
+            key = keys.get(node.id, _UNKNOWN)
+            if key is _UNKNOWN:
+                key = keys[node.id] = cse_key(node)
+            if key is not None:
+                table[key] = node
+
+    # graphc.rewrite.rebuild's walk, which also knows when no node has been replaced yet: until then
+    # every node's new inputs are its own, taken as they are instead of looked up and compared, and a
+    # settled node is kept without a call.  A fixed point's last sweep (and a phase whose rewrites
+    # decline everything) is that prefix all along; over an unmerged program, the prefix is not even
+    # looked up in the CSE table (it cannot merge: its keys go in when some node is replaced).
+    order = program.nodes() if program.schedule is None else toposort(program.roots)
+    mapping: dict[int, Node] = {}
+    unchanged = True  # every node so far stands for itself
+    deferred = use_cse and unmerged  # the prefix's keys not in the table yet
+    settled = frozenset() if settled is None else settled
+    for index, node in enumerate(order):
+        changes_before = changes
+        candidates = by_op.get(node.op.name) if node.op.kind != "source" else ()
+        if candidates is None:
+            candidates = rewrites_for(node.op.name)
+        if unchanged:
+            new_inputs, same = None, True
+        else:
+            new_inputs = [mapping[i.id] for i in node.inputs]
+            same = same_nodes(new_inputs, node.inputs)
+        if same and (not candidates or node.id in settled):  # kept as it is, without a call
+            current = node
+        else:
+            current = rewritten(node, list(node.inputs) if new_inputs is None else new_inputs, same, candidates)
+        if deferred and current is not node:
+            enter(order[:index])
+            deferred = False
+        if use_cse and not deferred:
             key = keys.get(current.id, _UNKNOWN)
             if key is _UNKNOWN:
                 key = keys[current.id] = cse_key(current)
@@ -270,13 +342,13 @@ def _sweep(program: Program, rewrites: Sequence[Rewrite], use_cse: bool = True,
                 if known is not current:
                     changes += 1
                     current = known
-        if current is node and changes == changes_before:  # (a rewrite may lead back to the node)
-            kept.add(node.id)
-        return current
-
-    order = program.nodes() if program.schedule is None else None  # the walk, made once per program
-    new_roots, mapping = rebuild(program.roots, replace, order)
-    return with_roots(program, new_roots, mapping), changes, kept
+        if current is node:
+            if changes == changes_before:  # (a rewrite may lead back to the node)
+                kept.add(node.id)
+        else:
+            unchanged = False
+        mapping[node.id] = current
+    return with_roots(program, [mapping[o.id] for o in program.roots], mapping), changes, kept, table
 
 
 def _check_replacement(node: Node, out: Node, rewrite: Rewrite) -> None:
@@ -344,11 +416,14 @@ def cse_key(node: Node) -> tuple | None:
 def _freeze(value):
     """A hashable, exact stand-in for an attribute value."""
     if isinstance(value, dict):
-        return ("dict", tuple(sorted((str(k), _freeze(v)) for k, v in value.items())))
+        if len(value) == 1:  # a constant's attributes: nothing to sort, no generator
+            ((k, v),) = value.items()
+            return ("dict", ((str(k), _freeze(v)),))
+        return ("dict", tuple(sorted([(str(k), _freeze(v)) for k, v in value.items()])))
+    if isinstance(value, np.ndarray):  # (tobytes writes C order whatever the layout)
+        return ("ndarray", value.dtype.str, value.shape, value.tobytes())
     if isinstance(value, (list, tuple)):
-        return (type(value).__name__, tuple(_freeze(v) for v in value))
-    if isinstance(value, np.ndarray):
-        return ("ndarray", value.dtype.str, value.shape, np.ascontiguousarray(value).tobytes())
+        return (type(value).__name__, tuple([_freeze(v) for v in value]))
     if isinstance(value, np.dtype):
         return ("dtype", value.str)
     if isinstance(value, (float, np.floating)):

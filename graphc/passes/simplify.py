@@ -141,6 +141,8 @@ def _any_broadcast(inputs: list[Node]) -> bool:
 
 
 def _is(node: Node, value) -> bool:
+    if node.op.name not in _MAY_BE_UNIFORM:  # most operands: answered without a call
+        return False
     v = uniform_value(node)
     return v is not None and v == value
 
