@@ -51,7 +51,7 @@ import numpy as np
 from graphc.scalar import VECTOR_MATH_SIZE, Scalar, node_size, postorder
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BufferParam:
     """A pointer parameter of the kernel: `shape` elements of `dtype`, C-contiguous unless accessed otherwise."""
 
