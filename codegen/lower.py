@@ -186,11 +186,10 @@ class _KernelBuilder:
         return Store(Access(name, offset, self.strides(strides, node_map, kpos)), S.cast(expr, node.dtype))
 
     def kernel(self, name: str, kind: str, phases, final=(), matmul=None, ops=()) -> Kernel:
-        params = []
         reads, writes = self.reads, self.writes
-        for nid, node in self.buffers.items():
-            role = ("inout" if nid in reads else "output") if nid in writes else "input"
-            params.append(BufferParam(buffer_name(node), node.dtype, node.shape, role))  # a Node's shape is a tuple
+        params = [BufferParam(buffer_name(node), node.dtype, node.shape,  # a Node's shape is a tuple
+                              ("inout" if nid in reads else "output") if nid in writes else "input")
+                  for nid, node in self.buffers.items()]
         if self.params_only:
             return Kernel(name, kind, params, self.dims, ops=list(ops))
         return Kernel(name, kind, params, self.dims, self.operands, list(phases), list(final), matmul, list(ops))
