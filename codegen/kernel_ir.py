@@ -75,8 +75,8 @@ class BufferParam:
         return int(math.prod(self.shape))  # not np.prod: microseconds a call, and the arena plan asks for every param
 
 
-_set_name, _set_dtype, _set_shape, _set_role = (BufferParam.__dict__[field].__set__
-                                                 for field in ("name", "dtype", "shape", "role"))
+_set_name, _set_dtype, _set_shape, _set_role = (BufferParam.__dict__[slot].__set__
+                                                 for slot in ("name", "dtype", "shape", "role"))
 
 
 @dataclass(frozen=True)

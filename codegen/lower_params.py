@@ -152,25 +152,31 @@ def matmul_params(kb, g, kpos) -> None:
     """The params of matmul group `g` into `kb`: its operands and product, then its epilogue's."""
     product = g.members[0]
     a, b = product.inputs
-    kb.use(kb.base_of(a), write=False)
-    kb.use(kb.base_of(b), write=False)
-    kb.use(kb.base_of(product), write=True)
+    base_of, use = kb.base_of, kb.use
+    use(base_of(a), write=False)
+    use(base_of(b), write=False)
+    c = base_of(product)
+    use(c, write=True)
     maps, stored = g.maps, kb.fusion.stored  # maps: keyed by the members' ids, as in loop_params
+    reads, writes, buffers = kb.reads, kb.writes, kb.buffers
     for m in g.members[1:]:
         if m.op.kind == "elementwise":
             for x in m.inputs:
-                if x is product:  # the epilogue reads the product back
-                    kb.use(kb.base_of(product), write=False)
-                elif x.id not in maps:
-                    if x.op.index_scalar is None:  # as in loop_params
-                        kb.read(x)
-                    else:
-                        _read(kb, x, m, maps[m.id], kpos)
+                if x.id in maps:
+                    if x is product:  # the epilogue reads the product back
+                        reads.add(c.id)
+                elif x.op.index_scalar is None:  # as in loop_params
+                    kb.read(x)
+                else:
+                    _read(kb, x, m, maps[m.id], kpos)
         else:  # a size-1 reduction or a register view: its operand's value
             x = m.inputs[0]
-            if x is product:
-                kb.use(kb.base_of(product), write=False)
-            elif x.id not in maps:
+            if x.id in maps:
+                if x is product:
+                    reads.add(c.id)
+            else:
                 kb.load(x, g.input_maps[m.id], kpos)
-        if m.id in stored:
-            kb.use(m, write=True)
+        mid = m.id
+        if mid in stored:
+            writes.add(mid)
+            buffers.setdefault(mid, m)
