@@ -7,14 +7,15 @@ adds a node after its inputs; a merged sibling reads nothing of the group it joi
 lowering's depth-first walk (graphc.codegen.lower) therefore meets the values read from memory
 member by member, input by input, and each stored member right after its inputs: a flat loop over
 the members finds the same params in the same order, without the walk's memo and stand-in values.
-Reading a buffer again changes nothing (`_KernelBuilder.param`), so no memo is kept.
+Reading a buffer again changes nothing (`_KernelBuilder.use`), so no memo is kept.
 
 What the flat loop cannot see is which stored members a later phase of a group with reduce dims
-reads back (the full walk's `stored_earlier`: their params are "inout"): `read_back` finds them by
-following the values each phase evaluates, without building them.
+reads back (the full walk's `stored_earlier`: their params are "inout"): it notes where a phase
+evaluates a member of an earlier phase, and `read_back` follows the values evaluated from there
+down, without building them.
 
     kb = _KernelBuilder(fusion, dims, kinds, params_only=True)
-    loop_params(kb, g, kpos)        # then kb.kernel(name, "loop", ()) has the full lowering's params
+    ops = loop_params(kb, g, kpos)  # then kb.kernel(name, "loop", (), ops=ops) has the full lowering's params
 """
 
 from __future__ import annotations
@@ -93,14 +94,15 @@ def loop_params(kb, g, kpos) -> list[str]:
                 # else a literal, written into the code
         else:  # a reduction, or a register view of a member (nothing read)
             x = m.inputs[0]
-            if mid in reductions:  # its operand is evaluated in the phase it accumulates in
+            phase = own  # the phase its operand is evaluated in: its own, or the one it accumulates in
+            if mid in reductions:
                 require_identity(m)
-                own = reductions[mid]
+                phase = reductions[mid]
             if x.id not in maps:
                 if kind == "reduce":  # its operand's value, accumulated or (of size 1) as it is
                     kb.load(x, g.input_maps[mid], kpos)
-            elif own is not None and phase_of.get(x.id, -1) < own:
-                later.append((x, own))
+            elif phase is not None and phase_of.get(x.id, -1) < phase:
+                later.append((x, phase))
         if mid in stored:
             writes.add(mid)
             buffers.setdefault(mid, m)
