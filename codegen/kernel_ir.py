@@ -51,18 +51,32 @@ import numpy as np
 from graphc.scalar import VECTOR_MATH_SIZE, Scalar, node_size, postorder
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, init=False)
 class BufferParam:
-    """A pointer parameter of the kernel: `shape` elements of `dtype`, C-contiguous unless accessed otherwise."""
+    """A pointer parameter of the kernel: `shape` elements of `dtype`, C-contiguous unless accessed otherwise.
+
+    Its fields are set through their slots, not by object.__setattr__ as a frozen dataclass's own
+    __init__ does: a memory plan of every remat candidate makes one per kernel param (300k for
+    `graphc inspect --grad` of a 100k-node graph), and that __init__ was half of making them."""
 
     name: str
     dtype: np.dtype
     shape: tuple
     role: str  # "input" | "output" | "inout" (written and read, e.g. a matmul's C under its epilogue)
 
+    def __init__(self, name: str, dtype: np.dtype, shape: tuple, role: str):
+        _set_name(self, name)
+        _set_dtype(self, dtype)
+        _set_shape(self, shape)
+        _set_role(self, role)
+
     @property
     def size(self) -> int:
         return int(math.prod(self.shape))  # not np.prod: microseconds a call, and the arena plan asks for every param
+
+
+_set_name, _set_dtype, _set_shape, _set_role = (BufferParam.__dict__[slot].__set__
+                                                 for slot in ("name", "dtype", "shape", "role"))
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,11 @@ class _KernelBuilder:
         self.dims = _loop_dims(dims, kinds)
         self.operands: list = []
         self._operand_index: dict = {}
-        self.buffers: dict[str, Node] = {}  # buffer name -> the node it holds, in the order of first use
-        self.reads: set[str] = set()
-        self.writes: set[str] = set()
+        # node id -> the node whose buffer a param holds, in the order of first use; the ids of those read
+        # and written.  Ids, not names: a params-only lowering never needs a name before `kernel`
+        self.buffers: dict[int, Node] = {}
+        self.reads: set[int] = set()
+        self.writes: set[int] = set()
 
     def operand(self, op) -> int:
         if op not in self._operand_index:
@@ -91,11 +93,15 @@ class _KernelBuilder:
         return found if found is not None else _stand_in(dtype)
 
     def param(self, node: Node, write: bool) -> str:
-        name = buffer_name(node)
-        (self.writes if write else self.reads).add(name)
-        if name not in self.buffers:  # one node, one buffer: its first use places it among the params
-            self.buffers[name] = node
-        return name
+        self.use(node, write)
+        return buffer_name(node)
+
+    def use(self, node: Node, write: bool) -> None:
+        """`node`'s buffer among the params, read or written (`param` without its name)."""
+        nid = node.id
+        (self.writes if write else self.reads).add(nid)
+        if nid not in self.buffers:  # one node, one buffer: its first use places it among the params
+            self.buffers[nid] = node
 
     def base_of(self, node: Node) -> Node:
         """The node whose buffer holds `node`'s values (itself, or the value a view's strides read)."""
@@ -122,7 +128,7 @@ class _KernelBuilder:
         if op.index_scalar is not None and node.id not in f.group_of:
             return self.at_position(node, axes_map, kpos)
         if self.params_only:
-            self.param(self.base_of(node), write=False)
+            self.use(self.base_of(node), write=False)
             return self.stand_in(node.dtype)
         lay = f.layouts[node.id] if node.id in f.layouts else Layout.whole(node)
         name = self.param(lay.base, write=False)
@@ -133,7 +139,7 @@ class _KernelBuilder:
         unless it is a literal.  No stand-in is made: the flat walk (codegen/lower_params.py) uses none."""
         if node.op.immediate is None or self.literal(node) is None:
             lay = self.fusion.layouts.get(node.id)
-            self.param(node if lay is None else lay.base, write=False)
+            self.use(node if lay is None else lay.base, write=False)
 
     def literal(self, node: Node) -> S.Scalar | None:
         """`node.op.immediate(node)`, made once per fusion (`Fusion.literals`: Scalars are immutable)."""
@@ -151,7 +157,7 @@ class _KernelBuilder:
             if literal is not None:
                 return literal
         if self.params_only:
-            self.param(self.base_of(node), write=False)
+            self.use(self.base_of(node), write=False)
             return self.stand_in(node.dtype)
         lay = self.fusion.layouts[node.id] if node.id in self.fusion.layouts else Layout.whole(node)
         name = self.param(lay.base, write=False)
@@ -180,11 +186,10 @@ class _KernelBuilder:
         return Store(Access(name, offset, self.strides(strides, node_map, kpos)), S.cast(expr, node.dtype))
 
     def kernel(self, name: str, kind: str, phases, final=(), matmul=None, ops=()) -> Kernel:
-        params = []
         reads, writes = self.reads, self.writes
-        for pname, node in self.buffers.items():
-            role = ("inout" if pname in reads else "output") if pname in writes else "input"
-            params.append(BufferParam(pname, node.dtype, node.shape, role))  # a Node's shape is a tuple
+        params = [BufferParam(buffer_name(node), node.dtype, node.shape,  # a Node's shape is a tuple
+                              ("inout" if nid in reads else "output") if nid in writes else "input")
+                  for nid, node in self.buffers.items()]
         if self.params_only:
             return Kernel(name, kind, params, self.dims, ops=list(ops))
         return Kernel(name, kind, params, self.dims, self.operands, list(phases), list(final), matmul, list(ops))
@@ -220,8 +225,7 @@ def _lower_loop(fusion: Fusion, g: Group, name: str, params_only: bool = False) 
     kb = _KernelBuilder(fusion, [g.dims[d] for d in par + red], ["parallel"] * len(par) + ["reduce"] * len(red),
                         params_only)
     if params_only:  # a flat walk finds the params
-        loop_params(kb, g, kpos)
-        return kb.kernel(name, "loop", (), ops=[m.op.name for m in g.members])
+        return kb.kernel(name, "loop", (), ops=loop_params(kb, g, kpos))
     members = {m.id for m in g.members}
     memo: dict[tuple, S.Scalar] = {}          # (node id, phase evaluated in) -> value
     accumulators: dict[int, S.Scalar] = {}   # reduce node id -> its accumulator's value
@@ -417,7 +421,7 @@ def _lower_indexed_add(fusion: Fusion, g: Group, name: str, params_only: bool = 
     index = S.cast(kb.load(idx, index_axes, kpos), np.int64)
     add = kb.store(node, target_axes, kpos, kb.load(updates, loop, kpos))
     add = Store(add.access, add.expr, Indirect(index, contiguous_strides(node.shape)[axis], node.shape[axis]))
-    kb.reads.add(add.access.buffer)  # each store reads the element it adds to
+    kb.reads.add(node.id)  # each store reads the element it adds to
     kernels.append(kb.kernel(f"{name}_add", "scatter", [Phase(stores=[add])], ops=ops))
     return kernels
 

@@ -38,11 +38,21 @@ def indexing_and_pieces():
     return specialize([x, idx], [pieces, added, hot, soft], [], [(6, 4), (3,)])
 
 
+def read_back_through_a_value():
+    """Layer norm whose centred values another kernel reads: the last phase reads them back through
+    tanh, a value stored nowhere that it evaluates again (its params: the centred buffer "inout")."""
+    x = gc.placeholder((6, 8), gc.float32)
+    centred = x - gc.mean(x, axis=1, keepdims=True)
+    scale = gc.sqrt(gc.mean(centred * centred, axis=1, keepdims=True) + 1e-5)
+    return specialize([x], [gc.tanh(centred) / scale, gc.sum(centred, axis=0)], [], [(6, 8)])
+
+
 def rematerialised(net):
     return rematerialize(run_passes(specialized(net, 12)), "sqrt")
 
 
 PROGRAMS = {"sgd step": sgd_step, "indexing and pieces": indexing_and_pieces,
+            "read back through a value": read_back_through_a_value,
             **{f"{net} after sqrt remat": (lambda net=net: rematerialised(net)) for net in NETS}}
 
 
@@ -83,3 +93,10 @@ def test_a_plans_only_run_plans_what_a_full_run_plans(name, remat):
     assert [k.name for k in only.plan.kernels] == [k.name for k in full.plan.kernels]
     assert all(k.phases or k.matmul for k in full.plan.kernels)
     assert len(full.accumulated) == len(only.accumulated)
+
+
+def test_a_value_read_back_through_another_is_inout():
+    """The control of the program above: its normalising kernel reads the centred values back."""
+    program = run_passes(read_back_through_a_value())
+    (kernel,) = [k for k in lower(fuse(program), params_only=True) if "tanh" in k.ops]
+    assert [p.role for p in kernel.params].count("inout") == 1
