@@ -130,14 +130,14 @@ def analyse(program: Program) -> Analysis:
                 depends = True
                 break
         value_dep[node.id] = depends
-    made = _made_levels(order, level)
+    # the program's own readers when this is its walk: fusion asks them of the same program (the kernel judge
+    # fuses the program unchanged and the one re-read with copies of its cheap values, each analysed here)
+    users = program.users() if program.schedule is None else consumers(order)
+    made = _made_levels(order, level, users)
     constants = [n for n in order if not value_dep[n.id] and n.op.kind != "source" and n.op.name not in _NEVER_SEEDS]
     side = _BackwardSide(order, level, made, value_dep,
                          {n.id for n in constants} - _initial_values(order, program.roots, constants, made))
     backward = side.of(_loss_reads(program.outputs, value_dep, side))
-    # the program's own readers when this is its walk: fusion asks them of the same program (the kernel judge
-    # fuses the program unchanged and the one re-read with copies of its cheap values, each analysed here)
-    users = program.users() if program.schedule is None else consumers(order)
     roots = {r.id for r in program.roots}
     late_forward = _latest_forward_levels(order, level, backward, users, roots)
     # by latest level, ties in `order` (the sort is stable)
@@ -296,7 +296,7 @@ def _latest_forward_levels(order: list[Node], level: dict[int, int], backward: s
     return late
 
 
-def _made_levels(order: list[Node], level: dict[int, int]) -> dict[int, int]:
+def _made_levels(order: list[Node], level: dict[int, int], users: dict[int, list[Node]]) -> dict[int, int]:
     """The level at which each value is taken to be made, for telling backward reads apart.
 
     Levels count from the sources, so a costly value computed from inputs alone (`x[t] @ U`
@@ -305,15 +305,17 @@ def _made_levels(order: list[Node], level: dict[int, int]) -> dict[int, int]:
     the rest of the unrolled chain with it.  A costly value is therefore made just before
     its first reader.  A cheap one (a view such as a weight's transpose, an elementwise
     helper such as tanh's `1 - y*y`) keeps its level: it costs nothing to make early, and a
-    far read of it is what a backward pass does.
+    far read of it is what a backward pass does.  (Only the costly values' readers are asked:
+    most values are elementwise.)
     """
-    first_read: dict[int, int] = {}
+    made = dict(level)
     for node in order:
-        at = level[node.id]
-        for i in node.inputs:
-            if first_read.get(i.id, at) >= at and i.op.kind != "source" and not is_cheap(i):
-                first_read[i.id] = at
-    return {**level, **{node_id: at - 1 for node_id, at in first_read.items()}}
+        kind = node.op.kind
+        if kind != "source" and kind != "elementwise" and not is_cheap(node):
+            readers = users[node.id]
+            if readers:
+                made[node.id] = min([level[u.id] for u in readers]) - 1
+    return made
 
 
 def nbytes(node: Node) -> int:
