@@ -151,7 +151,7 @@ def _live_together(r: Node, readers: dict[int, list[Node]], roots: set[int],
                 best = max(best, min(size, _view_reach(u, readers, roots, kernel_after)))
             elif u.id in after:
                 best = size
-            else:
+            elif u.id not in before:  # neither before r nor after it: perhaps a path of helpers
                 best = max(best, walk.bytes_through(u, size))
             if best == size:
                 break
@@ -174,9 +174,11 @@ def _read_by_matmuls(r: Node, readers: dict[int, list[Node]], roots: set[int]) -
     def counted(v: Node) -> int:
         best, size = 0, nbytes(v)
         for u in readers[v.id]:
-            if matmul_after(u):
-                return size
-            best = max(best, walk.bytes_through(u, size))
+            if u.id in after:
+                if u.op.kind == "matmul":
+                    return size
+            elif u.id not in before:  # neither before r nor after it: perhaps a path of helpers to a matmul
+                best = max(best, walk.bytes_through(u, size))
         return best
 
     return _stash_bytes(before, roots, counted)
