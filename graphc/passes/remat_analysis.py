@@ -85,6 +85,14 @@ class Analysis:
         return frozenset(n.id for n in self.forward)
 
     @functools.cached_property
+    def last_spine_reads(self) -> list[int]:
+        """For each spine position, the last spine position that reads it (its own when none reads it): how far
+        a spine value must be kept, asked of every segmentation (graphc.passes.remat_segments, remat_candidates)."""
+        position = {n.id: k for k, n in enumerate(self.spine)}
+        return [max((position[u.id] for u in self.users[node.id] if u.id in position), default=k)
+                for k, node in enumerate(self.spine)]
+
+    @functools.cached_property
     def sources(self) -> dict[int, Node]:
         """The source nodes, by id: the same nodes in every candidate."""
         return {n.id: n for n in self.order if n.op.kind == "source"}

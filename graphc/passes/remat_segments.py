@@ -48,10 +48,8 @@ class Segmentation:
 
 def crossing_bytes(a: Analysis) -> list[int]:
     """Bytes of spine values that a cut right before each spine position would have to keep."""
-    pos = {n.id: k for k, n in enumerate(a.spine)}
     delta = [0] * (len(a.spine) + 1)
-    for k, node in enumerate(a.spine):
-        last = max((pos[u.id] for u in a.users[node.id] if u.id in pos), default=k)
+    for k, (node, last) in enumerate(zip(a.spine, a.last_spine_reads)):
         if last > k:
             delta[k + 1] += nbytes(node)
             delta[last + 1] -= nbytes(node)
