@@ -41,7 +41,7 @@ from __future__ import annotations
 from graphc.ir import Node
 from graphc.passes.memory_plan import program_live_peak
 from graphc.passes.remat_analysis import levels, nbytes
-from graphc.passes.remat_rewrite import FORWARD_TAG, copy_segment
+from graphc.passes.remat_rewrite import FORWARD_TAG
 from graphc.program import Program
 
 # witnesses tried per candidate: the segments with the highest estimated peaks
@@ -305,7 +305,7 @@ def _witnesses(copies: list[Node], users: dict[int, list[Node]]) -> list[Node]:
     last: dict[int, Node] = {}      # segment -> its last copy (in the schedule) read from outside it
     first_reader: dict[int, tuple[int, Node]] = {}  # forward value -> (the first segment whose copies read it, it)
     for node in copies:
-        tag = copy_segment(node)
+        tag = node.attrs["recompute"]  # its segment (each of `copies` has one)
         outside = [u for u in users[node.id] if u.attrs.get("recompute") != tag and _one_kernel(u)]
         if outside:
             stash[tag] = stash.get(tag, 0) + nbytes(node)
