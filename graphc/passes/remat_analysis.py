@@ -69,6 +69,9 @@ class Analysis:
     stashed: set[int]                    # ids of spine nodes a backward node or a helper reads
     users: dict[int, list[Node]] = field(default_factory=dict)
     roots: set[int] = field(default_factory=set)   # ids of the outputs and new values
+    # the backward nodes, in `order`: all that a candidate's rewrite makes anew once its forward pass's twins
+    # are made (graphc.passes.remat_rewrite.rebuild_with_copies), without walking the forward pass
+    backward_nodes: list[Node] = field(default_factory=list)
     # ids of the backward nodes that read another, in the order every candidate's schedule runs them: found
     # on the first candidate rebuilt (graphc.passes.remat_rewrite.rebuild_with_copies)
     backward_runs: list[int] | None = None
@@ -80,6 +83,19 @@ class Analysis:
     def forward_ids(self) -> frozenset[int]:
         """The ids of `forward`: what each candidate's rewrite asks of its every node, made once."""
         return frozenset(n.id for n in self.forward)
+
+    @functools.cached_property
+    def last_spine_reads(self) -> list[int]:
+        """For each spine position, the last spine position that reads it (its own when none reads it): how far
+        a spine value must be kept, asked of every segmentation (graphc.passes.remat_segments, remat_candidates)."""
+        position = {n.id: k for k, n in enumerate(self.spine)}
+        return [max((position[u.id] for u in self.users[node.id] if u.id in position), default=k)
+                for k, node in enumerate(self.spine)]
+
+    @functools.cached_property
+    def sources(self) -> dict[int, Node]:
+        """The source nodes, by id: the same nodes in every candidate."""
+        return {n.id: n for n in self.order if n.op.kind == "source"}
 
     @functools.cached_property
     def spine_flops(self) -> dict[int, int]:
@@ -114,40 +130,44 @@ def analyse(program: Program) -> Analysis:
             value_dep[node.id] = op is placeholder_op or op is variable_op
             continue
         skip = op.shape_only  # inputs read for their shape only (values unused)
+        if skip:
+            inputs = [i for k, i in enumerate(inputs) if k not in skip]
         depends = False
-        for k, i in enumerate(inputs):
-            if value_dep[i.id] and k not in skip:
+        for i in inputs:
+            if value_dep[i.id]:
                 depends = True
                 break
         value_dep[node.id] = depends
-    made = _made_levels(order, level)
+    # the program's own readers when this is its walk: fusion asks them of the same program (the kernel judge
+    # fuses the program unchanged and the one re-read with copies of its cheap values, each analysed here)
+    users = program.users() if program.schedule is None else consumers(order)
+    made = _made_levels(order, level, users)
     constants = [n for n in order if not value_dep[n.id] and n.op.kind != "source" and n.op.name not in _NEVER_SEEDS]
     side = _BackwardSide(order, level, made, value_dep,
                          {n.id for n in constants} - _initial_values(order, program.roots, constants, made))
     backward = side.of(_loss_reads(program.outputs, value_dep, side))
-    position = {n.id: k for k, n in enumerate(order)}
-    # the program's own readers when this is its walk: fusion asks them of the same program (the kernel judge
-    # fuses the program unchanged and the one re-read with copies of its cheap values, each analysed here)
-    users = program.users() if program.schedule is None else consumers(order)
     roots = {r.id for r in program.roots}
     late_forward = _latest_forward_levels(order, level, backward, users, roots)
+    # by latest level, ties in `order` (the sort is stable)
     forward = sorted((n for n in order if n.op.kind != "source" and n.id not in backward),
-                     key=lambda n: (late_forward[n.id], position[n.id]))
+                     key=lambda n: late_forward[n.id])
     helpers: set[int] = set()
+    helper_nodes: list[Node] = []
     for node in reversed(forward):
         if (is_cheap(node) and node.id not in roots and users[node.id]
                 and all(u.id in backward or u.id in helpers for u in users[node.id])):
             helpers.add(node.id)
+            helper_nodes.append(node)
     spine = [n for n in forward if n.id not in helpers]
     on_spine = {n.id for n in spine}
+    backward_nodes = [n for n in order if n.id in backward]
     stashed: set[int] = set()  # what the backward nodes and helpers read of the spine (not only its shape)
-    for node in order:
-        if node.id in backward or node.id in helpers:
-            skip = node.op.shape_only
-            for k, i in enumerate(node.inputs):
-                if i.id in on_spine and k not in skip:
-                    stashed.add(i.id)
-    return Analysis(order, forward, backward, helpers, spine, stashed, users, roots)
+    for node in backward_nodes + helper_nodes:
+        skip = node.op.shape_only
+        for k, i in enumerate(node.inputs):
+            if i.id in on_spine and k not in skip:
+                stashed.add(i.id)
+    return Analysis(order, forward, backward, helpers, spine, stashed, users, roots, backward_nodes=backward_nodes)
 
 
 def levels(order: list[Node]) -> dict[int, int]:
@@ -284,7 +304,7 @@ def _latest_forward_levels(order: list[Node], level: dict[int, int], backward: s
     return late
 
 
-def _made_levels(order: list[Node], level: dict[int, int]) -> dict[int, int]:
+def _made_levels(order: list[Node], level: dict[int, int], users: dict[int, list[Node]]) -> dict[int, int]:
     """The level at which each value is taken to be made, for telling backward reads apart.
 
     Levels count from the sources, so a costly value computed from inputs alone (`x[t] @ U`
@@ -293,15 +313,17 @@ def _made_levels(order: list[Node], level: dict[int, int]) -> dict[int, int]:
     the rest of the unrolled chain with it.  A costly value is therefore made just before
     its first reader.  A cheap one (a view such as a weight's transpose, an elementwise
     helper such as tanh's `1 - y*y`) keeps its level: it costs nothing to make early, and a
-    far read of it is what a backward pass does.
+    far read of it is what a backward pass does.  (Only the costly values' readers are asked:
+    most values are elementwise.)
     """
-    first_read: dict[int, int] = {}
+    made = dict(level)
     for node in order:
-        at = level[node.id]
-        for i in node.inputs:
-            if first_read.get(i.id, at) >= at and i.op.kind != "source" and not is_cheap(i):
-                first_read[i.id] = at
-    return {**level, **{node_id: at - 1 for node_id, at in first_read.items()}}
+        kind = node.op.kind
+        if kind != "source" and kind != "elementwise" and not is_cheap(node):
+            readers = users[node.id]
+            if readers:
+                made[node.id] = min([level[u.id] for u in readers]) - 1
+    return made
 
 
 def nbytes(node: Node) -> int:

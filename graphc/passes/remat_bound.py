@@ -41,7 +41,7 @@ from __future__ import annotations
 from graphc.ir import Node
 from graphc.passes.memory_plan import program_live_peak
 from graphc.passes.remat_analysis import levels, nbytes
-from graphc.passes.remat_rewrite import FORWARD_TAG, copy_segment
+from graphc.passes.remat_rewrite import FORWARD_TAG
 from graphc.program import Program
 
 # witnesses tried per candidate: the segments with the highest estimated peaks
@@ -54,12 +54,15 @@ def arena_lower_bound(program: Program) -> int:
     """Bytes that the compiled kernels' arena of `program` holds at least (see the module docstring)."""
     order = program.nodes()
     roots = {n.id for n in program.roots}
-    copies = [n for n in order if isinstance(n.attrs.get("recompute"), int) and copy_segment(n) is not None]
+    # copy_segment(n) is not None, written out: asked of every node of every candidate bounded
+    copies = [n for n in order
+              if isinstance(n.attrs.get("recompute"), int) and not isinstance(n.attrs["recompute"], bool)]
     if not copies:  # no copies: the matmuls tell the groups apart
         return _matmul_bound(program, order, roots)
     users = program.users()  # the program's own: fusion asks it next, of a candidate planned
     readers = _value_readers(order, users)
-    return max((_live_together(r, readers, roots) for r in _witnesses(order, copies, users)), default=0)
+    across: dict[int, list[Node]] = {}  # shared by the witnesses: each value's readers in another group
+    return max((_live_together(r, readers, roots, across) for r in _witnesses(copies, users)), default=0)
 
 
 # An upper estimate of the bound, for a fifth of its time: the buffers it counts are made at or before
@@ -111,7 +114,8 @@ def _reads_value(u: Node, node: Node) -> bool:
     return not shape_only or any(x is node for k, x in enumerate(u.inputs) if k not in shape_only)
 
 
-def _live_together(r: Node, readers: dict[int, list[Node]], roots: set[int]) -> int:
+def _live_together(r: Node, readers: dict[int, list[Node]], roots: set[int],
+                   across_of: dict[int, list[Node]] | None = None) -> int:
     """Bytes that are in the arena at r's kernel: values made at or before it and needed at or after it.
 
     A stored value v made at or before r counts in full when a kernel at or after r reads it:
@@ -122,9 +126,11 @@ def _live_together(r: Node, readers: dict[int, list[Node]], roots: set[int]) -> 
     graph: tanh's `y * y` and `1 - y*y`, recomputed just where the backward pass needs them)
     that lead to a kernel after r: along that path the first kernel at or after r's reads a
     buffer made before it, so v or one of the helpers is live, and the smallest counts (each
-    helper on one path only; HELPER_DEPTH helpers at most).
+    helper on one path only; HELPER_DEPTH helpers at most).  `across_of`: each value's readers in another
+    group, filled as they are found, for another witness of the same program.
     """
     before, after = _ancestors(r), _descendants(r, readers)
+    across_of = {} if across_of is None else across_of
 
     def kernel_after(u: Node) -> bool:
         return u.id in after and u.op.view is None and u.op.index_scalar is None
@@ -132,8 +138,11 @@ def _live_together(r: Node, readers: dict[int, list[Node]], roots: set[int]) -> 
     walk = _HelperWalk(before, after, readers, roots, kernel_after)
 
     def counted(v: Node) -> int:
-        tag = v.attrs.get("recompute")
-        across = [u for u in readers[v.id] if u.attrs.get("recompute") != tag and u.op.index_scalar is None]
+        across = across_of.get(v.id)
+        if across is None:
+            tag = v.attrs.get("recompute")
+            across = across_of[v.id] = [u for u in readers[v.id]
+                                        if u.attrs.get("recompute") != tag and u.op.index_scalar is None]
         if not across:  # most of the forward pass: read within its own group only
             return 0
         best, size = 0, nbytes(v)
@@ -142,7 +151,7 @@ def _live_together(r: Node, readers: dict[int, list[Node]], roots: set[int]) -> 
                 best = max(best, min(size, _view_reach(u, readers, roots, kernel_after)))
             elif u.id in after:
                 best = size
-            else:
+            elif u.id not in before:  # neither before r nor after it: perhaps a path of helpers
                 best = max(best, walk.bytes_through(u, size))
             if best == size:
                 break
@@ -165,9 +174,11 @@ def _read_by_matmuls(r: Node, readers: dict[int, list[Node]], roots: set[int]) -
     def counted(v: Node) -> int:
         best, size = 0, nbytes(v)
         for u in readers[v.id]:
-            if matmul_after(u):
-                return size
-            best = max(best, walk.bytes_through(u, size))
+            if u.id in after:
+                if u.op.kind == "matmul":
+                    return size
+            elif u.id not in before:  # neither before r nor after it: perhaps a path of helpers to a matmul
+                best = max(best, walk.bytes_through(u, size))
         return best
 
     return _stash_bytes(before, roots, counted)
@@ -275,25 +286,26 @@ def _matmul_witnesses(program: Program, order: list[Node], users: dict[int, list
     turn = max((level[o.id] for o in program.outputs if o.shape == ()), default=None)
     if turn is None:
         return []
-    position = {n.id: k for k, n in enumerate(order)}
     backward = [n for n in order if n.op.kind == "matmul" and level[n.id] > turn]
-    return sorted(backward, key=lambda n: (level[n.id], -len(users[n.id]), position[n.id]))[:WITNESSES]
+    # ties in `order` (the sort is stable)
+    return sorted(backward, key=lambda n: (level[n.id], -len(users[n.id])))[:WITNESSES]
 
 
-def _witnesses(order: list[Node], copies: list[Node], users: dict[int, list[Node]]) -> list[Node]:
+def _witnesses(copies: list[Node], users: dict[int, list[Node]]) -> list[Node]:
     """Where a candidate's memory is likely to peak: just after a segment is recomputed.
 
     While the backward pass works on segment j, the checkpoints that segments 1..j are
     recomputed from and segment j's recomputed values are alive.  The segments with the highest
     such estimate are taken; the witness of one is the first backward node (in the schedule)
     that reads the segment's last recomputed value, which in a chain needs all of them.
-    `copies`: those in `order` (copy_segment not None), in order: only they and what they read are asked.
+    `copies`: the program's (copy_segment not None), in its order: only they and what they read are asked;
+    `users`: its readers, each node's in that order (Program.users), so the first of them is the first run.
     """
     stash: dict[int, int] = {}      # segment -> bytes of its copies that a node outside it reads
     last: dict[int, Node] = {}      # segment -> its last copy (in the schedule) read from outside it
     first_reader: dict[int, tuple[int, Node]] = {}  # forward value -> (the first segment whose copies read it, it)
     for node in copies:
-        tag = copy_segment(node)
+        tag = node.attrs["recompute"]  # its segment (each of `copies` has one)
         outside = [u for u in users[node.id] if u.attrs.get("recompute") != tag and _one_kernel(u)]
         if outside:
             stash[tag] = stash.get(tag, 0) + nbytes(node)
@@ -306,7 +318,4 @@ def _witnesses(order: list[Node], copies: list[Node], users: dict[int, list[Node
     sizes = [(j, nbytes(i)) for j, i in first_reader.values()]
     estimate = {j: s + sum(b for first, b in sizes if first <= j) for j, s in stash.items()}
     chosen = sorted(estimate, key=lambda j: -estimate[j])[:WITNESSES]
-    readers = {j: [u for u in users[last[j].id] if u.attrs.get("recompute") != j and _one_kernel(u)] for j in chosen}
-    wanted = {u.id for rs in readers.values() for u in rs}
-    position = {n.id: k for k, n in enumerate(order) if n.id in wanted}
-    return [min(readers[j], key=lambda u: position[u.id]) for j in chosen]
+    return [next(u for u in users[last[j].id] if u.attrs.get("recompute") != j and _one_kernel(u)) for j in chosen]

@@ -32,9 +32,10 @@ def checkpoints(a: Analysis, segment: dict[int, int], keep_expensive: bool = Fal
     matmul and reduction, so that only elementwise work is recomputed."""
     keep = set()
     last = max(segment.values(), default=0)
-    for node in a.spine:
-        if segment[node.id] == last or any(u.id in segment and segment[u.id] > segment[node.id]
-                                           for u in a.users[node.id]):
+    spine = a.spine
+    # segments are runs of the spine in order: a later segment reads a node when its last spine reader is in one
+    for node, read in zip(spine, a.last_spine_reads):
+        if segment[node.id] == last or segment[spine[read].id] > segment[node.id]:
             keep.add(node.id)
         elif keep_expensive and node.op.kind in _EXPENSIVE_KINDS:
             keep.add(node.id)

@@ -35,7 +35,6 @@ from graphc.passes.registry import with_roots
 from graphc.passes.remat_analysis import Analysis, analyse, is_cheap
 from graphc.passes.remat_rewrite import same_value
 from graphc.program import Program
-from graphc.rewrite import rebuild
 
 # the most nodes one recomputed value may need copied: a tanh-gelu's chain from x is ten
 MAX_CHAIN = 32
@@ -56,18 +55,28 @@ def recompute_cheap_reads(program: Program, a: Analysis | None = None) -> tuple[
                 copies[node.id] = Node(node.op, inputs, dict(node.attrs), node.shape, node.dtype,
                                        name=node.name, source=node.source)
     readers_of_copies = a.backward | a.helpers
-
-    def replace(node: Node, new_inputs: list[Node]) -> Node | None:
+    # every input is the value it was, or a copy of it, shaped as it: no shape to infer again (rewrite.rebuild's
+    # make_node would, for each node after a swapped read, most of the backward pass); and the nodes that read
+    # nothing changed (the forward pass) are passed over, not handed to a callback each
+    changed: dict[int, Node] = {}  # original id -> its rebuilt node, for the nodes that change
+    for node in a.order:  # the analysis walked the roots already: its order is their toposort
+        inputs = node.inputs
         if node.id in readers_of_copies:
             skip = node.op.shape_only  # read for its shape only: nothing to recompute
-            new_inputs = [copies[i.id] if i.id in chains and k not in skip else x
-                          for k, (i, x) in enumerate(zip(node.inputs, new_inputs))]
-        # every input is the value it was, or a copy of it, shaped as it: no shape to infer again (rebuild's
-        # make_node would, for each node after a swapped read, most of the backward pass)
-        return None if same_nodes(new_inputs, node.inputs) else same_value(node, new_inputs, node.attrs)
-
-    # the analysis walked the roots already (its order is their toposort): the rebuild need not walk them again
-    return with_roots(program, *rebuild(program.roots, replace, a.order)), list(copies.values())
+            new_inputs = [copies[i.id] if i.id in chains and k not in skip else changed.get(i.id, i)
+                          for k, i in enumerate(inputs)]
+        else:
+            for i in inputs:
+                if i.id in changed:
+                    break
+            else:
+                continue  # reads nothing that changed: itself
+            new_inputs = [changed.get(i.id, i) for i in inputs]
+        if not same_nodes(new_inputs, inputs):
+            changed[node.id] = same_value(node, new_inputs, node.attrs)
+    # a schedule is carried over through every node's map, unchanged ones included
+    mapping = changed if program.schedule is None else {n.id: changed.get(n.id, n) for n in a.order}
+    return with_roots(program, [changed.get(r.id, r) for r in program.roots], mapping), list(copies.values())
 
 
 def _recomputed_chains(a: Analysis) -> dict[int, list[Node]]:

@@ -82,51 +82,65 @@ def rebuild_with_copies(program: Program, a: Analysis, keep: set[int], segment: 
     (`a.backward_runs`, remat_schedule.backward_runs) and each candidate only emits it.
     """
     forward = {} if forward is None else forward
-    new: dict[int, Node] = {}
     copies: dict[int, Node] = {}
     copied = a.forward_ids - keep | a.helpers  # what backward nodes and copies read through a copy
+    helpers = a.helpers
+    # once the forward pass's twins are made (by the first candidate of this analysis), a candidate starts
+    # from them and walks its backward nodes only: the forward nodes it would pass over are half the graph
+    made = len(forward) == len(a.spine)
+    new: dict[int, Node] = {**a.sources, **forward} if made else {}
+    # what a backward node or a copy reads for an original id: its copy when it is copied (absent until the
+    # copy is made), else its node in `new`; one lookup per read where a copy was told from a twin by two
+    read: dict[int, Node] = dict(a.sources)
+    if made:
+        read.update((k, forward[k]) for k in keep if k in forward)
 
     def copy_of(node: Node) -> None:
         """Make the copy of forward `node`, after the copies it reads (each forward input it reads is
-        copied or kept: `new` has the kept ones, made before the backward node that asks)."""
-        stack = [node]
+        copied or kept: `read` has the kept ones, made before the backward node that asks).  Depth first,
+        the last input first (the order the copies were always made in)."""
+        stack = [(node, reversed(node.inputs))]
         while stack:
-            top = stack[-1]
-            if top.id in copies:
+            top, inputs = stack[-1]
+            for i in inputs:
+                if i.id not in read:
+                    stack.append((i, reversed(i.inputs)))
+                    break
+            else:
                 stack.pop()
-                continue
-            missing = [i for i in top.inputs if i.id in copied and i.id not in copies]
-            if missing:
-                stack.extend(missing)
-                continue
-            stack.pop()
-            inputs = [copies[i.id] if i.id in copied else new[i.id] for i in top.inputs]
-            attrs = dict(top.attrs)
-            attrs.pop("recompute", None)
-            if top.id not in a.helpers:
-                attrs["recompute"] = segment[top.id]
-            copies[top.id] = same_value(top, inputs, attrs)
+                top_id = top.id
+                attrs = top.attrs
+                if "recompute" in attrs:
+                    attrs = dict(attrs)
+                    del attrs["recompute"]
+                if top_id not in helpers:  # a spine copy: tagged with its segment (a helper's copy, untagged, fuses)
+                    attrs = {**attrs, "recompute": segment[top_id]}
+                copies[top_id] = read[top_id] = same_value(top, [read[i.id] for i in top.inputs], attrs)
 
     backward = a.backward
-    for node in a.order:
+    for node in a.backward_nodes if made else a.order:
         node_id = node.id
         if node_id in backward:
             for i in node.inputs:
-                if i.id in copied and i.id not in copies:
+                if i.id not in read:  # a forward value read through a copy, not made yet
                     copy_of(i)
-            inputs = [copies[i.id] if i.id in copied else new[i.id] for i in node.inputs]
+            inputs = [read[i.id] for i in node.inputs]
             for k in node.op.shape_only:
                 inputs[k] = shape_stand_in(node, k, inputs)
-            new[node_id] = node if same_nodes(inputs, node.inputs) else same_value(node, inputs, node.attrs)
+            new[node_id] = read[node_id] = (node if same_nodes(inputs, node.inputs)
+                                            else same_value(node, inputs, node.attrs))
         elif node.op.kind == "source":
             new[node_id] = node
-        elif node_id in a.helpers:
+        elif node_id in helpers:
             continue  # only the backward pass reads it: through its copy
-        elif node_id in forward:
-            new[node_id] = forward[node_id]
         else:
-            inputs = [new[i.id] for i in node.inputs]
-            new[node_id] = forward[node_id] = same_value(node, inputs, {**node.attrs, "recompute": FORWARD_TAG})
+            twin = forward.get(node_id)
+            if twin is None:
+                twin = forward[node_id] = same_value(node, [new[i.id] for i in node.inputs],
+                                                     {**node.attrs, "recompute": FORWARD_TAG})
+            new[node_id] = twin
+            if node_id not in copied:
+                read[node_id] = twin
     n = len(program.outputs)
     roots = [new[r.id] for r in program.roots]
     rebuilt = Program(inputs=list(program.inputs), variables=list(program.variables), outputs=roots[:n],

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 from dataclasses import dataclass
 
 from graphc.passes.remat_analysis import Analysis, nbytes
@@ -47,10 +48,8 @@ class Segmentation:
 
 def crossing_bytes(a: Analysis) -> list[int]:
     """Bytes of spine values that a cut right before each spine position would have to keep."""
-    pos = {n.id: k for k, n in enumerate(a.spine)}
     delta = [0] * (len(a.spine) + 1)
-    for k, node in enumerate(a.spine):
-        last = max((pos[u.id] for u in a.users[node.id] if u.id in pos), default=k)
+    for k, (node, last) in enumerate(zip(a.spine, a.last_spine_reads)):
         if last > k:
             delta[k + 1] += nbytes(node)
             delta[last + 1] -= nbytes(node)
@@ -113,8 +112,9 @@ class _Cutter:
             if b:
                 last = k + 1
 
-    def cuts(self, target: int, after_stashed: bool = True) -> tuple[list[int], int]:
-        """(the cut positions, the modelled peak) for `target`."""
+    def cuts(self, target: int, after_stashed: bool = True, give_up_above: float = math.inf):
+        """(the cut positions, the modelled peak) for `target`; None as soon as the modelled peak is known to
+        pass `give_up_above` (the peak only grows, and is at least the checkpoints kept)."""
         n, prefix, next_stashing, next_allowed = len(self.ids), self.prefix, self.next_stashing, self.next_allowed
         cuts: list[int] = []
         kept = worst = start = 0  # start: the position from which the current segment's stash counts
@@ -134,6 +134,8 @@ class _Cutter:
             if stash > worst:
                 worst = stash
             kept += self.crossing[cut]
+            if worst > give_up_above or kept > give_up_above:
+                return None
             cuts.append(cut)
             start = k  # the overflowing value is the new segment's first stash
         return cuts, max(worst, kept + prefix[n] - prefix[start])
@@ -154,23 +156,33 @@ def segmentations(a: Analysis, after_stashed: bool = True, step: float = TARGET_
 def lowest_segmentations(a: Analysis, count: int) -> list[Segmentation]:
     """The `count` segmentations with the lowest modelled peaks (ties: fewer segments, then the larger
     target): `sorted(segmentations(a), ...)[:count]`, with only those `count` labelled node by node."""
-    cutter, found = _distinct_cuts(a)
+    cutter, found = _distinct_cuts(a, lowest=count)
     lowest = sorted(range(len(found)), key=lambda k: (found[k][1], len(found[k][0]) + 1, k))[:count]
     return [cutter.segmentation(*found[k]) for k in lowest]
 
 
-def _distinct_cuts(a: Analysis, after_stashed: bool = True, step: float = TARGET_STEP):
+def _distinct_cuts(a: Analysis, after_stashed: bool = True, step: float = TARGET_STEP, lowest: int | None = None):
     """(the cutter, [(cuts, modelled peak)] of each target from the whole stash down in steps of `step`,
-    distinct cuts only)."""
+    distinct cuts only).  `lowest`: only the `lowest` lowest peaks are wanted (ties to the first found), so a
+    target's cuts are given up once its peak passes the `lowest`-th lowest found before it: it could not be
+    among them, nor could a later target's same cuts."""
     crossing = crossing_bytes(a)
     cutter = _Cutter(a, crossing, allowed_cuts(crossing))
     total = sum(nbytes(n) for n in a.spine if n.id in a.stashed)
     smallest = max((nbytes(n) for n in a.spine if n.id in a.stashed), default=1)
     found, seen, target = [], set(), float(total)
+    peaks: list[int] = []  # the lowest peaks found so far, at most `lowest` of them, in order
     while target >= smallest:
-        cuts, worst = cutter.cuts(int(target), after_stashed)
+        reach = peaks[-1] if lowest is not None and len(peaks) == lowest else math.inf
+        made = cutter.cuts(int(target), after_stashed, reach)
+        target *= step
+        if made is None:
+            continue
+        cuts, worst = made
         if tuple(cuts) not in seen:  # the cuts determine the segmentation
             seen.add(tuple(cuts))
             found.append((cuts, worst))
-        target *= step
+            if lowest is not None:
+                bisect.insort(peaks, worst)
+                del peaks[lowest:]
     return cutter, found
