@@ -9,8 +9,7 @@ legality question is a few bit operations.
 
 from __future__ import annotations
 
-import functools
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import accumulate
 from operator import attrgetter
 
@@ -26,7 +25,7 @@ def own_loop(node: Node) -> tuple[list, tuple]:
     return list(dims), node_map
 
 
-@functools.cache  # by shape: a few shapes in a program of 100k nodes, one new group in ten nodes
+@cache  # by shape: a few shapes in a program of 100k nodes, one new group in ten nodes
 def _own_loop_of_shape(shape: tuple) -> tuple[tuple, tuple]:
     full = tuple(i for i, d in enumerate(shape) if d != 1)
     idx = {a: k for k, a in enumerate(full)}
