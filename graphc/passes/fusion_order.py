@@ -26,6 +26,7 @@ def _reads_across_groups(f: FusionState) -> tuple[set, dict]:
     stored: set = set()
     preds: dict[int, set] = {}
     group_of, layouts, leaf = f.group_of, f.layouts, f.leaf
+    last = mine = None  # the group of the node before, and its predecessors: most nodes follow one of their group
     # a leaf or a view is in no group: what it reads from a group is stored by this loop
     for node in f.order:
         home = group_of.get(node.id)
@@ -34,9 +35,10 @@ def _reads_across_groups(f: FusionState) -> tuple[set, dict]:
                 if x.id in group_of:
                     stored.add(x.id)
             continue
-        mine = preds.get(home.id)
-        if mine is None:
-            mine = preds[home.id] = set()
+        if home is not last:
+            last, mine = home, preds.get(home.id)
+            if mine is None:
+                mine = preds[home.id] = set()
         for x in node.inputs:
             h = group_of.get(x.id)
             if h is None:

@@ -39,17 +39,9 @@ Rule = Callable[[FusionState, Node], None]
 
 
 def join_elementwise(f: FusionState, node: Node) -> None:
-    if not _join_elementwise(f, node):
-        dims, node_map = own_loop(node)
-        f.new_group("loop", dims, node, node_map, node.inputs)
-
-
-def _matmul_then_largest(g: Group) -> tuple:
-    return g.kind != "matmul", -len(g.members)
-
-
-def _join_elementwise(f: FusionState, node: Node) -> bool:
-    """Join the first candidate group (an input's loop or matmul group) that may take `node`.
+    """Join the first candidate group (an input's loop or matmul group) that may take `node`, else start a loop
+    group of its own (`_own_group`).  The rule itself, not a wrapper around a join that says whether it joined:
+    asked for nine nodes in ten.
 
     One walk over the inputs finds the candidates, the inputs each holds, and the groups every
     candidate waits for (`outside`: a scatter's group, and what an input in no group reads, `dep_groups`);
@@ -73,7 +65,8 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
         else:
             outside = [*outside, g.id]
     if not cands:
-        return False
+        _own_group(f, node)
+        return
     tag = node.attrs.get("recompute")
     if len(cands) > 1:
         cands = _merge_siblings(f, node, cands, held, tag)
@@ -102,8 +95,18 @@ def _join_elementwise(f: FusionState, node: Node) -> bool:
         if srcs:
             f.depend_on(g, srcs)
         f.add(g, node, node_map, phase, avail, size)
-        return True
-    return False
+        return
+    _own_group(f, node)
+
+
+def _own_group(f: FusionState, node: Node) -> None:
+    """A loop group that starts at `node` (an elementwise node no input's group may take)."""
+    dims, node_map = own_loop(node)
+    f.new_group("loop", dims, node, node_map, node.inputs)
+
+
+def _matmul_then_largest(g: Group) -> tuple:
+    return g.kind != "matmul", -len(g.members)
 
 
 def _merge_siblings(f: FusionState, node: Node, cands: list, held: dict, tag) -> list:

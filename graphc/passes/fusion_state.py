@@ -9,7 +9,7 @@ legality question is a few bit operations.
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import accumulate
 from operator import attrgetter
 
@@ -21,9 +21,15 @@ from graphc.scalar import Scalar, body_size
 
 def own_loop(node: Node) -> tuple[list, tuple]:
     """(loop dims, map) of a group that starts at `node`: one loop dim per axis of size other than 1."""
-    full = tuple(i for i, d in enumerate(node.shape) if d != 1)
+    dims, node_map = _own_loop_of_shape(node.shape)
+    return list(dims), node_map
+
+
+@cache  # by shape: a few shapes in a program of 100k nodes, one new group in ten nodes
+def _own_loop_of_shape(shape: tuple) -> tuple[tuple, tuple]:
+    full = tuple(i for i, d in enumerate(shape) if d != 1)
     idx = {a: k for k, a in enumerate(full)}
-    return [node.shape[a] for a in full], tuple(idx.get(i) for i in range(node.ndim))
+    return tuple(shape[a] for a in full), tuple(idx.get(i) for i in range(len(shape)))
 
 
 def _maps_of_shape(g: Group, shape: tuple):
@@ -140,9 +146,10 @@ class FusionState:
         stack, seen = [g.id], {g.id}
         while stack:
             d = groups[stack.pop()]
-            if d is not g and d.deps | new == d.deps:
+            raised = d.deps | new  # one OR of long masks per group reached: the test and the update share it
+            if d is not g and raised == d.deps:
                 continue  # d has them all, so has every group that reads d: its set is closed
-            d.deps |= new
+            d.deps = raised
             for r in readers.get(d.id, ()):
                 if r not in seen:
                     seen.add(r)
@@ -327,13 +334,25 @@ class FusionState:
 
     def _holds_until(self, g: Group, wait: int) -> bool:
         """True when g reads a value made by another kernel that no other group reads at or after `wait`."""
+        group_of = self.group_of
         for member in g.members:
             for x in member.inputs:
-                if self.group_of.get(x.id) is g or not self.dep_groups(x):
+                h = group_of.get(x.id)
+                if h is g or h is None and not self.dep_groups(x):  # a member of another group: no set to build
                     continue
-                if all(self.pos[u.id] < wait for u in self.users[x.id] if self.group_of.get(u.id) is not g):
+                if self._last_read_outside(x, g) < wait:
                     return True
         return False
+
+    def _last_read_outside(self, x: Node, g: Group) -> int:
+        """The schedule position of the last node outside g that reads x (-1: none).  `Program.users` lists
+        readers in schedule order, so the first one outside g from the end is it: no walk over all of them
+        (a value read by hundreds of nodes is asked once per member of g that reads it)."""
+        group_of = self.group_of
+        for u in reversed(self.users[x.id]):
+            if group_of.get(u.id) is not g:
+                return self.pos[u.id]
+        return -1
 
     def absorb_deps(self, g: Group, inputs) -> None:
         """g reads `inputs`: those outside it, it runs after (its members are skipped by `_depend`)."""
