@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, insort
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -75,7 +76,7 @@ class BufferPlan:
 
 @dataclass
 class MemoryPlan:
-    buffers: dict[Hashable, BufferPlan]
+    buffers: Mapping[Hashable, BufferPlan]  # a plan_memory plan's are made on their first read (_Buffers)
     arena_bytes: int
     lower_bound_bytes: int  # max over steps of the bytes live at that step: no plan can beat it
     n_steps: int
@@ -105,6 +106,13 @@ class MemoryPlan:
 
     def offset(self, key: Hashable) -> int | None:
         return self.buffer(key).offset
+
+    def offsets(self) -> dict[Hashable, int]:
+        """Key -> arena offset of every buffer placed (an external one has none): what a backend lays out
+        its arena by, read without making the BufferPlans of a plan that has not made them yet."""
+        if isinstance(self.buffers, _Buffers):
+            return self.buffers.offsets()
+        return {key: b.offset for key, b in self.buffers.items() if b.offset is not None}
 
     def lifetime(self, key: Hashable) -> tuple[int, int]:
         """(first, last) step of a buffer: written at `first`, its bytes reusable after `last`."""
@@ -147,6 +155,53 @@ class MemoryPlan:
         return f"<MemoryPlan peak {self.arena_bytes} B, {len(self.buffers)} buffers, {self.n_steps} steps>"
 
 
+class _Buffers(Mapping):
+    """The `buffers` of a plan `plan_memory` made: its BufferPlans, made on their first read.
+
+    Most plans are asked only their peak or their offsets (each candidate the remat search plans,
+    inspect's figures, a backend laying out its arena), and a 100k-node program's plan has 60k
+    buffers: their BufferPlans, and the labels that name them, were a fifth of the time to plan it."""
+
+    def __init__(self, make: Callable[[], dict], keys: list, offsets: list[int]):
+        self._make, self._keys, self._offsets = make, keys, offsets
+        self._made: dict | None = None
+
+    def _buffers(self) -> dict:
+        if self._made is None:
+            self._made, self._make = self._make(), None
+        return self._made
+
+    def offsets(self) -> dict[Hashable, int]:
+        return dict(zip(self._keys, self._offsets))
+
+    def __getitem__(self, key: Hashable) -> BufferPlan:
+        return self._buffers()[key]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._buffers())
+
+    def __len__(self) -> int:
+        return len(self._buffers())
+
+    def __contains__(self, key) -> bool:
+        return key in self._buffers()
+
+    def get(self, key, default=None):
+        return self._buffers().get(key, default)
+
+    def keys(self):
+        return self._buffers().keys()
+
+    def values(self):
+        return self._buffers().values()
+
+    def items(self):
+        return self._buffers().items()
+
+    def __repr__(self) -> str:
+        return repr(self._buffers())
+
+
 def _align(n: int, alignment: int) -> int:
     return -(-n // alignment) * alignment
 
@@ -167,7 +222,10 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
     names = names or {}
     life = _lifetimes(steps, sizes, keep, external, alignment, names)
     shares = _in_place_shares(steps, sizes, keep, life) if in_place else {}
-    return _planned(life, shares, external, [s.name for s in steps], names, sizes)
+    offsets, arena_bytes, lower_bound = _place(life, len(steps), shares)
+    buffers = partial(_buffer_plans, life, offsets, shares, external, len(steps) - 1, names, sizes)
+    return MemoryPlan(_Buffers(buffers, life.keys, offsets), arena_bytes, lower_bound, len(steps), alignment,
+                      [s.name for s in steps])
 
 
 def live_peak(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: Collection[Hashable] = (),
@@ -259,11 +317,9 @@ def _in_place_shares(steps: Sequence[Step], sizes: Mapping[Hashable, int], keep:
     return shares
 
 
-def _planned(life: _Lifetimes, shares: dict[int, int], external: set, step_names: list[str],
-             names: Mapping[Hashable, str], sizes: Mapping[Hashable, int]) -> MemoryPlan:
-    """The plan of these lifetimes: every buffer placed, the external ones (sized by `sizes`) listed."""
-    offsets, arena_bytes, lower_bound = _place(life, len(step_names), shares)
-    end = len(step_names) - 1
+def _buffer_plans(life: _Lifetimes, offsets: list[int], shares: dict[int, int], external: set, end: int,
+                  names: Mapping[Hashable, str], sizes: Mapping[Hashable, int]) -> dict[Hashable, BufferPlan]:
+    """A plan's BufferPlans: the external buffers (sized by `sizes`), then every buffer placed."""
     buffers: dict[Hashable, BufferPlan] = {}
     for key in external:
         buffers[key] = BufferPlan(key, names.get(key, str(key)), int(sizes.get(key, 0)), None, -1, end, "external")
@@ -273,7 +329,7 @@ def _planned(life: _Lifetimes, shares: dict[int, int], external: set, step_names
         name = names.get(key)
         buffers[key] = BufferPlan(key, str(key) if name is None else name, size, offset, start, stop,
                                   "kept" if i in kept else "temp", shares_with.get(key) if shares_with else None)
-    return MemoryPlan(buffers, arena_bytes, lower_bound, len(step_names), life.alignment, step_names)
+    return buffers
 
 
 def _events(life: _Lifetimes, n_steps: int, never_freed: set[int]) -> list[int]:
@@ -296,16 +352,16 @@ def _place(life: _Lifetimes, n_steps: int, shares: dict[int, int]) -> tuple[list
     order, best fit into the free blocks (coalesced when freed), growing the arena only when no free block
     fits.  An output written in place (`shares`) takes its input's offset; that input is never freed.
 
-    The free blocks are two sorted lists of ints, one by offset (to coalesce), one by size (best fit is a
-    bisect): a block is `offset << shift | size` in one and `size << shift | offset` in the other, the
-    order of (offset, size) and (size, offset) tuples, compared faster.  The heap is this one loop, not
-    methods: a 100k-node program's plan allocates and frees 60k buffers, and the calls were a third of
-    its time."""
+    The free blocks are found by size in one sorted list of ints (best fit is a bisect; a block is
+    `size << shift | offset`, the order of (size, offset) tuples, compared faster), and by either end in
+    two dicts (a freed block's neighbours, to coalesce with).  The heap is this one loop, not methods:
+    a 100k-node program's plan allocates and frees 60k buffers, and the calls were a third of its time."""
     aligned = life.aligned
     shift = sum(aligned).bit_length()  # every offset and size is below the sum of sizes: below 2**shift
     mask = (1 << shift) - 1
-    by_offset: list[int] = []  # free blocks, offset << shift | size, sorted
-    by_size: list[int] = []    # the same blocks, size << shift | offset, sorted
+    by_size: list[int] = []          # free blocks, size << shift | offset, sorted
+    size_at: dict[int, int] = {}     # free block's offset -> its size
+    start_at: dict[int, int] = {}    # free block's end -> its offset
     offsets = [0] * len(aligned)
     top = live = peak = 0
     for event in _events(life, n_steps, life.kept | set(shares.values())):
@@ -323,42 +379,40 @@ def _place(life: _Lifetimes, n_steps: int, shares: dict[int, int]) -> tuple[list
             if j < len(by_size):
                 block = by_size.pop(j)
                 block_size, offset = block >> shift, block & mask
-                del by_offset[bisect_left(by_offset, offset << shift | block_size)]
-                if block_size > size:
-                    insort(by_offset, (offset + size) << shift | (block_size - size))
-                    insort(by_size, (block_size - size) << shift | (offset + size))
-            elif by_offset and (by_offset[-1] >> shift) + (by_offset[-1] & mask) == top:
-                block = by_offset.pop()  # nothing fits: the free block ending at the top grows
-                offset, block_size = block >> shift, block & mask
-                del by_size[bisect_left(by_size, block_size << shift | offset)]
+                del size_at[offset]
+                if block_size > size:  # the rest of it stays free
+                    rest = offset + size
+                    size_at[rest] = block_size - size
+                    start_at[offset + block_size] = rest
+                    insort(by_size, (block_size - size) << shift | rest)
+                else:
+                    del start_at[offset + block_size]
+            elif top in start_at:  # nothing fits: the free block ending at the top grows
+                offset = start_at.pop(top)
+                del by_size[bisect_left(by_size, size_at.pop(offset) << shift | offset)]
                 top = offset + size
             else:
                 offset, top = top, top + size
             offsets[event] = offset
             continue
-        size = aligned[~event]  # free, coalesced with the free blocks either side (their places known)
+        size = aligned[~event]  # free, coalesced with the free blocks either side
         if size == 0:
             continue
         live -= size
         offset = offsets[~event]
-        j = bisect_left(by_offset, offset << shift)
-        if j > 0:
-            before = by_offset[j - 1]
-            before_offset, before_size = before >> shift, before & mask
-            if before_offset + before_size == offset:
-                del by_offset[j - 1]
-                del by_size[bisect_left(by_size, before_size << shift | before_offset)]
-                offset, size = before_offset, before_size + size
-                j -= 1
-        if j < len(by_offset):
-            after = by_offset[j]
-            after_offset = after >> shift
-            if offset + size == after_offset:
-                after_size = after & mask
-                del by_offset[j]
-                del by_size[bisect_left(by_size, after_size << shift | after_offset)]
-                size += after_size
-        by_offset.insert(j, offset << shift | size)
+        end = offset + size
+        if offset in start_at:  # a free block ends where this one starts
+            before = start_at.pop(offset)
+            before_size = size_at.pop(before)
+            del by_size[bisect_left(by_size, before_size << shift | before)]
+            offset, size = before, before_size + size
+        if end in size_at:  # a free block starts where this one ends
+            after_size = size_at.pop(end)
+            del start_at[end + after_size]
+            del by_size[bisect_left(by_size, after_size << shift | end)]
+            size += after_size
+        size_at[offset] = size
+        start_at[offset + size] = offset
         insort(by_size, size << shift | offset)
     return offsets, top, peak
 
@@ -413,18 +467,25 @@ def _plan_nodes(order, roots, given, in_place: bool, alignment: int) -> MemoryPl
     return plan
 
 
-def _plan_lifetimes(life: NodeLifetimes, alignment: int) -> MemoryPlan:
+def _plan_lifetimes(nodes: NodeLifetimes, alignment: int) -> MemoryPlan:
     """The plan `_node_steps` and `plan_memory` make, from the lifetimes of a program of plain nodes (no
     control node) run without in-place writes: no Step built, no second walk over the nodes."""
-    keys = [node.id for node in life.nodes]
-    step_names = [node.label for node in life.nodes]
-    names = {node.id: node.label for node in life.sources}
-    names.update(zip(keys, step_names))
-    sizes = {node.id: node_bytes(node) for node in life.sources}
-    sources = {node.id for node in life.sources} | set()  # the set _node_steps makes, copied as plan_memory
-    lifetimes = _lifetimes_of(keys, list(range(len(keys))), life.last, [int(size) for size in life.sizes],
-                              life.kept, alignment)
-    return _planned(lifetimes, {}, set(sources), step_names, names, sizes)  # copies it: the same buffers' order
+    keys = [node.id for node in nodes.nodes]
+    life = _lifetimes_of(keys, list(range(len(keys))), nodes.last, [int(size) for size in nodes.sizes], nodes.kept,
+                         alignment)
+    offsets, arena_bytes, lower_bound = _place(life, len(keys), {})
+    sources = {node.id for node in nodes.sources} | set()  # the set _node_steps makes, copied as plan_memory
+    buffers = partial(_node_buffer_plans, nodes, life, offsets, set(sources))  # copies it: the buffers' order
+    return MemoryPlan(_Buffers(buffers, keys, offsets), arena_bytes, lower_bound, len(keys), alignment,
+                      [node.label for node in nodes.nodes])
+
+
+def _node_buffer_plans(nodes: NodeLifetimes, life: _Lifetimes, offsets: list[int], external: set) -> dict:
+    """_buffer_plans of a plan made by _plan_lifetimes: the buffers named by their nodes' labels."""
+    names = {node.id: node.label for node in nodes.sources}
+    names.update(zip(life.keys, (node.label for node in nodes.nodes)))
+    sizes = {node.id: node_bytes(node) for node in nodes.sources}
+    return _buffer_plans(life, offsets, {}, external, len(life.keys) - 1, names, sizes)
 
 
 def _node_steps(order, roots, given, alignment: int, in_place: bool):
