@@ -47,36 +47,35 @@ def node_bytes(node) -> int:
 def node_lifetimes(order, roots) -> NodeLifetimes | None:
     """The lifetimes of `order` run node by node (see the module docstring), or None."""
     sources: list = []
-    source_ids: set[int] = set()   # those run before: a read of any other source is refused
-    step_of: dict[int, int] = {}   # node id -> its step
+    step_of: dict[int, int] = {}     # node id -> its step; a source's: -1
     nodes: list = []
-    sizes: list[int] = []
-    last: list[int] = []
-    prod = math.prod
-    for node in order:
-        op = node.op
-        if op.kind == "source":
-            sources.append(node)
-            source_ids.add(node.id)
-            continue
-        if op.extra and ("memory" in op.extra or "tuple_output" in op.extra):
-            return None  # a control node: its running bytes and the views of its results
-        t = len(sizes)
-        if step_of.setdefault(node.id, t) != t:
-            return None  # run twice
-        for i in node.inputs:
-            s = step_of.get(i.id)
-            if s is not None:
-                last[s] = t
-            elif i.id not in source_ids:
-                return None  # read before it runs
-        shape = node.shape
-        nodes.append(node)
-        sizes.append(0 if None in shape else prod(shape) * node.dtype.itemsize)  # node_bytes, inlined
-        last.append(t)
-    kept = {step_of[root.id] for root in roots if root.id in step_of}
+    last = [0] * (len(order) + 1)    # step -> its last reader's; last[-1] takes the reads of the sources
+    t = 0
+    try:
+        for node in order:
+            op = node.op
+            if op.kind == "source":
+                sources.append(node)
+                step_of[node.id] = -1
+                continue
+            if op.extra and ("memory" in op.extra or "tuple_output" in op.extra):
+                return None  # a control node: its running bytes and the views of its results
+            step_of[node.id] = t
+            for i in node.inputs:
+                last[step_of[i.id]] = t  # one lookup per read: a KeyError is a read before the node runs
+            last[t] = t
+            nodes.append(node)
+            t += 1
+    except KeyError:
+        return None
+    if len(step_of) != t + len({node.id for node in sources}):
+        return None  # a node run twice
+    del last[t:]
+    prod = math.prod  # node_bytes, inlined: per node
+    sizes = [0 if None in (shape := node.shape) else prod(shape) * node.dtype.itemsize for node in nodes]
+    kept = {step_of[root.id] for root in roots if step_of.get(root.id, -1) >= 0}
     for s in kept:
-        last[s] = len(sizes) - 1
+        last[s] = t - 1
     return NodeLifetimes(nodes, sizes, last, kept, sources)
 
 
@@ -88,7 +87,9 @@ def live_peak_of_nodes(order, roots, alignment: int) -> int | None:
     end = len(life.sizes)
     if not end:
         return 0
-    written = np.array([-(-size // alignment) * alignment for size in life.sizes], dtype=np.int64)
+    if sum(life.sizes) >= _EXACT_SUM:  # (also: each size fits numpy's int64, aligned)
+        return None
+    written = -(-np.array(life.sizes, dtype=np.int64) // alignment) * alignment
     if int(written.sum()) >= _EXACT_SUM:
         return None
     dies = np.array(life.last, dtype=np.int64)
