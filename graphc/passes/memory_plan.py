@@ -217,13 +217,15 @@ def _human(n: int) -> str:
 def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: Collection[Hashable] = (),
                 external: Collection[Hashable] = (), alignment: int = ALIGNMENT, in_place: bool = False,
                 names: Mapping[Hashable, str] | None = None) -> MemoryPlan:
-    """Place every buffer the steps write in one arena; see the module docstring."""
+    """Place every buffer the steps write in one arena; see the module docstring.  `names` is read when
+    the plan's buffers are (see _Buffers)."""
     keep, external = set(keep), set(external)
     names = names or {}
     life = _lifetimes(steps, sizes, keep, external, alignment, names)
     shares = _in_place_shares(steps, sizes, keep, life) if in_place else {}
     offsets, arena_bytes, lower_bound = _place(life, len(steps), shares)
-    buffers = partial(_buffer_plans, life, offsets, shares, external, len(steps) - 1, names, sizes)
+    external_sizes = {key: sizes.get(key, 0) for key in external}
+    buffers = partial(_buffer_plans, life, offsets, shares, external, len(steps) - 1, names, external_sizes)
     return MemoryPlan(_Buffers(buffers, life.keys, offsets), arena_bytes, lower_bound, len(steps), alignment,
                       [s.name for s in steps])
 
@@ -319,7 +321,7 @@ def _in_place_shares(steps: Sequence[Step], sizes: Mapping[Hashable, int], keep:
 
 def _buffer_plans(life: _Lifetimes, offsets: list[int], shares: dict[int, int], external: set, end: int,
                   names: Mapping[Hashable, str], sizes: Mapping[Hashable, int]) -> dict[Hashable, BufferPlan]:
-    """A plan's BufferPlans: the external buffers (sized by `sizes`), then every buffer placed."""
+    """A plan's BufferPlans: the external buffers (their bytes in `sizes`), then every buffer placed."""
     buffers: dict[Hashable, BufferPlan] = {}
     for key in external:
         buffers[key] = BufferPlan(key, names.get(key, str(key)), int(sizes.get(key, 0)), None, -1, end, "external")
