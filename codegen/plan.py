@@ -7,6 +7,7 @@ nothing from either, so neither imports the other through it.
     plan = ExecutionPlan(kernels, {"t3": BufferSpec("t3", np.float32, (4,), "input", index=0)},
                          arena_bytes=0, outputs=["t3"], new_values=[])
     buffer_name(node)   # "t<id>": the buffer a kernel reads or writes for node
+    node_id_of("t12")   # 12: the node id a buffer name stands for
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from graphc.codegen.kernel_ir import Kernel
 
 def buffer_name(node) -> str:
     return f"t{node.id}"
+
+
+def node_id_of(name: str) -> int:
+    """The id of the node whose buffer `buffer_name` named `name`: a placer finds the node of a kernel's
+    param in a map by id, cheaper to make than one by name (graphc.pipeline.place_buffers)."""
+    return int(name[1:])
 
 
 @dataclass

@@ -306,8 +306,7 @@ def _kernel_planner(target: Target, chosen: dict):
 
 def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
     """The ExecutionPlan: every buffer placed (inputs, variables, constants, outputs, updates, the arena)."""
-    from graphc.codegen.lower import buffer_name
-    from graphc.codegen.plan import BufferSpec, ExecutionPlan
+    from graphc.codegen.plan import BufferSpec, ExecutionPlan, buffer_name, node_id_of
     from graphc.passes.memory_plan import Step, plan_memory
 
     buffers: dict[str, BufferSpec] = {}
@@ -315,13 +314,8 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
         buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "input", index=i)
     for i, node in enumerate(program.variables):
         buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "variable", index=i)
-    roots = {buffer_name(n) for n in program.roots}
-    nodes = {buffer_name(n): n for n in fusion.order}
-    for n in program.roots:
-        nodes[buffer_name(n)] = n
-    for name in roots:
+    for name, node in {buffer_name(n): n for n in program.roots}.items():
         if name not in buffers:
-            node = nodes[name]
             if node.op.name == "constant":
                 buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
             else:
@@ -329,6 +323,7 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
     for acc in accumulated:  # written over its variable's value (graphc.runtime.plan decides which array that is)
         spec = buffers[acc.variable]
         buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
+    node_of = {n.id: n for n in fusion.order}  # by id, not by name: a third of the time to make
     steps, sizes = [], {}
     arena: dict[str, object] = {}  # buffer name -> its node, for the buffers placed in the arena, in first use
     itemsize: dict = {}  # dtype -> bytes: np.dtype() asked once per dtype, not per param
@@ -340,7 +335,7 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
             if name in buffers:  # placed outside the arena (an input, a variable, a constant, an output...)
                 continue
             if name not in arena:  # its first use: a constant is placed outside, a value in the arena
-                node = nodes[name]
+                node = node_of[node_id_of(name)]
                 if node.op.name == "constant":
                     buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
                     continue
@@ -363,12 +358,29 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
             writes = [w for w in writes if w not in seen]
         seen.update(writes)
         steps.append(Step(writes=writes, reads=reads, name=k.name))
-    memory = plan_memory(steps, sizes, names={name: node.label for name, node in arena.items()})
-    placed = memory.buffers  # by name: this plan has no views (MemoryPlan.offset asks them first)
+    memory = plan_memory(steps, sizes, names=_Labels(arena))
+    offsets = memory.offsets()
     for name, node in arena.items():
-        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=placed[name].offset or 0)
+        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=offsets[name])
     return ExecutionPlan(kernels, buffers, memory.arena_bytes, [buffer_name(n) for n in program.outputs],
                          [buffer_name(n) for n in program.new_values], memory)
+
+
+class _Labels(Mapping):
+    """Buffer name -> its node's label: the names of an arena plan's buffers, read only when its BufferPlans
+    are made (graphc.passes.memory_plan: most plans are asked their offsets only)."""
+
+    def __init__(self, nodes: dict):
+        self._nodes = nodes
+
+    def __getitem__(self, name: str) -> str:
+        return self._nodes[name].label
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
 
 
 def check_plan_memory(program: Program, plan, option=None) -> None:

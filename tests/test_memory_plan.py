@@ -83,6 +83,14 @@ def test_summary_and_dict_describe_every_buffer():
     assert "arena" in text and "b2" in text
 
 
+def test_offsets_are_those_of_the_buffers_placed():
+    steps, sizes = chain_steps(6)
+    plan = plan_memory(steps, sizes, external={"x"}, keep={"b5"})
+    offsets = plan.offsets()  # read before the plan's BufferPlans are
+    assert offsets == {key: b.offset for key, b in plan.buffers.items() if b.kind != "external"} == plan.offsets()
+    assert "x" not in offsets
+
+
 @st.composite
 def random_programs(draw):
     n = draw(st.integers(1, 40))
