@@ -139,7 +139,7 @@ def _merged(f: FusionState, first: Group, h: Group, node: Node) -> bool:
     """Whether sibling h was merged into `first` (`FusionState.merge`): its cheap tests first, then the schedule's,
     then the dependencies'."""
     return (f.may_merge(first, h) and not _merge_spans_recompute(f, first, h) and f.independent(first, h)
-            and f.merge(first, h, node))
+            and f.merge_asked(first, h, node))
 
 
 def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:
@@ -154,7 +154,7 @@ def _merge_spans_recompute(f: FusionState, g: Group, h: Group) -> bool:
     still reads (the residual net at 1/4: 18 MiB planned on llvm against 16 live node by node).  Kept apart,
     each runs where the schedule puts it.  A program without remat has no such node: it fuses as before."""
     lo, hi = (g.first, h.first) if g.first < h.first else (h.first, g.first)  # not sorted(): asked per sibling pair
-    return f.recomputed_before[hi] > f.recomputed_before[lo + 1]
+    return f.recomputes_between(lo, hi)
 
 
 # ---- reductions ---------------------------------------------------------------------------------

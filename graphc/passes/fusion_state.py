@@ -9,8 +9,8 @@ legality question is a few bit operations.
 
 from __future__ import annotations
 
-from functools import cache, cached_property
-from itertools import accumulate
+from bisect import bisect_right
+from functools import cache
 from operator import attrgetter
 
 from graphc.ir import Node
@@ -43,6 +43,22 @@ def _maps_of_shape(g: Group, shape: tuple):
             yield mm
 
 
+def _positions(order: list) -> tuple[dict, list]:
+    """(node id -> schedule position, the positions of the recomputed nodes in order), by one walk: most nodes have
+    no attrs, so the tag is asked of few.  The tag test is remat_rewrite.copy_segment's, spelt out (an int stage
+    number, not a bool): fusion imports nothing of the remat passes."""
+    pos: dict[int, int] = {}
+    recomputed: list[int] = []
+    for i, node in enumerate(order):
+        pos[node.id] = i
+        attrs = node.attrs
+        if attrs:
+            tag = attrs.get("recompute")
+            if isinstance(tag, int) and not isinstance(tag, bool):
+                recomputed.append(i)
+    return pos, recomputed
+
+
 # (op, dtype, attrs, *input dtypes) -> body_size of the op's scalar rule: the same in every fusion
 _BODY_SIZES: dict[tuple, int] = {}
 _dtype = attrgetter("dtype")
@@ -52,7 +68,7 @@ class FusionState:
     def __init__(self, program: Program):
         self.program = program
         self.order = program.nodes()
-        self.pos = {n.id: i for i, n in enumerate(self.order)}
+        self.pos, self.recomputed = _positions(self.order)
         self.groups: list[Group] = []
         self.group_of: dict[int, Group] = {}
         self.layouts: dict[int, Layout] = {}
@@ -65,13 +81,12 @@ class FusionState:
         # (group id, shape, map) -> elementwise_map of a node of that shape whose in-group inputs have it and that map
         self._same_shape_maps: dict[tuple, tuple | None] = {}
 
-    @cached_property
-    def recomputed_before(self) -> list[int]:
-        """For each schedule position, how many recomputed nodes come before it (fusion_rules.
-        _merge_spans_recompute asks it).  The tag test is remat_rewrite.copy_segment's, spelt out:
-        fusion imports nothing of the remat passes."""
-        tags = [node.attrs.get("recompute") for node in self.order]
-        return list(accumulate((isinstance(tag, int) and not isinstance(tag, bool) for tag in tags), initial=0))
+    def recomputes_between(self, lo: int, hi: int) -> bool:
+        """Whether a recomputed node lies strictly between schedule positions lo and hi (lo < hi;
+        fusion_rules._merge_spans_recompute asks it)."""
+        recomputed = self.recomputed
+        i = bisect_right(recomputed, lo)
+        return i < len(recomputed) and recomputed[i] < hi
 
     # ---- dependencies -------------------------------------------------------------------------
 
@@ -375,8 +390,11 @@ class FusionState:
 
     def merge(self, g: Group, h: Group, node: Node) -> bool:
         """Move elementwise group h into g (siblings both feeding `node`), when their dims line up."""
-        if not (self.may_merge(g, h) and self.independent(g, h)):
-            return False
+        return self.may_merge(g, h) and self.independent(g, h) and self.merge_asked(g, h, node)
+
+    def merge_asked(self, g: Group, h: Group, node: Node) -> bool:
+        """`merge` once the caller has asked `may_merge` and `independent` (fusion_rules._merged asks them first,
+        with the schedule's question between): h moves into g when their dims line up."""
         corr: dict[int, int] = {}
         in_g = [x for x in node.inputs if self.group_of.get(x.id) is g]
         in_h = [x for x in node.inputs if self.group_of.get(x.id) is h]
@@ -399,8 +417,18 @@ class FusionState:
         def moved(loop_map):
             return tuple(None if d is None else corr[d] for d in loop_map)
 
+        # every member of h is in phase 0, available at 0 (h reduces nothing); g's size grows by what they
+        # add, h.size, but for the reduction a `_reduce_group` of h starts with, counted 0 there and 1 by `add`
+        g.size += h.size + (h.members[0].id in h.input_maps)
+        maps, inner, group_of = g.maps, g.reduce, self.group_of
         for m in h.members:
-            self.add(g, m, moved(h.maps[m.id]), 0, 0)
+            m_map = maps[m.id] = moved(h.maps[m.id])
+            g.members.append(m)
+            if inner and not inner.isdisjoint(m_map):
+                g.phase[m.id] = 0
+            else:
+                g.avail[m.id] = 0
+            group_of[m.id] = g
         # a size-1 reduction in h reads its operand from memory: its map moves along with it
         for node_id, loop_map in h.input_maps.items():
             g.input_maps[node_id] = moved(loop_map)
