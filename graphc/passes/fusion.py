@@ -66,11 +66,13 @@ def fuse(program: Program) -> Fusion:
     """Group `program`'s nodes into kernels; see the module docstring."""
     f = FusionState(program)
     rules: dict = {}  # op -> rule_for(op), asked per op, not per node
+    crossing = f.crossing
     for node in f.order:
         rule = rules.get(node.op)
         if rule is None:
             rule = rules[node.op] = rule_for(node.op)
-        rule(f, node)
+        if not rule(f, node):  # True: it reads nothing across groups (a source, most joins)
+            crossing.append(node)
     for node in program.roots:  # a fetched view or leaf needs a buffer of its own
         if node.id in f.layouts or node.id in f.leaf:
             f.materialize(node)

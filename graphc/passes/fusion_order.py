@@ -27,8 +27,9 @@ def _reads_across_groups(f: FusionState) -> tuple[set, dict]:
     preds: dict[int, set] = {}
     group_of, layouts, leaf = f.group_of, f.layouts, f.leaf
     last = mine = None  # the group of the node before, and its predecessors: most nodes follow one of their group
-    # a leaf or a view is in no group: what it reads from a group is stored by this loop
-    for node in f.order:
+    # a leaf or a view is in no group: what it reads from a group is stored by this loop.  The nodes put in the
+    # group of every input they read (most) read nothing across groups: only the others are looked at
+    for node in f.crossing:
         home = group_of.get(node.id)
         if home is None:
             for x in node.inputs:

@@ -32,29 +32,35 @@ from graphc.ops.registry import Op
 from graphc.passes.fusion_groups import MAX_KERNEL_SIZE, MAX_PHASES, Group, NoKernelError, reduce_axes
 from graphc.passes.fusion_state import FusionState, own_loop
 
-Rule = Callable[[FusionState, Node], None]
+# A rule may return True when the node reads nothing across groups: a source, or a node put in the group of every
+# input but sources (FusionState.crossing); None or False: it may
+Rule = Callable[[FusionState, Node], bool | None]
 
 
 # ---- elementwise --------------------------------------------------------------------------------
 
 
-def join_elementwise(f: FusionState, node: Node) -> None:
+def join_elementwise(f: FusionState, node: Node) -> bool:
     """Join the first candidate group (an input's loop or matmul group) that may take `node`, else start a loop
     group of its own (`_own_group`).  The rule itself, not a wrapper around a join that says whether it joined:
     asked for nine nodes in ten.
 
     One walk over the inputs finds the candidates, the inputs each holds, and the groups every
     candidate waits for (`outside`: a scatter's group, and what an input in no group reads, `dep_groups`);
-    a candidate's sources outside it (`FusionState.sources_outside`) are those and the other candidates."""
+    a candidate's sources outside it (`FusionState.sources_outside`) are those and the other candidates.
+    True when the group joined holds every input but sources (`Rule`)."""
     held: dict[int, list] = {}  # group id -> the inputs it holds (by id: a Group's == compares every field)
     cands = []                  # the groups, in the order of the inputs
     outside: tuple | list = ()  # a list made only for the few nodes that have such inputs
+    read_sources = 0            # inputs that are sources (in memory, no kernel)
     group_of, layouts, leaf = f.group_of, f.layouts, f.leaf
     for x in node.inputs:
         g = group_of.get(x.id)
         if g is None:
             if x.id in layouts or x.id in leaf:  # else a source: no kernel to wait for
                 outside = [*outside, *f.dep_groups(x)]
+            else:
+                read_sources += 1
         elif g.kind == "loop" or g.kind == "matmul":
             mine = held.get(g.id)
             if mine is None:
@@ -66,7 +72,7 @@ def join_elementwise(f: FusionState, node: Node) -> None:
             outside = [*outside, g.id]
     if not cands:
         _own_group(f, node)
-        return
+        return False
     tag = node.attrs.get("recompute")
     if len(cands) > 1:
         cands = _merge_siblings(f, node, cands, held, tag)
@@ -95,8 +101,10 @@ def join_elementwise(f: FusionState, node: Node) -> None:
         if srcs:
             f.depend_on(g, srcs)
         f.add(g, node, node_map, phase, avail, size)
-        return
+        # every input in g (held lists repeats) or a source; a layout or leaf read that waits for no group is none
+        return not outside and len(in_group) + read_sources == len(node.inputs)
     _own_group(f, node)
+    return False
 
 
 def _own_group(f: FusionState, node: Node) -> None:
@@ -313,8 +321,9 @@ def refuse(f: FusionState, node: Node) -> None:
     raise NoKernelError(node)
 
 
-def _skip(f: FusionState, node: Node) -> None:
-    """A source: its value is in memory already."""
+def _skip(f: FusionState, node: Node) -> bool:
+    """A source: its value is in memory already (and it reads nothing)."""
+    return True
 
 
 # (applies to the op?, rule): the first that applies is the op's rule

@@ -73,6 +73,10 @@ class FusionState:
         self.group_of: dict[int, Group] = {}
         self.layouts: dict[int, Layout] = {}
         self.leaf: set[int] = set()     # nodes computed where they are read (Op.index_scalar)
+        # the nodes that may read a value outside their group, in schedule order: all but the sources and those a
+        # join rule put in the group of every input but sources (fusion.fuse keeps it).  A member never leaves its
+        # group but with the whole group (`merge`), so those read within one for good: fusion_order skips them
+        self.crossing: list[Node] = []
         self.roots = {n.id for n in program.roots}
         self.users = program.users()  # not changed here: the program's own (remat's bound asked it first)
         self.readers: dict[int, set] = {}   # group id -> groups that read its values directly
