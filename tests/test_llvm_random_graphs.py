@@ -1,7 +1,7 @@
 """Randomized graphs (hypothesis): the llvm backend agrees with the numpy reference, values and gradients."""
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import graphc as gc
@@ -49,8 +49,17 @@ def _broadcastable(s, t):
     return True
 
 
+# The two backends' exp, sin, tanh... differ by an ulp or so (llvm's vector math against the C library's), and a
+# graph can amplify that by its condition number: sin(s * exp(s)) with s = sum(x) up to 10 has |s e^s| ~ 2e5, so
+# one ulp of exp moves the gradient by about 3e-12 relative (the example below, found by hypothesis).  Agreement
+# to 1e-10 still tells a wrong formula (an error of order one) from rounding.
+RTOL = 1e-10
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.integers(0, 2 ** 31))
+@example(steps=[(0, 0, 0, 0)] * 5 + [(0, 2, 0, 0), (2, 2, 188, 176), (0, 0, 0, 0), (0, 0, 0, 0), (0, 69, 0, 21)],
+         seed=0)  # the gradient of sum(sin(s e^s)^2): 2.98e-12 apart
 def test_random_graphs_agree_with_reference(steps, seed):
     rng = np.random.default_rng(seed)
     x, y = gc.placeholder((4, 5), gc.float64), gc.placeholder((5,), gc.float64)
@@ -63,4 +72,4 @@ def test_random_graphs_agree_with_reference(steps, seed):
     want = gc.function([x, y], fetch)(xv, yv)
     for g, w in zip(got, want):
         assert g.shape == w.shape and g.dtype == w.dtype
-        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(g, w, rtol=RTOL, atol=1e-12)
