@@ -49,10 +49,11 @@ def _broadcastable(s, t):
     return True
 
 
-# The two backends' exp, sin, tanh... differ by an ulp or so (llvm's vector math against the C library's), and a
-# graph can amplify that by its condition number: sin(s * exp(s)) with s = sum(x) up to 10 has |s e^s| ~ 2e5, so
-# one ulp of exp moves the gradient by about 3e-12 relative (the example below, found by hypothesis).  Agreement
-# to 1e-10 still tells a wrong formula (an error of order one) from rounding.
+# The two backends round differently by an ulp or so (llvm's vector exp, sin, tanh against the C library's, and
+# sums taken in another order), and a graph can amplify that by its condition number: sin(s * exp(s)) with
+# s = sum(x) up to 10 has |s e^s| ~ 2e5, so an ulp of its argument moves the gradient by about 3e-12 relative
+# (the example below, found by hypothesis).  Agreement to 1e-10 still tells a wrong formula (an error of order
+# one) from rounding.
 RTOL = 1e-10
 
 
