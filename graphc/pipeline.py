@@ -338,11 +338,11 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
     for t, k in enumerate(kernels):
         nodes, writes = uses(k)
         for nid, node in nodes.items():
-            if nid in placed:  # placed outside the arena (an input, a variable, a constant, an output...)
-                continue
             pos = position.get(nid)
             if pos is not None:  # read, or written again (read: its first writer wrote the rest)
                 last[pos] = t
+                continue
+            if nid in placed:  # placed outside the arena (an input, a variable, a constant, an output...)
                 continue
             if node.op.name == "constant":  # its first use: a constant is placed outside, a value in the arena
                 name = buffer_name(node)
