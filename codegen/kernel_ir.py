@@ -251,6 +251,36 @@ class Kernel:
                 "accumulates": self.matmul is not None and self.matmul.accumulate}
 
 
+def buffer_params(buffers: dict, reads: set, writes: set, name_of) -> list[BufferParam]:
+    """A kernel's params: `buffers` (node id -> the node whose buffer it is, in the order of first use),
+    each "inout" when read and written, "output" when written only, else "input"; named by `name_of(node)`."""
+    return [BufferParam(name_of(node), node.dtype, node.shape,  # a Node's shape is a tuple
+                        ("inout" if nid in reads else "output") if nid in writes else "input")
+            for nid, node in buffers.items()]
+
+
+class ParamsOnlyKernel(Kernel):
+    """A params-only lowering's kernel (graphc.codegen.lower): no code, and its params made on their first read.
+
+    A memory plan reads the builder's own `buffers` (node id -> node, in the params' order), `reads` and
+    `writes` (node ids) instead (graphc.pipeline.place_buffers): the remat search plans every candidate
+    from params-only kernels, and their BufferParams and names (300k for `graphc inspect --grad` of a
+    100k-node graph) were a fifth of lowering them and were mapped back to nodes to place them."""
+
+    def __init__(self, name: str, kind: str, dims: list[LoopDim], ops: list[str], buffers: dict, reads: set,
+                 writes: set, name_of):
+        self.name, self.kind, self.dims, self.ops = name, kind, dims, ops
+        self.operands, self.phases, self.final_stores, self.matmul = [], [], [], None
+        self.buffers, self.reads, self.writes = buffers, reads, writes
+        self._name_of, self._params = name_of, None
+
+    @property
+    def params(self) -> list[BufferParam]:
+        if self._params is None:
+            self._params = buffer_params(self.buffers, self.reads, self.writes, self._name_of)
+        return self._params
+
+
 def structure_key(kernel: Kernel) -> tuple:
     """What `kernel` computes, with its buffers numbered by parameter position instead of named.
 

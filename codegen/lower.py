@@ -30,7 +30,6 @@ from graphc import scalar as S  # noqa: N812
 from graphc.codegen.kernel_ir import (
     Access,
     Accumulator,
-    BufferParam,
     Gather,
     Indirect,
     Kernel,
@@ -39,9 +38,11 @@ from graphc.codegen.kernel_ir import (
     LoopIndex,
     Matmul,
     Matrix,
+    ParamsOnlyKernel,
     Phase,
     Reduction,
     Store,
+    buffer_params,
 )
 from graphc.codegen.lower_params import broadcast_map as _broadcast_map
 from graphc.codegen.lower_params import loop_params, matmul_params, require_identity
@@ -186,12 +187,10 @@ class _KernelBuilder:
         return Store(Access(name, offset, self.strides(strides, node_map, kpos)), S.cast(expr, node.dtype))
 
     def kernel(self, name: str, kind: str, phases, final=(), matmul=None, ops=()) -> Kernel:
-        reads, writes = self.reads, self.writes
-        params = [BufferParam(buffer_name(node), node.dtype, node.shape,  # a Node's shape is a tuple
-                              ("inout" if nid in reads else "output") if nid in writes else "input")
-                  for nid, node in self.buffers.items()]
-        if self.params_only:
-            return Kernel(name, kind, params, self.dims, ops=list(ops))
+        if self.params_only:  # its params made when read: a planner reads the builder's buffers, reads, writes
+            return ParamsOnlyKernel(name, kind, self.dims, list(ops), self.buffers, self.reads, self.writes,
+                                    buffer_name)
+        params = buffer_params(self.buffers, self.reads, self.writes, buffer_name)
         return Kernel(name, kind, params, self.dims, self.operands, list(phases), list(final), matmul, list(ops))
 
 

@@ -59,7 +59,8 @@ def loop_params(kb, g, kpos) -> list[str]:
     params itself, without `KernelBuilder.read`'s calls per input; the group's membership is `g.maps`,
     whose keys are its members' ids (FusionState.add), not a set built per kernel.  In a group with
     reduce dims it also notes where a phase reaches below its own (`read_back`'s starting points)."""
-    maps, stored, copy_of, layouts = g.maps, kb.fusion.stored, g.copy_of, kb.fusion.layouts
+    fusion = kb.fusion
+    maps, stored, copy_of, layouts, literals = g.maps, fusion.stored, g.copy_of, fusion.layouts, fusion.literals
     phase_of, reductions = g.phase, g.reductions  # both empty without reduce dims
     buffers, reads, writes = kb.buffers, kb.reads, kb.writes
     ops: list[str] = []
@@ -84,14 +85,17 @@ def loop_params(kb, g, kpos) -> list[str]:
                 op = x.op
                 if op.index_scalar is not None:  # a leaf, computed from the loop position
                     kb.load(x, broadcast_map(x, m, maps[mid]), kpos)
-                elif op.immediate is None or kb.literal(x) is None:  # its buffer, or its view's base's
-                    lay = layouts.get(xid)
-                    if lay is not None:
-                        x = lay.base
-                        xid = x.id
-                    reads.add(xid)
-                    buffers.setdefault(xid, x)  # the first use places it among the params
-                # else a literal, written into the code
+                    continue
+                if op.immediate is not None:  # KernelBuilder.literal, its call made only the first time
+                    literal = literals.get(xid, literals)
+                    if (kb.literal(x) if literal is literals else literal) is not None:
+                        continue  # a literal, written into the code
+                lay = layouts.get(xid)  # its buffer, or its view's base's
+                if lay is not None:
+                    x = lay.base
+                    xid = x.id
+                reads.add(xid)
+                buffers.setdefault(xid, x)  # the first use places it among the params
         else:  # a reduction, or a register view of a member (nothing read)
             x = m.inputs[0]
             phase = own  # the phase its operand is evaluated in: its own, or the one it accumulates in

@@ -305,11 +305,17 @@ def _kernel_planner(target: Target, chosen: dict):
 
 
 def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
-    """The ExecutionPlan: every buffer placed (inputs, variables, constants, outputs, updates, the arena)."""
+    """The ExecutionPlan: every buffer placed (inputs, variables, constants, outputs, updates, the arena).
+
+    One walk over the kernels' buffers, by node id, finds each arena buffer's lifetime (the kernel that
+    first uses it writes it; a kernel that writes it again, a concat part, reads it), and the arena is
+    planned from those (graphc.passes.memory_plan.plan_lifetimes).  The arena's BufferSpecs are made
+    when the plan's buffers are first read: the remat search's plans and inspect's never are."""
     from graphc.codegen.plan import BufferSpec, ExecutionPlan, buffer_name, node_id_of
-    from graphc.passes.memory_plan import Step, plan_memory
+    from graphc.passes.memory_plan import MadeOnFirstRead, plan_lifetimes
 
     buffers: dict[str, BufferSpec] = {}
+    placed: set[int] = set()  # the ids of the nodes whose buffers are placed outside the arena
     for i, node in enumerate(program.inputs):
         buffers[buffer_name(node)] = BufferSpec(buffer_name(node), node.dtype, node.shape, "input", index=i)
     for i, node in enumerate(program.variables):
@@ -320,67 +326,99 @@ def place_buffers(program: Program, fusion, kernels: list, accumulated: list):
                 buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
             else:
                 buffers[name] = BufferSpec(name, node.dtype, node.shape, "output")
+    placed.update(n.id for n in (*program.inputs, *program.variables, *program.roots))
     for acc in accumulated:  # written over its variable's value (graphc.runtime.plan decides which array that is)
         spec = buffers[acc.variable]
         buffers[acc.new_value] = BufferSpec(acc.new_value, spec.dtype, spec.shape, "update", index=spec.index)
-    node_of = {n.id: n for n in fusion.order}  # by id, not by name: a third of the time to make
-    steps, sizes = [], {}
-    arena: dict[str, object] = {}  # buffer name -> its node, for the buffers placed in the arena, in first use
-    itemsize: dict = {}  # dtype -> bytes: np.dtype() asked once per dtype, not per param
-    seen: set = set()
-    for k in kernels:
-        writes, reads = [], []
-        for p in k.params:
-            name = p.name
-            if name in buffers:  # placed outside the arena (an input, a variable, a constant, an output...)
+        placed.add(node_id_of(acc.new_value))
+    uses = _KernelBuffers(fusion)
+    position: dict[int, int] = {}  # node id -> its arena buffer's position, in the order first written
+    arena, first, last, sizes = [], [], [], []
+    itemsize: dict = {}  # dtype -> bytes: np.dtype() asked once per dtype, not per buffer
+    for t, k in enumerate(kernels):
+        nodes, writes = uses(k)
+        for nid, node in nodes.items():
+            pos = position.get(nid)
+            if pos is not None:  # read, or written again (read: its first writer wrote the rest)
+                last[pos] = t
                 continue
-            if name not in arena:  # its first use: a constant is placed outside, a value in the arena
-                node = node_of[node_id_of(name)]
-                if node.op.name == "constant":
-                    buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
-                    continue
-                if node.op.kind == "source":
-                    raise AssertionError(f"unplaced source {node}")
-                arena[name] = node
-                if p.dtype not in itemsize:
-                    itemsize[p.dtype] = np.dtype(p.dtype).itemsize
-                sizes[name] = math.prod(p.shape) * itemsize[p.dtype]  # BufferParam.size, without its int()
-            role = p.role
-            if role == "output" or role == "inout":
-                writes.append(name)
-            if role == "input" or role == "inout":
-                reads.append(name)
-        # a buffer written in this kernel for the first time is written before it is read; a kernel that
-        # writes a buffer another already wrote (concat parts) only reads it
-        again = [w for w in writes if w in seen]
-        if again:
-            reads += again
-            writes = [w for w in writes if w not in seen]
-        seen.update(writes)
-        steps.append(Step(writes=writes, reads=reads, name=k.name))
-    memory = plan_memory(steps, sizes, names=_Labels(arena))
-    offsets = memory.offsets()
-    for name, node in arena.items():
-        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=offsets[name])
-    return ExecutionPlan(kernels, buffers, memory.arena_bytes, [buffer_name(n) for n in program.outputs],
+            if nid in placed:  # placed outside the arena (an input, a variable, a constant, an output...)
+                continue
+            if node.op.name == "constant":  # its first use: a constant is placed outside, a value in the arena
+                name = buffer_name(node)
+                buffers[name] = BufferSpec(name, node.dtype, node.shape, "constant", value=node.attrs["value"])
+                placed.add(nid)
+                continue
+            if node.op.kind == "source":
+                raise AssertionError(f"unplaced source {node}")
+            if nid not in writes:
+                raise GraphcError(f"memory plan: step {t} reads {node.label!r} before any step writes it")
+            position[nid] = len(arena)
+            arena.append(node)
+            first.append(t)
+            last.append(t)
+            dtype = node.dtype
+            if dtype not in itemsize:
+                itemsize[dtype] = np.dtype(dtype).itemsize
+            sizes.append(math.prod(node.shape) * itemsize[dtype])
+    names = [buffer_name(node) for node in arena]
+    memory = plan_lifetimes(names, first, last, sizes, [k.name for k in kernels], names=_Labels(names, arena))
+    placed_buffers = MadeOnFirstRead(lambda: _with_arena(buffers, names, arena, memory.offsets()))
+    return ExecutionPlan(kernels, placed_buffers, memory.arena_bytes, [buffer_name(n) for n in program.outputs],
                          [buffer_name(n) for n in program.new_values], memory)
+
+
+class _KernelBuffers:
+    """kernel -> (node id -> the node whose buffer a param holds, in the params' order; the ids written).
+
+    A params-only kernel has them (graphc.codegen.kernel_ir.ParamsOnlyKernel); a full one's are found
+    from its params' names (graphc.codegen.plan.node_id_of) in a map by id, made when first needed."""
+
+    def __init__(self, fusion):
+        self._fusion = fusion
+        self._node_of: dict | None = None
+
+    def __call__(self, kernel) -> tuple[dict, set]:
+        from graphc.codegen.kernel_ir import ParamsOnlyKernel
+        from graphc.codegen.plan import node_id_of
+
+        if isinstance(kernel, ParamsOnlyKernel):
+            return kernel.buffers, kernel.writes
+        if self._node_of is None:
+            self._node_of = {n.id: n for n in self._fusion.order}
+        node_of = self._node_of
+        nodes = {node_id_of(p.name): node_of[node_id_of(p.name)] for p in kernel.params}
+        return nodes, {node_id_of(p.name) for p in kernel.params if p.role != "input"}
+
+
+def _with_arena(buffers: dict, names: list[str], arena: list, offsets: dict) -> dict:
+    """The plan's buffers: those placed outside the arena (`buffers`, added to), then the arena's, at their
+    offsets."""
+    from graphc.codegen.plan import BufferSpec
+
+    for name, node in zip(names, arena):
+        buffers[name] = BufferSpec(name, node.dtype, node.shape, "arena", offset=offsets[name])
+    return buffers
 
 
 class _Labels(Mapping):
     """Buffer name -> its node's label: the names of an arena plan's buffers, read only when its BufferPlans
     are made (graphc.passes.memory_plan: most plans are asked their offsets only)."""
 
-    def __init__(self, nodes: dict):
-        self._nodes = nodes
+    def __init__(self, names: list[str], nodes: list):
+        self._names, self._nodes = names, nodes
+        self._by_name: dict | None = None
 
     def __getitem__(self, name: str) -> str:
-        return self._nodes[name].label
+        if self._by_name is None:
+            self._by_name = dict(zip(self._names, self._nodes))
+        return self._by_name[name].label
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._nodes)
+        return iter(self._names)
 
     def __len__(self) -> int:
-        return len(self._nodes)
+        return len(self._names)
 
 
 def check_plan_memory(program: Program, plan, option=None) -> None:

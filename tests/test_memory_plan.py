@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 import graphc as gc
 from graphc.errors import GraphcError
 from graphc.passes import Step, plan_memory, plan_program_memory
+from graphc.passes.memory_plan import plan_lifetimes
 from graphc.program import specialize
 from graphc.runtime.reference import ReferenceExecutable
 
@@ -116,6 +117,23 @@ def test_no_two_live_buffers_overlap(case, in_place):
                 if b.offset is not None and b.first <= t <= b.last and not (b.shares_with and t == b.first))
             for t in range(len(steps))]
     assert plan.lower_bound_bytes == max(live)
+
+
+@settings(max_examples=100, deadline=None)
+@given(random_programs())
+def test_a_plan_from_lifetimes_is_the_plan_of_their_steps(case):
+    """plan_lifetimes (what graphc.pipeline.place_buffers plans its arena by) places the buffers as
+    plan_memory does the steps that write and read them (none external, kept or in place)."""
+    steps, sizes, _ = case
+    steps = [Step(s.writes, [key for key in s.reads if key != "x"], name=f"k{t}") for t, s in enumerate(steps)]
+    keys = [s.writes[0] for s in steps]
+    last = {key: t for t, s in enumerate(steps) for key in [*s.writes, *s.reads]}
+    names = {key: f"buffer {key}" for key in keys}
+    plan = plan_lifetimes(keys, list(range(len(steps))), [last[key] for key in keys], [sizes[key] for key in keys],
+                          [s.name for s in steps], names=names)
+    assert plan.offsets() == plan_memory(steps, sizes, names=names).offsets()
+    assert plan.as_dict() == plan_memory(steps, sizes, names=names).as_dict()
+    assert plan.step_names == [s.name for s in steps]
 
 
 def _chain_program(n=6, width=32):

@@ -155,15 +155,12 @@ class MemoryPlan:
         return f"<MemoryPlan peak {self.arena_bytes} B, {len(self.buffers)} buffers, {self.n_steps} steps>"
 
 
-class _Buffers(Mapping):
-    """The `buffers` of a plan `plan_memory` made: its BufferPlans, made on their first read.
+class MadeOnFirstRead(Mapping):
+    """A mapping that `make()` makes on its first read: for what a plan holds that most callers never read
+    (a plan's BufferPlans here, an ExecutionPlan's arena BufferSpecs in graphc.pipeline.place_buffers)."""
 
-    Most plans are asked only their peak or their offsets (each candidate the remat search plans,
-    inspect's figures, a backend laying out its arena), and a 100k-node program's plan has 60k
-    buffers: their BufferPlans, and the labels that name them, were a fifth of the time to plan it."""
-
-    def __init__(self, make: Callable[[], dict], keys: list, offsets: list[int]):
-        self._make, self._keys, self._offsets = make, keys, offsets
+    def __init__(self, make: Callable[[], dict]):
+        self._make = make
         self._made: dict | None = None
 
     def _buffers(self) -> dict:
@@ -171,10 +168,7 @@ class _Buffers(Mapping):
             self._made, self._make = self._make(), None
         return self._made
 
-    def offsets(self) -> dict[Hashable, int]:
-        return dict(zip(self._keys, self._offsets))
-
-    def __getitem__(self, key: Hashable) -> BufferPlan:
+    def __getitem__(self, key: Hashable):
         return self._buffers()[key]
 
     def __iter__(self) -> Iterator[Hashable]:
@@ -200,6 +194,21 @@ class _Buffers(Mapping):
 
     def __repr__(self) -> str:
         return repr(self._buffers())
+
+
+class _Buffers(MadeOnFirstRead):
+    """The `buffers` of a plan `plan_memory` made: its BufferPlans, made on their first read.
+
+    Most plans are asked only their peak or their offsets (each candidate the remat search plans,
+    inspect's figures, a backend laying out its arena), and a 100k-node program's plan has 60k
+    buffers: their BufferPlans, and the labels that name them, were a fifth of the time to plan it."""
+
+    def __init__(self, make: Callable[[], dict], keys: list, offsets: list[int]):
+        super().__init__(make)
+        self._keys, self._offsets = keys, offsets
+
+    def offsets(self) -> dict[Hashable, int]:
+        return dict(zip(self._keys, self._offsets))
 
 
 def _align(n: int, alignment: int) -> int:
@@ -228,6 +237,20 @@ def plan_memory(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: C
     buffers = partial(_buffer_plans, life, offsets, shares, external, len(steps) - 1, names, external_sizes)
     return MemoryPlan(_Buffers(buffers, life.keys, offsets), arena_bytes, lower_bound, len(steps), alignment,
                       [s.name for s in steps])
+
+
+def plan_lifetimes(keys: list, first: list[int], last: list[int], sizes: list[int], step_names: list[str], *,
+                   alignment: int = ALIGNMENT, names: Mapping[Hashable, str] | None = None) -> MemoryPlan:
+    """`plan_memory`'s plan of steps (named `step_names`) that write buffer `keys[i]` at step `first[i]`
+    (in the order the steps write them) and read it last at `last[i]` (`first[i]` when never read),
+    none kept, external or written in place: for a caller whose own walk over its steps finds the
+    lifetimes (graphc.pipeline.place_buffers), without Steps and a second walk over them.
+    `names` is read when the plan's buffers are (see _Buffers)."""
+    life = _lifetimes_of(keys, first, last, [int(size) for size in sizes], set(), alignment)
+    offsets, arena_bytes, lower_bound = _place(life, len(step_names), {})
+    buffers = partial(_buffer_plans, life, offsets, {}, set(), len(step_names) - 1, names or {}, {})
+    return MemoryPlan(_Buffers(buffers, keys, offsets), arena_bytes, lower_bound, len(step_names), alignment,
+                      step_names)
 
 
 def live_peak(steps: Sequence[Step], sizes: Mapping[Hashable, int], *, keep: Collection[Hashable] = (),
