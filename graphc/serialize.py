@@ -146,13 +146,14 @@ def default_gradients(outputs: Mapping[str, Node], wrt: Sequence[Node] | None = 
     name, y = next(iter(outputs.items()))
     if not dtypes.is_float(y.dtype):
         raise GraphcError(f"cannot differentiate output {name!r}: it is {y.dtype}, not floating point")
+    order = None  # the walk from y, when made here: grad walks it too, and is handed this one
     if wrt is None:
         order = toposort([y])
         wrt = [n for n in order if n.op is variable_op and dtypes.is_float(n.dtype)]
         wrt = wrt or [n for n in order if n.op is placeholder_op and dtypes.is_float(n.dtype)]
     if not wrt:
         raise GraphcError(f"output {name!r} depends on no float variable or placeholder to differentiate by")
-    return {f"d{name}/d{x.label}": g for x, g in zip(wrt, grad(y, list(wrt)))}
+    return {f"d{name}/d{x.label}": g for x, g in zip(wrt, grad(y, list(wrt), order=order))}
 
 
 def _named(values, what: str, default_prefix: str) -> dict[str, Node]:

@@ -25,14 +25,17 @@ def influenced_by(order: Sequence[Node], sources: Sequence[Node]) -> set[int]:
     return reach
 
 
-def adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
-    """Adjoint of every node on a path from `xs` to `y`, keyed by node id."""
+def adjoints(y: Node, xs: Sequence[Node], grad_y: Node, order: Sequence[Node] | None = None) -> dict[int, Node]:
+    """Adjoint of every node on a path from `xs` to `y`, keyed by node id.
+
+    `order`: `toposort([y])`, when the caller has walked it already (to find the variables to
+    differentiate by): the walk is not made again.
+    """
     with UserLineFixed():  # each adjoint node's source: the line that asked for the gradient, found once
-        return _adjoints(y, xs, grad_y)
+        return _adjoints(y, xs, grad_y, toposort([y]) if order is None else order)
 
 
-def _adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
-    order = toposort([y])
+def _adjoints(y: Node, xs: Sequence[Node], grad_y: Node, order: Sequence[Node]) -> dict[int, Node]:
     relevant = influenced_by(order, xs)
     partials: dict[int, list[Node]] = {y.id: [grad_y]}
     result: dict[int, Node] = {}
@@ -62,12 +65,13 @@ def _adjoints(y: Node, xs: Sequence[Node], grad_y: Node) -> dict[int, Node]:
     return result
 
 
-def grad(y: Node, xs, grad_y=None):
+def grad(y: Node, xs, grad_y=None, *, order: Sequence[Node] | None = None):
     """Gradients of `y` with respect to `xs` (a node or a list of nodes), as graph nodes.
 
     A non-scalar `y` is differentiated as Σ grad_y · y, with grad_y defaulting to
     ones (TensorFlow's tf.gradients).  An input `y` does not depend on gets zeros,
     not None.  Any node may be an x, including intermediates and gradients.
+    `order` is `graphc.ir.toposort([y])` where the caller has it (`adjoints`).
 
     >>> g1, g2 = grad(log(x1) + x1 * x2 - sin(x2), [x1, x2])
     """
@@ -87,7 +91,7 @@ def grad(y: Node, xs, grad_y=None):
                 a is not None and b is not None and a != b for a, b in zip(grad_y.shape, y.shape)):
             raise ShapeError(f"grad: grad_y of shape {grad_y.shape} does not match the output's {y.shape}")
         grad_y = broadcast_like(grad_y, y)
-    table = adjoints(y, xs, grad_y)
+    table = adjoints(y, xs, grad_y, order)
     out = [_as_input_gradient(table.get(x.id), x) for x in xs]
     return out[0] if single else out
 
