@@ -48,7 +48,7 @@ def test_bfloat16_is_there_when_first_asked_for():
 
 
 @pytest.mark.parametrize("module", ["graphc.nn", "graphc.session", "graphc.distributed", "graphc.optim",
-                                    "graphc.checkpoint"])
+                                    "graphc.checkpoint", "graphc.autodiff.check"])
 def test_importing_graphc_leaves_what_inspect_does_not_use_unimported(module):
     assert _run(f"import sys, graphc, graphc.cli, graphc.serialize; print({module!r} in sys.modules)") == "False"
 
