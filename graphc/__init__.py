@@ -7,11 +7,12 @@
     gc.Session().run([y, g1, g2], feed_dict={x1: 2.0, x2: 5.0})
 """
 
-from graphc import distributed, linalg, nn, ops, optim, random, tensor
-from graphc.autodiff import check_grad, grad, hessian, jacobian, jvp
-from graphc.backends import available_backends
-from graphc.blas import blas_info
-from graphc.checkpoint import restore_checkpoint, save_checkpoint
+from importlib import import_module as _import_module
+
+# Imported with graphc: what Node's operators call (ops, tensor), what registers the ops a file may hold
+# (control's), and linalg, which hands numpy's np.linalg functions on graph tensors to the numpy protocol.
+# The rest (_LAZY, _LAZY_MODULES) is imported when first asked for: `graphc inspect` needs none of it.
+from graphc import linalg, ops, tensor
 from graphc.control import cond, fori_loop, scan, while_loop
 from graphc.dtypes import bool_, float16, float32, float64, int32, int64
 from graphc.errors import (
@@ -148,8 +149,6 @@ from graphc.ops import (
     where,
     zeros_like,
 )
-from graphc.serialize import LoadedGraph, load, save
-from graphc.session import Function, Session, TrainOp, assign, function, group
 from graphc.version import __version__ as __version__  # re-exported: gc.__version__
 
 Tensor = Node
@@ -189,14 +188,36 @@ __all__ += ["random"]  # graphc/random.py: uniform, normal, bernoulli, seed
 __all__ += ["FedIndexRangeError", "IndexRangeError", "scatter_add", "take", "take_along_axis"]
 
 
-def __getattr__(name: str):
-    """`gc.bfloat16`: graphc.dtypes imports ml_dtypes only when it is first asked for."""
-    if name == "bfloat16":
-        from graphc import dtypes
+# name -> the module it comes from: `gc.grad`, `gc.Session`, `gc.load`... import it on first use
+_LAZY = {
+    **dict.fromkeys(["check_grad", "grad", "hessian", "jacobian", "jvp"], "graphc.autodiff"),
+    "available_backends": "graphc.backends",
+    "blas_info": "graphc.blas",
+    **dict.fromkeys(["restore_checkpoint", "save_checkpoint"], "graphc.checkpoint"),
+    **dict.fromkeys(["LoadedGraph", "load", "save"], "graphc.serialize"),
+    **dict.fromkeys(["Function", "Session", "TrainOp", "assign", "function", "group"], "graphc.session"),
+    "bfloat16": "graphc.dtypes",  # graphc.dtypes imports ml_dtypes only when it is first asked for
+}
+# submodules that `import graphc` used to import (gc.nn, gc.session...): `gc.<name>` imports them
+_LAZY_MODULES = frozenset([
+    "autodiff", "backends", "blas", "checkpoint", "distributed", "evaluate", "index_checks", "memory_limit", "nn",
+    "npz", "optim", "pipeline", "program", "random", "rewrite", "scalar", "serialize", "serialize_schema",
+    "serialize_subgraph", "session", "steps",
+])
 
-        return dtypes.bfloat16
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __getattr__(name: str):
+    """A name of _LAZY or a submodule of _LAZY_MODULES, imported now and kept (asked once)."""
+    if name in _LAZY:
+        value = getattr(_import_module(_LAZY[name]), name)
+    elif name in _LAZY_MODULES:
+        value = _import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name != "bfloat16":  # (dtypes makes its own on each ask)
+        globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), "bfloat16"})
+    return sorted({*globals(), *_LAZY, *_LAZY_MODULES})

@@ -59,6 +59,8 @@ class LoadedGraph:
     # nodes the outputs reach (adjoint_ids).  An order holds its roots, so their ids are not reused
     # while it is kept.
     _orders: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    # a key of _orders -> the ids of its order's nodes (`node_ids`): inspect asks for them three times
+    _node_ids: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def fetches(self, grads: bool = False) -> dict[str, Node]:
         """The outputs, followed by the gradient outputs when `grads`."""
@@ -74,7 +76,7 @@ class LoadedGraph:
     def _walk(self, roots: list[Node], first: int) -> tuple[list[Node], int]:
         """The toposort of `roots`, made once, and how many of its nodes the first `first` roots reach:
         the walk from each root in turn (`graphc.ir.toposort`) emits theirs first."""
-        key = (tuple(id(r) for r in roots), first)
+        key = _walk_key(roots, first)
         if key not in self._orders:
             done: set[int] = set()
             order: list[Node] = []
@@ -86,16 +88,32 @@ class LoadedGraph:
             self._orders[key] = (order, reached)
         return self._orders[key]
 
-    def adjoint_ids(self) -> set[int]:
-        """Ids of the nodes only the gradient outputs need: the adjoint part of the extended graph."""
+    def node_ids(self, grads: bool = False) -> frozenset[int]:
+        """Ids of the fetches' nodes (those of `nodes(grads)`), made once."""
+        roots = list(self.fetches(grads).values())
+        key = _walk_key(roots, len(self.outputs))  # _order's walk, which holds the roots: their ids stay theirs
+        if key not in self._node_ids:
+            self._node_ids[key] = frozenset([n.id for n in self._order(roots)])
+        return self._node_ids[key]
+
+    def _extended_walk(self) -> tuple[list[Node], int]:
         # the walk from the outputs and then the gradients (that of `nodes(True)`, made once) reaches,
         # after the outputs' own nodes, exactly those that only the gradients need
-        order, forward = self._walk([*self.outputs.values(), *self.gradients.values()], len(self.outputs))
+        return self._walk([*self.outputs.values(), *self.gradients.values()], len(self.outputs))
+
+    def adjoint_count(self) -> int:
+        """How many nodes only the gradient outputs need (`len(adjoint_ids())`, no set made)."""
+        order, forward = self._extended_walk()
+        return len(order) - forward
+
+    def adjoint_ids(self) -> set[int]:
+        """Ids of the nodes only the gradient outputs need: the adjoint part of the extended graph."""
+        order, forward = self._extended_walk()
         return {n.id for n in order[forward:]}
 
     def inputs_for(self, grads: bool = False) -> list[Node]:
         """The placeholders the fetches depend on, in file order."""
-        needed = {n.id for n in self.nodes(grads)}
+        needed = self.node_ids(grads)
         return [p for p in self.placeholders.values() if p.id in needed]
 
     def with_gradients(self, wrt: Sequence[str] | None = None) -> LoadedGraph:
@@ -134,6 +152,11 @@ class LoadedGraph:
         return dict(zip(self.fetches(grads), values))
 
 
+def _walk_key(roots: list[Node], first: int) -> tuple:
+    """A LoadedGraph's key of the walk from `roots`, the first `first` of them first."""
+    return tuple(id(r) for r in roots), first
+
+
 # ---- saving -------------------------------------------------------------------------------------
 
 
@@ -146,13 +169,14 @@ def default_gradients(outputs: Mapping[str, Node], wrt: Sequence[Node] | None = 
     name, y = next(iter(outputs.items()))
     if not dtypes.is_float(y.dtype):
         raise GraphcError(f"cannot differentiate output {name!r}: it is {y.dtype}, not floating point")
+    order = None  # the walk from y, when made here: grad walks it too, and is handed this one
     if wrt is None:
         order = toposort([y])
         wrt = [n for n in order if n.op is variable_op and dtypes.is_float(n.dtype)]
         wrt = wrt or [n for n in order if n.op is placeholder_op and dtypes.is_float(n.dtype)]
     if not wrt:
         raise GraphcError(f"output {name!r} depends on no float variable or placeholder to differentiate by")
-    return {f"d{name}/d{x.label}": g for x, g in zip(wrt, grad(y, list(wrt)))}
+    return {f"d{name}/d{x.label}": g for x, g in zip(wrt, grad(y, list(wrt), order=order))}
 
 
 def _named(values, what: str, default_prefix: str) -> dict[str, Node]:

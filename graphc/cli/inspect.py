@@ -69,15 +69,14 @@ def _dtype_name(dtype) -> str:
 def describe(graph, grads: bool) -> dict:
     """Facts about the graph as saved (no concrete shapes needed)."""
     nodes = graph.nodes(grads)
-    ids = {n.id for n in nodes}  # once: built per variable, it made describe quadratic
-    adjoint = graph.adjoint_ids() if grads else set()
+    ids = graph.node_ids(grads)  # once (inputs_for's too): built per variable, it made describe quadratic
     variables = [v for v in graph.variables.values() if v.id in ids]
     sizes = [v.size for v in variables]  # once each: a np.prod per call, asked three times
     names, kinds = _op_counts(nodes)
     return {
         "graph": graph.path,
         "nodes": len(nodes),
-        "adjoint_nodes": len(adjoint & ids),
+        "adjoint_nodes": graph.adjoint_count() if grads else 0,  # all of them are among the fetches' nodes
         "ops": dict(names.most_common()),
         "kinds": dict(kinds.most_common()),
         "placeholders": [{"name": p.label, "shape": _shape(p.shape), "dtype": _dtype_name(p.dtype)}
