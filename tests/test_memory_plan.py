@@ -1,5 +1,8 @@
 """The liveness arena planner: no two live buffers overlap, peaks near the live-bytes bound, reuse on chains."""
 
+import concurrent.futures
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -8,7 +11,7 @@ from hypothesis import strategies as st
 import graphc as gc
 from graphc.errors import GraphcError
 from graphc.passes import Step, plan_memory, plan_program_memory
-from graphc.passes.memory_plan import plan_lifetimes
+from graphc.passes.memory_plan import MadeOnFirstRead, plan_lifetimes
 from graphc.program import specialize
 from graphc.runtime.reference import ReferenceExecutable
 
@@ -102,6 +105,22 @@ def random_programs(draw):
         sizes[f"b{i}"] = draw(st.sampled_from([0, 4, 64, 100, 256, 1000]))
     keep = draw(st.sets(st.sampled_from([f"b{i}" for i in range(n)]), max_size=3))
     return steps, sizes, keep
+
+
+def test_buffers_made_on_first_read_are_made_once_when_threads_read_at_once():
+    """A plan's BufferPlans are made when first read (MadeOnFirstRead); threads running one program read its
+    plan at once, and each must see the one mapping, made once."""
+    calls = []
+
+    def make():
+        calls.append(1)
+        time.sleep(0.2)  # every other reader arrives while the first is still making it
+        return {"a": 1}
+
+    made = MadeOnFirstRead(make)
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        seen = list(pool.map(lambda _: made["a"], range(4)))
+    assert seen == [1, 1, 1, 1] and len(calls) == 1
 
 
 @settings(max_examples=150, deadline=None)

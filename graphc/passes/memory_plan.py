@@ -30,6 +30,7 @@ reference executor's `memory_plan()` reports.
 from __future__ import annotations
 
 import math
+import threading
 from bisect import bisect_left, insort
 from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -162,11 +163,16 @@ class MadeOnFirstRead(Mapping):
     def __init__(self, make: Callable[[], dict]):
         self._make = make
         self._made: dict | None = None
+        self._making = threading.Lock()  # a plan is read from every thread that runs its program
 
     def _buffers(self) -> dict:
-        if self._made is None:
-            self._made, self._make = self._make(), None
-        return self._made
+        made = self._made
+        if made is None:
+            with self._making:  # made once: a second reader waits, then reads what the first made
+                if self._made is None:
+                    self._made, self._make = self._make(), None
+                made = self._made
+        return made
 
     def __getitem__(self, key: Hashable):
         return self._buffers()[key]
