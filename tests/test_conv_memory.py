@@ -116,6 +116,17 @@ def _none(x, outputs, feed):
     return none
 
 
+def _planned_within(budget: int, x, outputs, feed, none):
+    """`outputs` compiled on llvm under a remat budget of `budget` bytes: its arena within it, and its results
+    bitwise those of `none` (the same program without remat)."""
+    f = gc.function([x], outputs, backend="llvm", remat=budget)
+    f.compile(feed)
+    assert f.memory_plan().arena_bytes <= budget
+    for got, want in zip(f(feed), none(feed)):
+        np.testing.assert_array_equal(got, want)
+    return f
+
+
 def test_the_filter_gradient_does_not_keep_the_columns_under_a_budget():
     """At half the no-remat arena, at most one block of an im2col matrix is alive at any step: each dies after its
     forward matmul, and the filter gradient makes its own again when it is due."""
@@ -133,13 +144,8 @@ def test_the_filter_gradient_does_not_keep_the_columns_under_a_budget():
 def test_small_cnn_plans_under_a_quarter_of_its_no_remat_peak_with_gradients_bitwise_those_of_none():
     x, outputs, feed = small_cnn(**SMALL)
     none = _none(x, outputs, feed)
-    budget = none.memory_plan().arena_bytes // 4
-    f = gc.function([x], outputs, backend="llvm", remat=budget)
-    f.compile(feed)
-    assert f.memory_plan().arena_bytes <= budget
+    f = _planned_within(none.memory_plan().arena_bytes // 4, x, outputs, feed, none)
     assert f.executable.program.remat_stats.planner in ("greedy", "sqrt", "optimal")
-    for got, want in zip(f(feed), none(feed)):
-        np.testing.assert_array_equal(got, want)
 
 
 def test_sqrt_plans_under_a_fifth_of_the_no_remat_arena_with_gradients_bitwise_those_of_none():
@@ -154,7 +160,6 @@ def test_sqrt_plans_under_a_fifth_of_the_no_remat_arena_with_gradients_bitwise_t
         np.testing.assert_array_equal(got, want)
 
 
-
 def test_a_sixth_of_the_no_remat_arena_plans_the_remade_block_columns_recomputed_not_stored():
     """The filter gradient's block columns, remade from windows of the padded input (a concatenation of views),
     are cheap to the remat analysis (remat_analysis.is_cheap): recomputed beside their reader, not modelled as
@@ -162,12 +167,8 @@ def test_a_sixth_of_the_no_remat_arena_plans_the_remade_block_columns_recomputed
     sixth of the no-remat arena was a MemoryBudgetError (smallest found: 270 kB against 248)."""
     x, outputs, feed = small_cnn(**SMALL)
     none = _none(x, outputs, feed)
-    budget = none.memory_plan().arena_bytes // 6
-    f = gc.function([x], outputs, backend="llvm", remat=budget)
-    f.compile(feed)
-    assert f.memory_plan().arena_bytes <= budget
-    for got, want in zip(f(feed), none(feed)):
-        np.testing.assert_array_equal(got, want)
+    _planned_within(none.memory_plan().arena_bytes // 6, x, outputs, feed, none)
+
 
 # ---- gradients of programs so rewritten, on llvm, against the numpy reference in float64 ---------------
 
